@@ -1,0 +1,208 @@
+import { addDays, compareDays, parseDay, type Day } from '../shared/day.js';
+import { DomainError } from '../shared/errors.js';
+import { Money, parseDecimal, roundCents, Dec } from '../shared/money.js';
+import type { InvoiceEvent, InvoiceIssued, InvoiceLine, LineKind } from './events.js';
+
+export interface InvoiceState {
+  readonly status: 'none' | 'issued' | 'paid';
+  readonly invoiceId: string;
+  readonly number: string;
+  readonly customerId: string;
+  readonly issuedOn: Day;
+  readonly total: Money;
+  readonly paid: Money;
+  readonly lines: readonly InvoiceLine[];
+  readonly payments: readonly { paymentId: string; amount: Money; paidOn: Day }[];
+}
+
+export const initialInvoiceState: InvoiceState = {
+  status: 'none',
+  invoiceId: '',
+  number: '',
+  customerId: '',
+  issuedOn: '',
+  total: Money.ZERO,
+  paid: Money.ZERO,
+  lines: [],
+  payments: [],
+};
+
+export function balanceOf(state: InvoiceState): Money {
+  return state.total.minus(state.paid);
+}
+
+export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): InvoiceState {
+  switch (event.type) {
+    case 'InvoiceIssued': {
+      const total = Money.of(event.data.total);
+      return {
+        ...state,
+        status: total.isZero() ? 'paid' : 'issued',
+        invoiceId: event.data.invoiceId,
+        number: event.data.number,
+        customerId: event.data.customerId,
+        issuedOn: event.data.issuedOn,
+        total,
+        lines: event.data.lines,
+      };
+    }
+    case 'InvoicePaymentAllocated': {
+      const amount = Money.of(event.data.amount);
+      const paid = state.paid.plus(amount);
+      return {
+        ...state,
+        paid,
+        status: paid.compare(state.total) >= 0 ? 'paid' : 'issued',
+        payments: [...state.payments, { paymentId: event.data.paymentId, amount, paidOn: event.data.paidOn }],
+      };
+    }
+  }
+}
+
+export interface IssueInvoiceLineInput {
+  kind?: LineKind;
+  label: string;
+  productId?: string | null;
+  hostingId?: string | null;
+  quantity?: string;
+  unitNet?: string;
+  net: string;
+  vatRate: string;
+  serviceStart: string;
+  serviceEnd: string;
+}
+
+export interface IssueInvoice {
+  customerId: string;
+  issuedOn: string;
+  dueOn?: string;
+  billingAddress?: string;
+  lines: IssueInvoiceLineInput[];
+}
+
+/** Gloux's data: due 60 days after the invoice date (sample F2008-000955: 03-05 → 05-04). */
+export const DEFAULT_PAYMENT_TERM_DAYS = 60;
+
+const LINE_KINDS: readonly LineKind[] = ['subscription', 'option', 'prorata', 'overage', 'discount', 'misc'];
+
+function field<T>(name: string, parse: () => T, message: string): T {
+  try {
+    return parse();
+  } catch {
+    throw new DomainError('invalid_input', message, name);
+  }
+}
+
+/** Line VAT = round(net × rate / 100) (ACCOUNTING.md §1). */
+export function lineVat(net: Money, vatRate: string): Money {
+  return Money.round(net.times(new Dec(vatRate).dividedBy(100)));
+}
+
+/** Checks an issue-invoice command and computes its lines; pure, so it can run before a number is drawn. */
+export function validateIssueInvoice(cmd: IssueInvoice, ids: { lineId: (index: number) => string }) {
+  if (!/^[1-9]\d{0,9}$/.test(String(cmd.customerId ?? ''))) {
+    throw new DomainError('invalid_input', 'Le numéro de client est invalide.', 'customerId');
+  }
+  const issuedOn = field('issuedOn', () => parseDay(cmd.issuedOn), 'La date de facture est invalide (AAAA-MM-JJ).');
+  const dueOn =
+    cmd.dueOn === undefined || cmd.dueOn === ''
+      ? addDays(issuedOn, DEFAULT_PAYMENT_TERM_DAYS)
+      : field('dueOn', () => parseDay(cmd.dueOn), "La date d'échéance est invalide (AAAA-MM-JJ).");
+  if (compareDays(dueOn, issuedOn) < 0) {
+    throw new DomainError('invalid_input', "L'échéance ne peut pas précéder la date de facture.", 'dueOn');
+  }
+  if (!Array.isArray(cmd.lines) || cmd.lines.length === 0) {
+    throw new DomainError('invalid_input', 'Une facture doit avoir au moins une ligne.', 'lines');
+  }
+  if (cmd.lines.length > 500) {
+    throw new DomainError('invalid_input', 'Une facture ne peut pas avoir plus de 500 lignes.', 'lines');
+  }
+  const lines: InvoiceLine[] = cmd.lines.map((input, i) => {
+    const at = `lines[${i}]`;
+    const n = i + 1;
+    const label = String(input.label ?? '').trim();
+    if (label === '' || label.length > 255) {
+      throw new DomainError('invalid_input', `Ligne ${n} : le libellé est obligatoire (255 caractères au plus).`, `${at}.label`);
+    }
+    const kind = input.kind ?? 'misc';
+    if (!LINE_KINDS.includes(kind)) {
+      throw new DomainError('invalid_input', `Ligne ${n} : type de ligne inconnu.`, `${at}.kind`);
+    }
+    const net = field(`${at}.net`, () => Money.of(input.net), `Ligne ${n} : le montant HT est invalide (ex. 20.07).`);
+    const rate = field(`${at}.vatRate`, () => parseDecimal(input.vatRate, 4), `Ligne ${n} : le taux de TVA est invalide.`);
+    if (rate.isNegative() || rate.greaterThan(100)) {
+      throw new DomainError('invalid_input', `Ligne ${n} : le taux de TVA doit être compris entre 0 et 100.`, `${at}.vatRate`);
+    }
+    const quantity = field(
+      `${at}.quantity`,
+      () => parseDecimal(input.quantity ?? '1', 4),
+      `Ligne ${n} : la quantité est invalide.`,
+    );
+    if (quantity.isNegative()) {
+      throw new DomainError('invalid_input', `Ligne ${n} : la quantité ne peut pas être négative.`, `${at}.quantity`);
+    }
+    const start = field(`${at}.serviceStart`, () => parseDay(input.serviceStart), `Ligne ${n} : début de période invalide.`);
+    const end = field(`${at}.serviceEnd`, () => parseDay(input.serviceEnd), `Ligne ${n} : fin de période invalide.`);
+    if (compareDays(end, start) < 0) {
+      throw new DomainError('invalid_input', `Ligne ${n} : la fin de période précède son début.`, `${at}.serviceEnd`);
+    }
+    const vatRate = rate.toString();
+    const vat = lineVat(net, vatRate);
+    const unitNet =
+      input.unitNet !== undefined
+        ? field(`${at}.unitNet`, () => parseDecimal(input.unitNet, 4).toString(), `Ligne ${n} : prix unitaire invalide.`)
+        : quantity.isZero()
+          ? net.toString()
+          : roundCents(net.toDecimal().dividedBy(quantity)).toFixed(2);
+    return {
+      lineId: ids.lineId(i),
+      kind,
+      label,
+      productId: input.productId ?? null,
+      hostingId: input.hostingId ?? null,
+      quantity: quantity.toString(),
+      unitNet,
+      net: net.toString(),
+      vatRate,
+      vat: vat.toString(),
+      total: net.plus(vat).toString(),
+      serviceStart: start,
+      serviceEnd: end,
+    };
+  });
+  const totalNet = Money.sum(lines.map((l) => Money.of(l.net)));
+  const totalVat = Money.sum(lines.map((l) => Money.of(l.vat)));
+  const total = totalNet.plus(totalVat);
+  if (total.isNegative()) {
+    throw new DomainError('invalid_input', 'Le total de la facture ne peut pas être négatif (utilisez un avoir).', 'lines');
+  }
+  return { issuedOn, dueOn, lines, totalNet, totalVat, total };
+}
+
+export function decideIssueInvoice(
+  state: InvoiceState,
+  cmd: IssueInvoice,
+  ctx: { invoiceId: string; number: string; billingAddress: string; lineId: (index: number) => string },
+): InvoiceIssued[] {
+  if (state.status !== 'none') {
+    throw new DomainError('already_issued', `La facture ${state.number} existe déjà.`);
+  }
+  const v = validateIssueInvoice(cmd, ctx);
+  return [
+    {
+      type: 'InvoiceIssued',
+      data: {
+        invoiceId: ctx.invoiceId,
+        number: ctx.number,
+        customerId: cmd.customerId,
+        issuedOn: v.issuedOn,
+        dueOn: v.dueOn,
+        billingAddress: cmd.billingAddress?.trim() || ctx.billingAddress,
+        lines: v.lines,
+        totalNet: v.totalNet.toString(),
+        totalVat: v.totalVat.toString(),
+        total: v.total.toString(),
+      },
+    },
+  ];
+}

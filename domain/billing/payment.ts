@@ -1,0 +1,127 @@
+import { compareDays, parseDay, type Day } from '../shared/day.js';
+import { DomainError } from '../shared/errors.js';
+import { Money } from '../shared/money.js';
+import type { InvoicePaymentAllocated, PaymentMethod, PaymentRecorded } from './events.js';
+import { balanceOf, type InvoiceState } from './invoice.js';
+
+export interface RecordPayment {
+  customerId: string;
+  method: PaymentMethod;
+  amount: string;
+  receivedOn: string;
+  reference: string;
+  bank?: string;
+  allocations: { invoiceId: string; amount: string }[];
+}
+
+const METHODS: readonly PaymentMethod[] = ['cheque', 'card', 'transfer', 'cash', 'other'];
+
+/**
+ * Records a payment and allocates it to invoices. Every allocated euro must fit the
+ * invoice's balance and the allocations must add up to the payment (customer credit
+ * and overpayment come with the billing core).
+ */
+export function decideRecordPayment(
+  cmd: RecordPayment,
+  invoices: ReadonlyMap<string, InvoiceState>,
+  ctx: { paymentId: string; today: Day },
+): { payment: PaymentRecorded; allocations: InvoicePaymentAllocated[] } {
+  if (!METHODS.includes(cmd.method)) {
+    throw new DomainError('invalid_input', 'Mode de paiement inconnu.', 'method');
+  }
+  let amount: Money;
+  try {
+    amount = Money.of(cmd.amount);
+  } catch {
+    throw new DomainError('invalid_input', 'Le montant est invalide (ex. 30.01, deux décimales au plus).', 'amount');
+  }
+  if (!amount.isPositive()) {
+    throw new DomainError('invalid_input', 'Le montant doit être positif.', 'amount');
+  }
+  let receivedOn: Day;
+  try {
+    receivedOn = parseDay(cmd.receivedOn);
+  } catch {
+    throw new DomainError('invalid_input', 'La date de réception est invalide (AAAA-MM-JJ).', 'receivedOn');
+  }
+  if (compareDays(receivedOn, ctx.today) > 0) {
+    throw new DomainError('invalid_input', 'La date de réception ne peut pas être dans le futur.', 'receivedOn');
+  }
+  const reference = String(cmd.reference ?? '').trim();
+  if (cmd.method === 'cheque' && reference === '') {
+    throw new DomainError('invalid_input', 'Le numéro de chèque est obligatoire.', 'reference');
+  }
+  if (reference.length > 64) {
+    throw new DomainError('invalid_input', 'La référence fait au plus 64 caractères.', 'reference');
+  }
+  const bank = String(cmd.bank ?? '').trim();
+  if (bank.length > 64) {
+    throw new DomainError('invalid_input', 'Le nom de la banque fait au plus 64 caractères.', 'bank');
+  }
+  if (!Array.isArray(cmd.allocations) || cmd.allocations.length === 0) {
+    throw new DomainError('invalid_input', 'Indiquez la facture réglée.', 'allocations');
+  }
+  const seen = new Set<string>();
+  const allocations: InvoicePaymentAllocated[] = cmd.allocations.map((a, i) => {
+    const invoice = invoices.get(a.invoiceId);
+    if (!invoice || invoice.status === 'none') {
+      throw new DomainError('not_found', 'Facture introuvable.', `allocations[${i}].invoiceId`);
+    }
+    if (seen.has(a.invoiceId)) {
+      throw new DomainError('invalid_input', `La facture ${invoice.number} est citée deux fois.`, `allocations[${i}]`);
+    }
+    seen.add(a.invoiceId);
+    if (invoice.customerId !== cmd.customerId) {
+      throw new DomainError('invalid_input', `La facture ${invoice.number} n'appartient pas à ce client.`, `allocations[${i}].invoiceId`);
+    }
+    if (invoice.status === 'paid') {
+      throw new DomainError('already_paid', `La facture ${invoice.number} est déjà réglée.`, `allocations[${i}].invoiceId`);
+    }
+    let part: Money;
+    try {
+      part = Money.of(a.amount);
+    } catch {
+      throw new DomainError('invalid_input', 'Montant affecté invalide.', `allocations[${i}].amount`);
+    }
+    if (!part.isPositive()) {
+      throw new DomainError('invalid_input', 'Le montant affecté doit être positif.', `allocations[${i}].amount`);
+    }
+    const balance = balanceOf(invoice);
+    if (part.compare(balance) > 0) {
+      throw new DomainError(
+        'exceeds_balance',
+        `Le montant dépasse le reste à payer de la facture ${invoice.number} (${balance.toString()} €).`,
+        `allocations[${i}].amount`,
+        { balance: balance.toString() },
+      );
+    }
+    return {
+      type: 'InvoicePaymentAllocated',
+      data: { invoiceId: a.invoiceId, paymentId: ctx.paymentId, amount: part.toString(), paidOn: receivedOn },
+    };
+  });
+  const allocated = Money.sum(allocations.map((a) => Money.of(a.data.amount)));
+  if (!allocated.equals(amount)) {
+    throw new DomainError(
+      'allocation_mismatch',
+      `Le montant (${amount.toString()} €) doit être égal au total affecté aux factures (${allocated.toString()} €).`,
+      'amount',
+    );
+  }
+  return {
+    payment: {
+      type: 'PaymentRecorded',
+      data: {
+        paymentId: ctx.paymentId,
+        customerId: cmd.customerId,
+        method: cmd.method,
+        amount: amount.toString(),
+        receivedOn,
+        reference,
+        bank,
+        allocations: allocations.map((a) => ({ invoiceId: a.data.invoiceId, amount: a.data.amount })),
+      },
+    },
+    allocations,
+  };
+}

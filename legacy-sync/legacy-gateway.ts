@@ -1,0 +1,109 @@
+import type { Queryable } from '../src/database/db.js';
+import { decodeLegacyText, legacyTextSelect } from './legacy-text.js';
+
+/** Read access to Gloux's tables for the rest of gloux2 (legacy-sync owns every Gloux access). */
+
+export interface LegacyCustomer {
+  customerId: string;
+  customerNumber: string;
+  tiersId: string;
+  name: string;
+  email: string;
+  address: string;
+  postalCode: string;
+  city: string;
+  country: string;
+  state: 'actif' | 'suspendu' | 'ferme';
+  /** Gloux's clients.solde rounded to the cent (FLOAT column). */
+  balance: string;
+}
+
+interface CustomerRow {
+  id_client: number | string;
+  num_client: string;
+  id_tiers: number | string;
+  nom: unknown;
+  prenom: unknown;
+  raison_sociale: unknown;
+  adresse: unknown;
+  code_postal: unknown;
+  ville: unknown;
+  pays: unknown;
+  email: unknown;
+  etat: string;
+  solde: unknown;
+  [k: string]: unknown;
+}
+
+function customerSelect(q: Queryable): string {
+  const t = (col: string) => `${legacyTextSelect(`t.${col}`, q.dialect)} AS ${col}`;
+  // FLOAT money: rounded and cast in SQL so it arrives as an exact decimal string.
+  const solde = q.dialect === 'mysql' ? 'CAST(ROUND(c.solde, 2) AS DECIMAL(12,2))' : 'printf(\'%.2f\', c.solde)';
+  return `SELECT c.id_client, c.num_client, c.etat, ${solde} AS solde, t.id_tiers,
+    ${['nom', 'prenom', 'raison_sociale', 'adresse', 'code_postal', 'ville', 'pays', 'email'].map(t).join(', ')}
+    FROM clients c
+    LEFT JOIN tiers t ON t.id_tiers = CASE WHEN c.id_tiers_facture <> 0 THEN c.id_tiers_facture ELSE c.id_tiers END`;
+}
+
+function toCustomer(r: CustomerRow): LegacyCustomer {
+  const text = (v: unknown) => decodeLegacyText(v as Buffer | string | null);
+  const company = text(r.raison_sociale).trim();
+  const person = `${text(r.prenom)} ${text(r.nom)}`.trim();
+  const solde = String(r.solde ?? '0.00');
+  return {
+    customerId: String(r.id_client),
+    customerNumber: r.num_client,
+    tiersId: String(r.id_tiers ?? '0'),
+    name: company || person || `Client ${r.id_client}`,
+    email: text(r.email),
+    address: text(r.adresse),
+    postalCode: text(r.code_postal),
+    city: text(r.ville),
+    country: text(r.pays) || 'FR',
+    state: r.etat === 'suspendu' || r.etat === 'ferme' ? r.etat : 'actif',
+    balance: solde === '-0.00' ? '0.00' : solde,
+  };
+}
+
+export async function findCustomer(q: Queryable, customerId: string): Promise<LegacyCustomer | null> {
+  if (!/^\d{1,10}$/.test(customerId)) return null;
+  const [row] = await q.query<CustomerRow>(`${customerSelect(q)} WHERE c.id_client = ?`, [Number(customerId)]);
+  return row ? toCustomer(row) : null;
+}
+
+export async function listCustomers(q: Queryable, limit = 200): Promise<LegacyCustomer[]> {
+  const rows = await q.query<CustomerRow>(`${customerSelect(q)} ORDER BY c.id_client LIMIT ${Math.floor(limit)}`);
+  return rows.map(toCustomer);
+}
+
+/** The billing address snapshot written on an invoice: name, then the address lines. */
+export function billingAddressOf(c: LegacyCustomer): string {
+  const cityLine = `${c.postalCode} ${c.city}`.trim();
+  const address = c.address.trim();
+  const lines = [c.name, address];
+  if (cityLine && !address.includes(cityLine)) lines.push(cityLine);
+  return lines.filter((l) => l !== '').join('\n');
+}
+
+/**
+ * Draws the next invoice number from Gloux's shared counter exactly as Gloux does (G1):
+ * atomic UPDATE … LAST_INSERT_ID(valeur + 1) on the same connection. MyISAM: it never rolls back.
+ */
+export async function drawInvoiceNumber(q: Queryable, year: number): Promise<{ counter: string; value: number; number: string }> {
+  const counter = `facture_${year}`;
+  let value: number;
+  if (q.dialect === 'mysql') {
+    await q.execute(`INSERT IGNORE INTO compteurs (nom, valeur) VALUES (?, 0)`, [counter]);
+    await q.execute(`UPDATE compteurs SET valeur = LAST_INSERT_ID(valeur + 1) WHERE nom = ?`, [counter]);
+    const [row] = await q.query<{ v: number | string }>(`SELECT LAST_INSERT_ID() AS v`);
+    value = Number(row?.v);
+  } else {
+    await q.execute(`INSERT OR IGNORE INTO compteurs (nom, valeur) VALUES (?, 0)`, [counter]);
+    const [row] = await q.query<{ valeur: number }>(`UPDATE compteurs SET valeur = valeur + 1 WHERE nom = ? RETURNING valeur`, [
+      counter,
+    ]);
+    value = Number(row?.valeur);
+  }
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`Could not draw a number from counter ${counter}`);
+  return { counter, value, number: `F${year}-${String(value).padStart(6, '0')}` };
+}

@@ -1,0 +1,93 @@
+import type { Db, Tx } from '../src/database/db.js';
+import { readAll, sqlTimestamp } from '../src/event-store/event-store.js';
+import { mirrorEvent } from './legacy-mirror.js';
+
+export const LEGACY_SYNC_CHECKPOINT = 'legacy-sync';
+
+/**
+ * Mirrors the log into Gloux's tables after commit, from its own checkpoint.
+ * Each batch runs in one transaction with the checkpoint (Gloux's billing tables are InnoDB);
+ * MyISAM writes inside it are recomputations, so replaying a batch after a crash is harmless.
+ */
+export class LegacySyncWorker {
+  private running: Promise<number> | null = null;
+  private again = false;
+  lastError: { at: string; message: string } | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly batchSize = 200,
+  ) {}
+
+  /** Mirrors everything committed so far; returns how many events it mirrored. */
+  async catchUp(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.db.transaction((tx) => this.step(tx));
+      total += n;
+      if (n === 0) return total;
+    }
+  }
+
+  /** Coalesces wake-ups: one pass at a time, one more if woken meanwhile. Never throws. */
+  wake(): Promise<number> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      let total = 0;
+      try {
+        do {
+          this.again = false;
+          total += await this.catchUp();
+        } while (this.again);
+        this.lastError = null;
+      } catch (error) {
+        this.lastError = { at: new Date().toISOString(), message: (error as Error).message };
+      } finally {
+        this.running = null;
+      }
+      return total;
+    })();
+    return this.running;
+  }
+
+  async position(): Promise<number> {
+    const [row] = await this.db.query<{ position: number | string }>(`SELECT position FROM g2_checkpoints WHERE name = ?`, [
+      LEGACY_SYNC_CHECKPOINT,
+    ]);
+    return Number(row?.position ?? 0);
+  }
+
+  private async step(tx: Tx): Promise<number> {
+    const from = await this.lockCheckpoint(tx);
+    const events = await readAll(tx, from, this.batchSize);
+    if (events.length === 0) return 0;
+    for (const event of events) {
+      // Events ingested from Gloux are already in Gloux's tables.
+      if (event.metadata.source === 'g2') await mirrorEvent(tx, event);
+    }
+    await tx.execute(`UPDATE g2_checkpoints SET position = ?, updated_at = ? WHERE name = ?`, [
+      events[events.length - 1]!.position,
+      sqlTimestamp(new Date()),
+      LEGACY_SYNC_CHECKPOINT,
+    ]);
+    return events.length;
+  }
+
+  /** Takes the checkpoint row for the transaction, so two app instances never mirror the same batch. */
+  private async lockCheckpoint(tx: Tx): Promise<number> {
+    const select = `SELECT position FROM g2_checkpoints WHERE name = ?${tx.dialect === 'mysql' ? ' FOR UPDATE' : ''}`;
+    let [row] = await tx.query<{ position: number | string }>(select, [LEGACY_SYNC_CHECKPOINT]);
+    if (!row) {
+      const insert = tx.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+      await tx.execute(`${insert} INTO g2_checkpoints (name, position, updated_at) VALUES (?, 0, ?)`, [
+        LEGACY_SYNC_CHECKPOINT,
+        sqlTimestamp(new Date()),
+      ]);
+      [row] = await tx.query<{ position: number | string }>(select, [LEGACY_SYNC_CHECKPOINT]);
+    }
+    return Number(row?.position ?? 0);
+  }
+}

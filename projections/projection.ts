@@ -1,0 +1,31 @@
+import type { Tx } from '../src/database/db.js';
+import type { RecordedEvent } from '../src/event-store/event-store.js';
+
+/**
+ * A read model kept inside the command's transaction. It must give the same tables whether
+ * it is fed live or rebuilt from position 0, so it may read only its own tables and events
+ * at or before the one it applies.
+ */
+export interface Projection {
+  readonly name: string;
+  /** Tables it owns, emptied before a rebuild. */
+  readonly tables: readonly string[];
+  apply(tx: Tx, event: RecordedEvent): Promise<void>;
+}
+
+/** Integer cents from a two-decimal string, without floating point. */
+export function toCents(amount: string): string {
+  const negative = amount.startsWith('-');
+  const [int = '0', frac = ''] = (negative ? amount.slice(1) : amount).split('.');
+  const cents = BigInt(int + frac.padEnd(2, '0').slice(0, 2));
+  return (negative ? -cents : cents).toString();
+}
+
+/** Two-decimal string from integer cents as the drivers return them (number, string or bigint). */
+export function fromCents(cents: unknown): string {
+  const n = BigInt(typeof cents === 'number' ? Math.trunc(cents) : String(cents ?? '0').split('.')[0] || '0');
+  const negative = n < 0n;
+  const abs = (negative ? -n : n).toString().padStart(3, '0');
+  const s = `${abs.slice(0, -2)}.${abs.slice(-2)}`;
+  return negative && n !== 0n ? `-${s}` : s;
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Makes sure the system tools the test suite uses are here and running:
+# MariaDB (integration tests) and Debian's Chromium (browser tests).
+# Installs them with apt-get when missing (needs root); otherwise says how to.
+set -euo pipefail
+
+need_apt=()
+command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need_apt+=(mariadb-server)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "ensure-system: installing ${need_apt[*]} with apt-get"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  else
+    echo "ensure-system: missing ${need_apt[*]}. Install with: sudo apt-get install ${need_apt[*]}" >&2
+    exit 1
+  fi
+fi
+
+mariadb_up() {
+  if command -v mariadb-admin >/dev/null 2>&1; then
+    mariadb-admin --protocol=tcp -h 127.0.0.1 -P 3306 -uroot ping >/dev/null 2>&1
+  else
+    (exec 3<>/dev/tcp/127.0.0.1/3306) 2>/dev/null
+  fi
+}
+
+if ! mariadb_up; then
+  echo "ensure-system: starting MariaDB"
+  mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld 2>/dev/null || true
+  if [ ! -d /var/lib/mysql/mysql ] && command -v mariadb-install-db >/dev/null 2>&1; then
+    mariadb-install-db --user=mysql >/dev/null
+  fi
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql
+  for _ in $(seq 1 60); do mariadb_up && break; sleep 0.5; done
+  if ! mariadb_up; then
+    echo "ensure-system: MariaDB does not answer on 127.0.0.1:3306 (start it: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd)" >&2
+    exit 1
+  fi
+fi
+
+# The tests connect as root without a password over TCP, as on the project's machines.
+if ! mariadb --protocol=tcp -h 127.0.0.1 -uroot -e 'SELECT 1' >/dev/null 2>&1; then
+  mariadb -uroot -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD(''); FLUSH PRIVILEGES;" 2>/dev/null || true
+fi
+echo "ensure-system: MariaDB up, Chromium at /usr/bin/chromium"

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { BillingModule } from './billing/billing.module.js';
+import { CoreModule } from './core/core.module.js';
+import { DemoModule } from './demo/demo.module.js';
+import { LegacySyncModule } from '../legacy-sync/legacy-sync.module.js';
+import { PanelModule } from './panel/panel.module.js';
+
+@Module({
+  imports: [CqrsModule.forRoot(), CoreModule, BillingModule, LegacySyncModule, DemoModule, PanelModule],
+})
+export class AppModule {}

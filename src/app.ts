@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import hbs from 'hbs';
+import { AppModule } from './app.module.js';
+import { ErrorsFilter } from './panel/errors.filter.js';
+import { registerHelpers } from './panel/view-helpers.js';
+import { viewsDir } from './paths.js';
+
+/** Builds the HTTP application (used by main.ts and by the end-to-end tests). */
+export async function createApp(options: { logger?: boolean } = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    logger: options.logger === false ? false : ['log', 'warn', 'error'],
+    bodyParser: false,
+  });
+  app.useBodyParser('json', { limit: '1mb' });
+  app.useBodyParser('urlencoded', { limit: '100kb', extended: false });
+  app.setBaseViewsDir(viewsDir);
+  app.setViewEngine('hbs');
+  app.set('view options', { layout: 'layouts/main' });
+  hbs.registerPartials(join(viewsDir, 'partials'));
+  registerHelpers(hbs.handlebars);
+  app.useGlobalFilters(new ErrorsFilter());
+  app.enableShutdownHooks();
+  return app;
+}

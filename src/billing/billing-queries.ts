@@ -1,0 +1,90 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  customerBalance,
+  findInvoice,
+  invoicesOfCustomer,
+  unpaidInvoices,
+  type InvoiceView,
+} from '../../projections/invoice-balances/invoice-balances.queries.js';
+import {
+  allocationOfFiscalYear,
+  fiscalYearsWithPayments,
+  type FiscalYearAllocation,
+} from '../../projections/payment-allocation/payment-allocation.queries.js';
+import { findCustomer, listCustomers, type LegacyCustomer } from '../../legacy-sync/legacy-gateway.js';
+import { fiscalYearBounds, fiscalYearOf } from '../../domain/shared/fiscal-year.js';
+import { DomainError } from '../../domain/shared/errors.js';
+import { Clock } from '../clock.js';
+import { APP_CONFIG, type AppConfig } from '../config.js';
+import { Db } from '../database/db.js';
+
+export interface CustomerPage {
+  customer: LegacyCustomer;
+  invoices: InvoiceView[];
+  balance: string;
+  due: string;
+}
+
+export interface AllocationPage extends FiscalYearAllocation {
+  fiscalYearStart: string;
+  firstDay: string;
+  lastDay: string;
+  years: number[];
+}
+
+/** The data behind each page, shared by the HTML and the JSON routes. */
+@Injectable()
+export class BillingQueries {
+  constructor(
+    @Inject(Db) private readonly db: Db,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async customers(): Promise<LegacyCustomer[]> {
+    return this.db.run((q) => listCustomers(q));
+  }
+
+  async customerPage(customerId: string): Promise<CustomerPage> {
+    return this.db.run(async (q) => {
+      const customer = await findCustomer(q, customerId);
+      if (!customer) throw new DomainError('not_found', `Client ${customerId} introuvable.`, 'customerId');
+      const invoices = await invoicesOfCustomer(q, customerId);
+      const balance = await customerBalance(q, customerId);
+      const due = balance.startsWith('-') ? balance.slice(1) : '0.00';
+      return { customer, invoices, balance, due };
+    });
+  }
+
+  async invoice(invoiceId: string): Promise<InvoiceView> {
+    const invoice = await this.db.run((q) => findInvoice(q, invoiceId));
+    if (!invoice) throw new DomainError('not_found', 'Facture introuvable.', 'invoiceId');
+    return invoice;
+  }
+
+  async unpaid(): Promise<(InvoiceView & { customerName: string })[]> {
+    return this.db.run(async (q) => {
+      const invoices = await unpaidInvoices(q);
+      const names = new Map((await listCustomers(q, 100000)).map((c) => [c.customerId, c.name]));
+      return invoices.map((i) => ({ ...i, customerName: names.get(i.customerId) ?? `Client ${i.customerId}` }));
+    });
+  }
+
+  async allocation(fiscalYear?: string): Promise<AllocationPage> {
+    const start = this.config.fiscalYearStart;
+    let fy = fiscalYearOf(this.clock.today(), start);
+    if (fiscalYear !== undefined && fiscalYear !== '') {
+      if (!/^\d{4}$/.test(fiscalYear)) {
+        throw new DomainError('invalid_input', "L'exercice doit être une année sur quatre chiffres (ex. 2026).", 'exercice');
+      }
+      fy = Number(fiscalYear);
+    }
+    return this.db.run(async (q) => {
+      const data = await allocationOfFiscalYear(q, fy);
+      const years = await fiscalYearsWithPayments(q);
+      if (!years.includes(fy)) years.unshift(fy);
+      const { first, last } = fiscalYearBounds(fy, start);
+      return { ...data, fiscalYearStart: start, firstDay: first, lastDay: last, years: years.sort((a, b) => b - a) };
+    });
+  }
+}

@@ -1,0 +1,15 @@
+import type { IssueInvoice } from '../../domain/billing/invoice.js';
+
+export class IssueInvoiceCommand {
+  constructor(
+    readonly input: IssueInvoice,
+    readonly actor: string,
+    readonly idempotencyKey?: string,
+  ) {}
+}
+
+export interface IssueInvoiceResult {
+  invoiceId: string;
+  number: string;
+  total: string;
+}

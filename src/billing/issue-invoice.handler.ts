@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { invoiceStream } from '../../domain/billing/events.js';
+import { decideIssueInvoice, initialInvoiceState, validateIssueInvoice } from '../../domain/billing/invoice.js';
+import { DomainError } from '../../domain/shared/errors.js';
+import { billingAddressOf, drawInvoiceNumber, findCustomer } from '../../legacy-sync/legacy-gateway.js';
+import { Clock } from '../clock.js';
+import { Db } from '../database/db.js';
+import { CommandPipeline } from '../event-store/command-pipeline.js';
+import { sqlTimestamp } from '../event-store/event-store.js';
+import { IssueInvoiceCommand, type IssueInvoiceResult } from './issue-invoice.command.js';
+
+@CommandHandler(IssueInvoiceCommand)
+export class IssueInvoiceHandler implements ICommandHandler<IssueInvoiceCommand, IssueInvoiceResult> {
+  constructor(
+    @Inject(Db) private readonly db: Db,
+    @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async execute(command: IssueInvoiceCommand): Promise<IssueInvoiceResult> {
+    const input = command.input;
+    // Bad input must not burn a number from Gloux's counter: check everything first.
+    const checked = validateIssueInvoice(input, { lineId: () => '' });
+    const customer = await this.db.run((q) => findCustomer(q, String(input.customerId)));
+    if (!customer) throw new DomainError('not_found', `Client ${input.customerId} introuvable.`, 'customerId');
+    if (customer.state === 'ferme') {
+      throw new DomainError('customer_closed', `Le compte du client ${customer.customerNumber} est fermé.`, 'customerId');
+    }
+    const key = command.idempotencyKey?.trim();
+    if (key) {
+      const [previous] = await this.db.query<{ result: string }>(`SELECT result FROM g2_commands WHERE idempotency_key = ?`, [key]);
+      if (previous) return JSON.parse(previous.result) as IssueInvoiceResult;
+    }
+    const drawn = await this.db.run((q) => drawInvoiceNumber(q, Number(checked.issuedOn.slice(0, 4))));
+    const invoiceId = randomUUID();
+    try {
+      const outcome = await this.pipeline.execute<IssueInvoiceResult>({
+        commandType: 'IssueInvoice',
+        actor: command.actor,
+        now: this.clock.now(),
+        idempotencyKey: key,
+        decide: async () => {
+          const events = decideIssueInvoice(initialInvoiceState, input, {
+            invoiceId,
+            number: drawn.number,
+            billingAddress: billingAddressOf(customer),
+            lineId: () => randomUUID(),
+          });
+          return {
+            appends: [{ streamId: invoiceStream(invoiceId), expectedVersion: -1, events }],
+            result: { invoiceId, number: drawn.number, total: events[0]!.data.total },
+          };
+        },
+      });
+      if (outcome.replayed) await this.recordGap(drawn, 'idempotent replay: the first command kept its own number');
+      return outcome.result;
+    } catch (error) {
+      await this.recordGap(drawn, `command failed: ${(error as Error).message}`);
+      throw error;
+    }
+  }
+
+  /** A drawn number that could not be used is recorded and explained, never reused (README point 1). */
+  private async recordGap(drawn: { counter: string; value: number; number: string }, reason: string): Promise<void> {
+    await this.db.run((q) =>
+      q.execute(`INSERT INTO g2_number_gaps (counter, value, number, drawn_at, reason) VALUES (?, ?, ?, ?, ?)`, [
+        drawn.counter,
+        drawn.value,
+        drawn.number,
+        sqlTimestamp(this.clock.now()),
+        reason.slice(0, 2000),
+      ]),
+    );
+  }
+}

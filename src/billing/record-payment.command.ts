@@ -1,0 +1,15 @@
+import type { RecordPayment } from '../../domain/billing/payment.js';
+
+export class RecordPaymentCommand {
+  constructor(
+    readonly input: RecordPayment,
+    readonly actor: string,
+    readonly idempotencyKey?: string,
+  ) {}
+}
+
+export interface RecordPaymentResult {
+  paymentId: string;
+  amount: string;
+  invoices: { invoiceId: string; number: string; balance: string }[];
+}

@@ -1,0 +1,59 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { NestFactory } from '@nestjs/core';
+import { LegacySyncWorker } from '../legacy-sync/legacy-sync.worker.js';
+import { AppModule } from './app.module.js';
+import { CommandPipeline } from './event-store/command-pipeline.js';
+
+const USAGE = `Usage: npm run cli -- <command>
+
+Commands:
+  migrate                         apply pending migrations (also done at start-up)
+  projections:rebuild [name…]     empty read models and replay the log from position 0
+                                  (names: invoice-balances, payment-allocation; default all)
+  legacy-sync:run                 mirror every committed event into Gloux's tables now
+
+Environment: DATABASE_URL=mysql://user:pass@host/db (default: embedded SQLite, SQLITE_PATH)`;
+
+async function main(): Promise<number> {
+  const { positionals } = parseArgs({ allowPositionals: true, strict: true, options: {} });
+  const [command, ...rest] = positionals;
+  if (!command || command === 'help') {
+    console.log(USAGE);
+    return command ? 0 : 1;
+  }
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['warn', 'error'] });
+  try {
+    switch (command) {
+      case 'migrate':
+        console.log('Migrations applied.');
+        return 0;
+      case 'projections:rebuild': {
+        const pipeline = app.get(CommandPipeline);
+        const started = Date.now();
+        const { events } = await pipeline.rebuild(rest, (position) => process.stderr.write(`\r  replayed up to position ${position}`));
+        process.stderr.write('\n');
+        console.log(`Rebuilt ${rest.length ? rest.join(', ') : pipeline.projectionNames.join(', ')} from ${events} events in ${Date.now() - started} ms.`);
+        return 0;
+      }
+      case 'legacy-sync:run': {
+        const n = await app.get(LegacySyncWorker).catchUp();
+        console.log(`Mirrored ${n} events into Gloux's tables.`);
+        return 0;
+      }
+      default:
+        console.error(`Unknown command: ${command}\n\n${USAGE}`);
+        return 1;
+    }
+  } finally {
+    await app.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error((error as Error).message);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,34 @@
+import { parseFiscalYearStart } from '../domain/shared/fiscal-year.js';
+import { settingsFromEnv, type DatabaseSettings } from '../ormconfig.js';
+
+export interface AppConfig {
+  readonly port: number;
+  readonly database: DatabaseSettings;
+  /** 'MM-DD'; changing it requires `projections:rebuild payment-allocation`. */
+  readonly fiscalYearStart: string;
+  /** Seed demo data when the embedded SQLite database is empty. */
+  readonly demoData: boolean;
+  readonly legacySyncIntervalMs: number;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+function int(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`${name} must be an integer between ${min} and ${max} (got ${value})`);
+  }
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const database = settingsFromEnv(env);
+  return {
+    port: int('PORT', env.PORT, 3000, 0, 65535),
+    database,
+    fiscalYearStart: parseFiscalYearStart(env.FISCAL_YEAR_START?.trim() || '01-01'),
+    demoData: env.DEMO_DATA ? env.DEMO_DATA !== '0' && env.DEMO_DATA !== 'false' : database.dialect === 'sqlite',
+    legacySyncIntervalMs: int('LEGACY_SYNC_INTERVAL_MS', env.LEGACY_SYNC_INTERVAL_MS, 2000, 100, 3_600_000),
+  };
+}

@@ -1,0 +1,42 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { InvoiceBalancesProjection } from '../../projections/invoice-balances/invoice-balances.projection.js';
+import { PaymentAllocationProjection } from '../../projections/payment-allocation/payment-allocation.projection.js';
+import { Clock } from '../clock.js';
+import { APP_CONFIG, loadConfig, type AppConfig } from '../config.js';
+import { Db } from '../database/db.js';
+import { CommandPipeline } from '../event-store/command-pipeline.js';
+
+/** Database, event store pipeline, clock and configuration: what every module needs. */
+@Global()
+@Module({
+  providers: [
+    { provide: APP_CONFIG, useFactory: () => loadConfig() },
+    { provide: Clock, useValue: new Clock() },
+    {
+      provide: Db,
+      inject: [APP_CONFIG],
+      useFactory: async (config: AppConfig) => {
+        const db = await Db.open(config.database);
+        await db.migrate();
+        return db;
+      },
+    },
+    {
+      provide: CommandPipeline,
+      inject: [Db, APP_CONFIG],
+      useFactory: (db: Db, config: AppConfig) =>
+        new CommandPipeline(db, [
+          new InvoiceBalancesProjection(),
+          new PaymentAllocationProjection(config.fiscalYearStart),
+        ]),
+    },
+  ],
+  exports: [APP_CONFIG, Clock, Db, CommandPipeline],
+})
+export class CoreModule implements OnApplicationShutdown {
+  constructor(@Inject(Db) private readonly db: Db) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.db.close();
+  }
+}

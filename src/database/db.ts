@@ -1,0 +1,133 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { DataSource, type QueryRunner } from 'typeorm';
+import { dataSourceOptions, type DatabaseSettings, type Dialect } from '../../ormconfig.js';
+
+export type Row = Record<string, unknown>;
+
+/** What command handlers, projections and legacy-sync use to talk SQL (`?` placeholders). */
+export interface Queryable {
+  readonly dialect: Dialect;
+  query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs an INSERT/UPDATE/DELETE; returns affected rows and the auto-increment id if any. */
+  execute(sql: string, params?: readonly unknown[]): Promise<{ affected: number; insertId: number }>;
+}
+
+/** A transaction: same API, all statements on one connection, committed together. */
+export type Tx = Queryable & { readonly inTransaction: true };
+
+class RunnerQueryable implements Queryable {
+  constructor(
+    readonly dialect: Dialect,
+    private readonly runner: QueryRunner,
+  ) {}
+
+  async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    const result = await this.runner.query(sql, [...params], true);
+    return (result.records ?? []) as T[];
+  }
+
+  async execute(sql: string, params: readonly unknown[] = []) {
+    const result = await this.runner.query(sql, [...params], true);
+    const raw = result.raw as { insertId?: number | string; affectedRows?: number } | number | bigint;
+    if (this.dialect === 'sqlite') {
+      return { affected: result.affected ?? 0, insertId: Number(raw ?? 0) };
+    }
+    const header = raw as { insertId?: number | string; affectedRows?: number };
+    return { affected: header.affectedRows ?? result.affected ?? 0, insertId: Number(header.insertId ?? 0) };
+  }
+}
+
+/**
+ * The database: a TypeORM DataSource plus the two rules everything relies on —
+ * one transaction per command, and on SQLite (one connection) strictly one unit of work at a time.
+ */
+export class Db {
+  readonly dialect: Dialect;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly inside = new AsyncLocalStorage<boolean>();
+
+  private constructor(readonly dataSource: DataSource) {
+    this.dialect = dataSource.options.type === 'mysql' ? 'mysql' : 'sqlite';
+  }
+
+  static async open(settings: DatabaseSettings): Promise<Db> {
+    const ds = new DataSource(dataSourceOptions(settings));
+    await ds.initialize();
+    const db = new Db(ds);
+    if (db.dialect === 'mysql') {
+      // Gloux's own mode: its statements and ours must behave alike on zero dates.
+      await ds.query(`SET SESSION sql_mode = ''`);
+    }
+    return db;
+  }
+
+  async migrate(): Promise<void> {
+    await this.dataSource.runMigrations({ transaction: 'each' });
+  }
+
+  async close(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+
+  /** Serialises units of work on SQLite; MySQL's pool and locks do that job there. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (this.dialect === 'mysql') return work();
+    if (this.inside.getStore()) {
+      throw new Error('Nested database unit of work: use the Tx you were given');
+    }
+    const run = this.queue.then(() => this.inside.run(true, work));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** A short unit of work outside any transaction (reads, single statements). */
+  run<T>(work: (q: Queryable) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      const runner = this.dataSource.createQueryRunner();
+      try {
+        await runner.connect();
+        if (this.dialect === 'mysql') await runner.query(`SET SESSION sql_mode = ''`);
+        return await work(new RunnerQueryable(this.dialect, runner));
+      } finally {
+        await runner.release();
+      }
+    });
+  }
+
+  query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return this.run((q) => q.query<T>(sql, params));
+  }
+
+  /** One database transaction; rolled back if `work` throws. */
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      const runner = this.dataSource.createQueryRunner();
+      await runner.connect();
+      try {
+        if (this.dialect === 'mysql') await runner.query(`SET SESSION sql_mode = ''`);
+        await runner.startTransaction();
+        const tx = Object.assign(new RunnerQueryable(this.dialect, runner), { inTransaction: true as const });
+        const result = await work(tx);
+        await runner.commitTransaction();
+        return result;
+      } catch (error) {
+        if (runner.isTransactionActive) await runner.rollbackTransaction();
+        throw error;
+      } finally {
+        await runner.release();
+      }
+    });
+  }
+}
+
+/** True when a driver error is a unique-key violation (MySQL ER_DUP_ENTRY, SQLite UNIQUE). */
+export function isDuplicateKey(error: unknown): boolean {
+  const e = error as { code?: string; driverError?: { code?: string; errno?: number }; message?: string };
+  const code = e.driverError?.code ?? e.code;
+  return (
+    code === 'ER_DUP_ENTRY' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    /UNIQUE constraint failed|Duplicate entry/.test(e.message ?? '')
+  );
+}

@@ -1,0 +1,59 @@
+import type { CommandBus } from '@nestjs/cqrs';
+import type { IssueInvoiceLineInput } from '../../domain/billing/invoice.js';
+import { IssueInvoiceCommand, type IssueInvoiceResult } from '../billing/issue-invoice.command.js';
+import { RecordPaymentCommand } from '../billing/record-payment.command.js';
+
+const plaque = (start: string, end: string, net = '100.00'): IssueInvoiceLineInput => ({
+  kind: 'subscription',
+  label: 'Plaque de base',
+  productId: '1',
+  net,
+  vatRate: '20',
+  serviceStart: start,
+  serviceEnd: end,
+});
+
+/**
+ * The demo story, through gloux2's own commands so every figure comes from events:
+ * the worked example of ACCOUNTING.md §2, a partial payment, an unpaid invoice, an old paid one.
+ */
+export async function seedDemoBilling(commands: CommandBus): Promise<void> {
+  const issue = (customerId: string, issuedOn: string, lines: IssueInvoiceLineInput[]) =>
+    commands.execute<IssueInvoiceCommand, IssueInvoiceResult>(
+      new IssueInvoiceCommand({ customerId, issuedOn, lines }, 'demo', `demo-invoice-${customerId}-${issuedOn}`),
+    );
+  const pay = (customerId: string, invoiceId: string, amount: string, receivedOn: string, reference: string, bank: string) =>
+    commands.execute(
+      new RecordPaymentCommand(
+        { customerId, method: 'cheque', amount, receivedOn, reference, bank, allocations: [{ invoiceId, amount }] },
+        'demo',
+        `demo-cheque-${reference}`,
+      ),
+    );
+
+  const old = await issue('4', '2024-06-01', [plaque('2024-06-01', '2025-05-31')]);
+  await pay('4', old.invoiceId, old.total, '2024-06-20', '0001234', 'Banque Populaire');
+
+  const anne = await issue('1', '2025-09-15', [plaque('2025-09-15', '2026-09-14')]);
+  await pay('1', anne.invoiceId, '50.00', '2026-02-03', '0004512', 'Crédit Mutuel');
+  await pay('1', anne.invoiceId, '70.00', '2026-03-10', '0004513', 'Crédit Mutuel');
+
+  await issue('3', '2026-01-15', [
+    plaque('2026-01-15', '2027-01-14'),
+    {
+      kind: 'option',
+      label: 'Espace disque supplémentaire (100 Mo)',
+      productId: '2',
+      net: '5.02',
+      vatRate: '20',
+      serviceStart: '2026-01-15',
+      serviceEnd: '2027-01-14',
+    },
+  ]);
+
+  const amis = await issue('2', '2026-09-12', [
+    plaque('2026-09-12', '2027-09-11'),
+    { kind: 'discount', label: 'Remise revendeur 10 %', net: '-10.00', vatRate: '20', serviceStart: '2026-09-12', serviceEnd: '2027-09-11' },
+  ]);
+  await pay('2', amis.invoiceId, '40.00', '2026-10-02', '0000777', 'La Banque Postale');
+}

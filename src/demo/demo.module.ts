@@ -1,0 +1,29 @@
+import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { CommandBus, CqrsModule } from '@nestjs/cqrs';
+import { isLegacyEmpty, seedLegacyDemo } from '../../legacy-sync/legacy-demo-data.js';
+import { BillingModule } from '../billing/billing.module.js';
+import { APP_CONFIG, type AppConfig } from '../config.js';
+import { Db } from '../database/db.js';
+import { lastPosition } from '../event-store/event-store.js';
+import { seedDemoBilling } from './demo-data.js';
+
+/** On an empty embedded database, seeds demo data so a new user sees real pages at once. */
+@Module({ imports: [CqrsModule, BillingModule] })
+export class DemoModule implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Demo');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(Db) private readonly db: Db,
+    @Inject(CommandBus) private readonly commands: CommandBus,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.demoData || this.db.dialect !== 'sqlite') return;
+    const empty = await this.db.run(async (q) => (await isLegacyEmpty(q)) && (await lastPosition(q)) === 0);
+    if (!empty) return;
+    await this.db.transaction((tx) => seedLegacyDemo(tx));
+    await seedDemoBilling(this.commands);
+    this.logger.log('Demo data loaded (4 members, 4 invoices, 5 cheques)');
+  }
+}

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { Subject } from 'rxjs';
+import type { Projection } from '../../projections/projection.js';
+import { isDuplicateKey, type Db, type Tx } from '../database/db.js';
+import {
+  append,
+  ConcurrencyError,
+  readAllBatches,
+  sqlTimestamp,
+  type AppendRequest,
+  type EventMetadata,
+  type EventSource,
+  type RecordedEvent,
+} from './event-store.js';
+
+export interface CommandContext {
+  readonly now: Date;
+  readonly actor: string;
+  readonly correlationId: string;
+}
+
+export interface CommandOptions<R> {
+  readonly commandType: string;
+  readonly actor: string;
+  readonly now: Date;
+  /** The same key twice returns the first result and appends nothing. */
+  readonly idempotencyKey?: string;
+  readonly source?: EventSource;
+  /** Loads state from `tx`, decides, and returns what to append and what to answer. */
+  readonly decide: (tx: Tx, ctx: CommandContext) => Promise<{ appends: AppendRequest[]; result: R }>;
+}
+
+export interface CommandOutcome<R> {
+  readonly result: R;
+  readonly events: readonly RecordedEvent[];
+  /** True when the idempotency key had already been used: nothing new was recorded. */
+  readonly replayed: boolean;
+}
+
+/**
+ * One transaction per command: load, decide, append, run the inline projections,
+ * remember the idempotency key, commit. Side effects start only after the commit,
+ * from the log (see `committed$`).
+ */
+export class CommandPipeline {
+  /** Emits after each commit; after-commit workers (legacy-sync, mail) wake on it. */
+  readonly committed$ = new Subject<readonly RecordedEvent[]>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly projections: readonly Projection[],
+  ) {}
+
+  /** Retries a command whose stream moved meanwhile: it reloads its state and decides again. */
+  async execute<R>(options: CommandOptions<R>): Promise<CommandOutcome<R>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.executeOnce(options);
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  private async executeOnce<R>(options: CommandOptions<R>): Promise<CommandOutcome<R>> {
+    const key = options.idempotencyKey?.trim() || undefined;
+    if (key && key.length > 191) throw new Error('Idempotency key longer than 191 characters');
+    try {
+      const outcome = await this.db.transaction(async (tx) => {
+        if (key) {
+          const previous = await this.previousResult<R>(tx, key);
+          if (previous) return previous;
+        }
+        const ctx: CommandContext = { now: options.now, actor: options.actor, correlationId: randomUUID() };
+        const { appends, result } = await options.decide(tx, ctx);
+        const metadata: EventMetadata = {
+          actor: options.actor,
+          source: options.source ?? 'g2',
+          commandType: options.commandType,
+          correlationId: ctx.correlationId,
+          ...(key ? { idempotencyKey: key } : {}),
+        };
+        const events = await append(tx, appends, metadata, options.now);
+        for (const event of events) {
+          for (const projection of this.projections) await projection.apply(tx, event);
+        }
+        if (key) {
+          await tx.execute(
+            `INSERT INTO g2_commands (idempotency_key, command_type, result, first_position, last_position, recorded_at) VALUES (?, ?, ?, ?, ?, ?)`,
+            [
+              key,
+              options.commandType,
+              JSON.stringify(result ?? null),
+              events[0]?.position ?? null,
+              events[events.length - 1]?.position ?? null,
+              sqlTimestamp(options.now),
+            ],
+          );
+        }
+        return { result, events, replayed: false };
+      });
+      if (outcome.events.length > 0) this.committed$.next(outcome.events);
+      return outcome;
+    } catch (error) {
+      // A concurrent twin with the same key won the race: answer with its result.
+      if (key && isDuplicateKey(error)) {
+        const previous = await this.db.run((q) => this.previousResult<R>(q as Tx, key));
+        if (previous) return previous;
+      }
+      throw error;
+    }
+  }
+
+  private async previousResult<R>(tx: Pick<Tx, 'query'>, key: string): Promise<CommandOutcome<R> | null> {
+    const [row] = await tx.query<{ result: string }>(`SELECT result FROM g2_commands WHERE idempotency_key = ?`, [key]);
+    return row ? { result: JSON.parse(row.result) as R, events: [], replayed: true } : null;
+  }
+
+  /**
+   * Drops the projections' tables and replays the whole log into them, in one transaction
+   * holding the append lock (no command commits meanwhile), streaming in batches.
+   */
+  async rebuild(names?: readonly string[], onProgress?: (position: number) => void): Promise<{ events: number }> {
+    const selected = this.projections.filter((p) => !names || names.length === 0 || names.includes(p.name));
+    const unknown = (names ?? []).filter((n) => !this.projections.some((p) => p.name === n));
+    if (unknown.length > 0) throw new Error(`Unknown projection(s): ${unknown.join(', ')}`);
+    return this.db.transaction(async (tx) => {
+      if (tx.dialect === 'mysql') await tx.query(`SELECT last_position FROM g2_append_lock WHERE id = 1 FOR UPDATE`);
+      for (const p of selected) for (const table of p.tables) await tx.execute(`DELETE FROM ${table}`);
+      let count = 0;
+      for await (const batch of readAllBatches(tx, 0, 1000)) {
+        for (const event of batch) {
+          for (const p of selected) await p.apply(tx, event);
+        }
+        count += batch.length;
+        onProgress?.(batch[batch.length - 1]!.position);
+      }
+      return { events: count };
+    });
+  }
+
+  get projectionNames(): string[] {
+    return this.projections.map((p) => p.name);
+  }
+}

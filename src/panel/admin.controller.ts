@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Render, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Response } from 'express';
+import type { IssueInvoice } from '../../domain/billing/invoice.js';
+import type { RecordPayment } from '../../domain/billing/payment.js';
+import { DomainError } from '../../domain/shared/errors.js';
+import { BillingQueries } from '../billing/billing-queries.js';
+import { IssueInvoiceCommand, type IssueInvoiceResult } from '../billing/issue-invoice.command.js';
+import { RecordPaymentCommand, type RecordPaymentResult } from '../billing/record-payment.command.js';
+import { Clock } from '../clock.js';
+import { statusOf } from './errors.filter.js';
+
+interface ChequeForm {
+  facture?: string;
+  montant?: string;
+  date_reception?: string;
+  numero_cheque?: string;
+  banque?: string;
+  cle?: string;
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/** Admin and treasurer actions. (Sign-in and roles come with the accounts issue.) */
+@Controller()
+export class AdminController {
+  constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(BillingQueries) private readonly queries: BillingQueries,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  @Get('/admin/cheques/nouveau')
+  @Render('cheque-form')
+  async chequeForm(@Query('facture') invoiceId?: string) {
+    return this.chequeFormModel({ facture: invoiceId, date_reception: this.clock.today() });
+  }
+
+  @Post('/admin/cheques')
+  async recordCheque(@Body() body: ChequeForm, @Res() res: Response) {
+    const form: ChequeForm = {
+      facture: str(body?.facture),
+      montant: str(body?.montant).trim().replace(',', '.').replace(/\s|€/g, ''),
+      date_reception: str(body?.date_reception),
+      numero_cheque: str(body?.numero_cheque),
+      banque: str(body?.banque),
+      cle: str(body?.cle),
+    };
+    try {
+      if (!form.facture) throw new DomainError('invalid_input', 'Choisissez la facture réglée.', 'facture');
+      const invoice = await this.queries.invoice(form.facture);
+      const result = await this.commands.execute<RecordPaymentCommand, RecordPaymentResult>(
+        new RecordPaymentCommand(
+          {
+            customerId: invoice.customerId,
+            method: 'cheque',
+            amount: form.montant ?? '',
+            receivedOn: form.date_reception ?? '',
+            reference: form.numero_cheque ?? '',
+            bank: form.banque,
+            allocations: [{ invoiceId: form.facture, amount: form.montant ?? '' }],
+          },
+          'admin',
+          form.cle || undefined,
+        ),
+      );
+      const settled = result.invoices.map((i) => i.number).join(', ');
+      res.redirect(303, `/adherents/${invoice.customerId}?enregistre=${encodeURIComponent(settled)}`);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      res.status(statusOf(error)).render('cheque-form', await this.chequeFormModel(form, error));
+    }
+  }
+
+  private async chequeFormModel(form: ChequeForm, error?: DomainError) {
+    const invoices = await this.queries.unpaid();
+    return {
+      title: 'Saisir un chèque',
+      invoices: invoices.map((i) => ({ ...i, selected: i.invoiceId === form.facture })),
+      form: { ...form, cle: form.cle || randomUUID() },
+      error: error ? { message: error.message, field: error.field } : null,
+      errorOn: error?.field ? { [fieldName(error.field)]: true } : {},
+    };
+  }
+
+  @Post('/api/paiements/cheques')
+  @HttpCode(201)
+  recordChequeApi(@Body() body: Partial<RecordPayment> & { idempotencyKey?: string }) {
+    const input = { ...(body ?? {}), method: 'cheque' } as RecordPayment;
+    return this.commands.execute<RecordPaymentCommand, RecordPaymentResult>(
+      new RecordPaymentCommand(input, 'api', body?.idempotencyKey),
+    );
+  }
+
+  @Post('/api/factures')
+  @HttpCode(201)
+  issueInvoiceApi(@Body() body: IssueInvoice & { idempotencyKey?: string }) {
+    if (!body || typeof body !== 'object') throw new DomainError('invalid_input', 'Corps JSON attendu.');
+    return this.commands.execute<IssueInvoiceCommand, IssueInvoiceResult>(
+      new IssueInvoiceCommand(body, 'api', body.idempotencyKey),
+    );
+  }
+}
+
+/** Maps a domain field ('amount', 'allocations[0].amount') to the form's input name. */
+function fieldName(field: string): string {
+  if (/amount$/.test(field)) return 'montant';
+  if (field === 'receivedOn') return 'date_reception';
+  if (field === 'reference') return 'numero_cheque';
+  if (field === 'bank') return 'banque';
+  if (/invoiceId|allocations|facture/.test(field)) return 'facture';
+  return field;
+}

@@ -1,0 +1,26 @@
+import { Controller, Get, Inject, Param, Query, Render } from '@nestjs/common';
+import { BillingQueries } from '../billing/billing-queries.js';
+
+/** What a cooperator sees of their account. (Sign-in and access control come with the accounts issue.) */
+@Controller()
+export class CooperatorController {
+  constructor(@Inject(BillingQueries) private readonly queries: BillingQueries) {}
+
+  @Get('/adherents/:customerId')
+  @Render('cooperator')
+  async page(@Param('customerId') customerId: string, @Query('enregistre') recorded?: string) {
+    const data = await this.queries.customerPage(customerId);
+    const notice = typeof recorded === 'string' && recorded !== '' ? `Chèque enregistré (facture ${recorded}).` : null;
+    return { title: `Mes factures — ${data.customer.name}`, notice, ...data };
+  }
+
+  @Get('/api/adherents/:customerId')
+  data(@Param('customerId') customerId: string) {
+    return this.queries.customerPage(customerId);
+  }
+
+  @Get('/api/factures/:invoiceId')
+  invoice(@Param('invoiceId') invoiceId: string) {
+    return this.queries.invoice(invoiceId);
+  }
+}

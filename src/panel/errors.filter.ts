@@ -1,0 +1,48 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError } from '../../domain/shared/errors.js';
+
+export function statusOf(error: DomainError): number {
+  if (error.code === 'not_found') return 404;
+  if (error.code.startsWith('already_') || error.code === 'conflict') return 409;
+  return 422;
+}
+
+const HTTP_MESSAGES: Record<number, string> = {
+  400: 'Requête invalide.',
+  404: 'Page introuvable.',
+  413: 'Requête trop volumineuse.',
+};
+
+/**
+ * Every error leaves as a clear answer: structured JSON under /api, a French page elsewhere.
+ * Unexpected errors are logged with their stack and shown without internals.
+ */
+@Catch()
+export class ErrorsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    let status = 500;
+    let body: { code: string; message: string; field?: string; details?: unknown };
+    if (exception instanceof DomainError) {
+      status = statusOf(exception);
+      body = { code: exception.code, message: exception.message, field: exception.field, details: exception.details };
+    } else if (exception instanceof HttpException) {
+      status = exception.getStatus();
+      body = { code: status === 404 ? 'not_found' : 'bad_request', message: HTTP_MESSAGES[status] ?? exception.message };
+    } else {
+      this.logger.error((exception as Error)?.stack ?? String(exception));
+      body = { code: 'internal_error', message: 'Erreur interne : l’opération n’a pas été enregistrée.' };
+    }
+    if (res.headersSent) return;
+    if (req.path.startsWith('/api')) {
+      res.status(status).json({ error: body });
+    } else {
+      res.status(status).render('error', { title: 'Erreur', status, message: body.message });
+    }
+  }
+}

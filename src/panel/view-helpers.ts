@@ -1,0 +1,14 @@
+import { formatDayFr } from '../../domain/shared/day.js';
+import { formatEuros } from '../../domain/shared/money.js';
+
+type Handlebars = { registerHelper(name: string, fn: (...args: unknown[]) => unknown): void };
+
+/** Formatting for the French pages; amounts stay strings end to end. */
+export function registerHelpers(handlebars: Handlebars): void {
+  handlebars.registerHelper('euros', (v) => (typeof v === 'string' && v !== '' ? formatEuros(v) : ''));
+  handlebars.registerHelper('day', (v) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? formatDayFr(v) : ''));
+  handlebars.registerHelper('eq', (a, b) => a === b);
+  handlebars.registerHelper('negative', (v) => typeof v === 'string' && v.startsWith('-'));
+  handlebars.registerHelper('statusLabel', (v) => (v === 'paid' ? 'Réglée' : 'À régler'));
+  handlebars.registerHelper('stateLabel', (v) => ({ actif: 'Actif', suspendu: 'Suspendu', ferme: 'Fermé' })[String(v)] ?? String(v));
+}
