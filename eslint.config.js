@@ -32,7 +32,9 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/switch-exhaustiveness-check': [
         'error',
@@ -41,10 +43,17 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       // Never parseFloat money: DECIMAL columns arrive as strings and stay exact.
-      'no-restricted-globals': ['error', { name: 'parseFloat', message: 'Use decimal.js (domain/shared/money.ts).' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'parseFloat', message: 'Use decimal.js (domain/shared/money.ts).' },
+      ],
       'no-restricted-properties': [
         'error',
-        { object: 'Number', property: 'parseFloat', message: 'Use decimal.js (domain/shared/money.ts).' },
+        {
+          object: 'Number',
+          property: 'parseFloat',
+          message: 'Use decimal.js (domain/shared/money.ts).',
+        },
       ],
     },
   },
@@ -64,8 +73,14 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'domain/ takes time from its context.' },
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'domain/ takes time from its context.' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'domain/ takes time from its context.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'domain/ takes time from its context.',
+        },
       ],
     },
   },

@@ -6,10 +6,70 @@ import { legacyTextParam } from './legacy-text.js';
  * Written through the same text coercion as every other Gloux write.
  */
 export const demoCustomers = [
-  { id: 1, tiers: { type: 'physique', nom: 'Lefèvre', prenom: 'Anne', raison: '', adresse: '12 rue Xavier-Privas', cp: '75011', ville: 'Paris', email: 'anne@example.org' }, num: '0403020000017', opened: '2004-03-02', hosting: 'annelef' },
-  { id: 2, tiers: { type: 'morale', nom: '', prenom: '', raison: 'Association Les Amis', adresse: '3 place Bellecour', cp: '69002', ville: 'Lyon', email: 'bureau@asso.example' }, num: '0709120000342', opened: '2007-09-12', hosting: 'lesamis' },
-  { id: 3, tiers: { type: 'morale', nom: '', prenom: '', raison: 'Webcoop SARL', adresse: '5 quai de la Fosse', cp: '44000', ville: 'Nantes', email: 'admin@webcoop.example' }, num: '0501150000099', opened: '2005-01-15', hosting: 'webcoop' },
-  { id: 4, tiers: { type: 'physique', nom: 'Dupont', prenom: 'Jean', raison: '', adresse: '8 rue des Écoles', cp: '21000', ville: 'Dijon', email: 'jean.dupont@example.net' }, num: '1206010000412', opened: '2012-06-01', hosting: 'jdupont' },
+  {
+    id: 1,
+    tiers: {
+      type: 'physique',
+      nom: 'Lefèvre',
+      prenom: 'Anne',
+      raison: '',
+      adresse: '12 rue Xavier-Privas',
+      cp: '75011',
+      ville: 'Paris',
+      email: 'anne@example.org',
+    },
+    num: '0403020000017',
+    opened: '2004-03-02',
+    hosting: 'annelef',
+  },
+  {
+    id: 2,
+    tiers: {
+      type: 'morale',
+      nom: '',
+      prenom: '',
+      raison: 'Association Les Amis',
+      adresse: '3 place Bellecour',
+      cp: '69002',
+      ville: 'Lyon',
+      email: 'bureau@asso.example',
+    },
+    num: '0709120000342',
+    opened: '2007-09-12',
+    hosting: 'lesamis',
+  },
+  {
+    id: 3,
+    tiers: {
+      type: 'morale',
+      nom: '',
+      prenom: '',
+      raison: 'Webcoop SARL',
+      adresse: '5 quai de la Fosse',
+      cp: '44000',
+      ville: 'Nantes',
+      email: 'admin@webcoop.example',
+    },
+    num: '0501150000099',
+    opened: '2005-01-15',
+    hosting: 'webcoop',
+  },
+  {
+    id: 4,
+    tiers: {
+      type: 'physique',
+      nom: 'Dupont',
+      prenom: 'Jean',
+      raison: '',
+      adresse: '8 rue des Écoles',
+      cp: '21000',
+      ville: 'Dijon',
+      email: 'jean.dupont@example.net',
+    },
+    num: '1206010000412',
+    opened: '2012-06-01',
+    hosting: 'jdupont',
+  },
 ] as const;
 
 export async function isLegacyEmpty(q: Queryable): Promise<boolean> {
@@ -19,7 +79,9 @@ export async function isLegacyEmpty(q: Queryable): Promise<boolean> {
 
 export async function seedLegacyDemo(q: Queryable): Promise<void> {
   const t = (s: string) => legacyTextParam(s, q.dialect);
-  await q.execute(`INSERT INTO compteurs (nom, valeur) VALUES ('part_sociale', 10412), ('uid', 23512)`);
+  await q.execute(
+    `INSERT INTO compteurs (nom, valeur) VALUES ('part_sociale', 10412), ('uid', 23512)`,
+  );
   const products: [number, string, string, string, string, string][] = [
     [1, 'PLAQUE', 'plaque', 'Plaque de base', '100.00', '20'],
     [2, 'DISQUE100', 'option', 'Espace disque supplémentaire (100 Mo)', '5.02', '20'],
@@ -36,7 +98,18 @@ export async function seedLegacyDemo(q: Queryable): Promise<void> {
     await q.execute(
       `INSERT INTO tiers (id_tiers, type_tiers, nom, prenom, raison_sociale, adresse, code_postal, ville, email, societaire, nb_parts, date_creation)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'O', 1, ?)`,
-      [c.id, c.tiers.type, t(c.tiers.nom), t(c.tiers.prenom), t(c.tiers.raison), t(c.tiers.adresse), c.tiers.cp, t(c.tiers.ville), c.tiers.email, `${c.opened} 00:00:00`],
+      [
+        c.id,
+        c.tiers.type,
+        t(c.tiers.nom),
+        t(c.tiers.prenom),
+        t(c.tiers.raison),
+        t(c.tiers.adresse),
+        c.tiers.cp,
+        t(c.tiers.ville),
+        c.tiers.email,
+        `${c.opened} 00:00:00`,
+      ],
     );
     await q.execute(
       `INSERT INTO clients (id_client, num_client, id_tiers, solde, etat, date_ouverture) VALUES (?, ?, ?, 0, 'actif', ?)`,
@@ -45,7 +118,15 @@ export async function seedLegacyDemo(q: Queryable): Promise<void> {
     await q.execute(
       `INSERT INTO hebergements (id_hebergement, id_client, nom, uid, id_plaque, serveur, repertoire, date_creation, date_anniversaire, etat)
        VALUES (?, ?, ?, ?, 1, 'web3', ?, ?, ?, 'actif')`,
-      [c.id, c.id, c.hosting, 23000 + c.id, `/home/${c.hosting[0]}/${c.hosting}`, `${c.opened} 00:00:00`, c.opened],
+      [
+        c.id,
+        c.id,
+        c.hosting,
+        23000 + c.id,
+        `/home/${c.hosting[0]}/${c.hosting}`,
+        `${c.opened} 00:00:00`,
+        c.opened,
+      ],
     );
   }
 }

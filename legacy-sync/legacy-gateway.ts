@@ -38,7 +38,8 @@ interface CustomerRow {
 function customerSelect(q: Queryable): string {
   const t = (col: string) => `${legacyTextSelect(`t.${col}`, q.dialect)} AS ${col}`;
   // FLOAT money: rounded and cast in SQL so it arrives as an exact decimal string.
-  const solde = q.dialect === 'mysql' ? 'CAST(ROUND(c.solde, 2) AS DECIMAL(12,2))' : 'printf(\'%.2f\', c.solde)';
+  const solde =
+    q.dialect === 'mysql' ? 'CAST(ROUND(c.solde, 2) AS DECIMAL(12,2))' : "printf('%.2f', c.solde)";
   return `SELECT c.id_client, c.num_client, c.etat, ${solde} AS solde, t.id_tiers,
     ${['nom', 'prenom', 'raison_sociale', 'adresse', 'code_postal', 'ville', 'pays', 'email'].map(t).join(', ')}
     FROM clients c
@@ -65,14 +66,21 @@ function toCustomer(r: CustomerRow): LegacyCustomer {
   };
 }
 
-export async function findCustomer(q: Queryable, customerId: string): Promise<LegacyCustomer | null> {
+export async function findCustomer(
+  q: Queryable,
+  customerId: string,
+): Promise<LegacyCustomer | null> {
   if (!/^\d{1,10}$/.test(customerId)) return null;
-  const [row] = await q.query<CustomerRow>(`${customerSelect(q)} WHERE c.id_client = ?`, [Number(customerId)]);
+  const [row] = await q.query<CustomerRow>(`${customerSelect(q)} WHERE c.id_client = ?`, [
+    Number(customerId),
+  ]);
   return row ? toCustomer(row) : null;
 }
 
 export async function listCustomers(q: Queryable, limit = 200): Promise<LegacyCustomer[]> {
-  const rows = await q.query<CustomerRow>(`${customerSelect(q)} ORDER BY c.id_client LIMIT ${Math.floor(limit)}`);
+  const rows = await q.query<CustomerRow>(
+    `${customerSelect(q)} ORDER BY c.id_client LIMIT ${Math.floor(limit)}`,
+  );
   return rows.map(toCustomer);
 }
 
@@ -89,21 +97,28 @@ export function billingAddressOf(c: LegacyCustomer): string {
  * Draws the next invoice number from Gloux's shared counter exactly as Gloux does (G1):
  * atomic UPDATE … LAST_INSERT_ID(valeur + 1) on the same connection. MyISAM: it never rolls back.
  */
-export async function drawInvoiceNumber(q: Queryable, year: number): Promise<{ counter: string; value: number; number: string }> {
+export async function drawInvoiceNumber(
+  q: Queryable,
+  year: number,
+): Promise<{ counter: string; value: number; number: string }> {
   const counter = `facture_${year}`;
   let value: number;
   if (q.dialect === 'mysql') {
     await q.execute(`INSERT IGNORE INTO compteurs (nom, valeur) VALUES (?, 0)`, [counter]);
-    await q.execute(`UPDATE compteurs SET valeur = LAST_INSERT_ID(valeur + 1) WHERE nom = ?`, [counter]);
+    await q.execute(`UPDATE compteurs SET valeur = LAST_INSERT_ID(valeur + 1) WHERE nom = ?`, [
+      counter,
+    ]);
     const [row] = await q.query<{ v: number | string }>(`SELECT LAST_INSERT_ID() AS v`);
     value = Number(row?.v);
   } else {
     await q.execute(`INSERT OR IGNORE INTO compteurs (nom, valeur) VALUES (?, 0)`, [counter]);
-    const [row] = await q.query<{ valeur: number }>(`UPDATE compteurs SET valeur = valeur + 1 WHERE nom = ? RETURNING valeur`, [
-      counter,
-    ]);
+    const [row] = await q.query<{ valeur: number }>(
+      `UPDATE compteurs SET valeur = valeur + 1 WHERE nom = ? RETURNING valeur`,
+      [counter],
+    );
     value = Number(row?.valeur);
   }
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`Could not draw a number from counter ${counter}`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`Could not draw a number from counter ${counter}`);
   return { counter, value, number: `F${year}-${String(value).padStart(6, '0')}` };
 }

@@ -1,4 +1,11 @@
-import { isBillingEvent, type BillingEvent, type InvoiceIssued, type LineKind, type PaymentMethod, type PaymentRecorded } from '../domain/billing/events.js';
+import {
+  isBillingEvent,
+  type BillingEvent,
+  type InvoiceIssued,
+  type LineKind,
+  type PaymentMethod,
+  type PaymentRecorded,
+} from '../domain/billing/events.js';
 import { parisDateTimeOf } from '../domain/shared/day.js';
 import type { Queryable, Tx } from '../src/database/db.js';
 import type { RecordedEvent } from '../src/event-store/event-store.js';
@@ -32,7 +39,11 @@ export async function legacyIdOf(q: Queryable, kind: string, g2Id: string): Prom
 }
 
 async function remember(tx: Tx, kind: string, g2Id: string, legacyId: number): Promise<void> {
-  await tx.execute(`INSERT INTO g2_legacy_map (kind, g2_id, legacy_id) VALUES (?, ?, ?)`, [kind, g2Id, legacyId]);
+  await tx.execute(`INSERT INTO g2_legacy_map (kind, g2_id, legacy_id) VALUES (?, ?, ?)`, [
+    kind,
+    g2Id,
+    legacyId,
+  ]);
 }
 
 function unixSeconds(recordedAt: string): number {
@@ -120,19 +131,26 @@ async function mirrorPayment(tx: Tx, e: PaymentRecorded, recordedAt: string): Pr
   const { insertId: idPaiement } = await tx.execute(
     `INSERT INTO paiements (id_client, mode, montant, date_paiement, date_encaissement, reference, banque, etat, objet, commentaire, saisi_par, saisi_le)
      VALUES (?, ?, ?, ?, ?, ?, ?, 'valide', 'facture', NULL, 0, ?)`,
-    [Number(d.customerId), PAYMENT_MODE[d.method], d.amount, d.receivedOn, d.receivedOn, text(d.reference), text(d.bank), unixSeconds(recordedAt)],
+    [
+      Number(d.customerId),
+      PAYMENT_MODE[d.method],
+      d.amount,
+      d.receivedOn,
+      d.receivedOn,
+      text(d.reference),
+      text(d.bank),
+      unixSeconds(recordedAt),
+    ],
   );
   await remember(tx, 'payment', d.paymentId, idPaiement);
   const at = localDateTime(recordedAt);
   for (const a of d.allocations) {
     const idFacture = await legacyIdOf(tx, 'invoice', a.invoiceId);
     if (idFacture === null) throw new Error(`Invoice ${a.invoiceId} has no Gloux row yet`);
-    await tx.execute(`INSERT INTO paiements_factures (id_paiement, id_facture, montant, date_affectation) VALUES (?, ?, ?, ?)`, [
-      idPaiement,
-      idFacture,
-      a.amount,
-      at,
-    ]);
+    await tx.execute(
+      `INSERT INTO paiements_factures (id_paiement, id_facture, montant, date_affectation) VALUES (?, ?, ?, ?)`,
+      [idPaiement, idFacture, a.amount, at],
+    );
     await refreshInvoiceSettlement(tx, idFacture, at);
   }
   await refreshCustomerBalance(tx, d.customerId);

@@ -1,4 +1,9 @@
-import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { APP_CONFIG, type AppConfig } from '../src/config.js';
 import { Db } from '../src/database/db.js';
@@ -7,7 +12,9 @@ import { LegacySyncWorker } from './legacy-sync.worker.js';
 
 /** Runs the gloux2 → Gloux mirror after every commit and on a timer (to catch up after a restart). */
 @Module({
-  providers: [{ provide: LegacySyncWorker, inject: [Db], useFactory: (db: Db) => new LegacySyncWorker(db) }],
+  providers: [
+    { provide: LegacySyncWorker, inject: [Db], useFactory: (db: Db) => new LegacySyncWorker(db) },
+  ],
   exports: [LegacySyncWorker],
 })
 export class LegacySyncModule implements OnApplicationBootstrap, OnApplicationShutdown {

@@ -54,9 +54,10 @@ export class LegacySyncWorker {
   }
 
   async position(): Promise<number> {
-    const [row] = await this.db.query<{ position: number | string }>(`SELECT position FROM g2_checkpoints WHERE name = ?`, [
-      LEGACY_SYNC_CHECKPOINT,
-    ]);
+    const [row] = await this.db.query<{ position: number | string }>(
+      `SELECT position FROM g2_checkpoints WHERE name = ?`,
+      [LEGACY_SYNC_CHECKPOINT],
+    );
     return Number(row?.position ?? 0);
   }
 
@@ -82,10 +83,10 @@ export class LegacySyncWorker {
     let [row] = await tx.query<{ position: number | string }>(select, [LEGACY_SYNC_CHECKPOINT]);
     if (!row) {
       const insert = tx.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
-      await tx.execute(`${insert} INTO g2_checkpoints (name, position, updated_at) VALUES (?, 0, ?)`, [
-        LEGACY_SYNC_CHECKPOINT,
-        sqlTimestamp(new Date()),
-      ]);
+      await tx.execute(
+        `${insert} INTO g2_checkpoints (name, position, updated_at) VALUES (?, 0, ?)`,
+        [LEGACY_SYNC_CHECKPOINT, sqlTimestamp(new Date())],
+      );
       [row] = await tx.query<{ position: number | string }>(select, [LEGACY_SYNC_CHECKPOINT]);
     }
     return Number(row?.position ?? 0);

@@ -23,7 +23,9 @@ export function toCents(amount: string): string {
 
 /** Two-decimal string from integer cents as the drivers return them (number, string or bigint). */
 export function fromCents(cents: unknown): string {
-  const n = BigInt(typeof cents === 'number' ? Math.trunc(cents) : String(cents ?? '0').split('.')[0] || '0');
+  const n = BigInt(
+    typeof cents === 'number' ? Math.trunc(cents) : String(cents ?? '0').split('.')[0] || '0',
+  );
   const negative = n < 0n;
   const abs = (negative ? -n : n).toString().padStart(3, '0');
   const s = `${abs.slice(0, -2)}.${abs.slice(-2)}`;

@@ -7,6 +7,13 @@ import { LegacySyncModule } from '../legacy-sync/legacy-sync.module.js';
 import { PanelModule } from './panel/panel.module.js';
 
 @Module({
-  imports: [CqrsModule.forRoot(), CoreModule, BillingModule, LegacySyncModule, DemoModule, PanelModule],
+  imports: [
+    CqrsModule.forRoot(),
+    CoreModule,
+    BillingModule,
+    LegacySyncModule,
+    DemoModule,
+    PanelModule,
+  ],
 })
 export class AppModule {}

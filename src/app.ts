@@ -9,7 +9,9 @@ import { registerHelpers } from './panel/view-helpers.js';
 import { viewsDir } from './paths.js';
 
 /** Builds the HTTP application (used by main.ts and by the end-to-end tests). */
-export async function createApp(options: { logger?: boolean } = {}): Promise<NestExpressApplication> {
+export async function createApp(
+  options: { logger?: boolean } = {},
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     logger: options.logger === false ? false : ['log', 'warn', 'error'],
     bodyParser: false,

@@ -31,9 +31,13 @@ async function main(): Promise<number> {
       case 'projections:rebuild': {
         const pipeline = app.get(CommandPipeline);
         const started = Date.now();
-        const { events } = await pipeline.rebuild(rest, (position) => process.stderr.write(`\r  replayed up to position ${position}`));
+        const { events } = await pipeline.rebuild(rest, (position) =>
+          process.stderr.write(`\r  replayed up to position ${position}`),
+        );
         process.stderr.write('\n');
-        console.log(`Rebuilt ${rest.length ? rest.join(', ') : pipeline.projectionNames.join(', ')} from ${events} events in ${Date.now() - started} ms.`);
+        console.log(
+          `Rebuilt ${rest.length ? rest.join(', ') : pipeline.projectionNames.join(', ')} from ${events} events in ${Date.now() - started} ms.`,
+        );
         return 0;
       }
       case 'legacy-sync:run': {

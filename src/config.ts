@@ -13,7 +13,13 @@ export interface AppConfig {
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
-function int(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+function int(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (value === undefined || value.trim() === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
@@ -28,7 +34,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: int('PORT', env.PORT, 3000, 0, 65535),
     database,
     fiscalYearStart: parseFiscalYearStart(env.FISCAL_YEAR_START?.trim() || '01-01'),
-    demoData: env.DEMO_DATA ? env.DEMO_DATA !== '0' && env.DEMO_DATA !== 'false' : database.dialect === 'sqlite',
-    legacySyncIntervalMs: int('LEGACY_SYNC_INTERVAL_MS', env.LEGACY_SYNC_INTERVAL_MS, 2000, 100, 3_600_000),
+    demoData: env.DEMO_DATA
+      ? env.DEMO_DATA !== '0' && env.DEMO_DATA !== 'false'
+      : database.dialect === 'sqlite',
+    legacySyncIntervalMs: int(
+      'LEGACY_SYNC_INTERVAL_MS',
+      env.LEGACY_SYNC_INTERVAL_MS,
+      2000,
+      100,
+      3_600_000,
+    ),
   };
 }

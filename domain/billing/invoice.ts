@@ -53,7 +53,10 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
         ...state,
         paid,
         status: paid.compare(state.total) >= 0 ? 'paid' : 'issued',
-        payments: [...state.payments, { paymentId: event.data.paymentId, amount, paidOn: event.data.paidOn }],
+        payments: [
+          ...state.payments,
+          { paymentId: event.data.paymentId, amount, paidOn: event.data.paidOn },
+        ],
       };
     }
   }
@@ -83,7 +86,14 @@ export interface IssueInvoice {
 /** Gloux's data: due 60 days after the invoice date (sample F2008-000955: 03-05 → 05-04). */
 export const DEFAULT_PAYMENT_TERM_DAYS = 60;
 
-const LINE_KINDS: readonly LineKind[] = ['subscription', 'option', 'prorata', 'overage', 'discount', 'misc'];
+const LINE_KINDS: readonly LineKind[] = [
+  'subscription',
+  'option',
+  'prorata',
+  'overage',
+  'discount',
+  'misc',
+];
 
 function field<T>(name: string, parse: () => T, message: string): T {
   try {
@@ -99,39 +109,70 @@ export function lineVat(net: Money, vatRate: string): Money {
 }
 
 /** Checks an issue-invoice command and computes its lines; pure, so it can run before a number is drawn. */
-export function validateIssueInvoice(cmd: IssueInvoice, ids: { lineId: (index: number) => string }) {
+export function validateIssueInvoice(
+  cmd: IssueInvoice,
+  ids: { lineId: (index: number) => string },
+) {
   if (!/^[1-9]\d{0,9}$/.test(String(cmd.customerId ?? ''))) {
     throw new DomainError('invalid_input', 'Le numéro de client est invalide.', 'customerId');
   }
-  const issuedOn = field('issuedOn', () => parseDay(cmd.issuedOn), 'La date de facture est invalide (AAAA-MM-JJ).');
+  const issuedOn = field(
+    'issuedOn',
+    () => parseDay(cmd.issuedOn),
+    'La date de facture est invalide (AAAA-MM-JJ).',
+  );
   const dueOn =
     cmd.dueOn === undefined || cmd.dueOn === ''
       ? addDays(issuedOn, DEFAULT_PAYMENT_TERM_DAYS)
       : field('dueOn', () => parseDay(cmd.dueOn), "La date d'échéance est invalide (AAAA-MM-JJ).");
   if (compareDays(dueOn, issuedOn) < 0) {
-    throw new DomainError('invalid_input', "L'échéance ne peut pas précéder la date de facture.", 'dueOn');
+    throw new DomainError(
+      'invalid_input',
+      "L'échéance ne peut pas précéder la date de facture.",
+      'dueOn',
+    );
   }
   if (!Array.isArray(cmd.lines) || cmd.lines.length === 0) {
     throw new DomainError('invalid_input', 'Une facture doit avoir au moins une ligne.', 'lines');
   }
   if (cmd.lines.length > 500) {
-    throw new DomainError('invalid_input', 'Une facture ne peut pas avoir plus de 500 lignes.', 'lines');
+    throw new DomainError(
+      'invalid_input',
+      'Une facture ne peut pas avoir plus de 500 lignes.',
+      'lines',
+    );
   }
   const lines: InvoiceLine[] = cmd.lines.map((input, i) => {
     const at = `lines[${i}]`;
     const n = i + 1;
     const label = String(input.label ?? '').trim();
     if (label === '' || label.length > 255) {
-      throw new DomainError('invalid_input', `Ligne ${n} : le libellé est obligatoire (255 caractères au plus).`, `${at}.label`);
+      throw new DomainError(
+        'invalid_input',
+        `Ligne ${n} : le libellé est obligatoire (255 caractères au plus).`,
+        `${at}.label`,
+      );
     }
     const kind = input.kind ?? 'misc';
     if (!LINE_KINDS.includes(kind)) {
       throw new DomainError('invalid_input', `Ligne ${n} : type de ligne inconnu.`, `${at}.kind`);
     }
-    const net = field(`${at}.net`, () => Money.of(input.net), `Ligne ${n} : le montant HT est invalide (ex. 20.07).`);
-    const rate = field(`${at}.vatRate`, () => parseDecimal(input.vatRate, 4), `Ligne ${n} : le taux de TVA est invalide.`);
+    const net = field(
+      `${at}.net`,
+      () => Money.of(input.net),
+      `Ligne ${n} : le montant HT est invalide (ex. 20.07).`,
+    );
+    const rate = field(
+      `${at}.vatRate`,
+      () => parseDecimal(input.vatRate, 4),
+      `Ligne ${n} : le taux de TVA est invalide.`,
+    );
     if (rate.isNegative() || rate.greaterThan(100)) {
-      throw new DomainError('invalid_input', `Ligne ${n} : le taux de TVA doit être compris entre 0 et 100.`, `${at}.vatRate`);
+      throw new DomainError(
+        'invalid_input',
+        `Ligne ${n} : le taux de TVA doit être compris entre 0 et 100.`,
+        `${at}.vatRate`,
+      );
     }
     const quantity = field(
       `${at}.quantity`,
@@ -139,18 +180,38 @@ export function validateIssueInvoice(cmd: IssueInvoice, ids: { lineId: (index: n
       `Ligne ${n} : la quantité est invalide.`,
     );
     if (quantity.isNegative()) {
-      throw new DomainError('invalid_input', `Ligne ${n} : la quantité ne peut pas être négative.`, `${at}.quantity`);
+      throw new DomainError(
+        'invalid_input',
+        `Ligne ${n} : la quantité ne peut pas être négative.`,
+        `${at}.quantity`,
+      );
     }
-    const start = field(`${at}.serviceStart`, () => parseDay(input.serviceStart), `Ligne ${n} : début de période invalide.`);
-    const end = field(`${at}.serviceEnd`, () => parseDay(input.serviceEnd), `Ligne ${n} : fin de période invalide.`);
+    const start = field(
+      `${at}.serviceStart`,
+      () => parseDay(input.serviceStart),
+      `Ligne ${n} : début de période invalide.`,
+    );
+    const end = field(
+      `${at}.serviceEnd`,
+      () => parseDay(input.serviceEnd),
+      `Ligne ${n} : fin de période invalide.`,
+    );
     if (compareDays(end, start) < 0) {
-      throw new DomainError('invalid_input', `Ligne ${n} : la fin de période précède son début.`, `${at}.serviceEnd`);
+      throw new DomainError(
+        'invalid_input',
+        `Ligne ${n} : la fin de période précède son début.`,
+        `${at}.serviceEnd`,
+      );
     }
     const vatRate = rate.toString();
     const vat = lineVat(net, vatRate);
     const unitNet =
       input.unitNet !== undefined
-        ? field(`${at}.unitNet`, () => parseDecimal(input.unitNet, 4).toString(), `Ligne ${n} : prix unitaire invalide.`)
+        ? field(
+            `${at}.unitNet`,
+            () => parseDecimal(input.unitNet, 4).toString(),
+            `Ligne ${n} : prix unitaire invalide.`,
+          )
         : quantity.isZero()
           ? net.toString()
           : roundCents(net.toDecimal().dividedBy(quantity)).toFixed(2);
@@ -174,7 +235,11 @@ export function validateIssueInvoice(cmd: IssueInvoice, ids: { lineId: (index: n
   const totalVat = Money.sum(lines.map((l) => Money.of(l.vat)));
   const total = totalNet.plus(totalVat);
   if (total.isNegative()) {
-    throw new DomainError('invalid_input', 'Le total de la facture ne peut pas être négatif (utilisez un avoir).', 'lines');
+    throw new DomainError(
+      'invalid_input',
+      'Le total de la facture ne peut pas être négatif (utilisez un avoir).',
+      'lines',
+    );
   }
   return { issuedOn, dueOn, lines, totalNet, totalVat, total };
 }
@@ -182,7 +247,12 @@ export function validateIssueInvoice(cmd: IssueInvoice, ids: { lineId: (index: n
 export function decideIssueInvoice(
   state: InvoiceState,
   cmd: IssueInvoice,
-  ctx: { invoiceId: string; number: string; billingAddress: string; lineId: (index: number) => string },
+  ctx: {
+    invoiceId: string;
+    number: string;
+    billingAddress: string;
+    lineId: (index: number) => string;
+  },
 ): InvoiceIssued[] {
   if (state.status !== 'none') {
     throw new DomainError('already_issued', `La facture ${state.number} existe déjà.`);

@@ -33,7 +33,11 @@ export function decideRecordPayment(
   try {
     amount = Money.of(cmd.amount);
   } catch {
-    throw new DomainError('invalid_input', 'Le montant est invalide (ex. 30.01, deux décimales au plus).', 'amount');
+    throw new DomainError(
+      'invalid_input',
+      'Le montant est invalide (ex. 30.01, deux décimales au plus).',
+      'amount',
+    );
   }
   if (!amount.isPositive()) {
     throw new DomainError('invalid_input', 'Le montant doit être positif.', 'amount');
@@ -42,10 +46,18 @@ export function decideRecordPayment(
   try {
     receivedOn = parseDay(cmd.receivedOn);
   } catch {
-    throw new DomainError('invalid_input', 'La date de réception est invalide (AAAA-MM-JJ).', 'receivedOn');
+    throw new DomainError(
+      'invalid_input',
+      'La date de réception est invalide (AAAA-MM-JJ).',
+      'receivedOn',
+    );
   }
   if (compareDays(receivedOn, ctx.today) > 0) {
-    throw new DomainError('invalid_input', 'La date de réception ne peut pas être dans le futur.', 'receivedOn');
+    throw new DomainError(
+      'invalid_input',
+      'La date de réception ne peut pas être dans le futur.',
+      'receivedOn',
+    );
   }
   const reference = String(cmd.reference ?? '').trim();
   if (cmd.method === 'cheque' && reference === '') {
@@ -56,7 +68,11 @@ export function decideRecordPayment(
   }
   const bank = String(cmd.bank ?? '').trim();
   if (bank.length > 64) {
-    throw new DomainError('invalid_input', 'Le nom de la banque fait au plus 64 caractères.', 'bank');
+    throw new DomainError(
+      'invalid_input',
+      'Le nom de la banque fait au plus 64 caractères.',
+      'bank',
+    );
   }
   if (!Array.isArray(cmd.allocations) || cmd.allocations.length === 0) {
     throw new DomainError('invalid_input', 'Indiquez la facture réglée.', 'allocations');
@@ -68,23 +84,43 @@ export function decideRecordPayment(
       throw new DomainError('not_found', 'Facture introuvable.', `allocations[${i}].invoiceId`);
     }
     if (seen.has(a.invoiceId)) {
-      throw new DomainError('invalid_input', `La facture ${invoice.number} est citée deux fois.`, `allocations[${i}]`);
+      throw new DomainError(
+        'invalid_input',
+        `La facture ${invoice.number} est citée deux fois.`,
+        `allocations[${i}]`,
+      );
     }
     seen.add(a.invoiceId);
     if (invoice.customerId !== cmd.customerId) {
-      throw new DomainError('invalid_input', `La facture ${invoice.number} n'appartient pas à ce client.`, `allocations[${i}].invoiceId`);
+      throw new DomainError(
+        'invalid_input',
+        `La facture ${invoice.number} n'appartient pas à ce client.`,
+        `allocations[${i}].invoiceId`,
+      );
     }
     if (invoice.status === 'paid') {
-      throw new DomainError('already_paid', `La facture ${invoice.number} est déjà réglée.`, `allocations[${i}].invoiceId`);
+      throw new DomainError(
+        'already_paid',
+        `La facture ${invoice.number} est déjà réglée.`,
+        `allocations[${i}].invoiceId`,
+      );
     }
     let part: Money;
     try {
       part = Money.of(a.amount);
     } catch {
-      throw new DomainError('invalid_input', 'Montant affecté invalide.', `allocations[${i}].amount`);
+      throw new DomainError(
+        'invalid_input',
+        'Montant affecté invalide.',
+        `allocations[${i}].amount`,
+      );
     }
     if (!part.isPositive()) {
-      throw new DomainError('invalid_input', 'Le montant affecté doit être positif.', `allocations[${i}].amount`);
+      throw new DomainError(
+        'invalid_input',
+        'Le montant affecté doit être positif.',
+        `allocations[${i}].amount`,
+      );
     }
     const balance = balanceOf(invoice);
     if (part.compare(balance) > 0) {
@@ -97,7 +133,12 @@ export function decideRecordPayment(
     }
     return {
       type: 'InvoicePaymentAllocated',
-      data: { invoiceId: a.invoiceId, paymentId: ctx.paymentId, amount: part.toString(), paidOn: receivedOn },
+      data: {
+        invoiceId: a.invoiceId,
+        paymentId: ctx.paymentId,
+        amount: part.toString(),
+        paidOn: receivedOn,
+      },
     };
   });
   const allocated = Money.sum(allocations.map((a) => Money.of(a.data.amount)));
@@ -119,7 +160,10 @@ export function decideRecordPayment(
         receivedOn,
         reference,
         bank,
-        allocations: allocations.map((a) => ({ invoiceId: a.data.invoiceId, amount: a.data.amount })),
+        allocations: allocations.map((a) => ({
+          invoiceId: a.data.invoiceId,
+          amount: a.data.amount,
+        })),
       },
     },
     allocations,

@@ -11,7 +11,8 @@ export class InvalidFiscalYearStartError extends Error {
 }
 
 export function parseFiscalYearStart(input: unknown): FiscalYearStart {
-  if (typeof input !== 'string' || !/^\d{2}-\d{2}$/.test(input)) throw new InvalidFiscalYearStartError(input);
+  if (typeof input !== 'string' || !/^\d{2}-\d{2}$/.test(input))
+    throw new InvalidFiscalYearStartError(input);
   const [m, d] = input.split('-').map(Number) as [number, number];
   // 29 February would make some years start on a missing day.
   const maxDay = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
@@ -27,7 +28,10 @@ export function fiscalYearOf(day: Day, start: FiscalYearStart = '01-01'): number
 }
 
 /** First and last day of fiscal year `fy`. */
-export function fiscalYearBounds(fy: number, start: FiscalYearStart = '01-01'): { first: Day; last: Day } {
+export function fiscalYearBounds(
+  fy: number,
+  start: FiscalYearStart = '01-01',
+): { first: Day; last: Day } {
   const firstYear = start === '01-01' ? fy : fy - 1;
   const first = `${String(firstYear).padStart(4, '0')}-${start}`;
   const nextFirst = `${String(firstYear + 1).padStart(4, '0')}-${start}`;

@@ -6,7 +6,12 @@ import { toCents, type Projection } from '../projection.js';
 /** Invoices with what is paid and what is left, their lines, and the payments received. */
 export class InvoiceBalancesProjection implements Projection {
   readonly name = 'invoice-balances';
-  readonly tables = ['g2_rm_invoices', 'g2_rm_invoice_lines', 'g2_rm_payments', 'g2_rm_invoice_payments'];
+  readonly tables = [
+    'g2_rm_invoices',
+    'g2_rm_invoice_lines',
+    'g2_rm_payments',
+    'g2_rm_invoice_payments',
+  ];
 
   async apply(tx: Tx, event: RecordedEvent): Promise<void> {
     if (!isBillingEvent(event)) return;
@@ -38,7 +43,18 @@ export class InvoiceBalancesProjection implements Projection {
           await tx.execute(
             `INSERT INTO g2_rm_invoice_lines (invoice_id, line_id, line_no, label, net_cents, vat_rate, vat_cents, total_cents, service_start, service_end)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            [d.invoiceId, l.lineId, lineNo, l.label, toCents(l.net), l.vatRate, toCents(l.vat), toCents(l.total), l.serviceStart, l.serviceEnd],
+            [
+              d.invoiceId,
+              l.lineId,
+              lineNo,
+              l.label,
+              toCents(l.net),
+              l.vatRate,
+              toCents(l.vat),
+              toCents(l.total),
+              l.serviceStart,
+              l.serviceEnd,
+            ],
           );
         }
         return;
@@ -61,7 +77,14 @@ export class InvoiceBalancesProjection implements Projection {
                   paid_on = CASE WHEN paid_cents + ? >= total_cents THEN ? ELSE NULL END,
                   last_position = ?
             WHERE invoice_id = ?`,
-          [toCents(d.amount), toCents(d.amount), toCents(d.amount), d.paidOn, event.position, d.invoiceId],
+          [
+            toCents(d.amount),
+            toCents(d.amount),
+            toCents(d.amount),
+            d.paidOn,
+            event.position,
+            d.invoiceId,
+          ],
         );
         return;
       }
@@ -70,7 +93,16 @@ export class InvoiceBalancesProjection implements Projection {
         await tx.execute(
           `INSERT INTO g2_rm_payments (payment_id, customer_id, method, amount_cents, received_on, reference, bank, position)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          [d.paymentId, d.customerId, d.method, toCents(d.amount), d.receivedOn, d.reference, d.bank, event.position],
+          [
+            d.paymentId,
+            d.customerId,
+            d.method,
+            toCents(d.amount),
+            d.receivedOn,
+            d.reference,
+            d.bank,
+            event.position,
+          ],
         );
         return;
       }

@@ -53,7 +53,10 @@ function toView(r: InvoiceRow): InvoiceView {
 }
 
 export async function invoicesOfCustomer(q: Queryable, customerId: string): Promise<InvoiceView[]> {
-  const rows = await q.query<InvoiceRow>(`${SELECT} WHERE customer_id = ? ORDER BY issued_on DESC, number DESC`, [customerId]);
+  const rows = await q.query<InvoiceRow>(
+    `${SELECT} WHERE customer_id = ? ORDER BY issued_on DESC, number DESC`,
+    [customerId],
+  );
   return rows.map(toView);
 }
 
@@ -62,15 +65,23 @@ export async function findInvoice(q: Queryable, invoiceId: string): Promise<Invo
   return row ? toView(row) : null;
 }
 
-export async function findInvoiceByNumber(q: Queryable, number: string): Promise<InvoiceView | null> {
+export async function findInvoiceByNumber(
+  q: Queryable,
+  number: string,
+): Promise<InvoiceView | null> {
   const [row] = await q.query<InvoiceRow>(`${SELECT} WHERE number = ?`, [number]);
   return row ? toView(row) : null;
 }
 
 export async function unpaidInvoices(q: Queryable, customerId?: string): Promise<InvoiceView[]> {
   const rows = customerId
-    ? await q.query<InvoiceRow>(`${SELECT} WHERE status = 'issued' AND customer_id = ? ORDER BY issued_on, number`, [customerId])
-    : await q.query<InvoiceRow>(`${SELECT} WHERE status = 'issued' ORDER BY issued_on, number LIMIT 500`);
+    ? await q.query<InvoiceRow>(
+        `${SELECT} WHERE status = 'issued' AND customer_id = ? ORDER BY issued_on, number`,
+        [customerId],
+      )
+    : await q.query<InvoiceRow>(
+        `${SELECT} WHERE status = 'issued' ORDER BY issued_on, number LIMIT 500`,
+      );
   return rows.map(toView);
 }
 

@@ -1,5 +1,10 @@
 import { allocateInvoicePayments } from '../../domain/billing/allocation.js';
-import { invoiceStream, isBillingEvent, type BillingEvent, type InvoiceEvent } from '../../domain/billing/events.js';
+import {
+  invoiceStream,
+  isBillingEvent,
+  type BillingEvent,
+  type InvoiceEvent,
+} from '../../domain/billing/events.js';
 import { evolveInvoice, initialInvoiceState } from '../../domain/billing/invoice.js';
 import { fiscalYearOf, type FiscalYearStart } from '../../domain/shared/fiscal-year.js';
 import type { Tx } from '../../src/database/db.js';
@@ -34,8 +39,13 @@ export class PaymentAllocationProjection implements Projection {
     d: { invoiceId: string; paymentId: string; paidOn: string },
   ): Promise<void> {
     // The invoice as it stood when this payment arrived (later events ignored, so a rebuild agrees).
-    const history = (await readStream(tx, invoiceStream(d.invoiceId))).filter((x) => x.position <= position);
-    const invoice = history.reduce((s, x) => evolveInvoice(s, x as unknown as InvoiceEvent), initialInvoiceState);
+    const history = (await readStream(tx, invoiceStream(d.invoiceId))).filter(
+      (x) => x.position <= position,
+    );
+    const invoice = history.reduce(
+      (s, x) => evolveInvoice(s, x as unknown as InvoiceEvent),
+      initialInvoiceState,
+    );
     const result = allocateInvoicePayments({
       fiscalYearStart: this.fiscalYearStart,
       lines: invoice.lines.map((l) => ({
@@ -45,19 +55,40 @@ export class PaymentAllocationProjection implements Projection {
         serviceStart: l.serviceStart,
         serviceEnd: l.serviceEnd,
       })),
-      payments: invoice.payments.map((p) => ({ id: p.paymentId, date: p.paidOn, amount: p.amount.toString() })),
+      payments: invoice.payments.map((p) => ({
+        id: p.paymentId,
+        date: p.paidOn,
+        amount: p.amount.toString(),
+      })),
     });
     const paymentFy = fiscalYearOf(d.paidOn, this.fiscalYearStart);
     const rateOf = new Map(invoice.lines.map((l) => [l.lineId, l.vatRate]));
     for (const entry of result.filter((r) => r.paymentId === d.paymentId)) {
       await tx.execute(
         `INSERT INTO g2_rm_payment_lines (payment_id, invoice_id, line_id, paid_on, payment_fy, vat_rate, vat_cents) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        [d.paymentId, d.invoiceId, entry.lineId, d.paidOn, paymentFy, rateOf.get(entry.lineId) ?? '0', toCents(entry.vat)],
+        [
+          d.paymentId,
+          d.invoiceId,
+          entry.lineId,
+          d.paidOn,
+          paymentFy,
+          rateOf.get(entry.lineId) ?? '0',
+          toCents(entry.vat),
+        ],
       );
       for (const y of entry.years) {
         await tx.execute(
           `INSERT INTO g2_rm_payment_years (payment_id, invoice_id, line_id, paid_on, payment_fy, fiscal_year, bucket, net_cents) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          [d.paymentId, d.invoiceId, entry.lineId, d.paidOn, paymentFy, y.fiscalYear, y.bucket, toCents(y.net)],
+          [
+            d.paymentId,
+            d.invoiceId,
+            entry.lineId,
+            d.paidOn,
+            paymentFy,
+            y.fiscalYear,
+            y.bucket,
+            toCents(y.net),
+          ],
         );
       }
     }

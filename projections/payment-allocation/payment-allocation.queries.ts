@@ -24,7 +24,10 @@ export interface FiscalYearAllocation {
 type Cents = unknown;
 
 /** Every payment received in fiscal year `fy`, with its net split N-1 / N / N+1 and its VAT. */
-export async function allocationOfFiscalYear(q: Queryable, fy: number): Promise<FiscalYearAllocation> {
+export async function allocationOfFiscalYear(
+  q: Queryable,
+  fy: number,
+): Promise<FiscalYearAllocation> {
   const rows = await q.query<{
     payment_id: string;
     invoice_id: string;

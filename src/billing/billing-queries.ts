@@ -11,7 +11,11 @@ import {
   fiscalYearsWithPayments,
   type FiscalYearAllocation,
 } from '../../projections/payment-allocation/payment-allocation.queries.js';
-import { findCustomer, listCustomers, type LegacyCustomer } from '../../legacy-sync/legacy-gateway.js';
+import {
+  findCustomer,
+  listCustomers,
+  type LegacyCustomer,
+} from '../../legacy-sync/legacy-gateway.js';
 import { fiscalYearBounds, fiscalYearOf } from '../../domain/shared/fiscal-year.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { Clock } from '../clock.js';
@@ -48,7 +52,8 @@ export class BillingQueries {
   async customerPage(customerId: string): Promise<CustomerPage> {
     return this.db.run(async (q) => {
       const customer = await findCustomer(q, customerId);
-      if (!customer) throw new DomainError('not_found', `Client ${customerId} introuvable.`, 'customerId');
+      if (!customer)
+        throw new DomainError('not_found', `Client ${customerId} introuvable.`, 'customerId');
       const invoices = await invoicesOfCustomer(q, customerId);
       const balance = await customerBalance(q, customerId);
       const due = balance.startsWith('-') ? balance.slice(1) : '0.00';
@@ -66,7 +71,10 @@ export class BillingQueries {
     return this.db.run(async (q) => {
       const invoices = await unpaidInvoices(q);
       const names = new Map((await listCustomers(q, 100000)).map((c) => [c.customerId, c.name]));
-      return invoices.map((i) => ({ ...i, customerName: names.get(i.customerId) ?? `Client ${i.customerId}` }));
+      return invoices.map((i) => ({
+        ...i,
+        customerName: names.get(i.customerId) ?? `Client ${i.customerId}`,
+      }));
     });
   }
 
@@ -75,7 +83,11 @@ export class BillingQueries {
     let fy = fiscalYearOf(this.clock.today(), start);
     if (fiscalYear !== undefined && fiscalYear !== '') {
       if (!/^\d{4}$/.test(fiscalYear)) {
-        throw new DomainError('invalid_input', "L'exercice doit être une année sur quatre chiffres (ex. 2026).", 'exercice');
+        throw new DomainError(
+          'invalid_input',
+          "L'exercice doit être une année sur quatre chiffres (ex. 2026).",
+          'exercice',
+        );
       }
       fy = Number(fiscalYear);
     }
@@ -84,7 +96,13 @@ export class BillingQueries {
       const years = await fiscalYearsWithPayments(q);
       if (!years.includes(fy)) years.unshift(fy);
       const { first, last } = fiscalYearBounds(fy, start);
-      return { ...data, fiscalYearStart: start, firstDay: first, lastDay: last, years: years.sort((a, b) => b - a) };
+      return {
+        ...data,
+        fiscalYearStart: start,
+        firstDay: first,
+        lastDay: last,
+        years: years.sort((a, b) => b - a),
+      };
     });
   }
 }

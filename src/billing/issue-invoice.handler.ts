@@ -2,9 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { invoiceStream } from '../../domain/billing/events.js';
-import { decideIssueInvoice, initialInvoiceState, validateIssueInvoice } from '../../domain/billing/invoice.js';
+import {
+  decideIssueInvoice,
+  initialInvoiceState,
+  validateIssueInvoice,
+} from '../../domain/billing/invoice.js';
 import { DomainError } from '../../domain/shared/errors.js';
-import { billingAddressOf, drawInvoiceNumber, findCustomer } from '../../legacy-sync/legacy-gateway.js';
+import {
+  billingAddressOf,
+  drawInvoiceNumber,
+  findCustomer,
+} from '../../legacy-sync/legacy-gateway.js';
 import { Clock } from '../clock.js';
 import { Db } from '../database/db.js';
 import { CommandPipeline } from '../event-store/command-pipeline.js';
@@ -12,7 +20,10 @@ import { sqlTimestamp } from '../event-store/event-store.js';
 import { IssueInvoiceCommand, type IssueInvoiceResult } from './issue-invoice.command.js';
 
 @CommandHandler(IssueInvoiceCommand)
-export class IssueInvoiceHandler implements ICommandHandler<IssueInvoiceCommand, IssueInvoiceResult> {
+export class IssueInvoiceHandler implements ICommandHandler<
+  IssueInvoiceCommand,
+  IssueInvoiceResult
+> {
   constructor(
     @Inject(Db) private readonly db: Db,
     @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
@@ -24,16 +35,26 @@ export class IssueInvoiceHandler implements ICommandHandler<IssueInvoiceCommand,
     // Bad input must not burn a number from Gloux's counter: check everything first.
     const checked = validateIssueInvoice(input, { lineId: () => '' });
     const customer = await this.db.run((q) => findCustomer(q, String(input.customerId)));
-    if (!customer) throw new DomainError('not_found', `Client ${input.customerId} introuvable.`, 'customerId');
+    if (!customer)
+      throw new DomainError('not_found', `Client ${input.customerId} introuvable.`, 'customerId');
     if (customer.state === 'ferme') {
-      throw new DomainError('customer_closed', `Le compte du client ${customer.customerNumber} est fermé.`, 'customerId');
+      throw new DomainError(
+        'customer_closed',
+        `Le compte du client ${customer.customerNumber} est fermé.`,
+        'customerId',
+      );
     }
     const key = command.idempotencyKey?.trim();
     if (key) {
-      const [previous] = await this.db.query<{ result: string }>(`SELECT result FROM g2_commands WHERE idempotency_key = ?`, [key]);
+      const [previous] = await this.db.query<{ result: string }>(
+        `SELECT result FROM g2_commands WHERE idempotency_key = ?`,
+        [key],
+      );
       if (previous) return JSON.parse(previous.result) as IssueInvoiceResult;
     }
-    const drawn = await this.db.run((q) => drawInvoiceNumber(q, Number(checked.issuedOn.slice(0, 4))));
+    const drawn = await this.db.run((q) =>
+      drawInvoiceNumber(q, Number(checked.issuedOn.slice(0, 4))),
+    );
     const invoiceId = randomUUID();
     try {
       const outcome = await this.pipeline.execute<IssueInvoiceResult>({
@@ -54,7 +75,8 @@ export class IssueInvoiceHandler implements ICommandHandler<IssueInvoiceCommand,
           };
         },
       });
-      if (outcome.replayed) await this.recordGap(drawn, 'idempotent replay: the first command kept its own number');
+      if (outcome.replayed)
+        await this.recordGap(drawn, 'idempotent replay: the first command kept its own number');
       return outcome.result;
     } catch (error) {
       await this.recordGap(drawn, `command failed: ${(error as Error).message}`);
@@ -63,15 +85,21 @@ export class IssueInvoiceHandler implements ICommandHandler<IssueInvoiceCommand,
   }
 
   /** A drawn number that could not be used is recorded and explained, never reused (README point 1). */
-  private async recordGap(drawn: { counter: string; value: number; number: string }, reason: string): Promise<void> {
+  private async recordGap(
+    drawn: { counter: string; value: number; number: string },
+    reason: string,
+  ): Promise<void> {
     await this.db.run((q) =>
-      q.execute(`INSERT INTO g2_number_gaps (counter, value, number, drawn_at, reason) VALUES (?, ?, ?, ?, ?)`, [
-        drawn.counter,
-        drawn.value,
-        drawn.number,
-        sqlTimestamp(this.clock.now()),
-        reason.slice(0, 2000),
-      ]),
+      q.execute(
+        `INSERT INTO g2_number_gaps (counter, value, number, drawn_at, reason) VALUES (?, ?, ?, ?, ?)`,
+        [
+          drawn.counter,
+          drawn.value,
+          drawn.number,
+          sqlTimestamp(this.clock.now()),
+          reason.slice(0, 2000),
+        ],
+      ),
     );
   }
 }

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { invoiceStream, paymentStream, type InvoiceEvent } from '../../domain/billing/events.js';
-import { balanceOf, evolveInvoice, initialInvoiceState, type InvoiceState } from '../../domain/billing/invoice.js';
+import {
+  balanceOf,
+  evolveInvoice,
+  initialInvoiceState,
+  type InvoiceState,
+} from '../../domain/billing/invoice.js';
 import { decideRecordPayment } from '../../domain/billing/payment.js';
 import { parisDayOf } from '../../domain/shared/day.js';
 import { Clock } from '../clock.js';
@@ -11,7 +16,10 @@ import { readStream, type AppendRequest } from '../event-store/event-store.js';
 import { RecordPaymentCommand, type RecordPaymentResult } from './record-payment.command.js';
 
 @CommandHandler(RecordPaymentCommand)
-export class RecordPaymentHandler implements ICommandHandler<RecordPaymentCommand, RecordPaymentResult> {
+export class RecordPaymentHandler implements ICommandHandler<
+  RecordPaymentCommand,
+  RecordPaymentResult
+> {
   constructor(
     @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
     @Inject(Clock) private readonly clock: Clock,
@@ -32,10 +40,19 @@ export class RecordPaymentHandler implements ICommandHandler<RecordPaymentComman
           const id = String(a?.invoiceId ?? '');
           if (invoices.has(id) || !/^[0-9a-f-]{36}$/.test(id)) continue;
           const history = await readStream(tx, invoiceStream(id));
-          invoices.set(id, history.reduce((s, e) => evolveInvoice(s, e as unknown as InvoiceEvent), initialInvoiceState));
+          invoices.set(
+            id,
+            history.reduce(
+              (s, e) => evolveInvoice(s, e as unknown as InvoiceEvent),
+              initialInvoiceState,
+            ),
+          );
           versions.set(id, history.length - 1);
         }
-        const decision = decideRecordPayment(command.input, invoices, { paymentId, today: parisDayOf(now) });
+        const decision = decideRecordPayment(command.input, invoices, {
+          paymentId,
+          today: parisDayOf(now),
+        });
         const appends: AppendRequest[] = [
           { streamId: paymentStream(paymentId), expectedVersion: -1, events: [decision.payment] },
           ...decision.allocations.map((a) => ({
@@ -52,7 +69,11 @@ export class RecordPaymentHandler implements ICommandHandler<RecordPaymentComman
             amount: decision.payment.data.amount,
             invoices: decision.allocations.map((a) => {
               const after = evolveInvoice(invoices.get(a.data.invoiceId)!, a);
-              return { invoiceId: a.data.invoiceId, number: after.number, balance: balanceOf(after).toString() };
+              return {
+                invoiceId: a.data.invoiceId,
+                number: after.number,
+                balance: balanceOf(after).toString(),
+              };
             }),
           },
         };

@@ -9,7 +9,10 @@ export interface Queryable {
   readonly dialect: Dialect;
   query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** Runs an INSERT/UPDATE/DELETE; returns affected rows and the auto-increment id if any. */
-  execute(sql: string, params?: readonly unknown[]): Promise<{ affected: number; insertId: number }>;
+  execute(
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<{ affected: number; insertId: number }>;
 }
 
 /** A transaction: same API, all statements on one connection, committed together. */
@@ -28,12 +31,16 @@ class RunnerQueryable implements Queryable {
 
   async execute(sql: string, params: readonly unknown[] = []) {
     const result = await this.runner.query(sql, [...params], true);
-    const raw = result.raw as { insertId?: number | string; affectedRows?: number } | number | bigint;
+    const raw = result.raw as
+      { insertId?: number | string; affectedRows?: number } | number | bigint;
     if (this.dialect === 'sqlite') {
       return { affected: result.affected ?? 0, insertId: Number(raw ?? 0) };
     }
     const header = raw as { insertId?: number | string; affectedRows?: number };
-    return { affected: header.affectedRows ?? result.affected ?? 0, insertId: Number(header.insertId ?? 0) };
+    return {
+      affected: header.affectedRows ?? result.affected ?? 0,
+      insertId: Number(header.insertId ?? 0),
+    };
   }
 }
 
@@ -106,7 +113,9 @@ export class Db {
       try {
         if (this.dialect === 'mysql') await runner.query(`SET SESSION sql_mode = ''`);
         await runner.startTransaction();
-        const tx = Object.assign(new RunnerQueryable(this.dialect, runner), { inTransaction: true as const });
+        const tx = Object.assign(new RunnerQueryable(this.dialect, runner), {
+          inTransaction: true as const,
+        });
         const result = await work(tx);
         await runner.commitTransaction();
         return result;
@@ -122,7 +131,11 @@ export class Db {
 
 /** True when a driver error is a unique-key violation (MySQL ER_DUP_ENTRY, SQLite UNIQUE). */
 export function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: string; driverError?: { code?: string; errno?: number }; message?: string };
+  const e = error as {
+    code?: string;
+    driverError?: { code?: string; errno?: number };
+    message?: string;
+  };
   const code = e.driverError?.code ?? e.code;
   return (
     code === 'ER_DUP_ENTRY' ||

@@ -25,7 +25,9 @@ function columnType(kind: ColumnKind, dialect: Dialect): string {
   }
   switch (kind as Exclude<ColumnKind, `string(${number})`>) {
     case 'position':
-      return dialect === 'mysql' ? 'BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT';
+      return dialect === 'mysql'
+        ? 'BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY'
+        : 'INTEGER PRIMARY KEY AUTOINCREMENT';
     case 'bigint':
     case 'cents':
       return dialect === 'mysql' ? 'BIGINT' : 'INTEGER';
@@ -45,17 +47,25 @@ export function createTable(spec: TableSpec, dialect: Dialect): string[] {
   const cols = Object.entries(spec.columns).map(([name, c]) => {
     const type = columnType(c.kind, dialect);
     if (c.kind === 'position') return `${q(name)} ${type}`;
-    const def = c.default === undefined ? '' : ` DEFAULT ${typeof c.default === 'number' ? c.default : `'${c.default}'`}`;
+    const def =
+      c.default === undefined
+        ? ''
+        : ` DEFAULT ${typeof c.default === 'number' ? c.default : `'${c.default}'`}`;
     return `${q(name)} ${type}${c.nullable ? ' NULL' : ' NOT NULL'}${def}`;
   });
   if (spec.primaryKey) cols.push(`PRIMARY KEY (${spec.primaryKey.map(q).join(', ')})`);
-  const tail = dialect === 'mysql' ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin' : '';
+  const tail =
+    dialect === 'mysql' ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin' : '';
   const statements = [`CREATE TABLE ${q(spec.name)} (\n  ${cols.join(',\n  ')}\n)${tail}`];
   for (const [name, columns] of Object.entries(spec.unique ?? {})) {
-    statements.push(`CREATE UNIQUE INDEX ${q(`${spec.name}_${name}`)} ON ${q(spec.name)} (${columns.map(q).join(', ')})`);
+    statements.push(
+      `CREATE UNIQUE INDEX ${q(`${spec.name}_${name}`)} ON ${q(spec.name)} (${columns.map(q).join(', ')})`,
+    );
   }
   for (const [name, columns] of Object.entries(spec.indexes ?? {})) {
-    statements.push(`CREATE INDEX ${q(`${spec.name}_${name}`)} ON ${q(spec.name)} (${columns.map(q).join(', ')})`);
+    statements.push(
+      `CREATE INDEX ${q(`${spec.name}_${name}`)} ON ${q(spec.name)} (${columns.map(q).join(', ')})`,
+    );
   }
   return statements;
 }

@@ -20,12 +20,31 @@ const plaque = (start: string, end: string, net = '100.00'): IssueInvoiceLineInp
 export async function seedDemoBilling(commands: CommandBus): Promise<void> {
   const issue = (customerId: string, issuedOn: string, lines: IssueInvoiceLineInput[]) =>
     commands.execute<IssueInvoiceCommand, IssueInvoiceResult>(
-      new IssueInvoiceCommand({ customerId, issuedOn, lines }, 'demo', `demo-invoice-${customerId}-${issuedOn}`),
+      new IssueInvoiceCommand(
+        { customerId, issuedOn, lines },
+        'demo',
+        `demo-invoice-${customerId}-${issuedOn}`,
+      ),
     );
-  const pay = (customerId: string, invoiceId: string, amount: string, receivedOn: string, reference: string, bank: string) =>
+  const pay = (
+    customerId: string,
+    invoiceId: string,
+    amount: string,
+    receivedOn: string,
+    reference: string,
+    bank: string,
+  ) =>
     commands.execute(
       new RecordPaymentCommand(
-        { customerId, method: 'cheque', amount, receivedOn, reference, bank, allocations: [{ invoiceId, amount }] },
+        {
+          customerId,
+          method: 'cheque',
+          amount,
+          receivedOn,
+          reference,
+          bank,
+          allocations: [{ invoiceId, amount }],
+        },
         'demo',
         `demo-cheque-${reference}`,
       ),
@@ -53,7 +72,14 @@ export async function seedDemoBilling(commands: CommandBus): Promise<void> {
 
   const amis = await issue('2', '2026-09-12', [
     plaque('2026-09-12', '2027-09-11'),
-    { kind: 'discount', label: 'Remise revendeur 10 %', net: '-10.00', vatRate: '20', serviceStart: '2026-09-12', serviceEnd: '2027-09-11' },
+    {
+      kind: 'discount',
+      label: 'Remise revendeur 10 %',
+      net: '-10.00',
+      vatRate: '20',
+      serviceStart: '2026-09-12',
+      serviceEnd: '2027-09-11',
+    },
   ]);
   await pay('2', amis.invoiceId, '40.00', '2026-10-02', '0000777', 'La Banque Postale');
 }

@@ -20,10 +20,12 @@ export class DemoModule implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.demoData || this.db.dialect !== 'sqlite') return;
-    const empty = await this.db.run(async (q) => (await isLegacyEmpty(q)) && (await lastPosition(q)) === 0);
+    const empty = await this.db.run(
+      async (q) => (await isLegacyEmpty(q)) && (await lastPosition(q)) === 0,
+    );
     if (!empty) return;
     await this.db.transaction((tx) => seedLegacyDemo(tx));
     await seedDemoBilling(this.commands);
-    this.logger.log('Demo data loaded (4 members, 4 invoices, 5 cheques)');
+    this.logger.log('Demo data loaded (4 members, 4 invoices, 4 cheques)');
   }
 }

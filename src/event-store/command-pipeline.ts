@@ -27,7 +27,10 @@ export interface CommandOptions<R> {
   readonly idempotencyKey?: string;
   readonly source?: EventSource;
   /** Loads state from `tx`, decides, and returns what to append and what to answer. */
-  readonly decide: (tx: Tx, ctx: CommandContext) => Promise<{ appends: AppendRequest[]; result: R }>;
+  readonly decide: (
+    tx: Tx,
+    ctx: CommandContext,
+  ) => Promise<{ appends: AppendRequest[]; result: R }>;
 }
 
 export interface CommandOutcome<R> {
@@ -71,7 +74,11 @@ export class CommandPipeline {
           const previous = await this.previousResult<R>(tx, key);
           if (previous) return previous;
         }
-        const ctx: CommandContext = { now: options.now, actor: options.actor, correlationId: randomUUID() };
+        const ctx: CommandContext = {
+          now: options.now,
+          actor: options.actor,
+          correlationId: randomUUID(),
+        };
         const { appends, result } = await options.decide(tx, ctx);
         const metadata: EventMetadata = {
           actor: options.actor,
@@ -111,8 +118,14 @@ export class CommandPipeline {
     }
   }
 
-  private async previousResult<R>(tx: Pick<Tx, 'query'>, key: string): Promise<CommandOutcome<R> | null> {
-    const [row] = await tx.query<{ result: string }>(`SELECT result FROM g2_commands WHERE idempotency_key = ?`, [key]);
+  private async previousResult<R>(
+    tx: Pick<Tx, 'query'>,
+    key: string,
+  ): Promise<CommandOutcome<R> | null> {
+    const [row] = await tx.query<{ result: string }>(
+      `SELECT result FROM g2_commands WHERE idempotency_key = ?`,
+      [key],
+    );
     return row ? { result: JSON.parse(row.result) as R, events: [], replayed: true } : null;
   }
 
@@ -120,13 +133,20 @@ export class CommandPipeline {
    * Drops the projections' tables and replays the whole log into them, in one transaction
    * holding the append lock (no command commits meanwhile), streaming in batches.
    */
-  async rebuild(names?: readonly string[], onProgress?: (position: number) => void): Promise<{ events: number }> {
-    const selected = this.projections.filter((p) => !names || names.length === 0 || names.includes(p.name));
+  async rebuild(
+    names?: readonly string[],
+    onProgress?: (position: number) => void,
+  ): Promise<{ events: number }> {
+    const selected = this.projections.filter(
+      (p) => !names || names.length === 0 || names.includes(p.name),
+    );
     const unknown = (names ?? []).filter((n) => !this.projections.some((p) => p.name === n));
     if (unknown.length > 0) throw new Error(`Unknown projection(s): ${unknown.join(', ')}`);
     return this.db.transaction(async (tx) => {
-      if (tx.dialect === 'mysql') await tx.query(`SELECT last_position FROM g2_append_lock WHERE id = 1 FOR UPDATE`);
-      for (const p of selected) for (const table of p.tables) await tx.execute(`DELETE FROM ${table}`);
+      if (tx.dialect === 'mysql')
+        await tx.query(`SELECT last_position FROM g2_append_lock WHERE id = 1 FOR UPDATE`);
+      for (const p of selected)
+        for (const table of p.tables) await tx.execute(`DELETE FROM ${table}`);
       let count = 0;
       for await (const batch of readAllBatches(tx, 0, 1000)) {
         for (const event of batch) {

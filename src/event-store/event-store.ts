@@ -85,7 +85,11 @@ export async function readStream(q: Queryable, streamId: string): Promise<Record
 }
 
 /** Events after `afterPosition`, in global order. Appends are serialised, so nothing commits behind a reader. */
-export async function readAll(q: Queryable, afterPosition: number, limit: number): Promise<RecordedEvent[]> {
+export async function readAll(
+  q: Queryable,
+  afterPosition: number,
+  limit: number,
+): Promise<RecordedEvent[]> {
   const rows = await q.query<EventRow & Record<string, unknown>>(
     `${SELECT} WHERE position > ? ORDER BY position LIMIT ${Math.max(1, Math.floor(limit))}`,
     [afterPosition],
@@ -109,7 +113,9 @@ export async function* readAllBatches(
 }
 
 export async function lastPosition(q: Queryable): Promise<number> {
-  const [row] = await q.query<{ p: number | string | null }>(`SELECT MAX(position) AS p FROM g2_events`);
+  const [row] = await q.query<{ p: number | string | null }>(
+    `SELECT MAX(position) AS p FROM g2_events`,
+  );
   return Number(row?.p ?? 0);
 }
 
@@ -158,7 +164,8 @@ export async function append(
           [request.streamId, version, event.type, data, meta, metadata.source, recordedAt],
         ));
       } catch (error) {
-        if (isDuplicateKey(error)) throw new ConcurrencyError(request.streamId, request.expectedVersion, version);
+        if (isDuplicateKey(error))
+          throw new ConcurrencyError(request.streamId, request.expectedVersion, version);
         throw error;
       }
       recorded.push({
@@ -173,6 +180,7 @@ export async function append(
     }
   }
   const last = recorded[recorded.length - 1];
-  if (last) await tx.execute(`UPDATE g2_append_lock SET last_position = ? WHERE id = 1`, [last.position]);
+  if (last)
+    await tx.execute(`UPDATE g2_append_lock SET last_position = ? WHERE id = 1`, [last.position]);
   return recorded;
 }

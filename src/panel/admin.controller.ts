@@ -7,7 +7,10 @@ import type { RecordPayment } from '../../domain/billing/payment.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { BillingQueries } from '../billing/billing-queries.js';
 import { IssueInvoiceCommand, type IssueInvoiceResult } from '../billing/issue-invoice.command.js';
-import { RecordPaymentCommand, type RecordPaymentResult } from '../billing/record-payment.command.js';
+import {
+  RecordPaymentCommand,
+  type RecordPaymentResult,
+} from '../billing/record-payment.command.js';
 import { Clock } from '../clock.js';
 import { statusOf } from './errors.filter.js';
 
@@ -48,7 +51,8 @@ export class AdminController {
       cle: str(body?.cle),
     };
     try {
-      if (!form.facture) throw new DomainError('invalid_input', 'Choisissez la facture réglée.', 'facture');
+      if (!form.facture)
+        throw new DomainError('invalid_input', 'Choisissez la facture réglée.', 'facture');
       const invoice = await this.queries.invoice(form.facture);
       const result = await this.commands.execute<RecordPaymentCommand, RecordPaymentResult>(
         new RecordPaymentCommand(
@@ -66,7 +70,10 @@ export class AdminController {
         ),
       );
       const settled = result.invoices.map((i) => i.number).join(', ');
-      res.redirect(303, `/adherents/${invoice.customerId}?enregistre=${encodeURIComponent(settled)}`);
+      res.redirect(
+        303,
+        `/adherents/${invoice.customerId}?enregistre=${encodeURIComponent(settled)}`,
+      );
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       res.status(statusOf(error)).render('cheque-form', await this.chequeFormModel(form, error));
@@ -96,7 +103,8 @@ export class AdminController {
   @Post('/api/factures')
   @HttpCode(201)
   issueInvoiceApi(@Body() body: IssueInvoice & { idempotencyKey?: string }) {
-    if (!body || typeof body !== 'object') throw new DomainError('invalid_input', 'Corps JSON attendu.');
+    if (!body || typeof body !== 'object')
+      throw new DomainError('invalid_input', 'Corps JSON attendu.');
     return this.commands.execute<IssueInvoiceCommand, IssueInvoiceResult>(
       new IssueInvoiceCommand(body, 'api', body.idempotencyKey),
     );

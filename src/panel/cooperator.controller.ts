@@ -10,7 +10,10 @@ export class CooperatorController {
   @Render('cooperator')
   async page(@Param('customerId') customerId: string, @Query('enregistre') recorded?: string) {
     const data = await this.queries.customerPage(customerId);
-    const notice = typeof recorded === 'string' && recorded !== '' ? `Chèque enregistré (facture ${recorded}).` : null;
+    const notice =
+      typeof recorded === 'string' && recorded !== ''
+        ? `Chèque enregistré (facture ${recorded}).`
+        : null;
     return { title: `Mes factures — ${data.customer.name}`, notice, ...data };
   }
 

@@ -1,4 +1,10 @@
-import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import {
+  Catch,
+  HttpException,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from '../../domain/shared/errors.js';
 
@@ -30,13 +36,24 @@ export class ErrorsFilter implements ExceptionFilter {
     let body: { code: string; message: string; field?: string; details?: unknown };
     if (exception instanceof DomainError) {
       status = statusOf(exception);
-      body = { code: exception.code, message: exception.message, field: exception.field, details: exception.details };
+      body = {
+        code: exception.code,
+        message: exception.message,
+        field: exception.field,
+        details: exception.details,
+      };
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
-      body = { code: status === 404 ? 'not_found' : 'bad_request', message: HTTP_MESSAGES[status] ?? exception.message };
+      body = {
+        code: status === 404 ? 'not_found' : 'bad_request',
+        message: HTTP_MESSAGES[status] ?? exception.message,
+      };
     } else {
       this.logger.error((exception as Error)?.stack ?? String(exception));
-      body = { code: 'internal_error', message: 'Erreur interne : l’opération n’a pas été enregistrée.' };
+      body = {
+        code: 'internal_error',
+        message: 'Erreur interne : l’opération n’a pas été enregistrée.',
+      };
     }
     if (res.headersSent) return;
     if (req.path.startsWith('/api')) {

@@ -27,7 +27,12 @@ export class HomeController {
     ]);
     return {
       customers,
-      legacySync: { logPosition, syncPosition, behind: logPosition - syncPosition, lastError: this.sync.lastError },
+      legacySync: {
+        logPosition,
+        syncPosition,
+        behind: logPosition - syncPosition,
+        lastError: this.sync.lastError,
+      },
     };
   }
 }

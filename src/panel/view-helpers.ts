@@ -5,10 +5,17 @@ type Handlebars = { registerHelper(name: string, fn: (...args: unknown[]) => unk
 
 /** Formatting for the French pages; amounts stay strings end to end. */
 export function registerHelpers(handlebars: Handlebars): void {
-  handlebars.registerHelper('euros', (v) => (typeof v === 'string' && v !== '' ? formatEuros(v) : ''));
-  handlebars.registerHelper('day', (v) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? formatDayFr(v) : ''));
+  handlebars.registerHelper('euros', (v) =>
+    typeof v === 'string' && v !== '' ? formatEuros(v) : '',
+  );
+  handlebars.registerHelper('day', (v) =>
+    typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? formatDayFr(v) : '',
+  );
   handlebars.registerHelper('eq', (a, b) => a === b);
   handlebars.registerHelper('negative', (v) => typeof v === 'string' && v.startsWith('-'));
   handlebars.registerHelper('statusLabel', (v) => (v === 'paid' ? 'Réglée' : 'À régler'));
-  handlebars.registerHelper('stateLabel', (v) => ({ actif: 'Actif', suspendu: 'Suspendu', ferme: 'Fermé' })[String(v)] ?? String(v));
+  handlebars.registerHelper(
+    'stateLabel',
+    (v) => ({ actif: 'Actif', suspendu: 'Suspendu', ferme: 'Fermé' })[String(v)] ?? String(v),
+  );
 }

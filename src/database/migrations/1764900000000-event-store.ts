@@ -64,11 +64,13 @@ export class EventStore1764900000000 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     const dialect = dialectOf(runner.connection.options.type);
-    for (const spec of eventStoreTables) for (const sql of createTable(spec, dialect)) await runner.query(sql);
+    for (const spec of eventStoreTables)
+      for (const sql of createTable(spec, dialect)) await runner.query(sql);
     await runner.query(`INSERT INTO g2_append_lock (id, last_position) VALUES (1, 0)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    for (const spec of [...eventStoreTables].reverse()) await runner.query(`DROP TABLE ${spec.name}`);
+    for (const spec of [...eventStoreTables].reverse())
+      await runner.query(`DROP TABLE ${spec.name}`);
   }
 }

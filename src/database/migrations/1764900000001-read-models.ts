@@ -112,10 +112,12 @@ export class ReadModels1764900000001 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     const dialect = dialectOf(runner.connection.options.type);
-    for (const spec of readModelTables) for (const sql of createTable(spec, dialect)) await runner.query(sql);
+    for (const spec of readModelTables)
+      for (const sql of createTable(spec, dialect)) await runner.query(sql);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    for (const spec of [...readModelTables].reverse()) await runner.query(`DROP TABLE ${spec.name}`);
+    for (const spec of [...readModelTables].reverse())
+      await runner.query(`DROP TABLE ${spec.name}`);
   }
 }

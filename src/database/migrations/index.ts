@@ -3,4 +3,8 @@ import { ReadModels1764900000001 } from './1764900000001-read-models.js';
 import { SqliteGlouxTables1764900000002 } from './1764900000002-sqlite-gloux-tables.js';
 
 /** In order. A released migration is never edited: add a new one. */
-export const migrations = [EventStore1764900000000, ReadModels1764900000001, SqliteGlouxTables1764900000002];
+export const migrations = [
+  EventStore1764900000000,
+  ReadModels1764900000001,
+  SqliteGlouxTables1764900000002,
+];

@@ -1,0 +1,233 @@
+import { compareDays, daysInclusive, maxDay, minDay, parseDay, type Day } from '../shared/day.js';
+import { DomainError } from '../shared/errors.js';
+import { fiscalYearBounds, fiscalYearOf, parseFiscalYearStart } from '../shared/fiscal-year.js';
+import { Dec, Money, parseDecimal } from '../shared/money.js';
+import type { Decimal } from 'decimal.js';
+
+/**
+ * ACCOUNTING.md §2: how each payment on an invoice splits over its lines, their VAT and the
+ * fiscal years of their service days. Every figure is a rounded function of the *cumulative*
+ * amount paid, and a payment receives the difference "after − before": whatever the order,
+ * size and sign of payments, a fully paid invoice gives exactly the whole-invoice figures.
+ *
+ * This is a stable contract used by other tools: keep its signature and output shape.
+ */
+
+export type Bucket = 'N-1' | 'N' | 'N+1';
+
+export interface AllocationInput {
+  /** 'MM-DD', default '01-01'. */
+  fiscalYearStart?: string;
+  lines: { id: string; net: string; vatRate: string; serviceStart: string; serviceEnd: string }[];
+  /** Amounts include VAT, in order; a negative amount is a reversal (bounced cheque, refund). */
+  payments: { id: string; date: string; amount: string }[];
+}
+
+export interface AllocationEntry {
+  paymentId: string;
+  lineId: string;
+  vat: string;
+  years: { fiscalYear: number; bucket: Bucket; net: string }[];
+}
+
+interface Line {
+  id: string;
+  vat: Decimal; // v_i
+  total: Decimal; // t_i
+  cumulativeBefore: Decimal; // S_(i-1)
+  cumulative: Decimal; // S_i
+  /** Fiscal years of the service period, chronological, with days up to and including each (E_y). */
+  years: { fiscalYear: number; daysUpTo: number }[];
+  days: number; // D_i
+}
+
+const round = (d: Decimal): Decimal => d.toDecimalPlaces(2, Dec.ROUND_HALF_UP);
+
+function invalid(message: string, field: string): never {
+  throw new DomainError('invalid_input', message, field);
+}
+
+function parseLines(input: AllocationInput['lines'], fyStart: string): Line[] {
+  if (!Array.isArray(input)) invalid('Les lignes de la facture sont manquantes.', 'lines');
+  const ids = new Set<string>();
+  let cumulative = new Dec(0);
+  return input.map((l, i) => {
+    const at = `lines[${i}]`;
+    if (typeof l?.id !== 'string' || l.id === '')
+      invalid(`Ligne ${i + 1} : identifiant manquant.`, `${at}.id`);
+    if (ids.has(l.id)) invalid(`Ligne ${i + 1} : identifiant en double (${l.id}).`, `${at}.id`);
+    ids.add(l.id);
+    let net: Money;
+    try {
+      net = Money.of(l.net);
+    } catch {
+      invalid(`Ligne ${i + 1} : montant HT illisible (${JSON.stringify(l.net)}).`, `${at}.net`);
+    }
+    let rate: Decimal;
+    try {
+      rate = parseDecimal(l.vatRate, 4);
+    } catch {
+      invalid(
+        `Ligne ${i + 1} : taux de TVA illisible (${JSON.stringify(l.vatRate)}).`,
+        `${at}.vatRate`,
+      );
+    }
+    if (rate.isNegative() || rate.greaterThan(100)) {
+      invalid(`Ligne ${i + 1} : le taux de TVA doit être compris entre 0 et 100.`, `${at}.vatRate`);
+    }
+    let start: Day;
+    let end: Day;
+    try {
+      start = parseDay(l.serviceStart);
+    } catch {
+      invalid(
+        `Ligne ${i + 1} : début de période illisible (${JSON.stringify(l.serviceStart)}).`,
+        `${at}.serviceStart`,
+      );
+    }
+    try {
+      end = parseDay(l.serviceEnd);
+    } catch {
+      invalid(
+        `Ligne ${i + 1} : fin de période illisible (${JSON.stringify(l.serviceEnd)}).`,
+        `${at}.serviceEnd`,
+      );
+    }
+    if (compareDays(end, start) < 0)
+      invalid(`Ligne ${i + 1} : la fin de période précède son début.`, `${at}.serviceEnd`);
+
+    const vat = round(net.toDecimal().times(rate).dividedBy(100));
+    const total = net.toDecimal().plus(vat);
+    const cumulativeBefore = cumulative;
+    cumulative = cumulative.plus(total);
+    const years: Line['years'] = [];
+    let daysUpTo = 0;
+    for (let fy = fiscalYearOf(start, fyStart); fy <= fiscalYearOf(end, fyStart); fy++) {
+      const b = fiscalYearBounds(fy, fyStart);
+      daysUpTo += daysInclusive(maxDay(start, b.first), minDay(end, b.last));
+      years.push({ fiscalYear: fy, daysUpTo });
+    }
+    return { id: l.id, vat, total, cumulativeBefore, cumulative, years, days: daysUpTo };
+  });
+}
+
+/** The figures of every line when `c` (TTC) has been paid in all: VAT and net per fiscal year. */
+function figuresAt(
+  lines: readonly Line[],
+  invoiceTotal: Decimal,
+  c: Decimal,
+): { vat: Decimal; nets: Decimal[] }[] {
+  return lines.map((line) => {
+    const zero = { vat: new Dec(0), nets: line.years.map(() => new Dec(0)) };
+    if (invoiceTotal.isZero() || line.total.isZero()) return zero;
+    // 1. invoice → line
+    const paid = round(c.times(line.cumulative).dividedBy(invoiceTotal)).minus(
+      round(c.times(line.cumulativeBefore).dividedBy(invoiceTotal)),
+    );
+    // 2. line → VAT and net
+    const vat = round(line.vat.times(paid).dividedBy(line.total));
+    const net = paid.minus(vat);
+    // 3. net → fiscal years, by cumulative service days
+    let before = new Dec(0);
+    const nets = line.years.map((y) => {
+      const upTo = round(net.times(y.daysUpTo).dividedBy(line.days));
+      const share = upTo.minus(before);
+      before = upTo;
+      return share;
+    });
+    return { vat, nets };
+  });
+}
+
+function bucketOf(fiscalYear: number, paymentFiscalYear: number): Bucket {
+  return fiscalYear < paymentFiscalYear ? 'N-1' : fiscalYear === paymentFiscalYear ? 'N' : 'N+1';
+}
+
+/**
+ * One entry per payment × line, in input order; `years` chronological without zero entries;
+ * amounts with exactly two decimals. Throws a DomainError ('invalid_input', French message,
+ * `field` naming the input) on unreadable input or a payment taking the cumulative paid
+ * outside [0, invoice total].
+ */
+export function allocateInvoicePayments(input: AllocationInput): AllocationEntry[] {
+  let fyStart: string;
+  try {
+    fyStart = parseFiscalYearStart(input.fiscalYearStart ?? '01-01');
+  } catch {
+    invalid(
+      `Début d'exercice illisible (${JSON.stringify(input.fiscalYearStart)}, attendu MM-JJ).`,
+      'fiscalYearStart',
+    );
+  }
+  const lines = parseLines(input.lines, fyStart);
+  const invoiceTotal = lines.reduce((s, l) => s.plus(l.total), new Dec(0));
+  const low = Dec.min(0, invoiceTotal);
+  const high = Dec.max(0, invoiceTotal);
+
+  if (!Array.isArray(input.payments)) invalid('Les paiements sont manquants.', 'payments');
+  const paymentIds = new Set<string>();
+  const out: AllocationEntry[] = [];
+  let paid = new Dec(0);
+  let before = figuresAt(lines, invoiceTotal, paid);
+  input.payments.forEach((p, j) => {
+    const at = `payments[${j}]`;
+    if (typeof p?.id !== 'string' || p.id === '')
+      invalid(`Paiement ${j + 1} : identifiant manquant.`, `${at}.id`);
+    if (paymentIds.has(p.id))
+      invalid(`Paiement ${j + 1} : identifiant en double (${p.id}).`, `${at}.id`);
+    paymentIds.add(p.id);
+    let date: Day;
+    try {
+      date = parseDay(p.date);
+    } catch {
+      invalid(`Paiement ${j + 1} : date illisible (${JSON.stringify(p.date)}).`, `${at}.date`);
+    }
+    let amount: Money;
+    try {
+      amount = Money.of(p.amount);
+    } catch {
+      invalid(
+        `Paiement ${j + 1} : montant illisible (${JSON.stringify(p.amount)}).`,
+        `${at}.amount`,
+      );
+    }
+    paid = paid.plus(amount.toDecimal());
+    if (paid.greaterThan(high)) {
+      invalid(
+        `Paiement ${j + 1} : le total payé (${paid.toFixed(2)} €) dépasserait le total de la facture (${invoiceTotal.toFixed(2)} €).`,
+        `${at}.amount`,
+      );
+    }
+    if (paid.lessThan(low)) {
+      invalid(
+        `Paiement ${j + 1} : le total payé (${paid.toFixed(2)} €) deviendrait négatif.`,
+        `${at}.amount`,
+      );
+    }
+    const after = figuresAt(lines, invoiceTotal, paid);
+    const paymentFy = fiscalYearOf(date, fyStart);
+    lines.forEach((line, i) => {
+      const a = after[i]!;
+      const b = before[i]!;
+      const years: AllocationEntry['years'] = [];
+      line.years.forEach((y, k) => {
+        const net = a.nets[k]!.minus(b.nets[k]!);
+        if (!net.isZero()) {
+          years.push({
+            fiscalYear: y.fiscalYear,
+            bucket: bucketOf(y.fiscalYear, paymentFy),
+            net: Money.round(net).toString(),
+          });
+        }
+      });
+      out.push({
+        paymentId: p.id,
+        lineId: line.id,
+        vat: Money.round(a.vat.minus(b.vat)).toString(),
+        years,
+      });
+    });
+    before = after;
+  });
+  return out;
+}
