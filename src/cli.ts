@@ -15,12 +15,18 @@ Commands:
 
 Environment: DATABASE_URL=mysql://user:pass@host/db (default: embedded SQLite, SQLITE_PATH)`;
 
+const COMMANDS = ['migrate', 'projections:rebuild', 'legacy-sync:run'];
+
 async function main(): Promise<number> {
   const { positionals } = parseArgs({ allowPositionals: true, strict: true, options: {} });
   const [command, ...rest] = positionals;
   if (!command || command === 'help') {
     console.log(USAGE);
     return command ? 0 : 1;
+  }
+  if (!COMMANDS.includes(command)) {
+    console.error(`Unknown command: ${command}\n\n${USAGE}`);
+    return 1;
   }
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['warn', 'error'] });
   try {

@@ -1,6 +1,6 @@
 import { compareDays, parseDay, type Day } from '../shared/day.js';
 import { DomainError } from '../shared/errors.js';
-import { Money } from '../shared/money.js';
+import { formatEuros, Money } from '../shared/money.js';
 import type { InvoicePaymentAllocated, PaymentMethod, PaymentRecorded } from './events.js';
 import { balanceOf, type InvoiceState } from './invoice.js';
 
@@ -126,7 +126,7 @@ export function decideRecordPayment(
     if (part.compare(balance) > 0) {
       throw new DomainError(
         'exceeds_balance',
-        `Le montant dépasse le reste à payer de la facture ${invoice.number} (${balance.toString()} €).`,
+        `Le montant dépasse le reste à payer de la facture ${invoice.number} (${formatEuros(balance)}).`,
         `allocations[${i}].amount`,
         { balance: balance.toString() },
       );
@@ -145,7 +145,7 @@ export function decideRecordPayment(
   if (!allocated.equals(amount)) {
     throw new DomainError(
       'allocation_mismatch',
-      `Le montant (${amount.toString()} €) doit être égal au total affecté aux factures (${allocated.toString()} €).`,
+      `Le montant (${formatEuros(amount)}) doit être égal au total affecté aux factures (${formatEuros(allocated)}).`,
       'amount',
     );
   }

@@ -13,6 +13,13 @@ export function registerHelpers(handlebars: Handlebars): void {
   );
   handlebars.registerHelper('eq', (a, b) => a === b);
   handlebars.registerHelper('negative', (v) => typeof v === 'string' && v.startsWith('-'));
+  handlebars.registerHelper(
+    'methodLabel',
+    (v) =>
+      ({ cheque: 'Chèque', card: 'Carte', transfer: 'Virement', cash: 'Espèces', other: 'Autre' })[
+        String(v)
+      ] ?? String(v),
+  );
   handlebars.registerHelper('statusLabel', (v) => (v === 'paid' ? 'Réglée' : 'À régler'));
   handlebars.registerHelper(
     'stateLabel',

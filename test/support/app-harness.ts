@@ -122,3 +122,23 @@ export class AppHarness {
 export function yearLine(label: string, net: string, start: string, end: string, vatRate = '20') {
   return { label, net, vatRate, serviceStart: start, serviceEnd: end };
 }
+
+/** A cheque paying `amount` of one invoice. */
+export function cheque(
+  customerId: string,
+  invoiceId: string,
+  amount: string,
+  receivedOn: string,
+  reference: string,
+  bank = '',
+): RecordPayment {
+  return {
+    customerId,
+    method: 'cheque',
+    amount,
+    receivedOn,
+    reference,
+    bank,
+    allocations: [{ invoiceId, amount }],
+  };
+}
