@@ -145,6 +145,10 @@ export function validateIssueInvoice(
   const lines: InvoiceLine[] = cmd.lines.map((input, i) => {
     const at = `lines[${i}]`;
     const n = i + 1;
+    // Input from the API is untrusted JSON: a line may be anything.
+    if (input === null || typeof input !== 'object') {
+      throw new DomainError('invalid_input', `Ligne ${n} : ligne illisible.`, at);
+    }
     const label = String(input.label ?? '').trim();
     if (label === '' || label.length > 255) {
       throw new DomainError(

@@ -79,18 +79,20 @@ export function decideRecordPayment(
   }
   const seen = new Set<string>();
   const allocations: InvoicePaymentAllocated[] = cmd.allocations.map((a, i) => {
-    const invoice = invoices.get(a.invoiceId);
+    // Input from the API is untrusted JSON: an allocation may be anything.
+    const invoiceId = typeof a?.invoiceId === 'string' ? a.invoiceId : '';
+    const invoice = invoices.get(invoiceId);
     if (!invoice || invoice.status === 'none') {
       throw new DomainError('not_found', 'Facture introuvable.', `allocations[${i}].invoiceId`);
     }
-    if (seen.has(a.invoiceId)) {
+    if (seen.has(invoiceId)) {
       throw new DomainError(
         'invalid_input',
         `La facture ${invoice.number} est citée deux fois.`,
         `allocations[${i}]`,
       );
     }
-    seen.add(a.invoiceId);
+    seen.add(invoiceId);
     if (invoice.customerId !== cmd.customerId) {
       throw new DomainError(
         'invalid_input',
@@ -107,7 +109,7 @@ export function decideRecordPayment(
     }
     let part: Money;
     try {
-      part = Money.of(a.amount);
+      part = Money.of(a?.amount);
     } catch {
       throw new DomainError(
         'invalid_input',
@@ -134,7 +136,7 @@ export function decideRecordPayment(
     return {
       type: 'InvoicePaymentAllocated',
       data: {
-        invoiceId: a.invoiceId,
+        invoiceId,
         paymentId: ctx.paymentId,
         amount: part.toString(),
         paidOn: receivedOn,

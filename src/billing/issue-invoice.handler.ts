@@ -44,14 +44,10 @@ export class IssueInvoiceHandler implements ICommandHandler<
         'customerId',
       );
     }
-    const key = command.idempotencyKey?.trim();
-    if (key) {
-      const [previous] = await this.db.query<{ result: string }>(
-        `SELECT result FROM g2_commands WHERE idempotency_key = ?`,
-        [key],
-      );
-      if (previous) return JSON.parse(previous.result) as IssueInvoiceResult;
-    }
+    // A retry must not draw (and waste) a second number.
+    const key = command.idempotencyKey;
+    const previous = await this.pipeline.replayOf<IssueInvoiceResult>(key, 'IssueInvoice', input);
+    if (previous) return previous;
     const drawn = await this.db.run((q) =>
       drawInvoiceNumber(q, Number(checked.issuedOn.slice(0, 4))),
     );
@@ -62,6 +58,7 @@ export class IssueInvoiceHandler implements ICommandHandler<
         actor: command.actor,
         now: this.clock.now(),
         idempotencyKey: key,
+        request: input,
         decide: async () => {
           const events = decideIssueInvoice(initialInvoiceState, input, {
             invoiceId,

@@ -33,6 +33,7 @@ export class RecordPaymentHandler implements ICommandHandler<
       actor: command.actor,
       now,
       idempotencyKey: command.idempotencyKey,
+      request: command.input,
       decide: async (tx) => {
         const invoices = new Map<string, InvoiceState>();
         const versions = new Map<string, number>();

@@ -12,6 +12,7 @@ import {
   type EventSource,
   type RecordedEvent,
 } from './event-store.js';
+import { parseIdempotencyKey, previousResult, requestHash } from './idempotency.js';
 
 export interface CommandContext {
   readonly now: Date;
@@ -25,6 +26,8 @@ export interface CommandOptions<R> {
   readonly now: Date;
   /** The same key twice returns the first result and appends nothing. */
   readonly idempotencyKey?: string;
+  /** The command's input: a key reused with another request is refused (409). */
+  readonly request: unknown;
   readonly source?: EventSource;
   /** Loads state from `tx`, decides, and returns what to append and what to answer. */
   readonly decide: (
@@ -66,12 +69,12 @@ export class CommandPipeline {
   }
 
   private async executeOnce<R>(options: CommandOptions<R>): Promise<CommandOutcome<R>> {
-    const key = options.idempotencyKey?.trim() || undefined;
-    if (key && key.length > 191) throw new Error('Idempotency key longer than 191 characters');
+    const key = parseIdempotencyKey(options.idempotencyKey);
+    const hash = requestHash(options.commandType, options.request);
     try {
       const outcome = await this.db.transaction(async (tx) => {
         if (key) {
-          const previous = await this.previousResult<R>(tx, key);
+          const previous = await this.replayed<R>(tx, key, options.commandType, hash);
           if (previous) return previous;
         }
         const ctx: CommandContext = {
@@ -93,10 +96,11 @@ export class CommandPipeline {
         }
         if (key) {
           await tx.execute(
-            `INSERT INTO g2_commands (idempotency_key, command_type, result, first_position, last_position, recorded_at) VALUES (?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO g2_commands (idempotency_key, command_type, request_hash, result, first_position, last_position, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
             [
               key,
               options.commandType,
+              hash,
               JSON.stringify(result ?? null),
               events[0]?.position ?? null,
               events[events.length - 1]?.position ?? null,
@@ -111,22 +115,36 @@ export class CommandPipeline {
     } catch (error) {
       // A concurrent twin with the same key won the race: answer with its result.
       if (key && isDuplicateKey(error)) {
-        const previous = await this.db.run((q) => this.previousResult<R>(q as Tx, key));
+        const previous = await this.db.run((q) =>
+          this.replayed<R>(q, key, options.commandType, hash),
+        );
         if (previous) return previous;
       }
       throw error;
     }
   }
 
-  private async previousResult<R>(
-    tx: Pick<Tx, 'query'>,
+  private async replayed<R>(
+    q: Pick<Tx, 'query'>,
     key: string,
+    commandType: string,
+    hash: string,
   ): Promise<CommandOutcome<R> | null> {
-    const [row] = await tx.query<{ result: string }>(
-      `SELECT result FROM g2_commands WHERE idempotency_key = ?`,
-      [key],
+    const result = await previousResult<R>(q, key, commandType, hash);
+    return result === null ? null : { result, events: [], replayed: true };
+  }
+
+  /** The result a retried command would get, without running it (null: the key is new). */
+  replayOf<R>(
+    idempotencyKey: string | undefined,
+    commandType: string,
+    request: unknown,
+  ): Promise<R | null> {
+    const key = parseIdempotencyKey(idempotencyKey);
+    if (!key) return Promise.resolve(null);
+    return this.db.run((q) =>
+      previousResult<R>(q, key, commandType, requestHash(commandType, request)),
     );
-    return row ? { result: JSON.parse(row.result) as R, events: [], replayed: true } : null;
   }
 
   /**

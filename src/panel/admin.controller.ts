@@ -12,7 +12,9 @@ import {
   type RecordPaymentResult,
 } from '../billing/record-payment.command.js';
 import { Clock } from '../clock.js';
+import { parseIdempotencyKey } from '../event-store/idempotency.js';
 import { statusOf } from './errors.filter.js';
+import { typedAmount } from './form-input.js';
 
 interface ChequeForm {
   facture?: string;
@@ -44,7 +46,7 @@ export class AdminController {
   async recordCheque(@Body() body: ChequeForm, @Res() res: Response) {
     const form: ChequeForm = {
       facture: str(body?.facture),
-      montant: str(body?.montant).trim().replace(',', '.').replace(/\s|€/g, ''),
+      montant: str(body?.montant),
       date_reception: str(body?.date_reception),
       numero_cheque: str(body?.numero_cheque),
       banque: str(body?.banque),
@@ -54,19 +56,20 @@ export class AdminController {
       if (!form.facture)
         throw new DomainError('invalid_input', 'Choisissez la facture réglée.', 'facture');
       const invoice = await this.queries.invoice(form.facture);
+      const amount = typedAmount(form.montant ?? '');
       const result = await this.commands.execute<RecordPaymentCommand, RecordPaymentResult>(
         new RecordPaymentCommand(
           {
             customerId: invoice.customerId,
             method: 'cheque',
-            amount: form.montant ?? '',
+            amount,
             receivedOn: form.date_reception ?? '',
             reference: form.numero_cheque ?? '',
             bank: form.banque,
-            allocations: [{ invoiceId: form.facture, amount: form.montant ?? '' }],
+            allocations: [{ invoiceId: form.facture, amount }],
           },
           'admin',
-          form.cle || undefined,
+          parseIdempotencyKey(form.cle),
         ),
       );
       const settled = result.invoices.map((i) => i.number).join(', ');
@@ -93,22 +96,34 @@ export class AdminController {
 
   @Post('/api/paiements/cheques')
   @HttpCode(201)
-  recordChequeApi(@Body() body: Partial<RecordPayment> & { idempotencyKey?: string }) {
-    const input = { ...(body ?? {}), method: 'cheque' } as RecordPayment;
+  recordChequeApi(@Body() body: unknown) {
+    const { idempotencyKey, ...input } = jsonObject(body);
+    const key = parseIdempotencyKey(idempotencyKey);
     return this.commands.execute<RecordPaymentCommand, RecordPaymentResult>(
-      new RecordPaymentCommand(input, 'api', body?.idempotencyKey),
+      new RecordPaymentCommand(
+        { ...input, method: 'cheque' } as unknown as RecordPayment,
+        'api',
+        key,
+      ),
     );
   }
 
   @Post('/api/factures')
   @HttpCode(201)
-  issueInvoiceApi(@Body() body: IssueInvoice & { idempotencyKey?: string }) {
-    if (!body || typeof body !== 'object')
-      throw new DomainError('invalid_input', 'Corps JSON attendu.');
+  issueInvoiceApi(@Body() body: unknown) {
+    const { idempotencyKey, ...input } = jsonObject(body);
+    const key = parseIdempotencyKey(idempotencyKey);
     return this.commands.execute<IssueInvoiceCommand, IssueInvoiceResult>(
-      new IssueInvoiceCommand(body, 'api', body.idempotencyKey),
+      new IssueInvoiceCommand(input as unknown as IssueInvoice, 'api', key),
     );
   }
+}
+
+function jsonObject(body: unknown): Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new DomainError('invalid_input', 'Corps JSON attendu : un objet.');
+  }
+  return body as Record<string, unknown>;
 }
 
 /** Maps a domain field ('amount', 'allocations[0].amount') to the form's input name. */

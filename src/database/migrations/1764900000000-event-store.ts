@@ -29,6 +29,7 @@ export const eventStoreTables: TableSpec[] = [
     columns: {
       idempotency_key: { kind: 'string(191)' },
       command_type: { kind: 'string(100)' },
+      request_hash: { kind: 'string(64)' },
       result: { kind: 'text' },
       first_position: { kind: 'bigint', nullable: true },
       last_position: { kind: 'bigint', nullable: true },

@@ -1,0 +1,147 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { amountOf, cents, startApp, type RunningApp } from './app-process.js';
+
+jest.setTimeout(60_000);
+
+const CHROMIUM = '/usr/bin/chromium';
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** A French amount as formatEuros writes it: '1 234,56 €' (narrow no-break spaces, no-break space before €). */
+const FRENCH_EUROS = /^-?\d{1,3}(\u202f\d{3})*,\d{2}\u00a0€$/;
+
+interface Invoice {
+  invoiceId: string;
+  number: string;
+  customerId: string;
+  balance: string;
+  status: string;
+}
+
+let app: RunningApp | undefined;
+let browser: Browser | undefined;
+let page: Page;
+let shotsDir: string | undefined;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      'Chromium is missing: install it with `apt-get install chromium` (scripts/ensure-system.sh does it)',
+    );
+  }
+  app = await startApp();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = await browser.newPage({ locale: 'fr-FR' });
+  shotsDir = mkdtempSync(join(tmpdir(), 'gloux2-e2e-shots-'));
+}, 60_000);
+
+afterAll(async () => {
+  try {
+    await browser?.close();
+  } finally {
+    await app?.stop();
+    if (shotsDir) rmSync(shotsDir, { recursive: true, force: true });
+  }
+}, 60_000);
+
+const url = (path: string) => {
+  if (!app) throw new Error('the app is not running');
+  return app.baseUrl + path;
+};
+
+async function apiInvoice(invoiceId: string): Promise<Invoice> {
+  const res = await fetch(url(`/api/factures/${invoiceId}`));
+  expect(res.status).toBe(200);
+  return (await res.json()) as Invoice;
+}
+
+/** '126.02' → '126,02', as a French user types it. */
+const typedFrench = (amount: string) => amount.replace('.', ',');
+
+describe('recording a cheque in headless Chromium', () => {
+  it('refuses an amount above the balance in French, then records the exact balance typed with a comma', async () => {
+    await page.goto(url('/admin/cheques/nouveau'));
+    expect(await page.getAttribute('html', 'lang')).toBe('fr');
+
+    const option = page.locator('#facture option', { hasText: 'Webcoop SARL' });
+    expect(await option.count()).toBe(1);
+    const invoiceId = await option.getAttribute('value');
+    if (!invoiceId) throw new Error('the Webcoop SARL option has no invoice id');
+    const invoice = await apiInvoice(invoiceId);
+    expect(invoice.status).toBe('issued');
+    expect(invoice.balance).not.toBe('0.00');
+    // The option shows the balance in French.
+    expect(await option.textContent()).toContain(`${typedFrench(invoice.balance)}\u00a0€`);
+
+    // 1. One euro more than the balance: refused, in French, the amount field flagged.
+    await page.selectOption('#facture', invoiceId);
+    await page.fill('#montant', typedFrench(amountOf(cents(invoice.balance) + 100n)));
+    await page.fill('#numero_cheque', '7654321');
+    await page.fill('#banque', 'Crédit Agricole');
+    const [refused] = await Promise.all([
+      page.waitForResponse(
+        (r) => r.url().endsWith('/admin/cheques') && r.request().method() === 'POST',
+      ),
+      page.click('button[type=submit]'),
+    ]);
+    expect(refused.status()).toBe(422);
+    await page.waitForLoadState('load');
+    const alert = page.locator('.error[role=alert]');
+    expect(await alert.count()).toBe(1);
+    expect(await alert.textContent()).toContain('reste à payer');
+    expect(await page.locator('#montant').evaluate((el) => el.classList.contains('invalid'))).toBe(
+      true,
+    );
+    // The form keeps what was entered.
+    expect(await page.inputValue('#facture')).toBe(invoiceId);
+    expect(await page.inputValue('#numero_cheque')).toBe('7654321');
+    expect((await apiInvoice(invoiceId)).balance).toBe(invoice.balance);
+
+    // 2. The exact balance, with a decimal comma: recorded, back on the member's page.
+    await page.fill('#montant', typedFrench(invoice.balance));
+    await Promise.all([
+      page.waitForURL(new RegExp(`/adherents/${invoice.customerId}(\\?|$)`)),
+      page.click('button[type=submit]'),
+    ]);
+    expect(new URL(page.url()).pathname).toBe(`/adherents/${invoice.customerId}`);
+    expect(await page.locator('.notice').textContent()).toContain('Chèque enregistré');
+    const row = page.locator(`tr[data-invoice="${invoice.number}"]`);
+    expect(await row.count()).toBe(1);
+    expect(await row.textContent()).toContain('Réglée');
+    expect(await row.locator('td.balance').textContent()).toBe('0,00\u00a0€');
+    expect(await apiInvoice(invoiceId)).toMatchObject({ balance: '0.00', status: 'paid' });
+  });
+
+  it('shows the N-1 / N / N+1 totals of 2026 formatted in French, and renders a screenshot', async () => {
+    const res = await page.goto(url('/tresorerie/repartition?exercice=2026'));
+    expect(res?.status()).toBe(200);
+    for (const id of ['total-previous', 'total-current', 'total-next']) {
+      const text = await page.locator(`#${id}`).textContent();
+      expect(text).toMatch(FRENCH_EUROS);
+    }
+    // The worked example's N-1 share (12.33 + 17.26) is the only N-1 revenue of the demo's 2026.
+    expect(await page.locator('#total-previous').textContent()).toBe('29,59\u00a0€');
+    // The cheque recorded above is listed.
+    expect(await page.locator('tbody tr', { hasText: '7654321' }).count()).toBe(1);
+
+    if (!shotsDir) throw new Error('no screenshot dir');
+    const file = join(shotsDir, 'repartition-2026.png');
+    await page.screenshot({ path: file, fullPage: true });
+    const png = readFileSync(file);
+    expect(png.length).toBeGreaterThan(PNG_SIGNATURE.length);
+    expect(png.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE)).toBe(true);
+  });
+});
