@@ -28,7 +28,7 @@ let shotsDir: string | undefined;
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
-      'Chromium is missing: install it with `apt-get install chromium` (scripts/ensure-system.sh does it)',
+      'Chromium is missing: install it with `apt-get install chromium` (.ci/ensure-system.sh does it)',
     );
   }
   app = await startApp();

@@ -5,7 +5,7 @@ import mysql from 'mysql2/promise';
 import type { DatabaseSettings, Dialect } from '../../ormconfig.js';
 import { glouxFixtures } from '../../src/paths.js';
 
-/** The MariaDB every test uses (README, scripts/ensure-system.sh); override with TEST_MYSQL_URL. */
+/** The MariaDB every test uses (README, .ci/ensure-system.sh); override with TEST_MYSQL_URL. */
 export const MYSQL_ROOT_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 
 export const dialects: Dialect[] = ['sqlite', 'mysql'];
@@ -28,7 +28,7 @@ async function rootConnection(): Promise<mysql.Connection> {
   } catch (error) {
     throw new Error(
       `MariaDB is not reachable at ${MYSQL_ROOT_URL} (${(error as Error).message}). ` +
-        'Install and start it: apt-get install mariadb-server && bash scripts/ensure-system.sh',
+        'Install and start it: apt-get install mariadb-server && bash .ci/ensure-system.sh',
       { cause: error },
     );
   }
