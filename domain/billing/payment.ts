@@ -14,6 +14,26 @@ export interface RecordPayment {
   allocations: { invoiceId: string; amount: string }[];
 }
 
+/** A cheque paying `amount` of one invoice (the common case of the cheque form). */
+export function chequeFor(
+  customerId: string,
+  invoiceId: string,
+  amount: string,
+  receivedOn: string,
+  reference: string,
+  bank = '',
+): RecordPayment {
+  return {
+    customerId,
+    method: 'cheque',
+    amount,
+    receivedOn,
+    reference,
+    bank,
+    allocations: [{ invoiceId, amount }],
+  };
+}
+
 const METHODS: readonly PaymentMethod[] = ['cheque', 'card', 'transfer', 'cash', 'other'];
 
 /**

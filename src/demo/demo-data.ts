@@ -1,5 +1,6 @@
 import type { CommandBus } from '@nestjs/cqrs';
 import type { IssueInvoiceLineInput } from '../../domain/billing/invoice.js';
+import { chequeFor } from '../../domain/billing/payment.js';
 import { IssueInvoiceCommand, type IssueInvoiceResult } from '../billing/issue-invoice.command.js';
 import { RecordPaymentCommand } from '../billing/record-payment.command.js';
 
@@ -36,15 +37,7 @@ export async function seedDemoBilling(commands: CommandBus): Promise<void> {
   ) =>
     commands.execute(
       new RecordPaymentCommand(
-        {
-          customerId,
-          method: 'cheque',
-          amount,
-          receivedOn,
-          reference,
-          bank,
-          allocations: [{ invoiceId, amount }],
-        },
+        chequeFor(customerId, invoiceId, amount, receivedOn, reference, bank),
         'demo',
         `demo-cheque-${reference}`,
       ),

@@ -1,71 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { LegacyCustomer } from '../../legacy-sync/legacy-gateway.js';
+import type { InvoiceView } from '../../projections/invoice-balances/invoice-balances.queries.js';
+import type { AllocationPage, CustomerPage } from '../../src/billing/billing-queries.js';
+import type { IssueInvoiceResult } from '../../src/billing/issue-invoice.command.js';
+import type { RecordPaymentResult } from '../../src/billing/record-payment.command.js';
 import { amountOf, cents, startApp, type RunningApp } from './app-process.js';
 
 jest.setTimeout(60_000);
 
 const MONEY = /^-?\d+\.\d{2}$/;
 
-interface Customer {
-  customerId: string;
-  name: string;
-  city: string;
-  balance: string;
-}
+type Customer = LegacyCustomer;
+type Invoice = InvoiceView;
+type Allocation = AllocationPage;
+type IssuedInvoice = IssueInvoiceResult;
+type RecordedPayment = RecordPaymentResult;
 interface HomeData {
   customers: Customer[];
-  legacySync: {
-    logPosition: number;
-    syncPosition: number;
-    behind: number;
-    lastError: unknown;
-  };
-}
-interface Invoice {
-  invoiceId: string;
-  number: string;
-  customerId: string;
-  issuedOn: string;
-  total: string;
-  paid: string;
-  balance: string;
-  status: string;
-  paidOn: string | null;
-}
-interface CustomerPage {
-  customer: Customer;
-  invoices: Invoice[];
-  balance: string;
-  due: string;
-}
-interface AllocationRow {
-  paidOn: string;
-  customerId: string;
-  reference: string;
-  invoiceNumber: string;
-  amount: string;
-  vat: string;
-  previous: string;
-  current: string;
-  next: string;
-}
-interface Allocation {
-  fiscalYear: number;
-  rows: AllocationRow[];
-  totals: { amount: string; vat: string; previous: string; current: string; next: string };
+  legacySync: { logPosition: number; syncPosition: number; behind: number; lastError: unknown };
 }
 interface ApiError {
   error: { code: string; message: string; field?: string; details?: Record<string, unknown> };
-}
-interface IssuedInvoice {
-  invoiceId: string;
-  number: string;
-  total: string;
-}
-interface RecordedPayment {
-  paymentId: string;
-  amount: string;
-  invoices: { invoiceId: string; number: string; balance: string }[];
 }
 
 let app: RunningApp;

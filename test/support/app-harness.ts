@@ -123,22 +123,4 @@ export function yearLine(label: string, net: string, start: string, end: string,
   return { label, net, vatRate, serviceStart: start, serviceEnd: end };
 }
 
-/** A cheque paying `amount` of one invoice. */
-export function cheque(
-  customerId: string,
-  invoiceId: string,
-  amount: string,
-  receivedOn: string,
-  reference: string,
-  bank = '',
-): RecordPayment {
-  return {
-    customerId,
-    method: 'cheque',
-    amount,
-    receivedOn,
-    reference,
-    bank,
-    allocations: [{ invoiceId, amount }],
-  };
-}
+export { chequeFor as cheque } from '../../domain/billing/payment.js';
