@@ -84,6 +84,20 @@ export async function listCustomers(q: Queryable, limit = 200): Promise<LegacyCu
   return rows.map(toCustomer);
 }
 
+/** The customers with these ids (unknown ids are left out). */
+export async function findCustomers(
+  q: Queryable,
+  customerIds: readonly string[],
+): Promise<LegacyCustomer[]> {
+  const ids = [...new Set(customerIds)].filter((id) => /^\d{1,10}$/.test(id)).map(Number);
+  if (ids.length === 0) return [];
+  const rows = await q.query<CustomerRow>(
+    `${customerSelect(q)} WHERE c.id_client IN (${ids.map(() => '?').join(', ')})`,
+    ids,
+  );
+  return rows.map(toCustomer);
+}
+
 /** The billing address snapshot written on an invoice: name, then the address lines. */
 export function billingAddressOf(c: LegacyCustomer): string {
   const cityLine = `${c.postalCode} ${c.city}`.trim();

@@ -13,6 +13,7 @@ import {
 } from '../../projections/payment-allocation/payment-allocation.queries.js';
 import {
   findCustomer,
+  findCustomers,
   listCustomers,
   type LegacyCustomer,
 } from '../../legacy-sync/legacy-gateway.js';
@@ -70,7 +71,11 @@ export class BillingQueries {
   async unpaid(): Promise<(InvoiceView & { customerName: string })[]> {
     return this.db.run(async (q) => {
       const invoices = await unpaidInvoices(q);
-      const names = new Map((await listCustomers(q, 100000)).map((c) => [c.customerId, c.name]));
+      const customers = await findCustomers(
+        q,
+        invoices.map((i) => i.customerId),
+      );
+      const names = new Map(customers.map((c) => [c.customerId, c.name]));
       return invoices.map((i) => ({
         ...i,
         customerName: names.get(i.customerId) ?? `Client ${i.customerId}`,
