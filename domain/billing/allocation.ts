@@ -1,7 +1,8 @@
-import { compareDays, daysInclusive, maxDay, minDay, parseDay, type Day } from '../shared/day.js';
-import { DomainError } from '../shared/errors.js';
+import { compareDays, daysInclusive, maxDay, minDay, parseDay } from '../shared/day.js';
+import { DomainError, parseField } from '../shared/errors.js';
 import { fiscalYearBounds, fiscalYearOf, parseFiscalYearStart } from '../shared/fiscal-year.js';
-import { Dec, Money, parseDecimal } from '../shared/money.js';
+import { Dec, Money, parseDecimal, roundCents } from '../shared/money.js';
+import { lineVat } from './invoice.js';
 import type { Decimal } from 'decimal.js';
 
 /**
@@ -41,8 +42,6 @@ interface Line {
   days: number; // D_i
 }
 
-const round = (d: Decimal): Decimal => d.toDecimalPlaces(2, Dec.ROUND_HALF_UP);
-
 function invalid(message: string, field: string): never {
   throw new DomainError('invalid_input', message, field);
 }
@@ -57,46 +56,33 @@ function parseLines(input: AllocationInput['lines'], fyStart: string): Line[] {
       invalid(`Ligne ${i + 1} : identifiant manquant.`, `${at}.id`);
     if (ids.has(l.id)) invalid(`Ligne ${i + 1} : identifiant en double (${l.id}).`, `${at}.id`);
     ids.add(l.id);
-    let net: Money;
-    try {
-      net = Money.of(l.net);
-    } catch {
-      invalid(`Ligne ${i + 1} : montant HT illisible (${JSON.stringify(l.net)}).`, `${at}.net`);
-    }
-    let rate: Decimal;
-    try {
-      rate = parseDecimal(l.vatRate, 4);
-    } catch {
-      invalid(
-        `Ligne ${i + 1} : taux de TVA illisible (${JSON.stringify(l.vatRate)}).`,
-        `${at}.vatRate`,
-      );
-    }
+    const net = parseField(
+      `${at}.net`,
+      () => Money.of(l.net),
+      `Ligne ${i + 1} : montant HT illisible (${JSON.stringify(l.net)}).`,
+    );
+    const rate = parseField(
+      `${at}.vatRate`,
+      () => parseDecimal(l.vatRate, 4),
+      `Ligne ${i + 1} : taux de TVA illisible (${JSON.stringify(l.vatRate)}).`,
+    );
     if (rate.isNegative() || rate.greaterThan(100)) {
       invalid(`Ligne ${i + 1} : le taux de TVA doit être compris entre 0 et 100.`, `${at}.vatRate`);
     }
-    let start: Day;
-    let end: Day;
-    try {
-      start = parseDay(l.serviceStart);
-    } catch {
-      invalid(
-        `Ligne ${i + 1} : début de période illisible (${JSON.stringify(l.serviceStart)}).`,
-        `${at}.serviceStart`,
-      );
-    }
-    try {
-      end = parseDay(l.serviceEnd);
-    } catch {
-      invalid(
-        `Ligne ${i + 1} : fin de période illisible (${JSON.stringify(l.serviceEnd)}).`,
-        `${at}.serviceEnd`,
-      );
-    }
+    const start = parseField(
+      `${at}.serviceStart`,
+      () => parseDay(l.serviceStart),
+      `Ligne ${i + 1} : début de période illisible (${JSON.stringify(l.serviceStart)}).`,
+    );
+    const end = parseField(
+      `${at}.serviceEnd`,
+      () => parseDay(l.serviceEnd),
+      `Ligne ${i + 1} : fin de période illisible (${JSON.stringify(l.serviceEnd)}).`,
+    );
     if (compareDays(end, start) < 0)
       invalid(`Ligne ${i + 1} : la fin de période précède son début.`, `${at}.serviceEnd`);
 
-    const vat = round(net.toDecimal().times(rate).dividedBy(100));
+    const vat = lineVat(net, rate.toString()).toDecimal();
     const total = net.toDecimal().plus(vat);
     const cumulativeBefore = cumulative;
     cumulative = cumulative.plus(total);
@@ -121,16 +107,16 @@ function figuresAt(
     const zero = { vat: new Dec(0), nets: line.years.map(() => new Dec(0)) };
     if (invoiceTotal.isZero() || line.total.isZero()) return zero;
     // 1. invoice → line
-    const paid = round(c.times(line.cumulative).dividedBy(invoiceTotal)).minus(
-      round(c.times(line.cumulativeBefore).dividedBy(invoiceTotal)),
+    const paid = roundCents(c.times(line.cumulative).dividedBy(invoiceTotal)).minus(
+      roundCents(c.times(line.cumulativeBefore).dividedBy(invoiceTotal)),
     );
     // 2. line → VAT and net
-    const vat = round(line.vat.times(paid).dividedBy(line.total));
+    const vat = roundCents(line.vat.times(paid).dividedBy(line.total));
     const net = paid.minus(vat);
     // 3. net → fiscal years, by cumulative service days
     let before = new Dec(0);
     const nets = line.years.map((y) => {
-      const upTo = round(net.times(y.daysUpTo).dividedBy(line.days));
+      const upTo = roundCents(net.times(y.daysUpTo).dividedBy(line.days));
       const share = upTo.minus(before);
       before = upTo;
       return share;
@@ -150,15 +136,11 @@ function bucketOf(fiscalYear: number, paymentFiscalYear: number): Bucket {
  * outside [0, invoice total].
  */
 export function allocateInvoicePayments(input: AllocationInput): AllocationEntry[] {
-  let fyStart: string;
-  try {
-    fyStart = parseFiscalYearStart(input.fiscalYearStart ?? '01-01');
-  } catch {
-    invalid(
-      `Début d'exercice illisible (${JSON.stringify(input.fiscalYearStart)}, attendu MM-JJ).`,
-      'fiscalYearStart',
-    );
-  }
+  const fyStart = parseField(
+    'fiscalYearStart',
+    () => parseFiscalYearStart(input.fiscalYearStart ?? '01-01'),
+    `Début d'exercice illisible (${JSON.stringify(input.fiscalYearStart)}, attendu MM-JJ).`,
+  );
   const lines = parseLines(input.lines, fyStart);
   const invoiceTotal = lines.reduce((s, l) => s.plus(l.total), new Dec(0));
   const low = Dec.min(0, invoiceTotal);
@@ -176,21 +158,16 @@ export function allocateInvoicePayments(input: AllocationInput): AllocationEntry
     if (paymentIds.has(p.id))
       invalid(`Paiement ${j + 1} : identifiant en double (${p.id}).`, `${at}.id`);
     paymentIds.add(p.id);
-    let date: Day;
-    try {
-      date = parseDay(p.date);
-    } catch {
-      invalid(`Paiement ${j + 1} : date illisible (${JSON.stringify(p.date)}).`, `${at}.date`);
-    }
-    let amount: Money;
-    try {
-      amount = Money.of(p.amount);
-    } catch {
-      invalid(
-        `Paiement ${j + 1} : montant illisible (${JSON.stringify(p.amount)}).`,
-        `${at}.amount`,
-      );
-    }
+    const date = parseField(
+      `${at}.date`,
+      () => parseDay(p.date),
+      `Paiement ${j + 1} : date illisible (${JSON.stringify(p.date)}).`,
+    );
+    const amount = parseField(
+      `${at}.amount`,
+      () => Money.of(p.amount),
+      `Paiement ${j + 1} : montant illisible (${JSON.stringify(p.amount)}).`,
+    );
     paid = paid.plus(amount.toDecimal());
     if (paid.greaterThan(high)) {
       invalid(

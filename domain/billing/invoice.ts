@@ -1,5 +1,5 @@
 import { addDays, compareDays, parseDay, type Day } from '../shared/day.js';
-import { DomainError } from '../shared/errors.js';
+import { DomainError, parseField } from '../shared/errors.js';
 import { Money, parseDecimal, roundCents, Dec } from '../shared/money.js';
 import type { InvoiceEvent, InvoiceIssued, InvoiceLine, LineKind } from './events.js';
 
@@ -95,14 +95,6 @@ const LINE_KINDS: readonly LineKind[] = [
   'misc',
 ];
 
-function field<T>(name: string, parse: () => T, message: string): T {
-  try {
-    return parse();
-  } catch {
-    throw new DomainError('invalid_input', message, name);
-  }
-}
-
 /** Line VAT = round(net × rate / 100) (ACCOUNTING.md §1). */
 export function lineVat(net: Money, vatRate: string): Money {
   return Money.round(net.times(new Dec(vatRate).dividedBy(100)));
@@ -116,7 +108,7 @@ export function validateIssueInvoice(
   if (!/^[1-9]\d{0,9}$/.test(String(cmd.customerId ?? ''))) {
     throw new DomainError('invalid_input', 'Le numéro de client est invalide.', 'customerId');
   }
-  const issuedOn = field(
+  const issuedOn = parseField(
     'issuedOn',
     () => parseDay(cmd.issuedOn),
     'La date de facture est invalide (AAAA-MM-JJ).',
@@ -124,7 +116,11 @@ export function validateIssueInvoice(
   const dueOn =
     cmd.dueOn === undefined || cmd.dueOn === ''
       ? addDays(issuedOn, DEFAULT_PAYMENT_TERM_DAYS)
-      : field('dueOn', () => parseDay(cmd.dueOn), "La date d'échéance est invalide (AAAA-MM-JJ).");
+      : parseField(
+          'dueOn',
+          () => parseDay(cmd.dueOn),
+          "La date d'échéance est invalide (AAAA-MM-JJ).",
+        );
   if (compareDays(dueOn, issuedOn) < 0) {
     throw new DomainError(
       'invalid_input',
@@ -161,12 +157,12 @@ export function validateIssueInvoice(
     if (!LINE_KINDS.includes(kind)) {
       throw new DomainError('invalid_input', `Ligne ${n} : type de ligne inconnu.`, `${at}.kind`);
     }
-    const net = field(
+    const net = parseField(
       `${at}.net`,
       () => Money.of(input.net),
       `Ligne ${n} : le montant HT est invalide (ex. 20.07).`,
     );
-    const rate = field(
+    const rate = parseField(
       `${at}.vatRate`,
       () => parseDecimal(input.vatRate, 4),
       `Ligne ${n} : le taux de TVA est invalide.`,
@@ -178,7 +174,7 @@ export function validateIssueInvoice(
         `${at}.vatRate`,
       );
     }
-    const quantity = field(
+    const quantity = parseField(
       `${at}.quantity`,
       () => parseDecimal(input.quantity ?? '1', 4),
       `Ligne ${n} : la quantité est invalide.`,
@@ -190,12 +186,12 @@ export function validateIssueInvoice(
         `${at}.quantity`,
       );
     }
-    const start = field(
+    const start = parseField(
       `${at}.serviceStart`,
       () => parseDay(input.serviceStart),
       `Ligne ${n} : début de période invalide.`,
     );
-    const end = field(
+    const end = parseField(
       `${at}.serviceEnd`,
       () => parseDay(input.serviceEnd),
       `Ligne ${n} : fin de période invalide.`,
@@ -211,7 +207,7 @@ export function validateIssueInvoice(
     const vat = lineVat(net, vatRate);
     const unitNet =
       input.unitNet !== undefined
-        ? field(
+        ? parseField(
             `${at}.unitNet`,
             () => parseDecimal(input.unitNet, 4).toString(),
             `Ligne ${n} : prix unitaire invalide.`,

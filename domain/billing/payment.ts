@@ -1,5 +1,5 @@
 import { compareDays, parseDay, type Day } from '../shared/day.js';
-import { DomainError } from '../shared/errors.js';
+import { DomainError, parseField } from '../shared/errors.js';
 import { formatEuros, Money } from '../shared/money.js';
 import type { InvoicePaymentAllocated, PaymentMethod, PaymentRecorded } from './events.js';
 import { balanceOf, type InvoiceState } from './invoice.js';
@@ -49,29 +49,19 @@ export function decideRecordPayment(
   if (!METHODS.includes(cmd.method)) {
     throw new DomainError('invalid_input', 'Mode de paiement inconnu.', 'method');
   }
-  let amount: Money;
-  try {
-    amount = Money.of(cmd.amount);
-  } catch {
-    throw new DomainError(
-      'invalid_input',
-      'Le montant est invalide (ex. 30.01, deux décimales au plus).',
-      'amount',
-    );
-  }
+  const amount = parseField(
+    'amount',
+    () => Money.of(cmd.amount),
+    'Le montant est invalide (ex. 30.01, deux décimales au plus).',
+  );
   if (!amount.isPositive()) {
     throw new DomainError('invalid_input', 'Le montant doit être positif.', 'amount');
   }
-  let receivedOn: Day;
-  try {
-    receivedOn = parseDay(cmd.receivedOn);
-  } catch {
-    throw new DomainError(
-      'invalid_input',
-      'La date de réception est invalide (AAAA-MM-JJ).',
-      'receivedOn',
-    );
-  }
+  const receivedOn = parseField(
+    'receivedOn',
+    () => parseDay(cmd.receivedOn),
+    'La date de réception est invalide (AAAA-MM-JJ).',
+  );
   if (compareDays(receivedOn, ctx.today) > 0) {
     throw new DomainError(
       'invalid_input',
@@ -127,16 +117,11 @@ export function decideRecordPayment(
         `allocations[${i}].invoiceId`,
       );
     }
-    let part: Money;
-    try {
-      part = Money.of(a?.amount);
-    } catch {
-      throw new DomainError(
-        'invalid_input',
-        'Montant affecté invalide.',
-        `allocations[${i}].amount`,
-      );
-    }
+    const part = parseField(
+      `allocations[${i}].amount`,
+      () => Money.of(a?.amount),
+      'Montant affecté invalide.',
+    );
     if (!part.isPositive()) {
       throw new DomainError(
         'invalid_input',

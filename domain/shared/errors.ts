@@ -13,3 +13,12 @@ export class DomainError extends Error {
     this.name = 'DomainError';
   }
 }
+
+/** Runs `parse` on one input; any failure becomes an 'invalid_input' error naming `field`. */
+export function parseField<T>(field: string, parse: () => T, message: string): T {
+  try {
+    return parse();
+  } catch {
+    throw new DomainError('invalid_input', message, field);
+  }
+}
