@@ -7,7 +7,7 @@ import {
 } from '../../projections/invoice-balances/invoice-balances.queries.js';
 import { readAll } from '../../src/event-store/event-store.js';
 import { AppHarness, cheque, yearLine } from '../support/app-harness.js';
-import { readModelTables } from '../support/read-models.js';
+import { snapshotReadModels } from '../support/read-models.js';
 import mysql from 'mysql2/promise';
 import {
   createTestDatabase,
@@ -369,14 +369,7 @@ describe.each(dialects)('foundation on %s', (dialect) => {
   });
 
   it('rebuilds every projection from position 0 to exactly the live tables', async () => {
-    const snapshot = async () => {
-      const out: Record<string, unknown[]> = {};
-      for (const table of readModelTables) {
-        const rows = await app.db.query(`SELECT * FROM ${table}`);
-        out[table] = rows.map((r) => JSON.stringify(r)).sort();
-      }
-      return out;
-    };
+    const snapshot = () => snapshotReadModels((table) => app.db.query(`SELECT * FROM ${table}`));
     const live = await snapshot();
     expect(live.g2_rm_payment_years!.length).toBeGreaterThan(0);
     const { events } = await app.pipeline.rebuild();

@@ -6,3 +6,14 @@ export const readModelTables: readonly string[] = [
   ...new InvoiceBalancesProjection().tables,
   ...new PaymentAllocationProjection('01-01').tables,
 ];
+
+/** Every read-model row as sorted JSON, per table: two snapshots are equal when the tables are. */
+export async function snapshotReadModels(
+  selectAll: (table: string) => unknown[] | Promise<unknown[]>,
+): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const table of readModelTables) {
+    out[table] = (await selectAll(table)).map((r) => JSON.stringify(r)).sort();
+  }
+  return out;
+}
