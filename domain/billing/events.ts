@@ -50,6 +50,7 @@ export interface InvoicePaymentAllocated {
   };
 }
 
+/** Allocations may add up to less than `amount`: the rest goes to credit (CustomerCredited). */
 export interface PaymentRecorded {
   readonly type: 'PaymentRecorded';
   readonly data: {
@@ -64,14 +65,141 @@ export interface PaymentRecorded {
   };
 }
 
-export type InvoiceEvent = InvoiceIssued | InvoicePaymentAllocated;
-export type PaymentEvent = PaymentRecorded;
-export type BillingEvent = InvoiceEvent | PaymentEvent;
+/** One credit-note line: what it takes off one line of the original invoice. */
+export interface CreditNoteLine {
+  readonly lineId: string;
+  /** The invoice line it credits. */
+  readonly creditedLineId: string;
+  readonly kind: LineKind;
+  readonly label: string;
+  readonly productId: string | null;
+  readonly hostingId: string | null;
+  /** Amounts credited, positive: net (HT), VAT and total (TTC). */
+  readonly net: string;
+  /** The original line's snapshot, never the rate in force on the credit-note date. */
+  readonly vatRate: string;
+  /** VAT(line before) − VAT(line after), so the line that remains keeps VAT = round(net × rate). */
+  readonly vat: string;
+  readonly total: string;
+  readonly serviceStart: string;
+  readonly serviceEnd: string;
+}
+
+/**
+ * A credit note (avoir) on the original invoice's stream, so it cannot race a payment.
+ * `settled` reduces what is still due; `toCredit` is money already paid on the invoice,
+ * released to the customer's credit (settled + toCredit = total).
+ */
+export interface CreditNoteIssued {
+  readonly type: 'CreditNoteIssued';
+  readonly data: {
+    readonly creditNoteId: string;
+    readonly number: string;
+    readonly invoiceId: string;
+    readonly invoiceNumber: string;
+    readonly customerId: string;
+    readonly issuedOn: string;
+    readonly reason: string;
+    readonly billingAddress: string;
+    readonly lines: readonly CreditNoteLine[];
+    readonly totalNet: string;
+    readonly totalVat: string;
+    readonly total: string;
+    readonly settled: string;
+    readonly toCredit: string;
+  };
+}
+
+export type ReversalKind = 'bounced' | 'refund';
+
+/**
+ * A bounced cheque or a refund of (part of) a payment, on the payment's stream. Each invoice
+ * it takes back gets a negative InvoicePaymentAllocated (paymentId = reversalId) dated `on`;
+ * `fromCredit` is taken from the customer's credit.
+ */
+export interface PaymentReversed {
+  readonly type: 'PaymentReversed';
+  readonly data: {
+    readonly paymentId: string;
+    readonly reversalId: string;
+    readonly customerId: string;
+    readonly kind: ReversalKind;
+    readonly amount: string;
+    readonly on: string;
+    readonly reference: string;
+    readonly reason: string;
+    readonly invoices: readonly { readonly invoiceId: string; readonly amount: string }[];
+    readonly fromCredit: string;
+  };
+}
+
+export type CreditSource = 'overpayment' | 'credit_note';
+
+/** Money the customer has with us, not owed on any invoice (customer stream). */
+export interface CustomerCredited {
+  readonly type: 'CustomerCredited';
+  readonly data: {
+    readonly customerId: string;
+    readonly amount: string;
+    readonly on: string;
+    readonly source: CreditSource;
+    /** The payment or credit note it comes from. */
+    readonly sourceId: string;
+  };
+}
+
+/** Credit used to pay an invoice; the invoice gets InvoicePaymentAllocated (paymentId = applicationId). */
+export interface CustomerCreditApplied {
+  readonly type: 'CustomerCreditApplied';
+  readonly data: {
+    readonly customerId: string;
+    readonly applicationId: string;
+    readonly invoiceId: string;
+    readonly amount: string;
+    readonly on: string;
+  };
+}
+
+/**
+ * Credit taken back: a refund paid out, or the credit part of a bounced cheque. When the credit
+ * was already used, `reversedApplications` names the applications undone (each also a negative
+ * InvoicePaymentAllocated on its invoice).
+ */
+export interface CustomerCreditWithdrawn {
+  readonly type: 'CustomerCreditWithdrawn';
+  readonly data: {
+    readonly customerId: string;
+    readonly withdrawalId: string;
+    readonly amount: string;
+    readonly on: string;
+    readonly reason: ReversalKind;
+    readonly method: PaymentMethod;
+    readonly reference: string;
+    /** The payment reversed, or null for a refund of credit (e.g. after a credit note). */
+    readonly paymentId: string | null;
+    readonly reversedApplications: readonly {
+      readonly applicationId: string;
+      readonly invoiceId: string;
+      readonly amount: string;
+    }[];
+  };
+}
+
+export type InvoiceEvent = InvoiceIssued | InvoicePaymentAllocated | CreditNoteIssued;
+export type PaymentEvent = PaymentRecorded | PaymentReversed;
+export type CustomerAccountEvent =
+  CustomerCredited | CustomerCreditApplied | CustomerCreditWithdrawn;
+export type BillingEvent = InvoiceEvent | PaymentEvent | CustomerAccountEvent;
 
 export const billingEventTypes: readonly BillingEvent['type'][] = [
   'InvoiceIssued',
   'InvoicePaymentAllocated',
+  'CreditNoteIssued',
   'PaymentRecorded',
+  'PaymentReversed',
+  'CustomerCredited',
+  'CustomerCreditApplied',
+  'CustomerCreditWithdrawn',
 ];
 
 export function isBillingEvent(e: { type: string }): e is BillingEvent {
@@ -80,3 +208,5 @@ export function isBillingEvent(e: { type: string }): e is BillingEvent {
 
 export const invoiceStream = (invoiceId: string) => `invoice-${invoiceId}`;
 export const paymentStream = (paymentId: string) => `payment-${paymentId}`;
+/** The customer's credit account (avoirs released, overpayments, their use and refunds). */
+export const customerStream = (customerId: string) => `customer-${customerId}`;

@@ -4,14 +4,22 @@ import { Money, parseDecimal, roundCents, Dec } from '../shared/money.js';
 import type { InvoiceEvent, InvoiceIssued, InvoiceLine, LineKind } from './events.js';
 
 export interface InvoiceState {
-  readonly status: 'none' | 'issued' | 'paid';
+  /** 'cancelled': fully credited by credit notes. */
+  readonly status: 'none' | 'issued' | 'paid' | 'cancelled';
   readonly invoiceId: string;
   readonly number: string;
   readonly customerId: string;
   readonly issuedOn: Day;
+  readonly dueOn: Day;
   readonly total: Money;
+  /** Total (TTC) of the credit notes issued on it. */
+  readonly credited: Money;
+  /** Net money allocated to it: payments and credit applied, minus reversals and releases. */
   readonly paid: Money;
   readonly lines: readonly InvoiceLine[];
+  /** Net (HT) credited so far per invoice line id. */
+  readonly creditedNet: ReadonlyMap<string, Money>;
+  readonly creditNotes: readonly { creditNoteId: string; number: string; total: Money }[];
   readonly payments: readonly { paymentId: string; amount: Money; paidOn: Day }[];
 }
 
@@ -21,14 +29,24 @@ export const initialInvoiceState: InvoiceState = {
   number: '',
   customerId: '',
   issuedOn: '',
+  dueOn: '',
   total: Money.ZERO,
+  credited: Money.ZERO,
   paid: Money.ZERO,
   lines: [],
+  creditedNet: new Map(),
+  creditNotes: [],
   payments: [],
 };
 
+/** What is still due: total − credit notes − paid. */
 export function balanceOf(state: InvoiceState): Money {
-  return state.total.minus(state.paid);
+  return state.total.minus(state.credited).minus(state.paid);
+}
+
+function statusOf(total: Money, credited: Money, paid: Money): InvoiceState['status'] {
+  if (!total.isZero() && credited.compare(total) >= 0) return 'cancelled';
+  return paid.compare(total.minus(credited)) >= 0 ? 'paid' : 'issued';
 }
 
 export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): InvoiceState {
@@ -37,13 +55,37 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
       const total = Money.of(event.data.total);
       return {
         ...state,
-        status: total.isZero() ? 'paid' : 'issued',
+        status: statusOf(total, Money.ZERO, Money.ZERO),
         invoiceId: event.data.invoiceId,
         number: event.data.number,
         customerId: event.data.customerId,
         issuedOn: event.data.issuedOn,
+        dueOn: event.data.dueOn,
         total,
         lines: event.data.lines,
+      };
+    }
+    case 'CreditNoteIssued': {
+      const d = event.data;
+      const credited = state.credited.plus(Money.of(d.total));
+      const paid = state.paid.minus(Money.of(d.toCredit));
+      const creditedNet = new Map(state.creditedNet);
+      for (const l of d.lines) {
+        creditedNet.set(
+          l.creditedLineId,
+          (creditedNet.get(l.creditedLineId) ?? Money.ZERO).plus(Money.of(l.net)),
+        );
+      }
+      return {
+        ...state,
+        credited,
+        paid,
+        creditedNet,
+        creditNotes: [
+          ...state.creditNotes,
+          { creditNoteId: d.creditNoteId, number: d.number, total: Money.of(d.total) },
+        ],
+        status: statusOf(state.total, credited, paid),
       };
     }
     case 'InvoicePaymentAllocated': {
@@ -52,7 +94,7 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
       return {
         ...state,
         paid,
-        status: paid.compare(state.total) >= 0 ? 'paid' : 'issued',
+        status: statusOf(state.total, state.credited, paid),
         payments: [
           ...state.payments,
           { paymentId: event.data.paymentId, amount, paidOn: event.data.paidOn },
