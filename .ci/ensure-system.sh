@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Makes sure the system tools the test suite uses are here and running:
-# MariaDB (integration tests) and Debian's Chromium (browser tests).
+# MariaDB (integration tests), Debian's Chromium (browser tests) and pdftotext (PDF tests).
 # Installs them with apt-get when missing (needs root); otherwise says how to.
 set -euo pipefail
 
 need_apt=()
 command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need_apt+=(mariadb-server)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# pdftotext (poppler-utils): the tests read the text of the invoice PDFs.
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
