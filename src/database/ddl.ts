@@ -42,17 +42,25 @@ function columnType(kind: ColumnKind, dialect: Dialect): string {
   }
 }
 
+/** One column's definition, for CREATE TABLE and ALTER TABLE … ADD COLUMN. */
+export function columnDefinition(
+  name: string,
+  c: TableSpec['columns'][string],
+  dialect: Dialect,
+): string {
+  const id = dialect === 'mysql' ? `\`${name}\`` : `"${name}"`;
+  const type = columnType(c.kind, dialect);
+  if (c.kind === 'position') return `${id} ${type}`;
+  const def =
+    c.default === undefined
+      ? ''
+      : ` DEFAULT ${typeof c.default === 'number' ? c.default : `'${c.default}'`}`;
+  return `${id} ${type}${c.nullable ? ' NULL' : ' NOT NULL'}${def}`;
+}
+
 export function createTable(spec: TableSpec, dialect: Dialect): string[] {
   const q = (id: string) => (dialect === 'mysql' ? `\`${id}\`` : `"${id}"`);
-  const cols = Object.entries(spec.columns).map(([name, c]) => {
-    const type = columnType(c.kind, dialect);
-    if (c.kind === 'position') return `${q(name)} ${type}`;
-    const def =
-      c.default === undefined
-        ? ''
-        : ` DEFAULT ${typeof c.default === 'number' ? c.default : `'${c.default}'`}`;
-    return `${q(name)} ${type}${c.nullable ? ' NULL' : ' NOT NULL'}${def}`;
-  });
+  const cols = Object.entries(spec.columns).map(([name, c]) => columnDefinition(name, c, dialect));
   if (spec.primaryKey) cols.push(`PRIMARY KEY (${spec.primaryKey.map(q).join(', ')})`);
   const tail =
     dialect === 'mysql' ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin' : '';
