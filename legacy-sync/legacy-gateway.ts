@@ -108,14 +108,17 @@ export function billingAddressOf(c: LegacyCustomer): string {
 }
 
 /**
- * Draws the next invoice number from Gloux's shared counter exactly as Gloux does (G1):
+ * Draws the next document number from Gloux's shared counters exactly as Gloux does (G1):
  * atomic UPDATE … LAST_INSERT_ID(valeur + 1) on the same connection. MyISAM: it never rolls back.
+ * Invoices use Gloux's `facture_<year>` (F2026-000001); credit notes their own chronological
+ * series `avoir_<year>` (A2026-000001), a counter Gloux never touches.
  */
-export async function drawInvoiceNumber(
+export async function drawDocumentNumber(
   q: Queryable,
+  kind: 'invoice' | 'credit_note',
   year: number,
 ): Promise<{ counter: string; value: number; number: string }> {
-  const counter = `facture_${year}`;
+  const counter = `${kind === 'invoice' ? 'facture' : 'avoir'}_${year}`;
   let value: number;
   if (q.dialect === 'mysql') {
     await q.execute(`INSERT IGNORE INTO compteurs (nom, valeur) VALUES (?, 0)`, [counter]);
@@ -134,5 +137,10 @@ export async function drawInvoiceNumber(
   }
   if (!Number.isInteger(value) || value <= 0)
     throw new Error(`Could not draw a number from counter ${counter}`);
-  return { counter, value, number: `F${year}-${String(value).padStart(6, '0')}` };
+  const prefix = kind === 'invoice' ? 'F' : 'A';
+  return { counter, value, number: `${prefix}${year}-${String(value).padStart(6, '0')}` };
+}
+
+export function drawInvoiceNumber(q: Queryable, year: number) {
+  return drawDocumentNumber(q, 'invoice', year);
 }

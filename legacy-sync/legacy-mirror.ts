@@ -1,14 +1,20 @@
 import {
   isBillingEvent,
   type BillingEvent,
+  type CreditNoteIssued,
+  type CustomerCreditApplied,
+  type CustomerCreditWithdrawn,
   type InvoiceIssued,
   type LineKind,
   type PaymentMethod,
   type PaymentRecorded,
+  type PaymentReversed,
 } from '../domain/billing/events.js';
 import { parisDateTimeOf } from '../domain/shared/day.js';
 import type { Queryable, Tx } from '../src/database/db.js';
 import type { RecordedEvent } from '../src/event-store/event-store.js';
+import { fromCents, toCents } from '../projections/projection.js';
+import { attachClaimedLine, claimedLines } from './legacy-line-claims.js';
 import { legacyTextParam } from './legacy-text.js';
 
 /** gloux2 → Gloux: writes what an event means into Gloux's own tables, the way Gloux writes them. */
@@ -60,15 +66,30 @@ export async function mirrorEvent(tx: Tx, event: RecordedEvent): Promise<void> {
   const e = event as unknown as BillingEvent;
   switch (e.type) {
     case 'InvoiceIssued':
-      return mirrorInvoice(tx, e, event.recordedAt);
+      return mirrorInvoice(tx, e, event.recordedAt, event.metadata.idempotencyKey);
     case 'InvoicePaymentAllocated':
       return; // carried by PaymentRecorded, which lists every allocation
     case 'PaymentRecorded':
       return mirrorPayment(tx, e, event.recordedAt);
+    case 'CreditNoteIssued':
+      return mirrorCreditNote(tx, e, event.recordedAt);
+    case 'PaymentReversed':
+      return mirrorReversal(tx, e, event.recordedAt);
+    case 'CustomerCreditApplied':
+      return mirrorCreditApplied(tx, e, event.recordedAt);
+    case 'CustomerCreditWithdrawn':
+      return mirrorCreditWithdrawn(tx, e, event.recordedAt);
+    case 'CustomerCredited':
+      return refreshCustomerBalance(tx, e.data.customerId);
   }
 }
 
-async function mirrorInvoice(tx: Tx, e: InvoiceIssued, recordedAt: string): Promise<void> {
+async function mirrorInvoice(
+  tx: Tx,
+  e: InvoiceIssued,
+  recordedAt: string,
+  idempotencyKey?: string,
+): Promise<void> {
   const d = e.data;
   if ((await legacyIdOf(tx, 'invoice', d.invoiceId)) !== null) return;
   const text = (s: string) => legacyTextParam(s, tx.dialect);
@@ -98,7 +119,14 @@ async function mirrorInvoice(tx: Tx, e: InvoiceIssued, recordedAt: string): Prom
     ],
   );
   await remember(tx, 'invoice', d.invoiceId, idFacture);
-  for (const l of d.lines) {
+  // Gloux pending rows claimed by the billing run are attached, not copied (legacy-line-claims.ts).
+  const claimed = await claimedLines(tx, idempotencyKey);
+  for (const [i, l] of d.lines.entries()) {
+    const claim = claimed.get(i);
+    if (claim !== undefined && (await attachClaimedLine(tx, claim, idFacture, d.customerId, l))) {
+      await remember(tx, 'invoice_line', l.lineId, claim);
+      continue;
+    }
     const { insertId } = await tx.execute(
       `INSERT INTO factures_lignes (id_facture, id_client, id_hebergement, id_produit, type_ligne, libelle, quantite, prix_unitaire_ht,
          taux_tva, montant_ht, periode_debut, periode_fin, date_creation)
@@ -126,34 +154,18 @@ async function mirrorInvoice(tx: Tx, e: InvoiceIssued, recordedAt: string): Prom
 
 async function mirrorPayment(tx: Tx, e: PaymentRecorded, recordedAt: string): Promise<void> {
   const d = e.data;
-  if ((await legacyIdOf(tx, 'payment', d.paymentId)) !== null) return;
-  const text = (s: string) => legacyTextParam(s, tx.dialect);
-  const { insertId: idPaiement } = await tx.execute(
-    `INSERT INTO paiements (id_client, mode, montant, date_paiement, date_encaissement, reference, banque, etat, objet, commentaire, saisi_par, saisi_le)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'valide', 'facture', NULL, 0, ?)`,
-    [
-      Number(d.customerId),
-      PAYMENT_MODE[d.method],
-      d.amount,
-      d.receivedOn,
-      d.receivedOn,
-      text(d.reference),
-      text(d.bank),
-      unixSeconds(recordedAt),
-    ],
-  );
-  await remember(tx, 'payment', d.paymentId, idPaiement);
-  const at = localDateTime(recordedAt);
-  for (const a of d.allocations) {
-    const idFacture = await legacyIdOf(tx, 'invoice', a.invoiceId);
-    if (idFacture === null) throw new Error(`Invoice ${a.invoiceId} has no Gloux row yet`);
-    await tx.execute(
-      `INSERT INTO paiements_factures (id_paiement, id_facture, montant, date_affectation) VALUES (?, ?, ?, ?)`,
-      [idPaiement, idFacture, a.amount, at],
-    );
-    await refreshInvoiceSettlement(tx, idFacture, at);
-  }
-  await refreshCustomerBalance(tx, d.customerId);
+  await insertLegacyPayment(tx, {
+    g2Id: d.paymentId,
+    customerId: d.customerId,
+    mode: PAYMENT_MODE[d.method],
+    amount: d.amount,
+    on: d.receivedOn,
+    reference: d.reference,
+    bank: d.bank,
+    comment: null,
+    recordedAt,
+    allocations: d.allocations.map((a) => ({ invoiceG2Id: a.invoiceId, amount: a.amount })),
+  });
 }
 
 const SETTLED = `(SELECT COALESCE(SUM(pf.montant), 0) FROM paiements_factures pf
@@ -162,12 +174,17 @@ const SETTLED = `(SELECT COALESCE(SUM(pf.montant), 0) FROM paiements_factures pf
 /**
  * montant_regle, statut and date_reglement as Gloux's own form (G9) leaves them, but computed
  * from paiements_factures rather than incremented, so a re-run after a crash cannot double it.
+ * A reversal reopens a paid invoice; an invoice cancelled by avoir stays 'annulee'.
+ * (MySQL assigns left to right with the new values: date_reglement is set before statut.)
  */
 async function refreshInvoiceSettlement(tx: Tx, idFacture: number, at: string): Promise<void> {
   await tx.execute(
     `UPDATE factures
-        SET date_reglement = CASE WHEN statut = 'emise' AND ${SETTLED} >= total_ttc THEN ? ELSE date_reglement END,
-            statut = CASE WHEN statut = 'emise' AND ${SETTLED} >= total_ttc THEN 'payee' ELSE statut END,
+        SET date_reglement = CASE WHEN statut = 'emise' AND ${SETTLED} >= total_ttc THEN ?
+                                  WHEN statut = 'payee' AND ${SETTLED} < total_ttc THEN '0000-00-00 00:00:00'
+                                  ELSE date_reglement END,
+            statut = CASE WHEN statut IN ('emise', 'payee') THEN CASE WHEN ${SETTLED} >= total_ttc THEN 'payee' ELSE 'emise' END
+                          ELSE statut END,
             montant_regle = ${SETTLED}
       WHERE id_facture = ?`,
     [at, idFacture],
@@ -175,9 +192,10 @@ async function refreshInvoiceSettlement(tx: Tx, idFacture: number, at: string): 
 }
 
 /**
- * clients.solde = what was allocated to the customer's invoices minus what they were invoiced
- * (the sample data agrees: -14.35 = 7.25 - 21.60). Recomputed, never incremented: idempotent,
- * so a crash between this MyISAM write and the commit is repaired by the re-run.
+ * clients.solde = what was allocated to the customer's standing invoices, minus what they were
+ * invoiced, plus the customer's credit held by gloux2 (sample data: -14.35 = 7.25 - 21.60).
+ * Invoices cancelled by avoir ('annulee') count neither way. Recomputed, never incremented:
+ * idempotent, so a crash between this MyISAM write and the commit is repaired by the re-run.
  */
 export async function refreshCustomerBalance(tx: Tx, customerId: string): Promise<void> {
   await tx.execute(
@@ -185,10 +203,220 @@ export async function refreshCustomerBalance(tx: Tx, customerId: string): Promis
         (SELECT COALESCE(SUM(pf.montant), 0) FROM paiements_factures pf
            JOIN paiements p ON p.id_paiement = pf.id_paiement AND p.etat = 'valide'
            JOIN factures f ON f.id_facture = pf.id_facture
-          WHERE f.id_client = clients.id_client AND f.type_facture = 'facture')
+          WHERE f.id_client = clients.id_client AND f.type_facture = 'facture' AND f.statut IN ('emise', 'payee'))
       - (SELECT COALESCE(SUM(f.total_ttc), 0) FROM factures f
-          WHERE f.id_client = clients.id_client AND f.statut IN ('emise', 'payee') AND f.type_facture = 'facture'), 2)
+          WHERE f.id_client = clients.id_client AND f.statut IN ('emise', 'payee') AND f.type_facture = 'facture')
+      + (SELECT COALESCE(SUM(cc.credit_cents), 0) FROM g2_rm_customer_credit cc
+          WHERE cc.customer_id = ?) / 100, 2)
       WHERE id_client = ?`,
-    [Number(customerId)],
+    [customerId, Number(customerId)],
   );
+}
+
+/** A paiements row (with its allocations) the way Gloux's form writes one. */
+async function insertLegacyPayment(
+  tx: Tx,
+  p: {
+    g2Id: string;
+    customerId: string;
+    mode: string;
+    amount: string;
+    on: string;
+    reference: string;
+    bank?: string;
+    comment: string | null;
+    recordedAt: string;
+    allocations: readonly { invoiceG2Id: string; amount: string }[];
+  },
+): Promise<void> {
+  if ((await legacyIdOf(tx, 'payment', p.g2Id)) !== null) return;
+  const text = (s: string) => legacyTextParam(s, tx.dialect);
+  const { insertId: idPaiement } = await tx.execute(
+    `INSERT INTO paiements (id_client, mode, montant, date_paiement, date_encaissement, reference, banque, etat, objet, commentaire, saisi_par, saisi_le)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'valide', 'facture', ?, 0, ?)`,
+    [
+      Number(p.customerId),
+      p.mode,
+      p.amount,
+      p.on,
+      p.on,
+      text(p.reference.slice(0, 64)),
+      text(p.bank ?? ''),
+      p.comment === null ? null : text(p.comment),
+      unixSeconds(p.recordedAt),
+    ],
+  );
+  await remember(tx, 'payment', p.g2Id, idPaiement);
+  const at = localDateTime(p.recordedAt);
+  for (const a of p.allocations) {
+    const idFacture = await legacyIdOf(tx, 'invoice', a.invoiceG2Id);
+    if (idFacture === null) throw new Error(`Invoice ${a.invoiceG2Id} has no Gloux row yet`);
+    await tx.execute(
+      `INSERT INTO paiements_factures (id_paiement, id_facture, montant, date_affectation) VALUES (?, ?, ?, ?)`,
+      [idPaiement, idFacture, a.amount, at],
+    );
+    await refreshInvoiceSettlement(tx, idFacture, at);
+  }
+  await refreshCustomerBalance(tx, p.customerId);
+}
+
+const negated = (amount: string) => (amount.startsWith('-') ? amount.slice(1) : `-${amount}`);
+
+async function mirrorCreditNote(tx: Tx, e: CreditNoteIssued, recordedAt: string): Promise<void> {
+  const d = e.data;
+  if ((await legacyIdOf(tx, 'credit_note', d.creditNoteId)) !== null) return;
+  const text = (s: string) => legacyTextParam(s, tx.dialect);
+  const idOrigine = await legacyIdOf(tx, 'invoice', d.invoiceId);
+  if (idOrigine === null) throw new Error(`Invoice ${d.invoiceId} has no Gloux row yet`);
+  const at = localDateTime(recordedAt);
+  // Negative amounts, settled at once: by Gloux's own rule (montant_regle >= total_ttc) it is 'payee'.
+  const { insertId: idAvoir } = await tx.execute(
+    `INSERT INTO factures (numero, id_client, id_tiers, adresse_facturation, date_facture, date_echeance, total_ht, total_tva, total_ttc,
+       montant_regle, statut, type_facture, id_facture_origine, date_reglement, nb_relances, cree_par, cree_le)
+     SELECT ?, id_client, id_tiers, ?, ?, ?, ?, ?, ?, '0.00', 'payee', 'avoir', id_facture, ?, 0, 0, ? FROM factures WHERE id_facture = ?`,
+    [
+      d.number,
+      text(d.billingAddress),
+      d.issuedOn,
+      d.issuedOn,
+      negated(d.totalNet),
+      negated(d.totalVat),
+      negated(d.total),
+      at,
+      unixSeconds(recordedAt),
+      idOrigine,
+    ],
+  );
+  await remember(tx, 'credit_note', d.creditNoteId, idAvoir);
+  for (const l of d.lines) {
+    const { insertId } = await tx.execute(
+      `INSERT INTO factures_lignes (id_facture, id_client, id_hebergement, id_produit, type_ligne, libelle, quantite, prix_unitaire_ht,
+         taux_tva, montant_ht, periode_debut, periode_fin, date_creation)
+       VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`,
+      [
+        idAvoir,
+        Number(d.customerId),
+        Number(l.hostingId ?? 0) || 0,
+        Number(l.productId ?? 0) || 0,
+        LINE_TYPE[l.kind],
+        text(l.label),
+        negated(l.net),
+        l.vatRate,
+        negated(l.net),
+        l.serviceStart,
+        l.serviceEnd,
+        at,
+      ],
+    );
+    await remember(tx, 'invoice_line', l.lineId, insertId);
+  }
+  const [original] = await tx.query<{ status: string }>(
+    `SELECT status FROM g2_rm_invoices WHERE invoice_id = ?`,
+    [d.invoiceId],
+  );
+  if (original?.status === 'cancelled') {
+    await tx.execute(`UPDATE factures SET statut = 'annulee' WHERE id_facture = ?`, [idOrigine]);
+  }
+  // What the avoir cancels of the amount due is imputed on the invoice, so G6's "reste" agrees.
+  if (d.settled !== '0.00') {
+    await insertLegacyPayment(tx, {
+      g2Id: d.creditNoteId,
+      customerId: d.customerId,
+      mode: 'autre',
+      amount: d.settled,
+      on: d.issuedOn,
+      reference: `Avoir ${d.number}`,
+      comment: `Imputation de l'avoir ${d.number} sur la facture ${d.invoiceNumber}`,
+      recordedAt,
+      allocations: [{ invoiceG2Id: d.invoiceId, amount: d.settled }],
+    });
+  }
+  await refreshInvoiceSettlement(tx, idOrigine, at);
+  await refreshCustomerBalance(tx, d.customerId);
+}
+
+/**
+ * A bounced cheque or a refund is money going back on its own day: a negative row with negative
+ * allocations on exactly the invoices gloux2 reopened, so past day totals stay true and every
+ * invoice's montant_regle keeps agreeing with the read model.
+ */
+async function mirrorReversal(tx: Tx, e: PaymentReversed, recordedAt: string): Promise<void> {
+  const d = e.data;
+  const idPaiement = await legacyIdOf(tx, 'payment', d.paymentId);
+  if (idPaiement === null) throw new Error(`Payment ${d.paymentId} has no Gloux row yet`);
+  const [original] = await tx.query<{ mode: string }>(
+    `SELECT mode FROM paiements WHERE id_paiement = ?`,
+    [idPaiement],
+  );
+  const what = d.kind === 'bounced' ? 'Chèque impayé' : 'Remboursement';
+  await insertLegacyPayment(tx, {
+    g2Id: d.reversalId,
+    customerId: d.customerId,
+    mode: original?.mode ?? 'autre',
+    amount: negated(d.amount),
+    on: d.on,
+    reference: d.reference || `${what} ${idPaiement}`,
+    comment: `${what} : paiement n° ${idPaiement}${d.reason ? ` (${d.reason})` : ''}`,
+    recordedAt,
+    allocations: d.invoices.map((i) => ({ invoiceG2Id: i.invoiceId, amount: negated(i.amount) })),
+  });
+}
+
+async function mirrorCreditApplied(
+  tx: Tx,
+  e: CustomerCreditApplied,
+  recordedAt: string,
+): Promise<void> {
+  const d = e.data;
+  await insertLegacyPayment(tx, {
+    g2Id: d.applicationId,
+    customerId: d.customerId,
+    mode: 'autre',
+    amount: d.amount,
+    on: d.on,
+    reference: 'Crédit client',
+    comment: 'Règlement par le crédit du client (trop-perçu ou avoir)',
+    recordedAt,
+    allocations: [{ invoiceG2Id: d.invoiceId, amount: d.amount }],
+  });
+}
+
+async function mirrorCreditWithdrawn(
+  tx: Tx,
+  e: CustomerCreditWithdrawn,
+  recordedAt: string,
+): Promise<void> {
+  const d = e.data;
+  if (d.reversedApplications.length > 0) {
+    const undone = d.reversedApplications.reduce((s, r) => s + BigInt(toCents(r.amount)), 0n);
+    await insertLegacyPayment(tx, {
+      g2Id: `${d.withdrawalId}:undo`,
+      customerId: d.customerId,
+      mode: 'autre',
+      amount: negated(fromCents(undone)),
+      on: d.on,
+      reference: 'Crédit client annulé',
+      comment: 'Le crédit qui réglait ces factures venait d’un chèque impayé',
+      recordedAt,
+      allocations: d.reversedApplications.map((r) => ({
+        invoiceG2Id: r.invoiceId,
+        amount: negated(r.amount),
+      })),
+    });
+  }
+  // A refund of credit alone is money paid out; a payment's refund or bounce is already written.
+  if (d.paymentId === null) {
+    await insertLegacyPayment(tx, {
+      g2Id: d.withdrawalId,
+      customerId: d.customerId,
+      mode: PAYMENT_MODE[d.method],
+      amount: negated(d.amount),
+      on: d.on,
+      reference: d.reference || 'Remboursement du crédit',
+      comment: 'Remboursement du crédit du client',
+      recordedAt,
+      allocations: [],
+    });
+  }
+  await refreshCustomerBalance(tx, d.customerId);
 }

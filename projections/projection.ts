@@ -21,6 +21,11 @@ export function toCents(amount: string): string {
   return (negative ? -cents : cents).toString();
 }
 
+/** Integer cents of the opposite amount (a credit note's lines are stored negative). */
+export function negatedCents(amount: string): string {
+  return (-BigInt(toCents(amount))).toString();
+}
+
 /** Two-decimal string from integer cents as the drivers return them (number, string or bigint). */
 export function fromCents(cents: unknown): string {
   const n = BigInt(

@@ -208,3 +208,73 @@ export function allocateInvoicePayments(input: AllocationInput): AllocationEntry
   });
   return out;
 }
+
+/** The cumulative figures of an invoice's lines once `paid` (TTC) has been paid in all. */
+export interface InvoiceFigures {
+  readonly lines: readonly {
+    readonly lineId: string;
+    readonly vat: Decimal;
+    readonly years: readonly { readonly fiscalYear: number; readonly net: Decimal }[];
+  }[];
+}
+
+export function invoiceFigures(
+  lines: AllocationInput['lines'],
+  paid: string,
+  fiscalYearStart = '01-01',
+): InvoiceFigures {
+  const parsed = parseLines(lines, fiscalYearStart);
+  const total = parsed.reduce((s, l) => s.plus(l.total), new Dec(0));
+  const c = Money.of(paid).toDecimal();
+  if (c.greaterThan(Dec.max(0, total)) || c.lessThan(Dec.min(0, total))) {
+    invalid(
+      `Le total payé (${c.toFixed(2)} €) sort des bornes de la facture (${total.toFixed(2)} €).`,
+      'paid',
+    );
+  }
+  const figures = figuresAt(parsed, total, c);
+  return {
+    lines: parsed.map((line, i) => ({
+      lineId: line.id,
+      vat: figures[i]!.vat,
+      years: line.years.map((y, k) => ({ fiscalYear: y.fiscalYear, net: figures[i]!.nets[k]! })),
+    })),
+  };
+}
+
+/**
+ * What one event moved, as allocation entries dated `date`: "after − before". Used for every
+ * change of an invoice's cumulative figures — a payment, a reversal, or a credit note changing
+ * the lines — so the entries of an invoice always add up to its current whole figures.
+ */
+export function allocationDelta(
+  before: InvoiceFigures,
+  after: InvoiceFigures,
+  date: string,
+  id: string,
+  fiscalYearStart = '01-01',
+): AllocationEntry[] {
+  const paymentFy = fiscalYearOf(date, fiscalYearStart);
+  const old = new Map(before.lines.map((l) => [l.lineId, l]));
+  return after.lines.map((a) => {
+    const b = old.get(a.lineId);
+    const previous = new Map((b?.years ?? []).map((y) => [y.fiscalYear, y.net]));
+    const years: AllocationEntry['years'] = [];
+    for (const y of a.years) {
+      const net = y.net.minus(previous.get(y.fiscalYear) ?? 0);
+      if (!net.isZero()) {
+        years.push({
+          fiscalYear: y.fiscalYear,
+          bucket: bucketOf(y.fiscalYear, paymentFy),
+          net: Money.round(net).toString(),
+        });
+      }
+    }
+    return {
+      paymentId: id,
+      lineId: a.lineId,
+      vat: Money.round(a.vat.minus(b?.vat ?? 0)).toString(),
+      years,
+    };
+  });
+}

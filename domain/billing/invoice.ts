@@ -1,6 +1,8 @@
 import { addDays, compareDays, parseDay, type Day } from '../shared/day.js';
 import { DomainError, parseField } from '../shared/errors.js';
 import { Money, parseDecimal, roundCents, Dec } from '../shared/money.js';
+import { isBillable, type ProductType } from '../catalogue/catalogue.js';
+import type { VatCategory } from '../catalogue/events.js';
 import type { InvoiceEvent, InvoiceIssued, InvoiceLine, LineKind } from './events.js';
 
 export interface InvoiceState {
@@ -11,6 +13,7 @@ export interface InvoiceState {
   readonly customerId: string;
   readonly issuedOn: Day;
   readonly dueOn: Day;
+  readonly billingAddress: string;
   readonly total: Money;
   /** Total (TTC) of the credit notes issued on it. */
   readonly credited: Money;
@@ -30,6 +33,7 @@ export const initialInvoiceState: InvoiceState = {
   customerId: '',
   issuedOn: '',
   dueOn: '',
+  billingAddress: '',
   total: Money.ZERO,
   credited: Money.ZERO,
   paid: Money.ZERO,
@@ -61,6 +65,7 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
         customerId: event.data.customerId,
         issuedOn: event.data.issuedOn,
         dueOn: event.data.dueOn,
+        billingAddress: event.data.billingAddress,
         total,
         lines: event.data.lines,
       };
@@ -112,9 +117,17 @@ export interface IssueInvoiceLineInput {
   quantity?: string;
   unitNet?: string;
   net: string;
-  vatRate: string;
+  /** May be omitted on a product line: the schedule's rate in force on the invoice date. */
+  vatRate?: string;
   serviceStart: string;
   serviceEnd: string;
+}
+
+/** The catalogue as invoice validation sees it: products by id and the dated VAT schedule. */
+export interface InvoiceCatalogue {
+  product(productId: string): { type: ProductType; vatCategory: VatCategory } | undefined;
+  /** Throws a DomainError when no rate is in force on `day`. */
+  vatRateOn(category: VatCategory, day: Day): string;
 }
 
 export interface IssueInvoice {
@@ -142,10 +155,53 @@ export function lineVat(net: Money, vatRate: string): Money {
   return Money.round(net.times(new Dec(vatRate).dividedBy(100)));
 }
 
+/**
+ * With a catalogue, a line naming a product must name a known, billable one (never a share),
+ * and gets the schedule's rate on the invoice date when it gives none.
+ */
+function catalogueRate(
+  input: IssueInvoiceLineInput,
+  issuedOn: Day,
+  catalogue: InvoiceCatalogue | undefined,
+  n: number,
+  at: string,
+): string | undefined {
+  const productId = input.productId;
+  if (!catalogue || productId === undefined || productId === null || productId === '')
+    return input.vatRate;
+  const product = catalogue.product(String(productId));
+  if (!product) {
+    throw new DomainError(
+      'invalid_input',
+      `Ligne ${n} : produit n° ${String(productId)} inconnu du catalogue.`,
+      `${at}.productId`,
+    );
+  }
+  if (!isBillable(product)) {
+    throw new DomainError(
+      'invalid_input',
+      `Ligne ${n} : une part sociale n’est pas une prestation, elle ne se facture pas.`,
+      `${at}.productId`,
+    );
+  }
+  if (input.vatRate !== undefined) return input.vatRate;
+  try {
+    return catalogue.vatRateOn(product.vatCategory, issuedOn);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    throw new DomainError(
+      error.code,
+      `Ligne ${n} : ${error.message}`,
+      `${at}.vatRate`,
+      error.details,
+    );
+  }
+}
+
 /** Checks an issue-invoice command and computes its lines; pure, so it can run before a number is drawn. */
 export function validateIssueInvoice(
   cmd: IssueInvoice,
-  ids: { lineId: (index: number) => string },
+  ids: { lineId: (index: number) => string; catalogue?: InvoiceCatalogue },
 ) {
   if (!/^[1-9]\d{0,9}$/.test(String(cmd.customerId ?? ''))) {
     throw new DomainError('invalid_input', 'Le numéro de client est invalide.', 'customerId');
@@ -199,6 +255,7 @@ export function validateIssueInvoice(
     if (!LINE_KINDS.includes(kind)) {
       throw new DomainError('invalid_input', `Ligne ${n} : type de ligne inconnu.`, `${at}.kind`);
     }
+    const vatRateInput = catalogueRate(input, issuedOn, ids.catalogue, n, at);
     const net = parseField(
       `${at}.net`,
       () => Money.of(input.net),
@@ -206,7 +263,7 @@ export function validateIssueInvoice(
     );
     const rate = parseField(
       `${at}.vatRate`,
-      () => parseDecimal(input.vatRate, 4),
+      () => parseDecimal(vatRateInput, 4),
       `Ligne ${n} : le taux de TVA est invalide.`,
     );
     if (rate.isNegative() || rate.greaterThan(100)) {
@@ -294,6 +351,7 @@ export function decideIssueInvoice(
     number: string;
     billingAddress: string;
     lineId: (index: number) => string;
+    catalogue?: InvoiceCatalogue;
   },
 ): InvoiceIssued[] {
   if (state.status !== 'none') {

@@ -1,7 +1,7 @@
 import { isBillingEvent, type BillingEvent } from '../../domain/billing/events.js';
 import type { Tx } from '../../src/database/db.js';
 import type { RecordedEvent } from '../../src/event-store/event-store.js';
-import { toCents, type Projection } from '../projection.js';
+import { negatedCents, toCents, type Projection } from '../projection.js';
 
 /** Invoices with what is paid and what is left, their lines, and the payments received. */
 export class InvoiceBalancesProjection implements Projection {
@@ -11,6 +11,7 @@ export class InvoiceBalancesProjection implements Projection {
     'g2_rm_invoice_lines',
     'g2_rm_payments',
     'g2_rm_invoice_payments',
+    'g2_rm_payment_reversals',
   ];
 
   async apply(tx: Tx, event: RecordedEvent): Promise<void> {
@@ -59,6 +60,58 @@ export class InvoiceBalancesProjection implements Projection {
         }
         return;
       }
+      case 'CreditNoteIssued': {
+        const d = e.data;
+        // The credit note is a document of its own (negative totals, settled at once)…
+        await tx.execute(
+          `INSERT INTO g2_rm_invoices (invoice_id, number, customer_id, issued_on, due_on, total_net_cents, total_vat_cents, total_cents, paid_cents, status, paid_on, last_position, kind, credited_cents, origin_invoice_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 'paid', ?, ?, 'credit_note', 0, ?)`,
+          [
+            d.creditNoteId,
+            d.number,
+            d.customerId,
+            d.issuedOn,
+            d.issuedOn,
+            negatedCents(d.totalNet),
+            negatedCents(d.totalVat),
+            negatedCents(d.total),
+            d.issuedOn,
+            event.position,
+            d.invoiceId,
+          ],
+        );
+        let lineNo = 0;
+        for (const l of d.lines) {
+          lineNo += 1;
+          await tx.execute(
+            `INSERT INTO g2_rm_invoice_lines (invoice_id, line_id, line_no, label, net_cents, vat_rate, vat_cents, total_cents, service_start, service_end)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            [
+              d.creditNoteId,
+              l.lineId,
+              lineNo,
+              l.label,
+              negatedCents(l.net),
+              l.vatRate,
+              negatedCents(l.vat),
+              negatedCents(l.total),
+              l.serviceStart,
+              l.serviceEnd,
+            ],
+          );
+        }
+        // …and lowers what the invoice asks; money already paid beyond it leaves for the credit.
+        await tx.execute(
+          `UPDATE g2_rm_invoices
+              SET credited_cents = credited_cents + ?,
+                  paid_cents = paid_cents - ?,
+                  last_position = ?
+            WHERE invoice_id = ?`,
+          [toCents(d.total), toCents(d.toCredit), event.position, d.invoiceId],
+        );
+        await refreshStatus(tx, d.invoiceId, d.issuedOn);
+        return;
+      }
       case 'InvoicePaymentAllocated': {
         const d = e.data;
         const [seq] = await tx.query<{ n: number | string }>(
@@ -69,30 +122,19 @@ export class InvoiceBalancesProjection implements Projection {
           `INSERT INTO g2_rm_invoice_payments (invoice_id, payment_id, seq, paid_on, amount_cents) VALUES (?, ?, ?, ?, ?)`,
           [d.invoiceId, d.paymentId, Number(seq?.n ?? 0) + 1, d.paidOn, toCents(d.amount)],
         );
-        // Paid when nothing is left; the day is the one of the payment that settled it.
         await tx.execute(
-          `UPDATE g2_rm_invoices
-              SET paid_cents = paid_cents + ?,
-                  status = CASE WHEN paid_cents + ? >= total_cents THEN 'paid' ELSE 'issued' END,
-                  paid_on = CASE WHEN paid_cents + ? >= total_cents THEN ? ELSE NULL END,
-                  last_position = ?
-            WHERE invoice_id = ?`,
-          [
-            toCents(d.amount),
-            toCents(d.amount),
-            toCents(d.amount),
-            d.paidOn,
-            event.position,
-            d.invoiceId,
-          ],
+          `UPDATE g2_rm_invoices SET paid_cents = paid_cents + ?, last_position = ? WHERE invoice_id = ?`,
+          [toCents(d.amount), event.position, d.invoiceId],
         );
+        await refreshStatus(tx, d.invoiceId, d.paidOn);
         return;
       }
       case 'PaymentRecorded': {
         const d = e.data;
+        const allocated = d.allocations.reduce((s, a) => s + BigInt(toCents(a.amount)), 0n);
         await tx.execute(
-          `INSERT INTO g2_rm_payments (payment_id, customer_id, method, amount_cents, received_on, reference, bank, position)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO g2_rm_payments (payment_id, customer_id, method, amount_cents, received_on, reference, bank, position, credit_cents, reversed_cents, status)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'valid')`,
           [
             d.paymentId,
             d.customerId,
@@ -102,10 +144,56 @@ export class InvoiceBalancesProjection implements Projection {
             d.reference,
             d.bank,
             event.position,
+            (BigInt(toCents(d.amount)) - allocated).toString(),
           ],
         );
         return;
       }
+      case 'PaymentReversed': {
+        const d = e.data;
+        await tx.execute(
+          `UPDATE g2_rm_payments SET reversed_cents = reversed_cents + ?, status = ? WHERE payment_id = ?`,
+          [toCents(d.amount), d.kind === 'bounced' ? 'bounced' : 'valid', d.paymentId],
+        );
+        await tx.execute(
+          `INSERT INTO g2_rm_payment_reversals (reversal_id, payment_id, customer_id, kind, amount_cents, on_day, reference, reason, position)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            d.reversalId,
+            d.paymentId,
+            d.customerId,
+            d.kind,
+            toCents(d.amount),
+            d.on,
+            d.reference,
+            d.reason,
+            event.position,
+          ],
+        );
+        return;
+      }
+      case 'CustomerCredited':
+      case 'CustomerCreditApplied':
+      case 'CustomerCreditWithdrawn':
+        return; // the customer-credit projection
     }
   }
+}
+
+/**
+ * Status from the amounts: cancelled when credit notes cover the whole invoice, paid when
+ * nothing is left (dated by the event that settled it), issued otherwise (a reversal reopens it).
+ */
+async function refreshStatus(tx: Tx, invoiceId: string, on: string): Promise<void> {
+  await tx.execute(
+    `UPDATE g2_rm_invoices
+        SET paid_on = CASE WHEN total_cents <> 0 AND credited_cents >= total_cents THEN paid_on
+                           WHEN paid_cents + credited_cents >= total_cents THEN CASE WHEN status = 'paid' THEN paid_on ELSE ? END
+                           ELSE NULL END,
+            status = CASE WHEN total_cents <> 0 AND credited_cents >= total_cents THEN 'cancelled'
+                          WHEN paid_cents + credited_cents >= total_cents THEN 'paid'
+                          ELSE 'issued' END
+      WHERE invoice_id = ?`,
+    [on, invoiceId],
+  );
 }

@@ -2,6 +2,8 @@ import type { Queryable } from '../../src/database/db.js';
 import { fromCents } from '../projection.js';
 
 export interface InvoiceView {
+  /** A credit note is listed with the invoices, with negative totals. */
+  kind: 'invoice' | 'credit_note';
   invoiceId: string;
   number: string;
   customerId: string;
@@ -11,9 +13,13 @@ export interface InvoiceView {
   totalVat: string;
   total: string;
   paid: string;
+  /** Total of the credit notes issued on this invoice. */
+  credited: string;
   balance: string;
-  status: 'issued' | 'paid';
+  status: 'issued' | 'paid' | 'cancelled';
   paidOn: string | null;
+  /** For a credit note: the invoice it cites. */
+  originInvoiceId: string | null;
 }
 
 interface InvoiceRow {
@@ -26,17 +32,22 @@ interface InvoiceRow {
   total_vat_cents: unknown;
   total_cents: unknown;
   paid_cents: unknown;
+  credited_cents: unknown;
   balance_cents: unknown;
+  kind: string;
+  origin_invoice_id: string | null;
   status: string;
   paid_on: string | null;
   [k: string]: unknown;
 }
 
-const SELECT = `SELECT invoice_id, number, customer_id, issued_on, due_on, total_net_cents, total_vat_cents,
-  total_cents, paid_cents, total_cents - paid_cents AS balance_cents, status, paid_on FROM g2_rm_invoices`;
+const SELECT = `SELECT kind, invoice_id, number, customer_id, issued_on, due_on, total_net_cents, total_vat_cents,
+  total_cents, paid_cents, credited_cents, CASE WHEN kind = 'invoice' THEN total_cents - credited_cents - paid_cents ELSE 0 END AS balance_cents,
+  status, paid_on, origin_invoice_id FROM g2_rm_invoices`;
 
 function toView(r: InvoiceRow): InvoiceView {
   return {
+    kind: r.kind === 'credit_note' ? 'credit_note' : 'invoice',
     invoiceId: r.invoice_id,
     number: r.number,
     customerId: r.customer_id,
@@ -46,9 +57,11 @@ function toView(r: InvoiceRow): InvoiceView {
     totalVat: fromCents(r.total_vat_cents),
     total: fromCents(r.total_cents),
     paid: fromCents(r.paid_cents),
+    credited: fromCents(r.credited_cents),
     balance: fromCents(r.balance_cents),
-    status: r.status === 'paid' ? 'paid' : 'issued',
+    status: r.status === 'paid' || r.status === 'cancelled' ? r.status : 'issued',
     paidOn: r.paid_on ?? null,
+    originInvoiceId: r.origin_invoice_id ?? null,
   };
 }
 
@@ -76,20 +89,67 @@ export async function findInvoiceByNumber(
 export async function unpaidInvoices(q: Queryable, customerId?: string): Promise<InvoiceView[]> {
   const rows = customerId
     ? await q.query<InvoiceRow>(
-        `${SELECT} WHERE status = 'issued' AND customer_id = ? ORDER BY issued_on, number`,
+        `${SELECT} WHERE kind = 'invoice' AND status = 'issued' AND customer_id = ? ORDER BY issued_on, number`,
         [customerId],
       )
     : await q.query<InvoiceRow>(
-        `${SELECT} WHERE status = 'issued' ORDER BY issued_on, number LIMIT 500`,
+        `${SELECT} WHERE kind = 'invoice' AND status = 'issued' ORDER BY issued_on, number LIMIT 500`,
       );
   return rows.map(toView);
 }
 
-/** Paid minus invoiced, as Gloux's clients.solde means it (negative: the customer owes). */
+/**
+ * Credit minus what the invoices still ask, as Gloux's clients.solde means it (negative: the
+ * customer owes; positive: the customer has credit).
+ */
 export async function customerBalance(q: Queryable, customerId: string): Promise<string> {
   const [row] = await q.query<{ s: unknown }>(
-    `SELECT COALESCE(SUM(paid_cents - total_cents), 0) AS s FROM g2_rm_invoices WHERE customer_id = ?`,
+    `SELECT (SELECT COALESCE(SUM(paid_cents + credited_cents - total_cents), 0) FROM g2_rm_invoices WHERE customer_id = ? AND kind = 'invoice')
+          + (SELECT COALESCE(SUM(credit_cents), 0) FROM g2_rm_customer_credit WHERE customer_id = ?) AS s`,
+    [customerId, customerId],
+  );
+  return fromCents(row?.s ?? 0);
+}
+
+/** The customer's credit (money held for them, not owed on any invoice). */
+export async function customerCredit(q: Queryable, customerId: string): Promise<string> {
+  const [row] = await q.query<{ s: unknown }>(
+    `SELECT COALESCE(SUM(credit_cents), 0) AS s FROM g2_rm_customer_credit WHERE customer_id = ?`,
     [customerId],
   );
   return fromCents(row?.s ?? 0);
+}
+
+export interface PaymentView {
+  paymentId: string;
+  customerId: string;
+  method: string;
+  amount: string;
+  receivedOn: string;
+  reference: string;
+  bank: string;
+  credit: string;
+  reversed: string;
+  status: 'valid' | 'bounced';
+}
+
+/** The customer's payments, newest first. */
+export async function paymentsOfCustomer(q: Queryable, customerId: string): Promise<PaymentView[]> {
+  const rows = await q.query<Record<string, unknown>>(
+    `SELECT payment_id, customer_id, method, amount_cents, received_on, reference, bank, credit_cents, reversed_cents, status
+       FROM g2_rm_payments WHERE customer_id = ? ORDER BY received_on DESC, position DESC`,
+    [customerId],
+  );
+  return rows.map((r) => ({
+    paymentId: String(r.payment_id),
+    customerId: String(r.customer_id),
+    method: String(r.method),
+    amount: fromCents(r.amount_cents),
+    receivedOn: String(r.received_on),
+    reference: String(r.reference),
+    bank: String(r.bank),
+    credit: fromCents(r.credit_cents),
+    reversed: fromCents(r.reversed_cents),
+    status: r.status === 'bounced' ? 'bounced' : 'valid',
+  }));
 }

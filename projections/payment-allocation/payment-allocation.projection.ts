@@ -1,11 +1,16 @@
-import { allocateInvoicePayments } from '../../domain/billing/allocation.js';
+import { allocationDelta, invoiceFigures } from '../../domain/billing/allocation.js';
+import { effectiveLines } from '../../domain/billing/credit-note.js';
 import {
   invoiceStream,
   isBillingEvent,
   type BillingEvent,
   type InvoiceEvent,
 } from '../../domain/billing/events.js';
-import { evolveInvoice, initialInvoiceState } from '../../domain/billing/invoice.js';
+import {
+  evolveInvoice,
+  initialInvoiceState,
+  type InvoiceState,
+} from '../../domain/billing/invoice.js';
 import { fiscalYearOf, type FiscalYearStart } from '../../domain/shared/fiscal-year.js';
 import type { Tx } from '../../src/database/db.js';
 import { readStream, type RecordedEvent } from '../../src/event-store/event-store.js';
@@ -27,67 +32,82 @@ export class PaymentAllocationProjection implements Projection {
     switch (e.type) {
       case 'InvoiceIssued':
       case 'PaymentRecorded':
+      case 'PaymentReversed':
+      case 'CustomerCredited':
+      case 'CustomerCreditApplied':
+      case 'CustomerCreditWithdrawn':
         return;
       case 'InvoicePaymentAllocated':
-        return this.allocate(tx, event.position, e.data);
+        return this.record(tx, event.position, e.data.invoiceId, {
+          id: e.data.paymentId,
+          on: e.data.paidOn,
+          kind: e.data.amount.startsWith('-') ? 'reversal' : 'payment',
+        });
+      case 'CreditNoteIssued':
+        return this.record(tx, event.position, e.data.invoiceId, {
+          id: e.data.creditNoteId,
+          on: e.data.issuedOn,
+          kind: 'credit_note',
+        });
     }
   }
 
-  private async allocate(
+  /**
+   * Rows of one change of the invoice: its figures after the event minus before it (a credit
+   * note changes the lines, a payment or reversal the amount paid), dated on the event's day.
+   */
+  private async record(
     tx: Tx,
     position: number,
-    d: { invoiceId: string; paymentId: string; paidOn: string },
+    invoiceId: string,
+    change: { id: string; on: string; kind: 'payment' | 'reversal' | 'credit_note' },
   ): Promise<void> {
-    // The invoice as it stood when this payment arrived (later events ignored, so a rebuild agrees).
-    const history = (await readStream(tx, invoiceStream(d.invoiceId))).filter(
+    // The invoice as it stood around this event (later events ignored, so a rebuild agrees).
+    const history = (await readStream(tx, invoiceStream(invoiceId))).filter(
       (x) => x.position <= position,
     );
-    const invoice = history.reduce(
-      (s, x) => evolveInvoice(s, x as unknown as InvoiceEvent),
-      initialInvoiceState,
+    const states = (events: readonly RecordedEvent[]) =>
+      events.reduce((s, x) => evolveInvoice(s, x as unknown as InvoiceEvent), initialInvoiceState);
+    const figures = (state: InvoiceState) =>
+      invoiceFigures(effectiveLines(state), state.paid.toString(), this.fiscalYearStart);
+    const before = states(history.slice(0, -1));
+    const after = states(history);
+    const entries = allocationDelta(
+      figures(before),
+      figures(after),
+      change.on,
+      change.id,
+      this.fiscalYearStart,
     );
-    const result = allocateInvoicePayments({
-      fiscalYearStart: this.fiscalYearStart,
-      lines: invoice.lines.map((l) => ({
-        id: l.lineId,
-        net: l.net,
-        vatRate: l.vatRate,
-        serviceStart: l.serviceStart,
-        serviceEnd: l.serviceEnd,
-      })),
-      payments: invoice.payments.map((p) => ({
-        id: p.paymentId,
-        date: p.paidOn,
-        amount: p.amount.toString(),
-      })),
-    });
-    const paymentFy = fiscalYearOf(d.paidOn, this.fiscalYearStart);
-    const rateOf = new Map(invoice.lines.map((l) => [l.lineId, l.vatRate]));
-    for (const entry of result.filter((r) => r.paymentId === d.paymentId)) {
+    const paymentFy = fiscalYearOf(change.on, this.fiscalYearStart);
+    const rateOf = new Map(after.lines.map((l) => [l.lineId, l.vatRate]));
+    for (const entry of entries) {
       await tx.execute(
-        `INSERT INTO g2_rm_payment_lines (payment_id, invoice_id, line_id, paid_on, payment_fy, vat_rate, vat_cents) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO g2_rm_payment_lines (payment_id, invoice_id, line_id, paid_on, payment_fy, vat_rate, vat_cents, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         [
-          d.paymentId,
-          d.invoiceId,
+          change.id,
+          invoiceId,
           entry.lineId,
-          d.paidOn,
+          change.on,
           paymentFy,
           rateOf.get(entry.lineId) ?? '0',
           toCents(entry.vat),
+          change.kind,
         ],
       );
       for (const y of entry.years) {
         await tx.execute(
-          `INSERT INTO g2_rm_payment_years (payment_id, invoice_id, line_id, paid_on, payment_fy, fiscal_year, bucket, net_cents) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO g2_rm_payment_years (payment_id, invoice_id, line_id, paid_on, payment_fy, fiscal_year, bucket, net_cents, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [
-            d.paymentId,
-            d.invoiceId,
+            change.id,
+            invoiceId,
             entry.lineId,
-            d.paidOn,
+            change.on,
             paymentFy,
             y.fiscalYear,
             y.bucket,
             toCents(y.net),
+            change.kind,
           ],
         );
       }

@@ -12,4 +12,6 @@ export interface IssueInvoiceResult {
   invoiceId: string;
   number: string;
   total: string;
+  /** Paid at once from the customer's credit. */
+  paidFromCredit: string;
 }

@@ -4,6 +4,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { invoiceStream } from '../../domain/billing/events.js';
 import {
   decideIssueInvoice,
+  evolveInvoice,
   initialInvoiceState,
   validateIssueInvoice,
 } from '../../domain/billing/invoice.js';
@@ -16,7 +17,9 @@ import {
 import { Clock } from '../clock.js';
 import { Db } from '../database/db.js';
 import { CommandPipeline } from '../event-store/command-pipeline.js';
-import { sqlTimestamp } from '../event-store/event-store.js';
+import { loadCustomerAccount } from './billing-streams.js';
+import { creditApplicationAppends } from './customer-credit.handlers.js';
+import { recordNumberGap } from './number-gaps.js';
 import { IssueInvoiceCommand, type IssueInvoiceResult } from './issue-invoice.command.js';
 
 @CommandHandler(IssueInvoiceCommand)
@@ -59,16 +62,34 @@ export class IssueInvoiceHandler implements ICommandHandler<
         now: this.clock.now(),
         idempotencyKey: key,
         request: input,
-        decide: async () => {
+        decide: async (tx) => {
           const events = decideIssueInvoice(initialInvoiceState, input, {
             invoiceId,
             number: drawn.number,
             billingAddress: billingAddressOf(customer),
             lineId: () => randomUUID(),
           });
+          // The customer's credit (overpayment, avoir) pays the new invoice at once.
+          const issued = { state: evolveInvoice(initialInvoiceState, events[0]!), version: -1 };
+          const credit = creditApplicationAppends(
+            await loadCustomerAccount(tx, String(input.customerId)),
+            [{ loaded: issued, pending: events }],
+            events[0]!.data.issuedOn,
+          );
+          const appends = credit.appends.some((a) => a.streamId === invoiceStream(invoiceId))
+            ? credit.appends
+            : [
+                { streamId: invoiceStream(invoiceId), expectedVersion: -1, events },
+                ...credit.appends,
+              ];
           return {
-            appends: [{ streamId: invoiceStream(invoiceId), expectedVersion: -1, events }],
-            result: { invoiceId, number: drawn.number, total: events[0]!.data.total },
+            appends,
+            result: {
+              invoiceId,
+              number: drawn.number,
+              total: events[0]!.data.total,
+              paidFromCredit: credit.applied[0]?.amount ?? '0.00',
+            },
           };
         },
       });
@@ -81,22 +102,7 @@ export class IssueInvoiceHandler implements ICommandHandler<
     }
   }
 
-  /** A drawn number that could not be used is recorded and explained, never reused (README point 1). */
-  private async recordGap(
-    drawn: { counter: string; value: number; number: string },
-    reason: string,
-  ): Promise<void> {
-    await this.db.run((q) =>
-      q.execute(
-        `INSERT INTO g2_number_gaps (counter, value, number, drawn_at, reason) VALUES (?, ?, ?, ?, ?)`,
-        [
-          drawn.counter,
-          drawn.value,
-          drawn.number,
-          sqlTimestamp(this.clock.now()),
-          reason.slice(0, 2000),
-        ],
-      ),
-    );
+  private recordGap(drawn: { counter: string; value: number; number: string }, reason: string) {
+    return recordNumberGap(this.db, this.clock.now(), drawn, reason);
   }
 }

@@ -11,5 +11,7 @@ export class RecordPaymentCommand {
 export interface RecordPaymentResult {
   paymentId: string;
   amount: string;
-  invoices: { invoiceId: string; number: string; balance: string }[];
+  /** What went to the customer's credit (overpayment). */
+  credited: string;
+  invoices: { invoiceId: string; number: string; allocated: string; balance: string }[];
 }

@@ -1,18 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { invoiceStream, paymentStream, type InvoiceEvent } from '../../domain/billing/events.js';
-import {
-  balanceOf,
-  evolveInvoice,
-  initialInvoiceState,
-  type InvoiceState,
-} from '../../domain/billing/invoice.js';
-import { decideRecordPayment } from '../../domain/billing/payment.js';
+import { customerStream, invoiceStream, paymentStream } from '../../domain/billing/events.js';
+import { balanceOf, evolveInvoice, type InvoiceState } from '../../domain/billing/invoice.js';
+import { autoAllocate, decideRecordPayment } from '../../domain/billing/payment.js';
 import { parisDayOf } from '../../domain/shared/day.js';
 import { Clock } from '../clock.js';
 import { CommandPipeline } from '../event-store/command-pipeline.js';
-import { readStream, type AppendRequest } from '../event-store/event-store.js';
+import type { AppendRequest } from '../event-store/event-store.js';
+import { loadCustomerAccount, loadInvoice, loadUnpaidInvoices } from './billing-streams.js';
 import { RecordPaymentCommand, type RecordPaymentResult } from './record-payment.command.js';
 
 @CommandHandler(RecordPaymentCommand)
@@ -35,22 +31,28 @@ export class RecordPaymentHandler implements ICommandHandler<
       idempotencyKey: command.idempotencyKey,
       request: command.input,
       decide: async (tx) => {
+        let input = command.input;
         const invoices = new Map<string, InvoiceState>();
         const versions = new Map<string, number>();
-        for (const a of command.input.allocations ?? []) {
-          const id = String(a?.invoiceId ?? '');
-          if (invoices.has(id) || !/^[0-9a-f-]{36}$/.test(id)) continue;
-          const history = await readStream(tx, invoiceStream(id));
-          invoices.set(
-            id,
-            history.reduce(
-              (s, e) => evolveInvoice(s, e as unknown as InvoiceEvent),
-              initialInvoiceState,
-            ),
-          );
-          versions.set(id, history.length - 1);
+        if (input.allocations === undefined) {
+          // No allocation given: the customer's unpaid invoices, oldest first.
+          const unpaid = await loadUnpaidInvoices(tx, String(input.customerId ?? ''));
+          for (const [id, l] of unpaid) {
+            invoices.set(id, l.state);
+            versions.set(id, l.version);
+          }
+          input = { ...input, allocations: autoAllocate(input.amount, [...invoices.values()]) };
+        } else {
+          for (const a of Array.isArray(input.allocations) ? input.allocations : []) {
+            const id = String(a?.invoiceId ?? '');
+            if (invoices.has(id)) continue;
+            const loaded = await loadInvoice(tx, id);
+            if (loaded.version < 0) continue;
+            invoices.set(id, loaded.state);
+            versions.set(id, loaded.version);
+          }
         }
-        const decision = decideRecordPayment(command.input, invoices, {
+        const decision = decideRecordPayment(input, invoices, {
           paymentId,
           today: parisDayOf(now),
         });
@@ -58,21 +60,31 @@ export class RecordPaymentHandler implements ICommandHandler<
           { streamId: paymentStream(paymentId), expectedVersion: -1, events: [decision.payment] },
           ...decision.allocations.map((a) => ({
             streamId: invoiceStream(a.data.invoiceId),
-            // Optimistic concurrency: a payment recorded meanwhile on this invoice makes us fail, not overpay.
+            // Optimistic concurrency: a payment recorded meanwhile on this invoice makes us retry, not overpay.
             expectedVersion: versions.get(a.data.invoiceId) ?? -1,
             events: [a],
           })),
         ];
+        if (decision.credit) {
+          const account = await loadCustomerAccount(tx, input.customerId);
+          appends.push({
+            streamId: customerStream(input.customerId),
+            expectedVersion: account.version,
+            events: [decision.credit],
+          });
+        }
         return {
           appends,
           result: {
             paymentId,
             amount: decision.payment.data.amount,
+            credited: decision.credit?.data.amount ?? '0.00',
             invoices: decision.allocations.map((a) => {
               const after = evolveInvoice(invoices.get(a.data.invoiceId)!, a);
               return {
                 invoiceId: a.data.invoiceId,
                 number: after.number,
+                allocated: a.data.amount,
                 balance: balanceOf(after).toString(),
               };
             }),

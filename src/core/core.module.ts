@@ -1,4 +1,5 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { CustomerCreditProjection } from '../../projections/customer-credit/customer-credit.projection.js';
 import { InvoiceBalancesProjection } from '../../projections/invoice-balances/invoice-balances.projection.js';
 import { PaymentAllocationProjection } from '../../projections/payment-allocation/payment-allocation.projection.js';
 import { Clock } from '../clock.js';
@@ -28,6 +29,7 @@ import { CommandPipeline } from '../event-store/command-pipeline.js';
         new CommandPipeline(db, [
           new InvoiceBalancesProjection(),
           new PaymentAllocationProjection(config.fiscalYearStart),
+          new CustomerCreditProjection(),
         ]),
     },
   ],

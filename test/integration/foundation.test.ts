@@ -175,7 +175,7 @@ describe.each(dialects)('foundation on %s', (dialect) => {
       cheque('1', inv.invoiceId, '50.00', '2026-02-03', '0004512', 'Crédit Mutuel'),
     );
     expect(first.invoices).toEqual([
-      { invoiceId: inv.invoiceId, number: inv.number, balance: '70.00' },
+      { invoiceId: inv.invoiceId, number: inv.number, allocated: '50.00', balance: '70.00' },
     ]);
     sides = await bothSides(inv.invoiceId, inv.number, '1');
     expect(sides.reste).toBe(sides.mine.balance);

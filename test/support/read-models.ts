@@ -1,3 +1,5 @@
+import { DocumentsProjection } from '../../projections/documents/documents.projection.js';
+import { CustomerCreditProjection } from '../../projections/customer-credit/customer-credit.projection.js';
 import { InvoiceBalancesProjection } from '../../projections/invoice-balances/invoice-balances.projection.js';
 import { PaymentAllocationProjection } from '../../projections/payment-allocation/payment-allocation.projection.js';
 
@@ -5,6 +7,8 @@ import { PaymentAllocationProjection } from '../../projections/payment-allocatio
 export const readModelTables: readonly string[] = [
   ...new InvoiceBalancesProjection().tables,
   ...new PaymentAllocationProjection('01-01').tables,
+  ...new CustomerCreditProjection().tables,
+  ...new DocumentsProjection().tables,
 ];
 
 /** Every read-model row as sorted JSON, per table: two snapshots are equal when the tables are. */
