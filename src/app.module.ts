@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { BillingModule } from './billing/billing.module.js';
 import { CoreModule } from './core/core.module.js';
 import { DemoModule } from './demo/demo.module.js';
+import { DocumentsModule } from './documents/documents.module.js';
 import { LegacySyncModule } from '../legacy-sync/legacy-sync.module.js';
 import { PanelModule } from './panel/panel.module.js';
 
@@ -14,6 +15,7 @@ import { PanelModule } from './panel/panel.module.js';
     LegacySyncModule,
     DemoModule,
     PanelModule,
+    DocumentsModule,
   ],
 })
 export class AppModule {}

@@ -10,7 +10,8 @@ const USAGE = `Usage: npm run cli -- <command>
 Commands:
   migrate                         apply pending migrations (also done at start-up)
   projections:rebuild [name…]     empty read models and replay the log from position 0
-                                  (names: invoice-balances, payment-allocation; default all)
+                                  (names: invoice-balances, payment-allocation, documents, …;
+                                  default all)
   legacy-sync:run                 mirror every committed event into Gloux's tables now
 
 Environment: DATABASE_URL=mysql://user:pass@host/db (default: embedded SQLite, SQLITE_PATH)`;

@@ -1,5 +1,6 @@
 import { parseFiscalYearStart } from '../domain/shared/fiscal-year.js';
 import { settingsFromEnv, type DatabaseSettings } from '../ormconfig.js';
+import type { SellerIdentity } from '../domain/documents/printable-document.js';
 
 export interface AppConfig {
   readonly port: number;
@@ -44,5 +45,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       100,
       3_600_000,
     ),
+  };
+}
+
+export const SELLER_IDENTITY = Symbol('SELLER_IDENTITY');
+
+/**
+ * Who issues invoices and credit notes (mentions required on French invoices), from SELLER_*.
+ * The registration numbers default to zeros so an unconfigured install is plain to see.
+ */
+export function loadSeller(env: NodeJS.ProcessEnv = process.env): SellerIdentity {
+  const text = (value: string | undefined, fallback: string) => value?.trim() || fallback;
+  return {
+    name: text(env.SELLER_NAME, 'Ouvaton'),
+    legalForm: text(env.SELLER_LEGAL_FORM, 'SA coopérative à capital variable'),
+    capital: text(env.SELLER_CAPITAL, ''),
+    // One line per address line: "|" or a literal "\n" separates them in the variable.
+    addressLines: text(env.SELLER_ADDRESS, 'Paris, France')
+      .split(/\||\\n|\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== ''),
+    siren: text(env.SELLER_SIREN, '000 000 000'),
+    rcs: text(env.SELLER_RCS, 'RCS Paris'),
+    vatNumber: text(env.SELLER_VAT_NUMBER, 'FR00000000000'),
+    email: text(env.SELLER_EMAIL, 'contact@ouvaton.coop'),
+    website: text(env.SELLER_WEBSITE, 'https://ouvaton.coop'),
   };
 }

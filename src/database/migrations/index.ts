@@ -2,6 +2,7 @@ import { EventStore1764900000000 } from './1764900000000-event-store.js';
 import { ReadModels1764900000001 } from './1764900000001-read-models.js';
 import { SqliteGlouxTables1764900000002 } from './1764900000002-sqlite-gloux-tables.js';
 import { CreditAndReversals1764900000003 } from './1764900000003-credit-and-reversals.js';
+import { Documents1764900000100 } from './1764900000100-documents.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   ReadModels1764900000001,
   SqliteGlouxTables1764900000002,
   CreditAndReversals1764900000003,
+  Documents1764900000100,
 ];

@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { invoiceStream } from '../../domain/billing/events.js';
+import {
+  creditNoteDocument,
+  invoiceDocument,
+  type BillingDocument,
+} from '../../domain/documents/billing-document.js';
+import {
+  printableDocument,
+  type PrintableDocument,
+  type SellerIdentity,
+} from '../../domain/documents/printable-document.js';
+import { DomainError } from '../../domain/shared/errors.js';
+import { findDocument } from '../../projections/documents/documents.queries.js';
+import { SELLER_IDENTITY } from '../config.js';
+import { Db } from '../database/db.js';
+import { readStream } from '../event-store/event-store.js';
+import { renderDocumentPdf } from './document-pdf.js';
+
+/** Ids are UUIDs; anything else cannot name a document. */
+const DOCUMENT_ID = /^[A-Za-z0-9-]{1,64}$/;
+
+const NOT_FOUND = {
+  invoice: 'Facture introuvable.',
+  credit_note: 'Avoir introuvable.',
+} as const;
+
+/** Invoices and credit notes as documents, built from the invoice's stream. */
+@Injectable()
+export class DocumentsService {
+  constructor(
+    @Inject(Db) private readonly db: Db,
+    @Inject(SELLER_IDENTITY) readonly seller: SellerIdentity,
+  ) {}
+
+  async invoice(invoiceId: string): Promise<BillingDocument> {
+    if (!DOCUMENT_ID.test(invoiceId)) throw notFound('invoice');
+    const events = await this.db.run((q) => readStream(q, invoiceStream(invoiceId)));
+    return invoiceDocument(events) ?? notFound('invoice');
+  }
+
+  async creditNote(creditNoteId: string): Promise<BillingDocument> {
+    if (!DOCUMENT_ID.test(creditNoteId)) throw notFound('credit_note');
+    const events = await this.db.run(async (q) => {
+      // The read model says which invoice stream holds it: no scan of the log.
+      const ref = await findDocument(q, 'credit_note', creditNoteId);
+      return ref ? readStream(q, invoiceStream(ref.invoiceId)) : [];
+    });
+    return creditNoteDocument(events, creditNoteId) ?? notFound('credit_note');
+  }
+
+  printable(document: BillingDocument): PrintableDocument {
+    return printableDocument(document, this.seller);
+  }
+
+  pdf(document: BillingDocument): Promise<Buffer> {
+    return renderDocumentPdf(this.printable(document), document.issuedOn);
+  }
+}
+
+function notFound(kind: keyof typeof NOT_FOUND): never {
+  throw new DomainError('not_found', NOT_FOUND[kind]);
+}
