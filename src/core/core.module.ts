@@ -1,4 +1,5 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DocumentsProjection } from '../../projections/documents/documents.projection.js';
 import { CustomerCreditProjection } from '../../projections/customer-credit/customer-credit.projection.js';
 import { InvoiceBalancesProjection } from '../../projections/invoice-balances/invoice-balances.projection.js';
 import { PaymentAllocationProjection } from '../../projections/payment-allocation/payment-allocation.projection.js';
@@ -30,6 +31,7 @@ import { CommandPipeline } from '../event-store/command-pipeline.js';
           new InvoiceBalancesProjection(),
           new PaymentAllocationProjection(config.fiscalYearStart),
           new CustomerCreditProjection(),
+          new DocumentsProjection(),
         ]),
     },
   ],
