@@ -41,6 +41,7 @@ const scenarioArb = fc.record({
   close: fc.boolean(),
 });
 
+type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 type Run = { day: string; over: boolean };
 
 interface Outcome {
@@ -55,7 +56,7 @@ interface Outcome {
 }
 
 /** Plays the job over the scenario: readings, then the customer's invoicing, each run day. */
-function simulate(s: fc.infer<typeof scenarioArb>): Outcome {
+function simulate(s: Scenario): Outcome {
   const rules = { ...testRules, graceDays: s.graceDays };
   const threshold = Money.round(Money.of('0.01').times(s.thresholdCents));
   const states = new Map<string, HostingOverageState>(
