@@ -58,7 +58,7 @@ interface Outcome {
 /** Plays the job over the scenario: readings, then the customer's invoicing, each run day. */
 function simulate(s: Scenario): Outcome {
   const rules = { ...testRules, graceDays: s.graceDays };
-  const threshold = Money.round(Money.of('0.01').times(s.thresholdCents));
+  const threshold = Money.round(Money.of('0.01').times(String(s.thresholdCents)));
   const states = new Map<string, HostingOverageState>(
     HOSTINGS.map((h) => [h, initialHostingOverageState]),
   );
