@@ -1,4 +1,5 @@
 import type { Queryable } from '../src/database/db.js';
+import { seedLegacyDemoHostings } from './legacy-demo-hostings.js';
 import { legacyTextParam } from './legacy-text.js';
 
 /**
@@ -129,4 +130,5 @@ export async function seedLegacyDemo(q: Queryable): Promise<void> {
       ],
     );
   }
+  await seedLegacyDemoHostings(q);
 }

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { BillingModule } from './billing/billing.module.js';
+import { BillingRunModule } from './billing-run/billing-run.module.js';
+import { CatalogueModule } from './catalogue/catalogue.module.js';
 import { CoreModule } from './core/core.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { DocumentsModule } from './documents/documents.module.js';
@@ -12,6 +14,8 @@ import { PanelModule } from './panel/panel.module.js';
     CqrsModule.forRoot(),
     CoreModule,
     BillingModule,
+    CatalogueModule,
+    BillingRunModule,
     LegacySyncModule,
     DemoModule,
     PanelModule,

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { LegacySyncWorker } from '../legacy-sync/legacy-sync.worker.js';
 import { AppModule } from './app.module.js';
+import { billingRunCli, vatScheduleCli } from './billing-run/billing-run.cli.js';
 import { CommandPipeline } from './event-store/command-pipeline.js';
 
 const USAGE = `Usage: npm run cli -- <command>
@@ -13,13 +14,36 @@ Commands:
                                   (names: invoice-balances, payment-allocation, documents, …;
                                   default all)
   legacy-sync:run                 mirror every committed event into Gloux's tables now
+  billing:run --from YYYY-MM-DD --to YYYY-MM-DD [--dry-run]
+                                  invoice the hosting accounts whose anniversary falls in
+                                  the window (366 days at most); idempotent; exit 2 if an
+                                  account could not be billed
+  vat:schedule --rate 20 --from YYYY-MM-DD [--reason …]
+                                  add an entry to the VAT schedule (standard rate)
 
 Environment: DATABASE_URL=mysql://user:pass@host/db (default: embedded SQLite, SQLITE_PATH)`;
 
-const COMMANDS = ['migrate', 'projections:rebuild', 'legacy-sync:run'];
+const COMMANDS = [
+  'migrate',
+  'projections:rebuild',
+  'legacy-sync:run',
+  'billing:run',
+  'vat:schedule',
+];
 
 async function main(): Promise<number> {
-  const { positionals } = parseArgs({ allowPositionals: true, strict: true, options: {} });
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    strict: true,
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      rate: { type: 'string' },
+      category: { type: 'string' },
+      reason: { type: 'string' },
+    },
+  });
   const [command, ...rest] = positionals;
   if (!command || command === 'help') {
     console.log(USAGE);
@@ -47,6 +71,10 @@ async function main(): Promise<number> {
         );
         return 0;
       }
+      case 'billing:run':
+        return await billingRunCli(app, values);
+      case 'vat:schedule':
+        return await vatScheduleCli(app, values);
       case 'legacy-sync:run': {
         const n = await app.get(LegacySyncWorker).catchUp();
         console.log(`Mirrored ${n} events into Gloux's tables.`);

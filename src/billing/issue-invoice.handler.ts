@@ -14,10 +14,12 @@ import {
   drawInvoiceNumber,
   findCustomer,
 } from '../../legacy-sync/legacy-gateway.js';
+import { invoiceCatalogue } from '../catalogue/invoice-catalogue.js';
 import { Clock } from '../clock.js';
 import { Db } from '../database/db.js';
 import { CommandPipeline } from '../event-store/command-pipeline.js';
 import { loadCustomerAccount } from './billing-streams.js';
+import { checkSeriesChronology } from './chronology.js';
 import { creditApplicationAppends } from './customer-credit.handlers.js';
 import { recordNumberGap } from './number-gaps.js';
 import { IssueInvoiceCommand, type IssueInvoiceResult } from './issue-invoice.command.js';
@@ -36,7 +38,8 @@ export class IssueInvoiceHandler implements ICommandHandler<
   async execute(command: IssueInvoiceCommand): Promise<IssueInvoiceResult> {
     const input = command.input;
     // Bad input must not burn a number from Gloux's counter: check everything first.
-    const checked = validateIssueInvoice(input, { lineId: () => '' });
+    const catalogue = await this.db.run((q) => invoiceCatalogue(q, input.lines));
+    const checked = validateIssueInvoice(input, { lineId: () => '', catalogue });
     const customer = await this.db.run((q) => findCustomer(q, String(input.customerId)));
     if (!customer)
       throw new DomainError('not_found', `Client ${input.customerId} introuvable.`, 'customerId');
@@ -51,6 +54,7 @@ export class IssueInvoiceHandler implements ICommandHandler<
     const key = command.idempotencyKey;
     const previous = await this.pipeline.replayOf<IssueInvoiceResult>(key, 'IssueInvoice', input);
     if (previous) return previous;
+    await checkSeriesChronology(this.db, 'F', checked.issuedOn, this.clock.today());
     const drawn = await this.db.run((q) =>
       drawInvoiceNumber(q, Number(checked.issuedOn.slice(0, 4))),
     );
@@ -68,6 +72,7 @@ export class IssueInvoiceHandler implements ICommandHandler<
             number: drawn.number,
             billingAddress: billingAddressOf(customer),
             lineId: () => randomUUID(),
+            catalogue,
           });
           // The customer's credit (overpayment, avoir) pays the new invoice at once.
           const issued = { state: evolveInvoice(initialInvoiceState, events[0]!), version: -1 };

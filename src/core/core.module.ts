@@ -3,6 +3,8 @@ import { DocumentsProjection } from '../../projections/documents/documents.proje
 import { CustomerCreditProjection } from '../../projections/customer-credit/customer-credit.projection.js';
 import { InvoiceBalancesProjection } from '../../projections/invoice-balances/invoice-balances.projection.js';
 import { PaymentAllocationProjection } from '../../projections/payment-allocation/payment-allocation.projection.js';
+import { VatRatesProjection } from '../../projections/vat-rates/vat-rates.projection.js';
+import { HostingBillingsProjection } from '../../projections/hosting-billings/hosting-billings.projection.js';
 import { Clock } from '../clock.js';
 import { APP_CONFIG, loadConfig, type AppConfig } from '../config.js';
 import { Db } from '../database/db.js';
@@ -30,6 +32,8 @@ import { CommandPipeline } from '../event-store/command-pipeline.js';
         new CommandPipeline(db, [
           new InvoiceBalancesProjection(),
           new PaymentAllocationProjection(config.fiscalYearStart),
+          new VatRatesProjection(),
+          new HostingBillingsProjection(),
           new CustomerCreditProjection(),
           new DocumentsProjection(),
         ]),

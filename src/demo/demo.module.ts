@@ -4,7 +4,7 @@ import { isLegacyEmpty, seedLegacyDemo } from '../../legacy-sync/legacy-demo-dat
 import { BillingModule } from '../billing/billing.module.js';
 import { APP_CONFIG, type AppConfig } from '../config.js';
 import { Db } from '../database/db.js';
-import { lastPosition } from '../event-store/event-store.js';
+import { VAT_SCHEDULE_STREAM } from '../../domain/catalogue/events.js';
 import { seedDemoBilling } from './demo-data.js';
 
 /** On an empty embedded database, seeds demo data so a new user sees real pages at once. */
@@ -20,9 +20,15 @@ export class DemoModule implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.demoData || this.db.dialect !== 'sqlite') return;
-    const empty = await this.db.run(
-      async (q) => (await isLegacyEmpty(q)) && (await lastPosition(q)) === 0,
-    );
+    // The VAT history recorded at start-up (src/catalogue) does not count as use.
+    const empty = await this.db.run(async (q) => {
+      if (!(await isLegacyEmpty(q))) return false;
+      const [row] = await q.query<{ n: number | string }>(
+        `SELECT COUNT(*) AS n FROM g2_events WHERE stream_id <> ?`,
+        [VAT_SCHEDULE_STREAM],
+      );
+      return Number(row?.n ?? 0) === 0;
+    });
     if (!empty) return;
     await this.db.transaction((tx) => seedLegacyDemo(tx));
     await seedDemoBilling(this.commands);

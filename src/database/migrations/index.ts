@@ -3,6 +3,8 @@ import { ReadModels1764900000001 } from './1764900000001-read-models.js';
 import { SqliteGlouxTables1764900000002 } from './1764900000002-sqlite-gloux-tables.js';
 import { CreditAndReversals1764900000003 } from './1764900000003-credit-and-reversals.js';
 import { Documents1764900000100 } from './1764900000100-documents.js';
+import { VatRates1764900000200 } from './1764900000200-vat-rates.js';
+import { AnniversaryBilling1764900000201 } from './1764900000201-anniversary-billing.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -11,4 +13,6 @@ export const migrations = [
   SqliteGlouxTables1764900000002,
   CreditAndReversals1764900000003,
   Documents1764900000100,
+  VatRates1764900000200,
+  AnniversaryBilling1764900000201,
 ];

@@ -1,0 +1,332 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  parseBillingWindow,
+  planAnniversaryInvoice,
+  type AnniversaryPlan,
+  type BillableHosting,
+  type BillingWindow,
+  type PlannedLine,
+  yearEnd,
+} from '../../domain/billing/anniversary.js';
+import { validateIssueInvoice, type IssueInvoice } from '../../domain/billing/invoice.js';
+import type { Product } from '../../domain/catalogue/catalogue.js';
+import { vatRateOn } from '../../domain/catalogue/vat-schedule.js';
+import { addDays, type Day } from '../../domain/shared/day.js';
+import { DomainError } from '../../domain/shared/errors.js';
+import { listProducts } from '../../legacy-sync/legacy-catalogue.js';
+import {
+  advanceAnniversary,
+  billableHostings,
+  hostingNames,
+  upcomingAnniversaries,
+  yearsInvoicedInGloux,
+  type UpcomingAnniversary,
+} from '../../legacy-sync/legacy-hostings.js';
+import { replaceLineClaims } from '../../legacy-sync/legacy-line-claims.js';
+import {
+  billingsStartingIn,
+  type HostingBilling,
+} from '../../projections/hosting-billings/hosting-billings.queries.js';
+import { vatSchedule } from '../../projections/vat-rates/vat-rates.queries.js';
+import { IssueInvoiceCommand, type IssueInvoiceResult } from '../billing/issue-invoice.command.js';
+import { Clock } from '../clock.js';
+import { Db } from '../database/db.js';
+import { sqlTimestamp } from '../event-store/event-store.js';
+
+export type AccountStatus = 'issued' | 'planned' | 'already_billed' | 'error';
+
+export interface RunLine {
+  kind: PlannedLine['kind'];
+  label: string;
+  quantity: string;
+  net: string;
+  vatRate: string;
+  serviceStart: string;
+  serviceEnd: string;
+  /** The Gloux pending line it takes over, if any. */
+  legacyLineId: string | null;
+}
+
+export interface RunAccount {
+  hostingId: string;
+  hostingName: string;
+  customerId: string;
+  anniversary: Day;
+  periodEnd: Day | null;
+  status: AccountStatus;
+  /** French, for the report: what happened or why not. */
+  message: string;
+  number: string | null;
+  invoiceId: string | null;
+  totalNet: string | null;
+  totalVat: string | null;
+  total: string | null;
+  lines: RunLine[];
+  notes: string[];
+}
+
+export interface RunReport {
+  from: Day;
+  to: Day;
+  issuedOn: Day;
+  dryRun: boolean;
+  accounts: RunAccount[];
+  counts: Record<AccountStatus, number>;
+  durationMs: number;
+}
+
+export interface RunOptions {
+  from: unknown;
+  to: unknown;
+  dryRun?: boolean;
+  actor?: string;
+  /** Called after each account (done of total), e.g. for a progress bar. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+const STATUS_MESSAGE: Record<AccountStatus, string> = {
+  issued: 'facturé',
+  planned: 'à facturer',
+  already_billed: 'déjà facturé',
+  error: 'erreur',
+};
+
+/** What the run reads once per window, in a few batch queries. */
+interface WindowData {
+  hostings: BillableHosting[];
+  billed: Map<string, HostingBilling>;
+  glouxBilled: Map<string, string>;
+  products: Map<string, Product>;
+  schedule: Awaited<ReturnType<typeof vatSchedule>>;
+  names: Map<string, { name: string; customerId: string }>;
+}
+
+/**
+ * The anniversary billing run: for each hosting account whose anniversary falls in the
+ * window, one invoice for its coming year (domain/billing/anniversary.ts), issued through
+ * IssueInvoice with a key derived from hosting + period start, then the anniversary moved one
+ * year on in Gloux. Idempotent: a year already billed (by an earlier run, by hand, or by
+ * Gloux itself) is reported "déjà facturé" and never billed again.
+ */
+@Injectable()
+export class AnniversaryBillingService {
+  constructor(
+    @Inject(Db) private readonly db: Db,
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async run(options: RunOptions): Promise<RunReport> {
+    const started = Date.now();
+    const window = parseBillingWindow(options.from, options.to);
+    const dryRun = options.dryRun === true;
+    const issuedOn = this.clock.today();
+    const data = await this.load(window);
+    const accounts: RunAccount[] = [];
+    const total = data.hostings.length + data.billed.size;
+    let done = 0;
+    const progress = () => options.onProgress?.(++done, total);
+
+    for (const h of data.hostings) {
+      const billed = data.billed.get(h.hostingId);
+      if (billed) {
+        // Issued but not moved on (a run stopped in between): finish the job.
+        if (!dryRun && billed.periodStart === h.anniversary)
+          await this.moveOn(h.hostingId, h.anniversary, addDays(billed.periodEnd, 1));
+        data.billed.delete(h.hostingId);
+        accounts.push(alreadyBilled(h.hostingId, h.name, h.customerId, billed));
+        progress();
+        continue;
+      }
+      const glouxNumber = data.glouxBilled.get(h.hostingId);
+      if (glouxNumber) {
+        accounts.push({
+          ...emptyAccount(h.hostingId, h.name, h.customerId, h.anniversary),
+          status: 'already_billed',
+          number: glouxNumber,
+          message: `déjà facturé dans Gloux (${glouxNumber})`,
+        });
+        progress();
+        continue;
+      }
+      accounts.push(await this.billOne(h, data, issuedOn, dryRun, options.actor ?? 'billing-run'));
+      progress();
+    }
+    // Years billed in this window whose anniversary has already moved on.
+    for (const b of data.billed.values()) {
+      const who = data.names.get(b.hostingId);
+      accounts.push(
+        alreadyBilled(b.hostingId, who?.name ?? `n° ${b.hostingId}`, who?.customerId ?? '', b),
+      );
+      progress();
+    }
+    const counts: Record<AccountStatus, number> = {
+      issued: 0,
+      planned: 0,
+      already_billed: 0,
+      error: 0,
+    };
+    for (const a of accounts) counts[a.status] += 1;
+    return {
+      from: window.from,
+      to: window.to,
+      issuedOn,
+      dryRun,
+      accounts,
+      counts,
+      durationMs: Date.now() - started,
+    };
+  }
+
+  /** The overdue and next anniversaries, for the billing page. */
+  upcoming(limit = 20): Promise<UpcomingAnniversary[]> {
+    return this.db.run((q) => upcomingAnniversaries(q, limit));
+  }
+
+  private async load(window: BillingWindow): Promise<WindowData> {
+    return this.db.run(async (q) => {
+      const hostings = await billableHostings(q, window);
+      const billed = new Map<string, HostingBilling>();
+      for (const b of await billingsStartingIn(q, window.from, window.to)) {
+        // A whole year of the account; a mid-year change billed by hand does not count.
+        if (b.periodEnd === yearEnd(b.periodStart) && !billed.has(b.hostingId))
+          billed.set(b.hostingId, b);
+      }
+      const inWindow = new Set(hostings.map((h) => h.hostingId));
+      const names = await hostingNames(
+        q,
+        [...billed.keys()].filter((id) => !inWindow.has(id)),
+      );
+      return {
+        hostings,
+        billed,
+        glouxBilled: await yearsInvoicedInGloux(q, window),
+        products: new Map((await listProducts(q)).map((p) => [p.productId, p])),
+        schedule: await vatSchedule(q),
+        names,
+      };
+    });
+  }
+
+  private async billOne(
+    h: BillableHosting,
+    data: WindowData,
+    issuedOn: Day,
+    dryRun: boolean,
+    actor: string,
+  ): Promise<RunAccount> {
+    const base = emptyAccount(h.hostingId, h.name, h.customerId, h.anniversary);
+    let plan: AnniversaryPlan;
+    let input: IssueInvoice;
+    let preview: ReturnType<typeof validateIssueInvoice>;
+    try {
+      plan = planAnniversaryInvoice(h, {
+        products: data.products,
+        issuedOn,
+        vatRateOn: (category, day) => vatRateOn(data.schedule, category, day),
+      });
+      input = {
+        customerId: h.customerId,
+        issuedOn,
+        lines: plan.lines.map(({ legacyLineId: _claim, ...line }) => line),
+      };
+      // The same checks IssueInvoice makes, so a dry run reports what a real run would refuse.
+      preview = validateIssueInvoice(input, { lineId: () => '' });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return { ...base, status: 'error', message: error.message };
+    }
+    const planned: RunAccount = {
+      ...base,
+      periodEnd: plan.periodEnd,
+      status: 'planned',
+      message: STATUS_MESSAGE.planned,
+      totalNet: preview.totalNet.toString(),
+      totalVat: preview.totalVat.toString(),
+      total: preview.total.toString(),
+      lines: plan.lines.map((l, i) => ({
+        kind: l.kind,
+        label: l.label,
+        quantity: preview.lines[i]!.quantity,
+        net: l.net,
+        vatRate: preview.lines[i]!.vatRate,
+        serviceStart: l.serviceStart,
+        serviceEnd: l.serviceEnd,
+        legacyLineId: l.legacyLineId ?? null,
+      })),
+      notes: [...plan.notes],
+    };
+    if (dryRun) return planned;
+
+    const claims = plan.lines.flatMap((l, lineNo) =>
+      l.legacyLineId ? [{ lineNo, legacyLineId: l.legacyLineId }] : [],
+    );
+    if (claims.length > 0) {
+      const at = sqlTimestamp(this.clock.now());
+      await this.db.transaction((tx) => replaceLineClaims(tx, plan.idempotencyKey, claims, at));
+    }
+    let result: IssueInvoiceResult;
+    try {
+      result = await this.commands.execute<IssueInvoiceCommand, IssueInvoiceResult>(
+        new IssueInvoiceCommand(input, actor, plan.idempotencyKey),
+      );
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return { ...planned, status: 'error', message: error.message };
+    }
+    await this.moveOn(h.hostingId, h.anniversary, plan.nextAnniversary);
+    return {
+      ...planned,
+      status: 'issued',
+      message: STATUS_MESSAGE.issued,
+      number: result.number,
+      invoiceId: result.invoiceId,
+      total: result.total,
+    };
+  }
+
+  private moveOn(hostingId: string, from: Day, to: Day): Promise<boolean> {
+    return this.db.run((q) => advanceAnniversary(q, hostingId, from, to));
+  }
+}
+
+function emptyAccount(
+  hostingId: string,
+  hostingName: string,
+  customerId: string,
+  anniversary: Day,
+): RunAccount {
+  return {
+    hostingId,
+    hostingName,
+    customerId,
+    anniversary,
+    periodEnd: null,
+    status: 'error',
+    message: '',
+    number: null,
+    invoiceId: null,
+    totalNet: null,
+    totalVat: null,
+    total: null,
+    lines: [],
+    notes: [],
+  };
+}
+
+function alreadyBilled(
+  hostingId: string,
+  hostingName: string,
+  customerId: string,
+  b: HostingBilling,
+): RunAccount {
+  return {
+    ...emptyAccount(hostingId, hostingName, customerId, b.periodStart),
+    periodEnd: b.periodEnd,
+    status: 'already_billed',
+    message: `${STATUS_MESSAGE.already_billed} (${b.number})`,
+    number: b.number,
+    invoiceId: b.invoiceId,
+  };
+}
