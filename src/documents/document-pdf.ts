@@ -90,10 +90,10 @@ export function renderDocumentPdf(p: PrintableDocument, issuedOn: string): Promi
   };
 
   // Seller (left) and document heading with its facts (right).
-  let left = text(p.seller.name, MARGIN, MARGIN, { font: BOLD, size: 16, width: 260 });
-  for (const line of p.seller.lines) left = text(line, MARGIN, left + 1, { size: 8.5, width: 260 });
-  const rightX = MARGIN + 300;
-  const rightWidth = CONTENT_WIDTH - 300;
+  let left = text(p.seller.name, MARGIN, MARGIN, { font: BOLD, size: 16, width: 250 });
+  for (const line of p.seller.lines) left = text(line, MARGIN, left + 1, { size: 8.5, width: 250 });
+  const rightX = MARGIN + 265;
+  const rightWidth = CONTENT_WIDTH - 265;
   let right = text(p.heading.toUpperCase(), rightX, MARGIN, {
     font: BOLD,
     size: 20,
@@ -108,7 +108,7 @@ export function renderDocumentPdf(p: PrintableDocument, issuedOn: string): Promi
 
   // Customer: billing address snapshot.
   let y = Math.max(left, right) + 18;
-  const boxX = rightX - 40;
+  const boxX = MARGIN + 260;
   const boxWidth = CONTENT_WIDTH - (boxX - MARGIN);
   let cy = text(p.customer.name, boxX, y, { font: BOLD, size: 10.5, width: boxWidth });
   for (const line of p.customer.addressLines)

@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { CommandBus } from '@nestjs/cqrs';
 import type { CreditNoteIssued, InvoiceIssued } from '../../domain/billing/events.js';
 import { invoiceStream } from '../../domain/billing/events.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { formatEuros } from '../../domain/shared/money.js';
 import { findDocument } from '../../projections/documents/documents.queries.js';
+import {
+  IssueCreditNoteCommand,
+  type IssueCreditNoteResult,
+} from '../../src/billing/issue-credit-note.command.js';
 import { DocumentsService } from '../../src/documents/documents.service.js';
 import { readStream } from '../../src/event-store/event-store.js';
 import { AppHarness, yearLine } from '../support/app-harness.js';
@@ -101,64 +106,34 @@ describe.each(dialects)('invoices and credit notes as documents on %s', (dialect
 
   it('finds a credit note through the documents read model and cites the invoice', async () => {
     const line = issued.data.lines[0]!;
-    const creditNote: CreditNoteIssued = {
-      type: 'CreditNoteIssued',
-      data: {
-        creditNoteId: 'c0ffee00-0000-4000-8000-000000000001',
-        number: 'A2026-000001',
-        invoiceId,
-        invoiceNumber: issued.data.number,
-        customerId: '1',
-        issuedOn: '2026-03-10',
-        reason: 'Erreur de tarif',
-        billingAddress: issued.data.billingAddress,
-        lines: [
+    const credited = await app.context
+      .get(CommandBus)
+      .execute<IssueCreditNoteCommand, IssueCreditNoteResult>(
+        new IssueCreditNoteCommand(
           {
-            lineId: 'c0ffee00-0000-4000-8000-000000000002',
-            creditedLineId: line.lineId,
-            kind: line.kind,
-            label: line.label,
-            productId: null,
-            hostingId: null,
-            net: line.net,
-            vatRate: line.vatRate,
-            vat: line.vat,
-            total: line.total,
-            serviceStart: line.serviceStart,
-            serviceEnd: line.serviceEnd,
+            invoiceId,
+            issuedOn: '2026-03-10',
+            reason: 'Erreur de tarif',
+            lines: [{ lineId: line.lineId, net: line.net }],
           },
-        ],
-        totalNet: line.net,
-        totalVat: line.vat,
-        total: line.total,
-        settled: line.total,
-        toCredit: '0.00',
-      },
-    };
-    // The credit-note command is another engineer's work: append its released event shape as is.
-    await app.pipeline.execute({
-      commandType: 'TestCreditNote',
-      actor: 'test',
-      now: app.clock.now(),
-      request: creditNote,
-      decide: async () => ({
-        appends: [
-          { streamId: invoiceStream(invoiceId), expectedVersion: 'any', events: [creditNote] },
-        ],
-        result: null,
-      }),
-    });
-    const doc = await documents.creditNote(creditNote.data.creditNoteId);
+          'test',
+        ),
+      );
+    const events = await app.db.run((q) => readStream(q, invoiceStream(invoiceId)));
+    const creditNote = events.find((e) => e.type === 'CreditNoteIssued') as unknown as
+      CreditNoteIssued | undefined;
+    expect(creditNote?.data.creditNoteId).toBe(credited.creditNoteId);
+    const doc = await documents.creditNote(credited.creditNoteId);
     expect(doc).toMatchObject({
       kind: 'credit_note',
-      number: 'A2026-000001',
+      number: credited.number,
       creditedInvoice: { invoiceId, number: issued.data.number, issuedOn: '2026-02-03' },
       total: '24.08',
       settlement: { settled: '24.08', toCredit: '0.00' },
     });
     const text = pdfText(await documents.pdf(doc));
     expect(text).toContain(
-      `Avoir n° A2026-000001 se rapportant à la facture n° ${issued.data.number} du 03/02/2026`,
+      `Avoir n° ${credited.number} se rapportant à la facture n° ${issued.data.number} du 03/02/2026`,
     );
     expect(text).toContain('Motif : Erreur de tarif');
     expect(text).toContain(`Total TTC de l’avoir ${amountText('24.08')}`);
