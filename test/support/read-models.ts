@@ -2,11 +2,15 @@ import { DocumentsProjection } from '../../projections/documents/documents.proje
 import { CustomerCreditProjection } from '../../projections/customer-credit/customer-credit.projection.js';
 import { InvoiceBalancesProjection } from '../../projections/invoice-balances/invoice-balances.projection.js';
 import { PaymentAllocationProjection } from '../../projections/payment-allocation/payment-allocation.projection.js';
+import { VatRatesProjection } from '../../projections/vat-rates/vat-rates.projection.js';
+import { HostingBillingsProjection } from '../../projections/hosting-billings/hosting-billings.projection.js';
 
 /** Every read-model table, from the projections themselves. */
 export const readModelTables: readonly string[] = [
   ...new InvoiceBalancesProjection().tables,
   ...new PaymentAllocationProjection('01-01').tables,
+  ...new VatRatesProjection().tables,
+  ...new HostingBillingsProjection().tables,
   ...new CustomerCreditProjection().tables,
   ...new DocumentsProjection().tables,
 ];
