@@ -141,6 +141,18 @@ export async function drawDocumentNumber(
   return { counter, value, number: `${prefix}${year}-${String(value).padStart(6, '0')}` };
 }
 
+/**
+ * The latest date of a numbered series ('F2026', 'A2026') in Gloux's factures, where both
+ * systems write their documents. Zero dates are "unset" and ignored.
+ */
+export async function latestDayOfSeries(q: Queryable, series: string): Promise<string | null> {
+  const [row] = await q.query<{ d: unknown }>(
+    `SELECT MAX(date_facture) AS d FROM factures WHERE numero LIKE ? AND date_facture <> '0000-00-00'`,
+    [`${series}-%`],
+  );
+  return row?.d ? String(row.d).slice(0, 10) : null; // DATE columns come back as strings
+}
+
 export function drawInvoiceNumber(q: Queryable, year: number) {
   return drawDocumentNumber(q, 'invoice', year);
 }

@@ -150,6 +150,28 @@ const LINE_KINDS: readonly LineKind[] = [
   'misc',
 ];
 
+/**
+ * Invoices and credit notes are numbered in one chronological sequence per series (CGI art.
+ * 242 nonies A): a document may not be dated in the future, nor before the last one of its
+ * series, or its number would break the chronology.
+ */
+export function checkChronology(
+  issuedOn: Day,
+  ctx: { today: Day; latestInSeries: Day | null; series: string },
+): void {
+  if (compareDays(issuedOn, ctx.today) > 0) {
+    throw new DomainError('invalid_input', 'La date ne peut pas être dans le futur.', 'issuedOn');
+  }
+  if (ctx.latestInSeries !== null && compareDays(issuedOn, ctx.latestInSeries) < 0) {
+    throw new DomainError(
+      'invalid_input',
+      `La date ne peut pas précéder celle du dernier document de la série ${ctx.series} (${ctx.latestInSeries}) : la numérotation doit rester chronologique.`,
+      'issuedOn',
+      { latestInSeries: ctx.latestInSeries },
+    );
+  }
+}
+
 /** Line VAT = round(net × rate / 100) (ACCOUNTING.md §1). */
 export function lineVat(net: Money, vatRate: string): Money {
   return Money.round(net.times(new Dec(vatRate).dividedBy(100)));

@@ -10,6 +10,7 @@ import { Db } from '../database/db.js';
 import { CommandPipeline } from '../event-store/command-pipeline.js';
 import type { AppendRequest } from '../event-store/event-store.js';
 import { isId, loadCustomerAccount, loadInvoice } from './billing-streams.js';
+import { checkSeriesChronology } from './chronology.js';
 import { IssueCreditNoteCommand, type IssueCreditNoteResult } from './issue-credit-note.command.js';
 import { recordNumberGap } from './number-gaps.js';
 
@@ -39,6 +40,7 @@ export class IssueCreditNoteHandler implements ICommandHandler<
     // Bad input must not burn a number: check against the invoice as it is now, first.
     const current = await this.db.run((q) => loadInvoice(q, input.invoiceId));
     const checked = validateCreditNote(current.state, input, { lineId: () => '' });
+    await checkSeriesChronology(this.db, 'A', checked.issuedOn, this.clock.today());
     const drawn = await this.db.run((q) =>
       drawDocumentNumber(q, 'credit_note', Number(checked.issuedOn.slice(0, 4))),
     );

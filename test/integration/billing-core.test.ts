@@ -348,6 +348,13 @@ describe.each(dialects)('billing core on %s', (dialect) => {
       }),
       'not_found',
     );
+    // Numbering stays chronological: no date in the future, none before the series' last one.
+    await expectRefused(
+      creditNote({ invoiceId: inv.invoiceId, issuedOn: '2026-11-26', reason: 'x' }),
+      'invalid_input',
+    );
+    await expectRefused(issue('2026-11-26', '1.00'), 'invalid_input');
+    await expectRefused(issue('2026-04-30', '1.00'), 'invalid_input');
     expect(await counter()).toBe(before);
     // The same key twice: one credit note.
     const once = await creditNote(

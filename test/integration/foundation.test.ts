@@ -235,29 +235,29 @@ describe.each(dialects)('foundation on %s', (dialect) => {
   it('refuses an overpayment and a payment of a paid invoice, changing nothing', async () => {
     const inv = await app.issue({
       customerId: '3',
-      issuedOn: '2026-10-01',
-      lines: [yearLine('Plaque', '10.00', '2026-10-01', '2027-09-30')],
+      issuedOn: '2026-11-04',
+      lines: [yearLine('Plaque', '10.00', '2026-11-04', '2027-11-03')],
     });
     const events = await app.count('g2_events');
     await expectDomainError(
-      app.pay(cheque('3', inv.invoiceId, '12.01', '2026-10-05', '42')),
+      app.pay(cheque('3', inv.invoiceId, '12.01', '2026-11-06', '42')),
       'exceeds_balance',
       'allocations[0].amount',
     );
     await expectDomainError(
-      app.pay(cheque('3', inv.invoiceId, '-1.00', '2026-10-05', '42')),
+      app.pay(cheque('3', inv.invoiceId, '-1.00', '2026-11-06', '42')),
       'invalid_input',
       'amount',
     );
     await expectDomainError(
-      app.pay(cheque('1', inv.invoiceId, '12.00', '2026-10-05', '42')),
+      app.pay(cheque('1', inv.invoiceId, '12.00', '2026-11-06', '42')),
       'invalid_input',
       'allocations[0].invoiceId',
     );
     expect(await app.count('g2_events')).toBe(events);
-    await app.pay(cheque('3', inv.invoiceId, '12.00', '2026-10-05', '43'));
+    await app.pay(cheque('3', inv.invoiceId, '12.00', '2026-11-06', '43'));
     await expectDomainError(
-      app.pay(cheque('3', inv.invoiceId, '1.00', '2026-10-06', '44')),
+      app.pay(cheque('3', inv.invoiceId, '1.00', '2026-11-07', '44')),
       'already_paid',
     );
   });
@@ -332,8 +332,8 @@ describe.each(dialects)('foundation on %s', (dialect) => {
     }
     const zero = await app.issue({
       customerId: '1',
-      issuedOn: '2025-01-02',
-      lines: [yearLine('Geste commercial', '0.00', '2025-01-02', '2025-01-02')],
+      issuedOn: '2024-01-02',
+      lines: [yearLine('Geste commercial', '0.00', '2024-01-02', '2024-01-02')],
     });
     await app.syncLegacy();
     const statut = async (n: string) =>
@@ -354,8 +354,8 @@ describe.each(dialects)('foundation on %s', (dialect) => {
       // Control: an unpaid 1.00 invoice as old does make G3 suspend (so the check above means something).
       const owed = await app.issue({
         customerId: '1',
-        issuedOn: '2025-01-02',
-        lines: [yearLine('Frais', '1.00', '2025-01-02', '2025-01-02')],
+        issuedOn: '2024-01-02',
+        lines: [yearLine('Frais', '1.00', '2024-01-02', '2024-01-02')],
       });
       await app.syncLegacy();
       await app.gloux('G3');
