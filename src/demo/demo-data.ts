@@ -2,7 +2,12 @@ import type { CommandBus } from '@nestjs/cqrs';
 import type { IssueInvoiceLineInput } from '../../domain/billing/invoice.js';
 import { chequeFor } from '../../domain/billing/payment.js';
 import { IssueInvoiceCommand, type IssueInvoiceResult } from '../billing/issue-invoice.command.js';
-import { RecordPaymentCommand } from '../billing/record-payment.command.js';
+import { IssueCreditNoteCommand } from '../billing/issue-credit-note.command.js';
+import {
+  RecordPaymentCommand,
+  type RecordPaymentResult,
+} from '../billing/record-payment.command.js';
+import { ReversePaymentCommand } from '../billing/reverse-payment.command.js';
 
 const plaque = (start: string, end: string, net = '100.00'): IssueInvoiceLineInput => ({
   kind: 'subscription',
@@ -16,7 +21,9 @@ const plaque = (start: string, end: string, net = '100.00'): IssueInvoiceLineInp
 
 /**
  * The demo story, through gloux2's own commands so every figure comes from events:
- * the worked example of ACCOUNTING.md §2, a partial payment, an unpaid invoice, an old paid one.
+ * the worked example of ACCOUNTING.md §2, a partial payment, an unpaid invoice, an old paid one,
+ * an option cancelled by a credit note, a bounced cheque paid again by transfer, and an
+ * overpayment kept as credit. Invoices are issued in date order (chronological numbering).
  */
 export async function seedDemoBilling(commands: CommandBus): Promise<void> {
   const issue = (customerId: string, issuedOn: string, lines: IssueInvoiceLineInput[]) =>
@@ -35,7 +42,7 @@ export async function seedDemoBilling(commands: CommandBus): Promise<void> {
     reference: string,
     bank: string,
   ) =>
-    commands.execute(
+    commands.execute<RecordPaymentCommand, RecordPaymentResult>(
       new RecordPaymentCommand(
         chequeFor(customerId, invoiceId, amount, receivedOn, reference, bank),
         'demo',
@@ -63,6 +70,60 @@ export async function seedDemoBilling(commands: CommandBus): Promise<void> {
     },
   ]);
 
+  // Anne orders an option by mistake: the invoice is cancelled by a credit note.
+  const option = await issue('1', '2026-03-15', [
+    {
+      kind: 'option',
+      label: 'Base MySQL supplémentaire',
+      productId: '3',
+      net: '5.02',
+      vatRate: '20',
+      serviceStart: '2026-03-15',
+      serviceEnd: '2027-03-14',
+    },
+  ]);
+  await commands.execute(
+    new IssueCreditNoteCommand(
+      {
+        invoiceId: option.invoiceId,
+        issuedOn: '2026-03-20',
+        reason: 'Option commandée par erreur',
+      },
+      'demo',
+      'demo-credit-note-option',
+    ),
+  );
+
+  // Member 4's cheque bounces; the invoice is paid again by transfer.
+  const renewal = await issue('4', '2026-06-01', [plaque('2026-06-01', '2027-05-31')]);
+  const bounced = await pay('4', renewal.invoiceId, renewal.total, '2026-06-10', '0002468', 'CIC');
+  await commands.execute(
+    new ReversePaymentCommand(
+      {
+        paymentId: bounced.paymentId,
+        kind: 'bounced',
+        on: '2026-06-20',
+        reason: 'Provision insuffisante',
+      },
+      'demo',
+      'demo-bounce-0002468',
+    ),
+  );
+  await commands.execute(
+    new RecordPaymentCommand(
+      {
+        customerId: '4',
+        method: 'transfer',
+        amount: renewal.total,
+        receivedOn: '2026-06-25',
+        reference: 'VIR RENOUVELLEMENT',
+        allocations: [{ invoiceId: renewal.invoiceId, amount: renewal.total }],
+      },
+      'demo',
+      'demo-transfer-renewal',
+    ),
+  );
+
   const amis = await issue('2', '2026-09-12', [
     plaque('2026-09-12', '2027-09-11'),
     {
@@ -75,4 +136,16 @@ export async function seedDemoBilling(commands: CommandBus): Promise<void> {
     },
   ]);
   await pay('2', amis.invoiceId, '40.00', '2026-10-02', '0000777', 'La Banque Postale');
+  // The association rounds its second cheque up: the 12.00 surplus is kept as credit.
+  await commands.execute(
+    new RecordPaymentCommand(
+      {
+        ...chequeFor('2', amis.invoiceId, '80.00', '2026-11-02', '0000778', 'La Banque Postale'),
+        allocations: [{ invoiceId: amis.invoiceId, amount: '68.00' }],
+        overpayment: true,
+      },
+      'demo',
+      'demo-cheque-0000778',
+    ),
+  );
 }

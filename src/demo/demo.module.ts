@@ -32,6 +32,8 @@ export class DemoModule implements OnApplicationBootstrap {
     if (!empty) return;
     await this.db.transaction((tx) => seedLegacyDemo(tx));
     await seedDemoBilling(this.commands);
-    this.logger.log('Demo data loaded (4 members, 4 invoices, 4 cheques)');
+    this.logger.log(
+      'Demo data loaded: 4 members with invoices, payments, a credit note and a bounced cheque',
+    );
   }
 }
