@@ -73,6 +73,17 @@ export const demoCustomers = [
   },
 ] as const;
 
+/**
+ * Gloux's denormalised quotas (plaque: 300 Mo, 1 base, 20 boxes; plus the options of
+ * legacy-demo-hostings.ts: DISQUE100 ×1 for annelef, ×2 for webcoop, MYSQL1 for annelef).
+ */
+const DEMO_QUOTAS: Record<number, [quotaMo: number, databases: number]> = {
+  1: [400, 2],
+  2: [300, 1],
+  3: [500, 1],
+  4: [300, 1],
+};
+
 export async function isLegacyEmpty(q: Queryable): Promise<boolean> {
   const [row] = await q.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM clients`);
   return Number(row?.n ?? 0) === 0;
@@ -117,8 +128,9 @@ export async function seedLegacyDemo(q: Queryable): Promise<void> {
       [c.id, c.num, c.id, c.opened],
     );
     await q.execute(
-      `INSERT INTO hebergements (id_hebergement, id_client, nom, uid, id_plaque, serveur, repertoire, date_creation, date_anniversaire, etat)
-       VALUES (?, ?, ?, ?, 1, 'web3', ?, ?, ?, 'actif')`,
+      `INSERT INTO hebergements (id_hebergement, id_client, nom, uid, id_plaque, serveur, repertoire, date_creation, date_anniversaire, etat,
+         quota_disque_mo, nb_bases_mysql, nb_mails)
+       VALUES (?, ?, ?, ?, 1, 'web3', ?, ?, ?, 'actif', ?, ?, 20)`,
       [
         c.id,
         c.id,
@@ -127,6 +139,7 @@ export async function seedLegacyDemo(q: Queryable): Promise<void> {
         `/home/${c.hosting[0]}/${c.hosting}`,
         `${c.opened} 00:00:00`,
         c.opened,
+        ...DEMO_QUOTAS[c.id]!,
       ],
     );
   }

@@ -6,6 +6,7 @@ import { CatalogueModule } from './catalogue/catalogue.module.js';
 import { CoreModule } from './core/core.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { DocumentsModule } from './documents/documents.module.js';
+import { OverageModule } from './overage/overage.module.js';
 import { LegacySyncModule } from '../legacy-sync/legacy-sync.module.js';
 import { PanelModule } from './panel/panel.module.js';
 
@@ -16,6 +17,7 @@ import { PanelModule } from './panel/panel.module.js';
     BillingModule,
     CatalogueModule,
     BillingRunModule,
+    OverageModule,
     LegacySyncModule,
     DemoModule,
     PanelModule,

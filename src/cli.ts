@@ -5,6 +5,7 @@ import { LegacySyncWorker } from '../legacy-sync/legacy-sync.worker.js';
 import { AppModule } from './app.module.js';
 import { billingRunCli, vatScheduleCli } from './billing-run/billing-run.cli.js';
 import { CommandPipeline } from './event-store/command-pipeline.js';
+import { overageRunCli } from './overage/overage.cli.js';
 
 const USAGE = `Usage: npm run cli -- <command>
 
@@ -20,6 +21,10 @@ Commands:
                                   account could not be billed
   vat:schedule --rate 20 --from YYYY-MM-DD [--reason …]
                                   add an entry to the VAT schedule (standard rate)
+  overage:run [--on YYYY-MM-DD]   read Gloux's usage measurements as of that day (default
+                                  today): overage warnings, pending lines, invoices at the
+                                  threshold; idempotent; exit 2 if a customer could not be
+                                  invoiced
 
 Environment: DATABASE_URL=mysql://user:pass@host/db (default: embedded SQLite, SQLITE_PATH)`;
 
@@ -29,6 +34,7 @@ const COMMANDS = [
   'legacy-sync:run',
   'billing:run',
   'vat:schedule',
+  'overage:run',
 ];
 
 async function main(): Promise<number> {
@@ -42,6 +48,7 @@ async function main(): Promise<number> {
       rate: { type: 'string' },
       category: { type: 'string' },
       reason: { type: 'string' },
+      on: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -75,6 +82,8 @@ async function main(): Promise<number> {
         return await billingRunCli(app, values);
       case 'vat:schedule':
         return await vatScheduleCli(app, values);
+      case 'overage:run':
+        return await overageRunCli(app, values);
       case 'legacy-sync:run': {
         const n = await app.get(LegacySyncWorker).catchUp();
         console.log(`Mirrored ${n} events into Gloux's tables.`);

@@ -97,6 +97,8 @@ export function totalOf(charges: readonly Pick<OverageCharge, 'total'>[]): Money
   return Money.sum(charges.map((c) => Money.of(c.total)));
 }
 
+const MAX_INVOICE_LINES = 500;
+
 export interface RequestOverageInvoice {
   readonly customerId: string;
   readonly on: string;
@@ -120,7 +122,8 @@ export function decideRequestOverageInvoice(
 ): OverageInvoiceRequested[] {
   const on = parseField('on', () => parseDay(cmd.on), 'Date de facturation invalide (AAAA-MM-JJ).');
   if (openBatch(state)) return [];
-  const pending = pendingCharges(state, cmd.customerId, charges);
+  // An invoice holds 500 lines at most: the oldest go first, the rest wait for the next one.
+  const pending = pendingCharges(state, cmd.customerId, charges).slice(0, MAX_INVOICE_LINES);
   const total = totalOf(pending);
   if (pending.length === 0 || !total.isPositive()) return [];
   if (cmd.reason === 'threshold' && total.compare(rules.threshold) < 0) return [];

@@ -1,6 +1,7 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DocumentsProjection } from '../../projections/documents/documents.projection.js';
 import { CustomerCreditProjection } from '../../projections/customer-credit/customer-credit.projection.js';
+import { OverageProjection } from '../../projections/overage/overage.projection.js';
 import { InvoiceBalancesProjection } from '../../projections/invoice-balances/invoice-balances.projection.js';
 import { PaymentAllocationProjection } from '../../projections/payment-allocation/payment-allocation.projection.js';
 import { VatRatesProjection } from '../../projections/vat-rates/vat-rates.projection.js';
@@ -36,6 +37,7 @@ import { CommandPipeline } from '../event-store/command-pipeline.js';
           new HostingBillingsProjection(),
           new CustomerCreditProjection(),
           new DocumentsProjection(),
+          new OverageProjection(),
         ]),
     },
   ],

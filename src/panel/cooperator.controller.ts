@@ -1,15 +1,19 @@
 import { Controller, Get, Inject, Param, Query, Render } from '@nestjs/common';
 import { BillingQueries } from '../billing/billing-queries.js';
+import { OverageQueries } from '../overage/overage-page.queries.js';
 
 /** What a cooperator sees of their account. (Sign-in and access control come with the accounts issue.) */
 @Controller()
 export class CooperatorController {
-  constructor(@Inject(BillingQueries) private readonly queries: BillingQueries) {}
+  constructor(
+    @Inject(BillingQueries) private readonly queries: BillingQueries,
+    @Inject(OverageQueries) private readonly overage: OverageQueries,
+  ) {}
 
   @Get('/adherents/:customerId')
   @Render('cooperator')
   async page(@Param('customerId') customerId: string, @Query('enregistre') recorded?: string) {
-    const data = await this.queries.customerPage(customerId);
+    const data = await this.customer(customerId);
     const notice =
       typeof recorded === 'string' && recorded !== ''
         ? `Chèque enregistré (facture ${recorded}).`
@@ -19,7 +23,13 @@ export class CooperatorController {
 
   @Get('/api/adherents/:customerId')
   data(@Param('customerId') customerId: string) {
-    return this.queries.customerPage(customerId);
+    return this.customer(customerId);
+  }
+
+  /** The account's page data, with its overage (which resource, how much, since when, the cost). */
+  private async customer(customerId: string) {
+    const data = await this.queries.customerPage(customerId);
+    return { ...data, overage: await this.overage.ofCustomer(customerId) };
   }
 
   @Get('/api/factures/:invoiceId')

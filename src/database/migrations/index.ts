@@ -5,6 +5,7 @@ import { CreditAndReversals1764900000003 } from './1764900000003-credit-and-reve
 import { Documents1764900000100 } from './1764900000100-documents.js';
 import { VatRates1764900000200 } from './1764900000200-vat-rates.js';
 import { AnniversaryBilling1764900000201 } from './1764900000201-anniversary-billing.js';
+import { Overage1764900000300 } from './1764900000300-overage.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   Documents1764900000100,
   VatRates1764900000200,
   AnniversaryBilling1764900000201,
+  Overage1764900000300,
 ];
