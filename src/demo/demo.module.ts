@@ -2,10 +2,13 @@ import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/com
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { isLegacyEmpty, seedLegacyDemo } from '../../legacy-sync/legacy-demo-data.js';
 import { BillingModule } from '../billing/billing.module.js';
+import { Clock } from '../clock.js';
 import { APP_CONFIG, type AppConfig } from '../config.js';
 import { Db } from '../database/db.js';
 import { VAT_SCHEDULE_STREAM } from '../../domain/catalogue/events.js';
 import { seedDemoBilling } from './demo-data.js';
+import { seedDemoOverage } from '../overage/overage-demo.js';
+import { OverageService } from '../overage/overage.service.js';
 
 /** On an empty embedded database, seeds demo data so a new user sees real pages at once. */
 @Module({ imports: [CqrsModule, BillingModule] })
@@ -16,6 +19,8 @@ export class DemoModule implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(Db) private readonly db: Db,
     @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(OverageService) private readonly overage: OverageService,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -32,8 +37,9 @@ export class DemoModule implements OnApplicationBootstrap {
     if (!empty) return;
     await this.db.transaction((tx) => seedLegacyDemo(tx));
     await seedDemoBilling(this.commands);
+    await seedDemoOverage(this.db, this.overage, this.clock.today());
     this.logger.log(
-      'Demo data loaded: 4 members with invoices, payments, a credit note and a bounced cheque',
+      'Demo data loaded: 4 members with invoices, payments, a credit note, a bounced cheque and a disk overage',
     );
   }
 }
