@@ -92,6 +92,19 @@ function withEpisode(
 
 const later = (a: Day | null, b: Day) => (a === null ? b : maxDay(a, b));
 
+/** An event dated `on` about the episode (resource, since). */
+function onEpisode(
+  state: HostingOverageState,
+  d: { resource: OverageResource; since: Day; on: Day },
+  change: (e: Episode) => Episode,
+): HostingOverageState {
+  return {
+    ...state,
+    lastDay: later(state.lastDay, d.on),
+    episodes: withEpisode(state, d.resource, d.since, change),
+  };
+}
+
 export function evolveHostingOverage(
   state: HostingOverageState,
   event: HostingOverageEvent,
@@ -121,29 +134,21 @@ export function evolveHostingOverage(
     }
     case 'OverageMeasured': {
       const d = event.data;
-      return {
-        ...state,
-        lastDay: later(state.lastDay, d.on),
-        episodes: withEpisode(state, d.resource, d.since, (e) => ({
-          ...e,
-          estimate: d.estimate,
-          observations: [
-            ...e.observations,
-            { on: d.on, measured: d.measured, quota: d.quota, excess: d.excess },
-          ],
-        })),
-      };
+      return onEpisode(state, d, (e) => ({
+        ...e,
+        estimate: d.estimate,
+        observations: [
+          ...e.observations,
+          { on: d.on, measured: d.measured, quota: d.quota, excess: d.excess },
+        ],
+      }));
     }
     case 'OverageResolved': {
       const d = event.data;
-      return {
-        ...state,
-        lastDay: later(state.lastDay, d.on),
-        episodes: withEpisode(state, d.resource, d.since, (e) => ({
-          ...e,
-          resolved: { on: d.on, reason: d.reason, measured: d.measured, quota: d.quota },
-        })),
-      };
+      return onEpisode(state, d, (e) => ({
+        ...e,
+        resolved: { on: d.on, reason: d.reason, measured: d.measured, quota: d.quota },
+      }));
     }
     case 'OverageCharged': {
       const d = event.data;

@@ -1,7 +1,20 @@
-import { isOverageEvent, type OverageEvent } from '../../domain/overage/events.js';
+import {
+  isOverageEvent,
+  type MonthlyEstimate,
+  type OverageEvent,
+} from '../../domain/overage/events.js';
 import type { Tx } from '../../src/database/db.js';
 import type { RecordedEvent } from '../../src/event-store/event-store.js';
 import { toCents, type Projection } from '../projection.js';
+
+/** estimate_quantity, estimate_unit_net, estimate_net_cents, estimate_vat_rate, estimate_total_cents. */
+const estimateColumns = (e: MonthlyEstimate) => [
+  e.quantity,
+  e.unitNet,
+  toCents(e.net),
+  e.vatRate,
+  toCents(e.total),
+];
 
 /** Current overages per hosting (warning or billable), and the overage lines pending or invoiced. */
 export class OverageProjection implements Projection {
@@ -29,11 +42,7 @@ export class OverageProjection implements Projection {
             d.since,
             d.graceEndsOn,
             d.since,
-            d.estimate.quantity,
-            d.estimate.unitNet,
-            toCents(d.estimate.net),
-            d.estimate.vatRate,
-            toCents(d.estimate.total),
+            ...estimateColumns(d.estimate),
             event.position,
           ],
         );
@@ -50,11 +59,7 @@ export class OverageProjection implements Projection {
             d.quota,
             d.excess,
             d.on,
-            d.estimate.quantity,
-            d.estimate.unitNet,
-            toCents(d.estimate.net),
-            d.estimate.vatRate,
-            toCents(d.estimate.total),
+            ...estimateColumns(d.estimate),
             event.position,
             d.hostingId,
             d.resource,
