@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Dec } from '../../domain/shared/money.js';
+import { readHostingUsage } from '../../legacy-sync/legacy-usage.js';
 import { OverageProjection } from '../../projections/overage/overage.projection.js';
 import { CommandPipeline } from '../../src/event-store/command-pipeline.js';
 import { OverageQueries } from '../../src/overage/overage-page.queries.js';
@@ -238,6 +239,40 @@ describe.each(dialects)('overage on %s', (dialect) => {
     expect(last?.total).toBe('0.18');
     expect((await page('1')).pendingLines).toEqual([]);
     expect(await overage.flushOnClosure('1', '2026-07-02')).toEqual([]);
+  });
+
+  it('reads Gloux’s usage: latest disk row of the last 31 days, traffic of the month and the last, boxes', async () => {
+    const row = (day: string, web: number, traffic: number) => {
+      const [y, m, d] = day.split('-').map(Number);
+      return app.db.run((q) =>
+        q.execute(
+          `INSERT INTO mesures_disque (id_hebergement, annee, mois, jour, ts, web_ko, mail_ko, mysql_ko, trafic_ko) VALUES (2, ?, ?, ?, 0, ?, 10, 5, ?)`,
+          [y, m, d, web, traffic],
+        ),
+      );
+    };
+    await row('2025-01-30', 100, 1000);
+    await row('2025-01-31', 200, 2000);
+    await row('2025-02-01', 300, 500);
+    await row('2025-02-03', 400, 700);
+    await row('2025-02-10', 500, 999);
+    await app.db.run((q) =>
+      q.execute(`INSERT INTO mails (id_hebergement, adresse) VALUES (2, 'bureau@lesamis.example')`),
+    );
+    const usage = async (day: string) =>
+      (await app.db.run((q) => readHostingUsage(q, day, { customerId: '2' })))[0];
+    expect(await usage('2025-02-05')).toMatchObject({
+      hostingId: '2',
+      name: 'lesamis',
+      quotaDiskMo: 300,
+      diskKo: 415,
+      diskOn: '2025-02-03',
+      trafficMonthKo: 1200,
+      trafficPreviousMonthKo: 3000,
+      mailboxes: 1,
+    });
+    expect(await usage('2025-03-12')).toMatchObject({ diskKo: 515, trafficMonthKo: 0 });
+    expect(await usage('2025-03-13')).toMatchObject({ diskKo: null, diskOn: null });
   });
 
   it('the overage read model rebuilt from position 0 equals the live one', async () => {
