@@ -8,14 +8,21 @@ import { Money } from '../../domain/shared/money.js';
 import type { CustomerOverage } from '../../src/overage/overage-page.queries.js';
 import { projectRoot } from '../../src/paths.js';
 import { startApp, type RunningApp } from './app-process.js';
-import { euros, httpClient } from './http-client.js';
 
 jest.setTimeout(120_000);
 
 /** The demo: annelef (Anne Lefèvre, member 1) at 412 Mo for 400 Mo included for 45 days. */
 describe('overage on the demo member’s page', () => {
   let app: RunningApp;
-  const { getPage, getJson } = httpClient(() => app.baseUrl);
+  const getPage = async (path: string) => {
+    const res = await fetch(app.baseUrl + path);
+    return { status: res.status, html: await res.text() };
+  };
+  const getJson = async <T>(path: string) => {
+    const res = await fetch(app.baseUrl + path, { headers: { accept: 'application/json' } });
+    return { status: res.status, body: (await res.json()) as T };
+  };
+  const euros = (amount: string) => `${amount.replace('.', ',')}\u00a0€`;
 
   beforeAll(async () => {
     app = await startApp();
