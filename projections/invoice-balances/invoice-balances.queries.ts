@@ -133,14 +133,11 @@ export interface PaymentView {
   status: 'valid' | 'bounced';
 }
 
-/** The customer's payments, newest first. */
-export async function paymentsOfCustomer(q: Queryable, customerId: string): Promise<PaymentView[]> {
-  const rows = await q.query<Record<string, unknown>>(
-    `SELECT payment_id, customer_id, method, amount_cents, received_on, reference, bank, credit_cents, reversed_cents, status
-       FROM g2_rm_payments WHERE customer_id = ? ORDER BY received_on DESC, position DESC`,
-    [customerId],
-  );
-  return rows.map((r) => ({
+const SELECT_PAYMENT = `SELECT payment_id, customer_id, method, amount_cents, received_on, reference, bank, credit_cents, reversed_cents, status
+  FROM g2_rm_payments`;
+
+function toPaymentView(r: Record<string, unknown>): PaymentView {
+  return {
     paymentId: String(r.payment_id),
     customerId: String(r.customer_id),
     method: String(r.method),
@@ -151,5 +148,21 @@ export async function paymentsOfCustomer(q: Queryable, customerId: string): Prom
     credit: fromCents(r.credit_cents),
     reversed: fromCents(r.reversed_cents),
     status: r.status === 'bounced' ? 'bounced' : 'valid',
-  }));
+  };
+}
+
+/** The customer's payments, newest first. */
+export async function paymentsOfCustomer(q: Queryable, customerId: string): Promise<PaymentView[]> {
+  const rows = await q.query<Record<string, unknown>>(
+    `${SELECT_PAYMENT} WHERE customer_id = ? ORDER BY received_on DESC, position DESC`,
+    [customerId],
+  );
+  return rows.map(toPaymentView);
+}
+
+export async function findPayment(q: Queryable, paymentId: string): Promise<PaymentView | null> {
+  const [row] = await q.query<Record<string, unknown>>(`${SELECT_PAYMENT} WHERE payment_id = ?`, [
+    paymentId,
+  ]);
+  return row ? toPaymentView(row) : null;
 }

@@ -1,10 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   customerBalance,
+  customerCredit,
   findInvoice,
   invoicesOfCustomer,
+  paymentsOfCustomer,
   unpaidInvoices,
   type InvoiceView,
+  type PaymentView,
 } from '../../projections/invoice-balances/invoice-balances.queries.js';
 import {
   allocationOfFiscalYear,
@@ -25,9 +28,13 @@ import { Db } from '../database/db.js';
 
 export interface CustomerPage {
   customer: LegacyCustomer;
-  invoices: InvoiceView[];
+  /** Invoices and credit notes, newest first; a credit note names the invoice it cites. */
+  invoices: (InvoiceView & { originNumber: string | null })[];
   balance: string;
   due: string;
+  /** Money held for the customer (negative: owed outside any invoice, after a bounced cheque). */
+  credit: string;
+  payments: PaymentView[];
 }
 
 export interface AllocationPage extends FiscalYearAllocation {
@@ -55,10 +62,17 @@ export class BillingQueries {
       const customer = await findCustomer(q, customerId);
       if (!customer)
         throw new DomainError('not_found', `Client ${customerId} introuvable.`, 'customerId');
-      const invoices = await invoicesOfCustomer(q, customerId);
+      const documents = await invoicesOfCustomer(q, customerId);
+      const numbers = new Map(documents.map((d) => [d.invoiceId, d.number]));
+      const invoices = documents.map((d) => ({
+        ...d,
+        originNumber: d.originInvoiceId ? (numbers.get(d.originInvoiceId) ?? null) : null,
+      }));
       const balance = await customerBalance(q, customerId);
       const due = balance.startsWith('-') ? balance.slice(1) : '0.00';
-      return { customer, invoices, balance, due };
+      const credit = await customerCredit(q, customerId);
+      const payments = await paymentsOfCustomer(q, customerId);
+      return { customer, invoices, balance, due, credit, payments };
     });
   }
 

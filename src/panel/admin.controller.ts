@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import type { IssueInvoice } from '../../domain/billing/invoice.js';
 import type { RecordPayment } from '../../domain/billing/payment.js';
 import { DomainError } from '../../domain/shared/errors.js';
+import { Money } from '../../domain/shared/money.js';
 import { BillingQueries } from '../billing/billing-queries.js';
 import { IssueInvoiceCommand, type IssueInvoiceResult } from '../billing/issue-invoice.command.js';
 import {
@@ -14,7 +15,8 @@ import {
 import { Clock } from '../clock.js';
 import { parseIdempotencyKey } from '../event-store/idempotency.js';
 import { statusOf } from './errors.filter.js';
-import { typedAmount } from './form-input.js';
+import { jsonObject, str, typedAmount } from './form-input.js';
+import { memberPageUrl } from './member-notice.js';
 
 interface ChequeForm {
   facture?: string;
@@ -22,10 +24,10 @@ interface ChequeForm {
   date_reception?: string;
   numero_cheque?: string;
   banque?: string;
+  /** Checked: what exceeds the invoice's balance is kept as the member's credit. */
+  surplus?: string;
   cle?: string;
 }
-
-const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 /** Admin and treasurer actions. (Sign-in and roles come with the accounts issue.) */
 @Controller()
@@ -50,6 +52,7 @@ export class AdminController {
       date_reception: str(body?.date_reception),
       numero_cheque: str(body?.numero_cheque),
       banque: str(body?.banque),
+      surplus: str(body?.surplus),
       cle: str(body?.cle),
     };
     try {
@@ -57,6 +60,7 @@ export class AdminController {
         throw new DomainError('invalid_input', 'Choisissez la facture réglée.', 'facture');
       const invoice = await this.queries.invoice(form.facture);
       const amount = typedAmount(form.montant ?? '');
+      const overpayment = form.surplus !== '';
       const result = await this.commands.execute<RecordPaymentCommand, RecordPaymentResult>(
         new RecordPaymentCommand(
           {
@@ -66,16 +70,22 @@ export class AdminController {
             receivedOn: form.date_reception ?? '',
             reference: form.numero_cheque ?? '',
             bank: form.banque,
-            allocations: [{ invoiceId: form.facture, amount }],
+            allocations: [
+              { invoiceId: form.facture, amount: allocated(amount, invoice.balance, overpayment) },
+            ],
+            overpayment,
           },
           'admin',
           parseIdempotencyKey(form.cle),
         ),
       );
-      const settled = result.invoices.map((i) => i.number).join(', ');
       res.redirect(
         303,
-        `/adherents/${invoice.customerId}?enregistre=${encodeURIComponent(settled)}`,
+        memberPageUrl(invoice.customerId, {
+          kind: 'cheque',
+          numbers: result.invoices.map((i) => i.number).join(', '),
+          credit: result.credited,
+        }),
       );
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
@@ -119,11 +129,14 @@ export class AdminController {
   }
 }
 
-function jsonObject(body: unknown): Record<string, unknown> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new DomainError('invalid_input', 'Corps JSON attendu : un objet.');
+/** With the surplus box checked, the cheque pays the invoice's balance and the rest goes to credit. */
+function allocated(amount: string, balance: string, overpayment: boolean): string {
+  if (!overpayment) return amount;
+  try {
+    return Money.of(amount).compare(Money.of(balance)) > 0 ? balance : amount;
+  } catch {
+    return amount; // the command reports the unreadable amount
   }
-  return body as Record<string, unknown>;
 }
 
 /** Maps a domain field ('amount', 'allocations[0].amount') to the form's input name. */

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Render } from '@nestjs/common';
 import { BillingQueries } from '../billing/billing-queries.js';
 import { OverageQueries } from '../overage/overage-page.queries.js';
+import { noticeText } from './member-notice.js';
 
 /** What a cooperator sees of their account. (Sign-in and access control come with the accounts issue.) */
 @Controller()
@@ -12,12 +13,9 @@ export class CooperatorController {
 
   @Get('/adherents/:customerId')
   @Render('cooperator')
-  async page(@Param('customerId') customerId: string, @Query('enregistre') recorded?: string) {
+  async page(@Param('customerId') customerId: string, @Query() query: Record<string, unknown>) {
     const data = await this.customer(customerId);
-    const notice =
-      typeof recorded === 'string' && recorded !== ''
-        ? `Chèque enregistré (facture ${recorded}).`
-        : null;
+    const notice = noticeText(query);
     return { title: `Mes factures — ${data.customer.name}`, notice, ...data };
   }
 

@@ -2,16 +2,28 @@ import { DomainError } from '../../domain/shared/errors.js';
 
 /**
  * An amount as a person types it in the form ("30,01", "1 234,56 €", "30.01") as a decimal
- * string for the command; the form keeps showing what was typed.
+ * string for the command; the form keeps showing what was typed. `field` names the input in
+ * the error.
  */
-export function typedAmount(raw: string): string {
+export function typedAmount(raw: string, field = 'amount'): string {
   const s = raw.replace(/[\s\u00a0\u202f€]/g, '');
   if (s.includes(',') && s.includes('.')) {
     throw new DomainError(
       'invalid_input',
       'Montant illisible : écrivez par exemple 1234,56 (sans séparateur de milliers).',
-      'amount',
+      field,
     );
   }
   return s.replace(',', '.');
+}
+
+/** A form field as a string ('' when absent or not a string). */
+export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** A JSON request body must be an object (arrays, strings and null are refused). */
+export function jsonObject(body: unknown): Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new DomainError('invalid_input', 'Corps JSON attendu : un objet.');
+  }
+  return body as Record<string, unknown>;
 }

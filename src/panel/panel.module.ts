@@ -2,13 +2,17 @@ import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LegacySyncModule } from '../../legacy-sync/legacy-sync.module.js';
 import { BillingModule } from '../billing/billing.module.js';
+import { BillingFormQueries } from '../billing/billing-forms.queries.js';
 import { BillingRunModule } from '../billing-run/billing-run.module.js';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { AdminController } from './admin.controller.js';
 import { BillingRunController } from './billing-run.controller.js';
 import { CatalogueController } from './catalogue.controller.js';
 import { CooperatorController } from './cooperator.controller.js';
+import { CreditNotesController } from './credit-notes.controller.js';
+import { CustomerCreditController } from './customer-credit.controller.js';
 import { HomeController } from './home.controller.js';
+import { PaymentsController } from './payments.controller.js';
 import { TreasurerController } from './treasurer.controller.js';
 
 @Module({
@@ -20,6 +24,10 @@ import { TreasurerController } from './treasurer.controller.js';
     AdminController,
     CatalogueController,
     BillingRunController,
+    CreditNotesController,
+    PaymentsController,
+    CustomerCreditController,
   ],
+  providers: [BillingFormQueries],
 })
 export class PanelModule {}

@@ -14,13 +14,22 @@ export function registerHelpers(handlebars: Handlebars): void {
   handlebars.registerHelper('eq', (a, b) => a === b);
   handlebars.registerHelper('negative', (v) => typeof v === 'string' && v.startsWith('-'));
   handlebars.registerHelper(
+    'positive',
+    (v) => typeof v === 'string' && !v.startsWith('-') && /[1-9]/.test(v),
+  );
+  /** '-30.00' → '30.00' (a debt shown as what is owed). */
+  handlebars.registerHelper('abs', (v) => (typeof v === 'string' ? v.replace(/^-/, '') : v));
+  handlebars.registerHelper(
     'methodLabel',
     (v) =>
       ({ cheque: 'Chèque', card: 'Carte', transfer: 'Virement', cash: 'Espèces', other: 'Autre' })[
         String(v)
       ] ?? String(v),
   );
-  handlebars.registerHelper('statusLabel', (v) => (v === 'paid' ? 'Réglée' : 'À régler'));
+  handlebars.registerHelper(
+    'statusLabel',
+    (v) => ({ paid: 'Réglée', cancelled: 'Annulée par avoir' })[String(v)] ?? 'À régler',
+  );
   handlebars.registerHelper(
     'stateLabel',
     (v) => ({ actif: 'Actif', suspendu: 'Suspendu', ferme: 'Fermé' })[String(v)] ?? String(v),
