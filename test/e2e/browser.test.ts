@@ -1,13 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { amountOf, cents, startApp, type RunningApp } from './app-process.js';
+import { beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { Page } from 'playwright-core';
+import { amountOf, cents } from './app-process.js';
+import { useBrowserSession } from './chromium.js';
 
 jest.setTimeout(60_000);
 
-const CHROMIUM = '/usr/bin/chromium';
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** A French amount as formatEuros writes it: '1 234,56 €' (narrow no-break spaces, no-break space before €). */
 const FRENCH_EUROS = /^-?\d{1,3}(\u202f\d{3})*,\d{2}\u00a0€$/;
@@ -20,47 +19,12 @@ interface Invoice {
   status: string;
 }
 
-let app: RunningApp | undefined;
-let browser: Browser | undefined;
+const session = useBrowserSession();
+const url = (path: string) => session.url(path);
 let page: Page;
-let shotsDir: string | undefined;
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      'Chromium is missing: install it with `apt-get install chromium` (.ci/ensure-system.sh does it)',
-    );
-  }
-  app = await startApp();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  page = await browser.newPage({ locale: 'fr-FR' });
-  shotsDir = mkdtempSync(join(tmpdir(), 'gloux2-e2e-shots-'));
-}, 60_000);
-
-afterAll(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    await app?.stop();
-    if (shotsDir) rmSync(shotsDir, { recursive: true, force: true });
-  }
-}, 60_000);
-
-const url = (path: string) => {
-  if (!app) throw new Error('the app is not running');
-  return app.baseUrl + path;
-};
+beforeAll(() => {
+  page = session.page;
+});
 
 async function apiInvoice(invoiceId: string): Promise<Invoice> {
   const res = await fetch(url(`/api/factures/${invoiceId}`));
@@ -137,8 +101,7 @@ describe('recording a cheque in headless Chromium', () => {
     // The cheque recorded above is listed.
     expect(await page.locator('tbody tr', { hasText: '7654321' }).count()).toBe(1);
 
-    if (!shotsDir) throw new Error('no screenshot dir');
-    const file = join(shotsDir, 'repartition-2026.png');
+    const file = join(session.shotsDir, 'repartition-2026.png');
     await page.screenshot({ path: file, fullPage: true });
     const png = readFileSync(file);
     expect(png.length).toBeGreaterThan(PNG_SIGNATURE.length);

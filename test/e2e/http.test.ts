@@ -1,28 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { LegacyCustomer } from '../../legacy-sync/legacy-gateway.js';
 import type { InvoiceView } from '../../projections/invoice-balances/invoice-balances.queries.js';
 import type { AllocationPage, CustomerPage } from '../../src/billing/billing-queries.js';
 import type { IssueInvoiceResult } from '../../src/billing/issue-invoice.command.js';
 import type { RecordPaymentResult } from '../../src/billing/record-payment.command.js';
 import { amountOf, cents, startApp, type RunningApp } from './app-process.js';
+import { euros, httpClient, type ApiError, type HomeData } from './http-client.js';
 
 jest.setTimeout(60_000);
 
 const MONEY = /^-?\d+\.\d{2}$/;
 
-type Customer = LegacyCustomer;
 type Invoice = InvoiceView;
 type Allocation = AllocationPage;
 type IssuedInvoice = IssueInvoiceResult;
 type RecordedPayment = RecordPaymentResult;
-interface HomeData {
-  customers: Customer[];
-  legacySync: { logPosition: number; syncPosition: number; behind: number; lastError: unknown };
-}
-interface ApiError {
-  error: { code: string; message: string; field?: string; details?: Record<string, unknown> };
-}
 
 let app: RunningApp;
 
@@ -34,33 +26,7 @@ afterAll(async () => {
   await app?.stop();
 }, 60_000);
 
-async function getPage(path: string): Promise<{ status: number; type: string; html: string }> {
-  const res = await fetch(app.baseUrl + path);
-  return {
-    status: res.status,
-    type: res.headers.get('content-type') ?? '',
-    html: await res.text(),
-  };
-}
-
-async function getJson<T>(path: string): Promise<{ status: number; body: T }> {
-  const res = await fetch(app.baseUrl + path, { headers: { accept: 'application/json' } });
-  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-  return { status: res.status, body: (await res.json()) as T };
-}
-
-async function postJson<T>(path: string, payload: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(app.baseUrl + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(payload),
-  });
-  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-  return { status: res.status, body: (await res.json()) as T };
-}
-
-/** What the French pages show for an amount: '120,00 €' with a no-break space. */
-const euros = (amount: string) => `${amount.replace('.', ',')}\u00a0€`;
+const { getPage, getJson, postJson, legacySynced } = httpClient(() => app.baseUrl);
 
 describe('pages and read APIs on the demo data', () => {
   it('GET / lists the members in a French UTF-8 page', async () => {
@@ -124,19 +90,28 @@ describe('pages and read APIs on the demo data', () => {
     expect(body.due).toBe('0.00');
   });
 
-  it('/adherents/1 shows those invoices in French', async () => {
+  it('/adherents/1 shows those invoices and credit notes in French', async () => {
     const { body } = await getJson<CustomerPage>('/api/adherents/1');
     const page = await getPage('/adherents/1');
     expect(page.status).toBe(200);
     expect(page.html).toContain('Anne Lefèvre');
+    // The demo cancels one of Anne's invoices by a credit note.
+    expect(body.invoices.map((i) => i.kind)).toContain('credit_note');
     for (const invoice of body.invoices) {
       const start = page.html.indexOf(`<tr data-invoice="${invoice.number}">`);
       expect(start).toBeGreaterThanOrEqual(0);
       const row = page.html.slice(start, page.html.indexOf('</tr>', start));
       expect(row).toContain(euros(invoice.total));
+      if (invoice.kind === 'credit_note') {
+        expect(invoice.total).toMatch(/^-/);
+        expect(row).toContain(`Avoir sur ${invoice.originNumber}`);
+        continue;
+      }
       expect(row).toContain(euros(invoice.paid));
-      expect(row).toContain(euros(invoice.balance));
-      expect(row).toContain(invoice.status === 'paid' ? 'Réglée' : 'À régler');
+      if (invoice.status !== 'cancelled') expect(row).toContain(euros(invoice.balance));
+      expect(row).toContain(
+        { paid: 'Réglée', issued: 'À régler', cancelled: 'Annulée par avoir' }[invoice.status],
+      );
     }
   });
 
@@ -252,14 +227,7 @@ describe('issuing an invoice and paying it by cheque', () => {
 
   /** Waits (10 s at most) for legacy-sync to catch up, then compares Gloux's balance with the read model. */
   async function expectGlouxBalanceInSync(customerId: string): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    let home = (await getJson<HomeData>('/api')).body;
-    while (home.legacySync.syncPosition !== home.legacySync.logPosition && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      home = (await getJson<HomeData>('/api')).body;
-    }
-    expect(home.legacySync.syncPosition).toBe(home.legacySync.logPosition);
-    expect(home.legacySync.lastError).toBeNull();
+    const home = await legacySynced();
     const { body: page } = await getJson<CustomerPage>(`/api/adherents/${customerId}`);
     const gloux = home.customers.find((c) => c.customerId === customerId);
     expect(gloux?.balance).toBe(amountOf(-cents(page.due)));
