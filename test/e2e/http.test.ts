@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import type { InvoiceView } from '../../projections/invoice-balances/invoice-balances.queries.js';
 import type { AllocationPage, CustomerPage } from '../../src/billing/billing-queries.js';
 import type { IssueInvoiceResult } from '../../src/billing/issue-invoice.command.js';
 import type { RecordPaymentResult } from '../../src/billing/record-payment.command.js';
-import { amountOf, cents, startApp, type RunningApp } from './app-process.js';
-import { euros, httpClient, type ApiError, type HomeData } from './http-client.js';
+import { amountOf, cents } from './app-process.js';
+import { euros, useAppClient, type ApiError, type HomeData } from './http-client.js';
 
 jest.setTimeout(60_000);
 
@@ -16,17 +16,7 @@ type Allocation = AllocationPage;
 type IssuedInvoice = IssueInvoiceResult;
 type RecordedPayment = RecordPaymentResult;
 
-let app: RunningApp;
-
-beforeAll(async () => {
-  app = await startApp();
-}, 60_000);
-
-afterAll(async () => {
-  await app?.stop();
-}, 60_000);
-
-const { getPage, getJson, postJson, legacySynced } = httpClient(() => app.baseUrl);
+const { getPage, getJson, postJson, legacySynced } = useAppClient();
 
 describe('pages and read APIs on the demo data', () => {
   it('GET / lists the members in a French UTF-8 page', async () => {
