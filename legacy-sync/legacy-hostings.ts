@@ -194,21 +194,37 @@ export async function yearsInvoicedInGloux(
   return new Map(rows.map((r) => [String(r.id_hebergement), r.numero]));
 }
 
+export interface AnniversaryMove {
+  readonly hostingId: string;
+  readonly from: string;
+  readonly to: string;
+}
+
 /**
- * Moves the anniversary one year on, only if it is still the one just invoiced (so a re-run,
- * or Gloux having moved it meanwhile, changes nothing). Returns whether it moved.
+ * Moves anniversaries one year on, each only if it is still the one just invoiced (so a
+ * re-run, or Gloux having moved it meanwhile, changes nothing), in one UPDATE per 200
+ * accounts. Returns how many moved.
  */
-export async function advanceAnniversary(
+export async function advanceAnniversaries(
   q: Queryable,
-  hostingId: string,
-  from: string,
-  to: string,
-): Promise<boolean> {
-  const { affected } = await q.execute(
-    `UPDATE hebergements SET date_anniversaire = ? WHERE id_hebergement = ? AND date_anniversaire = ?`,
-    [to, Number(hostingId), from],
-  );
-  return affected > 0;
+  moves: readonly AnniversaryMove[],
+): Promise<number> {
+  let moved = 0;
+  for (let i = 0; i < moves.length; i += 200) {
+    const chunk = moves.slice(i, i + 200);
+    const { affected } = await q.execute(
+      `UPDATE hebergements SET date_anniversaire = CASE
+         ${chunk.map(() => 'WHEN id_hebergement = ? AND date_anniversaire = ? THEN ?').join('\n         ')}
+         ELSE date_anniversaire END
+       WHERE id_hebergement IN (${chunk.map(() => '?').join(', ')})`,
+      [
+        ...chunk.flatMap((m) => [Number(m.hostingId), m.from, m.to]),
+        ...chunk.map((m) => Number(m.hostingId)),
+      ],
+    );
+    moved += affected;
+  }
+  return moved;
 }
 
 export interface UpcomingAnniversary {

@@ -13,20 +13,31 @@ export interface LineClaim {
   readonly legacyLineId: string;
 }
 
-/** Sets the claims of an invoice not issued yet (a retry may plan other pending lines). */
+/**
+ * Sets the claims of an invoice not issued yet (a retry may plan other pending lines). The
+ * usual case is a plain insert: no DELETE, whose gap locks would make concurrent runs on
+ * MariaDB deadlock each other.
+ */
 export async function replaceLineClaims(
   tx: Tx,
   idempotencyKey: string,
   claims: readonly LineClaim[],
   at: string,
 ): Promise<void> {
-  await tx.execute(`DELETE FROM g2_legacy_line_claims WHERE idempotency_key = ?`, [idempotencyKey]);
-  for (const c of claims) {
-    await tx.execute(
-      `INSERT INTO g2_legacy_line_claims (idempotency_key, line_no, legacy_line_id, claimed_at) VALUES (?, ?, ?, ?)`,
-      [idempotencyKey, c.lineNo, Number(c.legacyLineId), at],
-    );
-  }
+  const existing = await claimedLines(tx, idempotencyKey);
+  const same =
+    existing.size === claims.length &&
+    claims.every((c) => existing.get(c.lineNo) === Number(c.legacyLineId));
+  if (same) return;
+  if (existing.size > 0)
+    await tx.execute(`DELETE FROM g2_legacy_line_claims WHERE idempotency_key = ?`, [
+      idempotencyKey,
+    ]);
+  if (claims.length === 0) return;
+  await tx.execute(
+    `INSERT INTO g2_legacy_line_claims (idempotency_key, line_no, legacy_line_id, claimed_at) VALUES ${claims.map(() => '(?, ?, ?, ?)').join(', ')}`,
+    claims.flatMap((c) => [idempotencyKey, c.lineNo, Number(c.legacyLineId), at]),
+  );
 }
 
 /** Line index → Gloux row id claimed by the invoice issued under `idempotencyKey`. */

@@ -16,7 +16,8 @@ import { addDays, type Day } from '../../domain/shared/day.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { listProducts } from '../../legacy-sync/legacy-catalogue.js';
 import {
-  advanceAnniversary,
+  advanceAnniversaries,
+  type AnniversaryMove,
   billableHostings,
   hostingNames,
   upcomingAnniversaries,
@@ -102,6 +103,18 @@ interface WindowData {
   names: Map<string, { name: string; customerId: string }>;
 }
 
+/** One run: what it read, its settings, and the anniversaries it has still to move on. */
+interface RunState {
+  readonly data: WindowData;
+  readonly issuedOn: Day;
+  readonly dryRun: boolean;
+  readonly actor: string;
+  readonly moves: {
+    add(move: AnniversaryMove): Promise<void>;
+    flush(): Promise<void>;
+  };
+}
+
 /**
  * The anniversary billing run: for each hosting account whose anniversary falls in the
  * window, one invoice for its coming year (domain/billing/anniversary.ts), issued through
@@ -123,43 +136,30 @@ export class AnniversaryBillingService {
     const dryRun = options.dryRun === true;
     const issuedOn = this.clock.today();
     const data = await this.load(window);
-    const accounts: RunAccount[] = [];
-    const total = data.hostings.length + data.billed.size;
-    let done = 0;
-    const progress = () => options.onProgress?.(++done, total);
-
-    for (const h of data.hostings) {
-      const billed = data.billed.get(h.hostingId);
-      if (billed) {
-        // Issued but not moved on (a run stopped in between): finish the job.
-        if (!dryRun && billed.periodStart === h.anniversary)
-          await this.moveOn(h.hostingId, h.anniversary, addDays(billed.periodEnd, 1));
-        data.billed.delete(h.hostingId);
-        accounts.push(alreadyBilled(h.hostingId, h.name, h.customerId, billed));
-        progress();
-        continue;
-      }
-      const glouxNumber = data.glouxBilled.get(h.hostingId);
-      if (glouxNumber) {
-        accounts.push({
-          ...emptyAccount(h.hostingId, h.name, h.customerId, h.anniversary),
-          status: 'already_billed',
-          number: glouxNumber,
-          message: `déjà facturé dans Gloux (${glouxNumber})`,
-        });
-        progress();
-        continue;
-      }
-      accounts.push(await this.billOne(h, data, issuedOn, dryRun, options.actor ?? 'billing-run'));
-      progress();
-    }
+    const inWindow = new Set(data.hostings.map((h) => h.hostingId));
     // Years billed in this window whose anniversary has already moved on.
-    for (const b of data.billed.values()) {
+    const movedOn = [...data.billed.values()].filter((b) => !inWindow.has(b.hostingId));
+    const total = data.hostings.length + movedOn.length;
+    let done = 0;
+    const state: RunState = {
+      data,
+      issuedOn,
+      dryRun,
+      actor: options.actor ?? 'billing-run',
+      moves: this.anniversaryMoves(),
+    };
+    const accounts = await inParallel(data.hostings, this.concurrency, async (h) => {
+      const account = await this.account(h, state);
+      options.onProgress?.(++done, total);
+      return account;
+    });
+    await state.moves.flush();
+    for (const b of movedOn) {
       const who = data.names.get(b.hostingId);
       accounts.push(
         alreadyBilled(b.hostingId, who?.name ?? `n° ${b.hostingId}`, who?.customerId ?? '', b),
       );
-      progress();
+      options.onProgress?.(++done, total);
     }
     const counts: Record<AccountStatus, number> = {
       issued: 0,
@@ -209,13 +209,41 @@ export class AnniversaryBillingService {
     });
   }
 
-  private async billOne(
-    h: BillableHosting,
-    data: WindowData,
-    issuedOn: Day,
-    dryRun: boolean,
-    actor: string,
-  ): Promise<RunAccount> {
+  /**
+   * MariaDB serves several connections: a few accounts at once hide the round trips (appends
+   * stay serialised by the append lock). SQLite has one connection: one at a time.
+   */
+  private get concurrency(): number {
+    return this.db.dialect === 'mysql' ? 8 : 1;
+  }
+
+  private async account(h: BillableHosting, state: RunState): Promise<RunAccount> {
+    const { data, dryRun, moves } = state;
+    const billed = data.billed.get(h.hostingId);
+    if (billed) {
+      // Issued but not moved on (a run stopped in between): finish the job.
+      if (!dryRun && billed.periodStart === h.anniversary)
+        await moves.add({
+          hostingId: h.hostingId,
+          from: h.anniversary,
+          to: addDays(billed.periodEnd, 1),
+        });
+      return alreadyBilled(h.hostingId, h.name, h.customerId, billed);
+    }
+    const glouxNumber = data.glouxBilled.get(h.hostingId);
+    if (glouxNumber) {
+      return {
+        ...emptyAccount(h.hostingId, h.name, h.customerId, h.anniversary),
+        status: 'already_billed',
+        number: glouxNumber,
+        message: `déjà facturé dans Gloux (${glouxNumber})`,
+      };
+    }
+    return this.billOne(h, state);
+  }
+
+  private async billOne(h: BillableHosting, state: RunState): Promise<RunAccount> {
+    const { data, issuedOn, dryRun, actor, moves } = state;
     const base = emptyAccount(h.hostingId, h.name, h.customerId, h.anniversary);
     let plan: AnniversaryPlan;
     let input: IssueInvoice;
@@ -275,7 +303,7 @@ export class AnniversaryBillingService {
       if (!(error instanceof DomainError)) throw error;
       return { ...planned, status: 'error', message: error.message };
     }
-    await this.moveOn(h.hostingId, h.anniversary, plan.nextAnniversary);
+    await moves.add({ hostingId: h.hostingId, from: h.anniversary, to: plan.nextAnniversary });
     return {
       ...planned,
       status: 'issued',
@@ -286,8 +314,23 @@ export class AnniversaryBillingService {
     };
   }
 
-  private moveOn(hostingId: string, from: Day, to: Day): Promise<boolean> {
-    return this.db.run((q) => advanceAnniversary(q, hostingId, from, to));
+  /**
+   * Anniversaries to move on, written in batches: a run stopped before a flush leaves
+   * invoiced accounts unmoved, and the next run moves them (see account()).
+   */
+  private anniversaryMoves(): RunState['moves'] {
+    const pending: AnniversaryMove[] = [];
+    const flush = async () => {
+      const batch = pending.splice(0);
+      if (batch.length > 0) await this.db.run((q) => advanceAnniversaries(q, batch));
+    };
+    return {
+      add: async (move: AnniversaryMove) => {
+        pending.push(move);
+        if (pending.length >= 100) await flush();
+      },
+      flush,
+    };
   }
 }
 
@@ -329,4 +372,22 @@ function alreadyBilled(
     number: b.number,
     invoiceId: b.invoiceId,
   };
+}
+
+/** Maps `items` with at most `limit` calls in flight; results in input order. */
+async function inParallel<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }

@@ -76,6 +76,18 @@ export class Db {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
+  /** Pooled connections already in Gloux's sql_mode: a session keeps it, so set it once each. */
+  private readonly prepared = new WeakSet<object>();
+
+  private async prepare(runner: QueryRunner): Promise<void> {
+    if (this.dialect !== 'mysql') return;
+    const connection = (runner as { databaseConnection?: unknown }).databaseConnection;
+    if (typeof connection === 'object' && connection !== null && this.prepared.has(connection))
+      return;
+    await runner.query(`SET SESSION sql_mode = ''`);
+    if (typeof connection === 'object' && connection !== null) this.prepared.add(connection);
+  }
+
   /** Serialises units of work on SQLite; MySQL's pool and locks do that job there. */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
     if (this.dialect === 'mysql') return work();
@@ -93,7 +105,7 @@ export class Db {
       const runner = this.dataSource.createQueryRunner();
       try {
         await runner.connect();
-        if (this.dialect === 'mysql') await runner.query(`SET SESSION sql_mode = ''`);
+        await this.prepare(runner);
         return await work(new RunnerQueryable(this.dialect, runner));
       } finally {
         await runner.release();
@@ -111,7 +123,7 @@ export class Db {
       const runner = this.dataSource.createQueryRunner();
       await runner.connect();
       try {
-        if (this.dialect === 'mysql') await runner.query(`SET SESSION sql_mode = ''`);
+        await this.prepare(runner);
         await runner.startTransaction();
         const tx = Object.assign(new RunnerQueryable(this.dialect, runner), {
           inTransaction: true as const,
