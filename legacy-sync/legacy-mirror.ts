@@ -127,26 +127,12 @@ async function mirrorInvoice(
       await remember(tx, 'invoice_line', l.lineId, claim);
       continue;
     }
-    const { insertId } = await tx.execute(
-      `INSERT INTO factures_lignes (id_facture, id_client, id_hebergement, id_produit, type_ligne, libelle, quantite, prix_unitaire_ht,
-         taux_tva, montant_ht, periode_debut, periode_fin, date_creation)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        idFacture,
-        Number(d.customerId),
-        Number(l.hostingId ?? 0) || 0,
-        Number(l.productId ?? 0) || 0,
-        LINE_TYPE[l.kind],
-        text(l.label),
-        l.quantity,
-        l.unitNet,
-        l.vatRate,
-        l.net,
-        l.serviceStart,
-        l.serviceEnd,
-        localDateTime(recordedAt),
-      ],
-    );
+    const insertId = await insertLegacyLine(tx, idFacture, d.customerId, l, {
+      quantity: l.quantity,
+      unitNet: l.unitNet,
+      net: l.net,
+      createdAt: localDateTime(recordedAt),
+    });
     await remember(tx, 'invoice_line', l.lineId, insertId);
   }
   await refreshCustomerBalance(tx, d.customerId);
@@ -166,6 +152,45 @@ async function mirrorPayment(tx: Tx, e: PaymentRecorded, recordedAt: string): Pr
     recordedAt,
     allocations: d.allocations.map((a) => ({ invoiceG2Id: a.invoiceId, amount: a.amount })),
   });
+}
+
+/** One factures_lignes row the way Gloux writes it (FLOAT money as the exact decimal string). */
+async function insertLegacyLine(
+  tx: Tx,
+  idFacture: number,
+  customerId: string,
+  l: {
+    kind: LineKind;
+    label: string;
+    productId: string | null;
+    hostingId: string | null;
+    vatRate: string;
+    serviceStart: string;
+    serviceEnd: string;
+  },
+  amounts: { quantity: string; unitNet: string; net: string; createdAt: string },
+): Promise<number> {
+  const { insertId } = await tx.execute(
+    `INSERT INTO factures_lignes (id_facture, id_client, id_hebergement, id_produit, type_ligne, libelle, quantite, prix_unitaire_ht,
+       taux_tva, montant_ht, periode_debut, periode_fin, date_creation)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      idFacture,
+      Number(customerId),
+      Number(l.hostingId ?? 0) || 0,
+      Number(l.productId ?? 0) || 0,
+      LINE_TYPE[l.kind],
+      legacyTextParam(l.label, tx.dialect),
+      amounts.quantity,
+      amounts.unitNet,
+      l.vatRate,
+      amounts.net,
+      l.serviceStart,
+      l.serviceEnd,
+      amounts.createdAt,
+    ],
+  );
+  return insertId;
 }
 
 const SETTLED = `(SELECT COALESCE(SUM(pf.montant), 0) FROM paiements_factures pf
@@ -289,25 +314,12 @@ async function mirrorCreditNote(tx: Tx, e: CreditNoteIssued, recordedAt: string)
   );
   await remember(tx, 'credit_note', d.creditNoteId, idAvoir);
   for (const l of d.lines) {
-    const { insertId } = await tx.execute(
-      `INSERT INTO factures_lignes (id_facture, id_client, id_hebergement, id_produit, type_ligne, libelle, quantite, prix_unitaire_ht,
-         taux_tva, montant_ht, periode_debut, periode_fin, date_creation)
-       VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`,
-      [
-        idAvoir,
-        Number(d.customerId),
-        Number(l.hostingId ?? 0) || 0,
-        Number(l.productId ?? 0) || 0,
-        LINE_TYPE[l.kind],
-        text(l.label),
-        negated(l.net),
-        l.vatRate,
-        negated(l.net),
-        l.serviceStart,
-        l.serviceEnd,
-        at,
-      ],
-    );
+    const insertId = await insertLegacyLine(tx, idAvoir, d.customerId, l, {
+      quantity: '1',
+      unitNet: negated(l.net),
+      net: negated(l.net),
+      createdAt: at,
+    });
     await remember(tx, 'invoice_line', l.lineId, insertId);
   }
   const [original] = await tx.query<{ status: string }>(

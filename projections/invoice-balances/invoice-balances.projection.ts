@@ -38,26 +38,7 @@ export class InvoiceBalancesProjection implements Projection {
             event.position,
           ],
         );
-        let lineNo = 0;
-        for (const l of d.lines) {
-          lineNo += 1;
-          await tx.execute(
-            `INSERT INTO g2_rm_invoice_lines (invoice_id, line_id, line_no, label, net_cents, vat_rate, vat_cents, total_cents, service_start, service_end)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            [
-              d.invoiceId,
-              l.lineId,
-              lineNo,
-              l.label,
-              toCents(l.net),
-              l.vatRate,
-              toCents(l.vat),
-              toCents(l.total),
-              l.serviceStart,
-              l.serviceEnd,
-            ],
-          );
-        }
+        await insertLines(tx, d.invoiceId, d.lines, toCents);
         return;
       }
       case 'CreditNoteIssued': {
@@ -80,26 +61,7 @@ export class InvoiceBalancesProjection implements Projection {
             d.invoiceId,
           ],
         );
-        let lineNo = 0;
-        for (const l of d.lines) {
-          lineNo += 1;
-          await tx.execute(
-            `INSERT INTO g2_rm_invoice_lines (invoice_id, line_id, line_no, label, net_cents, vat_rate, vat_cents, total_cents, service_start, service_end)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            [
-              d.creditNoteId,
-              l.lineId,
-              lineNo,
-              l.label,
-              negatedCents(l.net),
-              l.vatRate,
-              negatedCents(l.vat),
-              negatedCents(l.total),
-              l.serviceStart,
-              l.serviceEnd,
-            ],
-          );
-        }
+        await insertLines(tx, d.creditNoteId, d.lines, negatedCents);
         // …and lowers what the invoice asks; money already paid beyond it leaves for the credit.
         await tx.execute(
           `UPDATE g2_rm_invoices
@@ -196,4 +158,41 @@ async function refreshStatus(tx: Tx, invoiceId: string, on: string): Promise<voi
       WHERE invoice_id = ?`,
     [on, invoiceId],
   );
+}
+
+async function insertLines(
+  tx: Tx,
+  documentId: string,
+  lines: readonly {
+    lineId: string;
+    label: string;
+    net: string;
+    vatRate: string;
+    vat: string;
+    total: string;
+    serviceStart: string;
+    serviceEnd: string;
+  }[],
+  cents: (amount: string) => string,
+): Promise<void> {
+  let lineNo = 0;
+  for (const l of lines) {
+    lineNo += 1;
+    await tx.execute(
+      `INSERT INTO g2_rm_invoice_lines (invoice_id, line_id, line_no, label, net_cents, vat_rate, vat_cents, total_cents, service_start, service_end)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        documentId,
+        l.lineId,
+        lineNo,
+        l.label,
+        cents(l.net),
+        l.vatRate,
+        cents(l.vat),
+        cents(l.total),
+        l.serviceStart,
+        l.serviceEnd,
+      ],
+    );
+  }
 }
