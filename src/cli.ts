@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { LegacySyncWorker } from '../legacy-sync/legacy-sync.worker.js';
 import { AppModule } from './app.module.js';
+import { creditNoteCli, paymentCli, reversalCli } from './billing/billing.cli.js';
 import { billingRunCli, vatScheduleCli } from './billing-run/billing-run.cli.js';
 import { CommandPipeline } from './event-store/command-pipeline.js';
 import { overageRunCli } from './overage/overage.cli.js';
@@ -25,6 +26,17 @@ Commands:
                                   today): overage warnings, pending lines, invoices at the
                                   threshold; idempotent; exit 2 if a customer could not be
                                   invoiced
+  payment:record --customer N --method cheque|cb|virement|especes|autre --amount 120.00
+                 --reference … [--invoice F2026-000001] [--on YYYY-MM-DD] [--bank …]
+                 [--overpayment] [--key …]
+                                  record a payment (without --invoice: the customer's unpaid
+                                  invoices, oldest first; --overpayment keeps the surplus as
+                                  credit)
+  payment:bounce --payment ID [--on …] [--reason …]
+  payment:refund --payment ID --amount X [--on …] [--reference …] [--reason …]
+                                  a bounced cheque or a refund, as reversals dated --on
+  credit-note:issue --invoice F2026-000001 --reason … [--on YYYY-MM-DD] [--key …]
+                                  cancel what is left of an invoice by a credit note
 
 Environment: DATABASE_URL=mysql://user:pass@host/db (default: embedded SQLite, SQLITE_PATH)`;
 
@@ -35,6 +47,10 @@ const COMMANDS = [
   'billing:run',
   'vat:schedule',
   'overage:run',
+  'payment:record',
+  'payment:bounce',
+  'payment:refund',
+  'credit-note:issue',
 ];
 
 async function main(): Promise<number> {
@@ -49,6 +65,15 @@ async function main(): Promise<number> {
       category: { type: 'string' },
       reason: { type: 'string' },
       on: { type: 'string' },
+      invoice: { type: 'string' },
+      customer: { type: 'string' },
+      method: { type: 'string' },
+      amount: { type: 'string' },
+      reference: { type: 'string' },
+      bank: { type: 'string' },
+      payment: { type: 'string' },
+      overpayment: { type: 'boolean' },
+      key: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -84,6 +109,14 @@ async function main(): Promise<number> {
         return await vatScheduleCli(app, values);
       case 'overage:run':
         return await overageRunCli(app, values);
+      case 'payment:record':
+        return await paymentCli(app, values);
+      case 'payment:bounce':
+        return await reversalCli(app, 'bounced', values);
+      case 'payment:refund':
+        return await reversalCli(app, 'refund', values);
+      case 'credit-note:issue':
+        return await creditNoteCli(app, values);
       case 'legacy-sync:run': {
         const n = await app.get(LegacySyncWorker).catchUp();
         console.log(`Mirrored ${n} events into Gloux's tables.`);
