@@ -1,5 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import cliProgress from 'cli-progress';
+import type { VatCategory } from '../../domain/catalogue/events.js';
+import { VAT_CATEGORY_LABELS } from '../../domain/catalogue/vat-schedule.js';
 import { formatEuros } from '../../domain/shared/money.js';
 import { ScheduleVatRateHandler } from '../catalogue/schedule-vat-rate.handler.js';
 import { ScheduleVatRateCommand } from '../catalogue/schedule-vat-rate.command.js';
@@ -82,6 +84,9 @@ export async function vatScheduleCli(
       'cli',
     ),
   );
-  console.log(`Taux ${r.category} de ${r.rate} % programmé à partir du ${r.effectiveFrom}.`);
+  const label = VAT_CATEGORY_LABELS[r.category as VatCategory] ?? r.category;
+  console.log(
+    `${label[0]!.toUpperCase()}${label.slice(1)} de ${r.rate} % programmé à partir du ${r.effectiveFrom}.`,
+  );
   return 0;
 }
