@@ -1,26 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { projectRoot } from '../../src/paths.js';
+import { runCli } from './cli-process.js';
 
 jest.setTimeout(120_000);
-
-/** `node dist/src/cli.js …` on this test's own embedded SQLite file (demo data seeded on first use). */
-function cli(args: string[], sqlitePath: string) {
-  const env = { ...process.env, SQLITE_PATH: sqlitePath };
-  delete env.DATABASE_URL;
-  delete env.DEMO_DATA;
-  const result = spawnSync(process.execPath, [join(projectRoot, 'dist/src/cli.js'), ...args], {
-    cwd: projectRoot,
-    env,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 /**
  * The demo's hosting accounts: annelef's anniversary 2026-09-15 (a MySQL option added on
@@ -48,7 +33,7 @@ describe('billing:run and vat:schedule on the command line', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('previews a run without recording anything', () => {
-    const dry = cli(['billing:run', ...window, '--dry-run'], file);
+    const dry = runCli(['billing:run', ...window, '--dry-run'], file);
     expect(dry.stderr).toBe('');
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('aperçu, rien n’est enregistré');
@@ -56,13 +41,13 @@ describe('billing:run and vat:schedule on the command line', () => {
     expect(dry.stdout).toMatch(/jdupont\s+2026-12-01\s+.*à facturer/);
     expect(dry.stdout).toContain('2 à facturer, 0 déjà facturé(s), 0 erreur(s)');
     const before = invoices();
-    expect(cli(['billing:run', ...window, '--dry-run'], file).code).toBe(0);
+    expect(runCli(['billing:run', ...window, '--dry-run'], file).code).toBe(0);
     expect(invoices()).toBe(before);
   });
 
   it('bills once, moves the anniversaries, and a second run reports "déjà facturé"', () => {
     const before = invoices();
-    const run = cli(['billing:run', ...window], file);
+    const run = runCli(['billing:run', ...window], file);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('2 facture(s) émise(s), 0 déjà facturé(s), 0 erreur(s)');
     expect(run.stdout).toMatch(/annelef\s+2026-09-15\s+F\d{4}-\d{6}\s+134,99 €\s+facturé/);
@@ -83,7 +68,7 @@ describe('billing:run and vat:schedule on the command line', () => {
       { id_hebergement: 4, date_anniversaire: '2027-12-01' },
     ]);
 
-    const again = cli(['billing:run', ...window], file);
+    const again = runCli(['billing:run', ...window], file);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('0 facture(s) émise(s), 2 déjà facturé(s), 0 erreur(s)');
     expect(again.stdout).toMatch(/annelef .*déjà facturé \(F\d{4}-\d{6}\)/);
@@ -91,16 +76,16 @@ describe('billing:run and vat:schedule on the command line', () => {
   });
 
   it('refuses a bad window in French, exiting non-zero', () => {
-    const backwards = cli(['billing:run', '--from', '2026-12-31', '--to', '2026-01-01'], file);
+    const backwards = runCli(['billing:run', '--from', '2026-12-31', '--to', '2026-01-01'], file);
     expect(backwards.code).toBe(1);
     expect(backwards.stderr).toContain('La fin de la période précède son début.');
-    const tooLong = cli(['billing:run', '--from', '2026-01-01', '--to', '2027-06-30'], file);
+    const tooLong = runCli(['billing:run', '--from', '2026-01-01', '--to', '2027-06-30'], file);
     expect(tooLong.code).toBe(1);
     expect(tooLong.stderr).toContain('366 au plus');
   });
 
   it('adds a VAT rate to the schedule, which lists France’s history too', () => {
-    const added = cli(
+    const added = runCli(
       ['vat:schedule', '--rate', '21', '--from', '2030-01-01', '--reason', 'essai'],
       file,
     );
@@ -115,7 +100,7 @@ describe('billing:run and vat:schedule on the command line', () => {
       ['20', '2014-01-01'],
       ['21', '2030-01-01'],
     ]);
-    const bad = cli(['vat:schedule', '--rate', 'vingt', '--from', '2030-01-01'], file);
+    const bad = runCli(['vat:schedule', '--rate', 'vingt', '--from', '2030-01-01'], file);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('Le taux de TVA est invalide');
   });

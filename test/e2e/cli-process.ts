@@ -1,0 +1,20 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { projectRoot } from './app-process.js';
+
+/**
+ * The built CLI as the README runs it (`node dist/src/cli.js …`) on the embedded SQLite file
+ * `sqlitePath`, whatever the caller's environment says (no DATABASE_URL, demo data on).
+ */
+export function runCli(args: string[], sqlitePath: string) {
+  const env: NodeJS.ProcessEnv = { ...process.env, SQLITE_PATH: sqlitePath };
+  delete env.DATABASE_URL;
+  delete env.DEMO_DATA;
+  const result = spawnSync(process.execPath, [join(projectRoot, 'dist/src/cli.js'), ...args], {
+    cwd: projectRoot,
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
