@@ -87,7 +87,7 @@ export class BillingRunController {
         dryRun,
         actor: 'admin',
       });
-      res.render('billing-run', await this.model(form, report));
+      res.status(200).render('billing-run', await this.model(form, report));
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       res.status(statusOf(error)).render('billing-run', await this.model(form, null, error));
@@ -110,7 +110,11 @@ export class BillingRunController {
         accounts: report.accounts.map((a) => ({
           ...a,
           statusClass: STATUS_CLASS[a.status] ?? '',
-          lines: a.lines.map((l) => ({ ...l, vatRateLabel: percent(l.vatRate) })),
+          lines: a.lines.map((l) => ({
+            ...l,
+            vatRateLabel: percent(l.vatRate),
+            quantityLabel: l.quantity.replace('.', ','),
+          })),
         })),
       },
       error: error ? { message: error.message, field: error.field } : null,

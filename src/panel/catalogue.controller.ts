@@ -104,7 +104,11 @@ export class CatalogueController {
       title: 'Catalogue et TVA',
       notice,
       ...page,
-      products: page.products.map((p) => ({ ...p, vatRateLabel: percent(p.vatRate) })),
+      products: page.products.map((p) => ({
+        ...p,
+        vatRateLabel: percent(p.vatRate),
+        glouxVatRateLabel: percent(p.glouxVatRate),
+      })),
       vatSchedule: page.vatSchedule.map((e) => ({ ...e, rateLabel: percent(e.rate) })),
       form: { ...form, cle: form.cle || randomUUID() },
       error: error ? { message: error.message, field: error.field } : null,

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { RunReport } from '../../src/billing-run/anniversary-billing.service.js';
+import type { CataloguePage } from '../../src/catalogue/catalogue-queries.js';
+import type { UpcomingAnniversary } from '../../legacy-sync/legacy-hostings.js';
+import { startApp, type RunningApp } from './app-process.js';
+import { euros, httpClient, type ApiError } from './http-client.js';
+
+jest.setTimeout(60_000);
+
+let app: RunningApp | undefined;
+beforeAll(async () => {
+  app = await startApp();
+}, 60_000);
+afterAll(async () => {
+  await app?.stop();
+}, 60_000);
+const baseUrl = () => {
+  if (!app) throw new Error('the app is not running');
+  return app.baseUrl;
+};
+const { getPage, getJson, postJson, legacySynced } = httpClient(baseUrl);
+
+describe('catalogue and anniversary billing over HTTP (demo data)', () => {
+  it('lists Gloux’s products with today’s rate from the schedule, shares marked as never invoiced', async () => {
+    const { status, body } = await getJson<CataloguePage>('/api/catalogue');
+    expect(status).toBe(200);
+    const byCode = new Map(body.products.map((p) => [p.code, p]));
+    expect(byCode.get('PLAQUE')).toMatchObject({
+      priceNet: '100.00',
+      vatRate: '20',
+      billable: true,
+    });
+    expect(byCode.get('PART')).toMatchObject({
+      vatCategory: 'exempt',
+      vatRate: '0',
+      billable: false,
+    });
+    expect(body.vatSchedule.map((e) => [e.rate, e.effectiveFrom, e.inForce])).toEqual([
+      ['19.6', '2000-04-01', false],
+      ['20', '2014-01-01', true],
+    ]);
+    const page = await getPage('/admin/catalogue');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Barème de TVA');
+    expect(page.html).toContain('19,6 %');
+    expect(page.html).toContain(euros('5.02'));
+  });
+
+  it('answers a bad VAT entry with a structured French error, and records a good one', async () => {
+    const bad = await postJson<ApiError>('/api/catalogue/tva', {
+      rate: '120',
+      effectiveFrom: '2030-01-01',
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error).toMatchObject({ code: 'invalid_input', field: 'rate' });
+    const good = await postJson<{ rate: string }>('/api/catalogue/tva', {
+      rate: '21',
+      effectiveFrom: '2031-01-01',
+      reason: 'essai',
+    });
+    expect([good.status, good.body.rate]).toEqual([201, '21']);
+    const twice = await postJson<ApiError>('/api/catalogue/tva', {
+      rate: '21',
+      effectiveFrom: '2031-01-01',
+    });
+    expect([twice.status, twice.body.error.code]).toEqual([409, 'already_scheduled']);
+  });
+
+  it('previews, then bills, the demo’s due anniversaries; a second launch bills nothing', async () => {
+    const window = { from: '2026-09-01', to: '2026-12-31' };
+    const preview = await getJson<{ upcoming: UpcomingAnniversary[]; preview: RunReport }>(
+      `/api/facturation?du=${window.from}&au=${window.to}`,
+    );
+    expect(preview.status).toBe(200);
+    expect(preview.body.upcoming.map((u) => u.name)).toContain('annelef');
+    expect(preview.body.preview.accounts.map((a) => [a.hostingName, a.status, a.total])).toEqual([
+      ['annelef', 'planned', '134.99'],
+      ['jdupont', 'planned', '120.00'],
+    ]);
+    const page = await getPage(`/admin/facturation?du=${window.from}&au=${window.to}`);
+    expect(page.html).toContain('Base MySQL supplémentaire (prorata 179/365 j)');
+
+    const run = await postJson<RunReport>('/api/facturation', window);
+    expect([run.status, run.body.counts.issued]).toEqual([200, 2]);
+    const again = await postJson<RunReport>('/api/facturation', window);
+    expect(again.body.counts).toEqual({ issued: 0, planned: 0, already_billed: 2, error: 0 });
+    await legacySynced();
+    // The page's "Lancer la facturation" (a form POST) says the same.
+    const form = await fetch(`${baseUrl()}/admin/facturation`, {
+      method: 'POST',
+      body: new URLSearchParams({ du: window.from, au: window.to }),
+    });
+    expect(form.status).toBe(200);
+    expect(await form.text()).toMatch(/0 facture\(s\) émise\(s\),\s+2 déjà facturée\(s\)/);
+  });
+
+  it('refuses a window over 366 days, on the page and in JSON', async () => {
+    const page = await getPage('/admin/facturation?du=2026-01-01&au=2027-12-31');
+    expect(page.status).toBe(422);
+    expect(page.html).toContain('366 au plus');
+    const api = await postJson<ApiError>('/api/facturation', {
+      from: '2026-01-01',
+      to: '2027-12-31',
+    });
+    expect([api.status, api.body.error.field]).toEqual([422, 'to']);
+  });
+});
