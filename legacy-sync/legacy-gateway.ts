@@ -142,13 +142,15 @@ export async function drawDocumentNumber(
 }
 
 /**
- * The latest date of a numbered series ('F2026', 'A2026') in Gloux's factures, where both
- * systems write their documents. Zero dates are "unset" and ignored.
+ * The date of the last-numbered document of a series ('F2026', 'A2026') in Gloux's factures,
+ * where both systems write their documents: numbers are drawn in order, so the highest number
+ * carries the latest date. A range on `numero` (not LIKE) walks the index on both databases.
  */
 export async function latestDayOfSeries(q: Queryable, series: string): Promise<string | null> {
   const [row] = await q.query<{ d: unknown }>(
-    `SELECT MAX(date_facture) AS d FROM factures WHERE numero LIKE ? AND date_facture <> '0000-00-00'`,
-    [`${series}-%`],
+    `SELECT date_facture AS d FROM factures WHERE numero >= ? AND numero < ? AND date_facture <> '0000-00-00'
+      ORDER BY numero DESC LIMIT 1`,
+    [`${series}-`, `${series}.`],
   );
   return row?.d ? String(row.d).slice(0, 10) : null; // DATE columns come back as strings
 }

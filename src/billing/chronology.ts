@@ -4,7 +4,8 @@ import type { Db } from '../database/db.js';
 
 /**
  * Checks a document date against its numbered series: Gloux's factures (both systems' documents,
- * once mirrored) and gloux2's own read model (documents not mirrored yet).
+ * once mirrored) and gloux2's own read model (documents not mirrored yet). Both lookups read
+ * one row through the unique index on the number.
  */
 export async function checkSeriesChronology(
   db: Db,
@@ -15,8 +16,8 @@ export async function checkSeriesChronology(
   const series = `${prefix}${issuedOn.slice(0, 4)}`;
   const latest = await db.run(async (q) => {
     const [mine] = await q.query<{ d: string | null }>(
-      `SELECT MAX(issued_on) AS d FROM g2_rm_invoices WHERE number LIKE ?`,
-      [`${series}-%`],
+      `SELECT issued_on AS d FROM g2_rm_invoices WHERE number >= ? AND number < ? ORDER BY number DESC LIMIT 1`,
+      [`${series}-`, `${series}.`],
     );
     const theirs = await latestDayOfSeries(q, series);
     return (
