@@ -6,6 +6,7 @@ import { InvoiceBalancesProjection } from '../../projections/invoice-balances/in
 import { PaymentAllocationProjection } from '../../projections/payment-allocation/payment-allocation.projection.js';
 import { VatRatesProjection } from '../../projections/vat-rates/vat-rates.projection.js';
 import { HostingBillingsProjection } from '../../projections/hosting-billings/hosting-billings.projection.js';
+import { SharesProjection } from '../../projections/shares/shares.projection.js';
 import { Clock } from '../clock.js';
 import { APP_CONFIG, loadConfig, type AppConfig } from '../config.js';
 import { Db } from '../database/db.js';
@@ -38,6 +39,7 @@ import { CommandPipeline } from '../event-store/command-pipeline.js';
           new CustomerCreditProjection(),
           new DocumentsProjection(),
           new OverageProjection(),
+          new SharesProjection(),
         ]),
     },
   ],

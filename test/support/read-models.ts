@@ -4,6 +4,7 @@ import { InvoiceBalancesProjection } from '../../projections/invoice-balances/in
 import { PaymentAllocationProjection } from '../../projections/payment-allocation/payment-allocation.projection.js';
 import { VatRatesProjection } from '../../projections/vat-rates/vat-rates.projection.js';
 import { HostingBillingsProjection } from '../../projections/hosting-billings/hosting-billings.projection.js';
+import { SharesProjection } from '../../projections/shares/shares.projection.js';
 
 /** Every read-model table, from the projections themselves. */
 export const readModelTables: readonly string[] = [
@@ -13,6 +14,7 @@ export const readModelTables: readonly string[] = [
   ...new HostingBillingsProjection().tables,
   ...new CustomerCreditProjection().tables,
   ...new DocumentsProjection().tables,
+  ...new SharesProjection().tables,
 ];
 
 /** Every read-model row as sorted JSON, per table: two snapshots are equal when the tables are. */

@@ -6,6 +6,7 @@ import { Documents1764900000100 } from './1764900000100-documents.js';
 import { VatRates1764900000200 } from './1764900000200-vat-rates.js';
 import { AnniversaryBilling1764900000201 } from './1764900000201-anniversary-billing.js';
 import { Overage1764900000300 } from './1764900000300-overage.js';
+import { Shares1764900000400 } from './1764900000400-shares.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   VatRates1764900000200,
   AnniversaryBilling1764900000201,
   Overage1764900000300,
+  Shares1764900000400,
 ];

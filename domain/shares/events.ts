@@ -1,0 +1,166 @@
+/**
+ * Share capital events (parts sociales). Released shapes never change: add a new type instead.
+ * Share numbers are Gloux's (`parts_sociales.numero`, drawn from its `part_sociale` counter and
+ * never reused); amounts are decimal strings with two decimals; days are 'YYYY-MM-DD'.
+ *
+ * Every share event goes to one stream, `share-capital`: the capital floor and the uniqueness
+ * of share numbers are decided on one consistent state, and two concurrent movements cannot
+ * both pass the floor check (the second one reloads and decides again).
+ */
+
+export const SHARE_CAPITAL_STREAM = 'share-capital';
+
+/**
+ * Gloux's `parts_sociales.etat`, used as is: 'souscrite' and 'liberee' are held (they make the
+ * capital, query G8); 'cedee', 'remboursee' and 'annulee' have left it.
+ */
+export type ShareState = 'souscrite' | 'liberee' | 'cedee' | 'remboursee' | 'annulee';
+
+/** New shares for a tiers, one number per share, counted in the capital from `on`. */
+export interface SharesSubscribed {
+  readonly type: 'SharesSubscribed';
+  readonly data: {
+    readonly subscriptionId: string;
+    readonly tiersId: string;
+    readonly numbers: readonly number[];
+    /** Nominal value of each share. */
+    readonly nominal: string;
+    readonly on: string;
+    readonly reference: string;
+  };
+}
+
+/** Shares paid up (libérées). `legacyPaymentId`: Gloux's `paiements.id_paiement` when known. */
+export interface SharesPaidUp {
+  readonly type: 'SharesPaidUp';
+  readonly data: {
+    readonly liberationId: string;
+    readonly tiersId: string;
+    readonly numbers: readonly number[];
+    readonly on: string;
+    readonly reference: string;
+    readonly legacyPaymentId: number | null;
+  };
+}
+
+/**
+ * A transfer (cession): the transferor's shares end 'cedee' (naming the transferee) and the
+ * transferee gets new numbers drawn from the counter, one for one (`newNumbers[i]` replaces
+ * `numbers[i]`, with its nominal and its paid-up state). The capital does not change.
+ */
+export interface SharesTransferred {
+  readonly type: 'SharesTransferred';
+  readonly data: {
+    readonly transferId: string;
+    readonly fromTiersId: string;
+    readonly toTiersId: string;
+    readonly numbers: readonly number[];
+    readonly newNumbers: readonly number[];
+    readonly on: string;
+    readonly reference: string;
+  };
+}
+
+/**
+ * A redemption that would take the capital below its floor, queued (policy 'queue'): the
+ * shares stay held and locked until it is executed (SharesRedeemed naming `requestId`) or
+ * withdrawn. Requests are executed first in, first out.
+ */
+export interface ShareRedemptionQueued {
+  readonly type: 'ShareRedemptionQueued';
+  readonly data: {
+    readonly requestId: string;
+    readonly tiersId: string;
+    readonly numbers: readonly number[];
+    readonly requestedOn: string;
+    readonly amount: string;
+    readonly reason: string;
+  };
+}
+
+/** Shares paid back at their nominal value (remboursement); `requestId` when it was queued. */
+export interface SharesRedeemed {
+  readonly type: 'SharesRedeemed';
+  readonly data: {
+    readonly redemptionId: string;
+    readonly requestId: string | null;
+    readonly tiersId: string;
+    readonly numbers: readonly number[];
+    readonly on: string;
+    readonly requestedOn: string;
+    readonly amount: string;
+    readonly reason: string;
+  };
+}
+
+/** A queued redemption given up: its shares are held and free again. */
+export interface ShareRedemptionWithdrawn {
+  readonly type: 'ShareRedemptionWithdrawn';
+  readonly data: {
+    readonly requestId: string;
+    readonly tiersId: string;
+    readonly on: string;
+  };
+}
+
+/** Subscribed shares never paid up, cancelled (annulées): they leave the capital on `on`. */
+export interface SharesCancelled {
+  readonly type: 'SharesCancelled';
+  readonly data: {
+    readonly cancellationId: string;
+    readonly tiersId: string;
+    readonly numbers: readonly number[];
+    readonly on: string;
+    readonly reason: string;
+  };
+}
+
+/**
+ * One of Gloux's `parts_sociales` rows, as Gloux holds it. Zero dates ('0000-00-00') are null:
+ * unset, never "long ago". `legacyPaymentId` 0 = none.
+ */
+export interface ImportedShare {
+  readonly number: number;
+  readonly tiersId: string;
+  readonly nominal: string;
+  readonly state: ShareState;
+  readonly subscribedOn: string | null;
+  readonly paidOn: string | null;
+  readonly legacyPaymentId: number;
+  readonly exitOn: string | null;
+  readonly transfereeTiersId: string | null;
+}
+
+/** Shares found in Gloux's table, recorded with metadata source 'gloux' (never mirrored back). */
+export interface LegacySharesImported {
+  readonly type: 'LegacySharesImported';
+  readonly data: {
+    readonly importedOn: string;
+    readonly shares: readonly ImportedShare[];
+  };
+}
+
+export type ShareEvent =
+  | SharesSubscribed
+  | SharesPaidUp
+  | SharesTransferred
+  | ShareRedemptionQueued
+  | SharesRedeemed
+  | ShareRedemptionWithdrawn
+  | SharesCancelled
+  | LegacySharesImported;
+
+export const shareEventTypes: readonly ShareEvent['type'][] = [
+  'SharesSubscribed',
+  'SharesPaidUp',
+  'SharesTransferred',
+  'ShareRedemptionQueued',
+  'SharesRedeemed',
+  'ShareRedemptionWithdrawn',
+  'SharesCancelled',
+  'LegacySharesImported',
+];
+
+export function isShareEvent(e: { type: string }): e is ShareEvent {
+  return (shareEventTypes as readonly string[]).includes(e.type);
+}
