@@ -1,26 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { projectRoot } from '../../src/paths.js';
 import { snapshotReadModels } from '../support/read-models.js';
+import { runCli } from './cli-process.js';
 
 jest.setTimeout(120_000);
 
-/** The CLI as the README runs it (after the build): `node dist/src/cli.js …`. */
-function cli(args: string[], env: NodeJS.ProcessEnv) {
-  const base = { ...process.env };
-  delete base.DATABASE_URL; // the embedded SQLite file of this test, whatever the caller's environment
-  const result = spawnSync(process.execPath, [join(projectRoot, 'dist/src/cli.js'), ...args], {
-    cwd: projectRoot,
-    env: { ...base, ...env },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+/** The CLI as the README runs it (after the build), on this test's SQLite file. */
+const cli = (args: string[], env: NodeJS.ProcessEnv) => runCli(args, env.SQLITE_PATH!);
 
 describe('command line', () => {
   let dir: string;

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Money } from '../../domain/shared/money.js';
 import type { CustomerOverage } from '../../src/overage/overage-page.queries.js';
-import { projectRoot } from '../../src/paths.js';
+import { runCli } from './cli-process.js';
 import { startApp, type RunningApp } from './app-process.js';
 
 jest.setTimeout(120_000);
@@ -66,17 +65,7 @@ describe('overage on the demo member’s page', () => {
 
 describe('overage:run on the command line', () => {
   let dir: string;
-  const run = (args: string[]) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, SQLITE_PATH: join(dir, 'cli.sqlite') };
-    delete env.DATABASE_URL;
-    const r = spawnSync(process.execPath, [join(projectRoot, 'dist/src/cli.js'), ...args], {
-      cwd: projectRoot,
-      env,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
+  const run = (args: string[]) => runCli(args, join(dir, 'cli.sqlite'));
   const events = () => {
     const db = new Database(join(dir, 'cli.sqlite'), { readonly: true });
     try {
