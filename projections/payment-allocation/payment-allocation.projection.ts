@@ -82,6 +82,9 @@ export class PaymentAllocationProjection implements Projection {
     const paymentFy = fiscalYearOf(change.on, this.fiscalYearStart);
     const rateOf = new Map(after.lines.map((l) => [l.lineId, l.vatRate]));
     for (const entry of entries) {
+      // A credit note on an unpaid line moves no money already received: no row to keep.
+      if (change.kind === 'credit_note' && entry.vat === '0.00' && entry.years.length === 0)
+        continue;
       await tx.execute(
         `INSERT INTO g2_rm_payment_lines (payment_id, invoice_id, line_id, paid_on, payment_fy, vat_rate, vat_cents, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         [
