@@ -229,12 +229,12 @@ function one(choice: VoteChoice): VoteCounts {
 
 /** What blank proxies and postal votes give a resolution, before the room's counts. */
 export function automaticVotes(
-  state: AssemblyState,
+  attendance: Iterable<Attendance>,
   resolution: Pick<ResolutionState, 'resolutionId' | 'byBoard'>,
 ): { blankProxies: VoteCounts; postal: VoteCounts } {
   let blankProxies = ZERO;
   let postal = ZERO;
-  for (const a of state.attendance.values()) {
+  for (const a of attendance) {
     if (a.mode === 'represented' && a.holderId === null) {
       // Code de commerce L225-106: for the board's resolutions, against the others.
       blankProxies = add(blankProxies, one(resolution.byBoard ? 'for' : 'against'));
@@ -697,7 +697,7 @@ export function decideRecordVote(
       { expected: inRoom, typed },
     );
   }
-  const { blankProxies, postal } = automaticVotes(s, resolution);
+  const { blankProxies, postal } = automaticVotes(s.attendance.values(), resolution);
   const total = add(add(room, blankProxies), postal);
   return {
     type: 'ResolutionVoted',

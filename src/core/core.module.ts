@@ -7,6 +7,7 @@ import { PaymentAllocationProjection } from '../../projections/payment-allocatio
 import { VatRatesProjection } from '../../projections/vat-rates/vat-rates.projection.js';
 import { HostingBillingsProjection } from '../../projections/hosting-billings/hosting-billings.projection.js';
 import { SharesProjection } from '../../projections/shares/shares.projection.js';
+import { AssembliesProjection } from '../../projections/assemblies/assemblies.projection.js';
 import { Clock } from '../clock.js';
 import { APP_CONFIG, loadConfig, type AppConfig } from '../config.js';
 import { Db } from '../database/db.js';
@@ -40,6 +41,7 @@ import { CommandPipeline } from '../event-store/command-pipeline.js';
           new DocumentsProjection(),
           new OverageProjection(),
           new SharesProjection(),
+          new AssembliesProjection(),
         ]),
     },
   ],

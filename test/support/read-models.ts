@@ -5,6 +5,7 @@ import { PaymentAllocationProjection } from '../../projections/payment-allocatio
 import { VatRatesProjection } from '../../projections/vat-rates/vat-rates.projection.js';
 import { HostingBillingsProjection } from '../../projections/hosting-billings/hosting-billings.projection.js';
 import { SharesProjection } from '../../projections/shares/shares.projection.js';
+import { AssembliesProjection } from '../../projections/assemblies/assemblies.projection.js';
 
 /** Every read-model table, from the projections themselves. */
 export const readModelTables: readonly string[] = [
@@ -15,6 +16,7 @@ export const readModelTables: readonly string[] = [
   ...new CustomerCreditProjection().tables,
   ...new DocumentsProjection().tables,
   ...new SharesProjection().tables,
+  ...new AssembliesProjection().tables,
 ];
 
 /** Every read-model row as sorted JSON, per table: two snapshots are equal when the tables are. */

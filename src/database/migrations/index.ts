@@ -7,6 +7,7 @@ import { VatRates1764900000200 } from './1764900000200-vat-rates.js';
 import { AnniversaryBilling1764900000201 } from './1764900000201-anniversary-billing.js';
 import { Overage1764900000300 } from './1764900000300-overage.js';
 import { Shares1764900000400 } from './1764900000400-shares.js';
+import { Assemblies1764900000500 } from './1764900000500-assemblies.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   AnniversaryBilling1764900000201,
   Overage1764900000300,
   Shares1764900000400,
+  Assemblies1764900000500,
 ];
