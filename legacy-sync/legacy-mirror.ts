@@ -15,6 +15,8 @@ import type { Queryable, Tx } from '../src/database/db.js';
 import type { RecordedEvent } from '../src/event-store/event-store.js';
 import { fromCents, toCents } from '../projections/projection.js';
 import { attachClaimedLine, claimedLines } from './legacy-line-claims.js';
+import { isShareEvent } from '../domain/shares/events.js';
+import { mirrorShareEvent } from './legacy-shares-mirror.js';
 import { legacyTextParam } from './legacy-text.js';
 
 /** gloux2 → Gloux: writes what an event means into Gloux's own tables, the way Gloux writes them. */
@@ -62,6 +64,7 @@ function localDateTime(recordedAt: string): string {
 
 /** Applies one event; safe to re-run (rows already mirrored are recognised through g2_legacy_map). */
 export async function mirrorEvent(tx: Tx, event: RecordedEvent): Promise<void> {
+  if (isShareEvent(event)) return mirrorShareEvent(tx, event);
   if (!isBillingEvent(event)) return;
   const e = event as unknown as BillingEvent;
   switch (e.type) {

@@ -83,6 +83,16 @@ export async function findTiers(q: Queryable, tiersId: string): Promise<LegacyTi
   return (await findTiersByIds(q, [tiersId])).get(tiersId) ?? null;
 }
 
+/** The tiers owning a customer account (clients.id_tiers: the member, not the billing tiers). */
+export async function tiersOfCustomer(q: Queryable, customerId: string): Promise<string | null> {
+  if (!TIERS_ID.test(customerId)) return null;
+  const [row] = await q.query<{ id_tiers: number | string }>(
+    `SELECT id_tiers FROM clients WHERE id_client = ?`,
+    [Number(customerId)],
+  );
+  return row && Number(row.id_tiers) !== 0 ? String(row.id_tiers) : null;
+}
+
 /** Tiers to choose from in a form, by name (Gloux has a few thousand). */
 export async function listTiers(q: Queryable, limit = 5000): Promise<LegacyTiers[]> {
   const rows = await q.query<TiersRow>(

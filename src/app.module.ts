@@ -9,6 +9,7 @@ import { DocumentsModule } from './documents/documents.module.js';
 import { OverageModule } from './overage/overage.module.js';
 import { LegacySyncModule } from '../legacy-sync/legacy-sync.module.js';
 import { PanelModule } from './panel/panel.module.js';
+import { SharesModule } from './shares/shares.module.js';
 
 @Module({
   imports: [
@@ -22,6 +23,7 @@ import { PanelModule } from './panel/panel.module.js';
     DemoModule,
     PanelModule,
     DocumentsModule,
+    SharesModule,
   ],
 })
 export class AppModule {}

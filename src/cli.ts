@@ -7,6 +7,12 @@ import { creditNoteCli, paymentCli, reversalCli } from './billing/billing.cli.js
 import { billingRunCli, vatScheduleCli } from './billing-run/billing-run.cli.js';
 import { CommandPipeline } from './event-store/command-pipeline.js';
 import { overageRunCli } from './overage/overage.cli.js';
+import {
+  sharesCapitalCli,
+  sharesImportCli,
+  sharesRedeemCli,
+  sharesSubscribeCli,
+} from './shares/shares.cli.js';
 
 const USAGE = `Usage: npm run cli -- <command>
 
@@ -37,6 +43,14 @@ Commands:
                                   a bounced cheque or a refund, as reversals dated --on
   credit-note:issue --invoice F2026-000001 --reason … [--on YYYY-MM-DD] [--key …]
                                   cancel what is left of an invoice by a credit note
+  shares:import-legacy            record Gloux's parts_sociales rows not yet known (also
+                                  done at start-up); lists zero dates and nb_parts mismatches
+  shares:subscribe --tiers N --count K [--on YYYY-MM-DD] [--reference …] [--key …]
+                                  subscribe K shares (numbers from Gloux's part_sociale counter)
+  shares:redeem --tiers N --numbers 2207,10398-10399 [--on …] [--reason …] [--key …]
+                                  redeem shares at nominal value (capital floor: refused or queued)
+  shares:capital [--on YYYY-MM-DD]
+                                  capital at the end of that day, highest capital and floor
 
 Environment: DATABASE_URL=mysql://user:pass@host/db (default: embedded SQLite, SQLITE_PATH)`;
 
@@ -51,6 +65,10 @@ const COMMANDS = [
   'payment:bounce',
   'payment:refund',
   'credit-note:issue',
+  'shares:import-legacy',
+  'shares:subscribe',
+  'shares:redeem',
+  'shares:capital',
 ];
 
 async function main(): Promise<number> {
@@ -74,6 +92,9 @@ async function main(): Promise<number> {
       payment: { type: 'string' },
       overpayment: { type: 'boolean' },
       key: { type: 'string' },
+      tiers: { type: 'string' },
+      count: { type: 'string' },
+      numbers: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -117,6 +138,14 @@ async function main(): Promise<number> {
         return await reversalCli(app, 'refund', values);
       case 'credit-note:issue':
         return await creditNoteCli(app, values);
+      case 'shares:import-legacy':
+        return await sharesImportCli(app);
+      case 'shares:subscribe':
+        return await sharesSubscribeCli(app, values);
+      case 'shares:redeem':
+        return await sharesRedeemCli(app, values);
+      case 'shares:capital':
+        return await sharesCapitalCli(app, values);
       case 'legacy-sync:run': {
         const n = await app.get(LegacySyncWorker).catchUp();
         console.log(`Mirrored ${n} events into Gloux's tables.`);

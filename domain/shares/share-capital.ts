@@ -17,7 +17,7 @@ import { MAX_SHARES_PER_REQUEST, parseShareNumbers } from './share-numbers.js';
  * Days: a share counts in the capital at the end of each day from `heldFrom` (its subscription
  * day) until the day before `heldUntil` (the day it was transferred, redeemed or cancelled).
  * "Capital on day D" = nominal × shares held at the end of D; the highest capital ever reached
- * is the highest end-of-day capital.
+ * is the highest capital after any movement.
  */
 
 export interface Share {
@@ -50,8 +50,11 @@ export interface PendingRedemption {
 
 export interface ShareCapitalState {
   readonly shares: ReadonlyMap<number, Share>;
-  /** Net change of the end-of-day capital, per day. */
-  readonly changes: ReadonlyMap<Day, Money>;
+  /**
+   * Changes of the capital per day, in register order (one per event and day): their sum up
+   * to a day is that day's end-of-day capital, and their running total its intraday peaks.
+   */
+  readonly changes: ReadonlyMap<Day, readonly Money[]>;
   /** Queued redemptions, first in first out. */
   readonly queue: readonly PendingRedemption[];
   /** The latest day of any movement of titles (the register is kept in date order). */
@@ -125,13 +128,13 @@ export function legacyShareAnomalies(s: ImportedShare, importedOn: Day): string[
 
 interface Draft {
   shares: Map<number, Share>;
-  changes: Map<Day, Money>;
+  changes: Map<Day, readonly Money[]>;
   queue: PendingRedemption[];
   lastMovementOn: Day | null;
 }
 
 function change(d: Draft, day: Day, amount: Money): void {
-  d.changes.set(day, (d.changes.get(day) ?? Money.ZERO).plus(amount));
+  d.changes.set(day, [...(d.changes.get(day) ?? []), amount]);
 }
 
 function moved(d: Draft, day: Day): void {
@@ -147,10 +150,12 @@ function update(d: Draft, number: number, patch: Partial<Share>): Share {
 }
 
 function leave(d: Draft, numbers: readonly number[], on: Day, state: ShareState): void {
+  let amount = Money.ZERO;
   for (const n of numbers) {
     const share = update(d, n, { state, exitOn: on, heldUntil: on, pendingRequestId: null });
-    change(d, on, share.nominal.negate());
+    amount = amount.plus(share.nominal);
   }
+  change(d, on, amount.negate());
   moved(d, on);
 }
 
@@ -160,6 +165,7 @@ function apply(d: Draft, event: ShareEvent): void {
     case 'SharesSubscribed': {
       const e = event.data;
       const nominal = Money.of(e.nominal);
+      let amount = Money.ZERO;
       for (const number of e.numbers) {
         d.shares.set(number, {
           number,
@@ -176,8 +182,9 @@ function apply(d: Draft, event: ShareEvent): void {
           pendingRequestId: null,
           source: 'g2',
         });
-        change(d, e.on, nominal);
+        amount = amount.plus(nominal);
       }
+      change(d, e.on, amount);
       moved(d, e.on);
       return;
     }
@@ -251,6 +258,10 @@ function apply(d: Draft, event: ShareEvent): void {
     }
     case 'LegacySharesImported': {
       const e = event.data;
+      // One change per day for the whole event, as the read model records it.
+      const perDay = new Map<Day, Money>();
+      const add = (day: Day, amount: Money) =>
+        perDay.set(day, (perDay.get(day) ?? Money.ZERO).plus(amount));
       for (const s of e.shares) {
         const { heldFrom, heldUntil } = importedInterval(s, e.importedOn);
         const nominal = Money.of(s.nominal);
@@ -270,14 +281,15 @@ function apply(d: Draft, event: ShareEvent): void {
           source: 'gloux',
         });
         if (heldUntil !== heldFrom) {
-          change(d, heldFrom, nominal);
+          add(heldFrom, nominal);
           moved(d, heldFrom);
         }
         if (heldUntil !== null && heldUntil !== heldFrom) {
-          change(d, heldUntil, nominal.negate());
+          add(heldUntil, nominal.negate());
           moved(d, heldUntil);
         }
       }
+      for (const [day, amount] of perDay) change(d, day, amount);
       return;
     }
   }
@@ -314,22 +326,27 @@ export function replayShareCapital(
 /** Capital at the end of `day`. */
 export function capitalOn(state: ShareCapitalState, day: Day): Money {
   let total = Money.ZERO;
-  for (const [d, amount] of state.changes) if (d <= day) total = total.plus(amount);
+  for (const [d, amounts] of state.changes) if (d <= day) total = total.plus(Money.sum(amounts));
   return total;
 }
 
 /** Capital after every movement recorded (no movement is ever dated in the future). */
 export function currentCapital(state: ShareCapitalState): Money {
-  return Money.sum(state.changes.values());
+  return Money.sum([...state.changes.values()].flat());
 }
 
-/** The highest end-of-day capital ever reached (0 before any share). */
+/**
+ * The highest capital ever reached: after any movement, in register order (date, then the
+ * order recorded), so a subscription redeemed the same day still counts (0 before any share).
+ */
 export function highestCapital(state: ShareCapitalState): Money {
   let running = Money.ZERO;
   let highest = Money.ZERO;
   for (const day of [...state.changes.keys()].sort()) {
-    running = running.plus(state.changes.get(day)!);
-    if (running.compare(highest) > 0) highest = running;
+    for (const amount of state.changes.get(day)!) {
+      running = running.plus(amount);
+      if (running.compare(highest) > 0) highest = running;
+    }
   }
   return highest;
 }
@@ -356,8 +373,7 @@ export interface CapitalFloor {
 }
 
 /** Loi du 10 septembre 1947, art. 13: capital ≥ ¼ of the highest ever reached, and ≥ the statutes' floor. */
-export function capitalFloor(state: ShareCapitalState, statutory: Money): CapitalFloor {
-  const highest = highestCapital(state);
+export function floorOf(highest: Money, statutory: Money): CapitalFloor {
   const quarter = Money.of(
     highest.toDecimal().dividedBy(4).toDecimalPlaces(2, Dec.ROUND_CEIL).toFixed(2),
   );
@@ -369,6 +385,10 @@ export function capitalFloor(state: ShareCapitalState, statutory: Money): Capita
     floor: binding === 'statutory' ? statutory : quarter,
     binding,
   };
+}
+
+export function capitalFloor(state: ShareCapitalState, statutory: Money): CapitalFloor {
+  return floorOf(highestCapital(state), statutory);
 }
 
 /** Shares a tiers holds now, by number. */

@@ -33,6 +33,8 @@ const EXIT_KIND: Partial<Record<ShareState, MovementKind>> = {
 
 interface Movement {
   id: string;
+  /** Order within the event (0 unless it records several movements). */
+  seq?: number;
   on: string;
   dayKnown?: boolean;
   kind: MovementKind;
@@ -263,6 +265,7 @@ export class SharesProjection implements Projection {
       'gloux',
       position,
     );
+    let seq = 0;
     for (const { s, heldFrom, heldUntil } of rows) {
       const cents = BigInt(toCents(s.nominal));
       const base = { tiersId: s.tiersId, numbers: [s.number], amountCents: cents };
@@ -270,6 +273,7 @@ export class SharesProjection implements Projection {
       await this.movement(tx, position, {
         ...base,
         id: `gloux-${s.number}-subscribed`,
+        seq: seq++,
         on: heldFrom,
         dayKnown: known(s.subscribedOn),
         kind: 'souscription',
@@ -280,6 +284,7 @@ export class SharesProjection implements Projection {
         await this.movement(tx, position, {
           ...base,
           id: `gloux-${s.number}-paid`,
+          seq: seq++,
           on: known(s.paidOn) ? s.paidOn : heldFrom,
           dayKnown: known(s.paidOn),
           kind: 'liberation',
@@ -292,6 +297,7 @@ export class SharesProjection implements Projection {
         await this.movement(tx, position, {
           ...base,
           id: `gloux-${s.number}-${exit}`,
+          seq: seq++,
           on: heldUntil,
           dayKnown: known(s.exitOn) && s.exitOn === heldUntil,
           kind: exit,
@@ -395,12 +401,13 @@ export class SharesProjection implements Projection {
 
   private async movement(tx: Tx, position: number, m: Movement): Promise<void> {
     await tx.execute(
-      `INSERT INTO g2_rm_share_movements (movement_id, position, on_day, day_known, kind, tiers_id, counterpart_tiers_id, numbers, new_numbers,
+      `INSERT INTO g2_rm_share_movements (movement_id, position, seq, on_day, day_known, kind, tiers_id, counterpart_tiers_id, numbers, new_numbers,
          share_count, amount_cents, reference, source)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         m.id,
         position,
+        m.seq ?? 0,
         m.on,
         m.dayKnown === false ? 0 : 1,
         m.kind,
@@ -417,8 +424,9 @@ export class SharesProjection implements Projection {
   }
 
   /**
-   * Adds a change of the end-of-day capital on `day` (possibly before days already recorded,
-   * for a Gloux share imported late): that day's row, then every later day's running total.
+   * Appends a change of the capital to `day` (possibly before days already recorded, for a
+   * Gloux share imported late): that day's capital and peak, then every later day's running
+   * figures. A day's peak starts at the capital it opens with (the previous day's close).
    */
   private async addCapital(tx: Tx, day: string, cents: bigint, shares: number): Promise<void> {
     const [row] = await tx.query(`SELECT 1 AS x FROM g2_rm_capital_days WHERE day = ?`, [day]);
@@ -427,18 +435,25 @@ export class SharesProjection implements Projection {
         `SELECT capital_cents, shares FROM g2_rm_capital_days WHERE day < ? ORDER BY day DESC LIMIT 1`,
         [day],
       );
+      const opening = String(previous?.capital_cents ?? 0);
       await tx.execute(
-        `INSERT INTO g2_rm_capital_days (day, delta_cents, capital_cents, shares_delta, shares) VALUES (?, 0, ?, 0, ?)`,
-        [day, String(previous?.capital_cents ?? 0), Number(previous?.shares ?? 0)],
+        `INSERT INTO g2_rm_capital_days (day, delta_cents, capital_cents, peak_cents, shares_delta, shares) VALUES (?, 0, ?, ?, 0, ?)`,
+        [day, opening, opening, Number(previous?.shares ?? 0)],
       );
     }
+    const c = cents.toString();
     await tx.execute(
-      `UPDATE g2_rm_capital_days SET delta_cents = delta_cents + ?, shares_delta = shares_delta + ? WHERE day = ?`,
-      [cents.toString(), shares, day],
+      `UPDATE g2_rm_capital_days SET delta_cents = delta_cents + ?, shares_delta = shares_delta + ?,
+              capital_cents = capital_cents + ?, shares = shares + ? WHERE day = ?`,
+      [c, shares, c, shares, day],
     );
     await tx.execute(
-      `UPDATE g2_rm_capital_days SET capital_cents = capital_cents + ?, shares = shares + ? WHERE day >= ?`,
-      [cents.toString(), shares, day],
+      `UPDATE g2_rm_capital_days SET peak_cents = capital_cents WHERE day = ? AND capital_cents > peak_cents`,
+      [day],
+    );
+    await tx.execute(
+      `UPDATE g2_rm_capital_days SET capital_cents = capital_cents + ?, peak_cents = peak_cents + ?, shares = shares + ? WHERE day > ?`,
+      [c, c, shares, day],
     );
   }
 }

@@ -123,13 +123,13 @@ export async function capitalHistory(
   }));
 }
 
-/** The highest end-of-day capital ever reached, and the first day it was reached. */
+/** The highest capital ever reached (after any movement), and the first day it was reached. */
 export async function highestCapital(q: Queryable): Promise<{ capital: string; day: Day | null }> {
-  const [row] = await q.query<{ day: string; capital_cents: unknown }>(
-    `SELECT day, capital_cents FROM g2_rm_capital_days ORDER BY capital_cents DESC, day LIMIT 1`,
+  const [row] = await q.query<{ day: string; peak_cents: unknown }>(
+    `SELECT day, peak_cents FROM g2_rm_capital_days ORDER BY peak_cents DESC, day LIMIT 1`,
   );
-  return row && big(row.capital_cents) > 0n
-    ? { capital: fromCents(row.capital_cents), day: row.day }
+  return row && big(row.peak_cents) > 0n
+    ? { capital: fromCents(row.peak_cents), day: row.day }
     : { capital: '0.00', day: null };
 }
 
@@ -178,7 +178,7 @@ export async function shareRegister(
   }>(
     `SELECT movement_id, on_day, day_known, kind, tiers_id, counterpart_tiers_id, numbers, new_numbers, share_count,
             amount_cents, reference, source
-       FROM g2_rm_share_movements ${where} ORDER BY on_day, position, movement_id`,
+       FROM g2_rm_share_movements ${where} ORDER BY on_day, position, seq`,
     filter.tiersId ? [filter.tiersId, filter.tiersId] : [],
   );
   return rows.map((r) => ({

@@ -32,6 +32,8 @@ export const sharesTables: TableSpec[] = [
     columns: {
       movement_id: { kind: 'string(80)' },
       position: { kind: 'bigint' },
+      // Order within the event (an import lists each share's subscription, payment and exit).
+      seq: { kind: 'int' },
       on_day: { kind: 'day' },
       // 0 for a Gloux row whose date is unknown (listed on the import day).
       day_known: { kind: 'int', default: 1 },
@@ -46,15 +48,18 @@ export const sharesTables: TableSpec[] = [
       source: { kind: 'string(8)' },
     },
     primaryKey: ['movement_id'],
-    indexes: { day: ['on_day', 'position'], tiers: ['tiers_id'] },
+    indexes: { day: ['on_day', 'position', 'seq'], tiers: ['tiers_id'] },
   },
   {
     // The end-of-day capital on each day it changed: capital on day D = the last row on or before D.
+    // peak_cents: the highest capital reached during the day, after any of its movements (a
+    // subscription then a redemption the same day still reached the higher capital).
     name: 'g2_rm_capital_days',
     columns: {
       day: { kind: 'day' },
       delta_cents: { kind: 'cents' },
       capital_cents: { kind: 'cents' },
+      peak_cents: { kind: 'cents' },
       shares_delta: { kind: 'int' },
       shares: { kind: 'int' },
     },

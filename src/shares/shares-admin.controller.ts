@@ -1,0 +1,376 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Render,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Response } from 'express';
+import { DomainError } from '../../domain/shared/errors.js';
+import { printableCapitalListing } from '../../domain/shares/share-documents.js';
+import { parseIdempotencyKey } from '../event-store/idempotency.js';
+import { jsonObject, str } from '../panel/form-input.js';
+import { formErrorModel, formKey, submitForm } from '../panel/form-page.js';
+import { capitalListingXlsx } from './capital-listing-xlsx.js';
+import {
+  CancelSharesCommand,
+  PayUpSharesCommand,
+  RedeemSharesCommand,
+  SubscribeSharesCommand,
+  TransferSharesCommand,
+  WithdrawRedemptionCommand,
+  type ShareMovementResult,
+} from './shares.commands.js';
+import { SharesPages } from './shares-pages.service.js';
+import { renderCapitalListingPdf } from './shares-pdf.js';
+
+/** The admin forms, by action (the path after /admin/parts/). */
+const ACTIONS = ['souscription', 'liberation', 'cession', 'remboursement', 'annulation'] as const;
+type Action = (typeof ACTIONS)[number];
+
+/** Form inputs (French names) per domain field. */
+const INPUTS: Record<string, string> = {
+  tiersId: 'tiers',
+  fromTiersId: 'cedant',
+  toTiersId: 'cessionnaire',
+  count: 'nombre',
+  numbers: 'numeros',
+  on: 'date',
+  reference: 'reference',
+  reason: 'motif',
+  legacyPaymentId: 'paiement',
+};
+
+const FIELDS = [
+  'tiers',
+  'cedant',
+  'cessionnaire',
+  'nombre',
+  'numeros',
+  'date',
+  'reference',
+  'motif',
+  'paiement',
+  'liberee',
+  'cle',
+] as const;
+type Form = Record<(typeof FIELDS)[number], string>;
+
+const DONE: Record<ShareMovementResult['kind'], string> = {
+  subscription: 'Souscription enregistrée',
+  payment: 'Libération enregistrée',
+  transfer: 'Cession enregistrée',
+  redemption: 'Remboursement enregistré',
+  queued: 'Remboursement mis en attente (plancher du capital)',
+  withdrawal: 'Demande de remboursement retirée',
+  cancellation: 'Annulation enregistrée',
+};
+
+/** The notice shown after a movement, from the redirect's query string. */
+function noticeOf(query: Record<string, unknown>): string | null {
+  const kind = str(query.fait) as ShareMovementResult['kind'];
+  if (!(kind in DONE)) return null;
+  const parts = str(query.parts);
+  const nouvelles = str(query.nouvelles);
+  const executed = Number(str(query.executees) || 0);
+  return (
+    `${DONE[kind]}${parts ? ` : parts ${parts}` : ''}${nouvelles ? ` → nouvelles parts ${nouvelles}` : ''}.` +
+    (executed > 0 ? ` ${executed} remboursement(s) en attente exécuté(s).` : '')
+  );
+}
+
+function doneUrl(r: ShareMovementResult): string {
+  const q = new URLSearchParams({ fait: r.kind, parts: r.numbers });
+  if (r.newNumbers) q.set('nouvelles', r.newNumbers);
+  if (r.executedRequests.length > 0) q.set('executees', String(r.executedRequests.length));
+  return `/admin/parts?${q.toString()}`;
+}
+
+const fileName = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
+
+/** /admin/parts: movements, register, daily capital, capital listing (page, PDF, xlsx) and JSON. */
+@Controller()
+export class SharesAdminController {
+  constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(SharesPages) private readonly pages: SharesPages,
+  ) {}
+
+  @Get('/admin/parts')
+  @Render('shares-admin')
+  async adminPage(@Query() query: Record<string, unknown>) {
+    return this.adminModel(null, this.blank(), undefined, noticeOf(query));
+  }
+
+  @Get('/api/parts')
+  overview() {
+    return this.pages.overview();
+  }
+
+  @Post('/admin/parts/:action')
+  async submit(
+    @Param('action') action: string,
+    @Body() body: Record<string, unknown>,
+    @Res() res: Response,
+  ) {
+    const form = Object.fromEntries(FIELDS.map((f) => [f, str(body?.[f])])) as Form;
+    if (!(ACTIONS as readonly string[]).includes(action))
+      throw new DomainError('not_found', 'Page introuvable.');
+    const act = action as Action;
+    await submitForm(
+      res,
+      'shares-admin',
+      async () => doneUrl(await this.execute(act, form, 'admin')),
+      (error) => this.adminModel(act, form, error, null),
+    );
+  }
+
+  @Post('/admin/parts/demandes/:requestId/retrait')
+  async withdraw(
+    @Param('requestId') requestId: string,
+    @Body() body: Record<string, unknown>,
+    @Res() res: Response,
+  ) {
+    await submitForm(
+      res,
+      'shares-admin',
+      async () =>
+        doneUrl(
+          await this.commands.execute<WithdrawRedemptionCommand, ShareMovementResult>(
+            new WithdrawRedemptionCommand(
+              { requestId, on: str(body?.date) || this.pages.today() },
+              'admin',
+              parseIdempotencyKey(str(body?.cle)),
+            ),
+          ),
+        ),
+      (error) => this.adminModel(null, this.blank(), error, null),
+    );
+  }
+
+  @Post('/api/parts/souscriptions')
+  @HttpCode(201)
+  subscribeApi(@Body() body: unknown) {
+    return this.api(body, (input, key) => new SubscribeSharesCommand(input as never, 'api', key));
+  }
+
+  @Post('/api/parts/liberations')
+  @HttpCode(201)
+  payUpApi(@Body() body: unknown) {
+    return this.api(body, (input, key) => new PayUpSharesCommand(input as never, 'api', key));
+  }
+
+  @Post('/api/parts/cessions')
+  @HttpCode(201)
+  transferApi(@Body() body: unknown) {
+    return this.api(body, (input, key) => new TransferSharesCommand(input as never, 'api', key));
+  }
+
+  @Post('/api/parts/remboursements')
+  @HttpCode(201)
+  redeemApi(@Body() body: unknown) {
+    return this.api(body, (input, key) => new RedeemSharesCommand(input as never, 'api', key));
+  }
+
+  @Post('/api/parts/annulations')
+  @HttpCode(201)
+  cancelApi(@Body() body: unknown) {
+    return this.api(body, (input, key) => new CancelSharesCommand(input as never, 'api', key));
+  }
+
+  @Post('/api/parts/demandes/:requestId/retrait')
+  @HttpCode(201)
+  withdrawApi(@Param('requestId') requestId: string, @Body() body: unknown) {
+    const { idempotencyKey, on } = jsonObject(body);
+    return this.commands.execute(
+      new WithdrawRedemptionCommand(
+        { requestId, on: typeof on === 'string' ? on : this.pages.today() },
+        'api',
+        parseIdempotencyKey(idempotencyKey),
+      ),
+    );
+  }
+
+  @Get('/admin/parts/registre')
+  @Render('shares-register')
+  async registerPage() {
+    return {
+      layout: 'layouts/document',
+      title: 'Registre des mouvements de titres',
+      ...(await this.pages.register()),
+      seller: this.pages.seller,
+    };
+  }
+
+  @Get('/api/parts/registre')
+  registerApi() {
+    return this.pages.register();
+  }
+
+  @Get('/admin/parts/capital')
+  @Render('shares-capital')
+  async capitalPage(@Query('jour') jour: unknown) {
+    return { title: 'Capital social', ...(await this.pages.capital(jour)) };
+  }
+
+  @Get('/api/parts/capital')
+  async capitalApi(@Query('jour') jour: unknown) {
+    // The chart is for the page; the JSON has its figures (history).
+    return { ...(await this.pages.capital(jour)), chart: undefined };
+  }
+
+  @Get('/admin/parts/liste.pdf')
+  async listingPdf(@Query('jour') jour: unknown): Promise<StreamableFile> {
+    const listing = await this.pages.listing(jour);
+    const pdf = await renderCapitalListingPdf(printableCapitalListing(listing), listing.day);
+    return new StreamableFile(pdf, {
+      type: 'application/pdf',
+      disposition: `inline; filename="${fileName(`capital-${listing.day}.pdf`)}"`,
+    });
+  }
+
+  @Get('/admin/parts/liste.xlsx')
+  async listingXlsx(@Query('jour') jour: unknown): Promise<StreamableFile> {
+    const listing = await this.pages.listing(jour);
+    const xlsx = await capitalListingXlsx(printableCapitalListing(listing), listing);
+    return new StreamableFile(xlsx, {
+      type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      disposition: `attachment; filename="${fileName(`capital-${listing.day}.xlsx`)}"`,
+    });
+  }
+
+  @Get('/admin/parts/liste')
+  @Render('shares-listing')
+  async listingPage(@Query('jour') jour: unknown) {
+    const listing = await this.pages.listing(jour);
+    const printable = printableCapitalListing(listing);
+    return {
+      layout: 'layouts/document',
+      title: `${printable.title} ${printable.asOf}`,
+      listing: printable,
+      day: listing.day,
+    };
+  }
+
+  @Get('/api/parts/liste')
+  async listingApi(@Query('jour') jour: unknown) {
+    return { ...(await this.pages.listing(jour)), seller: undefined };
+  }
+
+  /** A JSON command: the body's fields but `idempotencyKey`, which goes with the command. */
+  private api(
+    body: unknown,
+    make: (input: Record<string, unknown>, key: string | undefined) => object,
+  ): Promise<ShareMovementResult> {
+    const { idempotencyKey, ...input } = jsonObject(body);
+    return this.commands.execute(make(input, parseIdempotencyKey(idempotencyKey)));
+  }
+
+  private execute(action: Action, f: Form, actor: string): Promise<ShareMovementResult> {
+    const key = parseIdempotencyKey(f.cle);
+    const run = (command: object): Promise<ShareMovementResult> => this.commands.execute(command);
+    switch (action) {
+      case 'souscription':
+        return run(
+          new SubscribeSharesCommand(
+            {
+              tiersId: f.tiers,
+              count: f.nombre,
+              on: f.date,
+              reference: f.reference,
+              paid: f.liberee !== '',
+            },
+            actor,
+            key,
+          ),
+        );
+      case 'liberation':
+        return run(
+          new PayUpSharesCommand(
+            {
+              tiersId: f.tiers,
+              numbers: f.numeros,
+              on: f.date,
+              reference: f.reference,
+              legacyPaymentId: f.paiement,
+            },
+            actor,
+            key,
+          ),
+        );
+      case 'cession':
+        return run(
+          new TransferSharesCommand(
+            {
+              fromTiersId: f.cedant,
+              toTiersId: f.cessionnaire,
+              numbers: f.numeros,
+              on: f.date,
+              reference: f.reference,
+            },
+            actor,
+            key,
+          ),
+        );
+      case 'remboursement':
+        return run(
+          new RedeemSharesCommand(
+            { tiersId: f.tiers, numbers: f.numeros, on: f.date, reason: f.motif },
+            actor,
+            key,
+          ),
+        );
+      case 'annulation':
+        return run(
+          new CancelSharesCommand(
+            { tiersId: f.tiers, numbers: f.numeros, on: f.date, reason: f.motif },
+            actor,
+            key,
+          ),
+        );
+    }
+  }
+
+  private blank(): Form {
+    const form = Object.fromEntries(FIELDS.map((f) => [f, ''])) as Form;
+    return { ...form, date: this.pages.today(), nombre: '1' };
+  }
+
+  /**
+   * The admin page. Each form gets its own idempotency key; the form that failed keeps what was
+   * typed (and its key, so a corrected retry is still one command) and shows the French error.
+   */
+  private async adminModel(
+    failed: Action | null,
+    form: Form,
+    error: DomainError | undefined,
+    notice: string | null,
+  ) {
+    const overview = await this.pages.overview();
+    const blank = this.blank();
+    const forms = Object.fromEntries(
+      ACTIONS.map((a) => {
+        const values = a === failed ? form : blank;
+        return [a, { ...values, cle: formKey(a === failed ? form.cle : '') }];
+      }),
+    );
+    const errors = formErrorModel(error, (field) => INPUTS[field] ?? '');
+    return {
+      title: 'Parts sociales',
+      notice,
+      ...overview,
+      forms,
+      failed,
+      error: errors.error,
+      errorOn: failed ? { [failed]: errors.errorOn } : {},
+      withdrawKey: formKey(''),
+    };
+  }
+}

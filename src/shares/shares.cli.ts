@@ -1,0 +1,108 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { formatDayFr } from '../../domain/shared/day.js';
+import { formatEuros } from '../../domain/shared/money.js';
+import { Clock } from '../clock.js';
+import { Db } from '../database/db.js';
+import { capitalOnDay } from '../../projections/shares/shares.queries.js';
+import {
+  ImportLegacySharesCommand,
+  RedeemSharesCommand,
+  SubscribeSharesCommand,
+  type ImportLegacySharesResult,
+  type ShareMovementResult,
+} from './shares.commands.js';
+import { requestedDay, SharesPages } from './shares-pages.service.js';
+
+/** The share capital from the command line (src/cli.ts parses and dispatches). */
+
+export interface SharesCliOptions {
+  tiers?: string;
+  count?: string;
+  numbers?: string;
+  on?: string;
+  reference?: string;
+  reason?: string;
+  key?: string;
+}
+
+/** `shares:import-legacy`: Gloux's parts_sociales rows not yet known, and what to check in them. */
+export async function sharesImportCli(app: INestApplicationContext): Promise<number> {
+  const r = await app
+    .get(CommandBus)
+    .execute<ImportLegacySharesCommand, ImportLegacySharesResult>(
+      new ImportLegacySharesCommand('cli'),
+    );
+  console.log(
+    `${r.imported} part(s) sociale(s) importée(s) de Gloux (${formatDayFr(r.importedOn)}).`,
+  );
+  for (const line of [...r.anomalies, ...r.mismatches]) console.log(`  ! ${line}`);
+  return 0;
+}
+
+function printMovement(r: ShareMovementResult): void {
+  const what = {
+    subscription: 'Souscription',
+    payment: 'Libération',
+    transfer: 'Cession',
+    redemption: 'Remboursement',
+    queued: 'Remboursement en attente',
+    withdrawal: 'Demande retirée',
+    cancellation: 'Annulation',
+  }[r.kind];
+  console.log(
+    `${what} — tiers ${r.tiersId} : parts ${r.numbers}${r.newNumbers ? ` → ${r.newNumbers}` : ''}`,
+  );
+  if (r.requestId) console.log(`  demande ${r.requestId}`);
+  if (r.executedRequests.length > 0)
+    console.log(`  ${r.executedRequests.length} remboursement(s) en attente exécuté(s)`);
+  console.log(`  capital : ${formatEuros(r.capital)} (plancher ${formatEuros(r.floor)})`);
+}
+
+/** Runs a movement command and prints what it did. */
+async function movement(app: INestApplicationContext, command: object): Promise<number> {
+  printMovement(await app.get(CommandBus).execute<object, ShareMovementResult>(command));
+  return 0;
+}
+
+/** `shares:subscribe --tiers N --count K [--on YYYY-MM-DD] [--reference …]`. */
+export function sharesSubscribeCli(app: INestApplicationContext, o: SharesCliOptions) {
+  const on = o.on ?? app.get(Clock).today();
+  return movement(
+    app,
+    new SubscribeSharesCommand(
+      { tiersId: o.tiers ?? '', count: o.count ?? '', on, reference: o.reference },
+      'cli',
+      o.key,
+    ),
+  );
+}
+
+/** `shares:redeem --tiers N --numbers 2207,10398-10399 [--on …] [--reason …]`. */
+export function sharesRedeemCli(app: INestApplicationContext, o: SharesCliOptions) {
+  const on = o.on ?? app.get(Clock).today();
+  return movement(
+    app,
+    new RedeemSharesCommand(
+      { tiersId: o.tiers ?? '', numbers: o.numbers ?? '', on, reason: o.reason },
+      'cli',
+      o.key,
+    ),
+  );
+}
+
+/** `shares:capital [--on YYYY-MM-DD]`: capital at the end of that day, highest capital, floor. */
+export async function sharesCapitalCli(
+  app: INestApplicationContext,
+  o: SharesCliOptions,
+): Promise<number> {
+  const pages = app.get(SharesPages);
+  const day = requestedDay(o.on, pages.today());
+  const c = await app.get(Db).run((q) => capitalOnDay(q, day));
+  const f = await pages.floor();
+  console.log(`Capital au ${formatDayFr(day)} : ${formatEuros(c.capital)} (${c.shares} parts)`);
+  console.log(
+    `Capital le plus élevé : ${formatEuros(f.highest)}${f.highestOn ? ` (${formatDayFr(f.highestOn)})` : ''} ; plancher : ${formatEuros(f.floor)} (${f.binding === 'statutory' ? 'minimum statutaire' : 'quart du plus élevé'})`,
+  );
+  return 0;
+}

@@ -1,0 +1,370 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { SHARE_CAPITAL_STREAM, type ShareEvent } from '../../domain/shares/events.js';
+import {
+  capitalFloor,
+  currentCapital,
+  decideCancellation,
+  decidePayUp,
+  decideRedemption,
+  decideSubscription,
+  decideTransfer,
+  decideWithdrawRedemption,
+  legacyShareAnomalies,
+  newLegacyShares,
+  replayShareCapital,
+  validateSubscription,
+  validateTransfer,
+  type ShareCapitalState,
+  type ShareContext,
+  type ShareRules,
+} from '../../domain/shares/share-capital.js';
+import { formatNumberRanges } from '../../domain/shares/share-numbers.js';
+import {
+  drawShareNumbers,
+  findTiersByIds,
+  readLegacyShares,
+  SHARE_COUNTER,
+  tiersShareCountMismatches,
+} from '../../legacy-sync/legacy-shares.js';
+import { recordNumberGap } from '../billing/number-gaps.js';
+import { Clock } from '../clock.js';
+import { Db, type Queryable } from '../database/db.js';
+import { CommandPipeline } from '../event-store/command-pipeline.js';
+import { readStream } from '../event-store/event-store.js';
+import {
+  CancelSharesCommand,
+  ImportLegacySharesCommand,
+  PayUpSharesCommand,
+  RedeemSharesCommand,
+  SubscribeSharesCommand,
+  TransferSharesCommand,
+  WithdrawRedemptionCommand,
+  type ImportLegacySharesResult,
+  type ShareMovementResult,
+} from './shares.commands.js';
+import { SHARES_CONFIG } from './shares.config.js';
+
+/** The share capital stream's state and version (-1: empty). */
+export async function loadShareCapital(
+  q: Queryable,
+): Promise<{ state: ShareCapitalState; version: number }> {
+  const history = await readStream(q, SHARE_CAPITAL_STREAM);
+  return {
+    state: replayShareCapital(history as unknown as ShareEvent[]),
+    version: history.length - 1,
+  };
+}
+
+/** Gloux imports are written in events of this many shares. */
+const IMPORT_BATCH = 500;
+
+type Decide = (state: ShareCapitalState, ctx: ShareContext, numbers: number[]) => ShareEvent[];
+
+interface Movement {
+  commandType: string;
+  input: unknown;
+  actor: string;
+  idempotencyKey: string | undefined;
+  /** Tiers ids the decision needs to know exist in Gloux. */
+  tiersIds: unknown[];
+  /** How many new numbers to draw, checked on the current state first (bad input burns none). */
+  numbersNeeded?: (state: ShareCapitalState, ctx: ShareContext) => number;
+  decide: Decide;
+}
+
+/**
+ * Runs a share movement: the idempotency check, numbers drawn from Gloux's counter before the
+ * command when it needs some (each unused one recorded in g2_number_gaps), then one
+ * transaction on the share-capital stream.
+ */
+@Injectable()
+export class ShareMovements {
+  constructor(
+    @Inject(Db) private readonly db: Db,
+    @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(SHARES_CONFIG) readonly rules: ShareRules,
+  ) {}
+
+  async run(m: Movement): Promise<ShareMovementResult> {
+    const previous = await this.pipeline.replayOf<ShareMovementResult>(
+      m.idempotencyKey,
+      m.commandType,
+      m.input,
+    );
+    if (previous) return previous;
+    const ids = m.tiersIds.map((v) => String(v ?? '').trim()).filter((v) => /^\d{1,10}$/.test(v));
+    const known = await this.db.run((q) => findTiersByIds(q, ids));
+    const ctx: ShareContext = {
+      today: this.clock.today(),
+      rules: this.rules,
+      tiersExists: (id) => known.has(id),
+      newId: () => randomUUID(),
+    };
+    let numbers: number[] = [];
+    if (m.numbersNeeded) {
+      const needed = m.numbersNeeded((await this.db.run(loadShareCapital)).state, ctx);
+      numbers = await this.db.run((q) => drawShareNumbers(q, needed));
+    }
+    const gaps = (reason: string) =>
+      Promise.all(
+        numbers.map((value) =>
+          recordNumberGap(
+            this.db,
+            this.clock.now(),
+            { counter: SHARE_COUNTER, value, number: String(value) },
+            reason,
+          ),
+        ),
+      );
+    try {
+      const outcome = await this.pipeline.execute<ShareMovementResult>({
+        commandType: m.commandType,
+        actor: m.actor,
+        now: this.clock.now(),
+        idempotencyKey: m.idempotencyKey,
+        request: m.input,
+        decide: async (tx) => {
+          const { state, version } = await loadShareCapital(tx);
+          const events = m.decide(state, ctx, numbers);
+          const after = replayShareCapital(events, state);
+          return {
+            appends: [{ streamId: SHARE_CAPITAL_STREAM, expectedVersion: version, events }],
+            result: resultOf(events, after, this.rules),
+          };
+        },
+      });
+      if (outcome.replayed) await gaps('idempotent replay: the first command kept its own numbers');
+      return outcome.result;
+    } catch (error) {
+      await gaps(`command failed: ${(error as Error).message}`);
+      throw error;
+    }
+  }
+
+  /** Gloux's parts_sociales rows not yet in the register, recorded with source 'gloux'. */
+  async importLegacy(actor: string): Promise<ImportLegacySharesResult> {
+    const importedOn = this.clock.today();
+    const outcome = await this.pipeline.execute<ImportLegacySharesResult>({
+      commandType: 'ImportLegacyShares',
+      actor,
+      now: this.clock.now(),
+      request: { importedOn },
+      source: 'gloux',
+      decide: async (tx) => {
+        const { state, version } = await loadShareCapital(tx);
+        const fresh = newLegacyShares(state, await readLegacyShares(tx));
+        const events: ShareEvent[] = [];
+        for (let i = 0; i < fresh.length; i += IMPORT_BATCH) {
+          events.push({
+            type: 'LegacySharesImported',
+            data: { importedOn, shares: fresh.slice(i, i + IMPORT_BATCH) },
+          });
+        }
+        const mismatches = (await tiersShareCountMismatches(tx)).map(
+          (m) =>
+            `Tiers n° ${m.tiersId} : nb_parts = ${m.nbParts} dans Gloux, mais ${m.held} part(s) détenue(s) dans parts_sociales.`,
+        );
+        return {
+          appends: [{ streamId: SHARE_CAPITAL_STREAM, expectedVersion: version, events }],
+          result: {
+            importedOn,
+            imported: fresh.length,
+            anomalies: fresh.flatMap((s) => legacyShareAnomalies(s, importedOn)),
+            mismatches,
+          },
+        };
+      },
+    });
+    return outcome.result;
+  }
+}
+
+function resultOf(
+  events: readonly ShareEvent[],
+  after: ShareCapitalState,
+  rules: ShareRules,
+): ShareMovementResult {
+  const executedRequests = events.flatMap((e) =>
+    e.type === 'SharesRedeemed' && e.data.requestId !== null ? [e.data.requestId] : [],
+  );
+  const base = {
+    newNumbers: null,
+    requestId: null,
+    executedRequests,
+    capital: currentCapital(after).toString(),
+    floor: capitalFloor(after, rules.statutoryFloor).floor.toString(),
+  };
+  const first = events[0];
+  if (!first) throw new Error('A share movement decided no event');
+  switch (first.type) {
+    case 'SharesSubscribed':
+      return {
+        ...base,
+        kind: 'subscription',
+        tiersId: first.data.tiersId,
+        numbers: formatNumberRanges(first.data.numbers),
+      };
+    case 'SharesPaidUp':
+      return {
+        ...base,
+        kind: 'payment',
+        tiersId: first.data.tiersId,
+        numbers: formatNumberRanges(first.data.numbers),
+      };
+    case 'SharesTransferred':
+      return {
+        ...base,
+        kind: 'transfer',
+        tiersId: first.data.fromTiersId,
+        numbers: formatNumberRanges(first.data.numbers),
+        newNumbers: formatNumberRanges(first.data.newNumbers),
+      };
+    case 'SharesRedeemed':
+      return {
+        ...base,
+        kind: 'redemption',
+        tiersId: first.data.tiersId,
+        numbers: formatNumberRanges(first.data.numbers),
+        executedRequests: executedRequests.filter((r) => r !== first.data.requestId),
+      };
+    case 'ShareRedemptionQueued':
+      return {
+        ...base,
+        kind: 'queued',
+        tiersId: first.data.tiersId,
+        numbers: formatNumberRanges(first.data.numbers),
+        requestId: first.data.requestId,
+      };
+    case 'ShareRedemptionWithdrawn':
+      return {
+        ...base,
+        kind: 'withdrawal',
+        tiersId: first.data.tiersId,
+        numbers: '',
+        requestId: first.data.requestId,
+      };
+    case 'SharesCancelled':
+      return {
+        ...base,
+        kind: 'cancellation',
+        tiersId: first.data.tiersId,
+        numbers: formatNumberRanges(first.data.numbers),
+      };
+    case 'LegacySharesImported':
+      throw new Error('An import is not a share movement');
+  }
+}
+
+@CommandHandler(SubscribeSharesCommand)
+export class SubscribeSharesHandler implements ICommandHandler<SubscribeSharesCommand> {
+  constructor(@Inject(ShareMovements) private readonly movements: ShareMovements) {}
+
+  execute({ input, actor, idempotencyKey }: SubscribeSharesCommand): Promise<ShareMovementResult> {
+    return this.movements.run({
+      commandType: 'SubscribeShares',
+      input,
+      actor,
+      idempotencyKey,
+      tiersIds: [input?.tiersId],
+      numbersNeeded: (state, ctx) => validateSubscription(state, input, ctx).count,
+      decide: (state, ctx, numbers) => decideSubscription(state, input, { ...ctx, numbers }),
+    });
+  }
+}
+
+@CommandHandler(TransferSharesCommand)
+export class TransferSharesHandler implements ICommandHandler<TransferSharesCommand> {
+  constructor(@Inject(ShareMovements) private readonly movements: ShareMovements) {}
+
+  execute({ input, actor, idempotencyKey }: TransferSharesCommand): Promise<ShareMovementResult> {
+    return this.movements.run({
+      commandType: 'TransferShares',
+      input,
+      actor,
+      idempotencyKey,
+      tiersIds: [input?.toTiersId],
+      numbersNeeded: (state, ctx) => validateTransfer(state, input, ctx).shares.length,
+      decide: (state, ctx, numbers) => decideTransfer(state, input, { ...ctx, numbers }),
+    });
+  }
+}
+
+@CommandHandler(PayUpSharesCommand)
+export class PayUpSharesHandler implements ICommandHandler<PayUpSharesCommand> {
+  constructor(@Inject(ShareMovements) private readonly movements: ShareMovements) {}
+
+  execute({ input, actor, idempotencyKey }: PayUpSharesCommand): Promise<ShareMovementResult> {
+    return this.movements.run({
+      commandType: 'PayUpShares',
+      input,
+      actor,
+      idempotencyKey,
+      tiersIds: [],
+      decide: (state, ctx) => decidePayUp(state, input, ctx),
+    });
+  }
+}
+
+@CommandHandler(RedeemSharesCommand)
+export class RedeemSharesHandler implements ICommandHandler<RedeemSharesCommand> {
+  constructor(@Inject(ShareMovements) private readonly movements: ShareMovements) {}
+
+  execute({ input, actor, idempotencyKey }: RedeemSharesCommand): Promise<ShareMovementResult> {
+    return this.movements.run({
+      commandType: 'RedeemShares',
+      input,
+      actor,
+      idempotencyKey,
+      tiersIds: [],
+      decide: (state, ctx) => decideRedemption(state, input, ctx),
+    });
+  }
+}
+
+@CommandHandler(WithdrawRedemptionCommand)
+export class WithdrawRedemptionHandler implements ICommandHandler<WithdrawRedemptionCommand> {
+  constructor(@Inject(ShareMovements) private readonly movements: ShareMovements) {}
+
+  execute({
+    input,
+    actor,
+    idempotencyKey,
+  }: WithdrawRedemptionCommand): Promise<ShareMovementResult> {
+    return this.movements.run({
+      commandType: 'WithdrawRedemption',
+      input,
+      actor,
+      idempotencyKey,
+      tiersIds: [],
+      decide: (state, ctx) => decideWithdrawRedemption(state, input, ctx),
+    });
+  }
+}
+
+@CommandHandler(CancelSharesCommand)
+export class CancelSharesHandler implements ICommandHandler<CancelSharesCommand> {
+  constructor(@Inject(ShareMovements) private readonly movements: ShareMovements) {}
+
+  execute({ input, actor, idempotencyKey }: CancelSharesCommand): Promise<ShareMovementResult> {
+    return this.movements.run({
+      commandType: 'CancelShares',
+      input,
+      actor,
+      idempotencyKey,
+      tiersIds: [],
+      decide: (state, ctx) => decideCancellation(state, input, ctx),
+    });
+  }
+}
+
+@CommandHandler(ImportLegacySharesCommand)
+export class ImportLegacySharesHandler implements ICommandHandler<ImportLegacySharesCommand> {
+  constructor(@Inject(ShareMovements) private readonly movements: ShareMovements) {}
+
+  execute({ actor }: ImportLegacySharesCommand): Promise<ImportLegacySharesResult> {
+    return this.movements.importLegacy(actor);
+  }
+}
