@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AssembliesModule } from './assemblies/assemblies.module.js';
 import { BillingModule } from './billing/billing.module.js';
 import { BillingRunModule } from './billing-run/billing-run.module.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
@@ -23,6 +24,7 @@ import { SharesModule } from './shares/shares.module.js';
     DemoModule,
     PanelModule,
     DocumentsModule,
+    AssembliesModule,
     SharesModule,
   ],
 })

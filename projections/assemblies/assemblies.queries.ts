@@ -394,6 +394,8 @@ export interface AttendanceTotals {
 /** The attendance sheet (feuille de présence): every member, then the totals per attendance. */
 export interface AttendanceSheet {
   assembly: AssemblySummary;
+  /** The quorum as the sheet states it, in French. */
+  quorumLine: string;
   members: AssemblyMember[];
   totals: {
     present: AttendanceTotals;
@@ -413,7 +415,21 @@ export async function attendanceSheet(
   const assembly = await findAssembly(q, assemblyId);
   if (!assembly) return null;
   const { members } = await searchMembers(q, assemblyId);
-  return { assembly, members, totals: attendanceTotals(members) };
+  return {
+    assembly,
+    quorumLine: sheetQuorumLine(assembly),
+    members,
+    totals: attendanceTotals(members),
+  };
+}
+
+const members = (n: number) => `${n} sociétaire${n > 1 ? 's' : ''}`;
+
+export function sheetQuorumLine(a: AssemblySummary): string {
+  const q = a.quorum;
+  return q.quorum
+    ? `Quorum (${q.rule}) : ${members(q.required)} requis, ${q.counted} compté${q.counted > 1 ? 's' : ''} — ${q.reached ? 'atteint' : 'non atteint'}.`
+    : `Quorum : aucun quorum requis (${a.callLabel}) ; ${members(q.counted)} compté${q.counted > 1 ? 's' : ''}.`;
 }
 
 /** Members, shares and votes per way of attending (present, represented, postal…). */
@@ -449,7 +465,7 @@ export async function minutes(q: Queryable, assemblyId: string): Promise<Minutes
   const assembly = await findAssembly(q, assemblyId);
   if (!assembly) return null;
   const b = assembly.quorum;
-  const counted = `${b.counted} sociétaire${b.counted > 1 ? 's' : ''} sur ${b.members} (${b.present} présent${b.present > 1 ? 's' : ''}, ${b.represented + b.blankProxies} représenté${b.represented + b.blankProxies > 1 ? 's' : ''} dont ${b.blankProxies} par pouvoir en blanc, ${b.postal} par correspondance)`;
+  const counted = `${members(b.counted)} sur ${b.members} (${b.present} présent${b.present > 1 ? 's' : ''}, ${b.represented + b.blankProxies} représenté${b.represented + b.blankProxies > 1 ? 's' : ''} dont ${b.blankProxies} par pouvoir en blanc, ${b.postal} par correspondance)`;
   const quorumStatement = !b.quorum
     ? `${counted} : aucun quorum n’est requis sur ${assembly.callLabel}.`
     : b.reached

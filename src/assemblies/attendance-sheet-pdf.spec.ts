@@ -2,7 +2,9 @@ import { numberedMembers } from '../../test/support/assembly-kit.js';
 import { pdfText } from '../../test/support/pdf-text.js';
 import {
   attendanceTotals,
+  sheetQuorumLine,
   type AssemblyMember,
+  type AssemblySummary,
   type AttendanceSheet,
 } from '../../projections/assemblies/assemblies.queries.js';
 import { renderAttendanceSheetPdf } from './attendance-sheet-pdf.js';
@@ -42,36 +44,38 @@ function member(i: number): AssemblyMember {
 }
 
 function sheetOf(members: AssemblyMember[]): AttendanceSheet {
-  return {
-    assembly: {
-      assemblyId: 'ag-1',
-      kind: 'ordinary',
-      title: 'Exercice 2025',
-      label: 'Assemblée générale ordinaire du 12/06/2026 — Exercice 2025',
-      heldOn: '2026-06-12',
-      call: 1,
-      callLabel: 'première convocation',
-      postalDeadline: '2026-06-09',
-      proxyCap: 2,
-      majority: { num: 1, den: 2, strict: true },
-      majorityRule: 'plus de voix pour que contre parmi les voix exprimées',
-      listOn: '2026-05-20',
-      convenedOn: '2026-05-20',
-      closedOn: null,
-      quorum: {
-        members: 1200,
-        present: 150,
-        represented: 60,
-        blankProxies: 20,
-        postal: 40,
-        counted: 270,
-        absent: 930,
-        quorum: { num: 1, den: 5 },
-        required: 240,
-        reached: true,
-        rule: '1/5 des sociétaires ayant droit de vote',
-      },
+  const assembly: AssemblySummary = {
+    assemblyId: 'ag-1',
+    kind: 'ordinary',
+    title: 'Exercice 2025',
+    label: 'Assemblée générale ordinaire du 12/06/2026 — Exercice 2025',
+    heldOn: '2026-06-12',
+    call: 1,
+    callLabel: 'première convocation',
+    postalDeadline: '2026-06-09',
+    proxyCap: 2,
+    majority: { num: 1, den: 2, strict: true },
+    majorityRule: 'plus de voix pour que contre parmi les voix exprimées',
+    listOn: '2026-05-20',
+    convenedOn: '2026-05-20',
+    closedOn: null,
+    quorum: {
+      members: 1200,
+      present: 150,
+      represented: 60,
+      blankProxies: 20,
+      postal: 40,
+      counted: 270,
+      absent: 930,
+      quorum: { num: 1, den: 5 },
+      required: 240,
+      reached: true,
+      rule: '1/5 des sociétaires ayant droit de vote',
     },
+  };
+  return {
+    assembly,
+    quorumLine: sheetQuorumLine(assembly),
     members,
     totals: attendanceTotals(members),
   };

@@ -172,16 +172,8 @@ export function renderAttendanceSheetPdf(
       key === 'counted' ? BOLD : REGULAR,
     );
   }
-  const q = a.quorum;
   y += 6;
-  y = text(
-    q.quorum
-      ? `Quorum (${q.rule}) : ${q.required} sociétaires requis, ${q.counted} comptés — ${q.reached ? 'atteint' : 'non atteint'}.`
-      : `Quorum : aucun quorum requis (${a.callLabel}) ; ${q.counted} sociétaires comptés.`,
-    MARGIN,
-    y,
-    { width: CONTENT_WIDTH, font: BOLD, size: 9.5 },
-  );
+  y = text(sheet.quorumLine, MARGIN, y, { width: CONTENT_WIDTH, font: BOLD, size: 9.5 });
   y = text(
     a.closedOn
       ? `Feuille arrêtée à la clôture de l’assemblée, le ${formatDayFr(a.closedOn)}.`
