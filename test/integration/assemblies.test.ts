@@ -240,6 +240,29 @@ describe.each(dialects)('general assemblies on %s (Gloux’s sample data)', (dia
     expect(await readModels()).toEqual(live);
   });
 
+  it('counts a member once when clerks record them at the same moment', async () => {
+    const other = await bus().execute<ConveneAssemblyCommand, ConveneAssemblyResult>(
+      new ConveneAssemblyCommand({ kind: 'extraordinary', heldOn: TODAY, call: 1 }, 'test'),
+    );
+    const at = (recording: AssemblyRecording) =>
+      bus().execute<RecordAtAssemblyCommand, RecordAtAssemblyResult>(
+        new RecordAtAssemblyCommand(other.assemblyId, recording, 'test'),
+      );
+    const outcomes = await Promise.allSettled([
+      at({ action: 'present', tiersId: '2' }),
+      at({ action: 'proxy', tiersId: '2' }),
+      at({ action: 'present', tiersId: '2' }),
+      at({ action: 'present', tiersId: '3' }),
+    ]);
+    const refused = outcomes.flatMap((o) =>
+      o.status === 'rejected' ? [(o.reason as { code?: string }).code] : [],
+    );
+    expect(refused).toEqual(['already_counted', 'already_counted']);
+    const assembly = await app.db.run((q) => findAssembly(q, other.assemblyId));
+    expect(assembly?.quorum.counted).toBe(2);
+    expect(await app.count('g2_events', 'stream_id = ?', [`assembly-${other.assemblyId}`])).toBe(3);
+  });
+
   it('refuses every recording once closed', async () => {
     const closed = await record({ action: 'close' });
     expect(closed.recorded).toBe('AssemblyClosed');
