@@ -107,10 +107,12 @@ export function printableShareCertificate(input: {
   seller: SellerIdentity;
 }): PrintableShareCertificate {
   const s = input.seller;
+  // Today's certificate says "détient"; one for a past day, "détenait".
+  const verb = input.day >= input.generatedOn ? 'détient' : 'détenait';
   const holds =
     input.count === 0
-      ? `ne détenait aucune part sociale de ${s.name} au ${formatDayFr(input.day)}.`
-      : `détenait au ${formatDayFr(input.day)} ${plural(input.count, 'part sociale', 'parts sociales')} de ${s.name}, ` +
+      ? `ne ${verb} aucune part sociale de ${s.name} au ${formatDayFr(input.day)}.`
+      : `${verb} au ${formatDayFr(input.day)} ${plural(input.count, 'part sociale', 'parts sociales')} de ${s.name}, ` +
         `d’une valeur nominale de ${formatEuros(input.nominal)} chacune, soit ${formatEuros(input.amount)}.`;
   const facts =
     input.count === 0

@@ -1,0 +1,304 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { addDays } from '../../domain/shared/day.js';
+import type { ShareMovementResult } from '../../src/shares/shares.commands.js';
+import { pdfText } from '../support/pdf-text.js';
+import { csvRows, xlsxAsCsv } from '../support/xlsx-csv.js';
+import { startApp, type RunningApp } from './app-process.js';
+import { runCli } from './cli-process.js';
+import { euros, httpClient, type ApiError } from './http-client.js';
+
+jest.setTimeout(120_000);
+
+let app: RunningApp | undefined;
+beforeAll(async () => {
+  app = await startApp();
+}, 60_000);
+afterAll(async () => {
+  await app?.stop();
+}, 60_000);
+const baseUrl = () => {
+  if (!app) throw new Error('the app is not running');
+  return app.baseUrl;
+};
+const { getPage, getJson, postJson, legacySynced } = httpClient(baseUrl);
+
+interface Overview {
+  today: string;
+  capital: string;
+  shares: number;
+  floor: { floor: string; highest: string };
+  holders: { tiersId: string; name: string; numbers: string; shares: number; amount: string }[];
+}
+
+/** A form POST as a browser sends it, without following the redirect. */
+async function postForm(path: string, fields: Record<string, string>) {
+  const res = await fetch(baseUrl() + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+    redirect: 'manual',
+  });
+  return { status: res.status, location: res.headers.get('location'), html: await res.text() };
+}
+
+async function download(path: string) {
+  const res = await fetch(baseUrl() + path);
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    body: Buffer.from(await res.arrayBuffer()),
+  };
+}
+
+/** Gloux's G8 on the app's SQLite file: capital, and one tiers' nb_parts and societaire. */
+function g8(tiersId: number) {
+  const db = new Database(join(app!.dir, 'gloux2.sqlite'), { readonly: true });
+  try {
+    const c = db
+      .prepare(
+        `SELECT COUNT(*) * 16.00 AS capital FROM parts_sociales WHERE etat IN ('souscrite', 'liberee')`,
+      )
+      .get() as { capital: number };
+    const t = db
+      .prepare(`SELECT id_tiers, nb_parts, societaire FROM tiers WHERE id_tiers = ?`)
+      .get(tiersId) as { nb_parts: number; societaire: string };
+    return { capital: c.capital.toFixed(2), nbParts: t.nb_parts, societaire: t.societaire };
+  } finally {
+    db.close();
+  }
+}
+
+describe('share capital over HTTP (demo data, no share yet)', () => {
+  let today = '';
+  const move = (path: string, body: object) => postJson<ShareMovementResult & ApiError>(path, body);
+
+  it('records movements as JSON, retries included, and refuses bad input with French errors', async () => {
+    const start = await getJson<Overview>('/api/parts');
+    expect(start.status).toBe(200);
+    today = start.body.today;
+    expect(start.body).toMatchObject({ capital: '0.00', shares: 0 });
+
+    const anne = { tiersId: '1', count: 3, on: today, paid: true, idempotencyKey: 'e2e-sub-1' };
+    const first = await move('/api/parts/souscriptions', anne);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ kind: 'subscription', numbers: '10413–10415' });
+    expect((await move('/api/parts/souscriptions', anne)).body).toEqual(first.body);
+    const amis = await move('/api/parts/souscriptions', { tiersId: '2', count: 2, on: today });
+    expect(amis.body.numbers).toBe('10416–10417');
+    const transfer = await move('/api/parts/cessions', {
+      fromTiersId: '1',
+      toTiersId: '2',
+      numbers: '10415',
+      on: today,
+    });
+    expect(transfer.body).toMatchObject({ newNumbers: '10418', capital: '80.00' });
+    const paid = await move('/api/parts/liberations', {
+      tiersId: '2',
+      numbers: '10416-10417',
+      on: today,
+      legacyPaymentId: '7',
+    });
+    expect(paid.body.kind).toBe('payment');
+    const redeemed = await move('/api/parts/remboursements', {
+      tiersId: '1',
+      numbers: '10413',
+      on: today,
+      reason: 'Retrait',
+    });
+    expect(redeemed.body).toMatchObject({ capital: '64.00', floor: '20.00' });
+
+    const bad = [
+      [
+        '/api/parts/souscriptions',
+        { tiersId: '1', count: 0, on: today },
+        422,
+        'invalid_input',
+        'count',
+      ],
+      [
+        '/api/parts/cessions',
+        { fromTiersId: '1', toTiersId: '99', numbers: '10414', on: today },
+        404,
+        'not_found',
+        'toTiersId',
+      ],
+      [
+        '/api/parts/cessions',
+        { fromTiersId: '1', toTiersId: '3', numbers: '10414', on: today },
+        422,
+        'not_member',
+        'toTiersId',
+      ],
+      [
+        '/api/parts/remboursements',
+        { tiersId: '1', numbers: '10416', on: today },
+        422,
+        'invalid_input',
+        'numbers',
+      ],
+      [
+        '/api/parts/remboursements',
+        { tiersId: '2', numbers: '10416-10418', on: today },
+        422,
+        'capital_floor',
+        'numbers',
+      ],
+      [
+        '/api/parts/annulations',
+        { tiersId: '2', numbers: '10416', on: today },
+        422,
+        'invalid_input',
+        'numbers',
+      ],
+    ] as const;
+    for (const [path, body, status, code, field] of bad) {
+      const r = await move(path, body);
+      expect([r.status, r.body.error?.code, r.body.error?.field]).toEqual([status, code, field]);
+    }
+    expect((await move('/api/parts/remboursements', bad[4][1])).body.error.message).toBe(
+      `Remboursement refusé : le capital passerait de ${euros('64.00')} à ${euros('16.00')}, sous le quart du capital le plus élevé atteint (${euros('80.00')} ÷ 4 = ${euros('20.00')}, loi du 10 septembre 1947, art. 13).`,
+    );
+
+    await legacySynced();
+    expect(g8(1)).toEqual({ capital: '64.00', nbParts: 1, societaire: 'O' });
+    expect(g8(2)).toEqual({ capital: '64.00', nbParts: 3, societaire: 'O' });
+    const now = await getJson<Overview>('/api/parts');
+    expect(now.body.holders.map((h) => [h.tiersId, h.numbers, h.amount])).toEqual([
+      ['2', '10416–10418', '48.00'],
+      ['1', '10414', '16.00'],
+    ]);
+  });
+
+  it('serves the admin page; a form records once (303) or shows the French error with what was typed (422)', async () => {
+    const page = await getPage('/admin/parts');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain(`<strong id="capital">${euros('64.00')}</strong>`);
+    const key = /name="cle" value="([^"]+)"/.exec(page.html)?.[1];
+    expect(key).toBeDefined();
+    const form = { tiers: '3', nombre: '2', date: today, reference: 'Bulletin', cle: key! };
+    const ok = await postForm('/admin/parts/souscription', form);
+    expect(ok.status).toBe(303);
+    expect(ok.location).toBe('/admin/parts?fait=subscription&parts=10419%E2%80%9310420');
+    expect((await postForm('/admin/parts/souscription', form)).location).toBe(ok.location);
+    const after = await getPage(ok.location!);
+    expect(after.html).toContain('Souscription enregistrée : parts 10419–10420.');
+
+    const refused = await postForm('/admin/parts/remboursement', {
+      tiers: '3',
+      numeros: '10419-10420',
+      date: addDays(today, 1),
+      motif: '',
+      cle: 'e2e-form-2',
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.html).toContain('La date ne peut pas être dans le futur.');
+    expect(refused.html).toMatch(
+      /id="r-date" name="date" type="date" value="[^"]+" required class="invalid"/,
+    );
+    expect(refused.html).toContain('value="10419-10420"');
+    expect((await postForm('/admin/parts/inconnu', {})).status).toBe(404);
+  });
+
+  it('prints the register in date order, and the capital of any day with its chart', async () => {
+    const register = await getPage('/admin/parts/registre');
+    expect(register.status).toBe(200);
+    const kinds = [...register.html.matchAll(/data-kind="(\w+)"/g)].map((m) => m[1]);
+    expect(kinds).toEqual([
+      'souscription',
+      'liberation',
+      'souscription',
+      'cession',
+      'liberation',
+      'remboursement',
+      'souscription',
+    ]);
+    expect(register.html).toContain('10415 → 10418');
+    const capital = await getPage('/admin/parts/capital');
+    expect(capital.html).toContain(`<strong id="capital-jour">${euros('96.00')}</strong>`);
+    expect(capital.html).toContain(`<strong id="plus-haut">${euros('96.00')}</strong>`);
+    expect(capital.html).toMatch(/<svg [^>]*role="img"/);
+    const yesterday = await getJson<{ onDay: { capital: string } }>(
+      `/api/parts/capital?jour=${addDays(today, -1)}`,
+    );
+    expect(yesterday.body.onDay.capital).toBe('0.00');
+    const bad = await getJson<ApiError>('/api/parts/capital?jour=2026-02-30');
+    expect([bad.status, bad.body.error.field]).toEqual([422, 'jour']);
+  });
+
+  it('gives the capital listing as a page, a PDF and an xlsx whose totals are numbers', async () => {
+    const page = await getPage(`/admin/parts/liste?jour=${today}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Total : 3 associés');
+    expect(page.html).toContain(euros('96.00'));
+    const pdf = await download('/admin/parts/liste.pdf');
+    expect(pdf.type).toBe('application/pdf');
+    const text = pdfText(pdf.body);
+    expect(text).toContain('Liste des associés et du capital social au');
+    expect(text).toMatch(/2 Association Les Amis .* 10416–10418 3 48,00 €/);
+    expect(text).toContain('Total : 3 associés 6 96,00 €');
+
+    const xlsx = await download(`/admin/parts/liste.xlsx?jour=${today}`);
+    expect(xlsx.status).toBe(200);
+    const rows = csvRows(await xlsxAsCsv(xlsx.body));
+    const members = rows.filter((r) => /^\d+$/.test(r[0]?.value ?? ''));
+    expect(members.map((r) => [r[1]!.value, r[3]!.value, r[4]!.value, r[5]!.value])).toEqual([
+      ['Association Les Amis', '10416–10418', '3', '48'],
+      ['Lefèvre Anne', '10414', '1', '16'],
+      ['Webcoop SARL', '10419–10420', '2', '32'],
+    ]);
+    const total = rows.find((r) => r[1]?.value === 'Total : 3 associés')!;
+    expect(total[4]).toEqual({ value: '6', text: false });
+    expect(total[5]).toEqual({ value: '96', text: false }); // a number, not text
+    const shown = csvRows(await xlsxAsCsv(xlsx.body, { asShown: true }));
+    const shownTotal = shown.find((r) => r[1]?.value === 'Total : 3 associés')!;
+    expect(shownTotal[5]).toEqual({ value: '96.00 €', text: false }); // with the euro format
+  });
+
+  it('shows a cooperator their shares and a certificate, as a page and a PDF', async () => {
+    const page = await getPage('/adherents/2/parts');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('<strong id="detenues">3 parts</strong>');
+    expect(page.html).toContain('10416–10418');
+    const data = await getJson<{ held: { count: number; paidCount: number } }>(
+      '/api/adherents/2/parts',
+    );
+    expect(data.body.held).toMatchObject({ count: 3, paidCount: 3 });
+    const certificate = await getPage('/adherents/2/parts/attestation');
+    expect(certificate.html).toContain('Attestation de détention de parts sociales');
+    const text = pdfText((await download('/adherents/2/parts/attestation.pdf')).body);
+    expect(text).toContain('atteste que Association Les Amis (associé n° 2) détient');
+    expect(text).toContain('Numéros des parts 10416–10418');
+    expect((await getPage('/adherents/999/parts')).status).toBe(404);
+  });
+});
+
+describe('shares on the command line', () => {
+  let dir: string;
+  const run = (args: string[]) => runCli(args, join(dir, 'cli.sqlite'));
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gloux2-shares-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('subscribes, redeems under the floor, and tells the capital', () => {
+    const sub = run(['shares:subscribe', '--tiers', '4', '--count', '4']);
+    expect(sub.stderr).toBe('');
+    expect(sub.stdout).toContain('Souscription — tiers 4 : parts 10413–10416');
+    const redeem = run(['shares:redeem', '--tiers', '4', '--numbers', '10413-10416']);
+    expect(redeem.code).toBe(1);
+    expect(redeem.stderr).toContain('Remboursement refusé');
+    expect(run(['shares:redeem', '--tiers', '4', '--numbers', '10413,10414']).code).toBe(0);
+    const capital = run(['shares:capital']);
+    expect(capital.stdout).toContain(`Capital au`);
+    expect(capital.stdout).toContain(`${euros('32.00')} (2 parts)`);
+    expect(capital.stdout).toContain(`plancher : ${euros('16.00')}`);
+    const imported = run(['shares:import-legacy']);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain('0 part(s) sociale(s) importée(s) de Gloux');
+  });
+});
