@@ -419,6 +419,23 @@ describe.each(dialects)('share capital on %s (Gloux’s sample data)', (dialect)
     await app.syncLegacy();
     expect(await state()).toBe(before);
   });
+
+  it('lets only one of two concurrent redemptions through when both would break the floor', async () => {
+    // 80.00 now, highest 80.00: floor 20.00. Either alone fits (32.00 or 48.00 left), not both.
+    expect((await app.db.run((q) => currentCapital(q))).capital).toBe('80.00');
+    const outcomes = await Promise.allSettled([
+      run(
+        new RedeemSharesCommand({ tiersId: '3', numbers: '10413-10414, 10418', on: TODAY }, 'test'),
+      ),
+      run(new RedeemSharesCommand({ tiersId: '1', numbers: '2207, 10417', on: TODAY }, 'test')),
+    ]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+    expect((refused.reason as DomainError).code).toBe('capital_floor');
+    const capital = (await app.db.run((q) => currentCapital(q))).capital;
+    expect(['32.00', '48.00']).toContain(capital);
+    await expectG8Agrees([1, 3]);
+  });
 });
 
 describe.each(dialects)('share capital with policy "queue" on %s', (dialect) => {
