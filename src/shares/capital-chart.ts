@@ -1,4 +1,4 @@
-import { daysBetween, formatDayFr, type Day } from '../../domain/shared/day.js';
+import { addDays, daysBetween, formatDayFr, type Day } from '../../domain/shared/day.js';
 import { formatEuros } from '../../domain/shared/money.js';
 import { fromCents, toCents } from '../../projections/projection.js';
 
@@ -34,9 +34,11 @@ export function capitalChartSvg(
 ): string {
   if (history.length === 0)
     return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Aucun mouvement de capital" width="${WIDTH}" height="40"><text x="0" y="24">Aucun mouvement de capital.</text></svg>`;
-  const first = history[0]!.day;
-  const last = until > history[history.length - 1]!.day ? until : history[history.length - 1]!.day;
-  const span = Math.max(1, daysBetween(first, last));
+  // From the day before the first change (capital 0), to `until` and at least a day later.
+  const first = addDays(history[0]!.day, -1);
+  const latest = history[history.length - 1]!.day;
+  const last = until > latest ? until : addDays(latest, 1);
+  const span = daysBetween(first, last);
   const cents = history.map((h) => BigInt(toCents(h.capital)));
   const floorCents = BigInt(toCents(floor));
   const top = [...cents, floorCents].reduce((a, b) => (b > a ? b : a), 100n);

@@ -221,6 +221,9 @@ describe('share capital over HTTP (demo data, no share yet)', () => {
     expect(capital.html).toContain(`<strong id="capital-jour">${euros('96.00')}</strong>`);
     expect(capital.html).toContain(`<strong id="plus-haut">${euros('96.00')}</strong>`);
     expect(capital.html).toMatch(/<svg [^>]*role="img"/);
+    expect(capital.html).toContain(
+      `<input id="jour" name="jour" type="date" value="${today}" required>`,
+    );
     const yesterday = await getJson<{ onDay: { capital: string } }>(
       `/api/parts/capital?jour=${addDays(today, -1)}`,
     );
@@ -233,6 +236,7 @@ describe('share capital over HTTP (demo data, no share yet)', () => {
     const page = await getPage(`/admin/parts/liste?jour=${today}`);
     expect(page.status).toBe(200);
     expect(page.html).toContain('Total : 3 associés');
+    expect(page.html).toContain(`href="/admin/parts/liste.xlsx?jour=${today}"`);
     expect(page.html).toContain(euros('96.00'));
     const pdf = await download('/admin/parts/liste.pdf');
     expect(pdf.type).toBe('application/pdf');
