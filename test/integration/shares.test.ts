@@ -7,6 +7,7 @@ import {
   currentCapital,
   highestCapital,
   membersWithVotingRights,
+  redemptionRequests,
   shareRegister,
   sharesOfTiers,
 } from '../../projections/shares/shares.queries.js';
@@ -17,6 +18,7 @@ import {
   RedeemSharesCommand,
   SubscribeSharesCommand,
   TransferSharesCommand,
+  WithdrawRedemptionCommand,
   type ImportLegacySharesResult,
   type ShareMovementResult,
 } from '../../src/shares/shares.commands.js';
@@ -482,6 +484,9 @@ describe.each(dialects)('share capital with policy "queue" on %s', (dialect) => 
     await app.syncLegacy();
     expect(await etat()).toBe('remboursee');
     expect((await app.db.run((q) => currentCapital(q))).capital).toBe('16.00');
+    expect(
+      (await app.db.run((q) => redemptionRequests(q, { all: true }))).map((r) => r.status),
+    ).toEqual(['executed']);
     expect(await app.db.run((q) => membersWithVotingRights(q, TODAY))).toEqual([
       {
         tiersId: '3',
@@ -491,5 +496,28 @@ describe.each(dialects)('share capital with policy "queue" on %s', (dialect) => 
         numbers: '10413',
       },
     ]);
+  });
+
+  it('withdraws a queued redemption: its shares are free again and stay in the capital', async () => {
+    const queued = await run(
+      new RedeemSharesCommand({ tiersId: '3', numbers: '10413', on: TODAY }, 'test'),
+    );
+    expect(queued.kind).toBe('queued');
+    const withdrawn = await run(
+      new WithdrawRedemptionCommand({ requestId: queued.requestId!, on: TODAY }, 'test'),
+    );
+    expect(withdrawn).toMatchObject({ kind: 'withdrawal', capital: '16.00', executedRequests: [] });
+    const requests = await app.db.run((q) => redemptionRequests(q, { all: true }));
+    expect(requests.map((r) => [r.status, r.closedOn])).toEqual([
+      ['executed', TODAY],
+      ['withdrawn', TODAY],
+    ]);
+    const [share] = await app.db.run((q) => sharesOfTiers(q, '3'));
+    expect(share).toMatchObject({ number: 10413, state: 'souscrite', pendingRequestId: null });
+    await refusal(
+      run(new WithdrawRedemptionCommand({ requestId: queued.requestId!, on: TODAY }, 'test')),
+      'not_found',
+      'requestId',
+    );
   });
 });
