@@ -5,16 +5,14 @@ import type { ShareEvent } from './events.js';
 import {
   capitalFloor,
   currentCapital,
-  decideRedemption,
-  decideSubscription,
   highestCapital,
   heldBy,
   initialShareCapital,
   replayShareCapital,
   type FloorPolicy,
   type ShareCapitalState,
-  type ShareContext,
 } from './share-capital.js';
+import { decideRedemption, decideSubscription, type ShareContext } from './share-movements.js';
 
 /**
  * The worked example of the capital floor (ACCOUNTING.md §5, loi du 10 septembre 1947 art. 13),

@@ -9,19 +9,21 @@ import {
   capitalFloor,
   capitalOn,
   currentCapital,
+  heldBy,
+  initialShareCapital,
+  replayShareCapital,
+  type FloorPolicy,
+  type ShareCapitalState,
+} from './share-capital.js';
+import {
   decideCancellation,
   decidePayUp,
   decideRedemption,
   decideSubscription,
   decideTransfer,
   decideWithdrawRedemption,
-  heldBy,
-  initialShareCapital,
-  replayShareCapital,
-  type FloorPolicy,
-  type ShareCapitalState,
   type ShareContext,
-} from './share-capital.js';
+} from './share-movements.js';
 
 const TIERS = ['1', '2', '3', '4'];
 const START = '2020-01-01';

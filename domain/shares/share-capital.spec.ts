@@ -5,22 +5,24 @@ import type { ImportedShare, ShareEvent } from './events.js';
 import {
   capitalOn,
   currentCapital,
+  heldBy,
+  highestCapital,
+  importedInterval,
+  initialShareCapital,
+  legacyShareAnomalies,
+  replayShareCapital,
+  type ShareCapitalState,
+} from './share-capital.js';
+import {
   decideCancellation,
   decidePayUp,
   decideRedemption,
   decideSubscription,
   decideTransfer,
   decideWithdrawRedemption,
-  heldBy,
-  highestCapital,
-  importedInterval,
-  initialShareCapital,
-  legacyShareAnomalies,
   newLegacyShares,
-  replayShareCapital,
-  type ShareCapitalState,
   type ShareContext,
-} from './share-capital.js';
+} from './share-movements.js';
 
 const TODAY = '2026-11-25';
 

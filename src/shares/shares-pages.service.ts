@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { parseDay, type Day } from '../../domain/shared/day.js';
 import { DomainError, parseField } from '../../domain/shared/errors.js';
 import { Money } from '../../domain/shared/money.js';
-import { floorOf, stateLabel, type ShareRules } from '../../domain/shares/share-capital.js';
+import { floorOf, type ShareRules } from '../../domain/shares/share-capital.js';
+import { stateLabel } from '../../domain/shares/share-movements.js';
 import type { ShareState } from '../../domain/shares/events.js';
 import type { SellerIdentity } from '../../domain/documents/printable-document.js';
 import {

@@ -5,7 +5,7 @@ import type {
   SubscribeShares,
   TransferShares,
   WithdrawRedemption,
-} from '../../domain/shares/share-capital.js';
+} from '../../domain/shares/share-movements.js';
 
 /** Share capital commands: one class each, handled in shares.handlers.ts. */
 

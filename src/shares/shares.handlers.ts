@@ -5,21 +5,23 @@ import { SHARE_CAPITAL_STREAM, type ShareEvent } from '../../domain/shares/event
 import {
   capitalFloor,
   currentCapital,
+  legacyShareAnomalies,
+  replayShareCapital,
+  type ShareCapitalState,
+  type ShareRules,
+} from '../../domain/shares/share-capital.js';
+import {
   decideCancellation,
   decidePayUp,
   decideRedemption,
   decideSubscription,
   decideTransfer,
   decideWithdrawRedemption,
-  legacyShareAnomalies,
   newLegacyShares,
-  replayShareCapital,
   validateSubscription,
   validateTransfer,
-  type ShareCapitalState,
   type ShareContext,
-  type ShareRules,
-} from '../../domain/shares/share-capital.js';
+} from '../../domain/shares/share-movements.js';
 import { formatNumberRanges } from '../../domain/shares/share-numbers.js';
 import {
   drawShareNumbers,

@@ -2,7 +2,8 @@
 import { expect } from '@jest/globals';
 import { DomainError } from '../../domain/shared/errors.js';
 import { Money } from '../../domain/shared/money.js';
-import type { FloorPolicy, ShareContext, ShareRules } from '../../domain/shares/share-capital.js';
+import type { FloorPolicy, ShareRules } from '../../domain/shares/share-capital.js';
+import type { ShareContext } from '../../domain/shares/share-movements.js';
 
 /** Gloux's nominal value (16.00 €), a statutory floor and a policy. */
 export const shareRules = (policy: FloorPolicy = 'refuse', statutory = '0.00'): ShareRules => ({
