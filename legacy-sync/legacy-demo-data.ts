@@ -22,6 +22,7 @@ export const demoCustomers = [
     num: '0403020000017',
     opened: '2004-03-02',
     hosting: 'annelef',
+    shares: [10021, 10022],
   },
   {
     id: 2,
@@ -38,6 +39,7 @@ export const demoCustomers = [
     num: '0709120000342',
     opened: '2007-09-12',
     hosting: 'lesamis',
+    shares: [10215],
   },
   {
     id: 3,
@@ -54,6 +56,7 @@ export const demoCustomers = [
     num: '0501150000099',
     opened: '2005-01-15',
     hosting: 'webcoop',
+    shares: [10087, 10088, 10089],
   },
   {
     id: 4,
@@ -70,6 +73,7 @@ export const demoCustomers = [
     num: '1206010000412',
     opened: '2012-06-01',
     hosting: 'jdupont',
+    shares: [10398],
   },
 ] as const;
 
@@ -109,7 +113,7 @@ export async function seedLegacyDemo(q: Queryable): Promise<void> {
   for (const c of demoCustomers) {
     await q.execute(
       `INSERT INTO tiers (id_tiers, type_tiers, nom, prenom, raison_sociale, adresse, code_postal, ville, email, societaire, nb_parts, date_creation)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'O', 1, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'O', ?, ?)`,
       [
         c.id,
         c.tiers.type,
@@ -120,9 +124,18 @@ export async function seedLegacyDemo(q: Queryable): Promise<void> {
         c.tiers.cp,
         t(c.tiers.ville),
         c.tiers.email,
+        c.shares.length,
         `${c.opened} 00:00:00`,
       ],
     );
+    // Paid-up shares subscribed on the opening day, numbered below the counter (10412).
+    for (const numero of c.shares) {
+      await q.execute(
+        `INSERT INTO parts_sociales (numero, id_tiers, valeur_nominale, date_souscription, date_liberation, etat)
+         VALUES (?, ?, '16.00', ?, ?, 'liberee')`,
+        [numero, c.id, c.opened, c.opened],
+      );
+    }
     await q.execute(
       `INSERT INTO clients (id_client, num_client, id_tiers, solde, etat, date_ouverture) VALUES (?, ?, ?, 0, 'actif', ?)`,
       [c.id, c.num, c.id, c.opened],

@@ -9,9 +9,11 @@ import { VAT_SCHEDULE_STREAM } from '../../domain/catalogue/events.js';
 import { seedDemoBilling } from './demo-data.js';
 import { seedDemoOverage } from '../overage/overage-demo.js';
 import { OverageService } from '../overage/overage.service.js';
+import { SharesModule } from '../shares/shares.module.js';
+import { ShareMovements } from '../shares/shares.handlers.js';
 
 /** On an empty embedded database, seeds demo data so a new user sees real pages at once. */
-@Module({ imports: [CqrsModule, BillingModule] })
+@Module({ imports: [CqrsModule, BillingModule, SharesModule] })
 export class DemoModule implements OnApplicationBootstrap {
   private readonly logger = new Logger('Demo');
 
@@ -21,6 +23,7 @@ export class DemoModule implements OnApplicationBootstrap {
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(OverageService) private readonly overage: OverageService,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(ShareMovements) private readonly shares: ShareMovements,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -38,8 +41,11 @@ export class DemoModule implements OnApplicationBootstrap {
     await this.db.transaction((tx) => seedLegacyDemo(tx));
     await seedDemoBilling(this.commands);
     await seedDemoOverage(this.db, this.overage, this.clock.today());
+    // SharesModule's start-up import ran before this seeding: the demo's shares are imported here.
+    const shares = await this.shares.importLegacy('demo');
+    for (const line of [...shares.anomalies, ...shares.mismatches]) this.logger.warn(line);
     this.logger.log(
-      'Demo data loaded: 4 members with invoices, payments, a credit note, a bounced cheque and a disk overage',
+      `Demo data loaded: 4 members with ${shares.imported} shares, invoices, payments, a credit note, a bounced cheque and a disk overage`,
     );
   }
 }

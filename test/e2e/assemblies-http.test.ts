@@ -46,7 +46,7 @@ async function postForm(path: string, fields: Record<string, string>) {
   return { status: res.status, location: res.headers.get('location'), html: await res.text() };
 }
 
-describe('general assemblies over HTTP (demo members given a share each)', () => {
+describe('general assemblies over HTTP (the demo members and their shares)', () => {
   let id = '';
   let names = new Map<string, string>();
   const api = (path: string) => `/api/ag/${id}${path}`;

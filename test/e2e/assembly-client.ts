@@ -6,28 +6,15 @@ import type { httpClient } from './http-client.js';
 export const parisToday = () =>
   new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
 
-/** The demo's four members (tiers 1–4). */
+/** The demo's four members (tiers 1–4), each holding shares imported from Gloux's demo rows. */
 export const DEMO_TIERS = ['1', '2', '3', '4'];
 
-/**
- * Gives each demo member a share through the shares API, then convenes an ordinary assembly
- * held today (first call: quorum 1/5 of 4 = 1 member).
- */
+/** Convenes an ordinary assembly held today (first call: quorum 1/5 of 4 = 1 member). */
 export async function conveneDemoAssembly(
   client: ReturnType<typeof httpClient>,
   title: string,
 ): Promise<string> {
   const today = parisToday();
-  for (const tiersId of DEMO_TIERS) {
-    const { status } = await client.postJson('/api/parts/souscriptions', {
-      tiersId,
-      count: 1,
-      on: today,
-      paid: true,
-      idempotencyKey: `e2e-ag-share-${tiersId}`,
-    });
-    expect(status).toBe(201);
-  }
   const { status, body } = await client.postJson<ConveneAssemblyResult>('/api/ag', {
     kind: 'ordinary',
     heldOn: today,

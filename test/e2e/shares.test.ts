@@ -72,7 +72,12 @@ function g8(tiersId: number) {
   }
 }
 
-describe('share capital over HTTP (demo data, no share yet)', () => {
+/*
+ * The demo seeds 7 paid-up Gloux shares (tiers 1: 10021–10022, 2: 10215, 3: 10087–10089,
+ * 4: 10398), imported at its first start: capital 7 × 16.00 = 112.00, also the highest, and
+ * Gloux's counter at 10412, so new numbers start at 10413.
+ */
+describe('share capital over HTTP (demo data: 7 shares from Gloux)', () => {
   let today = '';
   const move = (path: string, body: object) => postJson<ShareMovementResult & ApiError>(path, body);
 
@@ -80,25 +85,27 @@ describe('share capital over HTTP (demo data, no share yet)', () => {
     const start = await getJson<Overview>('/api/parts');
     expect(start.status).toBe(200);
     today = start.body.today;
-    expect(start.body).toMatchObject({ capital: '0.00', shares: 0 });
+    expect(start.body).toMatchObject({ capital: '112.00', shares: 7 });
 
     const anne = { tiersId: '1', count: 3, on: today, paid: true, idempotencyKey: 'e2e-sub-1' };
     const first = await move('/api/parts/souscriptions', anne);
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ kind: 'subscription', numbers: '10413–10415' });
     expect((await move('/api/parts/souscriptions', anne)).body).toEqual(first.body);
-    const amis = await move('/api/parts/souscriptions', { tiersId: '2', count: 2, on: today });
-    expect(amis.body.numbers).toBe('10416–10417');
+    // A block large enough for the floor refusal below to bite (see there).
+    const amis = await move('/api/parts/souscriptions', { tiersId: '2', count: 15, on: today });
+    expect(amis.body.numbers).toBe('10416–10430');
     const transfer = await move('/api/parts/cessions', {
       fromTiersId: '1',
       toTiersId: '2',
       numbers: '10415',
       on: today,
     });
-    expect(transfer.body).toMatchObject({ newNumbers: '10418', capital: '80.00' });
+    // 112.00 + (3 + 15) × 16.00 = 400.00, the highest the capital reaches here.
+    expect(transfer.body).toMatchObject({ newNumbers: '10431', capital: '400.00' });
     const paid = await move('/api/parts/liberations', {
       tiersId: '2',
-      numbers: '10416-10417',
+      numbers: '10416-10430',
       on: today,
       legacyPaymentId: '7',
     });
@@ -109,7 +116,15 @@ describe('share capital over HTTP (demo data, no share yet)', () => {
       on: today,
       reason: 'Retrait',
     });
-    expect(redeemed.body).toMatchObject({ capital: '64.00', floor: '20.00' });
+    // 400.00 − 16.00; floor 400.00 ÷ 4.
+    expect(redeemed.body).toMatchObject({ capital: '384.00', floor: '100.00' });
+    // Dupont leaves with his only (demo) share, so tiers 4 is no longer a member.
+    const left = await move('/api/parts/remboursements', {
+      tiersId: '4',
+      numbers: '10398',
+      on: today,
+    });
+    expect(left.body).toMatchObject({ capital: '368.00', floor: '100.00' });
 
     const bad = [
       [
@@ -128,7 +143,7 @@ describe('share capital over HTTP (demo data, no share yet)', () => {
       ],
       [
         '/api/parts/cessions',
-        { fromTiersId: '1', toTiersId: '3', numbers: '10414', on: today },
+        { fromTiersId: '1', toTiersId: '4', numbers: '10414', on: today },
         422,
         'not_member',
         'toTiersId',
@@ -142,7 +157,8 @@ describe('share capital over HTTP (demo data, no share yet)', () => {
       ],
       [
         '/api/parts/remboursements',
-        { tiersId: '2', numbers: '10416-10418', on: today },
+        // All of Amis' 17 shares: 368.00 − 272.00 = 96.00 < 100.00.
+        { tiersId: '2', numbers: '10215, 10416-10431', on: today },
         422,
         'capital_floor',
         'numbers',
@@ -160,36 +176,39 @@ describe('share capital over HTTP (demo data, no share yet)', () => {
       expect([r.status, r.body.error?.code, r.body.error?.field]).toEqual([status, code, field]);
     }
     expect((await move('/api/parts/remboursements', bad[4][1])).body.error.message).toBe(
-      `Remboursement refusé : le capital passerait de ${euros('64.00')} à ${euros('16.00')}, sous le quart du capital le plus élevé atteint (${euros('80.00')} ÷ 4 = ${euros('20.00')}, loi du 10 septembre 1947, art. 13).`,
+      `Remboursement refusé : le capital passerait de ${euros('368.00')} à ${euros('96.00')}, sous le quart du capital le plus élevé atteint (${euros('400.00')} ÷ 4 = ${euros('100.00')}, loi du 10 septembre 1947, art. 13).`,
     );
 
     await legacySynced();
-    expect(g8(1)).toEqual({ capital: '64.00', nbParts: 1, societaire: 'O' });
-    expect(g8(2)).toEqual({ capital: '64.00', nbParts: 3, societaire: 'O' });
+    // 23 shares held (7 − 1 + 3 + 15 − 1) × 16.00 = 368.00.
+    expect(g8(1)).toEqual({ capital: '368.00', nbParts: 3, societaire: 'O' });
+    expect(g8(2)).toEqual({ capital: '368.00', nbParts: 17, societaire: 'O' });
+    expect(g8(4)).toEqual({ capital: '368.00', nbParts: 0, societaire: 'N' });
     const now = await getJson<Overview>('/api/parts');
     expect(now.body.holders.map((h) => [h.tiersId, h.numbers, h.amount])).toEqual([
-      ['2', '10416–10418', '48.00'],
-      ['1', '10414', '16.00'],
+      ['2', '10215, 10416–10431', '272.00'],
+      ['1', '10021–10022, 10414', '48.00'],
+      ['3', '10087–10089', '48.00'],
     ]);
   });
 
   it('serves the admin page; a form records once (303) or shows the French error with what was typed (422)', async () => {
     const page = await getPage('/admin/parts');
     expect(page.status).toBe(200);
-    expect(page.html).toContain(`<strong id="capital">${euros('64.00')}</strong>`);
+    expect(page.html).toContain(`<strong id="capital">${euros('368.00')}</strong>`);
     const key = /name="cle" value="([^"]+)"/.exec(page.html)?.[1];
     expect(key).toBeDefined();
     const form = { tiers: '3', nombre: '2', date: today, reference: 'Bulletin', cle: key! };
     const ok = await postForm('/admin/parts/souscription', form);
     expect(ok.status).toBe(303);
-    expect(ok.location).toBe('/admin/parts?fait=subscription&parts=10419%E2%80%9310420');
+    expect(ok.location).toBe('/admin/parts?fait=subscription&parts=10432%E2%80%9310433');
     expect((await postForm('/admin/parts/souscription', form)).location).toBe(ok.location);
     const after = await getPage(ok.location!);
-    expect(after.html).toContain('Souscription enregistrée : parts 10419–10420.');
+    expect(after.html).toContain('Souscription enregistrée : parts 10432–10433.');
 
     const refused = await postForm('/admin/parts/remboursement', {
       tiers: '3',
-      numeros: '10419-10420',
+      numeros: '10432-10433',
       date: addDays(today, 1),
       motif: '',
       cle: 'e2e-form-2',
@@ -199,7 +218,7 @@ describe('share capital over HTTP (demo data, no share yet)', () => {
     expect(refused.html).toMatch(
       /id="r-date" name="date" type="date" value="[^"]+" required class="invalid"/,
     );
-    expect(refused.html).toContain('value="10419-10420"');
+    expect(refused.html).toContain('value="10432-10433"');
     expect((await postForm('/admin/parts/inconnu', {})).status).toBe(404);
   });
 
@@ -207,19 +226,24 @@ describe('share capital over HTTP (demo data, no share yet)', () => {
     const register = await getPage('/admin/parts/registre');
     expect(register.status).toBe(200);
     const kinds = [...register.html.matchAll(/data-kind="(\w+)"/g)].map((m) => m[1]);
+    // Gloux's 7 demo shares first (2004–2012), each subscribed and paid up on one day.
+    const demo = Array.from({ length: 7 }, () => ['souscription', 'liberation']).flat();
     expect(kinds).toEqual([
+      ...demo,
       'souscription',
       'liberation',
       'souscription',
       'cession',
       'liberation',
       'remboursement',
+      'remboursement',
       'souscription',
     ]);
-    expect(register.html).toContain('10415 → 10418');
+    expect(register.html).toContain('10415 → 10431');
+    // 368.00 + 2 × 16.00 = 400.00, back to the highest.
     const capital = await getPage('/admin/parts/capital');
-    expect(capital.html).toContain(`<strong id="capital-jour">${euros('96.00')}</strong>`);
-    expect(capital.html).toContain(`<strong id="plus-haut">${euros('96.00')}</strong>`);
+    expect(capital.html).toContain(`<strong id="capital-jour">${euros('400.00')}</strong>`);
+    expect(capital.html).toContain(`<strong id="plus-haut">${euros('400.00')}</strong>`);
     expect(capital.html).toMatch(/<svg [^>]*role="img"/);
     expect(capital.html).toContain(
       `<input id="jour" name="jour" type="date" value="${today}" required>`,
@@ -227,7 +251,7 @@ describe('share capital over HTTP (demo data, no share yet)', () => {
     const yesterday = await getJson<{ onDay: { capital: string } }>(
       `/api/parts/capital?jour=${addDays(today, -1)}`,
     );
-    expect(yesterday.body.onDay.capital).toBe('0.00');
+    expect(yesterday.body.onDay.capital).toBe('112.00'); // the demo's shares only
     const bad = await getJson<ApiError>('/api/parts/capital?jour=2026-02-30');
     expect([bad.status, bad.body.error.field]).toEqual([422, 'jour']);
   });
@@ -237,45 +261,45 @@ describe('share capital over HTTP (demo data, no share yet)', () => {
     expect(page.status).toBe(200);
     expect(page.html).toContain('Total : 3 associés');
     expect(page.html).toContain(`href="/admin/parts/liste.xlsx?jour=${today}"`);
-    expect(page.html).toContain(euros('96.00'));
+    expect(page.html).toContain(euros('400.00'));
     const pdf = await download('/admin/parts/liste.pdf');
     expect(pdf.type).toBe('application/pdf');
     const text = pdfText(pdf.body);
     expect(text).toContain('Liste des associés et du capital social au');
-    expect(text).toMatch(/2 Association Les Amis .* 10416–10418 3 48,00 €/);
-    expect(text).toContain('Total : 3 associés 6 96,00 €');
+    expect(text).toMatch(/2 Association Les Amis .* 10215, 10416–10431 17 272,00 €/);
+    expect(text).toContain('Total : 3 associés 25 400,00 €');
 
     const xlsx = await download(`/admin/parts/liste.xlsx?jour=${today}`);
     expect(xlsx.status).toBe(200);
     const rows = csvRows(await xlsxAsCsv(xlsx.body));
     const members = rows.filter((r) => /^\d+$/.test(r[0]?.value ?? ''));
     expect(members.map((r) => [r[1]!.value, r[3]!.value, r[4]!.value, r[5]!.value])).toEqual([
-      ['Association Les Amis', '10416–10418', '3', '48'],
-      ['Lefèvre Anne', '10414', '1', '16'],
-      ['Webcoop SARL', '10419–10420', '2', '32'],
+      ['Association Les Amis', '10215, 10416–10431', '17', '272'],
+      ['Lefèvre Anne', '10021–10022, 10414', '3', '48'],
+      ['Webcoop SARL', '10087–10089, 10432–10433', '5', '80'],
     ]);
     const total = rows.find((r) => r[1]?.value === 'Total : 3 associés')!;
-    expect(total[4]).toEqual({ value: '6', text: false });
-    expect(total[5]).toEqual({ value: '96', text: false }); // a number, not text
+    expect(total[4]).toEqual({ value: '25', text: false });
+    expect(total[5]).toEqual({ value: '400', text: false }); // a number, not text
     const shown = csvRows(await xlsxAsCsv(xlsx.body, { asShown: true }));
     const shownTotal = shown.find((r) => r[1]?.value === 'Total : 3 associés')!;
-    expect(shownTotal[5]).toEqual({ value: '96.00 €', text: false }); // with the euro format
+    expect(shownTotal[5]).toEqual({ value: '400.00 €', text: false }); // with the euro format
   });
 
   it('shows a cooperator their shares and a certificate, as a page and a PDF', async () => {
     const page = await getPage('/adherents/2/parts');
     expect(page.status).toBe(200);
-    expect(page.html).toContain('<strong id="detenues">3 parts</strong>');
-    expect(page.html).toContain('10416–10418');
+    expect(page.html).toContain('<strong id="detenues">17 parts</strong>');
+    expect(page.html).toContain('10215, 10416–10431');
     const data = await getJson<{ held: { count: number; paidCount: number } }>(
       '/api/adherents/2/parts',
     );
-    expect(data.body.held).toMatchObject({ count: 3, paidCount: 3 });
+    expect(data.body.held).toMatchObject({ count: 17, paidCount: 17 });
     const certificate = await getPage('/adherents/2/parts/attestation');
     expect(certificate.html).toContain('Attestation de détention de parts sociales');
     const text = pdfText((await download('/adherents/2/parts/attestation.pdf')).body);
     expect(text).toContain('atteste que Association Les Amis (associé n° 2) détient');
-    expect(text).toContain('Numéros des parts 10416–10418');
+    expect(text).toContain('Numéros des parts 10215, 10416–10431');
     expect((await getPage('/adherents/999/parts')).status).toBe(404);
   });
 });
@@ -289,18 +313,20 @@ describe('shares on the command line', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  // The first run seeds the demo and imports its 7 shares (112.00; Dupont, tiers 4, holds 10398).
   it('subscribes, redeems under the floor, and tells the capital', () => {
-    const sub = run(['shares:subscribe', '--tiers', '4', '--count', '4']);
+    const sub = run(['shares:subscribe', '--tiers', '4', '--count', '20']);
     expect(sub.stderr).toBe('');
-    expect(sub.stdout).toContain('Souscription — tiers 4 : parts 10413–10416');
-    const redeem = run(['shares:redeem', '--tiers', '4', '--numbers', '10413-10416']);
+    expect(sub.stdout).toContain('Souscription — tiers 4 : parts 10413–10432');
+    // 112.00 + 20 × 16.00 = 432.00 (floor 108.00); all 21 of Dupont's leave 96.00: refused.
+    const redeem = run(['shares:redeem', '--tiers', '4', '--numbers', '10398,10413-10432']);
     expect(redeem.code).toBe(1);
     expect(redeem.stderr).toContain('Remboursement refusé');
     expect(run(['shares:redeem', '--tiers', '4', '--numbers', '10413,10414']).code).toBe(0);
     const capital = run(['shares:capital']);
     expect(capital.stdout).toContain(`Capital au`);
-    expect(capital.stdout).toContain(`${euros('32.00')} (2 parts)`);
-    expect(capital.stdout).toContain(`plancher : ${euros('16.00')}`);
+    expect(capital.stdout).toContain(`${euros('400.00')} (25 parts)`);
+    expect(capital.stdout).toContain(`plancher : ${euros('108.00')}`);
     const imported = run(['shares:import-legacy']);
     expect(imported.code).toBe(0);
     expect(imported.stdout).toContain('0 part(s) sociale(s) importée(s) de Gloux');
