@@ -4,7 +4,7 @@ import { addDays, daysInclusive, parseDay, type Day } from '../shared/day.js';
 import { DomainError, parseField } from '../shared/errors.js';
 import { Dec, Money, parseDecimal } from '../shared/money.js';
 import type { LineKind } from './events.js';
-import type { IssueInvoiceLineInput } from './invoice.js';
+import { lineVat, type IssueInvoiceLineInput } from './invoice.js';
 
 /**
  * The anniversary billing run, as pure rules: which hosting accounts a window selects and
@@ -289,7 +289,11 @@ export function planAnniversaryInvoice(h: BillableHosting, ctx: PlanContext): An
   }
   if (!pct.isZero()) {
     const subtotal = Money.sum(lines.map((l) => Money.of(l.net)));
-    const discount = Money.round(subtotal.times(pct).dividedBy(100)).negate();
+    const discount = capDiscount(
+      Money.round(subtotal.times(pct).dividedBy(100)),
+      lines,
+      standard,
+    ).negate();
     if (!discount.isZero()) {
       lines.push({
         kind: 'discount',
@@ -318,4 +322,30 @@ export function planAnniversaryInvoice(h: BillableHosting, ctx: PlanContext): An
     lines,
     notes,
   };
+}
+
+/**
+ * The discount, reduced if need be so the invoice total (TTC) stays ≥ 0: each line's VAT is
+ * rounded on its own, so a discount near 100 % (or at the standard rate on exempt lines) could
+ * otherwise take the total a few cents below zero.
+ */
+function capDiscount(
+  discount: Money,
+  lines: readonly { net: string; vatRate: string }[],
+  rate: string,
+): Money {
+  const totalTtc = Money.sum(
+    lines.map((l) => Money.of(l.net).plus(lineVat(Money.of(l.net), l.vatRate))),
+  );
+  const ttc = (d: Money) => d.plus(lineVat(d, rate));
+  if (ttc(discount).compare(totalTtc) <= 0) return discount;
+  let capped = Money.of(
+    totalTtc
+      .toDecimal()
+      .dividedBy(new Dec(rate).dividedBy(100).plus(1))
+      .toDecimalPlaces(2, Dec.ROUND_DOWN)
+      .toFixed(2),
+  );
+  while (ttc(capped).compare(totalTtc) > 0) capped = capped.minus(Money.of('0.01'));
+  return capped.isNegative() ? Money.ZERO : capped;
 }
