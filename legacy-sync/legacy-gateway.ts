@@ -108,6 +108,33 @@ export function billingAddressOf(c: LegacyCustomer): string {
 }
 
 /**
+ * One value from a Gloux counter (its row must exist), with Gloux's own atomic statement (G1,
+ * G2): UPDATE … LAST_INSERT_ID(valeur + 1) on the same connection; RETURNING on SQLite.
+ * MyISAM: the draw never rolls back, so callers record a number they cannot use.
+ */
+export async function drawCounter(q: Queryable, counter: string): Promise<number> {
+  let value: number;
+  if (q.dialect === 'mysql') {
+    const { affected } = await q.execute(
+      `UPDATE compteurs SET valeur = LAST_INSERT_ID(valeur + 1) WHERE nom = ?`,
+      [counter],
+    );
+    if (affected !== 1) throw new Error(`Counter ${counter} could not be drawn`);
+    const [row] = await q.query<{ v: number | string }>(`SELECT LAST_INSERT_ID() AS v`);
+    value = Number(row?.v);
+  } else {
+    const [row] = await q.query<{ valeur: number }>(
+      `UPDATE compteurs SET valeur = valeur + 1 WHERE nom = ? RETURNING valeur`,
+      [counter],
+    );
+    value = Number(row?.valeur);
+  }
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`Could not draw a number from counter ${counter}`);
+  return value;
+}
+
+/**
  * Draws the next document number from Gloux's shared counters exactly as Gloux does (G1):
  * atomic UPDATE … LAST_INSERT_ID(valeur + 1) on the same connection. MyISAM: it never rolls back.
  * Invoices use Gloux's `facture_<year>` (F2026-000001); credit notes their own chronological
@@ -119,24 +146,9 @@ export async function drawDocumentNumber(
   year: number,
 ): Promise<{ counter: string; value: number; number: string }> {
   const counter = `${kind === 'invoice' ? 'facture' : 'avoir'}_${year}`;
-  let value: number;
-  if (q.dialect === 'mysql') {
-    await q.execute(`INSERT IGNORE INTO compteurs (nom, valeur) VALUES (?, 0)`, [counter]);
-    await q.execute(`UPDATE compteurs SET valeur = LAST_INSERT_ID(valeur + 1) WHERE nom = ?`, [
-      counter,
-    ]);
-    const [row] = await q.query<{ v: number | string }>(`SELECT LAST_INSERT_ID() AS v`);
-    value = Number(row?.v);
-  } else {
-    await q.execute(`INSERT OR IGNORE INTO compteurs (nom, valeur) VALUES (?, 0)`, [counter]);
-    const [row] = await q.query<{ valeur: number }>(
-      `UPDATE compteurs SET valeur = valeur + 1 WHERE nom = ? RETURNING valeur`,
-      [counter],
-    );
-    value = Number(row?.valeur);
-  }
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`Could not draw a number from counter ${counter}`);
+  const insert = q.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+  await q.execute(`${insert} INTO compteurs (nom, valeur) VALUES (?, 0)`, [counter]);
+  const value = await drawCounter(q, counter);
   const prefix = kind === 'invoice' ? 'F' : 'A';
   return { counter, value, number: `${prefix}${year}-${String(value).padStart(6, '0')}` };
 }

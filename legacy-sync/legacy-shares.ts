@@ -1,5 +1,6 @@
 import type { ImportedShare, ShareState } from '../domain/shares/events.js';
 import type { Queryable } from '../src/database/db.js';
+import { drawCounter } from './legacy-gateway.js';
 import { decodeLegacyText, legacyTextSelect } from './legacy-text.js';
 
 /**
@@ -188,26 +189,6 @@ export async function drawShareNumbers(q: Queryable, count: number): Promise<num
     [SHARE_COUNTER],
   );
   const out: number[] = [];
-  for (let i = 0; i < count; i++) {
-    let value: number;
-    if (q.dialect === 'mysql') {
-      const { affected } = await q.execute(
-        `UPDATE compteurs SET valeur = LAST_INSERT_ID(valeur + 1) WHERE nom = ?`,
-        [SHARE_COUNTER],
-      );
-      if (affected !== 1) throw new Error(`Counter ${SHARE_COUNTER} could not be drawn`);
-      const [row] = await q.query<{ v: number | string }>(`SELECT LAST_INSERT_ID() AS v`);
-      value = Number(row?.v);
-    } else {
-      const [row] = await q.query<{ valeur: number }>(
-        `UPDATE compteurs SET valeur = valeur + 1 WHERE nom = ? RETURNING valeur`,
-        [SHARE_COUNTER],
-      );
-      value = Number(row?.valeur);
-    }
-    if (!Number.isInteger(value) || value <= 0)
-      throw new Error(`Could not draw a number from counter ${SHARE_COUNTER}`);
-    out.push(value);
-  }
+  for (let i = 0; i < count; i++) out.push(await drawCounter(q, SHARE_COUNTER));
   return out;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Dec } from '../../domain/shared/money.js';
 import { DomainError } from '../../domain/shared/errors.js';
+import { Dec } from '../../domain/shared/money.js';
 import {
   customerBalance,
   findInvoice,
@@ -8,6 +8,7 @@ import {
 import { readAll } from '../../src/event-store/event-store.js';
 import { AppHarness, cheque, yearLine } from '../support/app-harness.js';
 import { snapshotReadModels } from '../support/read-models.js';
+import { refusal } from '../support/refusal.js';
 import mysql from 'mysql2/promise';
 import {
   createTestDatabase,
@@ -20,22 +21,6 @@ jest.setTimeout(60_000);
 
 /** Gloux's FLOAT/DOUBLE/DECIMAL money as an exact two-decimal string (compare rounded to the cent). */
 const cents = (v: unknown) => new Dec(String(v)).toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2);
-
-async function expectDomainError(
-  promise: Promise<unknown>,
-  code: string,
-  field?: string,
-): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(DomainError);
-    expect((error as DomainError).code).toBe(code);
-    if (field !== undefined) expect((error as DomainError).field).toBe(field);
-    return error as DomainError;
-  }
-  throw new Error(`expected a DomainError ${code}`);
-}
 
 describe.each(dialects)('foundation on %s', (dialect) => {
   let database: TestDatabase;
@@ -239,27 +224,24 @@ describe.each(dialects)('foundation on %s', (dialect) => {
       lines: [yearLine('Plaque', '10.00', '2026-11-04', '2027-11-03')],
     });
     const events = await app.count('g2_events');
-    await expectDomainError(
+    await refusal(
       app.pay(cheque('3', inv.invoiceId, '12.01', '2026-11-06', '42')),
       'exceeds_balance',
       'allocations[0].amount',
     );
-    await expectDomainError(
+    await refusal(
       app.pay(cheque('3', inv.invoiceId, '-1.00', '2026-11-06', '42')),
       'invalid_input',
       'amount',
     );
-    await expectDomainError(
+    await refusal(
       app.pay(cheque('1', inv.invoiceId, '12.00', '2026-11-06', '42')),
       'invalid_input',
       'allocations[0].invoiceId',
     );
     expect(await app.count('g2_events')).toBe(events);
     await app.pay(cheque('3', inv.invoiceId, '12.00', '2026-11-06', '43'));
-    await expectDomainError(
-      app.pay(cheque('3', inv.invoiceId, '1.00', '2026-11-07', '44')),
-      'already_paid',
-    );
+    await refusal(app.pay(cheque('3', inv.invoiceId, '1.00', '2026-11-07', '44')), 'already_paid');
   });
 
   it('checks an invoice fully before drawing a number, so bad input burns none', async () => {
@@ -267,7 +249,7 @@ describe.each(dialects)('foundation on %s', (dialect) => {
       `SELECT valeur FROM compteurs WHERE nom = 'facture_2026'`,
     );
     const events = await app.count('g2_events');
-    await expectDomainError(
+    await refusal(
       app.issue({
         customerId: '3',
         issuedOn: '2026-11-01',
@@ -276,7 +258,7 @@ describe.each(dialects)('foundation on %s', (dialect) => {
       'invalid_input',
       'lines[0].serviceEnd',
     );
-    await expectDomainError(
+    await refusal(
       app.issue({
         customerId: '3',
         issuedOn: '2026-11-01',
@@ -285,7 +267,7 @@ describe.each(dialects)('foundation on %s', (dialect) => {
       'invalid_input',
       'lines[0].net',
     );
-    await expectDomainError(
+    await refusal(
       app.issue({
         customerId: '999',
         issuedOn: '2026-11-01',
