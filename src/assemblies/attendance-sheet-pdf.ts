@@ -1,27 +1,16 @@
-import PDFDocument from 'pdfkit';
 import { formatDayFr } from '../../domain/shared/day.js';
 import type {
   AttendanceSheet,
   AttendanceTotals,
 } from '../../projections/assemblies/assemblies.queries.js';
-import { winAnsi } from '../documents/document-pdf.js';
+import { A4, BOLD, REGULAR, pdfLayout, type PdfColumn } from '../documents/pdf-layout.js';
 
-const A4 = { width: 595.28, height: 841.89 };
 const MARGIN = 40;
-const FOOTER_SPACE = 24;
 const CONTENT_WIDTH = A4.width - 2 * MARGIN;
-const REGULAR = 'Helvetica';
-const BOLD = 'Helvetica-Bold';
 /** Room for a signature, whatever the text beside it. */
 const MIN_ROW = 30;
 
-interface Column {
-  readonly title: string;
-  readonly width: number;
-  readonly align: 'left' | 'right';
-}
-
-const COLUMNS: readonly Column[] = [
+const COLUMNS: readonly PdfColumn[] = [
   { title: 'N°', width: 26, align: 'right' },
   { title: 'Sociétaire et adresse', width: 168, align: 'left' },
   { title: 'Parts', width: 34, align: 'right' },
@@ -50,39 +39,14 @@ export function renderAttendanceSheetPdf(
   cooperative: string,
 ): Promise<Buffer> {
   const a = sheet.assembly;
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
-    bufferPages: true,
-    // The assembly's day, not the time of the request: the same sheet gives the same metadata.
-    info: {
-      Title: winAnsi(`Feuille de présence — ${a.label}`),
-      Author: winAnsi(cooperative),
-      CreationDate: new Date(`${a.heldOn}T00:00:00Z`),
-    },
+  const { doc, bottom, text, heightOf, tableHeader, rowRule, finish } = pdfLayout({
+    title: `Feuille de présence — ${a.label}`,
+    author: cooperative,
+    day: a.heldOn,
+    margin: MARGIN,
+    footerSpace: 24,
+    fontSize: 8.5,
   });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-
-  const bottom = A4.height - MARGIN - FOOTER_SPACE;
-  const text = (
-    s: string,
-    x: number,
-    y: number,
-    o: { width: number; align?: 'left' | 'right'; font?: string; size?: number },
-  ) => {
-    doc
-      .font(o.font ?? REGULAR)
-      .fontSize(o.size ?? 8.5)
-      .text(winAnsi(s), x, y, { width: o.width, align: o.align ?? 'left' });
-    return doc.y;
-  };
-  const heightOf = (s: string, width: number, font = REGULAR, size = 8.5) =>
-    doc.font(font).fontSize(size).heightOfString(winAnsi(s), { width });
 
   /** The heading and the column titles, at the top of every page. */
   const pageHeader = (): number => {
@@ -98,14 +62,7 @@ export function renderAttendanceSheetPdf(
       y + 1,
       { width: CONTENT_WIDTH, size: 8 },
     );
-    y += 6;
-    doc.rect(MARGIN, y, CONTENT_WIDTH, 16).fill('#e8edf2').fillColor('black');
-    let x = MARGIN;
-    for (const c of COLUMNS) {
-      text(c.title, x + 3, y + 4, { width: c.width - 6, align: c.align, font: BOLD, size: 7.5 });
-      x += c.width;
-    }
-    return y + 20;
+    return tableHeader(y + 6, COLUMNS, 7.5);
   };
 
   let y = pageHeader();
@@ -140,12 +97,7 @@ export function renderAttendanceSheetPdf(
       .strokeColor('#8a96a3')
       .stroke();
     y += height;
-    doc
-      .moveTo(MARGIN, y - 3)
-      .lineTo(MARGIN + CONTENT_WIDTH, y - 3)
-      .lineWidth(0.5)
-      .strokeColor('#c8d0d8')
-      .stroke();
+    rowRule(y);
   }
 
   // Totals: members, shares and votes per way of attending.
@@ -203,20 +155,5 @@ export function renderAttendanceSheetPdf(
   });
 
   // Footer on every page: the assembly and the page number.
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    // Writing below the bottom margin would make pdfkit add a page: lift it for the footer.
-    doc.page.margins.bottom = 0;
-    const fy = A4.height - MARGIN - 10;
-    text(`Feuille de présence — ${a.label}`, MARGIN, fy, { width: CONTENT_WIDTH - 70, size: 7 });
-    text(`Page ${i + 1} / ${range.count}`, MARGIN + CONTENT_WIDTH - 70, fy, {
-      width: 70,
-      align: 'right',
-      size: 7,
-    });
-    doc.page.margins.bottom = MARGIN;
-  }
-  doc.end();
-  return done;
+  return finish(`Feuille de présence — ${a.label}`, 10, 70);
 }

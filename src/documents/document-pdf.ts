@@ -1,37 +1,12 @@
-import PDFDocument from 'pdfkit';
 import type { PrintableDocument } from '../../domain/documents/printable-document.js';
+import { BOLD, REGULAR, pdfLayout, type PdfColumn } from './pdf-layout.js';
 
-/** Characters beyond Latin-1 that WinAnsi (the standard PDF fonts' encoding) still has. */
-const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
+// Kept here too: other modules imported it from this file first.
+export { winAnsi } from './pdf-layout.js';
 
-/**
- * Text the standard fonts can draw: the narrow no-break space of French amounts becomes a
- * no-break space, anything outside WinAnsi (emoji, other scripts) a "?" rather than a wrong glyph.
- */
-export function winAnsi(text: string): string {
-  let out = '';
-  for (const ch of text.normalize('NFC').replace(/\u202f/g, '\u00a0')) {
-    const code = ch.codePointAt(0) ?? 0;
-    const ok = (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff);
-    out += ok || WIN_ANSI_EXTRA.has(ch) ? ch : ch === '\t' ? ' ' : '?';
-  }
-  return out;
-}
-
-const A4 = { width: 595.28, height: 841.89 };
 const MARGIN = 48;
-const FOOTER_SPACE = 36;
-const CONTENT_WIDTH = A4.width - 2 * MARGIN;
-const REGULAR = 'Helvetica';
-const BOLD = 'Helvetica-Bold';
 
-interface Column {
-  readonly title: string;
-  readonly width: number;
-  readonly align: 'left' | 'right';
-}
-
-const LINE_COLUMNS: readonly Column[] = [
+const LINE_COLUMNS: readonly PdfColumn[] = [
   { title: 'Désignation et période', width: 177, align: 'left' },
   { title: 'Qté', width: 30, align: 'right' },
   { title: 'PU HT', width: 58, align: 'right' },
@@ -46,54 +21,21 @@ const LINE_COLUMNS: readonly Column[] = [
  * browser). It prints exactly the strings of the printable document, like the HTML page.
  */
 export function renderDocumentPdf(p: PrintableDocument, issuedOn: string): Promise<Buffer> {
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
-    bufferPages: true,
-    // The issue day, not the time of the request: the same document gives the same metadata.
-    info: {
-      Title: winAnsi(p.title),
-      Author: winAnsi(p.seller.name),
-      CreationDate: new Date(`${issuedOn}T00:00:00Z`),
-    },
-  });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-
-  const bottom = A4.height - MARGIN - FOOTER_SPACE;
-  const text = (
-    s: string,
-    x: number,
-    y: number,
-    options: { width?: number; align?: 'left' | 'right' | 'center'; font?: string; size?: number },
-  ) => {
-    doc
-      .font(options.font ?? REGULAR)
-      .fontSize(options.size ?? 9)
-      .text(winAnsi(s), x, y, {
-        width: options.width,
-        align: options.align ?? 'left',
-        lineBreak: options.width !== undefined,
-      });
-    return doc.y;
-  };
-  const heightOf = (s: string, width: number, font = REGULAR, size = 9) =>
-    doc.font(font).fontSize(size).heightOfString(winAnsi(s), { width });
-  const ensureRoom = (y: number, needed: number): number => {
-    if (y + needed <= bottom) return y;
-    doc.addPage();
-    return MARGIN;
-  };
+  const { doc, contentWidth, bottom, text, heightOf, ensureRoom, tableHeader, rowRule, finish } =
+    pdfLayout({
+      title: p.title,
+      author: p.seller.name,
+      day: issuedOn,
+      margin: MARGIN,
+      footerSpace: 36,
+      fontSize: 9,
+    });
 
   // Seller (left) and document heading with its facts (right).
   let left = text(p.seller.name, MARGIN, MARGIN, { font: BOLD, size: 16, width: 250 });
   for (const line of p.seller.lines) left = text(line, MARGIN, left + 1, { size: 8.5, width: 250 });
   const rightX = MARGIN + 265;
-  const rightWidth = CONTENT_WIDTH - 265;
+  const rightWidth = contentWidth - 265;
   let right = text(p.heading.toUpperCase(), rightX, MARGIN, {
     font: BOLD,
     size: 20,
@@ -109,26 +51,18 @@ export function renderDocumentPdf(p: PrintableDocument, issuedOn: string): Promi
   // Customer: billing address snapshot.
   let y = Math.max(left, right) + 18;
   const boxX = MARGIN + 260;
-  const boxWidth = CONTENT_WIDTH - (boxX - MARGIN);
+  const boxWidth = contentWidth - (boxX - MARGIN);
   let cy = text(p.customer.name, boxX, y, { font: BOLD, size: 10.5, width: boxWidth });
   for (const line of p.customer.addressLines)
     cy = text(line, boxX, cy, { size: 10, width: boxWidth });
   y = cy + 18;
 
   if (p.reference !== null) {
-    y = text(p.reference, MARGIN, y, { font: BOLD, size: 10.5, width: CONTENT_WIDTH }) + 8;
+    y = text(p.reference, MARGIN, y, { font: BOLD, size: 10.5, width: contentWidth }) + 8;
   }
 
   // Lines, with the header row repeated on each new page.
-  const drawHeader = (at: number): number => {
-    doc.rect(MARGIN, at, CONTENT_WIDTH, 16).fill('#e8edf2').fillColor('black');
-    let x = MARGIN;
-    for (const c of LINE_COLUMNS) {
-      text(c.title, x + 3, at + 4, { width: c.width - 6, align: c.align, font: BOLD, size: 8 });
-      x += c.width;
-    }
-    return at + 20;
-  };
+  const drawHeader = (at: number): number => tableHeader(at, LINE_COLUMNS, 8);
   y = drawHeader(ensureRoom(y, 60));
   for (const line of p.lines) {
     const cells = [
@@ -155,17 +89,12 @@ export function renderDocumentPdf(p: PrintableDocument, issuedOn: string): Promi
       x += c.width;
     });
     y += height;
-    doc
-      .moveTo(MARGIN, y - 3)
-      .lineTo(MARGIN + CONTENT_WIDTH, y - 3)
-      .lineWidth(0.5)
-      .strokeColor('#c8d0d8')
-      .stroke();
+    rowRule(y);
   }
 
   // Net / VAT per rate, then the totals, on the right.
   const tableWidth = 280;
-  const tx = MARGIN + CONTENT_WIDTH - tableWidth;
+  const tx = MARGIN + contentWidth - tableWidth;
   const cols = [70, 70, 65, 75];
   y = ensureRoom(y + 10, 30 + 14 * (p.vatRows.length + p.totals.length));
   ['Taux de TVA', 'Base HT', 'TVA', 'Total TTC'].forEach((title, i) => {
@@ -196,29 +125,14 @@ export function renderDocumentPdf(p: PrintableDocument, issuedOn: string): Promi
   // Notes (reason, settlement) and legal mentions.
   y += 10;
   for (const note of p.notes) {
-    y = ensureRoom(y, heightOf(note, CONTENT_WIDTH) + 4);
-    y = text(note, MARGIN, y, { width: CONTENT_WIDTH }) + 4;
+    y = ensureRoom(y, heightOf(note, contentWidth) + 4);
+    y = text(note, MARGIN, y, { width: contentWidth }) + 4;
   }
   for (const mention of p.mentions) {
-    y = ensureRoom(y, heightOf(mention, CONTENT_WIDTH, REGULAR, 7.5) + 3);
-    y = text(mention, MARGIN, y, { width: CONTENT_WIDTH, size: 7.5 }) + 3;
+    y = ensureRoom(y, heightOf(mention, contentWidth, REGULAR, 7.5) + 3);
+    y = text(mention, MARGIN, y, { width: contentWidth, size: 7.5 }) + 3;
   }
 
   // Footer on every page: seller identity and page number.
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    // Writing below the bottom margin would make pdfkit add a page: lift it for the footer.
-    doc.page.margins.bottom = 0;
-    const fy = A4.height - MARGIN - 14;
-    text(p.footer, MARGIN, fy, { width: CONTENT_WIDTH - 60, size: 7 });
-    text(`Page ${i + 1} / ${range.count}`, MARGIN + CONTENT_WIDTH - 60, fy, {
-      width: 60,
-      align: 'right',
-      size: 7,
-    });
-    doc.page.margins.bottom = MARGIN;
-  }
-  doc.end();
-  return done;
+  return finish(p.footer, 14, 60);
 }
