@@ -12,7 +12,7 @@ import type { AppendRequest } from '../event-store/event-store.js';
 import { isId, loadCustomerAccount, loadInvoice } from './billing-streams.js';
 import { checkSeriesChronology } from './chronology.js';
 import { IssueCreditNoteCommand, type IssueCreditNoteResult } from './issue-credit-note.command.js';
-import { recordNumberGap } from './number-gaps.js';
+import { withDrawnNumbers } from './number-gaps.js';
 
 /** Cancels or corrects an invoice, fully or partly, by a numbered credit note citing it. */
 @CommandHandler(IssueCreditNoteCommand)
@@ -45,8 +45,8 @@ export class IssueCreditNoteHandler implements ICommandHandler<
       drawDocumentNumber(q, 'credit_note', Number(checked.issuedOn.slice(0, 4))),
     );
     const creditNoteId = randomUUID();
-    try {
-      const outcome = await this.pipeline.execute<IssueCreditNoteResult>({
+    return withDrawnNumbers(this.db, this.clock, [drawn], () =>
+      this.pipeline.execute<IssueCreditNoteResult>({
         commandType: 'IssueCreditNote',
         actor: command.actor,
         now: this.clock.now(),
@@ -97,23 +97,7 @@ export class IssueCreditNoteHandler implements ICommandHandler<
             },
           };
         },
-      });
-      if (outcome.replayed)
-        await recordNumberGap(
-          this.db,
-          this.clock.now(),
-          drawn,
-          'idempotent replay: the first command kept its own number',
-        );
-      return outcome.result;
-    } catch (error) {
-      await recordNumberGap(
-        this.db,
-        this.clock.now(),
-        drawn,
-        `command failed: ${(error as Error).message}`,
-      );
-      throw error;
-    }
+      }),
+    );
   }
 }

@@ -21,7 +21,7 @@ import { CommandPipeline } from '../event-store/command-pipeline.js';
 import { loadCustomerAccount } from './billing-streams.js';
 import { checkSeriesChronology } from './chronology.js';
 import { creditApplicationAppends } from './customer-credit.handlers.js';
-import { recordNumberGap } from './number-gaps.js';
+import { withDrawnNumbers } from './number-gaps.js';
 import { IssueInvoiceCommand, type IssueInvoiceResult } from './issue-invoice.command.js';
 
 @CommandHandler(IssueInvoiceCommand)
@@ -59,8 +59,8 @@ export class IssueInvoiceHandler implements ICommandHandler<
       drawInvoiceNumber(q, Number(checked.issuedOn.slice(0, 4))),
     );
     const invoiceId = randomUUID();
-    try {
-      const outcome = await this.pipeline.execute<IssueInvoiceResult>({
+    return withDrawnNumbers(this.db, this.clock, [drawn], () =>
+      this.pipeline.execute<IssueInvoiceResult>({
         commandType: 'IssueInvoice',
         actor: command.actor,
         now: this.clock.now(),
@@ -97,17 +97,7 @@ export class IssueInvoiceHandler implements ICommandHandler<
             },
           };
         },
-      });
-      if (outcome.replayed)
-        await this.recordGap(drawn, 'idempotent replay: the first command kept its own number');
-      return outcome.result;
-    } catch (error) {
-      await this.recordGap(drawn, `command failed: ${(error as Error).message}`);
-      throw error;
-    }
-  }
-
-  private recordGap(drawn: { counter: string; value: number; number: string }, reason: string) {
-    return recordNumberGap(this.db, this.clock.now(), drawn, reason);
+      }),
+    );
   }
 }

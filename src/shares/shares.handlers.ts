@@ -30,7 +30,7 @@ import {
   SHARE_COUNTER,
   tiersShareCountMismatches,
 } from '../../legacy-sync/legacy-shares.js';
-import { recordNumberGap } from '../billing/number-gaps.js';
+import { withDrawnNumbers } from '../billing/number-gaps.js';
 import { Clock } from '../clock.js';
 import { Db, type Queryable } from '../database/db.js';
 import { CommandPipeline } from '../event-store/command-pipeline.js';
@@ -110,19 +110,13 @@ export class ShareMovements {
       const needed = m.numbersNeeded((await this.db.run(loadShareCapital)).state, ctx);
       numbers = await this.db.run((q) => drawShareNumbers(q, needed));
     }
-    const gaps = (reason: string) =>
-      Promise.all(
-        numbers.map((value) =>
-          recordNumberGap(
-            this.db,
-            this.clock.now(),
-            { counter: SHARE_COUNTER, value, number: String(value) },
-            reason,
-          ),
-        ),
-      );
-    try {
-      const outcome = await this.pipeline.execute<ShareMovementResult>({
+    const drawn = numbers.map((value) => ({
+      counter: SHARE_COUNTER,
+      value,
+      number: String(value),
+    }));
+    return withDrawnNumbers(this.db, this.clock, drawn, () =>
+      this.pipeline.execute<ShareMovementResult>({
         commandType: m.commandType,
         actor: m.actor,
         now: this.clock.now(),
@@ -137,13 +131,8 @@ export class ShareMovements {
             result: resultOf(events, after, this.rules),
           };
         },
-      });
-      if (outcome.replayed) await gaps('idempotent replay: the first command kept its own numbers');
-      return outcome.result;
-    } catch (error) {
-      await gaps(`command failed: ${(error as Error).message}`);
-      throw error;
-    }
+      }),
+    );
   }
 
   /** Gloux's parts_sociales rows not yet in the register, recorded with source 'gloux'. */
