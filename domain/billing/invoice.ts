@@ -109,6 +109,11 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
   }
 }
 
+/** The invoice as its events leave it (events in stream order). */
+export function replayInvoice(events: readonly InvoiceEvent[]): InvoiceState {
+  return events.reduce(evolveInvoice, initialInvoiceState);
+}
+
 export interface IssueInvoiceLineInput {
   kind?: LineKind;
   label: string;

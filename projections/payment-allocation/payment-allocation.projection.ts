@@ -6,11 +6,7 @@ import {
   type BillingEvent,
   type InvoiceEvent,
 } from '../../domain/billing/events.js';
-import {
-  evolveInvoice,
-  initialInvoiceState,
-  type InvoiceState,
-} from '../../domain/billing/invoice.js';
+import { evolveInvoice, replayInvoice, type InvoiceState } from '../../domain/billing/invoice.js';
 import { fiscalYearOf, type FiscalYearStart } from '../../domain/shared/fiscal-year.js';
 import type { Tx } from '../../src/database/db.js';
 import { readStream, type RecordedEvent } from '../../src/event-store/event-store.js';
@@ -66,12 +62,11 @@ export class PaymentAllocationProjection implements Projection {
     const history = (await readStream(tx, invoiceStream(invoiceId))).filter(
       (x) => x.position <= position,
     );
-    const states = (events: readonly RecordedEvent[]) =>
-      events.reduce((s, x) => evolveInvoice(s, x as unknown as InvoiceEvent), initialInvoiceState);
     const figures = (state: InvoiceState) =>
       invoiceFigures(effectiveLines(state), state.paid.toString(), this.fiscalYearStart);
-    const before = states(history.slice(0, -1));
-    const after = states(history);
+    const events = history as unknown as InvoiceEvent[];
+    const before = replayInvoice(events.slice(0, -1));
+    const after = evolveInvoice(before, events[events.length - 1]!);
     const entries = allocationDelta(
       figures(before),
       figures(after),

@@ -12,8 +12,8 @@ import {
   type CustomerAccountState,
 } from '../../domain/billing/customer-account.js';
 import {
-  evolveInvoice,
   initialInvoiceState,
+  replayInvoice,
   type InvoiceState,
 } from '../../domain/billing/invoice.js';
 import {
@@ -41,10 +41,7 @@ export async function loadInvoice(q: Queryable, invoiceId: string): Promise<Load
   if (!isId(invoiceId)) return { state: initialInvoiceState, version: -1 };
   const history = await readStream(q, invoiceStream(invoiceId));
   return {
-    state: history.reduce(
-      (s, e) => evolveInvoice(s, e as unknown as InvoiceEvent),
-      initialInvoiceState,
-    ),
+    state: replayInvoice(history as unknown as InvoiceEvent[]),
     version: history.length - 1,
   };
 }
