@@ -69,22 +69,30 @@ export async function mirrorEvent(tx: Tx, event: RecordedEvent): Promise<void> {
   const e = event as unknown as BillingEvent;
   switch (e.type) {
     case 'InvoiceIssued':
-      return mirrorInvoice(tx, e, event.recordedAt, event.metadata.idempotencyKey);
+      await mirrorInvoice(tx, e, event.recordedAt, event.metadata.idempotencyKey);
+      break;
     case 'InvoicePaymentAllocated':
       return; // carried by PaymentRecorded, which lists every allocation
     case 'PaymentRecorded':
-      return mirrorPayment(tx, e, event.recordedAt);
+      await mirrorPayment(tx, e, event.recordedAt);
+      break;
     case 'CreditNoteIssued':
-      return mirrorCreditNote(tx, e, event.recordedAt);
+      await mirrorCreditNote(tx, e, event.recordedAt);
+      break;
     case 'PaymentReversed':
-      return mirrorReversal(tx, e, event.recordedAt);
+      await mirrorReversal(tx, e, event.recordedAt);
+      break;
     case 'CustomerCreditApplied':
-      return mirrorCreditApplied(tx, e, event.recordedAt);
+      await mirrorCreditApplied(tx, e, event.recordedAt);
+      break;
     case 'CustomerCreditWithdrawn':
-      return mirrorCreditWithdrawn(tx, e, event.recordedAt);
+      await mirrorCreditWithdrawn(tx, e, event.recordedAt);
+      break;
     case 'CustomerCredited':
-      return refreshCustomerBalance(tx, e.data.customerId);
+      break; // only the balance changes
   }
+  // Once per event, after its rows are written (the balance reads them all).
+  await refreshCustomerBalance(tx, e.data.customerId);
 }
 
 async function mirrorInvoice(
@@ -138,7 +146,6 @@ async function mirrorInvoice(
     });
     await remember(tx, 'invoice_line', l.lineId, insertId);
   }
-  await refreshCustomerBalance(tx, d.customerId);
 }
 
 async function mirrorPayment(tx: Tx, e: PaymentRecorded, recordedAt: string): Promise<void> {
@@ -285,7 +292,6 @@ async function insertLegacyPayment(
     );
     await refreshInvoiceSettlement(tx, idFacture, at);
   }
-  await refreshCustomerBalance(tx, p.customerId);
 }
 
 const negated = (amount: string) => (amount.startsWith('-') ? amount.slice(1) : `-${amount}`);
@@ -345,9 +351,9 @@ async function mirrorCreditNote(tx: Tx, e: CreditNoteIssued, recordedAt: string)
       recordedAt,
       allocations: [{ invoiceG2Id: d.invoiceId, amount: d.settled }],
     });
+  } else {
+    await refreshInvoiceSettlement(tx, idOrigine, at);
   }
-  await refreshInvoiceSettlement(tx, idOrigine, at);
-  await refreshCustomerBalance(tx, d.customerId);
 }
 
 /**
@@ -433,5 +439,4 @@ async function mirrorCreditWithdrawn(
       allocations: [],
     });
   }
-  await refreshCustomerBalance(tx, d.customerId);
 }
