@@ -81,7 +81,30 @@ export async function loadUnpaidInvoices(
     `SELECT invoice_id FROM g2_rm_invoices WHERE customer_id = ? AND kind = 'invoice' AND status = 'issued' ORDER BY issued_on, number`,
     [customerId],
   );
+  return loadInvoices(
+    q,
+    rows.map((r) => r.invoice_id),
+  );
+}
+
+/**
+ * The invoices with these ids, in the order given, each once: the states a decision reads and
+ * the versions its appends expect. Ids of no invoice are left out.
+ */
+export async function loadInvoices(
+  q: Queryable,
+  invoiceIds: Iterable<string>,
+): Promise<Map<string, Loaded<InvoiceState>>> {
   const out = new Map<string, Loaded<InvoiceState>>();
-  for (const r of rows) out.set(r.invoice_id, await loadInvoice(q, r.invoice_id));
+  for (const id of invoiceIds) {
+    if (out.has(id)) continue;
+    const loaded = await loadInvoice(q, id);
+    if (loaded.version >= 0) out.set(id, loaded);
+  }
   return out;
+}
+
+/** The states of loaded streams, as the decide functions take them. */
+export function statesOf<S>(loaded: ReadonlyMap<string, Loaded<S>>): Map<string, S> {
+  return new Map([...loaded].map(([id, l]) => [id, l.state]));
 }

@@ -2,13 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { customerStream, invoiceStream, paymentStream } from '../../domain/billing/events.js';
-import { balanceOf, evolveInvoice, type InvoiceState } from '../../domain/billing/invoice.js';
+import { balanceOf, evolveInvoice } from '../../domain/billing/invoice.js';
 import { autoAllocate, decideRecordPayment } from '../../domain/billing/payment.js';
 import { parisDayOf } from '../../domain/shared/day.js';
 import { Clock } from '../clock.js';
 import { CommandPipeline } from '../event-store/command-pipeline.js';
 import type { AppendRequest } from '../event-store/event-store.js';
-import { loadCustomerAccount, loadInvoice, loadUnpaidInvoices } from './billing-streams.js';
+import {
+  loadCustomerAccount,
+  loadInvoices,
+  loadUnpaidInvoices,
+  statesOf,
+} from './billing-streams.js';
 import { RecordPaymentCommand, type RecordPaymentResult } from './record-payment.command.js';
 
 @CommandHandler(RecordPaymentCommand)
@@ -32,25 +37,19 @@ export class RecordPaymentHandler implements ICommandHandler<
       request: command.input,
       decide: async (tx) => {
         let input = command.input;
-        const invoices = new Map<string, InvoiceState>();
-        const versions = new Map<string, number>();
+        const loaded =
+          input.allocations === undefined
+            ? // No allocation given: the customer's unpaid invoices, oldest first.
+              await loadUnpaidInvoices(tx, String(input.customerId ?? ''))
+            : await loadInvoices(
+                tx,
+                (Array.isArray(input.allocations) ? input.allocations : []).map((a) =>
+                  String(a?.invoiceId ?? ''),
+                ),
+              );
+        const invoices = statesOf(loaded);
         if (input.allocations === undefined) {
-          // No allocation given: the customer's unpaid invoices, oldest first.
-          const unpaid = await loadUnpaidInvoices(tx, String(input.customerId ?? ''));
-          for (const [id, l] of unpaid) {
-            invoices.set(id, l.state);
-            versions.set(id, l.version);
-          }
           input = { ...input, allocations: autoAllocate(input.amount, [...invoices.values()]) };
-        } else {
-          for (const a of Array.isArray(input.allocations) ? input.allocations : []) {
-            const id = String(a?.invoiceId ?? '');
-            if (invoices.has(id)) continue;
-            const loaded = await loadInvoice(tx, id);
-            if (loaded.version < 0) continue;
-            invoices.set(id, loaded.state);
-            versions.set(id, loaded.version);
-          }
         }
         const decision = decideRecordPayment(input, invoices, {
           paymentId,
@@ -61,7 +60,7 @@ export class RecordPaymentHandler implements ICommandHandler<
           ...decision.allocations.map((a) => ({
             streamId: invoiceStream(a.data.invoiceId),
             // Optimistic concurrency: a payment recorded meanwhile on this invoice makes us retry, not overpay.
-            expectedVersion: versions.get(a.data.invoiceId) ?? -1,
+            expectedVersion: loaded.get(a.data.invoiceId)?.version ?? -1,
             events: [a],
           })),
         ];

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { customerStream, invoiceStream, paymentStream } from '../../domain/billing/events.js';
-import { balanceOf, evolveInvoice, type InvoiceState } from '../../domain/billing/invoice.js';
+import { balanceOf, evolveInvoice } from '../../domain/billing/invoice.js';
 import { decideReversePayment } from '../../domain/billing/payment.js';
 import { parisDayOf } from '../../domain/shared/day.js';
 import { Clock } from '../clock.js';
 import { CommandPipeline } from '../event-store/command-pipeline.js';
 import type { AppendRequest } from '../event-store/event-store.js';
-import { loadCustomerAccount, loadInvoice, loadPayment } from './billing-streams.js';
+import { loadCustomerAccount, loadInvoices, loadPayment, statesOf } from './billing-streams.js';
 import { ReversePaymentCommand, type ReversePaymentResult } from './reverse-payment.command.js';
 
 @CommandHandler(ReversePaymentCommand)
@@ -39,13 +39,8 @@ export class ReversePaymentHandler implements ICommandHandler<
           ...payment.state.allocations.keys(),
           ...account.state.applications.map((a) => a.invoiceId),
         ]);
-        const invoices = new Map<string, InvoiceState>();
-        const versions = new Map<string, number>();
-        for (const id of ids) {
-          const loaded = await loadInvoice(tx, id);
-          invoices.set(id, loaded.state);
-          versions.set(id, loaded.version);
-        }
+        const loaded = await loadInvoices(tx, ids);
+        const invoices = statesOf(loaded);
         const d = decideReversePayment(payment.state, invoices, account.state, command.input, {
           reversalId,
           withdrawalId,
@@ -63,7 +58,7 @@ export class ReversePaymentHandler implements ICommandHandler<
           },
           ...[...byInvoice].map(([id, events]) => ({
             streamId: invoiceStream(id),
-            expectedVersion: versions.get(id) ?? -1,
+            expectedVersion: loaded.get(id)?.version ?? -1,
             events,
           })),
         ];
