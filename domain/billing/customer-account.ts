@@ -8,7 +8,7 @@ import type {
   InvoicePaymentAllocated,
   PaymentMethod,
 } from './events.js';
-import { balanceOf, type InvoiceState } from './invoice.js';
+import { autoAllocate, type InvoiceState } from './invoice.js';
 
 /**
  * The customer's credit: money we hold that no invoice owes (overpayments, paid invoices
@@ -75,36 +75,19 @@ export function decideApplyCredit(
   invoices: readonly InvoiceState[],
   ctx: { on: Day; applicationId: (invoiceId: string) => string },
 ): { applied: CustomerCreditApplied[]; allocations: InvoicePaymentAllocated[] } {
+  const own = invoices.filter((i) => i.customerId === account.customerId);
   const applied: CustomerCreditApplied[] = [];
   const allocations: InvoicePaymentAllocated[] = [];
-  let left = account.credit;
-  for (const invoice of invoices) {
-    if (!left.isPositive()) break;
-    if (invoice.status !== 'issued' || invoice.customerId !== account.customerId) continue;
-    const due = balanceOf(invoice);
-    if (!due.isPositive()) continue;
-    const amount = due.compare(left) < 0 ? due : left;
-    const applicationId = ctx.applicationId(invoice.invoiceId);
+  for (const { invoiceId, amount } of autoAllocate(account.credit.toString(), own)) {
+    const applicationId = ctx.applicationId(invoiceId);
     applied.push({
       type: 'CustomerCreditApplied',
-      data: {
-        customerId: account.customerId,
-        applicationId,
-        invoiceId: invoice.invoiceId,
-        amount: amount.toString(),
-        on: ctx.on,
-      },
+      data: { customerId: account.customerId, applicationId, invoiceId, amount, on: ctx.on },
     });
     allocations.push({
       type: 'InvoicePaymentAllocated',
-      data: {
-        invoiceId: invoice.invoiceId,
-        paymentId: applicationId,
-        amount: amount.toString(),
-        paidOn: ctx.on,
-      },
+      data: { invoiceId, paymentId: applicationId, amount, paidOn: ctx.on },
     });
-    left = left.minus(amount);
   }
   return { applied, allocations };
 }

@@ -114,6 +114,29 @@ export function replayInvoice(events: readonly InvoiceEvent[]): InvoiceState {
   return events.reduce(evolveInvoice, initialInvoiceState);
 }
 
+/** Spreads an amount over unpaid invoices in the order given, each up to its balance. */
+export function autoAllocate(
+  amount: unknown,
+  invoices: readonly InvoiceState[],
+): { invoiceId: string; amount: string }[] {
+  let left: Money;
+  try {
+    left = Money.of(amount);
+  } catch {
+    return []; // the decision reports the unreadable amount
+  }
+  const out: { invoiceId: string; amount: string }[] = [];
+  for (const invoice of invoices) {
+    if (!left.isPositive()) break;
+    const due = balanceOf(invoice);
+    if (invoice.status !== 'issued' || !due.isPositive()) continue;
+    const part = due.compare(left) < 0 ? due : left;
+    out.push({ invoiceId: invoice.invoiceId, amount: part.toString() });
+    left = left.minus(part);
+  }
+  return out;
+}
+
 export interface IssueInvoiceLineInput {
   kind?: LineKind;
   label: string;
