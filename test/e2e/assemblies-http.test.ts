@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import type {
   AssemblyMember,
   AssemblySummary,
@@ -9,23 +9,12 @@ import type {
 import type { RecordAtAssemblyResult } from '../../src/assemblies/assembly.commands.js';
 import { pdfText } from '../support/pdf-text.js';
 import { conveneDemoAssembly, parisToday } from './assembly-client.js';
-import { startApp, type RunningApp } from './app-process.js';
-import { httpClient, type ApiError } from './http-client.js';
+import { useAppClient, type ApiError } from './http-client.js';
 
 jest.setTimeout(60_000);
 
-let app: RunningApp | undefined;
-beforeAll(async () => {
-  app = await startApp();
-}, 60_000);
-afterAll(async () => {
-  await app?.stop();
-}, 60_000);
-const url = (path: string) => {
-  if (!app) throw new Error('the app is not running');
-  return app.baseUrl + path;
-};
-const client = httpClient(() => url(''));
+const client = useAppClient();
+const url = (path: string) => client.baseUrl() + path;
 const { getPage, getJson, postJson } = client;
 
 interface AssemblyPage {

@@ -1,24 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import type { RunReport } from '../../src/billing-run/anniversary-billing.service.js';
 import type { CataloguePage } from '../../src/catalogue/catalogue-queries.js';
 import type { UpcomingAnniversary } from '../../legacy-sync/legacy-hostings.js';
-import { startApp, type RunningApp } from './app-process.js';
-import { euros, httpClient, type ApiError } from './http-client.js';
+import { euros, useAppClient, type ApiError } from './http-client.js';
 
 jest.setTimeout(60_000);
 
-let app: RunningApp | undefined;
-beforeAll(async () => {
-  app = await startApp();
-}, 60_000);
-afterAll(async () => {
-  await app?.stop();
-}, 60_000);
-const baseUrl = () => {
-  if (!app) throw new Error('the app is not running');
-  return app.baseUrl;
-};
-const { getPage, getJson, postJson, legacySynced } = httpClient(baseUrl);
+const { getPage, getJson, postJson, legacySynced, baseUrl } = useAppClient();
 
 describe('catalogue and anniversary billing over HTTP (demo data)', () => {
   it('lists Gloux’s products with today’s rate from the schedule, shares marked as never invoiced', async () => {

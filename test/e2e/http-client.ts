@@ -59,7 +59,7 @@ export function httpClient(baseUrl: () => string) {
 }
 
 /** Starts the built app (fresh SQLite, demo data) before the file's tests, stops it after. */
-export function useAppClient(): ReturnType<typeof httpClient> {
+export function useAppClient() {
   let app: RunningApp | undefined;
   beforeAll(async () => {
     app = await startApp();
@@ -67,8 +67,10 @@ export function useAppClient(): ReturnType<typeof httpClient> {
   afterAll(async () => {
     await app?.stop();
   }, 60_000);
-  return httpClient(() => {
+  const running = (): RunningApp => {
     if (!app) throw new Error('the app is not running');
-    return app.baseUrl;
-  });
+    return app;
+  };
+  const baseUrl = () => running().baseUrl;
+  return { ...httpClient(baseUrl), baseUrl, app: running };
 }

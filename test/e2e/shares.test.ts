@@ -7,24 +7,12 @@ import { addDays } from '../../domain/shared/day.js';
 import type { ShareMovementResult } from '../../src/shares/shares.commands.js';
 import { pdfText } from '../support/pdf-text.js';
 import { csvRows, xlsxAsCsv } from '../support/xlsx-csv.js';
-import { startApp, type RunningApp } from './app-process.js';
 import { runCli } from './cli-process.js';
-import { euros, httpClient, type ApiError } from './http-client.js';
+import { euros, useAppClient, type ApiError } from './http-client.js';
 
 jest.setTimeout(120_000);
 
-let app: RunningApp | undefined;
-beforeAll(async () => {
-  app = await startApp();
-}, 60_000);
-afterAll(async () => {
-  await app?.stop();
-}, 60_000);
-const baseUrl = () => {
-  if (!app) throw new Error('the app is not running');
-  return app.baseUrl;
-};
-const { getPage, getJson, postJson, legacySynced } = httpClient(baseUrl);
+const { getPage, getJson, postJson, legacySynced, baseUrl, app } = useAppClient();
 
 interface Overview {
   today: string;
@@ -56,7 +44,7 @@ async function download(path: string) {
 
 /** Gloux's G8 on the app's SQLite file: capital, and one tiers' nb_parts and societaire. */
 function g8(tiersId: number) {
-  const db = new Database(join(app!.dir, 'gloux2.sqlite'), { readonly: true });
+  const db = new Database(join(app().dir, 'gloux2.sqlite'), { readonly: true });
   try {
     const c = db
       .prepare(
