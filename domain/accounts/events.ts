@@ -1,0 +1,67 @@
+/**
+ * Hosting-account lifecycle events. Released shapes never change: add a new type instead.
+ *
+ * One stream per hosting account, `account-<id>` where the id is Gloux's
+ * `hebergements.id_hebergement` (as a string), so every change of an account's state is
+ * serialised. Days are 'YYYY-MM-DD' (Europe/Paris). Who wrote the event (gloux2 or Gloux,
+ * ingested) is in the event metadata (`source`), not here.
+ *
+ * This file is the contract shared by sign-up (auth), the lifecycle job and the ingestion of
+ * Gloux's own writes: each may add event types to the union, none may change these shapes.
+ */
+
+export const accountStream = (accountId: string): string => `account-${accountId}`;
+
+/**
+ * Why an account is suspended. Reasons are kept apart: a payment lifts only 'unpaid';
+ * 'admin' (a human decision) and 'abuse' are lifted only by a human; 'trial_expired' by
+ * conversion to a paying account.
+ */
+export type SuspensionReason = 'unpaid' | 'admin' | 'abuse' | 'trial_expired';
+
+/** An account opened: by sign-up (with a trial end) or already paying (`trialEndsOn` null). */
+export interface AccountOpened {
+  readonly type: 'AccountOpened';
+  readonly data: {
+    readonly accountId: string;
+    readonly customerId: string;
+    /** Gloux's `hebergements.nom` (the system login). */
+    readonly name: string;
+    readonly openedOn: string;
+    readonly trialEndsOn: string | null;
+  };
+}
+
+/** Suspended for one reason; an account may carry several reasons at once. */
+export interface AccountSuspended {
+  readonly type: 'AccountSuspended';
+  readonly data: {
+    readonly accountId: string;
+    readonly reason: SuspensionReason;
+    /** The text shown to people and written to Gloux's `hebergements.motif_etat`. */
+    readonly note: string;
+    readonly on: string;
+  };
+}
+
+/** One suspension reason lifted; the account is active again when no reason is left. */
+export interface AccountReactivated {
+  readonly type: 'AccountReactivated';
+  readonly data: {
+    readonly accountId: string;
+    readonly liftedReason: SuspensionReason;
+    readonly on: string;
+  };
+}
+
+/** The account is closed for good (Gloux's `etat = 'ferme'`). */
+export interface AccountClosed {
+  readonly type: 'AccountClosed';
+  readonly data: {
+    readonly accountId: string;
+    readonly on: string;
+    readonly note: string;
+  };
+}
+
+export type AccountEvent = AccountOpened | AccountSuspended | AccountReactivated | AccountClosed;
