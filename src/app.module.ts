@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AssembliesModule } from './assemblies/assemblies.module.js';
+import { BankModule } from './bank/bank.module.js';
 import { BillingModule } from './billing/billing.module.js';
 import { BillingRunModule } from './billing-run/billing-run.module.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
@@ -26,6 +27,7 @@ import { SharesModule } from './shares/shares.module.js';
     DocumentsModule,
     AssembliesModule,
     SharesModule,
+    BankModule,
   ],
 })
 export class AppModule {}

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { LegacySyncWorker } from '../legacy-sync/legacy-sync.worker.js';
 import { AppModule } from './app.module.js';
+import { depositSlipCancelCli, depositSlipCreateCli, depositSlipListCli } from './bank/bank.cli.js';
 import { creditNoteCli, paymentCli, reversalCli } from './billing/billing.cli.js';
 import { billingRunCli, vatScheduleCli } from './billing-run/billing-run.cli.js';
 import { CommandPipeline } from './event-store/command-pipeline.js';
@@ -51,6 +52,13 @@ Commands:
                                   redeem shares at nominal value (capital floor: refused or queued)
   shares:capital [--on YYYY-MM-DD]
                                   capital at the end of that day, highest capital and floor
+  deposit-slip:create --day YYYY-MM-DD | --payment ID[,ID…] [--on YYYY-MM-DD] [--out f.pdf] [--key …]
+                                  a numbered cheque deposit slip: the pending cheques received
+                                  on --day, or the named ones; handed to the bank on --on
+  deposit-slip:cancel --number N --reason … [--on YYYY-MM-DD]
+                                  cancel a slip (its cheques are pending again)
+  deposit-slip:list [--number N [--out f.pdf]]
+                                  cheques to deposit and slips; one slip with --number
 
 Environment: DATABASE_URL=mysql://user:pass@host/db (default: embedded SQLite, SQLITE_PATH)`;
 
@@ -69,6 +77,9 @@ const COMMANDS = [
   'shares:subscribe',
   'shares:redeem',
   'shares:capital',
+  'deposit-slip:create',
+  'deposit-slip:cancel',
+  'deposit-slip:list',
 ];
 
 async function main(): Promise<number> {
@@ -95,6 +106,9 @@ async function main(): Promise<number> {
       tiers: { type: 'string' },
       count: { type: 'string' },
       numbers: { type: 'string' },
+      day: { type: 'string' },
+      number: { type: 'string' },
+      out: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -146,6 +160,12 @@ async function main(): Promise<number> {
         return await sharesRedeemCli(app, values);
       case 'shares:capital':
         return await sharesCapitalCli(app, values);
+      case 'deposit-slip:create':
+        return await depositSlipCreateCli(app, values);
+      case 'deposit-slip:cancel':
+        return await depositSlipCancelCli(app, values);
+      case 'deposit-slip:list':
+        return await depositSlipListCli(app, values);
       case 'legacy-sync:run': {
         const n = await app.get(LegacySyncWorker).catchUp();
         console.log(`Mirrored ${n} events into Gloux's tables.`);

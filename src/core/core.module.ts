@@ -8,6 +8,7 @@ import { VatRatesProjection } from '../../projections/vat-rates/vat-rates.projec
 import { HostingBillingsProjection } from '../../projections/hosting-billings/hosting-billings.projection.js';
 import { SharesProjection } from '../../projections/shares/shares.projection.js';
 import { AssembliesProjection } from '../../projections/assemblies/assemblies.projection.js';
+import { BankProjection } from '../../projections/bank/bank.projection.js';
 import { Clock } from '../clock.js';
 import { APP_CONFIG, loadConfig, type AppConfig } from '../config.js';
 import { Db } from '../database/db.js';
@@ -42,6 +43,7 @@ import { CommandPipeline } from '../event-store/command-pipeline.js';
           new OverageProjection(),
           new SharesProjection(),
           new AssembliesProjection(),
+          new BankProjection(),
         ]),
     },
   ],

@@ -110,6 +110,33 @@ export function pdfLayout(o: PdfLayoutOptions) {
       .strokeColor('#c8d0d8')
       .stroke();
   };
+  /**
+   * A table of text cells from `y`: titles in `size`, cells half a point larger; the titles
+   * repeat at the top of each new page. `row` draws one row and returns the y below it.
+   */
+  const table = (columns: readonly PdfColumn[], size: number, y: number) => {
+    let at = tableHeader(y, columns, size);
+    const row = (cells: readonly string[], font = REGULAR): number => {
+      const cellSize = size + 0.5;
+      const height =
+        Math.max(...cells.map((cell, i) => heightOf(cell, columns[i]!.width - 6, font, cellSize))) +
+        6;
+      if (at + height > bottom) {
+        doc.addPage();
+        at = tableHeader(margin, columns, size);
+      }
+      let x = margin;
+      cells.forEach((cell, i) => {
+        const c = columns[i]!;
+        text(cell, x + 3, at, { width: c.width - 6, align: c.align, font, size: cellSize });
+        x += c.width;
+      });
+      at += height;
+      rowRule(at);
+      return at;
+    };
+    return { row };
+  };
   /** Footer text and "Page n / m" on every page, `lift` above the bottom margin; then the Buffer. */
   const finish = (footer: string, lift: number, numberWidth: number): Promise<Buffer> => {
     const range = doc.bufferedPageRange();
@@ -129,7 +156,18 @@ export function pdfLayout(o: PdfLayoutOptions) {
     doc.end();
     return done;
   };
-  return { doc, contentWidth, bottom, text, heightOf, ensureRoom, tableHeader, rowRule, finish };
+  return {
+    doc,
+    contentWidth,
+    bottom,
+    text,
+    heightOf,
+    ensureRoom,
+    tableHeader,
+    rowRule,
+    table,
+    finish,
+  };
 }
 
 export type PdfLayout = ReturnType<typeof pdfLayout>;

@@ -12,6 +12,7 @@ export function registerHelpers(handlebars: Handlebars): void {
     typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? formatDayFr(v) : '',
   );
   handlebars.registerHelper('eq', (a, b) => a === b);
+  handlebars.registerHelper('add1', (v) => (typeof v === 'number' ? v + 1 : v));
   handlebars.registerHelper('negative', (v) => typeof v === 'string' && v.startsWith('-'));
   handlebars.registerHelper(
     'positive',

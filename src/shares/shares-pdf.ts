@@ -2,7 +2,7 @@ import type {
   PrintableCapitalListing,
   PrintableShareCertificate,
 } from '../../domain/shares/share-documents.js';
-import { A4, BOLD, REGULAR, pdfLayout, type PdfLayout } from '../documents/pdf-layout.js';
+import { A4, BOLD, pdfLayout, type PdfLayout } from '../documents/pdf-layout.js';
 
 const MARGIN = 42;
 const CONTENT_WIDTH = A4.width - 2 * MARGIN;
@@ -32,7 +32,7 @@ const COLUMNS = [
 
 /** The capital listing as a PDF: header repeated on each page, totals and statement at the end. */
 export function renderCapitalListingPdf(p: PrintableCapitalListing, day: string): Promise<Buffer> {
-  const { doc, bottom, text, heightOf, ensureRoom, tableHeader, rowRule, finish } = pdf(
+  const { text, heightOf, ensureRoom, table, finish } = pdf(
     `${p.title} ${p.asOf}`,
     p.seller.name,
     day,
@@ -40,27 +40,9 @@ export function renderCapitalListingPdf(p: PrintableCapitalListing, day: string)
   let y = sellerBlock(text, p.seller) + 14;
   y = text(`${p.title} ${p.asOf}`, MARGIN, y, { font: BOLD, size: 14, width: CONTENT_WIDTH }) + 10;
   const titled = p.columns.map((title, i) => ({ ...COLUMNS[i]!, title }));
-  const header = (at: number) => tableHeader(at, titled, 8);
-  y = header(y);
-  const row = (cells: string[], font = REGULAR) => {
-    const height =
-      Math.max(...cells.map((cell, i) => heightOf(cell, COLUMNS[i]!.width - 6, font, 8.5))) + 6;
-    if (y + height > bottom) {
-      doc.addPage();
-      y = header(MARGIN);
-    }
-    let x = MARGIN;
-    cells.forEach((cell, i) => {
-      const c = COLUMNS[i]!;
-      text(cell, x + 3, y, { width: c.width - 6, align: c.align, font, size: 8.5 });
-      x += c.width;
-    });
-    y += height;
-    rowRule(y);
-  };
+  const { row } = table(titled, 8, y);
   for (const r of p.rows) row([r.tiersId, r.name, r.address, r.numbers, r.shares, r.amount]);
-  row(['', p.totals.label, '', '', p.totals.shares, p.totals.amount], BOLD);
-  y += 8;
+  y = row(['', p.totals.label, '', '', p.totals.shares, p.totals.amount], BOLD) + 8;
   for (const line of [p.statement, p.issued]) {
     y = ensureRoom(y, heightOf(line, CONTENT_WIDTH));
     y = text(line, MARGIN, y, { width: CONTENT_WIDTH }) + 6;

@@ -6,6 +6,7 @@ import { VatRatesProjection } from '../../projections/vat-rates/vat-rates.projec
 import { HostingBillingsProjection } from '../../projections/hosting-billings/hosting-billings.projection.js';
 import { SharesProjection } from '../../projections/shares/shares.projection.js';
 import { AssembliesProjection } from '../../projections/assemblies/assemblies.projection.js';
+import { BankProjection } from '../../projections/bank/bank.projection.js';
 
 /** Every read-model table, from the projections themselves. */
 export const readModelTables: readonly string[] = [
@@ -17,6 +18,7 @@ export const readModelTables: readonly string[] = [
   ...new DocumentsProjection().tables,
   ...new SharesProjection().tables,
   ...new AssembliesProjection().tables,
+  ...new BankProjection().tables,
 ];
 
 /** Every read-model row as sorted JSON, per table: two snapshots are equal when the tables are. */

@@ -8,6 +8,7 @@ import { AnniversaryBilling1764900000201 } from './1764900000201-anniversary-bil
 import { Overage1764900000300 } from './1764900000300-overage.js';
 import { Shares1764900000400 } from './1764900000400-shares.js';
 import { Assemblies1764900000500 } from './1764900000500-assemblies.js';
+import { Bank1764900000850 } from './1764900000850-bank.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   Overage1764900000300,
   Shares1764900000400,
   Assemblies1764900000500,
+  Bank1764900000850,
 ];

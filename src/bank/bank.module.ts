@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { loadSeller, SELLER_IDENTITY } from '../config.js';
+import { BANK_CONFIG, loadBankConfig } from './bank.config.js';
+import { CancelDepositSlipHandler, IssueDepositSlipHandler } from './deposit-slip.handlers.js';
+import { DepositSlipPages } from './deposit-slip-pages.service.js';
+import { DepositSlipsController } from './deposit-slips.controller.js';
+
+/** Cheque deposit slips, bank statement import and reconciliation, FEC export. */
+@Module({
+  imports: [CqrsModule],
+  controllers: [DepositSlipsController],
+  providers: [
+    { provide: BANK_CONFIG, useFactory: () => loadBankConfig() },
+    { provide: SELLER_IDENTITY, useFactory: () => loadSeller() },
+    IssueDepositSlipHandler,
+    CancelDepositSlipHandler,
+    DepositSlipPages,
+  ],
+  exports: [DepositSlipPages, BANK_CONFIG],
+})
+export class BankModule {}
