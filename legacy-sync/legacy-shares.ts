@@ -183,11 +183,19 @@ export const SHARE_COUNTER = 'part_sociale';
  * number in parts_sociales, so no number is ever given twice.
  */
 export async function drawShareNumbers(q: Queryable, count: number): Promise<number[]> {
-  const insert = q.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
-  await q.execute(
-    `${insert} INTO compteurs (nom, valeur) SELECT ?, COALESCE(MAX(numero), 0) FROM parts_sociales`,
-    [SHARE_COUNTER],
-  );
+  const [counter] = await q.query(`SELECT valeur FROM compteurs WHERE nom = ?`, [SHARE_COUNTER]);
+  if (!counter) {
+    // Plain reads, not INSERT … SELECT: that form share-locks parts_sociales (InnoDB) and
+    // deadlocked against the mirror writing shares (seen by the generator on MariaDB).
+    const [max] = await q.query<{ m: unknown }>(
+      `SELECT COALESCE(MAX(numero), 0) AS m FROM parts_sociales`,
+    );
+    const insert = q.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+    await q.execute(`${insert} INTO compteurs (nom, valeur) VALUES (?, ?)`, [
+      SHARE_COUNTER,
+      Number(max?.m ?? 0),
+    ]);
+  }
   const out: number[] = [];
   for (let i = 0; i < count; i++) out.push(await drawCounter(q, SHARE_COUNTER));
   return out;

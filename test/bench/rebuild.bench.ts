@@ -1,0 +1,53 @@
+/**
+ * `npm run bench:rebuild -- [--db sqlite|mysql|both] [--members 5000] [--years 20] [--scale 2]
+ * [--only payment-allocation,…]`: full projection rebuild of the saved generated cooperative
+ * (every read model emptied and replayed from position 0, as `projections:rebuild` does),
+ * against a raw streaming SELECT of the event table that parses each row's JSON. Prints
+ * events/s, the ratio and peak memory of each; asserts nothing.
+ */
+import { CommandPipeline } from '../../src/event-store/command-pipeline.js';
+import type { Dialect } from '../../ormconfig.js';
+import {
+  bootContext,
+  dialectsFromFlags,
+  flag,
+  measured,
+  n,
+  rate,
+  requireManifest,
+  savedDatabase,
+  shapeFromFlags,
+  shapeName,
+  type CoopShape,
+} from './bench-kit.js';
+import { rawStreamingRead } from './raw-events.js';
+
+async function bench(dialect: Dialect, shape: CoopShape): Promise<void> {
+  const manifest = requireManifest(dialect, shape);
+  const settings = savedDatabase(dialect, shape);
+  const base = process.memoryUsage().rss;
+  const raw = await measured(() => rawStreamingRead(settings));
+  const app = await bootContext(settings);
+  try {
+    const pipeline = app.get(CommandPipeline);
+    const only = flag('only')?.split(',');
+    const booted = process.memoryUsage().rss;
+    const rebuilt = await measured(() => pipeline.rebuild(only));
+    const events = rebuilt.value.events;
+    const mib = (x: number) => Math.round(x / 1048576);
+    console.log(
+      `${dialect.padEnd(6)} ${shapeName(shape)} (${n(manifest.events)} events): rebuild of ${only ? only.join(', ') : 'every projection'} ` +
+        `${n(events)} events in ${rebuilt.seconds.toFixed(1)} s = ${rate(events, rebuilt.seconds)} events/s, ` +
+        `peak RSS ${rebuilt.peakRssMiB} MiB (${mib(booted)} MiB before), heap peak ${rebuilt.peakHeapMiB} MiB`,
+    );
+    console.log(
+      `       raw streaming SELECT + JSON.parse: ${n(raw.value)} rows in ${raw.seconds.toFixed(1)} s = ${rate(raw.value, raw.seconds)} rows/s, ` +
+        `peak RSS ${raw.peakRssMiB} MiB (${mib(base)} MiB before) → rebuild is ${(raw.value / raw.seconds / (events / rebuilt.seconds)).toFixed(0)}× slower`,
+    );
+  } finally {
+    await app.close();
+  }
+}
+
+const shape = shapeFromFlags();
+for (const dialect of dialectsFromFlags()) await bench(dialect, shape);
