@@ -8,6 +8,7 @@ import { CatalogueModule } from './catalogue/catalogue.module.js';
 import { CoreModule } from './core/core.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { DocumentsModule } from './documents/documents.module.js';
+import { MoneticoModule } from './monetico/monetico.module.js';
 import { OverageModule } from './overage/overage.module.js';
 import { LegacySyncModule } from '../legacy-sync/legacy-sync.module.js';
 import { PanelModule } from './panel/panel.module.js';
@@ -28,6 +29,7 @@ import { SharesModule } from './shares/shares.module.js';
     AssembliesModule,
     SharesModule,
     BankModule,
+    MoneticoModule,
   ],
 })
 export class AppModule {}

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import hbs from 'hbs';
 import { AppModule } from './app.module.js';
+import { CGI2_PATH, cgi2BodyReader } from './monetico/cgi2-body.js';
 import { ErrorsFilter } from './panel/errors.filter.js';
 import { registerHelpers } from './panel/view-helpers.js';
 import { viewsDir } from './paths.js';
@@ -16,6 +17,8 @@ export async function createApp(
     logger: options.logger === false ? false : ['log', 'warn', 'error'],
     bodyParser: false,
   });
+  // Before the parsers: the bank's notification is read raw (audit, duplicates, size limit).
+  app.use(CGI2_PATH, cgi2BodyReader);
   app.useBodyParser('json', { limit: '1mb' });
   app.useBodyParser('urlencoded', { limit: '100kb', extended: false });
   app.setBaseViewsDir(viewsDir);

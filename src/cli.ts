@@ -7,6 +7,7 @@ import { depositSlipCancelCli, depositSlipCreateCli, depositSlipListCli } from '
 import { creditNoteCli, paymentCli, reversalCli } from './billing/billing.cli.js';
 import { billingRunCli, vatScheduleCli } from './billing-run/billing-run.cli.js';
 import { CommandPipeline } from './event-store/command-pipeline.js';
+import { fakeBankCli } from './fake-bank/fake-bank.cli.js';
 import { overageRunCli } from './overage/overage.cli.js';
 import {
   sharesCapitalCli,
@@ -59,6 +60,9 @@ Commands:
                                   cancel a slip (its cheques are pending again)
   deposit-slip:list [--number N [--out f.pdf]]
                                   cheques to deposit and slips; one slip with --number
+  fake-bank:start [--port 3001] [--notify-url http://127.0.0.1:3000/monetico/cgi2]
+                                  run the local fake Monetico bank (key MONETICO_KEY, TPE
+                                  MONETICO_TPE, default the kit's demo values); no database
 
 Environment: DATABASE_URL=mysql://user:pass@host/db (default: embedded SQLite, SQLITE_PATH)`;
 
@@ -80,6 +84,7 @@ const COMMANDS = [
   'deposit-slip:create',
   'deposit-slip:cancel',
   'deposit-slip:list',
+  'fake-bank:start',
 ];
 
 async function main(): Promise<number> {
@@ -109,6 +114,8 @@ async function main(): Promise<number> {
       day: { type: 'string' },
       number: { type: 'string' },
       out: { type: 'string' },
+      port: { type: 'string' },
+      'notify-url': { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -120,6 +127,8 @@ async function main(): Promise<number> {
     console.error(`Unknown command: ${command}\n\n${USAGE}`);
     return 1;
   }
+  // The fake bank needs no database: it runs until interrupted.
+  if (command === 'fake-bank:start') return fakeBankCli(values);
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['warn', 'error'] });
   try {
     switch (command) {

@@ -1,9 +1,12 @@
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
+import { startDemoBank } from './fake-bank/demo-bank.js';
 
 const config = loadConfig();
+const bank = await startDemoBank(config);
 const app = await createApp();
 await app.listen(config.port);
 const where =
   config.database.dialect === 'sqlite' ? `SQLite ${config.database.sqlitePath}` : 'MySQL';
+if (bank) console.log(`Fake Monetico bank (demo card payments) on ${bank.url}/`);
 console.log(`gloux2 listening on http://localhost:${config.port}/ (${where})`);

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Render } from '@nestjs/common';
 import { BillingQueries } from '../billing/billing-queries.js';
 import { OverageQueries } from '../overage/overage-page.queries.js';
+import { MoneticoService } from '../monetico/monetico.service.js';
 import { noticeText } from './member-notice.js';
 
 /** What a cooperator sees of their account. (Sign-in and access control come with the accounts issue.) */
@@ -9,6 +10,7 @@ export class CooperatorController {
   constructor(
     @Inject(BillingQueries) private readonly queries: BillingQueries,
     @Inject(OverageQueries) private readonly overage: OverageQueries,
+    @Inject(MoneticoService) private readonly monetico: MoneticoService,
   ) {}
 
   @Get('/adherents/:customerId')
@@ -16,7 +18,8 @@ export class CooperatorController {
   async page(@Param('customerId') customerId: string, @Query() query: Record<string, unknown>) {
     const data = await this.customer(customerId);
     const notice = noticeText(query);
-    return { title: `Mes factures — ${data.customer.name}`, notice, ...data };
+    const cardPayment = this.monetico.enabled;
+    return { title: `Mes factures — ${data.customer.name}`, notice, cardPayment, ...data };
   }
 
   @Get('/api/adherents/:customerId')

@@ -5,6 +5,7 @@ import { BillingModule } from '../billing/billing.module.js';
 import { BillingFormQueries } from '../billing/billing-forms.queries.js';
 import { BillingRunModule } from '../billing-run/billing-run.module.js';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
+import { MoneticoModule } from '../monetico/monetico.module.js';
 import { AdminController } from './admin.controller.js';
 import { BillingRunController } from './billing-run.controller.js';
 import { CatalogueController } from './catalogue.controller.js';
@@ -16,7 +17,14 @@ import { PaymentsController } from './payments.controller.js';
 import { TreasurerController } from './treasurer.controller.js';
 
 @Module({
-  imports: [CqrsModule, BillingModule, LegacySyncModule, CatalogueModule, BillingRunModule],
+  imports: [
+    CqrsModule,
+    BillingModule,
+    LegacySyncModule,
+    CatalogueModule,
+    BillingRunModule,
+    MoneticoModule,
+  ],
   controllers: [
     HomeController,
     CooperatorController,

@@ -9,6 +9,7 @@ import { Overage1764900000300 } from './1764900000300-overage.js';
 import { Shares1764900000400 } from './1764900000400-shares.js';
 import { Assemblies1764900000500 } from './1764900000500-assemblies.js';
 import { Bank1764900000850 } from './1764900000850-bank.js';
+import { CardPayments1764900001000 } from './1764900001000-card-payments.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   Shares1764900000400,
   Assemblies1764900000500,
   Bank1764900000850,
+  CardPayments1764900001000,
 ];

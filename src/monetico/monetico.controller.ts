@@ -1,0 +1,86 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Render,
+  Req,
+  Res,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Cgi2Body } from './cgi2-body.js';
+import { CGI2_PATH } from './cgi2-body.js';
+import { MoneticoService } from './monetico.service.js';
+
+/** Card payment pages, the bank's CGI2 callback and the treasurer's anomalies. Thin: see MoneticoService. */
+@Controller()
+export class MoneticoController {
+  constructor(@Inject(MoneticoService) private readonly monetico: MoneticoService) {}
+
+  /** "Payer par carte": the sealed form, posted to the bank by the page itself. */
+  @Get('/adherents/:customerId/factures/:invoiceId/carte')
+  @Render('card-payment')
+  async form(
+    @Param('customerId') customerId: string,
+    @Param('invoiceId') invoiceId: string,
+    @Req() req: Request,
+  ) {
+    // Return URLs on the address the browser used (unless MONETICO_PUBLIC_URL says otherwise).
+    const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    const form = await this.monetico.requestForm(customerId, invoiceId, origin);
+    return { title: `Paiement par carte — facture ${form.invoiceNumber}`, ...form };
+  }
+
+  /** CGI2: public, no session, no CSRF; authenticated by the MAC. Always text/plain. */
+  @Post(CGI2_PATH)
+  @HttpCode(200)
+  async cgi2(@Body() body: Cgi2Body | undefined, @Res() res: Response): Promise<void> {
+    const answer =
+      body?.kind === 'cgi2'
+        ? await this.monetico.notify(body.raw, body.pairs)
+        : this.monetico.refuseUnreadable(
+            body?.kind === 'cgi2-unreadable' ? body.reason : 'corps illisible',
+          );
+    res.status(200).type('text/plain').send(answer);
+  }
+
+  @Get('/paiement-carte/ok')
+  @Render('card-return')
+  async ok(@Query('reference') reference: unknown) {
+    return this.returnPage(reference, true);
+  }
+
+  @Get('/paiement-carte/erreur')
+  @Render('card-return')
+  async err(@Query('reference') reference: unknown) {
+    return this.returnPage(reference, false);
+  }
+
+  private async returnPage(reference: unknown, accepted: boolean) {
+    const r = await this.monetico.returnOf(typeof reference === 'string' ? reference : '');
+    return {
+      title: accepted ? 'Paiement par carte accepté' : 'Paiement par carte non abouti',
+      accepted,
+      known: r !== null,
+      ...r,
+    };
+  }
+
+  @Get('/tresorerie/anomalies-cb')
+  @Render('card-anomalies')
+  async anomaliesPage() {
+    return {
+      title: 'Anomalies des paiements par carte',
+      anomalies: await this.monetico.anomalies(),
+    };
+  }
+
+  @Get('/api/tresorerie/anomalies-cb')
+  async anomalies() {
+    return { anomalies: await this.monetico.anomalies() };
+  }
+}

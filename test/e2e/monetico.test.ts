@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import type { CustomerPage } from '../../src/billing/billing-queries.js';
+import type { IssueInvoiceResult } from '../../src/billing/issue-invoice.command.js';
+import type { CardAnomaly } from '../../src/monetico/monetico.service.js';
+import type { InvoiceView } from '../../projections/invoice-balances/invoice-balances.queries.js';
+import { launchChromium } from './chromium.js';
+import { useAppClient } from './http-client.js';
+
+jest.setTimeout(90_000);
+
+/** Webcoop SARL in the demo. */
+const MEMBER = '3';
+/** The kit's demo key the demo's fake bank shares with the app (never to be logged). */
+const DEMO_KEY = '12345678901234567890123456789012345678P0';
+const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+
+const { getJson, postJson, legacySynced, baseUrl, app } = useAppClient();
+let browser: Browser;
+let page: Page;
+beforeAll(async () => {
+  browser = await launchChromium();
+  page = await browser.newPage({ locale: 'fr-FR' });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function issue(net: string): Promise<IssueInvoiceResult> {
+  const { status, body } = await postJson<IssueInvoiceResult>('/api/factures', {
+    customerId: MEMBER,
+    issuedOn: today,
+    lines: [
+      { label: 'Plaque de base', net, vatRate: '20', serviceStart: today, serviceEnd: today },
+    ],
+    idempotencyKey: `e2e-card-${randomUUID()}`,
+  });
+  expect(status).toBe(201);
+  return body;
+}
+
+const invoice = async (id: string) => (await getJson<InvoiceView>(`/api/factures/${id}`)).body;
+const cardPayments = async (reference: string) =>
+  (await getJson<CustomerPage>(`/api/adherents/${MEMBER}`)).body.payments.filter(
+    (p) => p.reference === `CB ${reference}`,
+  );
+
+/** From the member's page to the fake bank's card page, through the sealed auto-submitting form. */
+async function toBank(number: string): Promise<string> {
+  await page.goto(`${baseUrl()}/adherents/${MEMBER}`);
+  const row = page.locator(`tr[data-invoice="${number}"]`);
+  await Promise.all([
+    page.waitForURL(/\/test\/paiement\.cgi$/),
+    row.locator('a.pay-card', { hasText: 'Payer par carte' }).click(),
+  ]);
+  return (await page.locator('body').textContent()) ?? '';
+}
+
+const referenceOf = (url: string) => new URL(url).searchParams.get('reference') ?? '';
+
+describe('card payment through the fake bank, in headless Chromium', () => {
+  it('pays an invoice by card: bank page, back to the panel, invoice paid, Gloux updated', async () => {
+    const inv = await issue('50.00');
+    const bankPage = await toBank(inv.number);
+    expect(bankPage).toContain('60.00EUR');
+    expect(bankPage).toContain(`Facture ${inv.number}`);
+    await Promise.all([
+      page.waitForURL(/\/paiement-carte\/ok\?reference=/),
+      page.click('button[value=payer]'),
+    ]);
+    const reference = referenceOf(page.url());
+    expect(await page.locator('.notice').textContent()).toContain(
+      `la facture ${inv.number} est réglée`,
+    );
+    await Promise.all([
+      page.waitForURL(new RegExp(`/adherents/${MEMBER}$`)),
+      page.click('text=Revenir à mes factures'),
+    ]);
+    const row = page.locator(`tr[data-invoice="${inv.number}"]`);
+    expect(await row.locator('.badge').textContent()).toBe('Réglée');
+    expect(await row.locator('a.pay-card').count()).toBe(0);
+    expect(await cardPayments(reference)).toEqual([
+      expect.objectContaining({ method: 'card', amount: '60.00', receivedOn: today }),
+    ]);
+    await legacySynced();
+  });
+
+  it('a refused card comes back to the error page and leaves the invoice unpaid', async () => {
+    const inv = await issue('10.00');
+    await toBank(inv.number);
+    await Promise.all([
+      page.waitForURL(/\/paiement-carte\/erreur\?reference=/),
+      page.click('button[value=refuser]'),
+    ]);
+    expect(await page.locator('.error').textContent()).toContain('Le paiement n’a pas abouti');
+    expect(await cardPayments(referenceOf(page.url()))).toEqual([]);
+    expect((await invoice(inv.invoiceId)).status).toBe('issued');
+  });
+
+  it('five duplicate notifications record one payment', async () => {
+    const inv = await issue('20.00');
+    await toBank(inv.number);
+    await page.fill('input[name=notifications]', '5');
+    await Promise.all([page.waitForURL(/\/paiement-carte\/ok/), page.click('button[value=payer]')]);
+    expect(await cardPayments(referenceOf(page.url()))).toHaveLength(1);
+    expect((await invoice(inv.invoiceId)).status).toBe('paid');
+  });
+
+  it('a delayed notification: the return page says it is pending, then the invoice gets paid', async () => {
+    const inv = await issue('30.00');
+    await toBank(inv.number);
+    await page.fill('input[name=delayMs]', '1500');
+    await Promise.all([page.waitForURL(/\/paiement-carte\/ok/), page.click('button[value=payer]')]);
+    expect(await page.locator('.notice').textContent()).toContain('dès que la banque');
+    expect((await invoice(inv.invoiceId)).status).toBe('issued');
+    const deadline = Date.now() + 15_000;
+    while ((await invoice(inv.invoiceId)).status !== 'paid' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    expect((await invoice(inv.invoiceId)).status).toBe('paid');
+  });
+
+  it('a notification with a bad MAC pays nothing and shows on the treasurer’s anomalies', async () => {
+    const inv = await issue('40.00');
+    await toBank(inv.number);
+    await page.check('input[name=badMac]');
+    await Promise.all([page.waitForURL(/\/paiement-carte\/ok/), page.click('button[value=payer]')]);
+    const reference = referenceOf(page.url());
+    expect(await cardPayments(reference)).toEqual([]);
+    expect((await invoice(inv.invoiceId)).status).toBe('issued');
+    const { body } = await getJson<{ anomalies: CardAnomaly[] }>('/api/tresorerie/anomalies-cb');
+    expect(body.anomalies.find((a) => a.reference === reference)).toMatchObject({
+      outcome: 'bad_mac',
+      macValid: false,
+      invoiceId: inv.invoiceId,
+    });
+    await page.goto(`${baseUrl()}/tresorerie/anomalies-cb`);
+    expect(await page.locator('#anomalies').textContent()).toContain(reference);
+    expect(app().stdout()).toContain(`sceau MAC invalide — référence ${reference}`);
+  });
+});
+
+describe('the CGI2 route over HTTP', () => {
+  const post = async (body: string, type = 'application/x-www-form-urlencoded') => {
+    const res = await fetch(`${baseUrl()}/monetico/cgi2`, {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body,
+    });
+    return {
+      status: res.status,
+      type: res.headers.get('content-type') ?? '',
+      text: await res.text(),
+    };
+  };
+  const refused = { status: 200, text: 'version=2\ncdr=1\n' };
+
+  it('answers cdr=1 as text/plain to a forged seal, a wrong type, a huge or empty body', async () => {
+    const forged = new URLSearchParams({
+      TPE: '0000001',
+      date: '25/11/2026_a_10:00:00',
+      montant: '1.00EUR',
+      reference: 'PFORGED00000',
+      'texte-libre': 'x',
+      'code-retour': 'payetest',
+      MAC: '0'.repeat(40),
+    }).toString();
+    const forgedAnswer = await post(forged);
+    expect(forgedAnswer).toMatchObject(refused);
+    expect(forgedAnswer.type).toMatch(/^text\/plain/);
+    expect(await post(JSON.stringify({ a: 1 }), 'application/json')).toMatchObject(refused);
+    expect(await post(`texte-libre=${'x'.repeat(200_000)}`)).toMatchObject(refused);
+    expect(await post('')).toMatchObject(refused);
+    expect(await post('MAC=1&MAC=2')).toMatchObject(refused);
+    const out = app().stdout() + app().stderr();
+    expect(out).toContain('Notification CGI2 refusée : corps de 200012 octets');
+    expect(out).toContain('attendu application/x-www-form-urlencoded');
+    expect(out).toContain('champ MAC en double');
+    expect(out).not.toContain('xxxxxxxxxxxxxxxx');
+  });
+
+  it('never shows the key in logs or pages', async () => {
+    const out = app().stdout() + app().stderr();
+    expect(out).not.toContain(DEMO_KEY);
+    expect(out).not.toContain('1234567890123456789012345678901234567890');
+    expect(await page.content()).not.toContain(DEMO_KEY);
+  });
+});

@@ -1,0 +1,329 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import { computeMac, decodeKey, formatNotificationDate } from '../../domain/monetico/monetico.js';
+import { DomainError } from '../../domain/shared/errors.js';
+import { hmacSha1 } from '../../src/monetico/monetico-crypto.js';
+import { MoneticoService, type CardForm } from '../../src/monetico/monetico.service.js';
+import { AppHarness, cheque, yearLine } from '../support/app-harness.js';
+import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
+import { snapshotReadModels } from '../support/read-models.js';
+
+jest.setTimeout(120_000);
+
+const KEY = '0123456789abcdef0123456789abcdef01234567';
+const ENV = {
+  MONETICO_URL: 'https://p.monetico-services.com/test/paiement.cgi',
+  MONETICO_KEY: KEY,
+  MONETICO_TPE: '1234567',
+  MONETICO_SOCIETE: 'ouvatontest',
+  MONETICO_PUBLIC_URL: 'https://panel.example',
+};
+
+/** Everything the Monetico logger says, to check the log lines (and that the key is never in them). */
+const lines: string[] = [];
+for (const level of ['log', 'warn', 'error'] as const) {
+  jest.spyOn(Logger.prototype, level).mockImplementation(function (this: Logger, message: unknown) {
+    lines.push(`${level}: ${String(message)}`);
+  });
+}
+
+/** What the bank posts back for a form: sealed over all fields with the merchant key. */
+function notification(
+  form: CardForm,
+  overrides: Record<string, string> = {},
+  key = KEY,
+): [string, [string, string][]] {
+  const f = Object.fromEntries(form.fields.map((x) => [x.name, x.value]));
+  const fields: Record<string, string> = {
+    TPE: f.TPE!,
+    date: formatNotificationDate(new Date('2026-11-25T09:59:00Z')),
+    montant: f.montant!,
+    reference: f.reference!,
+    'texte-libre': f['texte-libre']!,
+    'code-retour': 'payetest',
+    cvx: 'oui',
+    vld: '1230',
+    brand: 'VI',
+    numauto: '123456',
+    motifrefus: '',
+    ...overrides,
+  };
+  const sealed = { ...fields, MAC: computeMac(fields, 'current', decodeKey(key), hmacSha1) };
+  const pairs = Object.entries(sealed);
+  return [new URLSearchParams(pairs).toString(), pairs];
+}
+
+describe.each(dialects)('Monetico card payment on %s', (dialect) => {
+  let database: TestDatabase;
+  let app: AppHarness;
+  const saved: Record<string, string | undefined> = {};
+
+  beforeAll(async () => {
+    for (const [k, v] of Object.entries(ENV)) {
+      saved[k] = process.env[k];
+      process.env[k] = v;
+    }
+    database = await createTestDatabase(dialect);
+    app = await AppHarness.start(database);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+
+  afterEach(() => {
+    // The key, in any of its spellings, never reaches a log line.
+    for (const line of lines) {
+      expect(line).not.toContain(KEY);
+      expect(line.toLowerCase()).not.toContain(KEY.slice(0, 16));
+    }
+  });
+
+  const monetico = () => app.context.get(MoneticoService);
+  const issue = async (customerId: string, net: string) =>
+    app.issue({
+      customerId,
+      issuedOn: '2026-11-02',
+      lines: [yearLine('Plaque de base', net, '2026-11-02', '2027-11-01')],
+    });
+  const cardPayments = (where = '1 = 1', params: unknown[] = []) =>
+    app.count('g2_events', `type = 'PaymentRecorded' AND ${where}`, params);
+  const outcomes = async (reference: string) =>
+    (
+      await app.db.query<{ outcome: string }>(
+        `SELECT outcome FROM g2_card_notifications WHERE reference = ? ORDER BY id`,
+        [reference],
+      )
+    ).map((r) => r.outcome);
+  const logged = (pattern: RegExp) => lines.some((l) => pattern.test(l));
+
+  it('builds the sealed form for what is still due, with a stored reference tied to the invoice', async () => {
+    const invoice = await issue('3', '100.00');
+    await app.pay(cheque('3', invoice.invoiceId, '20.00', '2026-11-10', 'CHQ-1'));
+    const form = await monetico().requestForm('3', invoice.invoiceId);
+    const f = Object.fromEntries(form.fields.map((x) => [x.name, x.value]));
+    expect(f.montant).toBe('100.00EUR');
+    expect(form.amount).toBe('100.00');
+    expect(f.TPE).toBe('1234567');
+    expect(f.societe).toBe('ouvatontest');
+    expect(f.version).toBe('3.0');
+    expect(f.reference).toMatch(/^[A-Za-z0-9]{1,12}$/);
+    expect(f.url_retour_ok).toBe(
+      `https://panel.example/paiement-carte/ok?reference=${f.reference}`,
+    );
+    expect(JSON.parse(Buffer.from(f.contexte_commande!, 'base64').toString('utf8'))).toMatchObject({
+      billing: { country: expect.any(String), city: expect.any(String) },
+    });
+    expect(computeMac(f, 'current', decodeKey(KEY), hmacSha1)).toBe(f.MAC);
+    expect(JSON.stringify(form)).not.toContain(KEY);
+    const [row] = await app.db.query<{ invoice_id: string; customer_id: string }>(
+      `SELECT invoice_id, customer_id FROM g2_card_requests WHERE reference = ?`,
+      [f.reference],
+    );
+    expect(row).toMatchObject({ invoice_id: invoice.invoiceId, customer_id: '3' });
+    // Another click: another reference (the bank refuses a reference twice).
+    const again = await monetico().requestForm('3', invoice.invoiceId);
+    expect(again.reference).not.toBe(form.reference);
+  });
+
+  it('refuses a form for another member’s invoice, a paid or cancelled one', async () => {
+    const invoice = await issue('3', '10.00');
+    await expect(monetico().requestForm('2', invoice.invoiceId)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await app.pay(cheque('3', invoice.invoiceId, '12.00', '2026-11-10', 'CHQ-2'));
+    await expect(monetico().requestForm('3', invoice.invoiceId)).rejects.toBeInstanceOf(
+      DomainError,
+    );
+  });
+
+  it('records a paid notification once, as a card payment Gloux lists in G7', async () => {
+    const invoice = await issue('3', '50.00');
+    const form = await monetico().requestForm('3', invoice.invoiceId);
+    const before = await cardPayments();
+    const [raw, pairs] = notification(form);
+    expect(await monetico().notify(raw, pairs)).toBe('version=2\ncdr=0\n');
+    expect(await cardPayments()).toBe(before + 1);
+    const view = await app.queries.invoice(invoice.invoiceId);
+    expect(view).toMatchObject({ status: 'paid', balance: '0.00', paidOn: '2026-11-25' });
+    const payments = (await app.queries.customerPage('3')).payments;
+    expect(payments.find((p) => p.reference === `CB ${form.reference}`)).toMatchObject({
+      method: 'card',
+      amount: '60.00',
+      receivedOn: '2026-11-25',
+    });
+    expect(logged(new RegExp(`paiement par carte ${form.reference} enregistré`))).toBe(true);
+    // The raw notification is kept for audit.
+    const [kept] = await app.db.query<{ raw: string; mac_valid: number | string; outcome: string }>(
+      `SELECT raw, mac_valid, outcome FROM g2_card_notifications WHERE reference = ?`,
+      [form.reference],
+    );
+    expect(kept).toMatchObject({ raw, outcome: 'paid' });
+    expect(Number(kept!.mac_valid)).toBe(1);
+
+    // Replay: same notification again, nothing more.
+    expect(await monetico().notify(raw, pairs)).toBe('version=2\ncdr=0\n');
+    expect(await cardPayments()).toBe(before + 1);
+    expect(await outcomes(form.reference)).toEqual(['paid', 'duplicate']);
+
+    // Gloux: the payment row with mode 'cb', the invoice paid, and G7 counts it.
+    await app.syncLegacy();
+    const g7 = await app.gloux('G7');
+    const dayOf = (v: unknown) =>
+      v instanceof Date
+        ? `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}`
+        : String(v).slice(0, 10);
+    const listed = g7.map((r) =>
+      Object.values(r).map((v) => (v instanceof Date ? dayOf(v) : String(v))),
+    );
+    expect(listed.find((r) => r[0] === '2026-11-25')).toBeDefined();
+    const [glouxPayment] = await app.db.query<{ mode: string; montant: unknown }>(
+      `SELECT mode, montant FROM paiements WHERE reference = ?`,
+      [`CB ${form.reference}`],
+    );
+    expect(glouxPayment?.mode).toBe('cb');
+    expect(Number(glouxPayment?.montant).toFixed(2)).toBe('60.00');
+    const [facture] = await app.db.query<{ statut: string }>(
+      `SELECT f.statut FROM factures f JOIN g2_legacy_map m ON m.legacy_id = f.id_facture WHERE m.g2_id = ?`,
+      [invoice.invoiceId],
+    );
+    expect(facture?.statut).toBe('payee');
+  });
+
+  it('50 identical notifications at once record one payment', async () => {
+    const invoice = await issue('3', '30.00');
+    const form = await monetico().requestForm('3', invoice.invoiceId);
+    const before = await cardPayments();
+    const [raw, pairs] = notification(form);
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => monetico().notify(raw, pairs)),
+    );
+    expect(new Set(answers)).toEqual(new Set(['version=2\ncdr=0\n']));
+    expect(await cardPayments()).toBe(before + 1);
+    const list = await outcomes(form.reference);
+    expect(list.filter((o) => o === 'paid')).toHaveLength(1);
+    expect(list.filter((o) => o === 'duplicate')).toHaveLength(49);
+    expect((await app.queries.invoice(invoice.invoiceId)).status).toBe('paid');
+  });
+
+  it('a refusal (Annulation) records nothing; a later paiement is accepted; a late Annulation never downgrades', async () => {
+    const invoice = await issue('3', '40.00');
+    const form = await monetico().requestForm('3', invoice.invoiceId);
+    const before = await cardPayments();
+    const [raw1, refused] = notification(form, {
+      'code-retour': 'Annulation',
+      numauto: '',
+      motifrefus: 'Refus',
+    });
+    expect(await monetico().notify(raw1, refused)).toBe('version=2\ncdr=0\n');
+    expect(await cardPayments()).toBe(before);
+    expect((await app.queries.invoice(invoice.invoiceId)).status).toBe('issued');
+    const [raw2, paid] = notification(form);
+    expect(await monetico().notify(raw2, paid)).toBe('version=2\ncdr=0\n');
+    expect(await cardPayments()).toBe(before + 1);
+    expect(await monetico().notify(raw1, refused)).toBe('version=2\ncdr=0\n');
+    expect((await app.queries.invoice(invoice.invoiceId)).status).toBe('paid');
+    expect(await outcomes(form.reference)).toEqual(['cancelled', 'paid', 'ignored_after_paid']);
+  });
+
+  it('an invoice paid meanwhile by cheque: the card money goes to the member’s credit, flagged', async () => {
+    const invoice = await issue('3', '10.00');
+    const form = await monetico().requestForm('3', invoice.invoiceId);
+    await app.pay(cheque('3', invoice.invoiceId, '12.00', '2026-11-20', 'CHQ-3'));
+    const [raw, pairs] = notification(form);
+    expect(await monetico().notify(raw, pairs)).toBe('version=2\ncdr=0\n');
+    expect(await outcomes(form.reference)).toEqual(['paid_as_credit']);
+    expect((await app.queries.invoice(invoice.invoiceId)).status).toBe('paid');
+    const anomalies = await monetico().anomalies();
+    expect(anomalies.find((a) => a.reference === form.reference)).toMatchObject({
+      outcome: 'paid_as_credit',
+    });
+  });
+
+  describe('adversarial notifications: no payment, a clear log line, an anomaly', () => {
+    it('forged MAC (another key, or a changed field)', async () => {
+      const invoice = await issue('3', '25.00');
+      const form = await monetico().requestForm('3', invoice.invoiceId);
+      const before = await cardPayments();
+      const [raw, pairs] = notification(form, {}, 'fedcba9876543210fedcba9876543210fedcba98');
+      expect(await monetico().notify(raw, pairs)).toBe('version=2\ncdr=1\n');
+      const [, good] = notification(form);
+      const tampered = good.map(
+        ([k, v]) => [k, k === 'montant' ? '0.01EUR' : v] as [string, string],
+      );
+      expect(await monetico().notify('tampered', tampered)).toBe('version=2\ncdr=1\n');
+      expect(await cardPayments()).toBe(before);
+      expect(await outcomes(form.reference)).toEqual(['bad_mac', 'bad_mac']);
+      expect(logged(new RegExp(`sceau MAC invalide — référence ${form.reference}`))).toBe(true);
+      expect((await app.queries.invoice(invoice.invoiceId)).status).toBe('issued');
+    });
+
+    it('amount tampering and another invoice’s reference (validly sealed)', async () => {
+      const mine = await issue('3', '25.00');
+      const theirs = await issue('2', '25.00');
+      const form = await monetico().requestForm('3', mine.invoiceId);
+      const other = await monetico().requestForm('2', theirs.invoiceId);
+      const before = await cardPayments();
+      const [raw1, lower] = notification(form, { montant: '1.00EUR' });
+      expect(await monetico().notify(raw1, lower)).toBe('version=2\ncdr=0\n');
+      // The reference of member 2's request with member 3's invoice text.
+      const f = Object.fromEntries(form.fields.map((x) => [x.name, x.value]));
+      const [raw2, swapped] = notification(other, { 'texte-libre': f['texte-libre']! });
+      expect(await monetico().notify(raw2, swapped)).toBe('version=2\ncdr=0\n');
+      const [raw3, unknown] = notification(form, { reference: 'PUNKNOWN0000' });
+      expect(await monetico().notify(raw3, unknown)).toBe('version=2\ncdr=0\n');
+      const [raw4, live] = notification(form, { 'code-retour': 'paiement' });
+      expect(await monetico().notify(raw4, live)).toBe('version=2\ncdr=0\n');
+      expect(await cardPayments()).toBe(before);
+      expect(await outcomes(form.reference)).toEqual(['amount_mismatch', 'wrong_mode']);
+      expect(await outcomes(other.reference)).toEqual(['invoice_mismatch']);
+      expect(await outcomes('PUNKNOWN0000')).toEqual(['unknown_reference']);
+      expect(logged(/rejetée \(amount_mismatch\) : montant 1.00EUR au lieu de 30.00EUR/)).toBe(
+        true,
+      );
+      expect(logged(/rejetée \(invoice_mismatch\)/)).toBe(true);
+      for (const id of [mine.invoiceId, theirs.invoiceId])
+        expect((await app.queries.invoice(id)).status).toBe('issued');
+      const kinds = (await monetico().anomalies()).map((a) => a.outcome);
+      expect(kinds).toEqual(
+        expect.arrayContaining([
+          'amount_mismatch',
+          'invoice_mismatch',
+          'unknown_reference',
+          'wrong_mode',
+        ]),
+      );
+    });
+
+    it('huge or malformed fields', async () => {
+      const invoice = await issue('3', '25.00');
+      const form = await monetico().requestForm('3', invoice.invoiceId);
+      const before = await cardPayments();
+      const [, pairs] = notification(form);
+      const huge = pairs.map(
+        ([k, v]) => [k, k === 'texte-libre' ? 'x'.repeat(100_000) : v] as [string, string],
+      );
+      expect(await monetico().notify('huge', huge)).toBe('version=2\ncdr=1\n');
+      expect(await monetico().notify('dup', [...pairs, ['montant', '0.01EUR']])).toBe(
+        'version=2\ncdr=1\n',
+      );
+      expect(await monetico().notify('', [])).toBe('version=2\ncdr=1\n');
+      expect(await cardPayments()).toBe(before);
+      expect(logged(/mal formée\) : champ texte-libre trop long \(100000 caractères\)/)).toBe(true);
+      expect(logged(/mal formée\) : champ montant en double/)).toBe(true);
+      expect(lines.some((l) => l.includes('xxxxxxxxxx'))).toBe(false);
+    });
+  });
+
+  it('read models rebuilt from the log equal the live ones', async () => {
+    const selectAll = (t: string) => app.db.query(`SELECT * FROM ${t}`);
+    const live = await snapshotReadModels(selectAll);
+    await app.pipeline.rebuild();
+    expect(await snapshotReadModels(selectAll)).toEqual(live);
+  });
+});
