@@ -4,9 +4,10 @@ import type {
   HostingOption,
   PendingLine,
 } from '../domain/billing/anniversary.js';
-import type { LineKind } from '../domain/billing/events.js';
 import { Dec } from '../domain/shared/money.js';
 import type { Queryable } from '../src/database/db.js';
+import { LEGACY_LINE_KIND } from '../domain/legacy/gloux-ingest.js';
+import { legacyDay } from './legacy-rows.js';
 import { decodeLegacyText, legacyTextSelect } from './legacy-text.js';
 
 /**
@@ -17,21 +18,6 @@ import { decodeLegacyText, legacyTextSelect } from './legacy-text.js';
 
 /** hebergements rows the window selects: not closed, anniversary inside [from, to]. */
 const IN_WINDOW = `h.etat <> 'ferme' AND h.date_anniversaire BETWEEN ? AND ?`;
-
-const KIND_OF_TYPE: Record<string, LineKind> = {
-  abonnement: 'subscription',
-  option: 'option',
-  prorata: 'prorata',
-  depassement: 'overage',
-  remise: 'discount',
-  divers: 'misc',
-};
-
-/** Gloux's zero date means "unset". */
-const dayOrNull = (v: unknown): string | null => {
-  const s = String(v ?? '').slice(0, 10);
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) && s !== '0000-00-00' ? s : null;
-};
 
 /** A FLOAT column as an exact decimal string, rounded in SQL (never a JS number). */
 function rounded(q: Queryable, column: string, decimals: number, alias: string): string {
@@ -136,19 +122,19 @@ export async function billableHostings(
       optionId: String(o.id),
       productId: String(o.id_produit),
       quantity: Number(o.quantite),
-      startsOn: dayOrNull(o.date_debut),
-      endsOn: dayOrNull(o.date_fin),
+      startsOn: legacyDay(o.date_debut),
+      endsOn: legacyDay(o.date_fin),
     }));
     const pendingLines: PendingLine[] = (pendingOf.get(id) ?? []).map((l) => ({
       legacyLineId: String(l.id_ligne),
       productId: Number(l.id_produit) > 0 ? String(l.id_produit) : null,
-      kind: KIND_OF_TYPE[String(l.type_ligne)] ?? 'misc',
+      kind: LEGACY_LINE_KIND[String(l.type_ligne)] ?? 'misc',
       label: decodeLegacyText(l.libelle as Buffer | string | null),
       quantity: exact(l.quantite),
       unitNet: exact(l.prix),
       net: new Dec(String(l.montant ?? '0')).toFixed(2),
-      serviceStart: dayOrNull(l.periode_debut),
-      serviceEnd: dayOrNull(l.periode_fin),
+      serviceStart: legacyDay(l.periode_debut),
+      serviceEnd: legacyDay(l.periode_fin),
     }));
     const etatClient = h.etat_client;
     return {
@@ -165,7 +151,7 @@ export async function billableHostings(
       pendingLines,
       proratedOptions: new Set(
         (proratedOf.get(id) ?? [])
-          .map((p) => ({ product: String(p.id_produit), day: dayOrNull(p.periode_debut) }))
+          .map((p) => ({ product: String(p.id_produit), day: legacyDay(p.periode_debut) }))
           .filter((p) => p.day !== null)
           .map((p) => `${p.product}@${p.day}`),
       ),

@@ -95,6 +95,26 @@ export async function mirrorEvent(tx: Tx, event: RecordedEvent): Promise<void> {
   await refreshCustomerBalance(tx, e.data.customerId);
 }
 
+/**
+ * An event ingested from Gloux: its rows are Gloux's own, only the columns Gloux denormalises
+ * are recomputed from them (idempotent), so Gloux's screens say what gloux2 says — e.g. after
+ * a cheque Gloux marked 'rejete', montant_regle and clients.solde stop counting it.
+ */
+export async function refreshAfterIngest(tx: Tx, event: RecordedEvent): Promise<void> {
+  if (!isBillingEvent(event)) return;
+  const e = event as unknown as BillingEvent;
+  if (e.type === 'InvoicePaymentAllocated') {
+    const idFacture = await legacyIdOf(tx, 'invoice', e.data.invoiceId);
+    if (idFacture !== null)
+      await refreshInvoiceSettlement(tx, idFacture, localDateTime(event.recordedAt));
+    const [row] = await tx.query<{ id_client: unknown }>(
+      `SELECT id_client FROM factures WHERE id_facture = ?`,
+      [idFacture ?? 0],
+    );
+    if (row) await refreshCustomerBalance(tx, String(row.id_client));
+  }
+}
+
 async function mirrorInvoice(
   tx: Tx,
   e: InvoiceIssued,
@@ -212,7 +232,11 @@ const SETTLED = `(SELECT COALESCE(SUM(pf.montant), 0) FROM paiements_factures pf
  * A reversal reopens a paid invoice; an invoice cancelled by avoir stays 'annulee'.
  * (MySQL assigns left to right with the new values: date_reglement is set before statut.)
  */
-async function refreshInvoiceSettlement(tx: Tx, idFacture: number, at: string): Promise<void> {
+export async function refreshInvoiceSettlement(
+  tx: Tx,
+  idFacture: number,
+  at: string,
+): Promise<void> {
   await tx.execute(
     `UPDATE factures
         SET date_reglement = CASE WHEN statut = 'emise' AND ${SETTLED} >= total_ttc THEN ?

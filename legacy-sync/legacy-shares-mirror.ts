@@ -32,7 +32,7 @@ export async function mirrorShareEvent(tx: Tx, e: ShareEvent): Promise<void> {
 
 const ZERO_DATE = '0000-00-00';
 
-async function writeShares(
+export async function writeShares(
   tx: Tx,
   numbers: readonly number[],
   tiersIds: readonly string[],

@@ -1,6 +1,7 @@
 import type { ImportedShare, ShareState } from '../domain/shares/events.js';
 import type { Queryable } from '../src/database/db.js';
 import { drawCounter } from './legacy-gateway.js';
+import { legacyDay } from './legacy-rows.js';
 import { decodeLegacyText, legacyTextSelect } from './legacy-text.js';
 
 /**
@@ -110,12 +111,6 @@ export function compareNames(a: string, b: string): number {
 }
 
 const STATES: readonly ShareState[] = ['souscrite', 'liberee', 'cedee', 'remboursee', 'annulee'];
-
-/** A DATE column as Gloux holds it: null for its zero date ('0000-00-00', "unset"). */
-function legacyDay(v: unknown): string | null {
-  const s = v === null || v === undefined ? '' : String(v).slice(0, 10);
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) && !s.startsWith('0000') && !s.includes('-00') ? s : null;
-}
 
 interface ShareRow {
   numero: number | string;

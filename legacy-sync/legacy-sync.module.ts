@@ -1,42 +1,69 @@
 import {
   Inject,
+  Logger,
   Module,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
+import { Clock } from '../src/clock.js';
 import { APP_CONFIG, type AppConfig } from '../src/config.js';
 import { Db } from '../src/database/db.js';
 import { CommandPipeline } from '../src/event-store/command-pipeline.js';
+import { LegacyIngester } from './legacy-ingest.js';
 import { LegacySyncWorker } from './legacy-sync.worker.js';
 
-/** Runs the gloux2 → Gloux mirror after every commit and on a timer (to catch up after a restart). */
+/**
+ * Runs the gloux2 → Gloux mirror after every commit and on a timer (to catch up after a
+ * restart), and the Gloux → gloux2 ingestion on the same timer (a backfill at start-up).
+ */
 @Module({
   providers: [
     { provide: LegacySyncWorker, inject: [Db], useFactory: (db: Db) => new LegacySyncWorker(db) },
+    {
+      provide: LegacyIngester,
+      inject: [Db, CommandPipeline, Clock],
+      useFactory: (db: Db, pipeline: CommandPipeline, clock: Clock) =>
+        new LegacyIngester(db, pipeline, clock),
+    },
   ],
-  exports: [LegacySyncWorker],
+  exports: [LegacySyncWorker, LegacyIngester],
 })
 export class LegacySyncModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('LegacySync');
   private subscription: Subscription | null = null;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
     @Inject(LegacySyncWorker) private readonly worker: LegacySyncWorker,
+    @Inject(LegacyIngester) private readonly ingester: LegacyIngester,
     @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
     this.subscription = this.pipeline.committed$.subscribe(() => void this.worker.wake());
-    this.timer = setInterval(() => void this.worker.wake(), this.config.legacySyncIntervalMs);
+    this.timer = setInterval(() => this.tick(), this.config.legacySyncIntervalMs);
     this.timer.unref();
+    this.tick();
+  }
+
+  private tick(): void {
     void this.worker.wake();
+    if (!this.config.legacyIngest) return;
+    const before = this.ingester.lastError;
+    void this.ingester.wake().then((n) => {
+      if (n.invoices + n.payments > 0)
+        this.logger.log(`Gloux : ${n.invoices} facture(s) et ${n.payments} paiement(s) importés`);
+      const error = this.ingester.lastError;
+      if (error && error !== before) this.logger.warn(`Import Gloux : ${error.message}`);
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.subscription?.unsubscribe();
     if (this.timer) clearInterval(this.timer);
+    await this.ingester.settled();
     await this.worker.wake();
   }
 }

@@ -1,6 +1,7 @@
 import type { Db, Tx } from '../src/database/db.js';
 import { readAll, sqlTimestamp } from '../src/event-store/event-store.js';
-import { mirrorEvent } from './legacy-mirror.js';
+import { mirrorEvent, refreshAfterIngest } from './legacy-mirror.js';
+import { SingleFlight } from './single-flight.js';
 
 export const LEGACY_SYNC_CHECKPOINT = 'legacy-sync';
 
@@ -10,9 +11,15 @@ export const LEGACY_SYNC_CHECKPOINT = 'legacy-sync';
  * MyISAM writes inside it are recomputations, so replaying a batch after a crash is harmless.
  */
 export class LegacySyncWorker {
-  private running: Promise<number> | null = null;
-  private again = false;
-  lastError: { at: string; message: string } | null = null;
+  private readonly flight = new SingleFlight(
+    () => this.catchUp(),
+    (a: number, b: number) => a + b,
+    () => 0,
+  );
+
+  get lastError(): { at: string; message: string } | null {
+    return this.flight.lastError;
+  }
 
   constructor(
     private readonly db: Db,
@@ -31,26 +38,7 @@ export class LegacySyncWorker {
 
   /** Coalesces wake-ups: one pass at a time, one more if woken meanwhile. Never throws. */
   wake(): Promise<number> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      let total = 0;
-      try {
-        do {
-          this.again = false;
-          total += await this.catchUp();
-        } while (this.again);
-        this.lastError = null;
-      } catch (error) {
-        this.lastError = { at: new Date().toISOString(), message: (error as Error).message };
-      } finally {
-        this.running = null;
-      }
-      return total;
-    })();
-    return this.running;
+    return this.flight.wake();
   }
 
   async position(): Promise<number> {
@@ -66,8 +54,9 @@ export class LegacySyncWorker {
     const events = await readAll(tx, from, this.batchSize);
     if (events.length === 0) return 0;
     for (const event of events) {
-      // Events ingested from Gloux are already in Gloux's tables.
+      // Events ingested from Gloux are already in Gloux's tables: only its sums are refreshed.
       if (event.metadata.source === 'g2') await mirrorEvent(tx, event);
+      else await refreshAfterIngest(tx, event);
     }
     await tx.execute(`UPDATE g2_checkpoints SET position = ?, updated_at = ? WHERE name = ?`, [
       events[events.length - 1]!.position,

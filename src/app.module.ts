@@ -11,6 +11,7 @@ import { DocumentsModule } from './documents/documents.module.js';
 import { MoneticoModule } from './monetico/monetico.module.js';
 import { OverageModule } from './overage/overage.module.js';
 import { LegacySyncModule } from '../legacy-sync/legacy-sync.module.js';
+import { LegacyModule } from './legacy/legacy.module.js';
 import { PanelModule } from './panel/panel.module.js';
 import { SharesModule } from './shares/shares.module.js';
 
@@ -30,6 +31,7 @@ import { SharesModule } from './shares/shares.module.js';
     SharesModule,
     BankModule,
     MoneticoModule,
+    LegacyModule,
   ],
 })
 export class AppModule {}

@@ -8,6 +8,7 @@ import { creditNoteCli, paymentCli, reversalCli } from './billing/billing.cli.js
 import { billingRunCli, vatScheduleCli } from './billing-run/billing-run.cli.js';
 import { CommandPipeline } from './event-store/command-pipeline.js';
 import { fakeBankCli } from './fake-bank/fake-bank.cli.js';
+import { legacyBackfillCli, legacyDriftCli, legacyRepairCli } from './legacy/legacy.cli.js';
 import { overageRunCli } from './overage/overage.cli.js';
 import {
   sharesCapitalCli,
@@ -24,6 +25,13 @@ Commands:
                                   (names: invoice-balances, payment-allocation, documents, …;
                                   default all)
   legacy-sync:run                 mirror every committed event into Gloux's tables now
+  legacy:backfill [--retry]       import Gloux's history (invoices, payments, allocations) as
+                                  events with source gloux; resumable; progress bar; lists
+                                  what could not be imported and why (exit 2 if any);
+                                  --retry first clears the rows set aside
+  legacy:drift                    every difference between Gloux's tables and gloux2's read
+                                  models (exit 2 if any)
+  legacy:repair                   re-mirror what gloux2 owns, then list what is left
   billing:run --from YYYY-MM-DD --to YYYY-MM-DD [--dry-run]
                                   invoice the hosting accounts whose anniversary falls in
                                   the window (366 days at most); idempotent; exit 2 if an
@@ -70,6 +78,9 @@ const COMMANDS = [
   'migrate',
   'projections:rebuild',
   'legacy-sync:run',
+  'legacy:backfill',
+  'legacy:drift',
+  'legacy:repair',
   'billing:run',
   'vat:schedule',
   'overage:run',
@@ -116,6 +127,7 @@ async function main(): Promise<number> {
       out: { type: 'string' },
       port: { type: 'string' },
       'notify-url': { type: 'string' },
+      retry: { type: 'boolean' },
     },
   });
   const [command, ...rest] = positionals;
@@ -129,6 +141,8 @@ async function main(): Promise<number> {
   }
   // The fake bank needs no database: it runs until interrupted.
   if (command === 'fake-bank:start') return fakeBankCli(values);
+  // The ingestion runs in the app (and in legacy:backfill), not behind every CLI command.
+  process.env.LEGACY_INGEST ??= '0';
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['warn', 'error'] });
   try {
     switch (command) {
@@ -175,6 +189,12 @@ async function main(): Promise<number> {
         return await depositSlipCancelCli(app, values);
       case 'deposit-slip:list':
         return await depositSlipListCli(app, values);
+      case 'legacy:backfill':
+        return await legacyBackfillCli(app, values);
+      case 'legacy:drift':
+        return await legacyDriftCli(app);
+      case 'legacy:repair':
+        return await legacyRepairCli(app);
       case 'legacy-sync:run': {
         const n = await app.get(LegacySyncWorker).catchUp();
         console.log(`Mirrored ${n} events into Gloux's tables.`);

@@ -10,6 +10,8 @@ export interface AppConfig {
   /** Seed demo data when the embedded SQLite database is empty. */
   readonly demoData: boolean;
   readonly legacySyncIntervalMs: number;
+  /** Import Gloux's own writes (backfill at start-up, then a poll on the sync timer). Off when unset. */
+  readonly legacyIngest?: boolean;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -45,6 +47,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       100,
       3_600_000,
     ),
+    legacyIngest: env.LEGACY_INGEST
+      ? env.LEGACY_INGEST !== '0' && env.LEGACY_INGEST !== 'false'
+      : true,
   };
 }
 

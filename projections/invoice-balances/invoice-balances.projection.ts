@@ -76,14 +76,26 @@ export class InvoiceBalancesProjection implements Projection {
       }
       case 'InvoicePaymentAllocated': {
         const d = e.data;
-        const [seq] = await tx.query<{ n: number | string }>(
-          `SELECT COUNT(*) AS n FROM g2_rm_invoice_payments WHERE invoice_id = ?`,
-          [d.invoiceId],
+        // A payment imported from Gloux may get more of its allocation later: one row per pair.
+        const [pair] = await tx.query(
+          `SELECT 1 AS x FROM g2_rm_invoice_payments WHERE invoice_id = ? AND payment_id = ?`,
+          [d.invoiceId, d.paymentId],
         );
-        await tx.execute(
-          `INSERT INTO g2_rm_invoice_payments (invoice_id, payment_id, seq, paid_on, amount_cents) VALUES (?, ?, ?, ?, ?)`,
-          [d.invoiceId, d.paymentId, Number(seq?.n ?? 0) + 1, d.paidOn, toCents(d.amount)],
-        );
+        if (pair) {
+          await tx.execute(
+            `UPDATE g2_rm_invoice_payments SET amount_cents = amount_cents + ? WHERE invoice_id = ? AND payment_id = ?`,
+            [toCents(d.amount), d.invoiceId, d.paymentId],
+          );
+        } else {
+          const [seq] = await tx.query<{ n: number | string }>(
+            `SELECT COUNT(*) AS n FROM g2_rm_invoice_payments WHERE invoice_id = ?`,
+            [d.invoiceId],
+          );
+          await tx.execute(
+            `INSERT INTO g2_rm_invoice_payments (invoice_id, payment_id, seq, paid_on, amount_cents) VALUES (?, ?, ?, ?, ?)`,
+            [d.invoiceId, d.paymentId, Number(seq?.n ?? 0) + 1, d.paidOn, toCents(d.amount)],
+          );
+        }
         await tx.execute(
           `UPDATE g2_rm_invoices SET paid_cents = paid_cents + ?, last_position = ? WHERE invoice_id = ?`,
           [toCents(d.amount), event.position, d.invoiceId],

@@ -80,20 +80,43 @@ export class PaymentAllocationProjection implements Projection {
       // A credit note on an unpaid line moves no money already received: no row to keep.
       if (change.kind === 'credit_note' && entry.vat === '0.00' && entry.years.length === 0)
         continue;
-      await tx.execute(
-        `INSERT INTO g2_rm_payment_lines (payment_id, invoice_id, line_id, paid_on, payment_fy, vat_rate, vat_cents, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          change.id,
-          invoiceId,
-          entry.lineId,
-          change.on,
-          paymentFy,
-          rateOf.get(entry.lineId) ?? '0',
-          toCents(entry.vat),
-          change.kind,
-        ],
+      // A payment imported from Gloux may get more of its allocation later: added to its rows.
+      const [line] = await tx.query(
+        `SELECT 1 AS x FROM g2_rm_payment_lines WHERE payment_id = ? AND invoice_id = ? AND line_id = ?`,
+        [change.id, invoiceId, entry.lineId],
       );
+      if (line) {
+        await tx.execute(
+          `UPDATE g2_rm_payment_lines SET vat_cents = vat_cents + ? WHERE payment_id = ? AND invoice_id = ? AND line_id = ?`,
+          [toCents(entry.vat), change.id, invoiceId, entry.lineId],
+        );
+      } else {
+        await tx.execute(
+          `INSERT INTO g2_rm_payment_lines (payment_id, invoice_id, line_id, paid_on, payment_fy, vat_rate, vat_cents, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            change.id,
+            invoiceId,
+            entry.lineId,
+            change.on,
+            paymentFy,
+            rateOf.get(entry.lineId) ?? '0',
+            toCents(entry.vat),
+            change.kind,
+          ],
+        );
+      }
       for (const y of entry.years) {
+        const [year] = await tx.query(
+          `SELECT 1 AS x FROM g2_rm_payment_years WHERE payment_id = ? AND invoice_id = ? AND line_id = ? AND fiscal_year = ?`,
+          [change.id, invoiceId, entry.lineId, y.fiscalYear],
+        );
+        if (year) {
+          await tx.execute(
+            `UPDATE g2_rm_payment_years SET net_cents = net_cents + ? WHERE payment_id = ? AND invoice_id = ? AND line_id = ? AND fiscal_year = ?`,
+            [toCents(y.net), change.id, invoiceId, entry.lineId, y.fiscalYear],
+          );
+          continue;
+        }
         await tx.execute(
           `INSERT INTO g2_rm_payment_years (payment_id, invoice_id, line_id, paid_on, payment_fy, fiscal_year, bucket, net_cents, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [

@@ -10,6 +10,7 @@ import { Shares1764900000400 } from './1764900000400-shares.js';
 import { Assemblies1764900000500 } from './1764900000500-assemblies.js';
 import { Bank1764900000850 } from './1764900000850-bank.js';
 import { CardPayments1764900001000 } from './1764900001000-card-payments.js';
+import { LegacyIngest1764900000900 } from './1764900000900-legacy-ingest.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   Assemblies1764900000500,
   Bank1764900000850,
   CardPayments1764900001000,
+  LegacyIngest1764900000900,
 ];

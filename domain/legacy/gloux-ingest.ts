@@ -1,0 +1,399 @@
+import type {
+  InvoiceIssued,
+  InvoiceLine,
+  InvoicePaymentAllocated,
+  LineKind,
+  PaymentMethod,
+  PaymentRecorded,
+  PaymentReversed,
+} from '../billing/events.js';
+import { lineVat } from '../billing/invoice.js';
+import { addDays, isDay } from '../shared/day.js';
+import { Money, parseDecimal } from '../shared/money.js';
+
+/**
+ * Gloux → gloux2: what a row Gloux wrote means as events of gloux2's log (recorded with
+ * metadata source 'gloux'). Pure: rows come in already decoded (text as UTF-8, FLOAT money as
+ * decimal strings, zero dates as null), ids come from the caller (deterministic, so the same
+ * Gloux row always gives the same events), and what gloux2 already knows is passed in.
+ *
+ * Reuses the billing events: a Gloux invoice is an InvoiceIssued with its Gloux number, a
+ * Gloux payment a PaymentRecorded with its allocations, a cheque Gloux marks 'rejete' or a
+ * payment it marks 'rembourse' a PaymentReversed.
+ */
+
+/** A `factures` row, decoded. Dates null for Gloux's zero date. */
+export interface GlouxInvoiceRow {
+  readonly id: number;
+  readonly number: string;
+  readonly customerId: string;
+  readonly issuedOn: string | null;
+  readonly dueOn: string | null;
+  readonly billingAddress: string;
+  readonly totalNet: string;
+  readonly totalVat: string;
+  readonly total: string;
+  readonly status: string;
+  readonly kind: string;
+}
+
+/** A `factures_lignes` row, decoded (FLOAT columns as the decimal Gloux meant). */
+export interface GlouxLineRow {
+  readonly id: number;
+  readonly invoiceId: number;
+  readonly hostingId: number;
+  readonly productId: number;
+  readonly kind: string;
+  readonly label: string;
+  readonly quantity: string;
+  readonly unitNet: string;
+  readonly vatRate: string;
+  /** Rounded to the cent. */
+  readonly net: string;
+  readonly serviceStart: string | null;
+  readonly serviceEnd: string | null;
+}
+
+export interface GlouxPaymentRow {
+  readonly id: number;
+  readonly customerId: string;
+  readonly mode: string;
+  /** DOUBLE rounded to the cent. */
+  readonly amount: string;
+  readonly paidOn: string | null;
+  readonly enteredOn: string | null;
+  readonly reference: string;
+  readonly bank: string;
+  readonly state: string;
+}
+
+/** Something Gloux wrote that gloux2 could not (fully) take: shown in the import report. */
+export interface IngestIssue {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Gloux's factures_lignes.type_ligne as gloux2's line kinds. */
+export const LEGACY_LINE_KIND: Record<string, LineKind> = {
+  abonnement: 'subscription',
+  option: 'option',
+  prorata: 'prorata',
+  depassement: 'overage',
+  remise: 'discount',
+  divers: 'misc',
+};
+
+export const PAYMENT_METHOD: Record<string, PaymentMethod> = {
+  cb: 'card',
+  cheque: 'cheque',
+  virement: 'transfer',
+  especes: 'cash',
+  autre: 'other',
+};
+
+/** Gloux statuses gloux2 imports an invoice in (a 'brouillon' is a draft, not a document). */
+export const IMPORTABLE_INVOICE_STATUSES = ['emise', 'payee', 'annulee'];
+
+function money(value: string): Money | null {
+  try {
+    return Money.of(value);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The InvoiceIssued for a Gloux invoice, or why it cannot be imported. Lines keep Gloux's
+ * labels, periods and rates; a line's VAT is round(net × rate) as gloux2 computes it. Gloux
+ * computed VAT on its totals, so the lines may miss the total by a cent or two: an adjustment
+ * line at 0 % carries the difference, and the invoice keeps Gloux's totals exactly (so what a
+ * payment settles and the customer's balance agree with Gloux to the cent).
+ */
+export function invoiceFromGloux(
+  row: GlouxInvoiceRow,
+  lines: readonly GlouxLineRow[],
+  ids: { invoiceId: string; lineId: (legacyLineId: number) => string; adjustmentLineId: string },
+): { event: InvoiceIssued; notes: IngestIssue[] } | { issue: IngestIssue } {
+  if (row.kind !== 'facture')
+    return {
+      issue: {
+        code: 'credit_note',
+        message: `Avoir ${row.number || `n° ${row.id}`} saisi dans Gloux : non importé (un avoir s’émet dans gloux2, qui le numérote et l’impute).`,
+      },
+    };
+  if (row.number.trim() === '')
+    return {
+      issue: { code: 'no_number', message: `Facture n° ${row.id} émise sans numéro dans Gloux.` },
+    };
+  if (row.issuedOn === null || !isDay(row.issuedOn))
+    return {
+      issue: {
+        code: 'no_date',
+        message: `Facture ${row.number} sans date (date_facture vide dans Gloux).`,
+      },
+    };
+  const totalNet = money(row.totalNet);
+  const totalVat = money(row.totalVat);
+  const total = money(row.total);
+  if (!totalNet || !totalVat || !total)
+    return {
+      issue: { code: 'bad_amount', message: `Facture ${row.number} : montants illisibles.` },
+    };
+  const notes: IngestIssue[] = [];
+  const issuedOn = row.issuedOn;
+  const dueOn = row.dueOn !== null && isDay(row.dueOn) ? row.dueOn : addDays(issuedOn, 60);
+  if (row.dueOn === null)
+    notes.push({
+      code: 'no_due_date',
+      message: `Facture ${row.number} sans échéance dans Gloux : échéance prise à 60 jours (${dueOn}).`,
+    });
+  // Lines without a period (a discount) take the invoice's main period.
+  const dated = lines.find(
+    (l) => l.serviceStart !== null && l.serviceEnd !== null && l.serviceStart <= l.serviceEnd,
+  );
+  const period = dated
+    ? { start: dated.serviceStart!, end: dated.serviceEnd! }
+    : { start: issuedOn, end: issuedOn };
+  const out: InvoiceLine[] = [];
+  for (const l of lines) {
+    const net = money(l.net);
+    let rate = l.vatRate;
+    try {
+      const r = parseDecimal(rate, 4);
+      if (r.isNegative() || r.greaterThan(100)) throw new Error('rate');
+      rate = r.toString();
+    } catch {
+      notes.push({
+        code: 'bad_line',
+        message: `Facture ${row.number}, ligne n° ${l.id} : taux de TVA illisible (${l.vatRate}), ligne prise à 0 %.`,
+      });
+      rate = '0';
+    }
+    if (!net) {
+      notes.push({
+        code: 'bad_line',
+        message: `Facture ${row.number}, ligne n° ${l.id} : montant illisible, ligne ignorée.`,
+      });
+      continue;
+    }
+    const ok = l.serviceStart !== null && l.serviceEnd !== null && l.serviceStart <= l.serviceEnd;
+    const vat = lineVat(net, rate);
+    out.push({
+      lineId: ids.lineId(l.id),
+      kind: LEGACY_LINE_KIND[l.kind] ?? 'misc',
+      label: l.label || '(sans libellé)',
+      productId: l.productId > 0 ? String(l.productId) : null,
+      hostingId: l.hostingId > 0 ? String(l.hostingId) : null,
+      quantity: l.quantity,
+      unitNet: l.unitNet,
+      net: net.toString(),
+      vatRate: rate,
+      vat: vat.toString(),
+      total: net.plus(vat).toString(),
+      serviceStart: ok ? l.serviceStart! : period.start,
+      serviceEnd: ok ? l.serviceEnd! : period.end,
+    });
+  }
+  const linesTotal = Money.sum(out.map((l) => Money.of(l.total)));
+  const gap = total.minus(linesTotal);
+  if (!gap.isZero()) {
+    out.push({
+      lineId: ids.adjustmentLineId,
+      kind: 'misc',
+      label:
+        out.length === 0
+          ? 'Total de la facture (lignes absentes de Gloux)'
+          : 'Écart d’arrondi de Gloux (TVA calculée sur le total)',
+      productId: null,
+      hostingId: null,
+      quantity: '1',
+      unitNet: gap.toString(),
+      net: gap.toString(),
+      vatRate: '0',
+      vat: '0.00',
+      total: gap.toString(),
+      serviceStart: period.start,
+      serviceEnd: period.end,
+    });
+    notes.push(
+      out.length === 1
+        ? {
+            code: 'no_lines',
+            message: `Facture ${row.number} sans lignes dans Gloux : une ligne porte son total (${total.toString()}).`,
+          }
+        : {
+            code: 'rounding',
+            message: `Facture ${row.number} : les lignes font ${linesTotal.toString()} pour un total de ${total.toString()} ; l’écart est porté par une ligne d’ajustement.`,
+          },
+    );
+  }
+  return {
+    event: {
+      type: 'InvoiceIssued',
+      data: {
+        invoiceId: ids.invoiceId,
+        number: row.number,
+        customerId: row.customerId,
+        issuedOn,
+        dueOn,
+        billingAddress: row.billingAddress,
+        lines: out,
+        totalNet: totalNet.toString(),
+        totalVat: totalVat.toString(),
+        total: total.toString(),
+      },
+    },
+    notes,
+  };
+}
+
+/** What gloux2 knows of an invoice a Gloux payment is allocated to. */
+export interface KnownInvoice {
+  readonly invoiceId: string;
+  readonly number: string;
+  /** total − credited − paid: what an allocation may still settle. */
+  readonly balance: Money;
+}
+
+/** What gloux2 knows of a Gloux payment (null: never imported). */
+export interface KnownPayment {
+  readonly status: 'valid' | 'bounced';
+  readonly amount: Money;
+  readonly reversed: Money;
+  /** What this payment pays on each invoice now (after reversals), by gloux2 invoice id. */
+  readonly allocations: ReadonlyMap<string, Money>;
+  /** What it was allocated in all (reversals not deducted), by gloux2 invoice id. */
+  readonly allocated: ReadonlyMap<string, Money>;
+}
+
+export interface PaymentIngest {
+  readonly payment: (PaymentRecorded | PaymentReversed)[];
+  /** By gloux2 invoice id, in order. */
+  readonly invoices: Map<string, InvoicePaymentAllocated[]>;
+  readonly issues: IngestIssue[];
+}
+
+/**
+ * Events bringing gloux2's view of one Gloux payment to what Gloux holds now: the payment
+ * itself when new, allocations added (or taken back) since, and a reversal when Gloux marked
+ * it 'rejete' or 'rembourse'. Gloux's allocations are facts already recorded: one that exceeds
+ * what the invoice still asks is taken up to the balance and the rest reported, never refused.
+ * `allocations` are Gloux's paiements_factures sums per invoice, resolved to gloux2 invoices
+ * (allocations to invoices gloux2 does not have are reported by the caller).
+ */
+export function paymentFromGloux(
+  row: GlouxPaymentRow,
+  allocations: readonly { invoice: KnownInvoice; amount: Money }[],
+  known: KnownPayment | null,
+  ids: { paymentId: string; reversalId: string },
+  /** The day gloux2 sees the change: a reversal of a payment it already had is dated then. */
+  today: string,
+): PaymentIngest {
+  const out: PaymentIngest = { payment: [], invoices: new Map(), issues: [] };
+  const amount = money(row.amount);
+  if (!amount) {
+    out.issues.push({ code: 'bad_amount', message: `Paiement n° ${row.id} : montant illisible.` });
+    return out;
+  }
+  const on = row.paidOn ?? row.enteredOn;
+  if (on === null || !isDay(on)) {
+    out.issues.push({
+      code: 'no_date',
+      message: `Paiement n° ${row.id} sans date (date_paiement vide dans Gloux).`,
+    });
+    return out;
+  }
+  if (known === null && row.state === 'attente') return out;
+  const addInvoiceEvent = (invoiceId: string, paymentId: string, m: Money, day = on) => {
+    const list = out.invoices.get(invoiceId) ?? [];
+    list.push({
+      type: 'InvoicePaymentAllocated',
+      data: { invoiceId, paymentId, amount: m.toString(), paidOn: day },
+    });
+    out.invoices.set(invoiceId, list);
+  };
+  // Allocation changes: Gloux's sum per invoice against what gloux2 allocated in all.
+  const changes: { invoiceId: string; amount: Money }[] = [];
+  for (const a of allocations) {
+    const before = known?.allocated.get(a.invoice.invoiceId) ?? Money.ZERO;
+    let delta = a.amount.minus(before);
+    if (delta.isZero()) continue;
+    if (delta.isPositive() && delta.compare(a.invoice.balance) > 0) {
+      const kept = a.invoice.balance.isPositive() ? a.invoice.balance : Money.ZERO;
+      out.issues.push({
+        code: 'overpaid',
+        message: `Paiement n° ${row.id} : Gloux affecte ${delta.toString()} de plus à la facture ${a.invoice.number}, qui ne demande plus que ${kept.toString()} ; ${delta.minus(kept).toString()} restent non affectés.`,
+      });
+      delta = kept;
+      if (delta.isZero()) continue;
+    }
+    changes.push({ invoiceId: a.invoice.invoiceId, amount: delta });
+  }
+  if (known === null) {
+    const allocated = Money.sum(changes.map((c) => c.amount));
+    if (allocated.compare(amount) > 0)
+      out.issues.push({
+        code: 'allocations_exceed_payment',
+        message: `Paiement n° ${row.id} : ses affectations (${allocated.toString()}) dépassent son montant (${amount.toString()}).`,
+      });
+    out.payment.push({
+      type: 'PaymentRecorded',
+      data: {
+        paymentId: ids.paymentId,
+        customerId: row.customerId,
+        method: PAYMENT_METHOD[row.mode] ?? 'other',
+        amount: amount.toString(),
+        receivedOn: on,
+        reference: row.reference.slice(0, 64),
+        bank: row.bank.slice(0, 64),
+        allocations: changes.map((c) => ({ invoiceId: c.invoiceId, amount: c.amount.toString() })),
+      },
+    });
+  }
+  for (const c of changes) addInvoiceEvent(c.invoiceId, ids.paymentId, c.amount);
+  // Gloux's etat: 'rejete' (bounced cheque) and 'rembourse' (refunded) take the money back.
+  const reversed = known?.reversed ?? Money.ZERO;
+  const pending =
+    (row.state === 'rejete' && known?.status !== 'bounced') ||
+    (row.state === 'rembourse' && reversed.compare(amount) < 0);
+  const back = amount.minus(reversed);
+  if (pending && back.isPositive()) {
+    const reversedOn = known === null ? on : today;
+    const now = new Map(known?.allocations ?? []);
+    for (const c of changes)
+      now.set(c.invoiceId, (now.get(c.invoiceId) ?? Money.ZERO).plus(c.amount));
+    // Latest allocation first, never more than what is taken back.
+    let left = back;
+    const invoices: [string, Money][] = [];
+    for (const [invoiceId, m] of [...now].reverse()) {
+      if (!left.isPositive()) break;
+      const take = m.compare(left) < 0 ? m : left;
+      if (!take.isPositive()) continue;
+      invoices.push([invoiceId, take]);
+      left = left.minus(take);
+    }
+    out.payment.push({
+      type: 'PaymentReversed',
+      data: {
+        paymentId: ids.paymentId,
+        reversalId: ids.reversalId,
+        customerId: row.customerId,
+        kind: row.state === 'rejete' ? 'bounced' : 'refund',
+        amount: back.toString(),
+        on: reversedOn,
+        reference: row.reference.slice(0, 64),
+        reason: row.state === 'rejete' ? 'Rejeté dans Gloux' : 'Remboursé dans Gloux',
+        invoices: invoices.map(([invoiceId, m]) => ({ invoiceId, amount: m.toString() })),
+        fromCredit: '0.00',
+      },
+    });
+    for (const [invoiceId, m] of invoices)
+      addInvoiceEvent(invoiceId, ids.reversalId, m.negate(), reversedOn);
+  }
+  if (known !== null && !known.amount.equals(amount))
+    out.issues.push({
+      code: 'amount_changed',
+      message: `Paiement n° ${row.id} : montant modifié dans Gloux (${known.amount.toString()} → ${amount.toString()}) ; gloux2 garde le montant enregistré.`,
+    });
+  return out;
+}

@@ -1,0 +1,407 @@
+import { fromCents } from '../projections/projection.js';
+import type { Queryable, Tx } from '../src/database/db.js';
+import { parisDateTimeOf } from '../domain/shared/day.js';
+import { readStream } from '../src/event-store/event-store.js';
+import { decimalSelect } from './legacy-rows.js';
+import { mirrorEvent, refreshCustomerBalance, refreshInvoiceSettlement } from './legacy-mirror.js';
+import { refreshTiersShares, writeShares } from './legacy-shares-mirror.js';
+
+/**
+ * The drift report: every row where Gloux's tables and gloux2's read models disagree (Gloux
+ * README point 6), by comparing both sides in the same database — invoices (presence, total,
+ * montant_regle, statut), payments (presence, amount, etat), customer balances (clients.solde
+ * FLOAT, to the cent), shares (parts_sociales.etat) and members (tiers.nb_parts, societaire).
+ *
+ * `owner` says who holds the truth: 'gloux2' for what the mirror writes (Gloux's denormalised
+ * columns, rows of gloux2's own events), which `legacy:repair` re-mirrors from the log;
+ * 'gloux' for what only a person can settle (a row Gloux wrote that gloux2 could not import,
+ * an invoice cancelled in Gloux without a credit note…).
+ */
+
+export type DriftArea = 'facture' | 'paiement' | 'solde' | 'part' | 'tiers';
+
+export interface Drift {
+  readonly area: DriftArea;
+  /** Gloux's id of the row (id_facture, id_paiement, id_client, numero, id_tiers). */
+  readonly legacyId: string;
+  /** What the row is, for people: 'F2026-000012', 'paiement n° 501', 'client n° 2'… */
+  readonly label: string;
+  readonly field: string;
+  readonly gloux: string;
+  readonly gloux2: string;
+  readonly owner: 'gloux2' | 'gloux';
+  /** What legacy:repair does for it (null: nothing it can do). */
+  readonly repair: Repair | null;
+}
+
+export type Repair =
+  | { readonly kind: 'settlement'; readonly idFacture: number }
+  | { readonly kind: 'balance'; readonly customerId: string }
+  | { readonly kind: 'share'; readonly number: number; readonly tiersIds: string[] }
+  | { readonly kind: 'tiers'; readonly tiersId: string }
+  | { readonly kind: 'remirror'; readonly streamId: string };
+
+const STATUT: Record<string, string> = { issued: 'emise', paid: 'payee', cancelled: 'annulee' };
+
+const cents = (v: unknown): string => fromCents(v);
+
+/** A Gloux decimal string or FLOAT (rounded in SQL) as integer cents, for comparing. */
+function toCentsOf(v: unknown): bigint {
+  const s = String(v ?? '0').trim();
+  const negative = s.startsWith('-');
+  const [int = '0', frac = ''] = (negative ? s.slice(1) : s).split('.');
+  const c = BigInt(int || '0') * 100n + BigInt((frac + '00').slice(0, 2));
+  return negative ? -c : c;
+}
+
+const big = (v: unknown) => BigInt(String(v ?? 0).split('.')[0] || '0');
+
+function money(v: unknown): string {
+  return fromCents(toCentsOf(v).toString());
+}
+
+async function invoiceDrift(q: Queryable): Promise<Drift[]> {
+  const out: Drift[] = [];
+  const rows = await q.query<Record<string, unknown>>(
+    `SELECT f.id_facture, f.numero, f.statut, f.type_facture, ${decimalSelect('f.total_ttc', q)} AS total_ttc,
+            ${decimalSelect('f.montant_regle', q)} AS montant_regle, m.g2_id, r.total_cents, r.paid_cents, r.credited_cents,
+            r.status, r.kind, (SELECT COUNT(*) FROM g2_legacy_issues i WHERE i.source_table = 'factures' AND i.legacy_id = f.id_facture AND i.blocking = 1) AS blocked
+       FROM factures f
+       LEFT JOIN g2_legacy_map m ON m.kind IN ('invoice', 'credit_note') AND m.legacy_id = f.id_facture
+       LEFT JOIN g2_rm_invoices r ON r.invoice_id = m.g2_id
+      WHERE f.statut <> 'brouillon' ORDER BY f.id_facture`,
+  );
+  for (const r of rows) {
+    const idFacture = Number(r.id_facture);
+    const label = String(r.numero || `facture n° ${idFacture}`);
+    const base = { area: 'facture' as const, legacyId: String(idFacture), label };
+    if (r.g2_id === null || r.g2_id === undefined || r.status === null || r.status === undefined) {
+      out.push({
+        ...base,
+        field: 'présence',
+        gloux: `${r.type_facture} ${r.statut}`,
+        gloux2: Number(r.blocked) > 0 ? 'non importée (voir le rapport d’import)' : 'absente',
+        owner: 'gloux',
+        repair: null,
+      });
+      continue;
+    }
+    const total = big(r.total_cents);
+    if (toCentsOf(r.total_ttc) !== total) {
+      out.push({
+        ...base,
+        field: 'total_ttc',
+        gloux: money(r.total_ttc),
+        gloux2: cents(total),
+        owner: 'gloux',
+        repair: null,
+      });
+    }
+    if (r.kind === 'credit_note') continue;
+    // What Gloux counts as settled: payments allocated plus what credit notes imputed.
+    const settled = big(r.paid_cents) + big(r.credited_cents);
+    if (toCentsOf(r.montant_regle) !== settled) {
+      out.push({
+        ...base,
+        field: 'montant_regle',
+        gloux: money(r.montant_regle),
+        gloux2: cents(settled),
+        owner: 'gloux2',
+        repair: { kind: 'settlement', idFacture },
+      });
+    }
+    const expected = STATUT[String(r.status)] ?? String(r.status);
+    if (r.statut !== expected) {
+      // An invoice cancelled by hand in Gloux needs a credit note; the rest is the mirror's.
+      const byHand = r.statut === 'annulee';
+      out.push({
+        ...base,
+        field: 'statut',
+        gloux: String(r.statut),
+        gloux2: expected,
+        owner: byHand ? 'gloux' : 'gloux2',
+        repair: byHand ? null : { kind: 'settlement', idFacture },
+      });
+    }
+  }
+  // gloux2's documents that have no Gloux row (not mirrored, or the row was deleted).
+  const missing = await q.query<{
+    invoice_id: string;
+    number: string;
+    kind: string;
+    origin_invoice_id: string | null;
+  }>(
+    `SELECT r.invoice_id, r.number, r.kind, r.origin_invoice_id FROM g2_rm_invoices r
+      WHERE NOT EXISTS (SELECT 1 FROM g2_legacy_map m JOIN factures f ON f.id_facture = m.legacy_id
+                         WHERE m.kind IN ('invoice', 'credit_note') AND m.g2_id = r.invoice_id)
+      ORDER BY r.number`,
+  );
+  for (const m of missing) {
+    out.push({
+      area: 'facture',
+      legacyId: '',
+      label: m.number,
+      field: 'présence',
+      gloux: 'absente',
+      gloux2: m.kind === 'credit_note' ? 'avoir' : 'facture',
+      owner: 'gloux2',
+      repair: {
+        kind: 'remirror',
+        // A credit note lives on its invoice's stream.
+        streamId: `invoice-${m.kind === 'credit_note' ? m.origin_invoice_id : m.invoice_id}`,
+      },
+    });
+  }
+  return out;
+}
+
+async function paymentDrift(q: Queryable): Promise<Drift[]> {
+  const out: Drift[] = [];
+  const amount =
+    q.dialect === 'mysql'
+      ? 'CAST(ROUND(p.montant, 2) AS DECIMAL(14,2))'
+      : "printf('%.2f', p.montant)";
+  const rows = await q.query<Record<string, unknown>>(
+    `SELECT p.id_paiement, p.etat, ${amount} AS montant, m.g2_id, g.legacy_id AS ingested, r.amount_cents, r.status, r.reversed_cents,
+            (SELECT COUNT(*) FROM g2_legacy_issues i WHERE i.source_table = 'paiements' AND i.legacy_id = p.id_paiement AND i.blocking = 1) AS blocked
+       FROM paiements p
+       LEFT JOIN g2_legacy_map m ON m.kind = 'payment' AND m.legacy_id = p.id_paiement
+       LEFT JOIN g2_legacy_ingested g ON g.source_table = 'paiements' AND g.legacy_id = p.id_paiement
+       LEFT JOIN g2_rm_payments r ON r.payment_id = m.g2_id
+      ORDER BY p.id_paiement`,
+  );
+  for (const r of rows) {
+    const id = String(r.id_paiement);
+    const base = { area: 'paiement' as const, legacyId: id, label: `paiement n° ${id}` };
+    if (r.g2_id === null || r.g2_id === undefined) {
+      if (r.etat === 'attente') continue; // not money yet
+      out.push({
+        ...base,
+        field: 'présence',
+        gloux: `${money(r.montant)} ${r.etat}`,
+        gloux2: Number(r.blocked) > 0 ? 'non importé (voir le rapport d’import)' : 'absent',
+        owner: 'gloux',
+        repair: null,
+      });
+      continue;
+    }
+    // Rows gloux2 wrote for a reversal, a credit note or credit use have no payment of their own.
+    if (r.status === null || r.status === undefined) continue;
+    if (toCentsOf(r.montant) !== big(r.amount_cents)) {
+      out.push({
+        ...base,
+        field: 'montant',
+        gloux: money(r.montant),
+        gloux2: cents(r.amount_cents),
+        owner: 'gloux',
+        repair: null,
+      });
+    }
+    if (r.ingested !== null && r.ingested !== undefined) {
+      const g2State =
+        r.status === 'bounced'
+          ? 'rejete'
+          : big(r.reversed_cents) >= big(r.amount_cents) && big(r.amount_cents) > 0n
+            ? 'rembourse'
+            : 'valide';
+      if (r.etat !== g2State && !(r.etat === 'attente' && g2State === 'valide')) {
+        out.push({
+          ...base,
+          field: 'etat',
+          gloux: String(r.etat),
+          gloux2: g2State,
+          owner: 'gloux',
+          repair: null,
+        });
+      }
+    }
+  }
+  const missing = await q.query<{ payment_id: string; amount_cents: unknown }>(
+    `SELECT r.payment_id, r.amount_cents FROM g2_rm_payments r
+      WHERE NOT EXISTS (SELECT 1 FROM g2_legacy_map m JOIN paiements p ON p.id_paiement = m.legacy_id
+                         WHERE m.kind = 'payment' AND m.g2_id = r.payment_id)
+      ORDER BY r.position`,
+  );
+  for (const m of missing) {
+    out.push({
+      area: 'paiement',
+      legacyId: '',
+      label: `paiement ${m.payment_id}`,
+      field: 'présence',
+      gloux: 'absent',
+      gloux2: cents(m.amount_cents),
+      owner: 'gloux2',
+      repair: { kind: 'remirror', streamId: `payment-${m.payment_id}` },
+    });
+  }
+  return out;
+}
+
+async function balanceDrift(q: Queryable): Promise<Drift[]> {
+  const solde =
+    q.dialect === 'mysql' ? 'CAST(ROUND(c.solde, 2) AS DECIMAL(14,2))' : "printf('%.2f', c.solde)";
+  const clients = await q.query<{ id_client: unknown; solde: unknown }>(
+    `SELECT c.id_client, ${solde} AS solde FROM clients c ORDER BY c.id_client`,
+  );
+  const owed = new Map<string, bigint>();
+  for (const r of await q.query<{ customer_id: string; s: unknown }>(
+    `SELECT customer_id, SUM(paid_cents + credited_cents - total_cents) AS s FROM g2_rm_invoices WHERE kind = 'invoice' GROUP BY customer_id`,
+  ))
+    owed.set(r.customer_id, big(r.s));
+  for (const r of await q.query<{ customer_id: string; s: unknown }>(
+    `SELECT customer_id, SUM(credit_cents) AS s FROM g2_rm_customer_credit GROUP BY customer_id`,
+  ))
+    owed.set(r.customer_id, (owed.get(r.customer_id) ?? 0n) + big(r.s));
+  const out: Drift[] = [];
+  for (const c of clients) {
+    const id = String(c.id_client);
+    const mine = owed.get(id) ?? 0n;
+    if (toCentsOf(c.solde) === mine) continue;
+    out.push({
+      area: 'solde',
+      legacyId: id,
+      label: `client n° ${id}`,
+      field: 'solde',
+      gloux: money(c.solde),
+      gloux2: cents(mine),
+      owner: 'gloux2',
+      repair: { kind: 'balance', customerId: id },
+    });
+  }
+  return out;
+}
+
+const HELD = new Set(['souscrite', 'liberee']);
+
+async function shareDrift(q: Queryable): Promise<Drift[]> {
+  const out: Drift[] = [];
+  const gloux = new Map(
+    (
+      await q.query<{ numero: unknown; etat: string; id_tiers: unknown }>(
+        `SELECT numero, etat, id_tiers FROM parts_sociales`,
+      )
+    ).map((r) => [Number(r.numero), { state: r.etat, tiersId: String(r.id_tiers) }]),
+  );
+  const mine = new Map(
+    (
+      await q.query<{ number: unknown; state: string; tiers_id: string }>(
+        `SELECT number, state, tiers_id FROM g2_rm_shares`,
+      )
+    ).map((r) => [Number(r.number), { state: r.state, tiersId: r.tiers_id }]),
+  );
+  for (const n of [...new Set([...gloux.keys(), ...mine.keys()])].sort((a, b) => a - b)) {
+    const g = gloux.get(n);
+    const m = mine.get(n);
+    const base = { area: 'part' as const, legacyId: String(n), label: `part n° ${n}` };
+    if (!m) {
+      out.push({
+        ...base,
+        field: 'présence',
+        gloux: `${g!.state} (tiers ${g!.tiersId})`,
+        gloux2: 'absente',
+        owner: 'gloux',
+        repair: null,
+      });
+    } else if (!g || g.state !== m.state || g.tiersId !== m.tiersId) {
+      out.push({
+        ...base,
+        field: !g ? 'présence' : g.state !== m.state ? 'etat' : 'id_tiers',
+        gloux: g ? (g.state !== m.state ? g.state : g.tiersId) : 'absente',
+        gloux2: !g ? m.state : g.state !== m.state ? m.state : m.tiersId,
+        owner: 'gloux2',
+        repair: { kind: 'share', number: n, tiersIds: [m.tiersId, ...(g ? [g.tiersId] : [])] },
+      });
+    }
+  }
+  // tiers.nb_parts and tiers.societaire against the shares gloux2 holds for them.
+  const held = new Map<string, number>();
+  for (const m of mine.values())
+    if (HELD.has(m.state)) held.set(m.tiersId, (held.get(m.tiersId) ?? 0) + 1);
+  const withRows = new Set([...gloux.values()].map((g) => g.tiersId));
+  const tiers = await q.query<{ id_tiers: unknown; nb_parts: unknown; societaire: string }>(
+    `SELECT id_tiers, nb_parts, societaire FROM tiers ORDER BY id_tiers`,
+  );
+  for (const t of tiers) {
+    const id = String(t.id_tiers);
+    const count = held.get(id) ?? 0;
+    // Without a single row in parts_sociales, nb_parts is Gloux's only record: a person decides.
+    const ours = withRows.has(id);
+    const base = {
+      area: 'tiers' as const,
+      legacyId: id,
+      label: `tiers n° ${id}`,
+      owner: ours ? ('gloux2' as const) : ('gloux' as const),
+      repair: ours ? { kind: 'tiers' as const, tiersId: id } : null,
+    };
+    if (Number(t.nb_parts) !== count)
+      out.push({ ...base, field: 'nb_parts', gloux: String(t.nb_parts), gloux2: String(count) });
+    const societaire = count > 0 ? 'O' : 'N';
+    if (t.societaire !== societaire)
+      out.push({ ...base, field: 'societaire', gloux: t.societaire, gloux2: societaire });
+  }
+  return out;
+}
+
+/** Every difference between Gloux's tables and gloux2's read models, area by area. */
+export async function driftReport(q: Queryable): Promise<Drift[]> {
+  return [
+    ...(await invoiceDrift(q)),
+    ...(await paymentDrift(q)),
+    ...(await balanceDrift(q)),
+    ...(await shareDrift(q)),
+  ];
+}
+
+/**
+ * Repairs what gloux2 owns, by re-mirroring from the log: Gloux's denormalised columns are
+ * recomputed from its rows, parts_sociales rows rewritten from the read model, and a document
+ * or payment missing from Gloux written again. Returns how many repairs ran.
+ */
+export async function repairDrift(tx: Tx, drifts: readonly Drift[]): Promise<number> {
+  const done = new Set<string>();
+  const customers = new Set<string>();
+  let n = 0;
+  for (const d of drifts) {
+    const r = d.repair;
+    if (d.owner !== 'gloux2' || r === null) continue;
+    const key = JSON.stringify(r);
+    if (done.has(key)) continue;
+    done.add(key);
+    n += 1;
+    switch (r.kind) {
+      case 'settlement': {
+        await refreshInvoiceSettlement(tx, r.idFacture, parisDateTimeOf(new Date()));
+        const [f] = await tx.query<{ id_client: unknown }>(
+          `SELECT id_client FROM factures WHERE id_facture = ?`,
+          [r.idFacture],
+        );
+        if (f) customers.add(String(f.id_client));
+        break;
+      }
+      case 'balance':
+        customers.add(r.customerId);
+        break;
+      case 'share':
+        await writeShares(tx, [r.number], r.tiersIds);
+        break;
+      case 'tiers':
+        await refreshTiersShares(tx, r.tiersId);
+        break;
+      case 'remirror':
+        for (const e of await readStream(tx, r.streamId))
+          if (e.metadata.source === 'g2') await mirrorEvent(tx, e);
+        break;
+    }
+  }
+  for (const c of customers) await refreshCustomerBalance(tx, c);
+  return n;
+}
+
+/** How many of gloux2's events the mirror has not written into Gloux yet (drift is final at 0). */
+export async function mirrorLag(q: Queryable): Promise<number> {
+  const [row] = await q.query<{ n: unknown }>(
+    `SELECT COUNT(*) AS n FROM g2_events WHERE source = 'g2'
+        AND position > COALESCE((SELECT position FROM g2_checkpoints WHERE name = 'legacy-sync'), 0)`,
+  );
+  return Number(row?.n ?? 0);
+}

@@ -1,0 +1,261 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { legacyUuid } from '../../legacy-sync/legacy-rows.js';
+import { LegacyIngester } from '../../legacy-sync/legacy-ingest.js';
+import { driftReport, repairDrift, type Drift } from '../../legacy-sync/legacy-drift.js';
+import {
+  customerBalance,
+  findInvoice,
+  findInvoiceByNumber,
+} from '../../projections/invoice-balances/invoice-balances.queries.js';
+import { readAll, type RecordedEvent } from '../../src/event-store/event-store.js';
+import { ShareMovements } from '../../src/shares/shares.handlers.js';
+import { AppHarness, cheque, yearLine } from '../support/app-harness.js';
+import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
+import { glouxCheque, glouxEdit, glouxInvoice, type GlouxSide } from '../support/gloux-writes.js';
+import { snapshotReadModels } from '../support/read-models.js';
+import { loadSampleDataIntoSqlite } from '../support/sqlite-sample-data.js';
+
+jest.setTimeout(120_000);
+
+/** What the drift report says, in a form a failing test shows plainly. */
+const describeDrift = (d: readonly Drift[]) =>
+  d.map((x) => `${x.area} ${x.label} ${x.field}: gloux=${x.gloux} gloux2=${x.gloux2} (${x.owner})`);
+
+/** Sample data: tiers 3 (Webcoop) says nb_parts = 5 with no row in parts_sociales. */
+const SAMPLE_DRIFT = [
+  'tiers tiers n° 3 nb_parts: gloux=5 gloux2=0 (gloux)',
+  'tiers tiers n° 3 societaire: gloux=O gloux2=N (gloux)',
+];
+
+describe.each(dialects)('Gloux writes become events on %s', (dialect) => {
+  let database: TestDatabase;
+  let app: AppHarness;
+  let ingester: LegacyIngester;
+  let side: GlouxSide;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    app = await AppHarness.start(database);
+    if (dialect === 'sqlite') {
+      await loadSampleDataIntoSqlite(app.db);
+      await app.context.get(ShareMovements).importLegacy('test');
+    }
+    ingester = app.context.get(LegacyIngester);
+    const db = app.db;
+    side = {
+      conn: database.gloux,
+      q: {
+        dialect: db.dialect,
+        query: (sql, params) => db.query(sql, params),
+        execute: (sql, params) => db.run((q) => q.execute(sql, params)),
+      },
+    };
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  const glouxEvents = async (): Promise<RecordedEvent[]> =>
+    (await app.db.run((q) => readAll(q, 0, 100_000))).filter((e) => e.metadata.source === 'gloux');
+
+  /** Ingest, then mirror, then the drift report. */
+  async function settle(): Promise<Drift[]> {
+    await ingester.poll();
+    await app.syncLegacy();
+    return app.db.run((q) => driftReport(q));
+  }
+
+  it('backfills the sample history: invoices and payments as events, the pending line left alone', async () => {
+    const progress: string[] = [];
+    const counts = await ingester.backfill((p) => progress.push(`${p.table} ${p.done}/${p.total}`));
+    expect(counts).toMatchObject({ invoices: 2, payments: 2 });
+    expect(progress).toContain('factures 2/2');
+    expect(progress).toContain('paiements 2/2');
+    const events = await glouxEvents();
+    expect(events.filter((e) => e.type !== 'LegacySharesImported').map((e) => e.type)).toEqual([
+      'InvoiceIssued',
+      'InvoiceIssued',
+      'PaymentRecorded',
+      'InvoicePaymentAllocated',
+      'PaymentRecorded',
+      'InvoicePaymentAllocated',
+    ]);
+    const a = await app.db.run((q) => findInvoiceByNumber(q, 'F2008-000955'));
+    expect(a).toMatchObject({ total: '30.01', paid: '30.01', status: 'paid', customerId: '1' });
+    expect(a?.invoiceId).toBe(legacyUuid('facture', 101));
+    const b = await app.db.run((q) => findInvoiceByNumber(q, 'F2008-001544'));
+    expect(b).toMatchObject({ total: '21.60', paid: '7.25', balance: '14.35', status: 'issued' });
+    // clients.solde -14.35 = 7.25 - 21.60: gloux2 now says the same.
+    expect(await app.db.run((q) => customerBalance(q, '2'))).toBe('-14.35');
+    // The pending pro-rata line (id_facture = 0) is not an invoice.
+    const lines = await app.db.query(`SELECT label FROM g2_rm_invoice_lines WHERE label LIKE ?`, [
+      '%prorata%',
+    ]);
+    expect(lines).toEqual([]);
+    // Gloux's VAT on the total (4.92) against the lines' 4.91: an adjustment line keeps the total.
+    const issued = events.find(
+      (e) => e.type === 'InvoiceIssued' && (e.data as { number: string }).number === 'F2008-000955',
+    )!.data as { lines: { label: string; net: string; total: string }[] };
+    expect(issued.lines.map((l) => [l.label, l.total])).toEqual([
+      ['Plaque de base', '24.00'],
+      ['Espace disque supplémentaire (100 Mo)', '6.00'],
+      ['Écart d’arrondi de Gloux (TVA calculée sur le total)', '0.01'],
+    ]);
+    expect(describeDrift(await settle())).toEqual(SAMPLE_DRIFT);
+  });
+
+  it('imports a G9 cheque on a gloux2 invoice within one poll, once, and both sides agree', async () => {
+    const inv = await app.issue({
+      customerId: '1',
+      issuedOn: '2026-11-02',
+      lines: [yearLine('Plaque', '100.00', '2026-11-02', '2027-11-01')],
+    });
+    await app.syncLegacy();
+    const [f] = await app.db.query<{ id_facture: number }>(
+      `SELECT id_facture FROM factures WHERE numero = ?`,
+      [inv.number],
+    );
+    const before = (await glouxEvents()).length;
+    const id = await glouxCheque(side, {
+      idClient: 1,
+      idFacture: Number(f!.id_facture),
+      montant: '120.00',
+      ref: 'chq 7788',
+      banque: 'Crédit Agricole',
+    });
+    expect(describeDrift(await settle())).toEqual(SAMPLE_DRIFT);
+    const events = (await glouxEvents()).slice(before);
+    expect(events.map((e) => [e.type, e.streamId])).toEqual([
+      ['PaymentRecorded', `payment-${legacyUuid('paiement', id)}`],
+      ['InvoicePaymentAllocated', `invoice-${inv.invoiceId}`],
+    ]);
+    expect(events[0]!.data).toMatchObject({
+      method: 'cheque',
+      amount: '120.00',
+      reference: 'chq 7788',
+      bank: 'Crédit Agricole',
+    });
+    expect(await app.db.run((q) => findInvoice(q, inv.invoiceId))).toMatchObject({
+      status: 'paid',
+      paid: '120.00',
+    });
+    // Polling again finds nothing new: exactly once.
+    expect(await ingester.poll()).toMatchObject({ invoices: 0, payments: 0, events: 0 });
+    expect((await glouxEvents()).length).toBe(before + 2);
+  });
+
+  it('imports an invoice Gloux issues (number from G1, accents, FLOAT amounts) and its payment', async () => {
+    const { idFacture, numero } = await glouxInvoice(side, {
+      idClient: 2,
+      date: '2026-10-01',
+      lines: [{ libelle: 'Hébergement « Les Amis » été', montantHt: 20.07 }],
+    });
+    await glouxEdit(
+      side,
+      `INSERT INTO factures_lignes (id_facture, id_client, type_ligne, libelle, montant_ht) VALUES (0, 2, 'prorata', 'En attente', 1.4)`,
+    );
+    expect(describeDrift(await settle())).toEqual(SAMPLE_DRIFT);
+    const mine = await app.db.run((q) => findInvoiceByNumber(q, numero));
+    expect(mine).toMatchObject({ total: '24.00', status: 'issued', customerId: '2' });
+    const [line] = await app.db.query<{ label: string }>(
+      `SELECT label FROM g2_rm_invoice_lines WHERE invoice_id = ?`,
+      [mine!.invoiceId],
+    );
+    expect(line?.label).toBe('Hébergement « Les Amis » été');
+    await glouxCheque(side, { idClient: 2, idFacture, montant: '10.00', ref: 'chq 1' });
+    expect(describeDrift(await settle())).toEqual(SAMPLE_DRIFT);
+    expect(await app.db.run((q) => findInvoiceByNumber(q, numero))).toMatchObject({
+      paid: '10.00',
+      balance: '14.00',
+    });
+    // gloux2 can take the rest of it, and Gloux's rows then say 'payee'.
+    await app.pay(cheque('2', mine!.invoiceId, '14.00', '2026-11-20', '9911'));
+    expect(describeDrift(await settle())).toEqual(SAMPLE_DRIFT);
+    const [f] = await app.db.query<{ statut: string }>(
+      `SELECT statut FROM factures WHERE id_facture = ?`,
+      [idFacture],
+    );
+    expect(f?.statut).toBe('payee');
+  });
+
+  it('takes a cheque Gloux marks rejected back, and Gloux’s sums follow', async () => {
+    const { idFacture, numero } = await glouxInvoice(side, {
+      idClient: 3,
+      date: '2026-11-03',
+      lines: [{ libelle: 'Plaque', montantHt: 50 }],
+    });
+    const id = await glouxCheque(side, { idClient: 3, idFacture, montant: '59.80', ref: 'chq 2' });
+    await settle();
+    expect(await app.db.run((q) => findInvoiceByNumber(q, numero))).toMatchObject({
+      status: 'paid',
+    });
+    await glouxEdit(side, `UPDATE paiements SET etat = 'rejete' WHERE id_paiement = ?`, [id]);
+    expect(describeDrift(await settle())).toEqual(SAMPLE_DRIFT);
+    expect(await app.db.run((q) => findInvoiceByNumber(q, numero))).toMatchObject({
+      status: 'issued',
+      paid: '0.00',
+    });
+    const [row] = await app.db.query<{ statut: string }>(
+      `SELECT statut FROM factures WHERE id_facture = ?`,
+      [idFacture],
+    );
+    expect(row?.statut).toBe('emise');
+    const types = (await glouxEvents()).slice(-2).map((e) => e.type);
+    expect(types).toEqual(['PaymentReversed', 'InvoicePaymentAllocated']);
+  });
+
+  it('reports what it cannot import and why: orphan allocation, zero date', async () => {
+    const id = await glouxEdit(
+      side,
+      `INSERT INTO paiements (id_client, mode, montant, date_paiement, reference, etat, objet) VALUES (1, 'virement', 5, '2026-11-04', 'VIR X', 'valide', 'facture')`,
+    );
+    await glouxEdit(side, `INSERT INTO paiements_factures VALUES (?, 99999, 5.00, '2026-11-04')`, [
+      id,
+    ]);
+    const undated = await glouxEdit(
+      side,
+      `INSERT INTO factures (numero, id_client, adresse_facturation, date_facture, total_ht, total_tva, total_ttc, statut) VALUES ('F2026-999999', 1, '', '0000-00-00', 10, 2, 12, 'emise')`,
+    );
+    const drift = await settle();
+    const issues = await app.db.query<{ source_table: string; legacy_id: unknown; code: string }>(
+      `SELECT source_table, legacy_id, code FROM g2_legacy_issues ORDER BY source_table, legacy_id`,
+    );
+    expect(issues.map((i) => [i.source_table, Number(i.legacy_id), i.code])).toEqual(
+      expect.arrayContaining([
+        ['factures', 101, 'rounding'],
+        ['factures', undated, 'no_date'],
+        ['paiements', id, 'orphan_allocation_99999'],
+      ]),
+    );
+    // The payment is imported without its orphan allocation; the undated invoice is named.
+    expect(
+      (await glouxEvents()).some((e) => e.streamId === `payment-${legacyUuid('paiement', id)}`),
+    ).toBe(true);
+    expect(describeDrift(drift)).toEqual([
+      `facture F2026-999999 présence: gloux=facture emise gloux2=non importée (voir le rapport d’import) (gloux)`,
+      ...SAMPLE_DRIFT,
+    ]);
+    await glouxEdit(side, `DELETE FROM factures WHERE id_facture = ?`, [undated]);
+  });
+
+  it('names a balance gloux2 owns that drifted, and legacy:repair puts it back', async () => {
+    await glouxEdit(side, `UPDATE clients SET solde = solde + 3.5 WHERE id_client = 1`);
+    await glouxEdit(side, `UPDATE tiers SET nb_parts = 7 WHERE id_tiers = 1`);
+    const drift = await app.db.run((q) => driftReport(q));
+    expect(describeDrift(drift)).toEqual([
+      'solde client n° 1 solde: gloux=3.50 gloux2=0.00 (gloux2)',
+      'tiers tiers n° 1 nb_parts: gloux=7 gloux2=2 (gloux2)',
+      ...SAMPLE_DRIFT,
+    ]);
+    await app.db.transaction((tx) => repairDrift(tx, drift));
+    expect(describeDrift(await app.db.run((q) => driftReport(q)))).toEqual(SAMPLE_DRIFT);
+  });
+
+  it('rebuilds the read models from the log to the same tables, ingested events included', async () => {
+    const live = await snapshotReadModels((t) => app.db.query(`SELECT * FROM ${t}`));
+    await app.pipeline.rebuild();
+    expect(await snapshotReadModels((t) => app.db.query(`SELECT * FROM ${t}`))).toEqual(live);
+  });
+});

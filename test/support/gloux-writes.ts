@@ -1,0 +1,171 @@
+import type mysql from 'mysql2/promise';
+import type { Queryable } from '../../src/database/db.js';
+import { glouxStatement, runGloux } from './databases.js';
+
+/**
+ * Gloux's own writes, for tests: on MariaDB the vendored statements (gloux-behaviour.sql) run
+ * over a raw latin1 connection exactly as Gloux runs them (autocommit, one statement after
+ * the other, no transaction); on SQLite the same statements translated (SQLite has no
+ * LAST_INSERT_ID(expr), IF() nor CURDATE()).
+ */
+export interface GlouxSide {
+  /** Raw latin1 connection (MariaDB), or null: statements go through `q` (SQLite). */
+  readonly conn: mysql.Connection | null;
+  readonly q: Queryable;
+}
+
+async function one<T>(side: GlouxSide, sql: string, params: unknown[] = []): Promise<T[]> {
+  if (side.conn) {
+    const [rows] = await side.conn.query(sql, params);
+    return rows as T[];
+  }
+  return (await side.q.query(sql, params)) as T[];
+}
+
+async function exec(side: GlouxSide, sql: string, params: unknown[] = []): Promise<number> {
+  if (side.conn) {
+    const [r] = (await side.conn.query(sql, params)) as unknown as [{ insertId: number }];
+    return Number(r.insertId ?? 0);
+  }
+  return (await side.q.execute(sql, params)).insertId;
+}
+
+/** G9: a cheque paying one invoice, as Gloux's form records it. Returns the id_paiement. */
+export async function glouxCheque(
+  side: GlouxSide,
+  v: { idClient: number; idFacture: number; montant: string; ref: string; banque?: string },
+): Promise<number> {
+  if (side.conn) {
+    await runGloux(side.conn, glouxStatement('G9'), {
+      id_client: v.idClient,
+      montant: v.montant,
+      ref: v.ref,
+      banque: v.banque ?? '',
+      admin: 3,
+      id_facture: v.idFacture,
+    });
+    const [row] = await one<{ id: number }>(
+      side,
+      `SELECT MAX(id_paiement) AS id FROM paiements WHERE reference = ?`,
+      [v.ref],
+    );
+    return Number(row?.id);
+  }
+  const id = await exec(
+    side,
+    `INSERT INTO paiements (id_client, mode, montant, date_paiement, date_encaissement, reference, banque, etat, objet, saisi_par, saisi_le)
+     VALUES (?, 'cheque', ?, date('now'), date('now'), ?, ?, 'valide', 'facture', 3, strftime('%s', 'now'))`,
+    [v.idClient, Number(v.montant), v.ref, v.banque ?? ''],
+  );
+  await exec(side, `INSERT INTO paiements_factures VALUES (?, ?, ?, datetime('now'))`, [
+    id,
+    v.idFacture,
+    v.montant,
+  ]);
+  // MySQL assigns left to right: statut and date_reglement see the new montant_regle.
+  await exec(
+    side,
+    `UPDATE factures SET montant_regle = montant_regle + ?,
+        statut = CASE WHEN montant_regle + ? >= total_ttc THEN 'payee' ELSE statut END,
+        date_reglement = CASE WHEN montant_regle + ? >= total_ttc THEN datetime('now') ELSE date_reglement END
+      WHERE id_facture = ?`,
+    [v.montant, v.montant, v.montant, v.idFacture],
+  );
+  await exec(side, `UPDATE clients SET solde = solde + ? WHERE id_client = ?`, [
+    Number(v.montant),
+    v.idClient,
+  ]);
+  return id;
+}
+
+/** G1: the next invoice number of the year, drawn from Gloux's counter. */
+export async function glouxInvoiceNumber(side: GlouxSide, year: number): Promise<string> {
+  let value: number;
+  if (side.conn) {
+    await side.conn.query(`INSERT IGNORE INTO compteurs (nom, valeur) VALUES (?, 0)`, [
+      `facture_${year}`,
+    ]);
+    await side.conn.query(
+      `UPDATE compteurs SET valeur = LAST_INSERT_ID(valeur + 1) WHERE nom = ?`,
+      [`facture_${year}`],
+    );
+    const [row] = await one<{ v: number }>(side, `SELECT LAST_INSERT_ID() AS v`);
+    value = Number(row?.v);
+  } else {
+    await side.q.execute(`INSERT OR IGNORE INTO compteurs (nom, valeur) VALUES (?, 0)`, [
+      `facture_${year}`,
+    ]);
+    const [row] = await side.q.query<{ valeur: number }>(
+      `UPDATE compteurs SET valeur = valeur + 1 WHERE nom = ? RETURNING valeur`,
+      [`facture_${year}`],
+    );
+    value = Number(row?.valeur);
+  }
+  return `F${year}-${String(value).padStart(6, '0')}`;
+}
+
+/**
+ * An invoice as Gloux issues one: number from G1, lines with FLOAT amounts, totals with the
+ * VAT computed on the total, the customer's balance lowered. Text goes in as UTF-8 bytes over
+ * the latin1 connection, as Gloux's PHP pages send it. Returns id_facture and number.
+ */
+export async function glouxInvoice(
+  side: GlouxSide,
+  v: {
+    idClient: number;
+    date: string;
+    lines: { libelle: string; montantHt: number; taux?: number; debut?: string; fin?: string }[];
+    statut?: string;
+  },
+): Promise<{ idFacture: number; numero: string }> {
+  const numero = await glouxInvoiceNumber(side, Number(v.date.slice(0, 4)));
+  const net = v.lines.reduce((s, l) => s + Math.round(l.montantHt * 100), 0);
+  const vat = Math.round((net * (v.lines[0]?.taux ?? 19.6)) / 100);
+  const total = net + vat;
+  const euros = (c: number) => (c / 100).toFixed(2);
+  const text = (s: string) => (side.conn ? Buffer.from(s, 'utf8') : s);
+  const due = new Date(Date.parse(v.date) + 60 * 86_400_000).toISOString().slice(0, 10);
+  const idFacture = await exec(
+    side,
+    `INSERT INTO factures (numero, id_client, id_tiers, adresse_facturation, date_facture, date_echeance, total_ht, total_tva, total_ttc, montant_regle, statut, type_facture, cree_le)
+     VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, 0, ?, 'facture', 0)`,
+    [
+      numero,
+      v.idClient,
+      text('Client Gloux\nAdresse'),
+      v.date,
+      due,
+      euros(net),
+      euros(vat),
+      euros(total),
+      v.statut ?? 'emise',
+    ],
+  );
+  for (const l of v.lines) {
+    await exec(
+      side,
+      `INSERT INTO factures_lignes (id_facture, id_client, type_ligne, libelle, quantite, prix_unitaire_ht, taux_tva, montant_ht, periode_debut, periode_fin)
+       VALUES (?, ?, 'abonnement', ?, 1, ?, ?, ?, ?, ?)`,
+      [
+        idFacture,
+        v.idClient,
+        text(l.libelle),
+        l.montantHt,
+        l.taux ?? 19.6,
+        l.montantHt,
+        l.debut ?? v.date,
+        l.fin ?? v.date,
+      ],
+    );
+  }
+  await exec(side, `UPDATE clients SET solde = solde - ? WHERE id_client = ?`, [
+    total / 100,
+    v.idClient,
+  ]);
+  return { idFacture, numero };
+}
+
+/** A direct admin edit in Gloux's database (phpMyAdmin style). */
+export function glouxEdit(side: GlouxSide, sql: string, params: unknown[] = []): Promise<number> {
+  return exec(side, sql, params);
+}
