@@ -1,7 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { computeMac, decodeKey, formatNotificationDate } from '../../domain/monetico/monetico.js';
 import { DomainError } from '../../domain/shared/errors.js';
+import { startFakeBank, type FakeBank } from '../../src/fake-bank/fake-bank.js';
 import { hmacSha1 } from '../../src/monetico/monetico-crypto.js';
 import { MoneticoService, type CardForm } from '../../src/monetico/monetico.service.js';
 import { AppHarness, cheque, yearLine } from '../support/app-harness.js';
@@ -53,27 +56,34 @@ function notification(
   return [new URLSearchParams(pairs).toString(), pairs];
 }
 
-describe.each(dialects)('Monetico card payment on %s', (dialect) => {
-  let database: TestDatabase;
-  let app: AppHarness;
+/** The app on a fresh database of `dialect`, with the Monetico settings `env` (read at start). */
+function useHarness(dialect: (typeof dialects)[number], env: Record<string, string>) {
+  const state: { database?: TestDatabase; app?: AppHarness } = {};
   const saved: Record<string, string | undefined> = {};
-
   beforeAll(async () => {
-    for (const [k, v] of Object.entries(ENV)) {
+    for (const [k, v] of Object.entries(env)) {
       saved[k] = process.env[k];
       process.env[k] = v;
     }
-    database = await createTestDatabase(dialect);
-    app = await AppHarness.start(database);
+    state.database = await createTestDatabase(dialect);
+    state.app = await AppHarness.start(state.database);
   });
-
   afterAll(async () => {
-    await app?.close();
-    await database?.drop();
+    await state.app?.close();
+    await state.database?.drop();
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
+  });
+  return () => state.app!;
+}
+
+describe.each(dialects)('Monetico card payment on %s', (dialect) => {
+  const harness = useHarness(dialect, ENV);
+  let app: AppHarness;
+  beforeAll(() => {
+    app = harness();
   });
 
   afterEach(() => {
@@ -325,5 +335,68 @@ describe.each(dialects)('Monetico card payment on %s', (dialect) => {
     const live = await snapshotReadModels(selectAll);
     await app.pipeline.rebuild();
     expect(await snapshotReadModels(selectAll)).toEqual(live);
+  });
+});
+
+describe.each(dialects)('legacy scheme through the fake bank on %s', (dialect) => {
+  const harness = useHarness(dialect, { ...ENV, MONETICO_SCHEME: 'legacy' });
+  let bank: FakeBank;
+  let shop: Server;
+
+  beforeAll(async () => {
+    // The shop's CGI2 route, as the app wires it: raw body and fields to MoneticoService.notify.
+    shop = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
+      req.on('end', () => {
+        void harness()
+          .context.get(MoneticoService)
+          .notify(raw, [...new URLSearchParams(raw)])
+          .then((answer) => res.writeHead(200, { 'content-type': 'text/plain' }).end(answer));
+      });
+    });
+    await new Promise<void>((r) => shop.listen(0, '127.0.0.1', () => r()));
+    bank = await startFakeBank({
+      port: 0,
+      key: decodeKey(KEY),
+      tpe: ENV.MONETICO_TPE,
+      notifyUrl: `http://127.0.0.1:${(shop.address() as AddressInfo).port}/monetico/cgi2`,
+      log: () => undefined,
+    });
+  });
+  afterAll(async () => {
+    await bank?.close();
+    await new Promise<void>((r) => (shop ? shop.close(() => r()) : r()));
+  });
+
+  it('the form is sealed in the legacy scheme, the bank accepts it and the payment is recorded', async () => {
+    const app = harness();
+    const invoice = await app.issue({
+      customerId: '3',
+      issuedOn: '2026-11-02',
+      lines: [yearLine('Plaque de base', '15.00', '2026-11-02', '2027-11-01')],
+    });
+    const form = await app.context.get(MoneticoService).requestForm('3', invoice.invoiceId);
+    const f = Object.fromEntries(form.fields.map((x) => [x.name, x.value]));
+    expect(f.MAC).toBe(computeMac(f, 'legacy', decodeKey(KEY), hmacSha1));
+    expect(f.MAC).not.toBe(computeMac(f, 'current', decodeKey(KEY), hmacSha1));
+    const post = (url: string, fields: Record<string, string>) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields).toString(),
+        redirect: 'manual',
+      });
+    const card = await post(`${bank.url}/test/paiement.cgi`, f);
+    expect(card.status).toBe(200);
+    const token = /name="token" value="([0-9a-f]+)"/.exec(await card.text())?.[1] ?? '';
+    const back = await post(`${bank.url}/payer`, { token, action: 'payer' });
+    expect(back.headers.get('location')).toBe(f.url_retour_ok);
+    expect(bank.sent.map((n) => n.answer)).toEqual(['version=2\ncdr=0\n']);
+    expect(await app.queries.invoice(invoice.invoiceId)).toMatchObject({ status: 'paid' });
+    // A form changed after sealing is refused by the bank.
+    expect((await post(`${bank.url}/test/paiement.cgi`, { ...f, montant: '1.00EUR' })).status).toBe(
+      400,
+    );
   });
 });
