@@ -18,7 +18,7 @@ import { refreshTiersShares, writeShares } from './legacy-shares-mirror.js';
  * an invoice cancelled in Gloux without a credit note…).
  */
 
-export type DriftArea = 'facture' | 'paiement' | 'solde' | 'part' | 'tiers';
+export type DriftArea = 'facture' | 'paiement' | 'solde' | 'part' | 'tiers' | 'numero';
 
 export interface Drift {
   readonly area: DriftArea;
@@ -39,7 +39,13 @@ export type Repair =
   | { readonly kind: 'balance'; readonly customerId: string }
   | { readonly kind: 'share'; readonly number: number; readonly tiersIds: string[] }
   | { readonly kind: 'tiers'; readonly tiersId: string }
-  | { readonly kind: 'remirror'; readonly streamId: string };
+  | { readonly kind: 'remirror'; readonly streamId: string }
+  | {
+      readonly kind: 'gap';
+      readonly counter: string;
+      readonly value: number;
+      readonly number: string;
+    };
 
 const STATUT: Record<string, string> = { issued: 'emise', paid: 'payee', cancelled: 'annulee' };
 
@@ -342,6 +348,74 @@ async function shareDrift(q: Queryable): Promise<Drift[]> {
   return out;
 }
 
+const BASELINE = 'counter-baseline:';
+
+/**
+ * Remembers each invoice counter's value when gloux2 first sees it: numbers drawn after that
+ * must each end on a document or in g2_number_gaps (Gloux README point 1); those before are
+ * Gloux's history, whatever became of them.
+ */
+export async function recordCounterBaselines(q: Queryable, at: string): Promise<void> {
+  const insert = q.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+  const name = q.dialect === 'mysql' ? `CONCAT('${BASELINE}', nom)` : `'${BASELINE}' || nom`;
+  await q.execute(
+    `${insert} INTO g2_checkpoints (name, position, updated_at)
+     SELECT ${name}, valeur, ? FROM compteurs WHERE nom LIKE 'facture%'`,
+    [at],
+  );
+}
+
+/** Invoice numbers drawn since gloux2 runs that are on no document and in no recorded gap. */
+async function numberDrift(q: Queryable): Promise<Drift[]> {
+  const out: Drift[] = [];
+  const baselines = await q.query<{ name: string; position: unknown }>(
+    `SELECT name, position FROM g2_checkpoints WHERE name LIKE '${BASELINE}facture%' ORDER BY name`,
+  );
+  for (const b of baselines) {
+    const counter = b.name.slice(BASELINE.length);
+    const series = `F${counter.slice('facture_'.length)}`;
+    const [c] = await q.query<{ valeur: unknown }>(`SELECT valeur FROM compteurs WHERE nom = ?`, [
+      counter,
+    ]);
+    const from = Number(b.position) + 1;
+    const to = Number(c?.valeur ?? 0);
+    if (to < from) continue;
+    const used = new Set<number>();
+    const range = [`${series}-`, `${series}.`];
+    for (const r of [
+      ...(await q.query<{ n: string }>(
+        `SELECT numero AS n FROM factures WHERE numero >= ? AND numero < ?`,
+        range,
+      )),
+      ...(await q.query<{ n: string }>(
+        `SELECT number AS n FROM g2_rm_invoices WHERE number >= ? AND number < ?`,
+        range,
+      )),
+    ])
+      used.add(Number(String(r.n).slice(series.length + 1)));
+    for (const r of await q.query<{ value: unknown }>(
+      `SELECT value FROM g2_number_gaps WHERE counter = ?`,
+      [counter],
+    ))
+      used.add(Number(r.value));
+    for (let v = from; v <= to; v++) {
+      if (used.has(v)) continue;
+      const number = `${series}-${String(v).padStart(6, '0')}`;
+      out.push({
+        area: 'numero',
+        legacyId: String(v),
+        label: number,
+        field: 'numéro',
+        gloux: `tiré (${counter} = ${to})`,
+        gloux2: 'ni document ni trou enregistré',
+        owner: 'gloux2',
+        repair: { kind: 'gap', counter, value: v, number },
+      });
+    }
+  }
+  return out;
+}
+
 /** Every difference between Gloux's tables and gloux2's read models, area by area. */
 export async function driftReport(q: Queryable): Promise<Drift[]> {
   return [
@@ -349,6 +423,7 @@ export async function driftReport(q: Queryable): Promise<Drift[]> {
     ...(await paymentDrift(q)),
     ...(await balanceDrift(q)),
     ...(await shareDrift(q)),
+    ...(await numberDrift(q)),
   ];
 }
 
@@ -386,6 +461,18 @@ export async function repairDrift(tx: Tx, drifts: readonly Drift[]): Promise<num
         break;
       case 'tiers':
         await refreshTiersShares(tx, r.tiersId);
+        break;
+      case 'gap':
+        await tx.execute(
+          `INSERT INTO g2_number_gaps (counter, value, number, drawn_at, reason) VALUES (?, ?, ?, ?, ?)`,
+          [
+            r.counter,
+            r.value,
+            r.number,
+            new Date().toISOString().replace('T', ' ').slice(0, 23),
+            'tiré puis perdu (processus arrêté avant de l’utiliser, ou écriture Gloux inachevée) : constaté par le rapport d’écarts',
+          ],
+        );
         break;
       case 'remirror':
         for (const e of await readStream(tx, r.streamId))

@@ -26,6 +26,7 @@ import {
   readLegacyLines,
   readLegacyPayments,
 } from './legacy-rows.js';
+import { recordCounterBaselines } from './legacy-drift.js';
 import { SingleFlight } from './single-flight.js';
 
 /**
@@ -244,6 +245,7 @@ export class LegacyIngester {
 
   /** Imports everything Gloux wrote that gloux2 does not know yet (invoices before payments). */
   async poll(): Promise<IngestCounts> {
+    await this.db.run((q) => recordCounterBaselines(q, sqlTimestamp(this.clock.now())));
     let total = emptyCounts();
     for (const table of ['factures', 'paiements'] as const) {
       for (;;) {
@@ -261,6 +263,7 @@ export class LegacyIngester {
    * interrupted backfill resumes where it stopped); then a poll for what changed meanwhile.
    */
   async backfill(onProgress?: (p: BackfillProgress) => void): Promise<IngestCounts> {
+    await this.db.run((q) => recordCounterBaselines(q, sqlTimestamp(this.clock.now())));
     let total = emptyCounts();
     for (const table of ['factures', 'paiements'] as const) {
       const name = INGEST_CHECKPOINT[table];

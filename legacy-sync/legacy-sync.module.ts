@@ -22,9 +22,9 @@ import { LegacySyncWorker } from './legacy-sync.worker.js';
     { provide: LegacySyncWorker, inject: [Db], useFactory: (db: Db) => new LegacySyncWorker(db) },
     {
       provide: LegacyIngester,
-      inject: [Db, CommandPipeline, Clock],
-      useFactory: (db: Db, pipeline: CommandPipeline, clock: Clock) =>
-        new LegacyIngester(db, pipeline, clock),
+      inject: [Db, CommandPipeline, Clock, APP_CONFIG],
+      useFactory: (db: Db, pipeline: CommandPipeline, clock: Clock, config: AppConfig) =>
+        new LegacyIngester(db, pipeline, clock, config.legacyIngestBatch ?? 200),
     },
   ],
   exports: [LegacySyncWorker, LegacyIngester],

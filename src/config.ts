@@ -12,6 +12,8 @@ export interface AppConfig {
   readonly legacySyncIntervalMs: number;
   /** Import Gloux's own writes (backfill at start-up, then a poll on the sync timer). Off when unset. */
   readonly legacyIngest?: boolean;
+  /** Gloux rows per ingestion transaction (default 200). */
+  readonly legacyIngestBatch?: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -47,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       100,
       3_600_000,
     ),
+    legacyIngestBatch: int('LEGACY_INGEST_BATCH', env.LEGACY_INGEST_BATCH, 200, 1, 5000),
     legacyIngest: env.LEGACY_INGEST
       ? env.LEGACY_INGEST !== '0' && env.LEGACY_INGEST !== 'false'
       : true,

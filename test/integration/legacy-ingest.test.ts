@@ -11,7 +11,13 @@ import { readAll, type RecordedEvent } from '../../src/event-store/event-store.j
 import { ShareMovements } from '../../src/shares/shares.handlers.js';
 import { AppHarness, cheque, yearLine } from '../support/app-harness.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
-import { glouxCheque, glouxEdit, glouxInvoice, type GlouxSide } from '../support/gloux-writes.js';
+import {
+  glouxCheque,
+  glouxEdit,
+  glouxInvoice,
+  glouxInvoiceNumber,
+  type GlouxSide,
+} from '../support/gloux-writes.js';
 import { snapshotReadModels } from '../support/read-models.js';
 import { loadSampleDataIntoSqlite } from '../support/sqlite-sample-data.js';
 
@@ -251,6 +257,26 @@ describe.each(dialects)('Gloux writes become events on %s', (dialect) => {
     ]);
     await app.db.transaction((tx) => repairDrift(tx, drift));
     expect(describeDrift(await app.db.run((q) => driftReport(q)))).toEqual(SAMPLE_DRIFT);
+  });
+
+  it('names an invoice number drawn and never used, and repair records it as an explained gap', async () => {
+    const lost = await glouxInvoiceNumber(side, 2026);
+    const drift = await settle();
+    expect(describeDrift(drift)).toEqual([
+      ...SAMPLE_DRIFT,
+      expect.stringMatching(
+        new RegExp(
+          `^numero ${lost} numéro: gloux=tiré \\(facture_2026 = \\d+\\) gloux2=ni document ni trou enregistré \\(gloux2\\)$`,
+        ),
+      ),
+    ]);
+    await app.db.transaction((tx) => repairDrift(tx, drift));
+    expect(describeDrift(await app.db.run((q) => driftReport(q)))).toEqual(SAMPLE_DRIFT);
+    const [gap] = await app.db.query<{ number: string }>(
+      `SELECT number FROM g2_number_gaps WHERE number = ?`,
+      [lost],
+    );
+    expect(gap?.number).toBe(lost);
   });
 
   it('rebuilds the read models from the log to the same tables, ingested events included', async () => {
