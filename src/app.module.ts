@@ -14,6 +14,7 @@ import { LegacySyncModule } from '../legacy-sync/legacy-sync.module.js';
 import { LegacyModule } from './legacy/legacy.module.js';
 import { PanelModule } from './panel/panel.module.js';
 import { SharesModule } from './shares/shares.module.js';
+import { TreasuryModule } from './treasury/treasury.module.js';
 
 @Module({
   imports: [
@@ -32,6 +33,7 @@ import { SharesModule } from './shares/shares.module.js';
     BankModule,
     MoneticoModule,
     LegacyModule,
+    TreasuryModule,
   ],
 })
 export class AppModule {}

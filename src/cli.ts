@@ -16,6 +16,7 @@ import {
   sharesRedeemCli,
   sharesSubscribeCli,
 } from './shares/shares.cli.js';
+import { REPORT_COMMANDS, reportCli } from './treasury/treasury.cli.js';
 
 const USAGE = `Usage: npm run cli -- <command>
 
@@ -71,6 +72,13 @@ Commands:
   fake-bank:start [--port 3001] [--notify-url http://127.0.0.1:3000/monetico/cgi2]
                                   run the local fake Monetico bank (key MONETICO_KEY, TPE
                                   MONETICO_TPE, default the kit's demo values); no database
+  report:cartes | report:encaissements | report:chiffre-affaires | report:tva
+         [--from YYYY-MM-DD --to YYYY-MM-DD | --year YYYY] [--by day|month]
+         [--format xlsx|ods|csv [--out FILE]]
+  report:repartition [--year YYYY] [--product ID] [--format … --out …]
+  report:taux-tva [--format … --out …]
+                                  the treasurer's reports: figures on stdout, or the file
+                                  (streamed; rows counted on stderr); --year is the fiscal year
 
 Environment: DATABASE_URL=mysql://user:pass@host/db (default: embedded SQLite, SQLITE_PATH)`;
 
@@ -96,6 +104,7 @@ const COMMANDS = [
   'deposit-slip:cancel',
   'deposit-slip:list',
   'fake-bank:start',
+  ...Object.keys(REPORT_COMMANDS),
 ];
 
 async function main(): Promise<number> {
@@ -128,6 +137,11 @@ async function main(): Promise<number> {
       port: { type: 'string' },
       'notify-url': { type: 'string' },
       retry: { type: 'boolean' },
+      year: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      by: { type: 'string' },
+      product: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -200,9 +214,12 @@ async function main(): Promise<number> {
         console.log(`Mirrored ${n} events into Gloux's tables.`);
         return 0;
       }
-      default:
+      default: {
+        const report = REPORT_COMMANDS[command];
+        if (report) return await reportCli(app, report, values);
         console.error(`Unknown command: ${command}\n\n${USAGE}`);
         return 1;
+      }
     }
   } finally {
     await app.close();

@@ -9,6 +9,7 @@ import { HostingBillingsProjection } from '../../projections/hosting-billings/ho
 import { SharesProjection } from '../../projections/shares/shares.projection.js';
 import { AssembliesProjection } from '../../projections/assemblies/assemblies.projection.js';
 import { BankProjection } from '../../projections/bank/bank.projection.js';
+import { TreasuryProjection } from '../../projections/treasury/treasury.projection.js';
 import { Clock } from '../clock.js';
 import { APP_CONFIG, loadConfig, type AppConfig } from '../config.js';
 import { Db } from '../database/db.js';
@@ -44,6 +45,7 @@ import { CommandPipeline } from '../event-store/command-pipeline.js';
           new SharesProjection(),
           new AssembliesProjection(),
           new BankProjection(),
+          new TreasuryProjection(),
         ]),
     },
   ],

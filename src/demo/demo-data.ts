@@ -8,6 +8,7 @@ import {
   type RecordPaymentResult,
 } from '../billing/record-payment.command.js';
 import { ReversePaymentCommand } from '../billing/reverse-payment.command.js';
+import { RefundCreditCommand } from '../billing/customer-credit.commands.js';
 
 const plaque = (start: string, end: string, net = '100.00'): IssueInvoiceLineInput => ({
   kind: 'subscription',
@@ -23,7 +24,7 @@ const plaque = (start: string, end: string, net = '100.00'): IssueInvoiceLineInp
  * The demo story, through gloux2's own commands so every figure comes from events:
  * the worked example of ACCOUNTING.md §2, a partial payment, an unpaid invoice, an old paid one,
  * an option cancelled by a credit note, a bounced cheque paid again by transfer, and an
- * overpayment kept as credit. Invoices are issued in date order (chronological numbering).
+ * overpayment kept as credit, card payments and a refund to a card. Invoices are issued in date order (chronological numbering).
  */
 export async function seedDemoBilling(commands: CommandBus): Promise<void> {
   const issue = (customerId: string, issuedOn: string, lines: IssueInvoiceLineInput[]) =>
@@ -146,6 +147,42 @@ export async function seedDemoBilling(commands: CommandBus): Promise<void> {
       },
       'demo',
       'demo-cheque-0000778',
+    ),
+  );
+
+  // Card payments for the daily card listing: Jean pays an option by card, rounding up; the
+  // surplus, kept as credit, is paid back to his card two days later (on its own day).
+  const mysql = await issue('4', '2026-11-16', [
+    {
+      kind: 'option',
+      label: 'Base MySQL supplémentaire',
+      productId: '3',
+      net: '5.02',
+      vatRate: '20',
+      serviceStart: '2026-11-16',
+      serviceEnd: '2027-11-15',
+    },
+  ]);
+  await commands.execute(
+    new RecordPaymentCommand(
+      {
+        customerId: '4',
+        method: 'card',
+        amount: '10.00',
+        receivedOn: '2026-11-16',
+        reference: 'CB 4971',
+        allocations: [{ invoiceId: mysql.invoiceId, amount: mysql.total }],
+        overpayment: true,
+      },
+      'demo',
+      'demo-card-4971',
+    ),
+  );
+  await commands.execute(
+    new RefundCreditCommand(
+      { customerId: '4', amount: '3.98', on: '2026-11-18', method: 'card', reference: 'CB 4971 R' },
+      'demo',
+      'demo-card-refund-4971',
     ),
   );
 }

@@ -14,7 +14,6 @@ import { CreditNotesController } from './credit-notes.controller.js';
 import { CustomerCreditController } from './customer-credit.controller.js';
 import { HomeController } from './home.controller.js';
 import { PaymentsController } from './payments.controller.js';
-import { TreasurerController } from './treasurer.controller.js';
 
 @Module({
   imports: [
@@ -28,7 +27,6 @@ import { TreasurerController } from './treasurer.controller.js';
   controllers: [
     HomeController,
     CooperatorController,
-    TreasurerController,
     AdminController,
     CatalogueController,
     BillingRunController,

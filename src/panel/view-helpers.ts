@@ -1,5 +1,6 @@
 import { formatDayFr } from '../../domain/shared/day.js';
 import { formatEuros } from '../../domain/shared/money.js';
+import { METHOD_LABELS, MOVEMENT_LABELS } from '../../domain/treasury/treasury.js';
 
 type Handlebars = { registerHelper(name: string, fn: (...args: unknown[]) => unknown): void };
 
@@ -22,10 +23,19 @@ export function registerHelpers(handlebars: Handlebars): void {
   handlebars.registerHelper('abs', (v) => (typeof v === 'string' ? v.replace(/^-/, '') : v));
   handlebars.registerHelper(
     'methodLabel',
-    (v) =>
-      ({ cheque: 'Chèque', card: 'Carte', transfer: 'Virement', cash: 'Espèces', other: 'Autre' })[
-        String(v)
-      ] ?? String(v),
+    (v) => (METHOD_LABELS as Record<string, string>)[String(v)] ?? String(v),
+  );
+  handlebars.registerHelper(
+    'movementLabel',
+    (v) => (MOVEMENT_LABELS as Record<string, string>)[String(v)] ?? String(v),
+  );
+  /** '12.34' → '12,34 %'; nothing for null. */
+  handlebars.registerHelper('percent', (v) =>
+    typeof v === 'string' && v !== '' ? `${v.replace('.', ',')} %` : '—',
+  );
+  /** 'YYYY-MM' → 'MM/YYYY'. */
+  handlebars.registerHelper('month', (v) =>
+    typeof v === 'string' && /^\d{4}-\d{2}$/.test(v) ? `${v.slice(5)}/${v.slice(0, 4)}` : '',
   );
   handlebars.registerHelper(
     'statusLabel',

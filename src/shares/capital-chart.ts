@@ -1,6 +1,7 @@
 import { addDays, daysBetween, formatDayFr, type Day } from '../../domain/shared/day.js';
 import { formatEuros } from '../../domain/shared/money.js';
 import { fromCents, toCents } from '../../projections/projection.js';
+import { escapeXml as escape, niceStep as yStep } from '../../reports/svg-chart.js';
 
 const WIDTH = 760;
 const HEIGHT = 260;
@@ -8,19 +9,6 @@ const LEFT = 86;
 const RIGHT = 16;
 const TOP = 14;
 const BOTTOM = 30;
-
-const escape = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-/** A round step for the y axis: 1, 2 or 5 × 10^n euros, about 4 ticks. */
-function yStep(maxCents: bigint): bigint {
-  let step = 100n;
-  for (;;) {
-    for (const m of [1n, 2n, 5n])
-      if ((maxCents + step * m - 1n) / (step * m) <= 4n) return step * m;
-    step *= 10n;
-  }
-}
 
 /**
  * The capital's history as an inline SVG step chart (server-rendered, no script): end-of-day

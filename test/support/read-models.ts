@@ -7,6 +7,7 @@ import { HostingBillingsProjection } from '../../projections/hosting-billings/ho
 import { SharesProjection } from '../../projections/shares/shares.projection.js';
 import { AssembliesProjection } from '../../projections/assemblies/assemblies.projection.js';
 import { BankProjection } from '../../projections/bank/bank.projection.js';
+import { TreasuryProjection } from '../../projections/treasury/treasury.projection.js';
 
 /** Every read-model table, from the projections themselves. */
 export const readModelTables: readonly string[] = [
@@ -19,6 +20,7 @@ export const readModelTables: readonly string[] = [
   ...new SharesProjection().tables,
   ...new AssembliesProjection().tables,
   ...new BankProjection().tables,
+  ...new TreasuryProjection().tables,
 ];
 
 /** Every read-model row as sorted JSON, per table: two snapshots are equal when the tables are. */

@@ -11,6 +11,7 @@ import { Assemblies1764900000500 } from './1764900000500-assemblies.js';
 import { Bank1764900000850 } from './1764900000850-bank.js';
 import { CardPayments1764900001000 } from './1764900001000-card-payments.js';
 import { LegacyIngest1764900000900 } from './1764900000900-legacy-ingest.js';
+import { Treasury1764900000800 } from './1764900000800-treasury.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   Bank1764900000850,
   CardPayments1764900001000,
   LegacyIngest1764900000900,
+  Treasury1764900000800,
 ];
