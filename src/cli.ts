@@ -139,7 +139,6 @@ async function main(): Promise<number> {
       retry: { type: 'boolean' },
       year: { type: 'string' },
       format: { type: 'string' },
-      out: { type: 'string' },
       by: { type: 'string' },
       product: { type: 'string' },
     },
