@@ -18,6 +18,8 @@ import { attachClaimedLine, claimedLines } from './legacy-line-claims.js';
 import { isShareEvent } from '../domain/shares/events.js';
 import { mirrorShareEvent } from './legacy-shares-mirror.js';
 import { legacyTextParam } from './legacy-text.js';
+import { mirrorAccountEvent } from './legacy-accounts.js';
+import { isAccountEvent } from '../domain/accounts/events.js';
 
 /** gloux2 → Gloux: writes what an event means into Gloux's own tables, the way Gloux writes them. */
 
@@ -65,6 +67,7 @@ function localDateTime(recordedAt: string): string {
 /** Applies one event; safe to re-run (rows already mirrored are recognised through g2_legacy_map). */
 export async function mirrorEvent(tx: Tx, event: RecordedEvent): Promise<void> {
   if (isShareEvent(event)) return mirrorShareEvent(tx, event);
+  if (isAccountEvent(event)) return mirrorAccountEvent(tx, event);
   if (!isBillingEvent(event)) return;
   const e = event as unknown as BillingEvent;
   switch (e.type) {

@@ -15,6 +15,7 @@ import { LegacyModule } from './legacy/legacy.module.js';
 import { PanelModule } from './panel/panel.module.js';
 import { SharesModule } from './shares/shares.module.js';
 import { TreasuryModule } from './treasury/treasury.module.js';
+import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 
 @Module({
   imports: [
@@ -34,6 +35,7 @@ import { TreasuryModule } from './treasury/treasury.module.js';
     MoneticoModule,
     LegacyModule,
     TreasuryModule,
+    LifecycleModule,
   ],
 })
 export class AppModule {}

@@ -10,6 +10,7 @@ import { CommandPipeline } from './event-store/command-pipeline.js';
 import { fakeBankCli } from './fake-bank/fake-bank.cli.js';
 import { legacyBackfillCli, legacyDriftCli, legacyRepairCli } from './legacy/legacy.cli.js';
 import { overageRunCli } from './overage/overage.cli.js';
+import { lifecycleRunCli } from './lifecycle/lifecycle.cli.js';
 import {
   sharesCapitalCli,
   sharesImportCli,
@@ -43,6 +44,10 @@ Commands:
                                   today): overage warnings, pending lines, invoices at the
                                   threshold; idempotent; exit 2 if a customer could not be
                                   invoiced
+  lifecycle:run [--on YYYY-MM-DD] the day's account lifecycle (default today): invoice
+                                  notices, reminders, suspensions for unpaid invoices, trial
+                                  expiry, closure notices and closures; then Gloux's tables,
+                                  e-mails and hooks; idempotent; exit 2 if an account failed
   payment:record --customer N --method cheque|cb|virement|especes|autre --amount 120.00
                  --reference … [--invoice F2026-000001] [--on YYYY-MM-DD] [--bank …]
                  [--overpayment] [--key …]
@@ -92,6 +97,7 @@ const COMMANDS = [
   'billing:run',
   'vat:schedule',
   'overage:run',
+  'lifecycle:run',
   'payment:record',
   'payment:bounce',
   'payment:refund',
@@ -180,6 +186,8 @@ async function main(): Promise<number> {
         return await vatScheduleCli(app, values);
       case 'overage:run':
         return await overageRunCli(app, values);
+      case 'lifecycle:run':
+        return await lifecycleRunCli(app, values);
       case 'payment:record':
         return await paymentCli(app, values);
       case 'payment:bounce':

@@ -64,4 +64,94 @@ export interface AccountClosed {
   };
 }
 
-export type AccountEvent = AccountOpened | AccountSuspended | AccountReactivated | AccountClosed;
+/** A trial account became a paying one: on its customer's first paid invoice, or by an admin. */
+export interface AccountConverted {
+  readonly type: 'AccountConverted';
+  readonly data: {
+    readonly accountId: string;
+    readonly on: string;
+    readonly by: 'payment' | 'admin';
+    /** The invoice whose payment converted it (null for an admin's decision). */
+    readonly invoiceId: string | null;
+  };
+}
+
+/**
+ * The account will be closed on `closesOn` unless the reason is lifted before (the notice is
+ * then void). Sent for accounts suspended for 'unpaid' or 'trial_expired' long enough.
+ */
+export interface AccountClosureNoticeSent {
+  readonly type: 'AccountClosureNoticeSent';
+  readonly data: {
+    readonly accountId: string;
+    readonly reason: SuspensionReason;
+    readonly on: string;
+    readonly closesOn: string;
+  };
+}
+
+export type AccountEvent =
+  | AccountOpened
+  | AccountSuspended
+  | AccountReactivated
+  | AccountClosed
+  | AccountConverted
+  | AccountClosureNoticeSent;
+
+export const accountEventTypes: readonly AccountEvent['type'][] = [
+  'AccountOpened',
+  'AccountSuspended',
+  'AccountReactivated',
+  'AccountClosed',
+  'AccountConverted',
+  'AccountClosureNoticeSent',
+];
+
+export function isAccountEvent(e: { type: string }): e is AccountEvent {
+  return (accountEventTypes as readonly string[]).includes(e.type);
+}
+
+/**
+ * Dunning of a customer's invoices (`dunning-<customerId>` streams): what was sent about each
+ * invoice, so the daily job never sends the same notice or reminder twice. Amounts are the
+ * two-decimal amount still due when it was sent.
+ */
+export const dunningStream = (customerId: string): string => `dunning-${customerId}`;
+
+/** The e-mail announcing a new invoice (never for an invoice with nothing due). */
+export interface InvoiceNoticeSent {
+  readonly type: 'InvoiceNoticeSent';
+  readonly data: {
+    readonly customerId: string;
+    readonly invoiceId: string;
+    readonly number: string;
+    readonly due: string;
+    readonly dueOn: string;
+    readonly on: string;
+  };
+}
+
+/** Reminder number `rank` (1, 2, …) of an unpaid invoice past its due date. */
+export interface PaymentReminderSent {
+  readonly type: 'PaymentReminderSent';
+  readonly data: {
+    readonly customerId: string;
+    readonly invoiceId: string;
+    readonly number: string;
+    readonly rank: number;
+    readonly due: string;
+    readonly dueOn: string;
+    readonly on: string;
+  };
+}
+
+export type DunningEvent = InvoiceNoticeSent | PaymentReminderSent;
+
+export const dunningEventTypes: readonly DunningEvent['type'][] = [
+  'InvoiceNoticeSent',
+  'PaymentReminderSent',
+];
+
+export function isDunningEvent(e: { type: string }): e is DunningEvent {
+  return (dunningEventTypes as readonly string[]).includes(e.type);
+}

@@ -1,10 +1,10 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import cliProgress from 'cli-progress';
 import type { VatCategory } from '../../domain/catalogue/events.js';
 import { VAT_CATEGORY_LABELS } from '../../domain/catalogue/vat-schedule.js';
 import { formatEuros } from '../../domain/shared/money.js';
 import { ScheduleVatRateHandler } from '../catalogue/schedule-vat-rate.handler.js';
 import { ScheduleVatRateCommand } from '../catalogue/schedule-vat-rate.command.js';
+import { progressBar } from '../cli-progress-bar.js';
 import { AnniversaryBillingService } from './anniversary-billing.service.js';
 
 /** The CLI's billing commands (src/cli.ts parses the arguments and dispatches here). */
@@ -26,30 +26,15 @@ export async function billingRunCli(
   app: INestApplicationContext,
   options: BillingCliOptions,
 ): Promise<number> {
-  const bar = new cliProgress.SingleBar(
-    {
-      stream: process.stderr,
-      format: '  {bar} {value}/{total} comptes',
-      hideCursor: true,
-      clearOnComplete: true,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
+  const bar = progressBar('comptes');
   const report = await app.get(AnniversaryBillingService).run({
     from: options.from,
     to: options.to,
     dryRun: options['dry-run'] === true,
     actor: 'cli',
-    onProgress: (done, total) => {
-      if (!started) {
-        bar.start(total, 0);
-        started = true;
-      }
-      bar.update(done);
-    },
+    onProgress: bar.onProgress,
   });
-  if (started) bar.stop();
+  bar.stop();
   console.log(
     `Facturation anniversaire du ${report.from} au ${report.to}, factures datées du ${report.issuedOn}${report.dryRun ? ' — aperçu, rien n’est enregistré' : ''}`,
   );

@@ -10,6 +10,7 @@ import { SharesProjection } from '../../projections/shares/shares.projection.js'
 import { AssembliesProjection } from '../../projections/assemblies/assemblies.projection.js';
 import { BankProjection } from '../../projections/bank/bank.projection.js';
 import { TreasuryProjection } from '../../projections/treasury/treasury.projection.js';
+import { AccountsProjection } from '../../projections/accounts/accounts.projection.js';
 import { Clock } from '../clock.js';
 import { APP_CONFIG, loadConfig, type AppConfig } from '../config.js';
 import { Db } from '../database/db.js';
@@ -46,6 +47,7 @@ import { CommandPipeline } from '../event-store/command-pipeline.js';
           new AssembliesProjection(),
           new BankProjection(),
           new TreasuryProjection(),
+          new AccountsProjection(),
         ]),
     },
   ],

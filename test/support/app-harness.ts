@@ -32,7 +32,14 @@ export class AppHarness {
 
   static async start(
     database: TestDatabase,
-    options: { now?: string; fiscalYearStart?: string } = {},
+    options: {
+      now?: string;
+      fiscalYearStart?: string;
+      /** Providers replaced by values (e.g. a module's configuration). */
+      overrides?: readonly (readonly [token: unknown, value: unknown])[];
+      /** False when reopening a database the harness already seeded (a restart). */
+      seedLegacy?: boolean;
+    } = {},
   ): Promise<AppHarness> {
     const clock = new FixedClock(new Date(options.now ?? '2026-11-25T10:00:00Z'));
     const config: AppConfig = {
@@ -42,16 +49,19 @@ export class AppHarness {
       demoData: false,
       legacySyncIntervalMs: 3_600_000,
     };
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    let builder = Test.createTestingModule({ imports: [AppModule] })
       .overrideProvider(APP_CONFIG)
       .useValue(config)
       .overrideProvider(Clock)
-      .useValue(clock)
-      .compile();
+      .useValue(clock);
+    for (const [token, value] of options.overrides ?? [])
+      builder = builder.overrideProvider(token as string).useValue(value);
+    const moduleRef = await builder.compile();
     await moduleRef.init();
     const harness = new AppHarness(moduleRef, database, clock);
     // SQLite has no Gloux data of its own: the demo members stand in for it.
-    if (database.dialect === 'sqlite') await harness.db.transaction((tx) => seedLegacyDemo(tx));
+    if (database.dialect === 'sqlite' && options.seedLegacy !== false)
+      await harness.db.transaction((tx) => seedLegacyDemo(tx));
     return harness;
   }
 

@@ -8,6 +8,7 @@ import { SharesProjection } from '../../projections/shares/shares.projection.js'
 import { AssembliesProjection } from '../../projections/assemblies/assemblies.projection.js';
 import { BankProjection } from '../../projections/bank/bank.projection.js';
 import { TreasuryProjection } from '../../projections/treasury/treasury.projection.js';
+import { AccountsProjection } from '../../projections/accounts/accounts.projection.js';
 
 /** Every read-model table, from the projections themselves. */
 export const readModelTables: readonly string[] = [
@@ -21,6 +22,7 @@ export const readModelTables: readonly string[] = [
   ...new AssembliesProjection().tables,
   ...new BankProjection().tables,
   ...new TreasuryProjection().tables,
+  ...new AccountsProjection().tables,
 ];
 
 /** Every read-model row as sorted JSON, per table: two snapshots are equal when the tables are. */

@@ -1,0 +1,281 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  decideAdoptLegacy,
+  decideAfterPayment,
+  decideConvertByAdmin,
+  evolveAccount,
+  initialAccountState,
+  type AccountState,
+  type LegacyAccountRow,
+  type OpenInvoice,
+} from '../../domain/accounts/account.js';
+import { accountStream, type AccountEvent } from '../../domain/accounts/events.js';
+import type { Day } from '../../domain/shared/day.js';
+import { DomainError } from '../../domain/shared/errors.js';
+import {
+  readGlouxOnlyOpenInvoices,
+  readLegacyAccount,
+  readLegacyAccountsOf,
+} from '../../legacy-sync/legacy-accounts.js';
+import { LEGACY_SYNC_CHECKPOINT } from '../../legacy-sync/legacy-sync.worker.js';
+import { fromCents } from '../../projections/projection.js';
+import { Clock } from '../clock.js';
+import { Db, type Queryable } from '../database/db.js';
+import { CommandPipeline } from '../event-store/command-pipeline.js';
+import { readStream, type EventSource } from '../event-store/event-store.js';
+import { LIFECYCLE_CONFIG, type LifecycleConfig } from './lifecycle.config.js';
+
+export interface LoadedAccount {
+  /** The state as the log has it, plus what Gloux did that the log does not know yet. */
+  readonly state: AccountState;
+  readonly version: number;
+  /** Events that would bring the log in line with Gloux (recorded with source 'gloux'). */
+  readonly adoption: readonly AccountEvent[];
+}
+
+/** The owed invoices of customers (invoice read model), by customer. */
+export async function openInvoicesByCustomer(
+  q: Queryable,
+  customerIds?: readonly string[],
+): Promise<Map<string, OpenInvoice[]>> {
+  const ids = customerIds ? [...new Set(customerIds)] : null;
+  if (ids && ids.length === 0) return new Map();
+  const rows = await q.query<{
+    invoice_id: string;
+    number: string;
+    customer_id: string;
+    issued_on: string;
+    due_on: string;
+    total_cents: unknown;
+    left_cents: unknown;
+  }>(
+    `SELECT invoice_id, number, customer_id, issued_on, due_on, total_cents,
+            total_cents - paid_cents - credited_cents AS left_cents
+       FROM g2_rm_invoices
+      WHERE kind = 'invoice' AND status = 'issued' AND total_cents > 0
+        ${ids ? `AND customer_id IN (${ids.map(() => '?').join(', ')})` : ''}
+      ORDER BY due_on, number`,
+    ids ?? [],
+  );
+  const out = new Map<string, OpenInvoice[]>();
+  for (const r of rows) {
+    const list = out.get(r.customer_id) ?? [];
+    list.push({
+      invoiceId: r.invoice_id,
+      number: r.number,
+      issuedOn: r.issued_on,
+      dueOn: r.due_on,
+      total: fromCents(r.total_cents),
+      left: fromCents(r.left_cents),
+    });
+    out.set(r.customer_id, list);
+  }
+  return out;
+}
+
+/**
+ * What customers owe for the lifecycle's decisions: the log's invoices plus those Gloux issued
+ * itself and the log does not know yet (never sent notices or reminders by gloux2).
+ */
+export async function owedInvoicesByCustomer(
+  q: Queryable,
+  customerIds?: readonly string[],
+): Promise<Map<string, OpenInvoice[]>> {
+  const out = await openInvoicesByCustomer(q, customerIds);
+  for (const { customerId, ...invoice } of await readGlouxOnlyOpenInvoices(q, customerIds)) {
+    const list = out.get(customerId) ?? [];
+    list.push(invoice);
+    out.set(customerId, list);
+  }
+  return out;
+}
+
+/**
+ * Commands on hosting accounts: loading an account (its stream, or Gloux's row for an account
+ * the log does not know), taking in Gloux's own changes, and recording decisions.
+ */
+@Injectable()
+export class AccountLifecycle {
+  constructor(
+    @Inject(Db) private readonly db: Db,
+    @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(LIFECYCLE_CONFIG) private readonly config: LifecycleConfig,
+  ) {}
+
+  async load(
+    q: Queryable,
+    accountId: string,
+    row?: LegacyAccountRow | null,
+  ): Promise<LoadedAccount> {
+    const events = await readStream(q, accountStream(accountId));
+    let state = initialAccountState(accountId);
+    for (const e of events) state = evolveAccount(state, e as unknown as AccountEvent);
+    const version = events.length === 0 ? -1 : events[events.length - 1]!.streamVersion;
+    const legacy = row === undefined ? await readLegacyAccount(q, accountId) : row;
+    if (!legacy) return { state, version, adoption: [] };
+    const last = events[events.length - 1];
+    const [checkpoint] = await q.query<{ position: number | string }>(
+      `SELECT position FROM g2_checkpoints WHERE name = ?`,
+      [LEGACY_SYNC_CHECKPOINT],
+    );
+    const mirrored = !last || Number(checkpoint?.position ?? 0) >= last.position;
+    const adoption = decideAdoptLegacy(state, legacy, mirrored, this.clock.today());
+    return { state: adoption.reduce(evolveAccount, state), version, adoption };
+  }
+
+  /**
+   * Records `decide`'s events on the account, first taking in what Gloux did (a separate
+   * command with source 'gloux', so neither the mirror nor the e-mails act on it again).
+   * Returns the events recorded by the decision.
+   */
+  async record(options: {
+    accountId: string;
+    commandType: string;
+    actor: string;
+    idempotencyKey?: string;
+    request: unknown;
+    decide: (state: AccountState) => AccountEvent[];
+  }): Promise<AccountEvent[]> {
+    const now = this.clock.now();
+    const adopt = await this.db.run((q) => this.load(q, options.accountId));
+    if (adopt.adoption.length > 0)
+      await this.append(
+        options.accountId,
+        'AdoptLegacyAccount',
+        'gloux',
+        now,
+        'legacy-sync',
+        adopt.adoption,
+        adopt.version,
+      );
+    const outcome = await this.pipeline.execute({
+      commandType: options.commandType,
+      actor: options.actor,
+      now,
+      idempotencyKey: options.idempotencyKey,
+      request: options.request,
+      decide: async (tx) => {
+        const loaded = await this.load(tx, options.accountId);
+        const events = options.decide(loaded.state);
+        return {
+          appends: [
+            { streamId: accountStream(options.accountId), expectedVersion: loaded.version, events },
+          ],
+          result: events.map((e) => e.type),
+        };
+      },
+    });
+    return outcome.events.map((e) => ({ type: e.type, data: e.data }) as AccountEvent);
+  }
+
+  /** Records what Gloux did to the account that the log does not know yet (source 'gloux'). */
+  async adopt(accountId: string): Promise<void> {
+    const now = this.clock.now();
+    const loaded = await this.db.run((q) => this.load(q, accountId));
+    if (loaded.adoption.length > 0)
+      await this.append(
+        accountId,
+        'AdoptLegacyAccount',
+        'gloux',
+        now,
+        'legacy-sync',
+        loaded.adoption,
+        loaded.version,
+      );
+  }
+
+  private async append(
+    accountId: string,
+    commandType: string,
+    source: EventSource,
+    now: Date,
+    actor: string,
+    events: readonly AccountEvent[],
+    version: number,
+  ): Promise<void> {
+    await this.pipeline.execute({
+      commandType,
+      actor,
+      now,
+      source,
+      request: { accountId, events },
+      decide: async (tx) => {
+        const loaded = await this.load(tx, accountId);
+        // Someone else took it in meanwhile: nothing left to do.
+        const fresh = loaded.version === version ? events : loaded.adoption;
+        return {
+          appends: [
+            { streamId: accountStream(accountId), expectedVersion: loaded.version, events: fresh },
+          ],
+          result: null,
+        };
+      },
+    });
+  }
+
+  /** The accounts of a customer: known to the log, or only to Gloux. */
+  async accountIdsOf(
+    q: Queryable,
+    customerId: string,
+  ): Promise<Map<string, LegacyAccountRow | null>> {
+    const out = new Map<string, LegacyAccountRow | null>();
+    const rows = await q.query<{ account_id: string }>(
+      `SELECT account_id FROM g2_rm_accounts WHERE customer_id = ? ORDER BY account_id`,
+      [customerId],
+    );
+    for (const r of rows) out.set(r.account_id, null);
+    for (const legacy of await readLegacyAccountsOf(q, customerId))
+      out.set(legacy.accountId, legacy);
+    return out;
+  }
+
+  /**
+   * After a payment (or credit) of this customer: converts trial accounts on a paid invoice and
+   * lifts 'unpaid' suspensions (the log's and G3's) when nothing is owed past the delay on
+   * `on`, the payment's day (so the reaction is the same whenever it runs).
+   * `key` makes a retry of the same reaction record nothing more.
+   */
+  async afterPayment(
+    customerId: string,
+    paidInvoiceId: string | null,
+    on: Day,
+    key: string,
+  ): Promise<AccountEvent[]> {
+    const { accounts, invoices } = await this.db.run(async (q) => ({
+      accounts: await this.accountIdsOf(q, customerId),
+      invoices: (await owedInvoicesByCustomer(q, [customerId])).get(customerId) ?? [],
+    }));
+    const recorded: AccountEvent[] = [];
+    for (const [accountId, row] of accounts) {
+      const context = { invoices, paidInvoiceId, rules: this.config.rules, on };
+      const preview = await this.db.run((q) => this.load(q, accountId, row ?? undefined));
+      if (decideAfterPayment(preview.state, context).length === 0) continue;
+      recorded.push(
+        ...(await this.record({
+          accountId,
+          commandType: 'ReactAfterPayment',
+          actor: 'lifecycle',
+          idempotencyKey: `${key}:${accountId}`,
+          request: { customerId, paidInvoiceId, on },
+          decide: (state) => decideAfterPayment(state, context),
+        })),
+      );
+    }
+    return recorded;
+  }
+
+  /** An admin converts a trial account into a paying one. */
+  async convert(accountId: string, actor: string): Promise<AccountEvent[]> {
+    const on = this.clock.today();
+    const known = await this.db.run((q) => this.load(q, accountId));
+    if (!known.state.exists) throw new DomainError('not_found', 'Compte d’hébergement inconnu.');
+    return this.record({
+      accountId,
+      commandType: 'ConvertAccount',
+      actor,
+      request: { accountId, on },
+      decide: (state) => decideConvertByAdmin(state, on),
+    });
+  }
+}

@@ -1,0 +1,53 @@
+import type { LegacySyncWorker } from '../../legacy-sync/legacy-sync.worker.js';
+import type { MailOutbox } from './mail-outbox.js';
+import type { PaymentReactor } from './payment-reactor.js';
+import type { Provisioning } from './provisioning.js';
+
+/**
+ * The after-commit workers of the lifecycle, in the order their effects depend on each other:
+ * Gloux's mirror, then the reactions to payments (which may record reactivations), then the
+ * e-mails and the provisioning hook of whatever was recorded.
+ */
+export class AfterCommit {
+  constructor(
+    private readonly legacy: LegacySyncWorker,
+    private readonly reactor: PaymentReactor,
+    private readonly mail: MailOutbox,
+    private readonly provisioning: Provisioning,
+  ) {}
+
+  /** After a commit or on the timer: never throws (errors stay on each follower's lastError). */
+  async wake(): Promise<void> {
+    await this.legacy.wake();
+    await this.reactor.follower.wake();
+    await this.mail.follower.wake();
+    await this.provisioning.follower.wake();
+    await this.mail.flush().catch(() => 0);
+    await this.provisioning.runDue().catch(() => 0);
+  }
+
+  /** Runs every worker until nothing is left to do (CLI, tests); throws on the first failure. */
+  async settle(): Promise<void> {
+    for (let round = 0; round < 20; round++) {
+      const n =
+        (await this.legacy.catchUp()) +
+        (await this.reactor.follower.catchUp()) +
+        (await this.mail.follower.catchUp()) +
+        (await this.provisioning.follower.catchUp());
+      if (n === 0) break;
+    }
+    await this.mail.flush();
+    await this.provisioning.runDue();
+  }
+
+  /** Last failures, for the admin pages. */
+  errors(): { worker: string; at: string; message: string }[] {
+    const out: { worker: string; at: string; message: string }[] = [];
+    if (this.legacy.lastError) out.push({ worker: 'legacy-sync', ...this.legacy.lastError });
+    for (const f of [this.reactor.follower, this.mail.follower, this.provisioning.follower]) {
+      if (f.lastError)
+        out.push({ worker: f.name, at: f.lastError.at, message: f.lastError.message });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,159 @@
+import { Controller, Get, Inject, Param, Post, Query, Render, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError } from '../../domain/shared/errors.js';
+import { Clock } from '../clock.js';
+import { AccountLifecycle } from './account-lifecycle.js';
+import { AfterCommit } from './after-commit.js';
+import { LifecyclePagesQueries } from './lifecycle-pages.queries.js';
+import { MailOutbox } from './mail-outbox.js';
+import { Provisioning } from './provisioning.js';
+
+const REASON_LABELS: Record<string, string> = {
+  unpaid: 'impayé',
+  admin: 'décision administrative',
+  abuse: 'abus',
+  trial_expired: 'fin d’essai',
+};
+
+function days(value: unknown, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 3650)
+    throw new DomainError('invalid_input', 'Nombre de jours invalide (1 à 3650).', 'jours');
+  return n;
+}
+
+function numericId(value: string): number {
+  if (!/^\d{1,12}$/.test(value)) throw new DomainError('not_found', 'Élément introuvable.');
+  return Number(value);
+}
+
+const withLabels = <T extends { reasons: { reason: string }[] }>(list: T[]) =>
+  list.map((a) => ({
+    ...a,
+    reasons: a.reasons.map((r) => ({ ...r, label: REASON_LABELS[r.reason] ?? r.reason })),
+  }));
+
+/** Admin pages of the account lifecycle, each with its JSON twin under /api. */
+@Controller()
+export class LifecycleAdminController {
+  constructor(
+    @Inject(LifecyclePagesQueries) private readonly queries: LifecyclePagesQueries,
+    @Inject(AccountLifecycle) private readonly accounts: AccountLifecycle,
+    @Inject(MailOutbox) private readonly mail: MailOutbox,
+    @Inject(Provisioning) private readonly provisioning: Provisioning,
+    @Inject(AfterCommit) private readonly afterCommit: AfterCommit,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  @Get('/api/comptes/nouveaux')
+  newAccountsData(@Query('jours') jours?: string) {
+    return this.queries.newAccounts(this.clock.today(), days(jours, 30));
+  }
+
+  @Get('/admin/comptes/nouveaux')
+  @Render('accounts-new')
+  async newAccounts(@Query('jours') jours?: string, @Query('converti') converted?: string) {
+    const data = await this.queries.newAccounts(this.clock.today(), days(jours, 30));
+    return {
+      title: 'Nouveaux comptes',
+      ...data,
+      recent: withLabels(data.recent),
+      trials: withLabels(data.trials),
+      days: days(jours, 30),
+      converted: typeof converted === 'string' && /^\d+$/.test(converted) ? converted : null,
+    };
+  }
+
+  @Post('/admin/comptes/:id/conversion')
+  async convert(@Param('id') id: string, @Res() res: Response) {
+    numericId(id);
+    await this.accounts.convert(id, 'admin');
+    res.redirect(303, `/admin/comptes/nouveaux?converti=${encodeURIComponent(id)}`);
+  }
+
+  @Post('/api/comptes/:id/conversion')
+  async convertData(@Param('id') id: string) {
+    numericId(id);
+    const events = await this.accounts.convert(id, 'admin');
+    return { accountId: id, events: events.map((e) => e.type) };
+  }
+
+  @Get('/api/comptes/fermetures')
+  closingData(@Query('jours') jours?: string) {
+    return this.queries.closingAccounts(this.clock.today(), days(jours, 90));
+  }
+
+  @Get('/admin/comptes/fermetures')
+  @Render('accounts-closing')
+  async closing(@Query('jours') jours?: string) {
+    const data = await this.queries.closingAccounts(this.clock.today(), days(jours, 90));
+    return {
+      title: 'Comptes en fermeture',
+      ...data,
+      closing: withLabels(data.closing),
+      closed: withLabels(data.closed),
+      days: days(jours, 90),
+    };
+  }
+
+  @Get('/api/courriels')
+  async mailsData(@Query('statut') status?: string) {
+    return { smtp: this.mail.configured, messages: await this.queries.mails(status) };
+  }
+
+  @Get('/admin/courriels')
+  @Render('mails')
+  async mails(@Query('statut') status?: string) {
+    return {
+      title: 'Courriels',
+      smtp: this.mail.configured,
+      status: status ?? '',
+      messages: await this.queries.mails(status),
+      errors: this.afterCommit.errors(),
+    };
+  }
+
+  @Post('/admin/courriels/:id/renvoi')
+  async resend(@Param('id') id: string, @Res() res: Response) {
+    if (!(await this.mail.retry(numericId(id))))
+      throw new DomainError(
+        'conflict',
+        'Ce courriel n’est pas en échec (ou n’a pas de destinataire).',
+      );
+    void this.afterCommit.wake();
+    res.redirect(303, '/admin/courriels');
+  }
+
+  @Get('/api/provisionnement')
+  async runsData() {
+    return { runs: await this.queries.provisioningRuns(), errors: this.afterCommit.errors() };
+  }
+
+  @Get('/admin/provisionnement')
+  @Render('provisioning')
+  async runs() {
+    return {
+      title: 'Provisionnement',
+      runs: await this.queries.provisioningRuns(),
+      errors: this.afterCommit.errors(),
+    };
+  }
+
+  @Post('/admin/provisionnement/:id/relance')
+  async rerun(@Param('id') id: string, @Res() res: Response) {
+    if (!(await this.provisioning.retry(numericId(id))))
+      throw new DomainError('conflict', 'Cette exécution n’est pas en échec.');
+    void this.afterCommit.wake();
+    res.redirect(303, '/admin/provisionnement');
+  }
+
+  // Last: '/api/comptes/:id' must not shadow '/api/comptes/nouveaux' or '/fermetures'.
+  @Get('/api/comptes/:id')
+  async accountData(@Param('id') id: string) {
+    numericId(id);
+    const account = await this.queries.account(id);
+    if (!account) throw new DomainError('not_found', 'Compte d’hébergement inconnu.');
+    return account;
+  }
+}

@@ -1,0 +1,129 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { addDays, type Day } from '../../domain/shared/day.js';
+import { Db } from '../database/db.js';
+
+export interface AccountListItem {
+  accountId: string;
+  customerId: string;
+  name: string;
+  status: string;
+  openedOn: string | null;
+  trialEndsOn: string | null;
+  convertedOn: string | null;
+  convertedBy: string | null;
+  noticeOn: string | null;
+  closesOn: string | null;
+  closedOn: string | null;
+  reasons: { reason: string; note: string; since: string }[];
+}
+
+interface AccountRow {
+  account_id: string;
+  customer_id: string;
+  name: string;
+  status: string;
+  opened_on: string | null;
+  trial_ends_on: string | null;
+  converted_on: string | null;
+  converted_by: string | null;
+  notice_on: string | null;
+  closes_on: string | null;
+  closed_on: string | null;
+  [k: string]: unknown;
+}
+
+/** The admin lists of the account lifecycle (new accounts, closing accounts, e-mails, hooks). */
+@Injectable()
+export class LifecyclePagesQueries {
+  constructor(@Inject(Db) private readonly db: Db) {}
+
+  private async accounts(
+    where: string,
+    params: unknown[],
+    order: string,
+  ): Promise<AccountListItem[]> {
+    return this.db.run(async (q) => {
+      const rows = await q.query<AccountRow>(
+        `SELECT * FROM g2_rm_accounts WHERE ${where} ORDER BY ${order} LIMIT 500`,
+        params,
+      );
+      const reasons = rows.length
+        ? await q.query<{ account_id: string; reason: string; note: string; since: string }>(
+            `SELECT account_id, reason, note, since FROM g2_rm_account_suspensions
+              WHERE account_id IN (${rows.map(() => '?').join(', ')}) ORDER BY since, reason`,
+            rows.map((r) => r.account_id),
+          )
+        : [];
+      return rows.map((r) => ({
+        accountId: r.account_id,
+        customerId: r.customer_id,
+        name: r.name,
+        status: r.status,
+        openedOn: r.opened_on,
+        trialEndsOn: r.trial_ends_on,
+        convertedOn: r.converted_on,
+        convertedBy: r.converted_by,
+        noticeOn: r.notice_on,
+        closesOn: r.closes_on,
+        closedOn: r.closed_on,
+        reasons: reasons
+          .filter((s) => s.account_id === r.account_id)
+          .map((s) => ({ reason: s.reason, note: s.note, since: s.since })),
+      }));
+    });
+  }
+
+  /** One account as the read model has it (null when the log does not know it). */
+  async account(accountId: string): Promise<AccountListItem | null> {
+    const [a] = await this.accounts('account_id = ?', [accountId], 'account_id');
+    return a ?? null;
+  }
+
+  /** Sign-ups of the last `days` days, and trials not converted (ending soonest first). */
+  async newAccounts(today: Day, days: number) {
+    const since = addDays(today, -days);
+    return {
+      since,
+      recent: await this.accounts(
+        `opened_on >= ? AND customer_id <> ''`,
+        [since],
+        'opened_on DESC, account_id',
+      ),
+      trials: await this.accounts(
+        `trial_ends_on IS NOT NULL AND converted_on IS NULL AND closed_on IS NULL`,
+        [],
+        'trial_ends_on, account_id',
+      ),
+    };
+  }
+
+  /** Accounts with a closure notice (closing soonest first), and those closed in the last `days` days. */
+  async closingAccounts(today: Day, days: number) {
+    const since = addDays(today, -days);
+    return {
+      since,
+      closing: await this.accounts(
+        `closes_on IS NOT NULL AND closed_on IS NULL`,
+        [],
+        'closes_on, account_id',
+      ),
+      closed: await this.accounts(`closed_on >= ?`, [since], 'closed_on DESC, account_id'),
+    };
+  }
+
+  async mails(status?: string) {
+    const filter = status && /^(pending|sent|failed)$/.test(status) ? status : null;
+    return this.db.query<Record<string, unknown>>(
+      `SELECT id, message_key, kind, customer_id, recipient, subject, body_text, status, attempts, next_attempt_at, last_error, created_at, sent_at
+         FROM g2_outbox ${filter ? 'WHERE status = ?' : ''} ORDER BY id DESC LIMIT 300`,
+      filter ? [filter] : [],
+    );
+  }
+
+  async provisioningRuns() {
+    return this.db.query<Record<string, unknown>>(
+      `SELECT id, action, account_id, customer_id, account_name, reason, status, attempts, next_attempt_at, output, last_error, created_at, finished_at
+         FROM g2_provisioning_runs ORDER BY id DESC LIMIT 300`,
+    );
+  }
+}

@@ -1,0 +1,132 @@
+import {
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+import type { Subscription } from 'rxjs';
+import { LegacySyncModule } from '../../legacy-sync/legacy-sync.module.js';
+import { LegacySyncWorker } from '../../legacy-sync/legacy-sync.worker.js';
+import { Clock } from '../clock.js';
+import { loadSeller } from '../config.js';
+import { Db } from '../database/db.js';
+import { CommandPipeline } from '../event-store/command-pipeline.js';
+import { AccountLifecycle } from './account-lifecycle.js';
+import { AfterCommit } from './after-commit.js';
+import { LifecycleAdminController } from './lifecycle-admin.controller.js';
+import { LIFECYCLE_CONFIG, loadLifecycleConfig, type LifecycleConfig } from './lifecycle.config.js';
+import { LifecycleService } from './lifecycle.service.js';
+import { MailMessages, MailTemplates } from './mail-messages.js';
+import { MailOutbox } from './mail-outbox.js';
+import { PaymentReactor } from './payment-reactor.js';
+import { Provisioning } from './provisioning.js';
+import { LifecyclePagesQueries } from './lifecycle-pages.queries.js';
+
+/**
+ * The account lifecycle: the daily job (CLI lifecycle:run, and a cron in the app), the
+ * after-commit reactions (reactivation on payment, e-mails, provisioning hook) and admin pages.
+ */
+@Global()
+@Module({
+  imports: [ScheduleModule.forRoot(), LegacySyncModule],
+  controllers: [LifecycleAdminController],
+  providers: [
+    { provide: LIFECYCLE_CONFIG, useFactory: () => loadLifecycleConfig() },
+    AccountLifecycle,
+    LifecycleService,
+    LifecyclePagesQueries,
+    {
+      provide: MailOutbox,
+      inject: [Db, LIFECYCLE_CONFIG, Clock],
+      useFactory: (db: Db, config: LifecycleConfig, clock: Clock) =>
+        new MailOutbox(
+          db,
+          new MailMessages(new MailTemplates(), config, loadSeller().name),
+          config,
+          clock,
+        ),
+    },
+    {
+      provide: PaymentReactor,
+      inject: [Db, AccountLifecycle],
+      useFactory: (db: Db, accounts: AccountLifecycle) => new PaymentReactor(db, accounts),
+    },
+    {
+      provide: Provisioning,
+      inject: [Db, LIFECYCLE_CONFIG, Clock],
+      useFactory: (db: Db, config: LifecycleConfig, clock: Clock) =>
+        new Provisioning(db, config, clock),
+    },
+    {
+      provide: AfterCommit,
+      inject: [LegacySyncWorker, PaymentReactor, MailOutbox, Provisioning],
+      useFactory: (
+        legacy: LegacySyncWorker,
+        reactor: PaymentReactor,
+        mail: MailOutbox,
+        provisioning: Provisioning,
+      ) => new AfterCommit(legacy, reactor, mail, provisioning),
+    },
+  ],
+  exports: [
+    LIFECYCLE_CONFIG,
+    AccountLifecycle,
+    LifecycleService,
+    MailOutbox,
+    PaymentReactor,
+    Provisioning,
+    AfterCommit,
+  ],
+})
+export class LifecycleModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Lifecycle');
+  private subscription: Subscription | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    @Inject(LIFECYCLE_CONFIG) private readonly config: LifecycleConfig,
+    @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
+    @Inject(AfterCommit) private readonly afterCommit: AfterCommit,
+    @Inject(LifecycleService) private readonly job: LifecycleService,
+    @Inject(SchedulerRegistry) private readonly scheduler: SchedulerRegistry,
+    @Inject(MailOutbox) private readonly mail: MailOutbox,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.subscription = this.pipeline.committed$.subscribe(() => void this.afterCommit.wake());
+    this.timer = setInterval(() => void this.afterCommit.wake(), this.config.afterCommitIntervalMs);
+    this.timer.unref();
+    void this.afterCommit.wake();
+    if (this.config.schedulerEnabled) {
+      const job = CronJob.from({
+        cronTime: this.config.cron,
+        timeZone: 'Europe/Paris',
+        waitForCompletion: true,
+        onTick: async () => {
+          try {
+            const s = await this.job.run();
+            this.logger.log(
+              `Lifecycle ${s.on}: ${s.notices} notice(s), ${s.reminders} reminder(s), ${s.suspensions.unpaid + s.suspensions.trial_expired} suspension(s), ${s.closureNotices} closure notice(s), ${s.closures} closure(s), ${s.errors.length} error(s)`,
+            );
+          } catch (error) {
+            this.logger.error(`Lifecycle job failed: ${(error as Error).message}`);
+          }
+        },
+      });
+      this.scheduler.addCronJob('lifecycle', job);
+      job.start();
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.subscription?.unsubscribe();
+    if (this.timer) clearInterval(this.timer);
+    if (this.scheduler.doesExist('cron', 'lifecycle')) this.scheduler.deleteCronJob('lifecycle');
+    await this.afterCommit.wake();
+    this.mail.close();
+  }
+}

@@ -1,0 +1,182 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { decideDaily, type OpenInvoice } from '../../domain/accounts/account.js';
+import {
+  decideDunning,
+  evolveDunning,
+  initialDunningState,
+  type DunningState,
+} from '../../domain/accounts/dunning.js';
+import { dunningStream, type DunningEvent } from '../../domain/accounts/events.js';
+import { parseDay, type Day } from '../../domain/shared/day.js';
+import { DomainError, parseField } from '../../domain/shared/errors.js';
+import { readOpenLegacyAccounts } from '../../legacy-sync/legacy-accounts.js';
+import type { LegacyAccountRow } from '../../domain/accounts/account.js';
+import { Clock } from '../clock.js';
+import { Db, type Queryable } from '../database/db.js';
+import { CommandPipeline } from '../event-store/command-pipeline.js';
+import { readStream } from '../event-store/event-store.js';
+import {
+  AccountLifecycle,
+  openInvoicesByCustomer,
+  owedInvoicesByCustomer,
+} from './account-lifecycle.js';
+import { LIFECYCLE_CONFIG, type LifecycleConfig } from './lifecycle.config.js';
+
+export interface LifecycleRunSummary {
+  on: Day;
+  accounts: number;
+  notices: number;
+  reminders: number;
+  suspensions: { unpaid: number; trial_expired: number };
+  closureNotices: number;
+  closures: number;
+  errors: { id: string; message: string }[];
+}
+
+async function loadDunning(q: Queryable, customerId: string) {
+  const events = await readStream(q, dunningStream(customerId));
+  let state: DunningState = initialDunningState(customerId);
+  for (const e of events) state = evolveDunning(state, e as unknown as DunningEvent);
+  return { state, version: events.length === 0 ? -1 : events[events.length - 1]!.streamVersion };
+}
+
+/**
+ * The daily lifecycle job: invoice notices and reminders (per customer), then per account the
+ * closure of expired notices, trial expiry, suspension for unpaid invoices and closure notices.
+ * Every decision is taken from the recorded state, so a second run on the same day records
+ * nothing. Effects (Gloux, e-mails, hooks) follow after commit, from the log.
+ */
+@Injectable()
+export class LifecycleService {
+  constructor(
+    @Inject(Db) private readonly db: Db,
+    @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(AccountLifecycle) private readonly accounts: AccountLifecycle,
+    @Inject(LIFECYCLE_CONFIG) private readonly config: LifecycleConfig,
+  ) {}
+
+  async run(
+    day?: string,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<LifecycleRunSummary> {
+    const today = this.clock.today();
+    const on =
+      day === undefined
+        ? today
+        : parseField('on', () => parseDay(day), 'Date invalide (AAAA-MM-JJ).');
+    if (on > today)
+      throw new DomainError(
+        'invalid_input',
+        'Le traitement ne peut pas être daté dans le futur.',
+        'on',
+      );
+    const rules = this.config.rules;
+    const { invoices, owed, dunning, accounts } = await this.db.run(async (q) => {
+      const known = await q.query<{ account_id: string }>(
+        `SELECT account_id FROM g2_rm_accounts WHERE status <> 'closed' ORDER BY account_id`,
+      );
+      const all = new Map<string, LegacyAccountRow | null>(known.map((r) => [r.account_id, null]));
+      for (const row of await readOpenLegacyAccounts(q)) all.set(row.accountId, row);
+      const sent = await q.query<{
+        invoice_id: string;
+        customer_id: string;
+        notice_on: string | null;
+        reminders: unknown;
+      }>(`SELECT invoice_id, customer_id, notice_on, reminders FROM g2_rm_dunning`);
+      return {
+        invoices: await openInvoicesByCustomer(q),
+        owed: await owedInvoicesByCustomer(q),
+        dunning: sent,
+        accounts: all,
+      };
+    });
+    const summary: LifecycleRunSummary = {
+      on,
+      accounts: accounts.size,
+      notices: 0,
+      reminders: 0,
+      suspensions: { unpaid: 0, trial_expired: 0 },
+      closureNotices: 0,
+      closures: 0,
+      errors: [],
+    };
+    // Notices and reminders, from the read model first: a command only where something is due.
+    const sentOf = new Map<string, DunningState>();
+    for (const r of dunning) {
+      const state = sentOf.get(r.customer_id) ?? initialDunningState(r.customer_id);
+      const invoicesSent = new Map(state.invoices);
+      invoicesSent.set(r.invoice_id, {
+        noticeOn: r.notice_on,
+        reminders: Number(r.reminders ?? 0),
+      });
+      sentOf.set(r.customer_id, { ...state, invoices: invoicesSent });
+    }
+    for (const [customerId, list] of invoices) {
+      const preview = sentOf.get(customerId) ?? initialDunningState(customerId);
+      if (decideDunning(preview, list, rules, on).length === 0) continue;
+      try {
+        for (const e of await this.dun(customerId, list, on)) {
+          if (e.type === 'InvoiceNoticeSent') summary.notices += 1;
+          else summary.reminders += 1;
+        }
+      } catch (error) {
+        summary.errors.push({ id: `client ${customerId}`, message: (error as Error).message });
+      }
+    }
+    let done = 0;
+    for (const [accountId, row] of accounts) {
+      try {
+        const preview = await this.db.run((q) =>
+          this.accounts.load(q, accountId, row ?? undefined),
+        );
+        const list: readonly OpenInvoice[] = owed.get(preview.state.customerId) ?? [];
+        const decided = decideDaily(preview.state, list, rules, on).length > 0;
+        // Gloux suspended or closed it (G3, an admin): taken in now, so its e-mail goes out today.
+        if (!decided && preview.adoption.some((e) => e.type !== 'AccountOpened'))
+          await this.accounts.adopt(accountId);
+        if (decided) {
+          const events = await this.accounts.record({
+            accountId,
+            commandType: 'LifecycleDaily',
+            actor: 'lifecycle-job',
+            request: { accountId, on },
+            decide: (state) => decideDaily(state, list, rules, on),
+          });
+          for (const e of events) {
+            if (
+              e.type === 'AccountSuspended' &&
+              e.data.reason !== 'admin' &&
+              e.data.reason !== 'abuse'
+            )
+              summary.suspensions[e.data.reason] += 1;
+            if (e.type === 'AccountClosureNoticeSent') summary.closureNotices += 1;
+            if (e.type === 'AccountClosed') summary.closures += 1;
+          }
+        }
+      } catch (error) {
+        summary.errors.push({ id: `compte ${accountId}`, message: (error as Error).message });
+      }
+      onProgress?.(++done, accounts.size);
+    }
+    return summary;
+  }
+
+  private async dun(customerId: string, invoices: readonly OpenInvoice[], on: Day) {
+    const outcome = await this.pipeline.execute({
+      commandType: 'SendDunning',
+      actor: 'lifecycle-job',
+      now: this.clock.now(),
+      request: { customerId, on },
+      decide: async (tx) => {
+        const { state, version } = await loadDunning(tx, customerId);
+        const events = decideDunning(state, invoices, this.config.rules, on);
+        return {
+          appends: [{ streamId: dunningStream(customerId), expectedVersion: version, events }],
+          result: null,
+        };
+      },
+    });
+    return outcome.events.map((e) => ({ type: e.type, data: e.data }) as DunningEvent);
+  }
+}

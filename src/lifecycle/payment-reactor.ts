@@ -1,0 +1,71 @@
+import type {
+  CreditNoteIssued,
+  CustomerCreditApplied,
+  PaymentRecorded,
+} from '../../domain/billing/events.js';
+import type { Db } from '../database/db.js';
+import type { RecordedEvent } from '../event-store/event-store.js';
+import type { AccountLifecycle } from './account-lifecycle.js';
+import { LogFollower } from './log-follower.js';
+
+export const PAYMENT_REACTION_CHECKPOINT = 'lifecycle-payments';
+
+const REACTS_TO = new Set(['PaymentRecorded', 'CustomerCreditApplied', 'CreditNoteIssued']);
+
+/**
+ * Reactivation and conversion after a payment of any mode (cheque, card, transfer…, recorded by
+ * gloux2 or ingested from Gloux), a use of credit or a credit note: from the log after commit,
+ * with its own checkpoint; each reaction has an idempotency key derived from the event.
+ */
+export class PaymentReactor {
+  readonly follower: LogFollower;
+
+  constructor(
+    private readonly db: Db,
+    private readonly accounts: AccountLifecycle,
+  ) {
+    this.follower = new LogFollower(
+      db,
+      PAYMENT_REACTION_CHECKPOINT,
+      (e) => REACTS_TO.has(e.type),
+      (e) => this.react(e),
+    );
+  }
+
+  private async react(event: RecordedEvent): Promise<void> {
+    const { customerId, invoiceIds, on } = this.subject(event);
+    // A paid invoice with something to pay converts a trial account (never a 0.00 one).
+    const paid = await this.db.run(async (q) => {
+      if (invoiceIds.length === 0) return null;
+      const [row] = await q.query<{ invoice_id: string }>(
+        `SELECT invoice_id FROM g2_rm_invoices
+          WHERE invoice_id IN (${invoiceIds.map(() => '?').join(', ')}) AND status = 'paid' AND total_cents > 0
+          ORDER BY issued_on, number LIMIT 1`,
+        invoiceIds,
+      );
+      return row?.invoice_id ?? null;
+    });
+    await this.accounts.afterPayment(customerId, paid, on, `after-payment:${event.position}`);
+  }
+
+  private subject(event: RecordedEvent): { customerId: string; invoiceIds: string[]; on: string } {
+    switch (event.type) {
+      case 'PaymentRecorded': {
+        const d = (event as unknown as PaymentRecorded).data;
+        return {
+          customerId: d.customerId,
+          invoiceIds: d.allocations.map((a) => a.invoiceId),
+          on: d.receivedOn,
+        };
+      }
+      case 'CustomerCreditApplied': {
+        const d = (event as unknown as CustomerCreditApplied).data;
+        return { customerId: d.customerId, invoiceIds: [d.invoiceId], on: d.on };
+      }
+      default: {
+        const d = (event as unknown as CreditNoteIssued).data;
+        return { customerId: d.customerId, invoiceIds: [], on: d.issuedOn };
+      }
+    }
+  }
+}

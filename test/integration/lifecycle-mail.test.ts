@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { overageStream } from '../../domain/overage/events.js';
+import { AfterCommit } from '../../src/lifecycle/after-commit.js';
+import { LifecycleAdminController } from '../../src/lifecycle/lifecycle-admin.controller.js';
+import {
+  LIFECYCLE_CONFIG,
+  loadLifecycleConfig,
+  type LifecycleConfig,
+} from '../../src/lifecycle/lifecycle.config.js';
+import { MAIL_CHECKPOINT, MailOutbox } from '../../src/lifecycle/mail-outbox.js';
+import { AppHarness, cheque, yearLine } from '../support/app-harness.js';
+import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
+import { appendEvents, TestSmtp } from '../support/lifecycle-kit.js';
+
+jest.setTimeout(120_000);
+
+/** The outbox without SMTP (the demo), the overage warning, and no duplicate on a replay. */
+describe.each(dialects)('lifecycle e-mails on %s', (dialect) => {
+  let database: TestDatabase;
+  let app: AppHarness;
+  let smtp: TestSmtp;
+  const base = loadLifecycleConfig({ NODE_ENV: 'test' });
+
+  const start = async (config: LifecycleConfig, seedLegacy = true) => {
+    app = await AppHarness.start(database, {
+      now: '2026-11-20T09:00:00Z',
+      overrides: [[LIFECYCLE_CONFIG, config]],
+      seedLegacy,
+    });
+  };
+  const outbox = () =>
+    app.db.query<{
+      kind: string;
+      recipient: string;
+      subject: string;
+      body_text: string;
+      status: string;
+    }>(`SELECT kind, recipient, subject, body_text, status FROM g2_outbox ORDER BY id`);
+
+  beforeAll(async () => {
+    smtp = await TestSmtp.start();
+    database = await createTestDatabase(dialect);
+    await start({ ...base, smtpUrl: null });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+    await smtp?.close();
+  });
+
+  it('keeps the messages in the outbox when no SMTP server is configured, shown to admins', async () => {
+    const invoice = await app.issue({
+      customerId: '1',
+      issuedOn: '2026-11-20',
+      lines: [yearLine('Plaque de base', '25.00', '2026-11-20', '2027-11-19')],
+    });
+    await app.pay(cheque('1', invoice.invoiceId, '30.00', '2026-11-20', '1234567'));
+    await appendEvents(app, overageStream('1'), [
+      {
+        type: 'OverageDetected',
+        data: {
+          hostingId: '1',
+          customerId: '1',
+          hostingName: 'annelef',
+          resource: 'disk',
+          measured: 412 * 1024,
+          quota: 400 * 1024,
+          excess: 12 * 1024,
+          since: '2026-11-20',
+          graceEndsOn: '2026-11-27',
+          estimate: {
+            quantity: '1',
+            unitNet: '0.4183',
+            net: '0.42',
+            vatRate: '20',
+            total: '0.50',
+          },
+        },
+      },
+    ]);
+    await app.context.get(AfterCommit).settle();
+    const rows = await outbox();
+    expect(rows.map((r) => [r.kind, r.status, r.recipient])).toEqual([
+      ['payment', 'pending', 'anne@example.org'],
+      ['overage', 'pending', 'anne@example.org'],
+    ]);
+    expect(rows[0]!.subject).toBe('Paiement reçu : 30,00 €, merci');
+    expect(rows[0]!.body_text).toContain(
+      `facture ${invoice.number} : 30,00 € réglés, facture soldée`,
+    );
+    expect(rows[1]!.subject).toBe('Hébergement annelef : dépassement de quota (espace disque)');
+    expect(rows[1]!.body_text).toContain(
+      'Espace disque : 412 Mo utilisés pour 400 Mo inclus, soit 12 Mo de dépassement',
+    );
+    expect(rows[1]!.body_text).toContain('Rien ne vous est facturé avant le 27/11/2026');
+    expect(rows[1]!.body_text).toContain('0,50 € TTC');
+    const page = await app.context.get(LifecycleAdminController).mails();
+    expect(page.smtp).toBe(false);
+    expect(page.messages).toHaveLength(2);
+  });
+
+  it('sends them once SMTP is configured, and a replay of the log from the start adds none', async () => {
+    await app.close();
+    await start({ ...base, smtpUrl: smtp.url, retryBaseMs: 0 }, false);
+    await app.context.get(AfterCommit).settle();
+    expect(smtp.received.map((m) => [m.to, m.subject])).toEqual([
+      ['anne@example.org', 'Paiement reçu : 30,00 €, merci'],
+      ['anne@example.org', 'Hébergement annelef : dépassement de quota (espace disque)'],
+    ]);
+    expect(smtp.received[1]!.html).toContain('<strong>« annelef »</strong>');
+    // As after a crash before the checkpoint moved: everything is read again.
+    await app.db.query(`UPDATE g2_checkpoints SET position = 0 WHERE name = ?`, [MAIL_CHECKPOINT]);
+    await app.context.get(AfterCommit).settle();
+    await app.context.get(MailOutbox).flush();
+    expect(await app.count('g2_outbox')).toBe(2);
+    expect(smtp.received).toHaveLength(2);
+    expect((await outbox()).map((r) => r.status)).toEqual(['sent', 'sent']);
+  });
+});
