@@ -232,8 +232,7 @@ export class AccountLifecycle {
 
   /**
    * After a payment (or credit) of this customer: converts trial accounts on a paid invoice and
-   * lifts 'unpaid' suspensions (the log's and G3's) when nothing is owed past the delay on
-   * `on`, the payment's day (so the reaction is the same whenever it runs).
+   * lifts 'unpaid' suspensions (the log's and G3's) when nothing is owed past the delay on `on`.
    * `key` makes a retry of the same reaction record nothing more.
    */
   async afterPayment(

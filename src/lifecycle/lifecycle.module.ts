@@ -52,8 +52,9 @@ import { LifecyclePagesQueries } from './lifecycle-pages.queries.js';
     },
     {
       provide: PaymentReactor,
-      inject: [Db, AccountLifecycle],
-      useFactory: (db: Db, accounts: AccountLifecycle) => new PaymentReactor(db, accounts),
+      inject: [Db, AccountLifecycle, Clock],
+      useFactory: (db: Db, accounts: AccountLifecycle, clock: Clock) =>
+        new PaymentReactor(db, accounts, clock),
     },
     {
       provide: Provisioning,

@@ -3,6 +3,7 @@ import type {
   CustomerCreditApplied,
   PaymentRecorded,
 } from '../../domain/billing/events.js';
+import type { Clock } from '../clock.js';
 import type { Db } from '../database/db.js';
 import type { RecordedEvent } from '../event-store/event-store.js';
 import type { AccountLifecycle } from './account-lifecycle.js';
@@ -23,6 +24,7 @@ export class PaymentReactor {
   constructor(
     private readonly db: Db,
     private readonly accounts: AccountLifecycle,
+    private readonly clock: Clock,
   ) {
     this.follower = new LogFollower(
       db,
@@ -33,7 +35,7 @@ export class PaymentReactor {
   }
 
   private async react(event: RecordedEvent): Promise<void> {
-    const { customerId, invoiceIds, on } = this.subject(event);
+    const { customerId, invoiceIds } = this.subject(event);
     // A paid invoice with something to pay converts a trial account (never a 0.00 one).
     const paid = await this.db.run(async (q) => {
       if (invoiceIds.length === 0) return null;
@@ -45,26 +47,27 @@ export class PaymentReactor {
       );
       return row?.invoice_id ?? null;
     });
-    await this.accounts.afterPayment(customerId, paid, on, `after-payment:${event.position}`);
+    // Judged on the day it runs: an old payment ingested late lifts nothing still overdue today.
+    const today = this.clock.today();
+    await this.accounts.afterPayment(customerId, paid, today, `after-payment:${event.position}`);
   }
 
-  private subject(event: RecordedEvent): { customerId: string; invoiceIds: string[]; on: string } {
+  private subject(event: RecordedEvent): { customerId: string; invoiceIds: string[] } {
     switch (event.type) {
       case 'PaymentRecorded': {
         const d = (event as unknown as PaymentRecorded).data;
         return {
           customerId: d.customerId,
           invoiceIds: d.allocations.map((a) => a.invoiceId),
-          on: d.receivedOn,
         };
       }
       case 'CustomerCreditApplied': {
         const d = (event as unknown as CustomerCreditApplied).data;
-        return { customerId: d.customerId, invoiceIds: [d.invoiceId], on: d.on };
+        return { customerId: d.customerId, invoiceIds: [d.invoiceId] };
       }
       default: {
         const d = (event as unknown as CreditNoteIssued).data;
-        return { customerId: d.customerId, invoiceIds: [], on: d.issuedOn };
+        return { customerId: d.customerId, invoiceIds: [] };
       }
     }
   }
