@@ -3,7 +3,13 @@ import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { LegacySyncWorker } from '../legacy-sync/legacy-sync.worker.js';
 import { AppModule } from './app.module.js';
-import { depositSlipCancelCli, depositSlipCreateCli, depositSlipListCli } from './bank/bank.cli.js';
+import {
+  bankImportCli,
+  bankMatchCli,
+  depositSlipCancelCli,
+  depositSlipCreateCli,
+  depositSlipListCli,
+} from './bank/bank.cli.js';
 import { creditNoteCli, paymentCli, reversalCli } from './billing/billing.cli.js';
 import { billingRunCli, vatScheduleCli } from './billing-run/billing-run.cli.js';
 import { CommandPipeline } from './event-store/command-pipeline.js';
@@ -84,6 +90,11 @@ Commands:
   report:taux-tva [--format … --out …]
                                   the treasurer's reports: figures on stdout, or the file
                                   (streamed; rows counted on stderr); --year is the fiscal year
+  bank:import --file releve.txt   import a bank statement (CFONB 120, OFX 1.x/2.x, CAMT.053);
+                                  movements already known are skipped
+  bank:match [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--confirm-exact]
+                                  bank lines against card days and deposit slips: matched,
+                                  proposed, écarts, unmatched; confirms the exact proposals
 
 Environment: DATABASE_URL=mysql://user:pass@host/db (default: embedded SQLite, SQLITE_PATH)`;
 
@@ -111,6 +122,8 @@ const COMMANDS = [
   'deposit-slip:list',
   'fake-bank:start',
   ...Object.keys(REPORT_COMMANDS),
+  'bank:import',
+  'bank:match',
 ];
 
 async function main(): Promise<number> {
@@ -147,6 +160,8 @@ async function main(): Promise<number> {
       format: { type: 'string' },
       by: { type: 'string' },
       product: { type: 'string' },
+      file: { type: 'string' },
+      'confirm-exact': { type: 'boolean' },
     },
   });
   const [command, ...rest] = positionals;
@@ -216,6 +231,10 @@ async function main(): Promise<number> {
         return await legacyDriftCli(app);
       case 'legacy:repair':
         return await legacyRepairCli(app);
+      case 'bank:import':
+        return await bankImportCli(app, values);
+      case 'bank:match':
+        return await bankMatchCli(app, values);
       case 'legacy-sync:run': {
         const n = await app.get(LegacySyncWorker).catchUp();
         console.log(`Mirrored ${n} events into Gloux's tables.`);

@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { formatDayFr } from '../../domain/shared/day.js';
@@ -9,6 +10,13 @@ import {
   type DepositSlipResult,
 } from './deposit-slip.commands.js';
 import { DepositSlipPages } from './deposit-slip-pages.service.js';
+import {
+  ConfirmBankMatchesCommand,
+  ImportBankStatementCommand,
+  type BankMatchResult,
+  type ImportBankStatementResult,
+} from './bank-statement.commands.js';
+import { parseTargetInput, ReconciliationService } from './reconciliation.service.js';
 import { renderDepositSlipPdf } from './deposit-slip-pdf.js';
 
 /** Deposit slips, statement import and FEC from the command line (src/cli.ts dispatches). */
@@ -104,5 +112,71 @@ export async function depositSlipListCli(
       `  reçus le ${formatDayFr(d.receivedOn)} : ${d.count} chèque(s), ${formatEuros(d.total)}`,
     );
   for (const s of slips) printSlip({ ...s, status: s.status });
+  return 0;
+}
+
+/** `bank:import --file f`: a statement file; each movement once (a file imported twice adds nothing). */
+export async function bankImportCli(
+  app: INestApplicationContext,
+  o: { file?: string },
+): Promise<number> {
+  if (!o.file) {
+    console.error('Indiquez --file <relevé CFONB 120, OFX ou CAMT.053>.');
+    return 1;
+  }
+  const r = await app
+    .get(CommandBus)
+    .execute<ImportBankStatementCommand, ImportBankStatementResult>(
+      new ImportBankStatementCommand(
+        { fileName: basename(o.file), content: await readFile(o.file) },
+        'cli',
+      ),
+    );
+  console.log(
+    `${r.fileName} (${r.format}, compte ${r.account}) : ${r.imported} ligne(s) nouvelle(s), ${r.skipped} déjà connue(s).`,
+  );
+  return 0;
+}
+
+const STATUS: Record<string, string> = {
+  matched: 'rapprochée',
+  difference: 'rapprochée (écart)',
+  exact: 'proposée',
+  near: 'écart proposé',
+  unmatched: 'non rapprochée',
+};
+
+/** `bank:match [--from --to] [--confirm-exact]`: the reconciliation, and confirms exact proposals. */
+export async function bankMatchCli(
+  app: INestApplicationContext,
+  o: { from?: string; to?: string; 'confirm-exact'?: boolean },
+): Promise<number> {
+  const service = app.get(ReconciliationService);
+  let view = await service.view(o.from, o.to);
+  if (o['confirm-exact']) {
+    const exact = view.lines.filter((l) => l.status === 'exact' && l.target);
+    if (exact.length > 0) {
+      const r = await app.get(CommandBus).execute<ConfirmBankMatchesCommand, BankMatchResult>(
+        new ConfirmBankMatchesCommand(
+          {
+            matches: exact.map((l) => ({
+              lineId: l.lineId,
+              target: parseTargetInput(l.target!.input),
+            })),
+          },
+          'cli',
+        ),
+      );
+      console.log(`${r.matched.length} rapprochement(s) exact(s) confirmé(s).`);
+      view = await service.view(o.from, o.to);
+    }
+  }
+  console.log(`Lignes du ${formatDayFr(view.from)} au ${formatDayFr(view.to)} :`);
+  for (const l of view.lines)
+    console.log(
+      `  ${formatDayFr(l.bookedOn)} ${formatEuros(l.amount).padStart(14)}  ${STATUS[l.status]}${l.target ? ` — ${l.target.label}` : ''}${l.difference && l.difference !== '0.00' ? ` (écart ${formatEuros(l.difference)})` : ''}  ${l.label}`,
+    );
+  for (const w of view.waiting)
+    console.log(`  en attente : ${w.label}, ${formatEuros(w.expected)}`);
   return 0;
 }

@@ -5,18 +5,29 @@ import { BANK_CONFIG, loadBankConfig } from './bank.config.js';
 import { CancelDepositSlipHandler, IssueDepositSlipHandler } from './deposit-slip.handlers.js';
 import { DepositSlipPages } from './deposit-slip-pages.service.js';
 import { DepositSlipsController } from './deposit-slips.controller.js';
+import {
+  ConfirmBankMatchesHandler,
+  ImportBankStatementHandler,
+  UndoBankMatchHandler,
+} from './bank-statement.handlers.js';
+import { ReconciliationController } from './reconciliation.controller.js';
+import { ReconciliationService } from './reconciliation.service.js';
 
 /** Cheque deposit slips, bank statement import and reconciliation, FEC export. */
 @Module({
   imports: [CqrsModule],
-  controllers: [DepositSlipsController],
+  controllers: [DepositSlipsController, ReconciliationController],
   providers: [
     { provide: BANK_CONFIG, useFactory: () => loadBankConfig() },
     { provide: SELLER_IDENTITY, useFactory: () => loadSeller() },
     IssueDepositSlipHandler,
     CancelDepositSlipHandler,
     DepositSlipPages,
+    ImportBankStatementHandler,
+    ConfirmBankMatchesHandler,
+    UndoBankMatchHandler,
+    ReconciliationService,
   ],
-  exports: [DepositSlipPages, BANK_CONFIG],
+  exports: [DepositSlipPages, ReconciliationService, BANK_CONFIG],
 })
 export class BankModule {}

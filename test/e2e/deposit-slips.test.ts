@@ -1,26 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it, jest } from '@jest/globals';
 import type { DepositSlipResult } from '../../src/bank/deposit-slip.commands.js';
 import type { PendingDay } from '../../src/bank/deposit-slip-pages.service.js';
 import { pdfText } from '../support/pdf-text.js';
-import { runCli } from './cli-process.js';
+import { postForm, useCliDatabase } from './bank-client.js';
 import { euros, useAppClient, type ApiError } from './http-client.js';
 
 jest.setTimeout(120_000);
 
 const { getPage, getJson, postJson, baseUrl } = useAppClient();
-
-async function postForm(path: string, fields: [string, string][]) {
-  const res = await fetch(baseUrl() + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-    redirect: 'manual',
-  });
-  return { status: res.status, location: res.headers.get('location'), html: await res.text() };
-}
 
 interface Overview {
   pending: PendingDay[];
@@ -44,7 +32,7 @@ describe('deposit slips over HTTP (demo data)', () => {
   it('builds a slip from one day with the form, prints it, and refuses it twice', async () => {
     const before = (await getJson<Overview>('/api/tresorerie/remises')).body;
     const day = before.pending.find((d) => d.receivedOn === '2026-11-02')!;
-    const created = await postForm('/tresorerie/remises', [
+    const created = await postForm(baseUrl(), '/tresorerie/remises', [
       ['date_remise', '2026-11-03'],
       ['jour', '2026-11-02'],
       ['cle', 'e2e-slip-1'],
@@ -70,7 +58,7 @@ describe('deposit slips over HTTP (demo data)', () => {
   });
 
   it('answers an empty selection with a French error on the page and JSON on the API', async () => {
-    const form = await postForm('/tresorerie/remises', [['date_remise', '2026-11-03']]);
+    const form = await postForm(baseUrl(), '/tresorerie/remises', [['date_remise', '2026-11-03']]);
     expect(form.status).toBe(422);
     expect(form.html).toContain('Choisissez au moins un chèque.');
     const api = await postJson<ApiError>('/api/tresorerie/remises', { depositOn: 'hier' });
@@ -84,7 +72,7 @@ describe('deposit slips over HTTP (demo data)', () => {
     const ids = body.pending.flatMap((d) => d.cheques.map((c) => c.paymentId)).slice(0, 2);
     const r = await postJson<DepositSlipResult>('/api/tresorerie/remises', { paymentIds: ids });
     expect(r.status).toBe(201);
-    const cancelled = await postForm(`/tresorerie/remises/${r.body.number}/annulation`, [
+    const cancelled = await postForm(baseUrl(), `/tresorerie/remises/${r.body.number}/annulation`, [
       ['motif', 'bordereau égaré'],
     ]);
     expect(cancelled.status).toBe(303);
@@ -97,15 +85,10 @@ describe('deposit slips over HTTP (demo data)', () => {
 });
 
 describe('deposit slips on the command line', () => {
-  let dir: string;
-  const run = (args: string[]) => runCli(args, join(dir, 'cli.sqlite'));
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'gloux2-slips-'));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const { run, file } = useCliDatabase('gloux2-slips-');
 
   it('creates a slip for a day with its PDF, lists it and cancels it', () => {
-    const out = join(dir, 'slip.pdf');
+    const out = file('slip.pdf');
     const created = run([
       'deposit-slip:create',
       '--day',

@@ -1,0 +1,126 @@
+import { isDay } from '../../shared/day.js';
+import { Dec, Money } from '../../shared/money.js';
+import { badFile, type ParsedLine, type ParsedStatement } from './statement.js';
+
+/**
+ * CFONB 120 ("relevé de compte 120 caractères"): records 01 (old balance), 04 (movement),
+ * 05 (complement of the movement before), 07 (new balance). The amount's last character carries
+ * its last digit and sign: '{' A…I are +0…+9, '}' J…R are −0…−9.
+ */
+const POSITIVE = '{ABCDEFGHI';
+const NEGATIVE = '}JKLMNOPQR';
+
+/** Decodes a 14-character CFONB amount with `decimals` decimals into a signed two-decimal string. */
+export function decodeCfonbAmount(field: string, decimals: number): string {
+  if (!/^\d{13}[{}A-R]$/.test(field)) throw new Error(`montant "${field}" invalide`);
+  const last = field[13]!;
+  const positive = POSITIVE.indexOf(last);
+  const negative = NEGATIVE.indexOf(last);
+  const digit = positive >= 0 ? positive : negative;
+  const units = new Dec(field.slice(0, 13) + String(digit)).div(new Dec(10).pow(decimals));
+  const signed = negative >= 0 ? units.negated() : units;
+  return Money.round(signed).toString();
+}
+
+/** JJMMAA → YYYY-MM-DD (years 00–69 are 20xx, 70–99 19xx). */
+function cfonbDay(field: string): string {
+  if (!/^\d{6}$/.test(field)) throw new Error(`date "${field}" invalide (JJMMAA attendu)`);
+  const yy = Number(field.slice(4, 6));
+  const day = `${yy < 70 ? 2000 + yy : 1900 + yy}-${field.slice(2, 4)}-${field.slice(0, 2)}`;
+  if (!isDay(day)) throw new Error(`date "${field}" invalide (JJMMAA attendu)`);
+  return day;
+}
+
+/** Records of a file: one per line, or 120-character blocks when the file has no line breaks. */
+function records(text: string): { no: number; rec: string }[] {
+  const body = text.replace(/^\uFEFF/, '');
+  const lines = body.split(/\r\n|\n|\r/);
+  if (lines[lines.length - 1] === '') lines.pop();
+  if (lines.length === 1 && lines[0]!.length > 120 && lines[0]!.length % 120 === 0) {
+    const one = lines[0]!;
+    return Array.from({ length: one.length / 120 }, (_, i) => ({
+      no: i + 1,
+      rec: one.slice(i * 120, i * 120 + 120),
+    }));
+  }
+  return lines.map((rec, i) => ({ no: i + 1, rec }));
+}
+
+export function parseCfonb120(text: string): ParsedStatement {
+  const recs = records(text);
+  if (recs.length === 0) throw badFile(null, 'le fichier est vide.');
+  const lines: (ParsedLine & { complements: string[] })[] = [];
+  let account = '';
+  let balance: Money | null = null;
+  let last: (typeof lines)[number] | null = null;
+  for (const { no, rec } of recs) {
+    const at = (message: string) => badFile(no, message);
+    if (rec.trim() === '') continue;
+    if (rec.length !== 120)
+      throw at(`un enregistrement CFONB fait 120 caractères, celui-ci en a ${rec.length}.`);
+    const code = rec.slice(0, 2);
+    const decimals = Number(rec[19]);
+    if (!/^[0-9]$/.test(rec[19]!)) throw at(`nombre de décimales "${rec[19]}" invalide.`);
+    const accountHere = `${rec.slice(2, 7)} ${rec.slice(11, 16)} ${rec.slice(21, 32).trim()}`;
+    const read = <T>(f: () => T): T => {
+      try {
+        return f();
+      } catch (error) {
+        throw at(`${(error as Error).message}.`);
+      }
+    };
+    switch (code) {
+      case '01':
+        account = account || accountHere;
+        if (accountHere !== account)
+          throw at(`le fichier mélange deux comptes (${account} et ${accountHere}).`);
+        balance = Money.of(read(() => decodeCfonbAmount(rec.slice(90, 104), decimals)));
+        last = null;
+        break;
+      case '04': {
+        if (balance === null) throw at('mouvement (04) avant l’ancien solde (01).');
+        const amount = read(() => decodeCfonbAmount(rec.slice(90, 104), decimals));
+        last = {
+          bookedOn: read(() => cfonbDay(rec.slice(34, 40))),
+          valueOn: read(() => cfonbDay(rec.slice(42, 48))),
+          amount,
+          label: rec.slice(48, 79).trim(),
+          reference: rec.slice(104, 120).trim(),
+          bankId: rec.slice(81, 88).trim(),
+          line: no,
+          complements: [],
+        };
+        lines.push(last);
+        balance = balance.plus(Money.of(amount));
+        break;
+      }
+      case '05':
+        if (!last) throw at('complément (05) sans mouvement (04) avant lui.');
+        last.complements.push(rec.slice(48, 118).trim());
+        break;
+      case '07': {
+        if (balance === null) throw at('nouveau solde (07) sans ancien solde (01).');
+        const closing = Money.of(read(() => decodeCfonbAmount(rec.slice(90, 104), decimals)));
+        if (!closing.equals(balance))
+          throw at(
+            `le nouveau solde (${closing.toString()}) n’est pas l’ancien solde plus les mouvements (${balance.toString()}).`,
+          );
+        balance = null;
+        last = null;
+        break;
+      }
+      default:
+        throw at(`code d’enregistrement "${code}" inconnu (01, 04, 05 ou 07 attendu).`);
+    }
+  }
+  if (balance !== null) throw badFile(null, 'le relevé se termine sans nouveau solde (07).');
+  if (!account) throw badFile(null, 'aucun ancien solde (01) : ce n’est pas un relevé CFONB 120.');
+  return {
+    format: 'cfonb120',
+    account,
+    lines: lines.map(({ complements, ...l }) => ({
+      ...l,
+      label: [l.label, ...complements].filter((s) => s !== '').join(' '),
+    })),
+  };
+}

@@ -1,0 +1,43 @@
+/** Imports a statement file (CFONB 120, OFX, CAMT.053): each movement once, whatever the file. */
+export class ImportBankStatementCommand {
+  constructor(
+    readonly input: { fileName: string; content: Buffer | string },
+    readonly actor: string,
+  ) {}
+}
+
+export interface ImportBankStatementResult {
+  /** null when the file brought nothing new (already imported). */
+  importId: string | null;
+  account: string;
+  format: string;
+  fileName: string;
+  /** Movements in the file. */
+  lines: number;
+  imported: number;
+  skipped: number;
+}
+
+export type MatchTargetInput =
+  { kind: 'card_day'; day: string } | { kind: 'deposit_slip'; number: number | string };
+
+/** Confirms one or more matches (a proposal, or the treasurer's own choice). */
+export class ConfirmBankMatchesCommand {
+  constructor(
+    readonly input: { matches: { lineId: string; target: MatchTargetInput }[] },
+    readonly actor: string,
+    readonly idempotencyKey?: string,
+  ) {}
+}
+
+export class UndoBankMatchCommand {
+  constructor(
+    readonly input: { lineId: string; reason?: string },
+    readonly actor: string,
+    readonly idempotencyKey?: string,
+  ) {}
+}
+
+export interface BankMatchResult {
+  matched: { matchId: string; lineId: string; difference: string }[];
+}

@@ -1,0 +1,265 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  bankAccountStream,
+  BANK_MATCH_STREAM,
+  type BankLine,
+  type BankMatchEvent,
+  type BankStatementEvent,
+} from '../../domain/bank/events.js';
+import {
+  decideConfirmMatches,
+  decideUndoMatch,
+  evolveMatches,
+  initialMatchesState,
+  type ConfirmMatch,
+  type MatchCandidate,
+} from '../../domain/bank/matching.js';
+import { badFile, type ParsedStatement } from '../../domain/bank/statements/statement.js';
+import { parseStatement } from '../../domain/bank/statements/detect.js';
+import { isDay, parisDayOf } from '../../domain/shared/day.js';
+import { DomainError } from '../../domain/shared/errors.js';
+import { bankLine, cardDays } from '../../projections/bank/bank.queries.js';
+import { depositSlip } from '../../projections/bank/deposit-slips.queries.js';
+import { Clock } from '../clock.js';
+import type { Queryable } from '../database/db.js';
+import { CommandPipeline } from '../event-store/command-pipeline.js';
+import { readStream } from '../event-store/event-store.js';
+import {
+  ConfirmBankMatchesCommand,
+  ImportBankStatementCommand,
+  UndoBankMatchCommand,
+  type BankMatchResult,
+  type ImportBankStatementResult,
+  type MatchTargetInput,
+} from './bank-statement.commands.js';
+
+const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+
+/** Statement files are UTF-8 (XML) or Latin-1/Windows-1252 (CFONB, OFX 1.x). */
+export function decodeStatementFile(content: Buffer | string): string {
+  if (typeof content === 'string') return content;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(content);
+  } catch {
+    return new TextDecoder('windows-1252').decode(content);
+  }
+}
+
+/** Bank and file spell accounts with or without spaces: one stream per account, spaces removed. */
+export const accountKey = (account: string) => account.replace(/\s+/g, '').toUpperCase();
+
+/**
+ * Each movement's id, the same whichever file brings it: the bank's id when it gives one,
+ * else its dates, amount and texts; identical movements in one file are told apart by rank.
+ */
+export function lineIds(account: string, statement: ParsedStatement): BankLine[] {
+  const seen = new Map<string, number>();
+  return statement.lines.map((l) => {
+    const natural = l.bankId
+      ? `id|${l.bankId}|${l.bookedOn}|${l.amount}`
+      : `mv|${l.bookedOn}|${l.valueOn}|${l.amount}|${l.label}|${l.reference}`;
+    const rank = (seen.get(natural) ?? 0) + 1;
+    seen.set(natural, rank);
+    return {
+      lineId: sha256(`${account}\n${natural}\n${rank}`),
+      bookedOn: l.bookedOn,
+      valueOn: l.valueOn,
+      amount: l.amount,
+      label: l.label,
+      reference: l.reference,
+    };
+  });
+}
+
+@CommandHandler(ImportBankStatementCommand)
+export class ImportBankStatementHandler implements ICommandHandler<
+  ImportBankStatementCommand,
+  ImportBankStatementResult
+> {
+  constructor(
+    @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async execute(command: ImportBankStatementCommand): Promise<ImportBankStatementResult> {
+    const fileName = String(command.input?.fileName ?? '').trim() || 'releve';
+    const content = command.input?.content;
+    if (content === undefined || content === null || content.length === 0)
+      throw badFile(null, 'le fichier est vide.');
+    if (content.length > 20_000_000)
+      throw new DomainError('invalid_file', 'Relevé trop volumineux (20 Mo au plus).', 'file');
+    const text = decodeStatementFile(content);
+    const statement = parseStatement(text);
+    const account = accountKey(statement.account);
+    const fileHash = sha256(text);
+    const lines = lineIds(account, statement);
+    const now = this.clock.now();
+    const importId = randomUUID();
+    const outcome = await this.pipeline.execute<ImportBankStatementResult>({
+      commandType: 'ImportBankStatement',
+      actor: command.actor,
+      now,
+      request: { fileName, fileHash },
+      decide: async (tx) => {
+        const history = (await readStream(
+          tx,
+          bankAccountStream(account),
+        )) as unknown as (BankStatementEvent & { streamVersion?: number })[];
+        const known = new Set<string>();
+        for (const e of history) for (const l of e.data.lines) known.add(l.lineId);
+        const fresh = lines.filter((l) => !known.has(l.lineId));
+        const result = {
+          importId: fresh.length > 0 ? importId : null,
+          account,
+          format: statement.format,
+          fileName,
+          lines: lines.length,
+          imported: fresh.length,
+          skipped: lines.length - fresh.length,
+        };
+        if (fresh.length === 0) return { appends: [], result };
+        return {
+          appends: [
+            {
+              streamId: bankAccountStream(account),
+              expectedVersion: history.length - 1,
+              events: [
+                {
+                  type: 'BankStatementImported',
+                  data: {
+                    importId,
+                    account,
+                    format: statement.format,
+                    fileName: fileName.slice(0, 255),
+                    fileHash,
+                    importedOn: parisDayOf(now),
+                    lines: fresh,
+                    skipped: lines.length - fresh.length,
+                  },
+                },
+              ],
+            },
+          ],
+          result,
+        };
+      },
+    });
+    return outcome.result;
+  }
+}
+
+async function loadMatches(q: Queryable) {
+  const history = await readStream(q, BANK_MATCH_STREAM);
+  return {
+    state: (history as unknown as BankMatchEvent[]).reduce(evolveMatches, initialMatchesState),
+    version: history.length - 1,
+  };
+}
+
+/** The target a confirmation names, with what it should bring in now. */
+export async function candidateOf(q: Queryable, t: MatchTargetInput): Promise<MatchCandidate> {
+  if (t?.kind === 'card_day') {
+    if (!isDay(t.day)) throw new DomainError('invalid_input', 'Jour de carte invalide.', 'target');
+    const [day] = await cardDays(q, t.day, t.day);
+    if (!day) throw new DomainError('not_found', `Aucun paiement par carte le ${t.day}.`, 'target');
+    return { target: { kind: 'card_day', day: t.day }, on: t.day, expected: day.total };
+  }
+  if (t?.kind === 'deposit_slip') {
+    const slip = await depositSlip(q, Number(t.number));
+    if (!slip) throw new DomainError('not_found', 'Bordereau introuvable.', 'target');
+    if (slip.status !== 'active')
+      throw new DomainError(
+        'invalid_input',
+        `Le bordereau n° ${slip.number} est annulé.`,
+        'target',
+      );
+    return {
+      target: { kind: 'deposit_slip', slipId: slip.slipId, number: slip.number },
+      on: slip.depositOn,
+      expected: slip.total,
+    };
+  }
+  throw new DomainError('invalid_input', 'Cible de rapprochement inconnue.', 'target');
+}
+
+@CommandHandler(ConfirmBankMatchesCommand)
+export class ConfirmBankMatchesHandler implements ICommandHandler<
+  ConfirmBankMatchesCommand,
+  BankMatchResult
+> {
+  constructor(
+    @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async execute(command: ConfirmBankMatchesCommand): Promise<BankMatchResult> {
+    const now = this.clock.now();
+    const requested = Array.isArray(command.input?.matches) ? command.input.matches : [];
+    const outcome = await this.pipeline.execute<BankMatchResult>({
+      commandType: 'ConfirmBankMatches',
+      actor: command.actor,
+      now,
+      idempotencyKey: command.idempotencyKey,
+      request: command.input,
+      decide: async (tx) => {
+        const matches = await loadMatches(tx);
+        const confirmations: ConfirmMatch[] = [];
+        for (const m of requested) {
+          const line = await bankLine(tx, String(m?.lineId ?? ''));
+          if (!line) throw new DomainError('not_found', 'Ligne de relevé introuvable.', 'lineId');
+          confirmations.push({ line, candidate: await candidateOf(tx, m.target) });
+        }
+        const events = decideConfirmMatches(matches.state, confirmations, {
+          today: parisDayOf(now),
+          newId: () => randomUUID(),
+        });
+        return {
+          appends: [{ streamId: BANK_MATCH_STREAM, expectedVersion: matches.version, events }],
+          result: {
+            matched: events.map((e) => ({
+              matchId: e.data.matchId,
+              lineId: e.data.lineId,
+              difference: e.data.difference,
+            })),
+          },
+        };
+      },
+    });
+    return outcome.result;
+  }
+}
+
+@CommandHandler(UndoBankMatchCommand)
+export class UndoBankMatchHandler implements ICommandHandler<
+  UndoBankMatchCommand,
+  { matchId: string; lineId: string }
+> {
+  constructor(
+    @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async execute(command: UndoBankMatchCommand) {
+    const now = this.clock.now();
+    const outcome = await this.pipeline.execute({
+      commandType: 'UndoBankMatch',
+      actor: command.actor,
+      now,
+      idempotencyKey: command.idempotencyKey,
+      request: command.input,
+      decide: async (tx) => {
+        const matches = await loadMatches(tx);
+        const event = decideUndoMatch(matches.state, command.input, { today: parisDayOf(now) });
+        return {
+          appends: [
+            { streamId: BANK_MATCH_STREAM, expectedVersion: matches.version, events: [event] },
+          ],
+          result: { matchId: event.data.matchId, lineId: event.data.lineId },
+        };
+      },
+    });
+    return outcome.result;
+  }
+}

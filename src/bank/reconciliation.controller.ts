@@ -1,0 +1,213 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Post,
+  Query,
+  Render,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { FileInterceptor } from '@nestjs/platform-express';
+import type { Response } from 'express';
+import type { DomainError } from '../../domain/shared/errors.js';
+import { parseIdempotencyKey } from '../event-store/idempotency.js';
+import { jsonObject, str } from '../panel/form-input.js';
+import { formErrorModel, formKey, submitForm } from '../panel/form-page.js';
+import {
+  ConfirmBankMatchesCommand,
+  ImportBankStatementCommand,
+  UndoBankMatchCommand,
+  type BankMatchResult,
+  type ImportBankStatementResult,
+} from './bank-statement.commands.js';
+import { parseTargetInput, ReconciliationService } from './reconciliation.service.js';
+
+interface UploadedStatement {
+  originalname: string;
+  buffer: Buffer;
+}
+
+const MAX_FILE = 20_000_000;
+
+const list = (v: unknown): string[] =>
+  (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(str).filter((s) => s !== '');
+
+/** /tresorerie/rapprochement: statement import and matching (page, JSON twins). */
+@Controller()
+export class ReconciliationController {
+  constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(ReconciliationService) private readonly reconciliation: ReconciliationService,
+  ) {}
+
+  @Get('/tresorerie/rapprochement')
+  @Render('bank-reconciliation')
+  page(@Query() query: Record<string, unknown>) {
+    return this.model(str(query.du), str(query.au), undefined, this.noticeOf(query));
+  }
+
+  @Get('/api/tresorerie/rapprochement')
+  data(@Query('du') from?: string, @Query('au') to?: string) {
+    return this.reconciliation.view(from, to);
+  }
+
+  @Post('/tresorerie/rapprochement/releves')
+  @UseInterceptors(FileInterceptor('releve', { limits: { fileSize: MAX_FILE } }))
+  async importPage(
+    @UploadedFile() file: UploadedStatement | undefined,
+    @Body() body: Record<string, unknown>,
+    @Res() res: Response,
+  ) {
+    await submitForm(
+      res,
+      'bank-reconciliation',
+      async () => {
+        const r = await this.importFile(file, 'treasurer');
+        const q = new URLSearchParams({
+          importees: String(r.imported),
+          ignorees: String(r.skipped),
+          fichier: r.fileName,
+        });
+        return `/tresorerie/rapprochement?${q.toString()}`;
+      },
+      (error) => this.model(str(body?.du), str(body?.au), error, null),
+    );
+  }
+
+  @Post('/api/tresorerie/releves')
+  @HttpCode(201)
+  @UseInterceptors(FileInterceptor('releve', { limits: { fileSize: MAX_FILE } }))
+  importApi(@UploadedFile() file: UploadedStatement | undefined, @Body() body: unknown) {
+    if (file) return this.importFile(file, 'api');
+    // JSON: {"fileName": "…", "content": "<the file's text>"}
+    const b = jsonObject(body);
+    return this.commands.execute<ImportBankStatementCommand, ImportBankStatementResult>(
+      new ImportBankStatementCommand({ fileName: str(b.fileName), content: str(b.content) }, 'api'),
+    );
+  }
+
+  @Post('/tresorerie/rapprochement/confirmation')
+  confirm(@Body() body: Record<string, unknown>, @Res() res: Response) {
+    return this.submit(body, res, async () => {
+      // One row's button sends "ligne|cible"; "confirm all exact" sends every exact row's.
+      const pairs = list(body?.rapprochement).map((v) => {
+        const [lineId = '', target = ''] = v.split('|');
+        return { lineId, target: parseTargetInput(target) };
+      });
+      const r = await this.commands.execute<ConfirmBankMatchesCommand, BankMatchResult>(
+        new ConfirmBankMatchesCommand(
+          { matches: pairs },
+          'treasurer',
+          parseIdempotencyKey(str(body?.cle)),
+        ),
+      );
+      return { confirmes: String(r.matched.length) };
+    });
+  }
+
+  @Post('/tresorerie/rapprochement/annulation')
+  undo(@Body() body: Record<string, unknown>, @Res() res: Response) {
+    return this.submit(body, res, async () => {
+      await this.commands.execute(
+        new UndoBankMatchCommand(
+          { lineId: str(body?.ligne), reason: str(body?.motif) },
+          'treasurer',
+        ),
+      );
+      return { defait: '1' };
+    });
+  }
+
+  @Post('/api/tresorerie/rapprochements')
+  @HttpCode(201)
+  confirmApi(@Body() body: unknown) {
+    const b = jsonObject(body);
+    return this.commands.execute(
+      new ConfirmBankMatchesCommand(
+        { matches: b.matches as ConfirmBankMatchesCommand['input']['matches'] },
+        'api',
+        parseIdempotencyKey(b.idempotencyKey),
+      ),
+    );
+  }
+
+  @Post('/api/tresorerie/rapprochements/annulation')
+  @HttpCode(201)
+  undoApi(@Body() body: unknown) {
+    const b = jsonObject(body);
+    return this.commands.execute(
+      new UndoBankMatchCommand(
+        { lineId: str(b.lineId), reason: str(b.reason) },
+        'api',
+        parseIdempotencyKey(b.idempotencyKey),
+      ),
+    );
+  }
+
+  private importFile(file: UploadedStatement | undefined, actor: string) {
+    return this.commands.execute<ImportBankStatementCommand, ImportBankStatementResult>(
+      new ImportBankStatementCommand(
+        { fileName: file?.originalname ?? '', content: file?.buffer ?? '' },
+        actor,
+      ),
+    );
+  }
+
+  /** A matching form: back to the same period with a notice, or the page with the error. */
+  private async submit(
+    body: Record<string, unknown>,
+    res: Response,
+    action: () => Promise<Record<string, string>>,
+  ) {
+    const from = str(body?.du);
+    const to = str(body?.au);
+    await submitForm(
+      res,
+      'bank-reconciliation',
+      async () => {
+        const q = new URLSearchParams({
+          ...(from ? { du: from } : {}),
+          ...(to ? { au: to } : {}),
+          ...(await action()),
+        });
+        return `/tresorerie/rapprochement?${q.toString()}`;
+      },
+      (error) => this.model(from, to, error, null),
+    );
+  }
+
+  private noticeOf(query: Record<string, unknown>): string | null {
+    if (str(query.importees) !== '')
+      return `Relevé ${str(query.fichier)} importé : ${str(query.importees)} ligne(s) nouvelle(s), ${str(query.ignorees)} déjà connue(s).`;
+    if (str(query.confirmes) !== '') return `${str(query.confirmes)} rapprochement(s) confirmé(s).`;
+    if (str(query.defait) !== '') return 'Rapprochement défait.';
+    return null;
+  }
+
+  private async model(
+    from: string,
+    to: string,
+    error: DomainError | undefined,
+    notice: string | null,
+  ) {
+    let view;
+    try {
+      view = await this.reconciliation.view(from, to);
+    } catch {
+      view = await this.reconciliation.view();
+    }
+    return {
+      title: 'Rapprochement bancaire',
+      ...view,
+      exact: view.lines.filter((l) => l.status === 'exact'),
+      notice,
+      cle: formKey(undefined),
+      ...formErrorModel(error, () => ''),
+    };
+  }
+}

@@ -1,0 +1,174 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  proposeMatches,
+  targetKey,
+  type MatchCandidate,
+  type Proposal,
+} from '../../domain/bank/matching.js';
+import type { MatchTarget } from '../../domain/bank/events.js';
+import { addDays, formatDayFr, isDay } from '../../domain/shared/day.js';
+import { DomainError } from '../../domain/shared/errors.js';
+import {
+  bankImports,
+  bankLines,
+  bankMatches,
+  cardDays,
+  type BankLineRow,
+  type ImportRow,
+  type MatchRow,
+} from '../../projections/bank/bank.queries.js';
+import { depositSlips } from '../../projections/bank/deposit-slips.queries.js';
+import { Clock } from '../clock.js';
+import { Db } from '../database/db.js';
+import { BANK_CONFIG, type BankConfig } from './bank.config.js';
+
+export type LineStatus = 'matched' | 'difference' | 'exact' | 'near' | 'unmatched';
+
+export interface ReconciliationLine extends BankLineRow {
+  /** matched: confirmed, same amount; difference: confirmed with an écart; exact/near: proposed. */
+  status: LineStatus;
+  target: (MatchTarget & { label: string; input: string }) | null;
+  expected: string | null;
+  difference: string | null;
+}
+
+export interface WaitingTarget {
+  label: string;
+  on: string;
+  expected: string;
+  input: string;
+}
+
+export interface Reconciliation {
+  from: string;
+  to: string;
+  windowDays: number;
+  nearPercent: string;
+  lines: ReconciliationLine[];
+  counts: Record<LineStatus, number>;
+  /** Card days and slips of the period no bank line accounts for yet. */
+  waiting: WaitingTarget[];
+  imports: ImportRow[];
+}
+
+/** How a form names a target: 'card_day:2026-11-03' or 'deposit_slip:12'. */
+export const targetInput = (t: MatchTarget) =>
+  t.kind === 'card_day' ? `card_day:${t.day}` : `deposit_slip:${t.number}`;
+
+export function parseTargetInput(
+  v: string,
+): { kind: 'card_day'; day: string } | { kind: 'deposit_slip'; number: number } {
+  const [kind, value = ''] = v.split(':');
+  if (kind === 'card_day') return { kind, day: value };
+  if (kind === 'deposit_slip') return { kind, number: Number(value) };
+  throw new DomainError('invalid_input', 'Cible de rapprochement inconnue.', 'target');
+}
+
+/** The reconciliation page: bank lines of a period against card days and deposit slips. */
+@Injectable()
+export class ReconciliationService {
+  constructor(
+    @Inject(Db) private readonly db: Db,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(BANK_CONFIG) readonly config: BankConfig,
+  ) {}
+
+  period(from?: string, to?: string): { from: string; to: string } {
+    const end = to && to !== '' ? to : this.clock.today();
+    const start = from && from !== '' ? from : addDays(end, -45);
+    if (!isDay(start) || !isDay(end) || start > end)
+      throw new DomainError('invalid_input', 'Période invalide (du ≤ au, AAAA-MM-JJ).', 'du');
+    return { from: start, to: end };
+  }
+
+  async view(fromInput?: string, toInput?: string): Promise<Reconciliation> {
+    const { from, to } = this.period(fromInput, toInput);
+    const window = this.config.matchWindowDays;
+    const data = await this.db.run(async (q) => ({
+      lines: await bankLines(q, from, to),
+      matches: await bankMatches(q),
+      cards: await cardDays(q, addDays(from, -window), to),
+      slips: (await depositSlips(q, { from: addDays(from, -window), to })).filter(
+        (s) => s.status === 'active',
+      ),
+      imports: await bankImports(q, 20),
+    }));
+    const cardCount = new Map(data.cards.map((c) => [c.day, c.count]));
+    const label = (t: MatchTarget) =>
+      t.kind === 'card_day'
+        ? `Cartes du ${formatDayFr(t.day)}${cardCount.has(t.day) ? ` (${cardCount.get(t.day)} paiement(s))` : ''}`
+        : `Bordereau n° ${t.number}`;
+    const candidates: MatchCandidate[] = [
+      ...data.cards
+        .filter((c) => c.total !== '0.00')
+        .map((c) => ({
+          target: { kind: 'card_day' as const, day: c.day },
+          on: c.day,
+          expected: c.total,
+        })),
+      ...data.slips.map((s) => ({
+        target: { kind: 'deposit_slip' as const, slipId: s.slipId, number: s.number },
+        on: s.depositOn,
+        expected: s.total,
+      })),
+    ];
+    const matchedByLine = new Map<string, MatchRow>(data.matches.map((m) => [m.lineId, m]));
+    const matchedTargets = new Set(data.matches.map((m) => `${m.targetKind}:${m.targetKey}`));
+    const open = candidates.filter((c) => !matchedTargets.has(targetKey(c.target)));
+    const proposals = new Map<string, Proposal>(
+      proposeMatches(
+        data.lines.filter((l) => !matchedByLine.has(l.lineId)),
+        open,
+        { windowDays: window, nearPercent: this.config.nearMatchPercent },
+      ).map((p) => [p.lineId, p]),
+    );
+    const lines: ReconciliationLine[] = data.lines.map((l) => {
+      const m = matchedByLine.get(l.lineId);
+      if (m) {
+        const target: MatchTarget =
+          m.targetKind === 'card_day'
+            ? { kind: 'card_day', day: m.targetKey }
+            : { kind: 'deposit_slip', slipId: m.targetKey, number: m.slipNumber ?? 0 };
+        return {
+          ...l,
+          status: m.difference === '0.00' ? 'matched' : 'difference',
+          target: { ...target, label: label(target), input: targetInput(target) },
+          expected: m.expected,
+          difference: m.difference,
+        };
+      }
+      const p = proposals.get(l.lineId);
+      if (p)
+        return {
+          ...l,
+          status: p.kind,
+          target: { ...p.target, label: label(p.target), input: targetInput(p.target) },
+          expected: p.expected,
+          difference: p.difference,
+        };
+      return { ...l, status: 'unmatched', target: null, expected: null, difference: null };
+    });
+    const proposed = new Set([...proposals.values()].map((p) => targetKey(p.target)));
+    const waiting = open
+      .filter((c) => !proposed.has(targetKey(c.target)) && c.on >= from)
+      .map((c) => ({
+        label: label(c.target),
+        on: c.on,
+        expected: c.expected,
+        input: targetInput(c.target),
+      }))
+      .sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : 0));
+    const counts = { matched: 0, difference: 0, exact: 0, near: 0, unmatched: 0 };
+    for (const l of lines) counts[l.status]++;
+    return {
+      from,
+      to,
+      windowDays: window,
+      nearPercent: this.config.nearMatchPercent,
+      lines,
+      counts,
+      waiting,
+      imports: data.imports,
+    };
+  }
+}

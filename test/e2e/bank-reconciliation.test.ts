@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { ImportBankStatementResult } from '../../src/bank/bank-statement.commands.js';
+import type { Reconciliation } from '../../src/bank/reconciliation.service.js';
+import { projectRoot } from '../../src/paths.js';
+import { postForm, useCliDatabase } from './bank-client.js';
+import { useAppClient, type ApiError } from './http-client.js';
+
+jest.setTimeout(120_000);
+
+const { getPage, getJson, postJson, baseUrl } = useAppClient();
+
+const fixturePath = (name: string) => join(projectRoot, 'test/fixtures/bank', name);
+
+/** The statement form as a browser sends it (multipart), without following the redirect. */
+async function upload(name: string, content: Buffer) {
+  const form = new FormData();
+  form.append('releve', new Blob([content]), name);
+  const res = await fetch(`${baseUrl()}/tresorerie/rapprochement/releves`, {
+    method: 'POST',
+    body: form,
+    redirect: 'manual',
+  });
+  return { status: res.status, location: res.headers.get('location'), html: await res.text() };
+}
+
+describe('bank reconciliation over HTTP (demo data)', () => {
+  beforeAll(async () => {
+    // The demo's cheque of 02/11 (80.00) on a slip handed over on 04/11.
+    const slip = await postJson('/api/tresorerie/remises', {
+      receivedOn: '2026-11-02',
+      depositOn: '2026-11-04',
+    });
+    expect(slip.status).toBe(201);
+  });
+
+  it('imports a CFONB statement through the form, once', async () => {
+    const file = readFileSync(fixturePath('releve-cfonb120.txt'));
+    const first = await upload('releve-cfonb120.txt', file);
+    expect(first.status).toBe(303);
+    const page = await getPage(first.location!);
+    expect(page.html).toContain(
+      'Relevé releve-cfonb120.txt importé : 6 ligne(s) nouvelle(s), 0 déjà connue(s).',
+    );
+    const again = await upload('releve-cfonb120.txt', file);
+    expect((await getPage(again.location!)).html).toContain(
+      '0 ligne(s) nouvelle(s), 6 déjà connue(s).',
+    );
+  });
+
+  it('shows the slip matched exactly, confirms it, and can undo it', async () => {
+    const v = (await getJson<Reconciliation>('/api/tresorerie/rapprochement')).body;
+    const line = v.lines.find((l) => l.amount === '80.00')!;
+    expect(line).toMatchObject({ status: 'exact', target: { kind: 'deposit_slip' } });
+    const page = await getPage('/tresorerie/rapprochement');
+    expect(page.html).toContain('Confirmer les 1 rapprochement(s) exact(s)');
+    expect(page.html).toContain(`data-status="exact" data-line="${line.lineId}"`);
+    const confirmed = await postForm(baseUrl(), '/tresorerie/rapprochement/confirmation', [
+      ['rapprochement', `${line.lineId}|${line.target!.input}`],
+    ]);
+    expect(confirmed.status).toBe(303);
+    expect((await getPage(confirmed.location!)).html).toContain(
+      `data-status="matched" data-line="${line.lineId}"`,
+    );
+    const twice = await postJson<ApiError>('/api/tresorerie/rapprochements', {
+      matches: [{ lineId: line.lineId, target: { kind: 'deposit_slip', number: 1 } }],
+    });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error.code).toBe('already_matched');
+    const undone = await postForm(baseUrl(), '/tresorerie/rapprochement/annulation', [
+      ['ligne', line.lineId],
+    ]);
+    expect(undone.status).toBe(303);
+    expect((await getPage(undone.location!)).html).toContain('Rapprochement défait.');
+  });
+
+  it('answers a bad file in French naming the line (page) and as JSON (API)', async () => {
+    const bad = readFileSync(fixturePath('releve-ofx1.ofx'), 'latin1').replace(
+      '<TRNAMT>80.00',
+      '<TRNAMT>quatre-vingts',
+    );
+    const page = await upload('faux.ofx', Buffer.from(bad, 'latin1'));
+    expect(page.status).toBe(422);
+    expect(page.html).toContain(
+      'Relevé illisible, ligne 40 : opération OFX n° 1 : montant &quot;quatre-vingts&quot; invalide.',
+    );
+    const api = await postJson<ApiError>('/api/tresorerie/releves', {
+      fileName: 'faux.ofx',
+      content: bad,
+    });
+    expect(api.status).toBe(422);
+    expect(api.body.error).toMatchObject({ code: 'invalid_file', field: 'file' });
+    const ok = await postJson<ImportBankStatementResult>('/api/tresorerie/releves', {
+      fileName: 'camt.xml',
+      content: readFileSync(fixturePath('releve-camt053.xml'), 'utf8'),
+    });
+    expect(ok.status).toBe(201);
+    expect(ok.body).toMatchObject({ format: 'camt053', imported: 3 });
+  });
+});
+
+describe('bank statements on the command line', () => {
+  const { run } = useCliDatabase('gloux2-bank-');
+
+  it('imports a statement twice (nothing new the second time) and lists the matching', () => {
+    expect(run(['deposit-slip:create', '--day', '2026-11-02', '--on', '2026-11-04']).code).toBe(0);
+    const file = fixturePath('releve-cfonb120.txt');
+    const first = run(['bank:import', '--file', file]);
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toContain('6 ligne(s) nouvelle(s), 0 déjà connue(s)');
+    expect(run(['bank:import', '--file', file]).stdout).toContain('0 ligne(s) nouvelle(s)');
+    const matched = run([
+      'bank:match',
+      '--from',
+      '2026-11-01',
+      '--to',
+      '2026-11-30',
+      '--confirm-exact',
+    ]);
+    expect(matched.stdout).toContain('1 rapprochement(s) exact(s) confirmé(s).');
+    expect(matched.stdout).toMatch(/rapprochée — Bordereau n° 1/);
+    const bad = run(['bank:import', '--file', fixturePath('../../../README.md')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('Relevé illisible');
+  });
+});

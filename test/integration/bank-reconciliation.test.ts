@@ -1,0 +1,191 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  ConfirmBankMatchesCommand,
+  ImportBankStatementCommand,
+  UndoBankMatchCommand,
+  type BankMatchResult,
+  type ImportBankStatementResult,
+} from '../../src/bank/bank-statement.commands.js';
+import {
+  IssueDepositSlipCommand,
+  type DepositSlipResult,
+} from '../../src/bank/deposit-slip.commands.js';
+import {
+  parseTargetInput,
+  ReconciliationService,
+  type Reconciliation,
+} from '../../src/bank/reconciliation.service.js';
+import { ReversePaymentCommand } from '../../src/billing/reverse-payment.command.js';
+import { projectRoot } from '../../src/paths.js';
+import { AppHarness, cheque, yearLine } from '../support/app-harness.js';
+import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
+import { snapshotReadModels } from '../support/read-models.js';
+import { refusal } from '../support/refusal.js';
+
+jest.setTimeout(120_000);
+
+const fixture = (name: string) => readFileSync(join(projectRoot, 'test/fixtures/bank', name));
+
+describe.each(dialects)('bank statement import and matching on %s', (dialect) => {
+  let database: TestDatabase;
+  let app: AppHarness;
+  const customer = '3';
+
+  /** A paid invoice of `net` + 20 % VAT, by `method`, received on `day`. */
+  async function paid(day: string, net: string, method: 'card' | 'cheque', reference: string) {
+    const inv = await app.issue({
+      customerId: customer,
+      issuedOn: day,
+      lines: [yearLine('Plaque de base', net, day, '2027-01-31')],
+    });
+    return app.pay({
+      ...cheque(customer, inv.invoiceId, inv.total, day, reference, 'CIC'),
+      method,
+    });
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    app = await AppHarness.start(database);
+    // Invoices are numbered in date order: issue them chronologically.
+    await paid('2026-11-02', '66.67', 'cheque', '0000778'); // 80.00
+    await paid('2026-11-03', '125.00', 'card', 'CB-1'); // card day 03/11: 150.00
+    const refunded = await paid('2026-11-04', '108.33', 'card', 'CB-2'); // 130.00 …
+    await app.context
+      .get(CommandBus)
+      .execute(
+        new ReversePaymentCommand(
+          { paymentId: refunded.paymentId, kind: 'refund', amount: '6.55', on: '2026-11-04' },
+          'test',
+        ),
+      ); // … less a 6.55 refund the same day: the bank credits 123.45
+    await app.context
+      .get(CommandBus)
+      .execute<IssueDepositSlipCommand, DepositSlipResult>(
+        new IssueDepositSlipCommand({ receivedOn: '2026-11-02', depositOn: '2026-11-04' }, 'test'),
+      );
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  const bus = () => app.context.get(CommandBus);
+  const importFile = (name: string) =>
+    bus().execute<ImportBankStatementCommand, ImportBankStatementResult>(
+      new ImportBankStatementCommand({ fileName: name, content: fixture(name) }, 'test'),
+    );
+  const view = () => app.context.get(ReconciliationService).view();
+  const byAmount = (v: Reconciliation, amount: string) => v.lines.find((l) => l.amount === amount)!;
+  const confirm = (v: Reconciliation, amounts: string[]) =>
+    bus().execute<ConfirmBankMatchesCommand, BankMatchResult>(
+      new ConfirmBankMatchesCommand(
+        {
+          matches: amounts.map((a) => ({
+            lineId: byAmount(v, a).lineId,
+            target: parseTargetInput(byAmount(v, a).target!.input),
+          })),
+        },
+        'test',
+      ),
+    );
+
+  it('imports a CFONB 120 statement once: the same file again imports nothing new', async () => {
+    const first = await importFile('releve-cfonb120.txt');
+    expect(first).toMatchObject({ format: 'cfonb120', lines: 6, imported: 6, skipped: 0 });
+    const events = await app.count('g2_events');
+    const again = await importFile('releve-cfonb120.txt');
+    expect(again).toMatchObject({ importId: null, imported: 0, skipped: 6 });
+    expect(await app.count('g2_events')).toBe(events);
+    expect(await app.count('g2_rm_bank_lines')).toBe(6);
+  });
+
+  it('refuses a bad file with a French message naming the line, recording nothing', async () => {
+    const text = fixture('releve-cfonb120.txt').toString('latin1').split('\r\n');
+    text[3] = text[3]!.slice(0, 90);
+    const e = await refusal(
+      bus().execute(
+        new ImportBankStatementCommand({ fileName: 'x.txt', content: text.join('\r\n') }, 'test'),
+      ),
+      'invalid_file',
+      'file',
+    );
+    expect(e.message).toBe(
+      'Relevé illisible, ligne 4 : un enregistrement CFONB fait 120 caractères, celui-ci en a 90.',
+    );
+    expect(await app.count('g2_rm_bank_lines')).toBe(6);
+  });
+
+  it('proposes exact matches (slip, card day net of refunds) and an écart for fees', async () => {
+    const v = await view();
+    expect(byAmount(v, '80.00')).toMatchObject({
+      status: 'exact',
+      target: { kind: 'deposit_slip', number: 1 },
+      difference: '0.00',
+    });
+    expect(byAmount(v, '123.45')).toMatchObject({
+      status: 'exact',
+      target: { kind: 'card_day', day: '2026-11-04' },
+      expected: '123.45',
+    });
+    expect(byAmount(v, '149.55')).toMatchObject({
+      status: 'near',
+      target: { kind: 'card_day', day: '2026-11-03' },
+      expected: '150.00',
+      difference: '-0.45',
+    });
+    expect(byAmount(v, '98.76').status).toBe('unmatched');
+    expect(byAmount(v, '-12.34').status).toBe('unmatched');
+    expect(v.counts).toEqual({ matched: 0, difference: 0, exact: 2, near: 1, unmatched: 3 });
+    expect(v.waiting).toEqual([]);
+  });
+
+  it('confirms, refuses a second match of a line or a target, and undoes', async () => {
+    const v = await view();
+    expect((await confirm(v, ['80.00', '123.45', '149.55'])).matched).toHaveLength(3);
+    const after = await view();
+    expect(after.counts).toMatchObject({ matched: 2, difference: 1, exact: 0, near: 0 });
+    await refusal(confirm(v, ['80.00']), 'already_matched', 'lineId');
+    const other = byAmount(after, '98.76');
+    await refusal(
+      bus().execute(
+        new ConfirmBankMatchesCommand(
+          { matches: [{ lineId: other.lineId, target: { kind: 'deposit_slip', number: 1 } }] },
+          'test',
+        ),
+      ),
+      'already_matched',
+      'target',
+    );
+    await bus().execute(
+      new UndoBankMatchCommand({ lineId: byAmount(after, '149.55').lineId }, 'test'),
+    );
+    expect(byAmount(await view(), '149.55').status).toBe('near');
+    await refusal(
+      bus().execute(new UndoBankMatchCommand({ lineId: other.lineId }, 'test')),
+      'not_found',
+    );
+  });
+
+  it('imports OFX 1.x, OFX 2.x and CAMT.053 files idempotently', async () => {
+    for (const [name, n] of [
+      ['releve-ofx1.ofx', 4],
+      ['releve-ofx2.ofx', 2],
+      ['releve-camt053.xml', 3],
+    ] as const) {
+      expect((await importFile(name)).imported).toBe(n);
+      expect((await importFile(name)).imported).toBe(0);
+    }
+  });
+
+  it('rebuilds the bank tables from the log to exactly the live ones', async () => {
+    const selectAll = (t: string) => app.db.query(`SELECT * FROM ${t}`);
+    const live = await snapshotReadModels(selectAll);
+    await app.pipeline.rebuild(['bank']);
+    expect(await snapshotReadModels(selectAll)).toEqual(live);
+  });
+});
