@@ -62,7 +62,11 @@ describe('bank matching', () => {
             bookedOn: addDays('2026-11-01', l.d),
             amount: l.a,
           }));
-          const candidates = cs.map((c, i) => card(addDays('2026-11-01', i + c.d), c.a));
+          // One candidate per card day (days strictly increasing).
+          let day = 0;
+          const candidates = cs.map((c) =>
+            card(addDays('2026-11-01', (day += 1 + (c.d % 4))), c.a),
+          );
           const ps = proposeMatches(lines, candidates, rules);
           expect(new Set(ps.map((p) => p.lineId)).size).toBe(ps.length);
           expect(new Set(ps.map((p) => targetKey(p.target))).size).toBe(ps.length);
