@@ -107,13 +107,14 @@ export async function* movementRows(
         `SELECT movement_id, kind, method, on_day, customer_id, amount_cents, reference, payment_id, invoice_id
            FROM g2_rm_cash_movements
           WHERE on_day BETWEEN ? AND ?${methodFilter}
-            ${cursor ? 'AND (on_day > ? OR (on_day = ? AND movement_id > ?))' : ''}
+            ${cursor ? 'AND (on_day > ? OR movement_id > ?)' : ''}
           ORDER BY on_day, movement_id LIMIT ${size}`,
+        // After the first batch the range starts at the cursor's day: an index seek, not a rescan.
         [
-          period.from,
+          cursor ? cursor.day : period.from,
           period.to,
           ...methods,
-          ...(cursor ? [cursor.day, cursor.day, cursor.id] : []),
+          ...(cursor ? [cursor.day, cursor.id] : []),
         ],
       );
       if (rows.length === 0) return [];
@@ -406,7 +407,7 @@ export async function* allocationDetail(
            FROM g2_rm_payment_years py
            JOIN g2_rm_revenue_lines rl ON rl.document_id = py.invoice_id AND rl.line_id = py.line_id
           WHERE py.payment_fy = ?${productFilter}
-            ${cursor ? 'AND (py.paid_on > ? OR (py.paid_on = ? AND (py.payment_id > ? OR (py.payment_id = ? AND py.invoice_id > ?))))' : ''}
+            ${cursor ? 'AND py.paid_on >= ? AND (py.paid_on > ? OR py.payment_id > ? OR (py.payment_id = ? AND py.invoice_id > ?))' : ''}
           GROUP BY py.paid_on, py.payment_id, py.invoice_id
           ORDER BY py.paid_on, py.payment_id, py.invoice_id LIMIT ${batchSize}`,
         [
@@ -540,7 +541,7 @@ export async function* vatDetail(
                       WHERE py.payment_id = pl.payment_id AND py.invoice_id = pl.invoice_id AND py.line_id = pl.line_id)) AS b
            FROM g2_rm_payment_lines pl JOIN g2_rm_invoices i ON i.invoice_id = pl.invoice_id
           WHERE pl.paid_on BETWEEN ? AND ?
-            ${cursor ? 'AND (pl.paid_on > ? OR (pl.paid_on = ? AND (pl.payment_id > ? OR (pl.payment_id = ? AND (pl.invoice_id > ? OR (pl.invoice_id = ? AND pl.vat_rate > ?))))))' : ''}
+            ${cursor ? 'AND pl.paid_on >= ? AND (pl.paid_on > ? OR pl.payment_id > ? OR (pl.payment_id = ? AND (pl.invoice_id > ? OR (pl.invoice_id = ? AND pl.vat_rate > ?))))' : ''}
           GROUP BY pl.paid_on, pl.payment_id, pl.invoice_id, pl.vat_rate
           ORDER BY pl.paid_on, pl.payment_id, pl.invoice_id, pl.vat_rate LIMIT ${batchSize}`,
         [

@@ -56,6 +56,9 @@ export interface ReportQuery {
   produit?: unknown;
 }
 
+/** Movements listed on the receipts page (the export has every one). */
+export const PAGE_DETAIL_LIMIT = 1000;
+
 const METHOD_PARAMS: Readonly<Record<string, ReceiptMethod>> = {
   cheque: 'cheque',
   carte: 'card',
@@ -158,10 +161,17 @@ export class TreasuryPages {
     const by = this.by(query.par, period);
     const method = this.method(query.mode);
     const recap = await receiptsRecap(this.db, period, by);
+    // The page shows the first movements; the exports hold them all (streamed).
     const detail: MovementRow[] = [];
-    for await (const m of receiptsDetail(this.db, period, method ? [method] : undefined))
+    let truncated = false;
+    for await (const m of receiptsDetail(this.db, period, method ? [method] : undefined)) {
+      if (detail.length === PAGE_DETAIL_LIMIT) {
+        truncated = true;
+        break;
+      }
       detail.push(m);
-    return { ...recap, method, methods: [...CASH_METHODS, 'credit'], detail };
+    }
+    return { ...recap, method, methods: [...CASH_METHODS, 'credit'], detail, truncated };
   }
 
   async revenue(query: ReportQuery) {
