@@ -88,11 +88,16 @@ describe('account lifecycle decisions', () => {
       });
     const still = [invoice('2025-01-15', '10.00')];
     expect(
-      decideAfterPayment(s, { invoices: still, paidInvoiceId: 'x', rules, on: '2025-04-10' }),
+      decideAfterPayment(s, {
+        invoices: still,
+        paidInvoice: { invoiceId: 'x', issuedOn: '2025-04-01' },
+        rules,
+        on: '2025-04-10',
+      }),
     ).toEqual([]);
     const events = decideAfterPayment(s, {
       invoices: [],
-      paidInvoiceId: 'x',
+      paidInvoice: { invoiceId: 'x', issuedOn: '2025-04-01' },
       rules,
       on: '2025-04-10',
     });
@@ -111,7 +116,7 @@ describe('account lifecycle decisions', () => {
     expect(events.map((e) => [e.type, e.day])).toEqual([['AccountSuspended', '2025-02-02']]);
     const after = decideAfterPayment(state, {
       invoices: [],
-      paidInvoiceId: 'i1',
+      paidInvoice: { invoiceId: 'i1', issuedOn: '2025-02-01' },
       rules,
       on: '2025-02-05',
     });
@@ -204,10 +209,13 @@ describe('account lifecycle properties', () => {
       fc.property(
         stateArb,
         fc.array(invoiceArb, { maxLength: 4 }),
-        fc.option(fc.constant('i1'), { nil: null }),
+        fc.option(
+          day.map((issuedOn) => ({ invoiceId: 'i1', issuedOn })),
+          { nil: null },
+        ),
         day,
         (s, invoices, paid, on) => {
-          const events = decideAfterPayment(s, { invoices, paidInvoiceId: paid, rules, on });
+          const events = decideAfterPayment(s, { invoices, paidInvoice: paid, rules, on });
           for (const e of events) {
             if (e.type !== 'AccountReactivated') continue;
             expect(['unpaid', 'trial_expired']).toContain(e.data.liftedReason);

@@ -230,8 +230,8 @@ function reasonsText(state: AccountState): string {
 }
 
 /**
- * After a payment (any mode) or a credit note: a trial account whose customer has a paid
- * invoice is converted (its 'trial_expired' suspension lifted); an 'unpaid' suspension is lifted
+ * After a payment (any mode) or a credit note: a trial account whose customer paid an invoice
+ * issued since the opening is converted (its 'trial_expired' suspension lifted); an 'unpaid' suspension is lifted
  * when nothing is owed past the delay any more. Only these two reasons are ever lifted here.
  */
 export function decideAfterPayment(
@@ -239,7 +239,7 @@ export function decideAfterPayment(
   context: {
     readonly invoices: readonly OpenInvoice[];
     /** An invoice of the customer (with something to pay) now fully paid, if any. */
-    readonly paidInvoiceId: string | null;
+    readonly paidInvoice: { readonly invoiceId: string; readonly issuedOn: Day } | null;
     readonly rules: Pick<LifecycleRules, 'suspensionDays'>;
     readonly on: Day;
   },
@@ -248,10 +248,12 @@ export function decideAfterPayment(
   const events: AccountEvent[] = [];
   const id = state.accountId;
   let s = state;
-  if (inTrial(s) && context.paidInvoiceId !== null) {
+  // Only an invoice of the account's own time converts it (not one from before the sign-up).
+  const paid = context.paidInvoice;
+  if (inTrial(s) && paid !== null && paid.issuedOn >= (s.openedOn ?? '')) {
     s = apply(s, events, {
       type: 'AccountConverted',
-      data: { accountId: id, on: context.on, by: 'payment', invoiceId: context.paidInvoiceId },
+      data: { accountId: id, on: context.on, by: 'payment', invoiceId: paid.invoiceId },
     });
     if (hasReason(s, 'trial_expired'))
       s = apply(s, events, lifted(id, 'trial_expired', context.on));

@@ -237,7 +237,7 @@ export class AccountLifecycle {
    */
   async afterPayment(
     customerId: string,
-    paidInvoiceId: string | null,
+    paidInvoice: { invoiceId: string; issuedOn: Day } | null,
     on: Day,
     key: string,
   ): Promise<AccountEvent[]> {
@@ -247,7 +247,7 @@ export class AccountLifecycle {
     }));
     const recorded: AccountEvent[] = [];
     for (const [accountId, row] of accounts) {
-      const context = { invoices, paidInvoiceId, rules: this.config.rules, on };
+      const context = { invoices, paidInvoice, rules: this.config.rules, on };
       const preview = await this.db.run((q) => this.load(q, accountId, row ?? undefined));
       if (decideAfterPayment(preview.state, context).length === 0) continue;
       recorded.push(
@@ -256,7 +256,7 @@ export class AccountLifecycle {
           commandType: 'ReactAfterPayment',
           actor: 'lifecycle',
           idempotencyKey: `${key}:${accountId}`,
-          request: { customerId, paidInvoiceId, on },
+          request: { customerId, paidInvoice, on },
           decide: (state) => decideAfterPayment(state, context),
         })),
       );

@@ -5,7 +5,7 @@ import type { CommandPipeline } from '../event-store/command-pipeline.js';
 import type { LifecycleService } from './lifecycle.service.js';
 
 /**
- * Demo: the fourth demo hosting account signed up three weeks ago (a trial ending in ten days,
+ * Demo: the fourth demo hosting account signed up a week ago (a trial ending in 23 days,
  * as sign-up records it), then today's lifecycle run, so the outbox and the account lists have
  * something to show on the first start.
  */
@@ -32,8 +32,8 @@ export async function seedDemoLifecycle(
                 accountId: '4',
                 customerId: '4',
                 name: 'jdupont',
-                openedOn: addDays(today, -21),
-                trialEndsOn: addDays(today, 10),
+                openedOn: addDays(today, -7),
+                trialEndsOn: addDays(today, 23),
               },
             },
           ],

@@ -39,13 +39,13 @@ export class PaymentReactor {
     // A paid invoice with something to pay converts a trial account (never a 0.00 one).
     const paid = await this.db.run(async (q) => {
       if (invoiceIds.length === 0) return null;
-      const [row] = await q.query<{ invoice_id: string }>(
-        `SELECT invoice_id FROM g2_rm_invoices
+      const [row] = await q.query<{ invoice_id: string; issued_on: string }>(
+        `SELECT invoice_id, issued_on FROM g2_rm_invoices
           WHERE invoice_id IN (${invoiceIds.map(() => '?').join(', ')}) AND status = 'paid' AND total_cents > 0
-          ORDER BY issued_on, number LIMIT 1`,
+          ORDER BY issued_on DESC, number DESC LIMIT 1`,
         invoiceIds,
       );
-      return row?.invoice_id ?? null;
+      return row ? { invoiceId: row.invoice_id, issuedOn: row.issued_on } : null;
     });
     // Judged on the day it runs: an old payment ingested late lifts nothing still overdue today.
     const today = this.clock.today();
