@@ -2,6 +2,9 @@ import { fromCents } from '../projections/projection.js';
 import type { Queryable, Tx } from '../src/database/db.js';
 import { parisDateTimeOf } from '../domain/shared/day.js';
 import { readStream } from '../src/event-store/event-store.js';
+import { glouxStateOf } from '../domain/legacy/gloux-accounts.js';
+import { accountStreams, readHostings } from './legacy-account-states.js';
+import { refreshCustomerState } from './legacy-accounts.js';
 import { decimalSelect } from './legacy-rows.js';
 import { mirrorEvent, refreshCustomerBalance, refreshInvoiceSettlement } from './legacy-mirror.js';
 import { refreshTiersShares, writeShares } from './legacy-shares-mirror.js';
@@ -18,7 +21,7 @@ import { refreshTiersShares, writeShares } from './legacy-shares-mirror.js';
  * an invoice cancelled in Gloux without a credit note…).
  */
 
-export type DriftArea = 'facture' | 'paiement' | 'solde' | 'part' | 'tiers' | 'numero';
+export type DriftArea = 'facture' | 'paiement' | 'solde' | 'part' | 'tiers' | 'compte' | 'numero';
 
 export interface Drift {
   readonly area: DriftArea;
@@ -40,6 +43,7 @@ export type Repair =
   | { readonly kind: 'share'; readonly number: number; readonly tiersIds: string[] }
   | { readonly kind: 'tiers'; readonly tiersId: string }
   | { readonly kind: 'remirror'; readonly streamId: string }
+  | { readonly kind: 'account'; readonly hostingId: number; readonly state: string }
   | {
       readonly kind: 'gap';
       readonly counter: string;
@@ -416,6 +420,42 @@ async function numberDrift(q: Queryable): Promise<Drift[]> {
   return out;
 }
 
+/** hebergements.etat against the account streams (the state gloux2's events give). */
+async function accountDrift(q: Queryable): Promise<Drift[]> {
+  const streams = await accountStreams(q);
+  const out: Drift[] = [];
+  for (const row of await readHostings(q)) {
+    const s = streams.get(row.accountId);
+    const base = {
+      area: 'compte' as const,
+      legacyId: row.accountId,
+      label: row.name || `compte n° ${row.accountId}`,
+    };
+    if (!s) {
+      out.push({
+        ...base,
+        field: 'présence',
+        gloux: row.etat,
+        gloux2: 'absent',
+        owner: 'gloux',
+        repair: null,
+      });
+      continue;
+    }
+    const state = glouxStateOf(s.state);
+    if (state !== row.etat)
+      out.push({
+        ...base,
+        field: 'etat',
+        gloux: row.etat,
+        gloux2: state,
+        owner: 'gloux2',
+        repair: { kind: 'account', hostingId: Number(row.accountId), state },
+      });
+  }
+  return out;
+}
+
 /** Every difference between Gloux's tables and gloux2's read models, area by area. */
 export async function driftReport(q: Queryable): Promise<Drift[]> {
   return [
@@ -423,6 +463,7 @@ export async function driftReport(q: Queryable): Promise<Drift[]> {
     ...(await paymentDrift(q)),
     ...(await balanceDrift(q)),
     ...(await shareDrift(q)),
+    ...(await accountDrift(q)),
     ...(await numberDrift(q)),
   ];
 }
@@ -473,6 +514,19 @@ export async function repairDrift(tx: Tx, drifts: readonly Drift[]): Promise<num
             'tiré puis perdu (processus arrêté avant de l’utiliser, ou écriture Gloux inachevée) : constaté par le rapport d’écarts',
           ],
         );
+        break;
+      case 'account':
+        await tx.execute(
+          `UPDATE hebergements SET etat = ?, motif_etat = CASE WHEN ? = 'actif' THEN '' ELSE motif_etat END, date_etat = ? WHERE id_hebergement = ?`,
+          [r.state, r.state, parisDateTimeOf(new Date()), r.hostingId],
+        );
+        {
+          const [h] = await tx.query<{ id_client: unknown }>(
+            `SELECT id_client FROM hebergements WHERE id_hebergement = ?`,
+            [r.hostingId],
+          );
+          if (h) await refreshCustomerState(tx, String(h.id_client), parisDateTimeOf(new Date()));
+        }
         break;
       case 'remirror':
         for (const e of await readStream(tx, r.streamId))

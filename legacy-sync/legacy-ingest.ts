@@ -7,6 +7,10 @@ import {
   type KnownInvoice,
   type KnownPayment,
 } from '../domain/legacy/gloux-ingest.js';
+import { accountStream } from '../domain/accounts/events.js';
+import { initialAccountState } from '../domain/accounts/account.js';
+import { accountFromGloux } from '../domain/legacy/gloux-accounts.js';
+import { parisDateTimeOf } from '../domain/shared/day.js';
 import { Money } from '../domain/shared/money.js';
 import { fromCents } from '../projections/projection.js';
 import type { Clock } from '../src/clock.js';
@@ -26,6 +30,7 @@ import {
   readLegacyLines,
   readLegacyPayments,
 } from './legacy-rows.js';
+import { accountStreams, readHostings, unmirroredAccountEvents } from './legacy-account-states.js';
 import { recordCounterBaselines } from './legacy-drift.js';
 import { SingleFlight } from './single-flight.js';
 
@@ -53,6 +58,7 @@ export type IngestTable = keyof typeof INGEST_CHECKPOINT;
 export interface IngestCounts {
   invoices: number;
   payments: number;
+  accounts: number;
   events: number;
   issues: number;
 }
@@ -63,12 +69,19 @@ export interface BackfillProgress {
   readonly total: number;
 }
 
-const emptyCounts = (): IngestCounts => ({ invoices: 0, payments: 0, events: 0, issues: 0 });
+const emptyCounts = (): IngestCounts => ({
+  invoices: 0,
+  payments: 0,
+  accounts: 0,
+  events: 0,
+  issues: 0,
+});
 
 function add(a: IngestCounts, b: IngestCounts): IngestCounts {
   return {
     invoices: a.invoices + b.invoices,
     payments: a.payments + b.payments,
+    accounts: a.accounts + b.accounts,
     events: a.events + b.events,
     issues: a.issues + b.issues,
   };
@@ -255,7 +268,64 @@ export class LegacyIngester {
         if (ids.length < this.batchSize) break;
       }
     }
-    return total;
+    return add(total, await this.accounts());
+  }
+
+  /**
+   * Hosting accounts: Gloux's etat (G3's suspensions, an admin's edits) against the account
+   * streams. Skipped while gloux2's own account events are not yet mirrored (Gloux's row would
+   * still show the state before them), and for a row created in the last minutes (sign-up
+   * writes the Gloux rows, then opens the account itself).
+   */
+  private async accounts(): Promise<IngestCounts> {
+    const now = this.clock.now();
+    const todo = await this.db.run((q) => this.accountChanges(q, now));
+    if (todo.length === 0) return emptyCounts();
+    const outcome = await this.pipeline.execute<IngestCounts>({
+      commandType: 'IngestGlouxAccounts',
+      actor: 'gloux',
+      source: 'gloux',
+      now,
+      request: { accounts: todo.map((t) => t.row.accountId) },
+      decide: async (tx) => {
+        const counts = emptyCounts();
+        const appends: AppendRequest[] = [];
+        for (const c of await this.accountChanges(tx, now)) {
+          if (c.issue) {
+            counts.issues += 1;
+            await recordIssue(tx, 'hebergements', Number(c.row.accountId), c.issue, false, now);
+          }
+          if (c.events.length === 0) continue;
+          appends.push({
+            streamId: accountStream(c.row.accountId),
+            expectedVersion: c.version,
+            events: c.events,
+          });
+          counts.accounts += 1;
+          counts.events += c.events.length;
+        }
+        return { appends, result: counts };
+      },
+    });
+    return outcome.result;
+  }
+
+  private async accountChanges(q: Queryable, now: Date) {
+    if ((await unmirroredAccountEvents(q)) > 0) return [];
+    const streams = await accountStreams(q);
+    const today = this.clock.today();
+    const recentRow = parisDateTimeOf(new Date(now.getTime() - 5 * 60_000));
+    const recentEvent = sqlTimestamp(new Date(now.getTime() - 10_000));
+    const out = [];
+    for (const row of await readHostings(q)) {
+      const s = streams.get(row.accountId);
+      if (!s && row.createdAt > recentRow) continue;
+      if (s && s.lastSource === 'g2' && s.lastAt > recentEvent) continue;
+      const r = accountFromGloux(s?.state ?? initialAccountState(row.accountId), row, today);
+      if (r.events.length > 0 || r.issue)
+        out.push({ row, events: r.events, issue: r.issue, version: s?.version ?? -1 });
+    }
+    return out;
   }
 
   /**

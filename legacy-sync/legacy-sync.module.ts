@@ -53,8 +53,10 @@ export class LegacySyncModule implements OnApplicationBootstrap, OnApplicationSh
     if (!this.config.legacyIngest) return;
     const before = this.ingester.lastError;
     void this.ingester.wake().then((n) => {
-      if (n.invoices + n.payments > 0)
-        this.logger.log(`Gloux : ${n.invoices} facture(s) et ${n.payments} paiement(s) importés`);
+      if (n.invoices + n.payments + n.accounts > 0)
+        this.logger.log(
+          `Gloux : ${n.invoices} facture(s), ${n.payments} paiement(s) et ${n.accounts} compte(s) importés`,
+        );
       const error = this.ingester.lastError;
       if (error && error !== before) this.logger.warn(`Import Gloux : ${error.message}`);
     });

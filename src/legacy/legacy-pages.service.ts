@@ -41,6 +41,9 @@ export class LegacyPages {
 
   /** Mirrors what is pending, repairs what gloux2 owns, and returns the report after. */
   async repair(): Promise<{ repaired: number; after: Drift[] }> {
+    // Gloux's latest writes first: a change Gloux just made is not a drift to undo.
+    await this.mirror.catchUp();
+    await this.ingester.poll();
     await this.mirror.catchUp();
     const drift = await this.db.run((q) => driftReport(q));
     const repaired = await this.db.transaction((tx) => repairDrift(tx, drift));

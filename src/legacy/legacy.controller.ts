@@ -8,6 +8,8 @@ const AREA: Record<string, string> = {
   solde: 'Solde client',
   part: 'Part sociale',
   tiers: 'Sociétaire',
+  compte: 'Compte d’hébergement',
+  numero: 'Numéro de facture',
 };
 
 /** Admin: Gloux ↔ gloux2 drift report (/admin/derive) and import report; repair. */

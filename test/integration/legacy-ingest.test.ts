@@ -15,6 +15,7 @@ import {
   glouxCheque,
   glouxEdit,
   glouxInvoice,
+  glouxClosingScript,
   glouxInvoiceNumber,
   type GlouxSide,
 } from '../support/gloux-writes.js';
@@ -80,7 +81,8 @@ describe.each(dialects)('Gloux writes become events on %s', (dialect) => {
     expect(progress).toContain('factures 2/2');
     expect(progress).toContain('paiements 2/2');
     const events = await glouxEvents();
-    expect(events.filter((e) => e.type !== 'LegacySharesImported').map((e) => e.type)).toEqual([
+    const billing = events.filter((e) => /^(Invoice|Payment)/.test(e.type));
+    expect(billing.map((e) => e.type)).toEqual([
       'InvoiceIssued',
       'InvoiceIssued',
       'PaymentRecorded',
@@ -277,6 +279,42 @@ describe.each(dialects)('Gloux writes become events on %s', (dialect) => {
       [lost],
     );
     expect(gap?.number).toBe(lost);
+  });
+
+  it('takes G3’s suspension and an admin’s reactivation in Gloux as account events', async () => {
+    const accounts = async (id: string) =>
+      (await glouxEvents())
+        .filter((e) => e.streamId === `account-${id}`)
+        .map((e) => [
+          e.type,
+          (e.data as { reason?: string; liftedReason?: string }).reason ??
+            (e.data as { liftedReason?: string }).liftedReason ??
+            '',
+        ]);
+    // The sample's accounts: n° 1 active, n° 2 suspended by G3 long ago.
+    expect(await accounts('1')).toEqual([['AccountOpened', '']]);
+    expect(await accounts('2')).toEqual([
+      ['AccountOpened', ''],
+      ['AccountSuspended', 'unpaid'],
+    ]);
+    // Customer 1 gets an invoice left unpaid 60 days past due: G3 suspends account n° 1.
+    const { idFacture } = await glouxInvoice(side, {
+      idClient: 1,
+      date: '2026-01-05',
+      lines: [{ libelle: 'Plaque', montantHt: 20 }],
+    });
+    await glouxClosingScript(side);
+    expect(describeDrift(await settle())).toEqual(SAMPLE_DRIFT);
+    expect((await accounts('1')).slice(1)).toEqual([['AccountSuspended', 'unpaid']]);
+    // An admin reactivates it by hand in Gloux (and the invoice is paid there).
+    await glouxCheque(side, { idClient: 1, idFacture, montant: '23.92', ref: 'chq 3' });
+    await glouxEdit(
+      side,
+      `UPDATE hebergements SET etat = 'actif', motif_etat = '' WHERE id_hebergement = 1`,
+    );
+    expect(describeDrift(await settle())).toEqual(SAMPLE_DRIFT);
+    expect((await accounts('1')).slice(2)).toEqual([['AccountReactivated', 'unpaid']]);
+    expect(await ingester.poll()).toMatchObject({ accounts: 0, events: 0 });
   });
 
   it('rebuilds the read models from the log to the same tables, ingested events included', async () => {

@@ -169,3 +169,20 @@ export async function glouxInvoice(
 export function glouxEdit(side: GlouxSide, sql: string, params: unknown[] = []): Promise<number> {
   return exec(side, sql, params);
 }
+
+/** G3, Gloux's weekly closing script: suspends accounts with an issued invoice unpaid 60 days past due. */
+export async function glouxClosingScript(side: GlouxSide): Promise<void> {
+  if (side.conn) {
+    await runGloux(side.conn, glouxStatement('G3'));
+    return;
+  }
+  await side.q.execute(
+    `UPDATE hebergements SET etat = 'suspendu', motif_etat = 'impayé > 60 jours', date_etat = datetime('now')
+      WHERE etat = 'actif' AND EXISTS (SELECT 1 FROM factures f WHERE f.id_client = hebergements.id_client
+        AND f.statut = 'emise' AND f.type_facture = 'facture' AND f.date_echeance < date('now', '-60 days'))`,
+  );
+  await side.q.execute(
+    `UPDATE clients SET etat = 'suspendu' WHERE etat = 'actif'
+      AND EXISTS (SELECT 1 FROM hebergements h WHERE h.id_client = clients.id_client AND h.etat = 'suspendu')`,
+  );
+}

@@ -1,0 +1,55 @@
+import {
+  decideAdoptLegacy,
+  statusOf,
+  type AccountState,
+  type LegacyAccountRow,
+} from '../accounts/account.js';
+import type { AccountEvent } from '../accounts/events.js';
+
+/**
+ * Gloux → gloux2 for hosting accounts: Gloux's own state changes (G3's weekly suspension for
+ * unpaid invoices, an admin's edit of hebergements.etat) as the shared account events. What
+ * Gloux opened, suspended or closed is the lifecycle's adoption rule (decideAdoptLegacy);
+ * the ingestion adds what only it takes in: an admin's reactivation in Gloux lifts every
+ * reason, and a reopening after closure, which no event can say, is reported.
+ */
+
+/** Gloux's etat as gloux2's state gives it. */
+export function glouxStateOf(state: AccountState): 'actif' | 'suspendu' | 'ferme' {
+  const status = statusOf(state);
+  return status === 'closed' ? 'ferme' : status === 'suspended' ? 'suspendu' : 'actif';
+}
+
+/**
+ * Events bringing gloux2's account to Gloux's etat (the caller checked that gloux2's own
+ * events are already mirrored, so Gloux's row is not merely behind).
+ */
+export function accountFromGloux(
+  state: AccountState,
+  row: LegacyAccountRow,
+  today: string,
+): { events: AccountEvent[]; issue: { code: string; message: string } | null } {
+  const events = decideAdoptLegacy(state, row, true, today);
+  const after = events.reduce<AccountState>(
+    (s, e) => (e.type === 'AccountOpened' ? { ...s, exists: true } : s),
+    state,
+  );
+  if (state.closedOn !== null && row.etat !== 'ferme') {
+    return {
+      events,
+      issue: {
+        code: 'reopened',
+        message: `Compte ${row.name} (n° ${row.accountId}) : « ${row.etat} » dans Gloux alors qu’il est fermé dans gloux2 ; une réouverture se fait dans gloux2.`,
+      },
+    };
+  }
+  // Reactivated by hand in Gloux: every reason is lifted.
+  if (after.exists && row.etat === 'actif' && state.closedOn === null) {
+    for (const s of state.suspensions)
+      events.push({
+        type: 'AccountReactivated',
+        data: { accountId: row.accountId, liftedReason: s.reason, on: today },
+      });
+  }
+  return { events, issue: null };
+}
