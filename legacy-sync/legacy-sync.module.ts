@@ -33,6 +33,7 @@ export class LegacySyncModule implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger('LegacySync');
   private subscription: Subscription | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private ingesting = false;
 
   constructor(
     @Inject(LegacySyncWorker) private readonly worker: LegacySyncWorker,
@@ -48,9 +49,19 @@ export class LegacySyncModule implements OnApplicationBootstrap, OnApplicationSh
     this.tick();
   }
 
+  /**
+   * Starts the ingestion of Gloux's writes (backfill, then a poll per tick). Called by the
+   * server once it listens, so start-up's own seeding (demo data) is done before it looks.
+   */
+  startIngest(): void {
+    if (!this.config.legacyIngest || this.ingesting) return;
+    this.ingesting = true;
+    this.tick();
+  }
+
   private tick(): void {
     void this.worker.wake();
-    if (!this.config.legacyIngest) return;
+    if (!this.ingesting) return;
     const before = this.ingester.lastError;
     void this.ingester.wake().then((n) => {
       if (n.invoices + n.payments + n.accounts > 0)

@@ -175,8 +175,6 @@ async function main(): Promise<number> {
   }
   // The fake bank needs no database: it runs until interrupted.
   if (command === 'fake-bank:start') return fakeBankCli(values);
-  // The ingestion runs in the app (and in legacy:backfill), not behind every CLI command.
-  process.env.LEGACY_INGEST ??= '0';
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['warn', 'error'] });
   try {
     switch (command) {
