@@ -76,10 +76,15 @@ export function sqlTimestamp(at: Date): string {
   return at.toISOString().replace('T', ' ').slice(0, 23);
 }
 
-export async function readStream(q: Queryable, streamId: string): Promise<RecordedEvent[]> {
+/** A stream's events in order, from `fromVersion` on (0: all of them). */
+export async function readStream(
+  q: Queryable,
+  streamId: string,
+  fromVersion = 0,
+): Promise<RecordedEvent[]> {
   const rows = await q.query<EventRow & Record<string, unknown>>(
-    `${SELECT} WHERE stream_id = ? ORDER BY stream_version`,
-    [streamId],
+    `${SELECT} WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version`,
+    [streamId, fromVersion],
   );
   return rows.map(toRecorded);
 }

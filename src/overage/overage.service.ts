@@ -163,8 +163,9 @@ export class OverageService {
       );
     }
     const { usages, rules, tracked } = await this.db.run(async (q) => {
+      // A range, not LIKE: SQLite's LIKE scanned the whole event index on every run.
       const streams = await q.query<{ s: string }>(
-        `SELECT DISTINCT stream_id AS s FROM g2_events WHERE stream_id LIKE 'overage-%'`,
+        `SELECT DISTINCT stream_id AS s FROM g2_events WHERE stream_id >= 'overage-' AND stream_id < 'overage.'`,
       );
       return {
         usages: await readHostingUsage(q, on),

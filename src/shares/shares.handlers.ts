@@ -48,15 +48,43 @@ import {
 } from './shares.commands.js';
 import { SHARES_CONFIG } from './shares.config.js';
 
-/** The share capital stream's state and version (-1: empty). */
-export async function loadShareCapital(
-  q: Queryable,
-): Promise<{ state: ShareCapitalState; version: number }> {
-  const history = await readStream(q, SHARE_CAPITAL_STREAM);
-  return {
-    state: replayShareCapital(history as unknown as ShareEvent[]),
-    version: history.length - 1,
-  };
+/**
+ * The share capital as of its last event, kept between commands: the one stream holds every
+ * movement of the cooperative's life, and replaying it whole for each command made a
+ * subscription cost grow with the register (quadratic over a generated history). Only the
+ * events since the kept version are read; the kept last event is read again and must have the
+ * same position, otherwise (a log that is not the one the cache saw) everything is replayed.
+ * States are immutable, so commands running at once can share one.
+ */
+export class ShareCapitalCache {
+  private kept: { state: ShareCapitalState; version: number; position: number } | null = null;
+
+  /** The share capital stream's state and version (-1: empty). */
+  async load(q: Queryable): Promise<{ state: ShareCapitalState; version: number }> {
+    const kept = this.kept;
+    if (kept) {
+      const since = await readStream(q, SHARE_CAPITAL_STREAM, kept.version);
+      if (since[0]?.position === kept.position) {
+        const fresh = since.slice(1);
+        const state =
+          fresh.length === 0
+            ? kept.state
+            : replayShareCapital(fresh as unknown as ShareEvent[], kept.state);
+        this.keep(state, since[since.length - 1]!.streamVersion, since[since.length - 1]!.position);
+        return { state, version: since[since.length - 1]!.streamVersion };
+      }
+    }
+    const history = await readStream(q, SHARE_CAPITAL_STREAM);
+    const state = replayShareCapital(history as unknown as ShareEvent[]);
+    const last = history[history.length - 1];
+    if (last) this.keep(state, last.streamVersion, last.position);
+    return { state, version: history.length - 1 };
+  }
+
+  private keep(state: ShareCapitalState, version: number, position: number): void {
+    // Concurrent commands may finish out of order: never step back to an older version.
+    if (!this.kept || version >= this.kept.version) this.kept = { state, version, position };
+  }
 }
 
 /** Gloux imports are written in events of this many shares. */
@@ -83,6 +111,8 @@ interface Movement {
  */
 @Injectable()
 export class ShareMovements {
+  private readonly capital = new ShareCapitalCache();
+
   constructor(
     @Inject(Db) private readonly db: Db,
     @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
@@ -107,7 +137,7 @@ export class ShareMovements {
     };
     let numbers: number[] = [];
     if (m.numbersNeeded) {
-      const needed = m.numbersNeeded((await this.db.run(loadShareCapital)).state, ctx);
+      const needed = m.numbersNeeded((await this.db.run((q) => this.capital.load(q))).state, ctx);
       numbers = await this.db.run((q) => drawShareNumbers(q, needed));
     }
     const drawn = numbers.map((value) => ({
@@ -123,7 +153,7 @@ export class ShareMovements {
         idempotencyKey: m.idempotencyKey,
         request: m.input,
         decide: async (tx) => {
-          const { state, version } = await loadShareCapital(tx);
+          const { state, version } = await this.capital.load(tx);
           const events = m.decide(state, ctx, numbers);
           const after = replayShareCapital(events, state);
           return {
@@ -145,7 +175,7 @@ export class ShareMovements {
       request: { importedOn },
       source: 'gloux',
       decide: async (tx) => {
-        const { state, version } = await loadShareCapital(tx);
+        const { state, version } = await this.capital.load(tx);
         const fresh = newLegacyShares(state, await readLegacyShares(tx));
         const events: ShareEvent[] = [];
         for (let i = 0; i < fresh.length; i += IMPORT_BATCH) {
