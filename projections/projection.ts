@@ -13,6 +13,20 @@ export interface Projection {
   apply(tx: Tx, event: RecordedEvent): Promise<void>;
 }
 
+/**
+ * Inserts `rows` with one statement (`insert` ends with VALUES), in row order; nothing when
+ * empty. Read models write several rows per event, and a rebuild pays a round trip per statement.
+ */
+export async function insertRows(
+  tx: Tx,
+  insert: string,
+  rows: readonly unknown[][],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const one = `(${rows[0]!.map(() => '?').join(', ')})`;
+  await tx.execute(`${insert} ${rows.map(() => one).join(', ')}`, rows.flat());
+}
+
 /** Integer cents from a two-decimal string, without floating point. */
 export function toCents(amount: string): string {
   const negative = amount.startsWith('-');

@@ -1,7 +1,7 @@
 import { isBillingEvent, type BillingEvent } from '../../domain/billing/events.js';
 import type { Tx } from '../../src/database/db.js';
 import type { RecordedEvent } from '../../src/event-store/event-store.js';
-import { negatedCents, toCents, type Projection } from '../projection.js';
+import { insertRows, negatedCents, toCents, type Projection } from '../projection.js';
 
 /** Invoices with what is paid and what is left, their lines, and the payments received. */
 export class InvoiceBalancesProjection implements Projection {
@@ -187,24 +187,20 @@ async function insertLines(
   }[],
   cents: (amount: string) => string,
 ): Promise<void> {
-  let lineNo = 0;
-  for (const l of lines) {
-    lineNo += 1;
-    await tx.execute(
-      `INSERT INTO g2_rm_invoice_lines (invoice_id, line_id, line_no, label, net_cents, vat_rate, vat_cents, total_cents, service_start, service_end)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        documentId,
-        l.lineId,
-        lineNo,
-        l.label,
-        cents(l.net),
-        l.vatRate,
-        cents(l.vat),
-        cents(l.total),
-        l.serviceStart,
-        l.serviceEnd,
-      ],
-    );
-  }
+  await insertRows(
+    tx,
+    `INSERT INTO g2_rm_invoice_lines (invoice_id, line_id, line_no, label, net_cents, vat_rate, vat_cents, total_cents, service_start, service_end) VALUES`,
+    lines.map((l, i) => [
+      documentId,
+      l.lineId,
+      i + 1,
+      l.label,
+      cents(l.net),
+      l.vatRate,
+      cents(l.vat),
+      cents(l.total),
+      l.serviceStart,
+      l.serviceEnd,
+    ]),
+  );
 }

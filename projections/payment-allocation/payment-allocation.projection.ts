@@ -10,7 +10,7 @@ import { evolveInvoice, replayInvoice, type InvoiceState } from '../../domain/bi
 import { fiscalYearOf, type FiscalYearStart } from '../../domain/shared/fiscal-year.js';
 import type { Tx } from '../../src/database/db.js';
 import { readStream, type RecordedEvent } from '../../src/event-store/event-store.js';
-import { toCents, type Projection } from '../projection.js';
+import { insertRows, toCents, type Projection } from '../projection.js';
 
 /**
  * How each payment splits over lines, VAT and fiscal years (N-1 / N / N+1), ACCOUNTING.md §2.
@@ -76,6 +76,54 @@ export class PaymentAllocationProjection implements Projection {
     );
     const paymentFy = fiscalYearOf(change.on, this.fiscalYearStart);
     const rateOf = new Map(after.lines.map((l) => [l.lineId, l.vatRate]));
+    // Rows of this id on this invoice exist only if an earlier event of the invoice carried the
+    // same id (a Gloux payment allocated again); otherwise one multi-row INSERT per table, since
+    // a replay of the whole log pays a round trip per statement.
+    const again = events
+      .slice(0, -1)
+      .some((x) => x.type === 'InvoicePaymentAllocated' && x.data.paymentId === change.id);
+    if (!again) {
+      const lines: unknown[][] = [];
+      const years: unknown[][] = [];
+      for (const entry of entries) {
+        if (change.kind === 'credit_note' && entry.vat === '0.00' && entry.years.length === 0)
+          continue;
+        lines.push([
+          change.id,
+          invoiceId,
+          entry.lineId,
+          change.on,
+          paymentFy,
+          rateOf.get(entry.lineId) ?? '0',
+          toCents(entry.vat),
+          change.kind,
+        ]);
+        for (const y of entry.years) {
+          years.push([
+            change.id,
+            invoiceId,
+            entry.lineId,
+            change.on,
+            paymentFy,
+            y.fiscalYear,
+            y.bucket,
+            toCents(y.net),
+            change.kind,
+          ]);
+        }
+      }
+      await insertRows(
+        tx,
+        `INSERT INTO g2_rm_payment_lines (payment_id, invoice_id, line_id, paid_on, payment_fy, vat_rate, vat_cents, kind) VALUES`,
+        lines,
+      );
+      await insertRows(
+        tx,
+        `INSERT INTO g2_rm_payment_years (payment_id, invoice_id, line_id, paid_on, payment_fy, fiscal_year, bucket, net_cents, kind) VALUES`,
+        years,
+      );
+      return;
+    }
     for (const entry of entries) {
       // A credit note on an unpaid line moves no money already received: no row to keep.
       if (change.kind === 'credit_note' && entry.vat === '0.00' && entry.years.length === 0)

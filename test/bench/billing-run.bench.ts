@@ -18,8 +18,9 @@ import { APP_CONFIG, type AppConfig } from '../../src/config.js';
 import { Db, type Queryable } from '../../src/database/db.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import type { Dialect } from '../../ormconfig.js';
+import { dialectsFromFlags, intFlag, measured } from './bench-kit.js';
 
-const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 5000);
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 5000) * intFlag('scale', 1);
 
 async function insertRows(q: Queryable, table: string, columns: string[], rows: unknown[][]) {
   for (let i = 0; i < rows.length; i += 500) {
@@ -171,19 +172,21 @@ async function bench(dialect: Dialect): Promise<void> {
     const seedMs = Date.now() - t;
     const billing = moduleRef.get(AnniversaryBillingService);
     let last = 0;
-    t = Date.now();
-    const report = await billing.run({
-      from,
-      to: today,
-      actor: 'bench',
-      onProgress: (done, total) => {
-        if (done - last >= 500 || done === total) {
-          last = done;
-          process.stderr.write(`\r  ${dialect}: ${done}/${total}`);
-        }
-      },
-    });
-    const runMs = Date.now() - t;
+    const measuredRun = await measured(() =>
+      billing.run({
+        from,
+        to: today,
+        actor: 'bench',
+        onProgress: (done, total) => {
+          if (done - last >= 500 || done === total) {
+            last = done;
+            process.stderr.write(`\r  ${dialect}: ${done}/${total}`);
+          }
+        },
+      }),
+    );
+    const report = measuredRun.value;
+    const runMs = measuredRun.seconds * 1000;
     process.stderr.write('\n');
     t = Date.now();
     await moduleRef.get(LegacySyncWorker).catchUp();
@@ -195,7 +198,8 @@ async function bench(dialect: Dialect): Promise<void> {
     console.log(
       `${dialect.padEnd(6)} ${String(report.accounts.length).padStart(5)} accounts: ${report.counts.issued} invoices in ${(runMs / 1000).toFixed(1)} s ` +
         `(${perSecond.toFixed(0)} accounts/s, errors ${report.counts.error}); mirror catch-up after the run ${(mirrorMs / 1000).toFixed(1)} s; ` +
-        `second run ${(againMs / 1000).toFixed(1)} s, ${again.counts.issued} issued, ${again.counts.already_billed} "déjà facturé"; seeding ${(seedMs / 1000).toFixed(1)} s`,
+        `second run ${(againMs / 1000).toFixed(1)} s, ${again.counts.issued} issued, ${again.counts.already_billed} "déjà facturé"; seeding ${(seedMs / 1000).toFixed(1)} s; ` +
+        `peak RSS during the run ${measuredRun.peakRssMiB} MiB (heap ${measuredRun.peakHeapMiB} MiB)`,
     );
   } finally {
     await moduleRef.close();
@@ -203,5 +207,8 @@ async function bench(dialect: Dialect): Promise<void> {
   }
 }
 
-const only = process.argv[2] as Dialect | undefined;
-for (const dialect of only ? [only] : (['sqlite', 'mysql'] as const)) await bench(dialect);
+// `npm run bench:billing-run -- sqlite` (as before) or `-- --db sqlite`; `--scale 2` doubles the accounts.
+const only = process.argv[2]?.startsWith('--')
+  ? undefined
+  : (process.argv[2] as Dialect | undefined);
+for (const dialect of only ? [only] : dialectsFromFlags()) await bench(dialect);
