@@ -77,23 +77,21 @@ export class InvoiceBalancesProjection implements Projection {
       case 'InvoicePaymentAllocated': {
         const d = e.data;
         // A payment imported from Gloux may get more of its allocation later: one row per pair.
-        const [pair] = await tx.query(
-          `SELECT 1 AS x FROM g2_rm_invoice_payments WHERE invoice_id = ? AND payment_id = ?`,
-          [d.invoiceId, d.paymentId],
+        // One read gives both whether the pair exists and the next sequence number.
+        const [rows] = await tx.query<{ n: number | string; mine: number | string | null }>(
+          `SELECT COUNT(*) AS n, SUM(CASE WHEN payment_id = ? THEN 1 ELSE 0 END) AS mine
+             FROM g2_rm_invoice_payments WHERE invoice_id = ?`,
+          [d.paymentId, d.invoiceId],
         );
-        if (pair) {
+        if (Number(rows?.mine ?? 0) > 0) {
           await tx.execute(
             `UPDATE g2_rm_invoice_payments SET amount_cents = amount_cents + ? WHERE invoice_id = ? AND payment_id = ?`,
             [toCents(d.amount), d.invoiceId, d.paymentId],
           );
         } else {
-          const [seq] = await tx.query<{ n: number | string }>(
-            `SELECT COUNT(*) AS n FROM g2_rm_invoice_payments WHERE invoice_id = ?`,
-            [d.invoiceId],
-          );
           await tx.execute(
             `INSERT INTO g2_rm_invoice_payments (invoice_id, payment_id, seq, paid_on, amount_cents) VALUES (?, ?, ?, ?, ?)`,
-            [d.invoiceId, d.paymentId, Number(seq?.n ?? 0) + 1, d.paidOn, toCents(d.amount)],
+            [d.invoiceId, d.paymentId, Number(rows?.n ?? 0) + 1, d.paidOn, toCents(d.amount)],
           );
         }
         await tx.execute(

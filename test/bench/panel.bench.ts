@@ -46,6 +46,8 @@ async function startServer(
     PORT: String(port),
     DEMO_DATA: '0',
     LEGACY_SYNC_INTERVAL_MS: '3600000',
+    // Pages only: Gloux ingestion's start-up pass over the generated tables is not a page.
+    LEGACY_INGEST: '0',
   };
   delete env.DATABASE_URL;
   if (settings.dialect === 'mysql') env.DATABASE_URL = settings.url;
