@@ -24,12 +24,9 @@ import {
   rate,
   type CoopShape,
 } from './bench-kit.js';
-import { CooperativeGenerator, historyStart } from './cooperative-generator.js';
+import { commandCount, CooperativeGenerator, historyStart } from './cooperative-generator.js';
 
 import { rawInsert, readEventRows } from './raw-events.js';
-
-/** Runs that issue several documents each: counted by what they issued, not as one command. */
-const RUNS = new Set(['BillingRun', 'OverageRun']);
 
 async function bench(dialect: Dialect, shape: CoopShape): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'g2bench-'));
@@ -52,12 +49,7 @@ async function bench(dialect: Dialect, shape: CoopShape): Promise<void> {
     } finally {
       await app.close();
     }
-    const commands =
-      Object.entries(stats.timings)
-        .filter(([type]) => !RUNS.has(type))
-        .reduce((sum, [, t]) => sum + t.n, 0) +
-      (stats.counts['invoices issued'] ?? 0) +
-      (stats.counts['overage invoices'] ?? 0);
+    const commands = commandCount(stats);
     const rows = await readEventRows(settings);
     const events = rows.length;
     const g2Rate = events / stats.commandSeconds;

@@ -97,6 +97,20 @@ export interface GeneratorStats {
 
 type Task = () => Promise<void>;
 
+/** Runs that issue several documents each: counted by what they issued, not as one command. */
+const RUNS = new Set(['BillingRun', 'OverageRun']);
+
+/** Commands that appended events: every command, plus each invoice a billing or overage run issued. */
+export function commandCount(stats: GeneratorStats): number {
+  return (
+    Object.entries(stats.timings)
+      .filter(([type]) => !RUNS.has(type))
+      .reduce((sum, [, t]) => sum + t.n, 0) +
+    (stats.counts['invoices issued'] ?? 0) +
+    (stats.counts['overage invoices'] ?? 0)
+  );
+}
+
 const QUOTA_MO = 400;
 const FIRST_NAMES = ['Anne', 'Éric', 'Zoé', 'Hélène', 'Jean', 'Chloé', 'Loïc', 'Maëlle'];
 const LAST_NAMES = ['Lefèvre', 'Martin', 'Bernard', 'Durand', 'Petit', 'Garçon', 'Roux'];

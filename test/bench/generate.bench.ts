@@ -26,7 +26,7 @@ import {
   tableCounts,
   type CoopShape,
 } from './bench-kit.js';
-import { CooperativeGenerator, historyStart } from './cooperative-generator.js';
+import { commandCount, CooperativeGenerator, historyStart } from './cooperative-generator.js';
 
 async function generate(dialect: Dialect, shape: CoopShape): Promise<void> {
   const settings = savedDatabase(dialect, shape);
@@ -69,14 +69,14 @@ async function generate(dialect: Dialect, shape: CoopShape): Promise<void> {
       dialect,
       from: generator.from,
       counts,
-      commands: stats.commands,
+      commands: commandCount(stats),
       events: counts.events ?? 0,
       seconds: Math.round(run.seconds),
       peakRssMiB: run.peakRssMiB,
     });
     console.log(
       `${dialect}: ${shapeName(shape)} from ${generator.from} to ${shape.until} in ${run.seconds.toFixed(0)} s ` +
-        `(${n(stats.commands)} commands, ${rate(stats.commands, stats.commandSeconds)} commands/s inside commands; ` +
+        `(${n(commandCount(stats))} commands, ${rate(commandCount(stats), stats.commandSeconds)} commands/s inside commands; ` +
         `peak RSS ${run.peakRssMiB} MiB)`,
     );
     for (const [k, v] of Object.entries(counts)) console.log(`  ${k.padEnd(24)} ${n(v)}`);
