@@ -46,8 +46,10 @@ async function startServer(
     PORT: String(port),
     DEMO_DATA: '0',
     LEGACY_SYNC_INTERVAL_MS: '3600000',
-    // Pages only: Gloux ingestion's start-up pass over the generated tables is not a page.
+    // Pages only: no Gloux ingestion pass, no lifecycle job, no fake bank beside the server.
     LEGACY_INGEST: '0',
+    LIFECYCLE_SCHEDULER: '0',
+    FAKE_BANK: '0',
   };
   delete env.DATABASE_URL;
   if (settings.dialect === 'mysql') env.DATABASE_URL = settings.url;
