@@ -5,8 +5,10 @@ import type { CustomerPage } from '../../src/billing/billing-queries.js';
 import type { IssueInvoiceResult } from '../../src/billing/issue-invoice.command.js';
 import type { CardAnomaly } from '../../src/monetico/monetico.service.js';
 import type { InvoiceView } from '../../projections/invoice-balances/invoice-balances.queries.js';
+import { TestSmtp } from '../support/lifecycle-kit.js';
+import { startApp, type RunningApp } from './app-process.js';
 import { launchChromium } from './chromium.js';
-import { useAppClient } from './http-client.js';
+import { httpClient } from './http-client.js';
 
 jest.setTimeout(90_000);
 
@@ -16,16 +18,39 @@ const MEMBER = '3';
 const DEMO_KEY = '12345678901234567890123456789012345678P0';
 const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
 
-const { getJson, postJson, legacySynced, baseUrl, app } = useAppClient();
+/** The demo app (its own fake bank) sending its e-mails to a real local SMTP server. */
+let smtp: TestSmtp;
+let running: RunningApp;
 let browser: Browser;
 let page: Page;
 beforeAll(async () => {
+  smtp = await TestSmtp.start();
+  running = await startApp({ SMTP_URL: smtp.url });
   browser = await launchChromium();
   page = await browser.newPage({ locale: 'fr-FR' });
 }, 60_000);
 afterAll(async () => {
-  await browser?.close();
-});
+  try {
+    await browser?.close();
+  } finally {
+    await running?.stop();
+    await smtp?.close();
+  }
+}, 60_000);
+const app = () => running;
+const baseUrl = () => running.baseUrl;
+const { getJson, postJson, legacySynced } = httpClient(baseUrl);
+
+/** Polls `probe` until it gives a truthy value (15 s at most). */
+async function eventually<T>(probe: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 15_000;
+  let value = await probe();
+  while (!value && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    value = await probe();
+  }
+  return value;
+}
 
 async function issue(net: string): Promise<IssueInvoiceResult> {
   const { status, body } = await postJson<IssueInvoiceResult>('/api/factures', {
@@ -60,6 +85,39 @@ async function toBank(number: string): Promise<string> {
 const referenceOf = (url: string) => new URL(url).searchParams.get('reference') ?? '';
 
 describe('card payment through the fake bank, in headless Chromium', () => {
+  it('paying the overdue invoice of a suspended account by card reactivates it and sends the confirmation e-mail', async () => {
+    // The demo suspends Webcoop for its overdue F2026-000001 (126.02 €).
+    const before = (await getJson<{ status: string }>(`/api/comptes/${MEMBER}`)).body;
+    expect(before.status).toBe('suspended');
+    const overdue = (await getJson<CustomerPage>(`/api/adherents/${MEMBER}`)).body.invoices.find(
+      (i) => i.number === 'F2026-000001',
+    );
+    expect(overdue).toMatchObject({ status: 'issued', balance: '126.02' });
+    expect(await toBank('F2026-000001')).toContain('126.02EUR');
+    await Promise.all([
+      page.waitForURL(/\/paiement-carte\/ok\?reference=/),
+      page.click('button[value=payer]'),
+    ]);
+    expect(await page.locator('.notice').textContent()).toContain('F2026-000001 est réglée');
+    const account = await eventually(async () => {
+      const a = (await getJson<{ status: string }>(`/api/comptes/${MEMBER}`)).body;
+      return a.status === 'active' ? a : null;
+    });
+    expect(account).toMatchObject({ status: 'active' });
+    // Gloux's side too: clients.etat back to actif.
+    expect(
+      await eventually(
+        async () =>
+          (await getJson<CustomerPage>(`/api/adherents/${MEMBER}`)).body.customer.state === 'actif',
+      ),
+    ).toBe(true);
+    const mail = await eventually(async () =>
+      smtp.received.find((m) => m.subject === 'Paiement reçu : 126,02 €, merci'),
+    );
+    expect(mail).toBeDefined();
+    expect(mail!.text).toContain('126,02');
+  });
+
   it('pays an invoice by card: bank page, back to the panel, invoice paid, Gloux updated', async () => {
     const inv = await issue('50.00');
     const bankPage = await toBank(inv.number);
@@ -114,10 +172,9 @@ describe('card payment through the fake bank, in headless Chromium', () => {
     await Promise.all([page.waitForURL(/\/paiement-carte\/ok/), page.click('button[value=payer]')]);
     expect(await page.locator('.notice').textContent()).toContain('dès que la banque');
     expect((await invoice(inv.invoiceId)).status).toBe('issued');
-    const deadline = Date.now() + 15_000;
-    while ((await invoice(inv.invoiceId)).status !== 'paid' && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 200));
-    expect((await invoice(inv.invoiceId)).status).toBe('paid');
+    expect(await eventually(async () => (await invoice(inv.invoiceId)).status === 'paid')).toBe(
+      true,
+    );
   });
 
   it('a notification with a bad MAC pays nothing and shows on the treasurer’s anomalies', async () => {

@@ -7,6 +7,9 @@ import { DomainError } from '../../domain/shared/errors.js';
 import { startFakeBank, type FakeBank } from '../../src/fake-bank/fake-bank.js';
 import { hmacSha1 } from '../../src/monetico/monetico-crypto.js';
 import { MoneticoService, type CardForm } from '../../src/monetico/monetico.service.js';
+import { loadMoneticoConfig, MONETICO_CONFIG } from '../../src/monetico/monetico.config.js';
+import { AfterCommit } from '../../src/lifecycle/after-commit.js';
+import { LifecycleService } from '../../src/lifecycle/lifecycle.service.js';
 import { AppHarness, cheque, yearLine } from '../support/app-harness.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
 import { snapshotReadModels } from '../support/read-models.js';
@@ -56,25 +59,18 @@ function notification(
   return [new URLSearchParams(pairs).toString(), pairs];
 }
 
-/** The app on a fresh database of `dialect`, with the Monetico settings `env` (read at start). */
+/** The app on a fresh database of `dialect`, with the Monetico settings `env`. */
 function useHarness(dialect: (typeof dialects)[number], env: Record<string, string>) {
   const state: { database?: TestDatabase; app?: AppHarness } = {};
-  const saved: Record<string, string | undefined> = {};
   beforeAll(async () => {
-    for (const [k, v] of Object.entries(env)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
     state.database = await createTestDatabase(dialect);
-    state.app = await AppHarness.start(state.database);
+    state.app = await AppHarness.start(state.database, {
+      overrides: [[MONETICO_CONFIG, loadMoneticoConfig(env)]],
+    });
   });
   afterAll(async () => {
     await state.app?.close();
     await state.database?.drop();
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
   });
   return () => state.app!;
 }
@@ -219,6 +215,14 @@ describe.each(dialects)('Monetico card payment on %s', (dialect) => {
     expect(list.filter((o) => o === 'paid')).toHaveLength(1);
     expect(list.filter((o) => o === 'duplicate')).toHaveLength(49);
     expect((await app.queries.invoice(invoice.invoiceId)).status).toBe('paid');
+    // Lifecycle reacts to the one payment: one confirmation e-mail, not fifty.
+    await app.context.get(AfterCommit).settle();
+    const [mail] = await app.db.query<{ n: unknown }>(
+      `SELECT COUNT(*) AS n FROM g2_outbox o JOIN g2_events e ON e.position = o.event_position
+        WHERE o.kind = 'payment' AND e.type = 'PaymentRecorded' AND e.data LIKE ?`,
+      [`%CB ${form.reference}%`],
+    );
+    expect(Number(mail?.n)).toBe(1);
   });
 
   it('a refusal (Annulation) records nothing; a later paiement is accepted; a late Annulation never downgrades', async () => {
@@ -398,5 +402,51 @@ describe.each(dialects)('legacy scheme through the fake bank on %s', (dialect) =
     expect((await post(`${bank.url}/test/paiement.cgi`, { ...f, montant: '1.00EUR' })).status).toBe(
       400,
     );
+  });
+});
+
+describe.each(dialects)('card payment and the account lifecycle on %s', (dialect) => {
+  const harness = useHarness(dialect, ENV);
+
+  it('paying the overdue invoice by card reactivates the suspended account and queues one confirmation', async () => {
+    const app = harness();
+    const settle = () => app.context.get(AfterCommit).settle();
+    const account = async () =>
+      (
+        await app.db.query<{ status: string }>(
+          `SELECT status FROM g2_rm_accounts WHERE customer_id = ?`,
+          ['1'],
+        )
+      )[0]?.status;
+    const hosting = async () =>
+      (
+        await app.db.query<{ etat: string }>(
+          `SELECT etat FROM hebergements WHERE id_client = ? ORDER BY id_hebergement LIMIT 1`,
+          [1],
+        )
+      )[0]?.etat;
+    // Overdue for more than 60 days on 2026-11-25: the daily job suspends the account.
+    const invoice = await app.issue({
+      customerId: '1',
+      issuedOn: '2026-06-01',
+      lines: [yearLine('Plaque de base', '40.00', '2026-06-01', '2027-05-31')],
+    });
+    await app.context.get(LifecycleService).run();
+    await settle();
+    expect(await account()).toBe('suspended');
+    expect(await hosting()).toBe('suspendu');
+
+    const form = await app.context.get(MoneticoService).requestForm('1', invoice.invoiceId);
+    const [raw, pairs] = notification(form);
+    expect(await app.context.get(MoneticoService).notify(raw, pairs)).toBe('version=2\ncdr=0\n');
+    expect(await app.context.get(MoneticoService).notify(raw, pairs)).toBe('version=2\ncdr=0\n');
+    await settle();
+    expect(await account()).toBe('active');
+    expect(await hosting()).toBe('actif');
+    const mails = await app.db.query<{ subject: string }>(
+      `SELECT subject FROM g2_outbox WHERE kind = 'payment' AND customer_id = ?`,
+      ['1'],
+    );
+    expect(mails.map((m) => m.subject)).toEqual(['Paiement reçu : 48,00 €, merci']);
   });
 });
