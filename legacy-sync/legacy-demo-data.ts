@@ -1,5 +1,6 @@
 import type { Queryable } from '../src/database/db.js';
 import { seedLegacyDemoHostings } from './legacy-demo-hostings.js';
+import { seedLegacyDemoUsers } from './legacy-demo-users.js';
 import { legacyTextParam } from './legacy-text.js';
 
 /**
@@ -157,4 +158,5 @@ export async function seedLegacyDemo(q: Queryable): Promise<void> {
     );
   }
   await seedLegacyDemoHostings(q);
+  await seedLegacyDemoUsers(q);
 }

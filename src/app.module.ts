@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AuthModule } from './auth/auth.module.js';
 import { AssembliesModule } from './assemblies/assemblies.module.js';
 import { BankModule } from './bank/bank.module.js';
 import { BillingModule } from './billing/billing.module.js';
@@ -21,6 +22,7 @@ import { LifecycleModule } from './lifecycle/lifecycle.module.js';
   imports: [
     CqrsModule.forRoot(),
     CoreModule,
+    AuthModule,
     BillingModule,
     CatalogueModule,
     BillingRunModule,

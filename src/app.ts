@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import hbs from 'hbs';
 import { AppModule } from './app.module.js';
 import { CGI2_PATH, cgi2BodyReader } from './monetico/cgi2-body.js';
+import { loadAuthConfig } from './auth/auth.config.js';
 import { ErrorsFilter } from './panel/errors.filter.js';
 import { registerHelpers } from './panel/view-helpers.js';
 import { viewsDir } from './paths.js';
@@ -19,6 +20,10 @@ export async function createApp(
   });
   // Before the parsers: the bank's notification is read raw (audit, duplicates, size limit).
   app.use(CGI2_PATH, cgi2BodyReader);
+  // Behind a reverse proxy, TRUST_PROXY makes req.ip and req.secure (Secure cookies) right.
+  const { trustProxy } = loadAuthConfig();
+  if (trustProxy)
+    app.set('trust proxy', /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy);
   app.useBodyParser('json', { limit: '1mb' });
   app.useBodyParser('urlencoded', { limit: '100kb', extended: false });
   app.setBaseViewsDir(viewsDir);

@@ -18,7 +18,8 @@ export interface AppConfig {
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
-function int(
+/** An integer setting from the environment, within bounds (a clear error otherwise). */
+export function int(
   name: string,
   value: string | undefined,
   fallback: number,

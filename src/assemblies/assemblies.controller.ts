@@ -36,6 +36,7 @@ import {
   type RecordAtAssemblyResult,
 } from './assembly.commands.js';
 import { renderAttendanceSheetPdf } from './attendance-sheet-pdf.js';
+import { AdminOnly } from '../auth/access.decorators.js';
 
 /** Members shown at once on the assembly's page: the search narrows the list. */
 const SHOWN = 200;
@@ -144,6 +145,7 @@ function noticeOf(
 }
 
 /** General assemblies: admin pages (French), their JSON under /api/ag, the printable documents. */
+@AdminOnly()
 @Controller()
 export class AssembliesController {
   constructor(

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Render, StreamableFile } from '@nestjs/common';
 import type { BillingDocument } from '../../domain/documents/billing-document.js';
 import { DocumentsService } from './documents.service.js';
+import { Member } from '../auth/access.decorators.js';
 
 /** Where each document is served: page, PDF and JSON. */
 export function documentLinks(d: Pick<BillingDocument, 'kind' | 'documentId'>) {
@@ -16,33 +17,39 @@ export function documentLinks(d: Pick<BillingDocument, 'kind' | 'documentId'>) {
 export class DocumentsController {
   constructor(@Inject(DocumentsService) private readonly documents: DocumentsService) {}
 
+  @Member({ invoice: 'invoiceId' })
   @Get('/factures/:invoiceId.pdf')
   async invoicePdf(@Param('invoiceId') invoiceId: string): Promise<StreamableFile> {
     return this.pdf(await this.documents.invoice(invoiceId));
   }
 
+  @Member({ creditNote: 'creditNoteId' })
   @Get('/avoirs/:creditNoteId.pdf')
   async creditNotePdf(@Param('creditNoteId') creditNoteId: string): Promise<StreamableFile> {
     return this.pdf(await this.documents.creditNote(creditNoteId));
   }
 
+  @Member({ invoice: 'invoiceId' })
   @Get('/factures/:invoiceId')
   @Render('document')
   async invoicePage(@Param('invoiceId') invoiceId: string) {
     return this.page(await this.documents.invoice(invoiceId));
   }
 
+  @Member({ creditNote: 'creditNoteId' })
   @Get('/avoirs/:creditNoteId')
   @Render('document')
   async creditNotePage(@Param('creditNoteId') creditNoteId: string) {
     return this.page(await this.documents.creditNote(creditNoteId));
   }
 
+  @Member({ invoice: 'invoiceId' })
   @Get('/api/documents/factures/:invoiceId')
   async invoiceData(@Param('invoiceId') invoiceId: string) {
     return this.data(await this.documents.invoice(invoiceId));
   }
 
+  @Member({ creditNote: 'creditNoteId' })
   @Get('/api/documents/avoirs/:creditNoteId')
   async creditNoteData(@Param('creditNoteId') creditNoteId: string) {
     return this.data(await this.documents.creditNote(creditNoteId));

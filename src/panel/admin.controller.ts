@@ -17,6 +17,7 @@ import { parseIdempotencyKey } from '../event-store/idempotency.js';
 import { statusOf } from './errors.filter.js';
 import { jsonObject, str, typedAmount } from './form-input.js';
 import { memberPageUrl } from './member-notice.js';
+import { AdminOnly, Staff } from '../auth/access.decorators.js';
 
 interface ChequeForm {
   facture?: string;
@@ -38,12 +39,14 @@ export class AdminController {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
+  @Staff()
   @Get('/admin/cheques/nouveau')
   @Render('cheque-form')
   async chequeForm(@Query('facture') invoiceId?: string) {
     return this.chequeFormModel({ facture: invoiceId, date_reception: this.clock.today() });
   }
 
+  @Staff()
   @Post('/admin/cheques')
   async recordCheque(@Body() body: ChequeForm, @Res() res: Response) {
     const form: ChequeForm = {
@@ -104,6 +107,7 @@ export class AdminController {
     };
   }
 
+  @Staff()
   @Post('/api/paiements/cheques')
   @HttpCode(201)
   recordChequeApi(@Body() body: unknown) {
@@ -118,6 +122,7 @@ export class AdminController {
     );
   }
 
+  @AdminOnly()
   @Post('/api/factures')
   @HttpCode(201)
   issueInvoiceApi(@Body() body: unknown) {

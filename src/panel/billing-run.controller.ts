@@ -10,6 +10,7 @@ import {
 import { Clock } from '../clock.js';
 import { percent } from './catalogue.controller.js';
 import { statusOf } from './errors.filter.js';
+import { AdminOnly } from '../auth/access.decorators.js';
 
 interface RunForm {
   du?: string;
@@ -26,6 +27,7 @@ const STATUS_CLASS: Record<string, string> = {
 };
 
 /** The anniversary billing run: preview (dry run) and launch. */
+@AdminOnly()
 @Controller()
 export class BillingRunController {
   constructor(

@@ -11,6 +11,7 @@ import {
 } from '../catalogue/schedule-vat-rate.command.js';
 import { parseIdempotencyKey } from '../event-store/idempotency.js';
 import { statusOf } from './errors.filter.js';
+import { AdminOnly } from '../auth/access.decorators.js';
 
 interface VatForm {
   taux?: string;
@@ -31,6 +32,7 @@ const FIELD_OF: Record<string, keyof VatForm> = {
 };
 
 /** The catalogue (Gloux's produits) with today's VAT rate, and the dated VAT schedule. */
+@AdminOnly()
 @Controller()
 export class CatalogueController {
   constructor(

@@ -3,6 +3,7 @@ import { BillingQueries } from '../billing/billing-queries.js';
 import { OverageQueries } from '../overage/overage-page.queries.js';
 import { MoneticoService } from '../monetico/monetico.service.js';
 import { noticeText } from './member-notice.js';
+import { Member } from '../auth/access.decorators.js';
 
 /** What a cooperator sees of their account. (Sign-in and access control come with the accounts issue.) */
 @Controller()
@@ -13,6 +14,7 @@ export class CooperatorController {
     @Inject(MoneticoService) private readonly monetico: MoneticoService,
   ) {}
 
+  @Member({ customer: 'customerId' })
   @Get('/adherents/:customerId')
   @Render('cooperator')
   async page(@Param('customerId') customerId: string, @Query() query: Record<string, unknown>) {
@@ -22,6 +24,7 @@ export class CooperatorController {
     return { title: `Mes factures — ${data.customer.name}`, notice, cardPayment, ...data };
   }
 
+  @Member({ customer: 'customerId' })
   @Get('/api/adherents/:customerId')
   data(@Param('customerId') customerId: string) {
     return this.customer(customerId);
@@ -33,6 +36,7 @@ export class CooperatorController {
     return { ...data, overage: await this.overage.ofCustomer(customerId) };
   }
 
+  @Member({ invoice: 'invoiceId' })
   @Get('/api/factures/:invoiceId')
   invoice(@Param('invoiceId') invoiceId: string) {
     return this.queries.invoice(invoiceId);

@@ -24,6 +24,7 @@ import { parseIdempotencyKey } from '../event-store/idempotency.js';
 import { jsonObject, str, typedAmount } from './form-input.js';
 import { formErrorModel, formKey, submitForm } from './form-page.js';
 import { memberPageUrl } from './member-notice.js';
+import { Staff } from '../auth/access.decorators.js';
 
 interface CreditNoteForm {
   facture: string;
@@ -37,6 +38,7 @@ interface CreditNoteForm {
 }
 
 /** Credit notes (avoirs) on an invoice: the treasurer's form and the JSON API. */
+@Staff()
 @Controller()
 export class CreditNotesController {
   constructor(

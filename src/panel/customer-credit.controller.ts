@@ -18,6 +18,7 @@ import { jsonObject, str, typedAmount } from './form-input.js';
 import { formErrorModel, formKey, submitForm } from './form-page.js';
 import { memberPageUrl } from './member-notice.js';
 import { methodOptions } from './payments.controller.js';
+import { Staff } from '../auth/access.decorators.js';
 
 interface CreditForm {
   /** Apply: the invoice to pay ('' = oldest first). */
@@ -41,6 +42,7 @@ const INPUTS: Record<string, string> = {
 type CreditAction = 'utilisation' | 'remboursement';
 
 /** A member's credit: used on unpaid invoices, or paid back. */
+@Staff()
 @Controller()
 export class CustomerCreditController {
   constructor(

@@ -7,9 +7,13 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from '../../domain/shared/errors.js';
+import { AccessError } from '../auth/auth-errors.js';
 
 export function statusOf(error: DomainError): number {
   if (error.code === 'not_found') return 404;
+  if (error.code === 'invalid_credentials') return 401;
+  if (error.code === 'inactive_user') return 403;
+  if (error.code === 'throttled') return 429;
   if (error.code.startsWith('already_') || error.code === 'conflict') return 409;
   return 422;
 }
@@ -42,6 +46,15 @@ export class ErrorsFilter implements ExceptionFilter {
         field: exception.field,
         details: exception.details,
       };
+    } else if (exception instanceof AccessError) {
+      status = exception.getStatus();
+      body = { code: exception.code, message: exception.message };
+      // A page asked without a session: to the sign-in form, then back here.
+      if (status === 401 && !req.path.startsWith('/api') && !res.headersSent) {
+        const next = req.method === 'GET' ? req.originalUrl : '/';
+        res.redirect(303, `/connexion?suite=${encodeURIComponent(next)}`);
+        return;
+      }
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       body = {
@@ -59,7 +72,11 @@ export class ErrorsFilter implements ExceptionFilter {
     if (req.path.startsWith('/api')) {
       res.status(status).json({ error: body });
     } else {
-      res.status(status).render('error', { title: 'Erreur', status, message: body.message });
+      res.status(status).render('error', {
+        title: status === 403 ? 'Accès refusé' : 'Erreur',
+        status,
+        message: body.message,
+      });
     }
   }
 }

@@ -1,5 +1,11 @@
-import { Controller, Get, Inject, Render } from '@nestjs/common';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { LegacySyncWorker } from '../../legacy-sync/legacy-sync.worker.js';
+import { SignedIn, Staff } from '../auth/access.decorators.js';
+import { homeOf } from '../auth/auth.controller.js';
+import { isStaff, type AuthUser } from '../auth/auth-user.js';
+import { forbidden } from '../auth/auth-errors.js';
+import { CurrentUser } from '../auth/request-auth.js';
 import { BillingQueries } from '../billing/billing-queries.js';
 import { lastPosition } from '../event-store/event-store.js';
 import { Db } from '../database/db.js';
@@ -12,12 +18,18 @@ export class HomeController {
     @Inject(Db) private readonly db: Db,
   ) {}
 
+  /** Staff see the members; a cooperator is sent to their own page (or list of accounts). */
+  @SignedIn()
   @Get('/')
-  @Render('home')
-  async page() {
-    return { title: 'Accueil', ...(await this.data()) };
+  async page(@CurrentUser() user: AuthUser, @Res() res: Response) {
+    if (!isStaff(user)) {
+      if (!user.cooperator) throw forbidden();
+      return res.redirect(303, homeOf(user));
+    }
+    res.render('home', { title: 'Accueil', ...(await this.data()) });
   }
 
+  @Staff()
   @Get('/api')
   async data() {
     const [customers, logPosition, syncPosition] = await Promise.all([

@@ -33,6 +33,7 @@ import { parseIdempotencyKey } from '../event-store/idempotency.js';
 import { jsonObject, str, typedAmount } from './form-input.js';
 import { formErrorModel, formKey, submitForm } from './form-page.js';
 import { memberPageUrl } from './member-notice.js';
+import { Staff } from '../auth/access.decorators.js';
 
 /** The payment modes, as the forms offer them. */
 export const PAYMENT_METHODS: readonly { value: PaymentMethod; label: string }[] = [
@@ -83,6 +84,7 @@ const PAYMENT_INPUTS: Record<string, string> = {
 };
 
 /** Payments of any mode over several invoices, bounced cheques and refunds. */
+@Staff()
 @Controller()
 export class PaymentsController {
   constructor(

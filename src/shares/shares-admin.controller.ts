@@ -30,6 +30,7 @@ import {
 } from './shares.commands.js';
 import { SharesPages } from './shares-pages.service.js';
 import { renderCapitalListingPdf } from './shares-pdf.js';
+import { AdminOnly } from '../auth/access.decorators.js';
 
 /** The admin forms, by action (the path after /admin/parts/). */
 const ACTIONS = ['souscription', 'liberation', 'cession', 'remboursement', 'annulation'] as const;
@@ -96,6 +97,7 @@ function doneUrl(r: ShareMovementResult): string {
 const fileName = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
 
 /** /admin/parts: movements, register, daily capital, capital listing (page, PDF, xlsx) and JSON. */
+@AdminOnly()
 @Controller()
 export class SharesAdminController {
   constructor(

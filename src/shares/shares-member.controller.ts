@@ -2,11 +2,13 @@ import { Controller, Get, Inject, Param, Query, Render, StreamableFile } from '@
 import { printableShareCertificate } from '../../domain/shares/share-documents.js';
 import { SharesPages } from './shares-pages.service.js';
 import { renderShareCertificatePdf } from './shares-pdf.js';
+import { Member } from '../auth/access.decorators.js';
 
 /**
  * What a cooperator sees of their shares, by the same id as /adherents/:id (their customer
  * account; the shares belong to its tiers). The certificate is dated ?jour= (default today).
  */
+@Member({ customer: 'customerId' })
 @Controller()
 export class SharesMemberController {
   constructor(@Inject(SharesPages) private readonly pages: SharesPages) {}

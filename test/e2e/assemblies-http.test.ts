@@ -14,7 +14,6 @@ import { useAppClient, type ApiError } from './http-client.js';
 jest.setTimeout(60_000);
 
 const client = useAppClient();
-const url = (path: string) => client.baseUrl() + path;
 const { getPage, getJson, postJson } = client;
 
 interface AssemblyPage {
@@ -26,12 +25,7 @@ interface AssemblyPage {
 
 /** Posts an HTML form as a browser does (no redirect followed). */
 async function postForm(path: string, fields: Record<string, string>) {
-  const res = await fetch(url(path), {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-    redirect: 'manual',
-  });
+  const res = await client.postForm(path, fields, { redirect: 'manual' });
   return { status: res.status, location: res.headers.get('location'), html: await res.text() };
 }
 
@@ -177,7 +171,7 @@ describe('general assemblies over HTTP (the demo members and their shares)', () 
     for (const name of names.values()) expect(page.html).toContain(name);
     expect(page.html).toContain('Pouvoir en blanc (au président)');
 
-    const res = await fetch(url(`/admin/ag/${id}/feuille-de-presence.pdf`));
+    const res = await client.fetch(`/admin/ag/${id}/feuille-de-presence.pdf`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
     const text = pdfText(Buffer.from(await res.arrayBuffer()));

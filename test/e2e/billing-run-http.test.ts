@@ -6,7 +6,7 @@ import { euros, useAppClient, type ApiError } from './http-client.js';
 
 jest.setTimeout(60_000);
 
-const { getPage, getJson, postJson, legacySynced, baseUrl } = useAppClient();
+const { getPage, getJson, postJson, postForm, legacySynced } = useAppClient();
 
 describe('catalogue and anniversary billing over HTTP (demo data)', () => {
   it('lists Gloux’s products with today’s rate from the schedule, shares marked as never invoiced', async () => {
@@ -74,10 +74,7 @@ describe('catalogue and anniversary billing over HTTP (demo data)', () => {
     expect(again.body.counts).toEqual({ issued: 0, planned: 0, already_billed: 2, error: 0 });
     await legacySynced();
     // The page's "Lancer la facturation" (a form POST) says the same.
-    const form = await fetch(`${baseUrl()}/admin/facturation`, {
-      method: 'POST',
-      body: new URLSearchParams({ du: window.from, au: window.to }),
-    });
+    const form = await postForm('/admin/facturation', { du: window.from, au: window.to });
     expect(form.status).toBe(200);
     expect(await form.text()).toMatch(/0 facture\(s\) émise\(s\),\s+2 déjà facturée\(s\)/);
   });

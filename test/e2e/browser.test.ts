@@ -27,7 +27,7 @@ beforeAll(() => {
 });
 
 async function apiInvoice(invoiceId: string): Promise<Invoice> {
-  const res = await fetch(url(`/api/factures/${invoiceId}`));
+  const res = await session.http.fetch(`/api/factures/${invoiceId}`);
   expect(res.status).toBe(200);
   return (await res.json()) as Invoice;
 }

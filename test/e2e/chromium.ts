@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from '@jest/globals';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startApp, type RunningApp } from './app-process.js';
+import { signInBrowser } from './browser-sign-in.js';
+import { DEMO, httpClient, type ClientIdentity, type HttpClient } from './http-client.js';
 
 /** Debian's Chromium (apt-get install chromium); playwright-core downloads no browser. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -35,10 +37,17 @@ export interface BrowserSession {
   readonly shotsDir: string;
   /** The running app's URL of `path`. */
   url(path: string): string;
+  /** An HTTP client of the same app, signed in as the demo admin (API checks beside the page). */
+  readonly http: HttpClient;
 }
 
-/** Starts the app and Chromium before the file's tests, and stops both (and removes the shots) after. */
-export function useBrowserSession(): BrowserSession {
+/**
+ * Starts the app and Chromium before the file's tests, and stops both (and removes the shots)
+ * after. The page is signed in through the sign-in form as the demo admin, or as `as`
+ * (`'anonymous'`: not signed in).
+ */
+export function useBrowserSession(options: { as?: ClientIdentity } = {}): BrowserSession {
+  const as = options.as ?? DEMO.admin;
   let app: RunningApp | undefined;
   let browser: Browser | undefined;
   let page: Page | undefined;
@@ -47,6 +56,7 @@ export function useBrowserSession(): BrowserSession {
     app = await startApp();
     browser = await launchChromium();
     page = await browser.newPage({ locale: 'fr-FR' });
+    if (as !== 'anonymous') await signInBrowser(page, app.baseUrl, as);
     shotsDir = mkdtempSync(join(tmpdir(), 'gloux2-e2e-shots-'));
   }, 60_000);
   afterAll(async () => {
@@ -69,5 +79,6 @@ export function useBrowserSession(): BrowserSession {
       return started(shotsDir);
     },
     url: (path) => started(app).baseUrl + path,
+    http: httpClient(() => started(app).baseUrl),
   };
 }

@@ -5,6 +5,7 @@ import { formatEuros } from '../../domain/shared/money.js';
 import type { IssueInvoiceResult } from '../../src/billing/issue-invoice.command.js';
 import { pdfText } from '../support/pdf-text.js';
 import { startApp, type RunningApp } from './app-process.js';
+import { httpClient, type HttpClient } from './http-client.js';
 
 jest.setTimeout(60_000);
 
@@ -16,6 +17,7 @@ interface DocumentData {
 
 let app: RunningApp;
 let issued: IssueInvoiceResult;
+let http: HttpClient;
 
 beforeAll(async () => {
   // The seller's identity comes from the environment.
@@ -23,7 +25,8 @@ beforeAll(async () => {
     SELLER_SIREN: '423 093 459',
     SELLER_ADDRESS: '1 rue Exemple|75011 Paris',
   });
-  const res = await fetch(`${app.baseUrl}/api/factures`, {
+  http = httpClient(() => app.baseUrl);
+  const res = await http.fetch('/api/factures', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify({
@@ -58,8 +61,7 @@ afterAll(async () => {
   await app?.stop();
 }, 60_000);
 
-const get = (path: string, accept = 'text/html') =>
-  fetch(app.baseUrl + path, { headers: { accept } });
+const get = (path: string, accept = 'text/html') => http.fetch(path, { headers: { accept } });
 
 /** An amount as it reads once whitespace is collapsed: '1 452,05 €'. */
 const plain = (amount: string) => formatEuros(amount).replace(/\s/g, ' ');

@@ -35,7 +35,8 @@ describe('pages and read APIs on the demo data', () => {
   it('GET /api returns the customers and the legacy-sync positions', async () => {
     const { status, body } = await getJson<HomeData>('/api');
     expect(status).toBe(200);
-    expect(body.customers.map((c) => c.customerId).sort()).toEqual(['1', '2', '3', '4']);
+    // Customer 5 is Anne Lefèvre's second hosting account (same person, one login).
+    expect(body.customers.map((c) => c.customerId).sort()).toEqual(['1', '2', '3', '4', '5']);
     expect(body.customers.map((c) => c.name)).toEqual(
       expect.arrayContaining(['Anne Lefèvre', 'Association Les Amis', 'Webcoop SARL']),
     );

@@ -7,18 +7,21 @@ import { Money } from '../../domain/shared/money.js';
 import type { CustomerOverage } from '../../src/overage/overage-page.queries.js';
 import { runCli } from './cli-process.js';
 import { startApp, type RunningApp } from './app-process.js';
+import { DEMO, httpClient } from './http-client.js';
 
 jest.setTimeout(120_000);
 
 /** The demo: annelef (Anne Lefèvre, member 1) at 412 Mo for 400 Mo included for 45 days. */
 describe('overage on the demo member’s page', () => {
   let app: RunningApp;
+  // Anne herself reads her page (her own account: the member rule lets her in).
+  const http = httpClient(() => app.baseUrl, DEMO.anne);
   const getPage = async (path: string) => {
-    const res = await fetch(app.baseUrl + path);
+    const res = await http.fetch(path);
     return { status: res.status, html: await res.text() };
   };
   const getJson = async <T>(path: string) => {
-    const res = await fetch(app.baseUrl + path, { headers: { accept: 'application/json' } });
+    const res = await http.fetch(path, { headers: { accept: 'application/json' } });
     return { status: res.status, body: (await res.json()) as T };
   };
   const euros = (amount: string) => `${amount.replace('.', ',')}\u00a0€`;
@@ -84,7 +87,8 @@ describe('overage:run on the command line', () => {
     const first = run(['overage:run']);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^Dépassements au \d{4}-\d{2}-\d{2} : 4 hébergement\(s\)/);
+    // The demo's 4 members' hostings and Anne's second account.
+    expect(first.stdout).toMatch(/^Dépassements au \d{4}-\d{2}-\d{2} : 5 hébergement\(s\)/);
     const after = events();
     const second = run(['overage:run']);
     expect(second.code).toBe(0);

@@ -12,7 +12,8 @@ import { euros, useAppClient, type ApiError } from './http-client.js';
 
 jest.setTimeout(120_000);
 
-const { getPage, getJson, postJson, legacySynced, baseUrl, app } = useAppClient();
+const client = useAppClient();
+const { getPage, getJson, postJson, legacySynced, app } = client;
 
 interface Overview {
   today: string;
@@ -24,17 +25,12 @@ interface Overview {
 
 /** A form POST as a browser sends it, without following the redirect. */
 async function postForm(path: string, fields: Record<string, string>) {
-  const res = await fetch(baseUrl() + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-    redirect: 'manual',
-  });
+  const res = await client.postForm(path, fields, { redirect: 'manual' });
   return { status: res.status, location: res.headers.get('location'), html: await res.text() };
 }
 
 async function download(path: string) {
-  const res = await fetch(baseUrl() + path);
+  const res = await client.fetch(path);
   return {
     status: res.status,
     type: res.headers.get('content-type') ?? '',

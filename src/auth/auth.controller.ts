@@ -1,0 +1,157 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { findCustomers } from '../../legacy-sync/legacy-gateway.js';
+import { DomainError } from '../../domain/shared/errors.js';
+import { Db } from '../database/db.js';
+import { statusOf } from '../panel/errors.filter.js';
+import { Public, SignedIn } from './access.decorators.js';
+import { AUTH_CONFIG, type AuthConfig } from './auth.config.js';
+import { AuthService } from './auth.service.js';
+import { isStaff, viewUser, type AuthUser } from './auth-user.js';
+import {
+  authOf,
+  clearSessionCookie,
+  clientOf,
+  CurrentUser,
+  setSessionCookie,
+} from './request-auth.js';
+
+/** A local path to go back to after sign-in (never another site). */
+export function safeNext(value: unknown): string {
+  return typeof value === 'string' && /^\/(?![/\\])[^\s\\]*$/.test(value) && value.length < 500
+    ? value
+    : '/';
+}
+
+/** Where a user lands after sign-in: staff on the panel, a cooperator on their own page. */
+export function homeOf(user: AuthUser): string {
+  if (isStaff(user)) return '/';
+  if (user.customerIds.length === 1) return `/adherents/${user.customerIds[0]}`;
+  return '/mon-compte';
+}
+
+const text = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/** Sign-in, sign-out and the signed-in user's own accounts. */
+@Controller()
+export class AuthController {
+  constructor(
+    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    @Inject(Db) private readonly db: Db,
+  ) {}
+
+  @Public()
+  @Get('/connexion')
+  signInPage(@Req() req: Request, @Res() res: Response, @Query('suite') next: unknown) {
+    const signedIn = authOf(req);
+    if (signedIn) return res.redirect(303, homeOf(signedIn.user));
+    res.render('sign-in', { title: 'Connexion', form: { suite: safeNext(next), login: '' } });
+  }
+
+  @Public()
+  @Post('/connexion')
+  async signIn(@Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
+    const next = safeNext(body.suite);
+    try {
+      const { token, user } = await this.auth.signIn(
+        text(body.login),
+        text(body.password),
+        clientOf(req),
+      );
+      await this.endCurrent(req);
+      setSessionCookie(req, res, this.config, token);
+      res.redirect(303, next === '/' ? homeOf(user) : next);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      res.status(statusOf(error)).render('sign-in', {
+        title: 'Connexion',
+        error: { message: error.message },
+        form: { suite: next, login: text(body.login) },
+      });
+    }
+  }
+
+  @Public()
+  @HttpCode(200)
+  @Post('/api/connexion')
+  async apiSignIn(
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    const { token, session, user } = await this.auth.signIn(
+      text(body.login),
+      text(body.password),
+      clientOf(req),
+    );
+    await this.endCurrent(req);
+    setSessionCookie(req, res, this.config, token);
+    res.json({ user: this.describe(user), csrfToken: session.csrfToken, home: homeOf(user) });
+  }
+
+  @SignedIn()
+  @Get('/api/session')
+  session(@Req() req: Request) {
+    const auth = authOf(req)!;
+    return {
+      user: this.describe(auth.user),
+      csrfToken: auth.session.csrfToken,
+      expiresAt: new Date(auth.session.expiresAt).toISOString(),
+    };
+  }
+
+  @SignedIn()
+  @Get('/deconnexion')
+  signOutPage(@Res() res: Response) {
+    res.render('sign-out', { title: 'Déconnexion' });
+  }
+
+  @SignedIn()
+  @Post('/deconnexion')
+  async signOut(@Req() req: Request, @Res() res: Response) {
+    await this.endCurrent(req);
+    clearSessionCookie(req, res, this.config);
+    res.redirect(303, '/connexion');
+  }
+
+  @SignedIn()
+  @HttpCode(200)
+  @Post('/api/deconnexion')
+  async apiSignOut(@Req() req: Request, @Res() res: Response) {
+    await this.endCurrent(req);
+    clearSessionCookie(req, res, this.config);
+    res.json({ signedOut: true });
+  }
+
+  @SignedIn()
+  @Get('/mon-compte')
+  async myAccounts(@CurrentUser() user: AuthUser, @Res() res: Response) {
+    const accounts = await this.db.run((q) => findCustomers(q, [...user.customerIds]));
+    res.render('my-accounts', {
+      title: 'Mon compte',
+      accounts: accounts.map((a) => ({ ...a, page: `/adherents/${a.customerId}` })),
+    });
+  }
+
+  @SignedIn()
+  @Get('/api/mon-compte')
+  async myAccountsData(@CurrentUser() user: AuthUser) {
+    const accounts = await this.db.run((q) => findCustomers(q, [...user.customerIds]));
+    return { user: this.describe(user), accounts };
+  }
+
+  private async endCurrent(req: Request): Promise<void> {
+    const current = authOf(req);
+    if (current) await this.auth.signOut(current.session);
+  }
+
+  private describe(user: AuthUser) {
+    return {
+      userId: user.userId,
+      ...viewUser(user),
+      tiersId: user.tiersId,
+      customerIds: user.customerIds,
+    };
+  }
+}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AccessGuard } from './access.guard.js';
+import { AUTH_CONFIG, loadAuthConfig } from './auth.config.js';
+import { AuthController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
+import { Ownership } from './ownership.js';
+
+/** Sign-in, sessions and the global access guard (every route: deny by default). */
+@Module({
+  controllers: [AuthController],
+  providers: [
+    { provide: AUTH_CONFIG, useFactory: () => loadAuthConfig() },
+    AuthService,
+    Ownership,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [AuthService, AUTH_CONFIG],
+})
+export class AuthModule {}

@@ -1,0 +1,38 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { viewsDir } from '../paths.js';
+
+function templates(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? templates(join(dir, e.name))
+      : e.name.endsWith('.hbs')
+        ? [join(dir, e.name)]
+        : [],
+  );
+}
+
+describe('CSRF field in the views', () => {
+  it('every form that can POST carries the csrf partial', () => {
+    const missing: string[] = [];
+    let posting = 0;
+    for (const file of templates(viewsDir)) {
+      const text = readFileSync(file, 'utf8');
+      for (const form of text.match(/<form\b[\s\S]*?<\/form>/gi) ?? []) {
+        if (!/method="post"|formmethod="post"/i.test(form)) continue;
+        posting += 1;
+        if (!form.includes('{{> csrf}}'))
+          missing.push(`${relative(viewsDir, file)}: ${form.slice(0, 80)}`);
+      }
+    }
+    expect(posting).toBeGreaterThan(20);
+    expect(missing).toEqual([]);
+  });
+
+  it('the partial reads the token from the root context (forms inside #each blocks too)', () => {
+    expect(readFileSync(join(viewsDir, 'partials', 'csrf.hbs'), 'utf8')).toContain(
+      'name="_csrf" value="{{@root.csrfToken}}"',
+    );
+  });
+});
