@@ -24,6 +24,7 @@ import {
 } from './deposit-slip.commands.js';
 import { DepositSlipPages } from './deposit-slip-pages.service.js';
 import { renderDepositSlipPdf } from './deposit-slip-pdf.js';
+import { Staff } from '../auth/access.decorators.js';
 
 const INPUTS: Record<string, string> = {
   paymentIds: 'cheques',
@@ -38,6 +39,7 @@ const list = (v: unknown): string[] =>
   (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(str).filter((s) => s !== '');
 
 /** /tresorerie/remises: cheques to deposit, numbered slips (page, print, PDF) and their JSON. */
+@Staff()
 @Controller()
 export class DepositSlipsController {
   constructor(

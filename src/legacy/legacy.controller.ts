@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Inject, Post, Query, Render, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { LegacyPages } from './legacy-pages.service.js';
+import { AdminOnly } from '../auth/access.decorators.js';
 
 const AREA: Record<string, string> = {
   facture: 'Facture',
@@ -13,6 +14,7 @@ const AREA: Record<string, string> = {
 };
 
 /** Admin: Gloux ↔ gloux2 drift report (/admin/derive) and import report; repair. */
+@AdminOnly()
 @Controller()
 export class LegacyController {
   constructor(@Inject(LegacyPages) private readonly pages: LegacyPages) {}

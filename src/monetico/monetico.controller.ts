@@ -15,6 +15,7 @@ import type { Request, Response } from 'express';
 import type { Cgi2Body } from './cgi2-body.js';
 import { CGI2_PATH } from './cgi2-body.js';
 import { MoneticoService } from './monetico.service.js';
+import { Member, Public, Staff } from '../auth/access.decorators.js';
 
 /** Card payment pages, the bank's CGI2 callback and the treasurer's anomalies. Thin: see MoneticoService. */
 @Controller()
@@ -22,6 +23,7 @@ export class MoneticoController {
   constructor(@Inject(MoneticoService) private readonly monetico: MoneticoService) {}
 
   /** "Payer par carte": the sealed form, posted to the bank by the page itself. */
+  @Member({ customer: 'customerId', invoice: 'invoiceId' })
   @Get('/adherents/:customerId/factures/:invoiceId/carte')
   @Render('card-payment')
   async form(
@@ -36,6 +38,7 @@ export class MoneticoController {
   }
 
   /** CGI2: public, no session, no CSRF; authenticated by the MAC. Always text/plain. */
+  @Public({ csrf: false })
   @Post(CGI2_PATH)
   @HttpCode(200)
   async cgi2(@Body() body: Cgi2Body | undefined, @Res() res: Response): Promise<void> {
@@ -48,12 +51,14 @@ export class MoneticoController {
     res.status(200).type('text/plain').send(answer);
   }
 
+  @Public()
   @Get('/paiement-carte/ok')
   @Render('card-return')
   async ok(@Query('reference') reference: unknown) {
     return this.returnPage(reference, true);
   }
 
+  @Public()
   @Get('/paiement-carte/erreur')
   @Render('card-return')
   async err(@Query('reference') reference: unknown) {
@@ -70,6 +75,7 @@ export class MoneticoController {
     };
   }
 
+  @Staff()
   @Get('/tresorerie/anomalies-cb')
   @Render('card-anomalies')
   async anomaliesPage() {
@@ -79,6 +85,7 @@ export class MoneticoController {
     };
   }
 
+  @Staff()
   @Get('/api/tresorerie/anomalies-cb')
   async anomalies() {
     return { anomalies: await this.monetico.anomalies() };

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from '@jest/globals';
 import { runCli } from './cli-process.js';
+import type { HttpClient } from './http-client.js';
 
-/** A form POST as a browser sends it, without following the redirect. */
-export async function postForm(baseUrl: string, path: string, fields: [string, string][]) {
-  const res = await fetch(baseUrl + path, {
+/** A form POST as a browser sends it (signed in, with the CSRF token), without following the redirect. */
+export async function postForm(client: HttpClient, path: string, fields: [string, string][]) {
+  const res = await client.fetch(path, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(fields).toString(),

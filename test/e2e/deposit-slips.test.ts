@@ -8,7 +8,8 @@ import { euros, useAppClient, type ApiError } from './http-client.js';
 
 jest.setTimeout(120_000);
 
-const { getPage, getJson, postJson, baseUrl } = useAppClient();
+const client = useAppClient();
+const { getPage, getJson, postJson } = client;
 
 interface Overview {
   pending: PendingDay[];
@@ -32,7 +33,7 @@ describe('deposit slips over HTTP (demo data)', () => {
   it('builds a slip from one day with the form, prints it, and refuses it twice', async () => {
     const before = (await getJson<Overview>('/api/tresorerie/remises')).body;
     const day = before.pending.find((d) => d.receivedOn === '2026-11-02')!;
-    const created = await postForm(baseUrl(), '/tresorerie/remises', [
+    const created = await postForm(client, '/tresorerie/remises', [
       ['date_remise', '2026-11-03'],
       ['jour', '2026-11-02'],
       ['cle', 'e2e-slip-1'],
@@ -44,7 +45,7 @@ describe('deposit slips over HTTP (demo data)', () => {
     expect(page.status).toBe(200);
     expect(page.html).toContain(`<td id="numero">${number}</td>`);
     expect(page.html).toContain(euros(day.total));
-    const pdf = await fetch(`${baseUrl()}/tresorerie/remises/${number}/pdf`);
+    const pdf = await client.fetch(`/tresorerie/remises/${number}/pdf`);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     const text = pdfText(Buffer.from(await pdf.arrayBuffer()));
     expect(text).toContain(`Bordereau de remise de chèques n° ${number}`);
@@ -58,7 +59,7 @@ describe('deposit slips over HTTP (demo data)', () => {
   });
 
   it('answers an empty selection with a French error on the page and JSON on the API', async () => {
-    const form = await postForm(baseUrl(), '/tresorerie/remises', [['date_remise', '2026-11-03']]);
+    const form = await postForm(client, '/tresorerie/remises', [['date_remise', '2026-11-03']]);
     expect(form.status).toBe(422);
     expect(form.html).toContain('Choisissez au moins un chèque.');
     const api = await postJson<ApiError>('/api/tresorerie/remises', { depositOn: 'hier' });
@@ -72,7 +73,7 @@ describe('deposit slips over HTTP (demo data)', () => {
     const ids = body.pending.flatMap((d) => d.cheques.map((c) => c.paymentId)).slice(0, 2);
     const r = await postJson<DepositSlipResult>('/api/tresorerie/remises', { paymentIds: ids });
     expect(r.status).toBe(201);
-    const cancelled = await postForm(baseUrl(), `/tresorerie/remises/${r.body.number}/annulation`, [
+    const cancelled = await postForm(client, `/tresorerie/remises/${r.body.number}/annulation`, [
       ['motif', 'bordereau égaré'],
     ]);
     expect(cancelled.status).toBe(303);

@@ -8,7 +8,8 @@ import type { InvoiceView } from '../../projections/invoice-balances/invoice-bal
 import { TestSmtp } from '../support/lifecycle-kit.js';
 import { startApp, type RunningApp } from './app-process.js';
 import { launchChromium } from './chromium.js';
-import { httpClient } from './http-client.js';
+import { signInBrowser } from './browser-sign-in.js';
+import { DEMO, httpClient } from './http-client.js';
 
 jest.setTimeout(90_000);
 
@@ -28,6 +29,8 @@ beforeAll(async () => {
   running = await startApp({ SMTP_URL: smtp.url });
   browser = await launchChromium();
   page = await browser.newPage({ locale: 'fr-FR' });
+  // The demo admin is also Webcoop's cooperator: its page and the treasurer's anomalies.
+  await signInBrowser(page, baseUrl(), DEMO.admin);
 }, 60_000);
 afterAll(async () => {
   try {
@@ -199,6 +202,7 @@ describe('card payment through the fake bank, in headless Chromium', () => {
 
 describe('the CGI2 route over HTTP', () => {
   const post = async (body: string, type = 'application/x-www-form-urlencoded') => {
+    // The bank's server: no session, no CSRF token (the route is public, authenticated by the MAC).
     const res = await fetch(`${baseUrl()}/monetico/cgi2`, {
       method: 'POST',
       headers: { 'content-type': type },

@@ -81,6 +81,7 @@ beforeAll(async () => {
     requestId: ['1'],
     action: ['souscription', 'liberation', 'cession', 'remboursement', 'annulation'],
     operation: ['presences', 'procurations', 'retraits', 'cloture'],
+    number: ['1'],
   };
   markers = ['Lefèvre', '0403020000017', '1905200000518', 'anne@example.org'];
   markers.push(...docs.map((d) => d.number));
