@@ -12,11 +12,13 @@ import {
   TreasuryPages,
   type ReportQuery,
 } from './treasury-pages.service.js';
+import { Staff } from '../auth/access.decorators.js';
 
 /**
  * The treasurer's pages under /tresorerie, their JSON under /api/tresorerie, and every report
  * as a file: /tresorerie/<report>.xlsx|.ods|.csv with the page's parameters (streamed).
  */
+@Staff()
 @Controller()
 export class TreasuryController {
   constructor(

@@ -8,7 +8,8 @@ import { euros, useAppClient, type ApiError } from './http-client.js';
 
 jest.setTimeout(180_000);
 
-const { getPage, getJson, baseUrl } = useAppClient();
+const client = useAppClient();
+const { getPage, getJson } = client;
 
 const NOVEMBER = 'du=2026-11-01&au=2026-11-30';
 const YEAR = 'du=2026-01-01&au=2026-12-31';
@@ -25,7 +26,7 @@ interface CardListing {
 }
 
 async function download(path: string) {
-  const res = await fetch(baseUrl() + path);
+  const res = await client.fetch(path);
   return {
     status: res.status,
     type: res.headers.get('content-type') ?? '',

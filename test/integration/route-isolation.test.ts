@@ -82,6 +82,7 @@ beforeAll(async () => {
     action: ['souscription', 'liberation', 'cession', 'remboursement', 'annulation'],
     operation: ['presences', 'procurations', 'retraits', 'cloture'],
     number: ['1'],
+    format: ['xlsx', 'csv'],
   };
   markers = ['Lefèvre', '0403020000017', '1905200000518', 'anne@example.org'];
   markers.push(...docs.map((d) => d.number));
