@@ -90,7 +90,14 @@ export class AccessGuard implements CanActivate {
     // A JSON request without a session has no session to ride: a cross-site form cannot send
     // application/json (no CORS here), so anonymous JSON calls (sign-in, sign-up) need no token.
     if (!signedIn && req.is('application/json')) return;
-    const provided = req.get(CSRF_HEADER) ?? (typeof field === 'string' ? field : undefined);
+    // A multipart form is parsed after the guards (upload interceptors): its token comes in
+    // the action's query string instead (`?_csrf=…`, see bank-reconciliation.hbs).
+    const query = req.is('multipart/form-data')
+      ? (req.query as Record<string, unknown>)[CSRF_FIELD]
+      : undefined;
+    const provided =
+      req.get(CSRF_HEADER) ??
+      (typeof field === 'string' ? field : typeof query === 'string' ? query : undefined);
     if (!expected || !provided || !sameSecret(provided, expected)) throw csrfInvalid();
     if (body && typeof body === 'object') delete body[CSRF_FIELD];
   }

@@ -26,6 +26,7 @@ import {
   type ImportBankStatementResult,
 } from './bank-statement.commands.js';
 import { parseTargetInput, ReconciliationService } from './reconciliation.service.js';
+import { Staff } from '../auth/access.decorators.js';
 
 interface UploadedStatement {
   originalname: string;
@@ -38,6 +39,7 @@ const list = (v: unknown): string[] =>
   (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(str).filter((s) => s !== '');
 
 /** /tresorerie/rapprochement: statement import and matching (page, JSON twins). */
+@Staff()
 @Controller()
 export class ReconciliationController {
   constructor(

@@ -7,6 +7,7 @@ import { AfterCommit } from './after-commit.js';
 import { LifecyclePagesQueries } from './lifecycle-pages.queries.js';
 import { MailOutbox } from './mail-outbox.js';
 import { Provisioning } from './provisioning.js';
+import { AdminOnly } from '../auth/access.decorators.js';
 
 const REASON_LABELS: Record<string, string> = {
   unpaid: 'impayé',
@@ -35,6 +36,7 @@ const withLabels = <T extends { reasons: { reason: string }[] }>(list: T[]) =>
   }));
 
 /** Admin pages of the account lifecycle, each with its JSON twin under /api. */
+@AdminOnly()
 @Controller()
 export class LifecycleAdminController {
   constructor(

@@ -66,6 +66,22 @@ describe('sign-in pages over HTTP', () => {
     });
     expect(noHeader.status).toBe(403);
     expect(((await noHeader.json()) as ApiError).error.code).toBe('csrf_invalid');
+
+    // An upload (multipart, read after the guard) carries the token in its action's query.
+    const upload = (query: string) => {
+      const form = new FormData();
+      form.append('releve', new Blob(['pas un relevé']), 'releve.txt');
+      return fetch(`${admin.baseUrl()}/tresorerie/rapprochement/releves${query}`, {
+        method: 'POST',
+        headers: { cookie: `g2_session=${admin.cookie('g2_session')}` },
+        body: form,
+        redirect: 'manual',
+      });
+    };
+    expect((await upload('')).status).toBe(403);
+    const withToken = await upload(`?_csrf=${admin.csrfToken()}`);
+    expect(withToken.status).toBe(422);
+    expect(await withToken.text()).not.toContain('Formulaire expiré');
   });
 
   it('session cookie: HttpOnly, SameSite=Lax, Secure behind https; sign-out revokes it', async () => {

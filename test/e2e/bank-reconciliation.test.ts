@@ -9,7 +9,8 @@ import { useAppClient, type ApiError } from './http-client.js';
 
 jest.setTimeout(120_000);
 
-const { getPage, getJson, postJson, baseUrl } = useAppClient();
+const client = useAppClient();
+const { getPage, getJson, postJson } = client;
 
 const fixturePath = (name: string) => join(projectRoot, 'test/fixtures/bank', name);
 
@@ -17,7 +18,7 @@ const fixturePath = (name: string) => join(projectRoot, 'test/fixtures/bank', na
 async function upload(name: string, content: Buffer) {
   const form = new FormData();
   form.append('releve', new Blob([content]), name);
-  const res = await fetch(`${baseUrl()}/tresorerie/rapprochement/releves`, {
+  const res = await client.fetch('/tresorerie/rapprochement/releves', {
     method: 'POST',
     body: form,
     redirect: 'manual',
@@ -56,7 +57,7 @@ describe('bank reconciliation over HTTP (demo data)', () => {
     const page = await getPage('/tresorerie/rapprochement');
     expect(page.html).toContain('Confirmer les 1 rapprochement(s) exact(s)');
     expect(page.html).toContain(`data-status="exact" data-line="${line.lineId}"`);
-    const confirmed = await postForm(baseUrl(), '/tresorerie/rapprochement/confirmation', [
+    const confirmed = await postForm(client, '/tresorerie/rapprochement/confirmation', [
       ['rapprochement', `${line.lineId}|${line.target!.input}`],
     ]);
     expect(confirmed.status).toBe(303);
@@ -68,7 +69,7 @@ describe('bank reconciliation over HTTP (demo data)', () => {
     });
     expect(twice.status).toBe(409);
     expect(twice.body.error.code).toBe('already_matched');
-    const undone = await postForm(baseUrl(), '/tresorerie/rapprochement/annulation', [
+    const undone = await postForm(client, '/tresorerie/rapprochement/annulation', [
       ['ligne', line.lineId],
     ]);
     expect(undone.status).toBe(303);

@@ -76,7 +76,8 @@ beforeAll(async () => {
     invoiceId: invoices,
     creditNoteId: creditNotes,
     paymentId: payments.map((p) => p.payment_id),
-    id: [assemblyId],
+    // Assembly ids, and Anne's hosting accounts (the lifecycle's account ids).
+    id: [assemblyId, '1', '5'],
     resolutionId: page.body.resolutions.map((r) => r.resolutionId),
     requestId: ['1'],
     action: ['souscription', 'liberation', 'cession', 'remboursement', 'annulation'],
