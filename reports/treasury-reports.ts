@@ -24,6 +24,7 @@ import {
   movementRows,
   receiptTotals,
   revenueByProduct,
+  revenueLines,
   vatByMonth,
   vatDetail,
   type AllocationDetailRow,
@@ -66,6 +67,13 @@ export async function productCatalogue(q: Queryable): Promise<Map<string, Produc
   return new Map(
     (await listProducts(q)).map((p) => [p.productId, { type: p.type, label: p.label }]),
   );
+}
+
+/** First and last day of 'YYYY-MM'. */
+export function monthBounds(month: string): { from: Day; to: Day } {
+  const from = `${month}-01`;
+  const next = addDays(from, 32).slice(0, 7);
+  return { from, to: addDays(`${next}-01`, -1) };
 }
 
 const periodLine = (p: Period) => `Du ${formatDayFr(p.from)} au ${formatDayFr(p.to)}`;
@@ -192,6 +200,9 @@ export interface MethodFigures {
 export interface ReceiptsRecapRow {
   /** 'YYYY-MM-DD' or 'YYYY-MM'; 'total' for the totals row. */
   readonly period: string;
+  /** First and last day of the row (for the link to its detail). */
+  readonly from: Day;
+  readonly to: Day;
   readonly methods: Readonly<Record<ReceiptMethod, MethodFigures>>;
   /** Money received (all methods but credit). */
   readonly cash: string;
@@ -235,7 +246,13 @@ export async function receiptsRecap(
       }),
     ) as Record<ReceiptMethod, MethodFigures>;
     const cash = CASH_METHODS.reduce((s, method) => s + (m.get(method)?.cents ?? 0n), 0n);
-    return { period: key, methods, cash: fromCents(cash), credit: methods.credit.total };
+    const bounds =
+      key === 'total'
+        ? { from: period.from, to: period.to }
+        : key.length === 7
+          ? monthBounds(key)
+          : { from: key, to: key };
+    return { period: key, ...bounds, methods, cash: fromCents(cash), credit: methods.credit.total };
   };
   const keys = [...acc.keys()].filter((k) => k !== 'total').sort();
   return { period, by, rows: keys.map(toRow), totals: toRow('total') };
@@ -421,6 +438,25 @@ export async function revenueDocument(
           },
         ],
       },
+      {
+        name: 'Lignes',
+        heading: ["Lignes de factures et d'avoirs", periodLine(period)],
+        columns: [
+          { header: 'Date', kind: 'day' },
+          { header: 'Document', kind: 'text', width: 16 },
+          { header: 'Client', kind: 'integer', width: 8 },
+          { header: 'Libellé', kind: 'text', width: 40 },
+          { header: 'Taux (%)', kind: 'text', width: 10 },
+          { header: 'HT', kind: 'euros' },
+          { header: 'TVA', kind: 'euros' },
+        ],
+        rows: (async function* () {
+          for await (const l of revenueLines(source, period, null))
+            yield {
+              cells: [l.day, l.number, Number(l.customerId), l.label, l.vatRate, l.net, l.vat],
+            };
+        })(),
+      },
     ],
   };
 }
@@ -573,6 +609,9 @@ export interface VatRateFigures extends VatMonthRate {
 
 export interface VatMonth {
   readonly month: string;
+  /** First and last day of the month (for the link to its receipts). */
+  readonly from: Day;
+  readonly to: Day;
   readonly rates: readonly VatRateFigures[];
   readonly base: string;
   readonly vat: string;
@@ -606,6 +645,7 @@ export async function vatReport(source: ReportSource, period: Period): Promise<V
     period,
     months: [...months.entries()].map(([month, list]) => ({
       month,
+      ...monthBounds(month),
       rates: list,
       base: fromCents(sum(list.map((l) => l.base))),
       vat: fromCents(sum(list.map((l) => l.vat))),

@@ -251,6 +251,82 @@ export async function revenueByProduct(
   }));
 }
 
+interface RevenueLineDbRow {
+  [key: string]: unknown;
+  document_id: string;
+  line_id: string;
+  document_kind: string;
+  number: string;
+  issued_on: string;
+  customer_id: string;
+  label: string;
+  vat_rate: string;
+  net_cents: unknown;
+  vat_cents: unknown;
+}
+
+export interface RevenueLineRow {
+  readonly documentId: string;
+  readonly documentKind: 'invoice' | 'credit_note';
+  readonly number: string;
+  readonly day: Day;
+  readonly customerId: string;
+  readonly label: string;
+  readonly vatRate: string;
+  readonly net: string;
+  readonly vat: string;
+}
+
+/** The invoice and credit-note lines over the period, of one product (key as productKeyOf) or all. */
+export async function* revenueLines(
+  source: ReportSource,
+  period: Period,
+  productKey: string | null,
+  batchSize = 1000,
+): AsyncGenerator<RevenueLineRow> {
+  const productFilter =
+    productKey === null
+      ? ''
+      : /^\d+$/.test(productKey)
+        ? ' AND product_id = ?'
+        : ` AND product_id = '' AND line_kind = ?`;
+  type Cursor = { day: string; doc: string; line: string };
+  let after: Cursor | null = null;
+  for (;;) {
+    const cursor: Cursor | null = after;
+    const rows: RevenueLineDbRow[] = await source.run((q) =>
+      q.query<RevenueLineDbRow>(
+        `SELECT document_id, line_id, document_kind, number, issued_on, customer_id, label, vat_rate, net_cents, vat_cents
+           FROM g2_rm_revenue_lines
+          WHERE issued_on BETWEEN ? AND ?${productFilter}
+            ${cursor ? 'AND (issued_on > ? OR document_id > ? OR (document_id = ? AND line_id > ?))' : ''}
+          ORDER BY issued_on, document_id, line_id LIMIT ${batchSize}`,
+        [
+          cursor ? cursor.day : period.from,
+          period.to,
+          ...(productKey === null ? [] : [productKey]),
+          ...(cursor ? [cursor.day, cursor.doc, cursor.doc, cursor.line] : []),
+        ],
+      ),
+    );
+    for (const r of rows)
+      yield {
+        documentId: r.document_id,
+        documentKind: r.document_kind as 'invoice' | 'credit_note',
+        number: r.number,
+        day: r.issued_on,
+        customerId: r.customer_id,
+        label: r.label,
+        vatRate: r.vat_rate,
+        net: fromCents(r.net_cents),
+        vat: fromCents(r.vat_cents),
+      };
+    if (rows.length < batchSize) return;
+    const last = rows[rows.length - 1]!;
+    after = { day: last.issued_on, doc: last.document_id, line: last.line_id };
+  }
+}
+
 /** The key a line is reported under: its product, else its kind. */
 export function productKeyOf(kind: string, productId: string): string {
   return productId !== '' ? productId : kind;

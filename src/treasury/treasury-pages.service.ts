@@ -26,7 +26,11 @@ import {
   type Period,
   type RecapBy,
 } from '../../reports/treasury-reports.js';
-import type { MovementRow } from '../../projections/treasury/treasury.queries.js';
+import {
+  revenueLines,
+  type MovementRow,
+  type RevenueLineRow,
+} from '../../projections/treasury/treasury.queries.js';
 import { Clock } from '../clock.js';
 import { APP_CONFIG, type AppConfig } from '../config.js';
 import { Db } from '../database/db.js';
@@ -175,8 +179,31 @@ export class TreasuryPages {
   }
 
   async revenue(query: ReportQuery) {
-    const report = await revenueReport(this.db, this.period(query, 'fiscal-year'));
-    return { ...report, chart: revenueChartSvg(report) };
+    const period = this.period(query, 'fiscal-year');
+    const product = this.product(query.produit);
+    const report = await revenueReport(this.db, period);
+    let lines: RevenueLineRow[] | null = null;
+    let truncated = false;
+    if (product !== null) {
+      if (!report.byProduct.some((p) => p.productKey === product))
+        throw new DomainError('not_found', 'Aucune ligne de ce produit sur la période.', 'produit');
+      lines = [];
+      for await (const l of revenueLines(this.db, period, product)) {
+        if (lines.length === PAGE_DETAIL_LIMIT) {
+          truncated = true;
+          break;
+        }
+        lines.push(l);
+      }
+    }
+    return {
+      ...report,
+      chart: revenueChartSvg(report),
+      product,
+      productLabel: report.byProduct.find((p) => p.productKey === product)?.label ?? null,
+      lines,
+      truncated,
+    };
   }
 
   async allocationProducts(query: ReportQuery) {

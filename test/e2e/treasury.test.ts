@@ -82,6 +82,10 @@ describe('treasurer pages and JSON', () => {
     expect(body.totals.cash).toBe('366.02');
     expect(body.detail.some((d) => d.kind === 'bounced' && d.amount === '-120.00')).toBe(true);
     const page = await getPage(`/tresorerie/encaissements?${YEAR}&mode=carte`);
+    // Each month of the recap links to its days.
+    expect(page.html).toContain(
+      'href="/tresorerie/encaissements?du=2026-06-01&au=2026-06-30&par=jour"',
+    );
     expect(page.html).toContain(`<td class="num" id="total-encaisse">${euros('366.02')}</td>`);
     expect(page.html).toContain('CB 4971');
     expect(page.html).not.toContain('0004512');
@@ -96,6 +100,10 @@ describe('treasurer pages and JSON', () => {
       `/api/tresorerie/chiffre-affaires?${YEAR}`,
     );
     expect(body.total.net).toBe('300.04');
+    // Each product drills down to its invoice lines.
+    const plaque = await getPage(`/tresorerie/chiffre-affaires?${YEAR}&produit=1`);
+    expect(plaque.html).toContain('Lignes : Plaque de base');
+    expect(plaque.html).toMatch(/href="\/factures\/[^"]+">F2026-\d{6}<\/a>/);
     const sum = body.byType.reduce((s, t) => s + Math.round(Number(t.share) * 100), 0);
     expect(sum).toBe(10_000);
   });
@@ -130,6 +138,8 @@ describe('treasurer pages and JSON', () => {
     }>(`/api/tresorerie/tva?${YEAR}`);
     expect(body.months[0]).toEqual({
       month: '2026-02',
+      from: '2026-02-01',
+      to: '2026-02-28',
       base: '41.67',
       vat: '8.33',
       rates: [

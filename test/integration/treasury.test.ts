@@ -17,7 +17,11 @@ import {
   vatRatesDocument,
   vatReport,
 } from '../../reports/treasury-reports.js';
-import type { AllocationDetailRow } from '../../projections/treasury/treasury.queries.js';
+import {
+  revenueLines,
+  type AllocationDetailRow,
+  type RevenueLineRow,
+} from '../../projections/treasury/treasury.queries.js';
 import { RefundCreditCommand } from '../../src/billing/customer-credit.commands.js';
 import { IssueCreditNoteCommand } from '../../src/billing/issue-credit-note.command.js';
 import {
@@ -230,6 +234,13 @@ describe.each(dialects)('treasury reports on %s', (dialect) => {
     expect(r.total.net).toBe('150.00');
     const option3 = r.byProduct.find((p) => p.productKey === '3')!;
     expect([option3.net, option3.lines]).toEqual(['0.00', 2]);
+    // Drilled down: the invoice line and the credit note that cancels it.
+    const lines: RevenueLineRow[] = [];
+    for await (const l of revenueLines(app.db, YEAR, '3', 1)) lines.push(l);
+    expect(lines.map((l) => [l.day, l.documentKind, l.documentId === ids.c, l.net])).toEqual([
+      ['2026-03-05', 'invoice', true, '50.00'],
+      ['2026-03-15', 'credit_note', false, '-50.00'],
+    ]);
   });
 
   it('splits each fiscal year per product, the worked example drillable to each payment', async () => {
@@ -326,6 +337,8 @@ describe.each(dialects)('treasury reports on %s', (dialect) => {
           '24',
           format === 'csv' ? '80' : '80%',
         ]);
+        const lines = sheet('ca', 'Lignes');
+        expect(lines.some((r) => r[1] === 'F2026-000001' && r.includes('100'))).toBe(true);
         const vat = sheet('tva', 'TVA par mois');
         expect(row(vat, '2026-02', 6)).toEqual(['2026-02', '20', '41.67', '8.33', '42', '8']);
         expect(row(vat, 'Total', 4)?.slice(2)).toEqual(['141.67', '28.33']);
