@@ -6,6 +6,7 @@ import { AppModule } from './app.module.js';
 import {
   bankImportCli,
   bankMatchCli,
+  fecCli,
   depositSlipCancelCli,
   depositSlipCreateCli,
   depositSlipListCli,
@@ -95,6 +96,9 @@ Commands:
   bank:match [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--confirm-exact]
                                   bank lines against card days and deposit slips: matched,
                                   proposed, écarts, unmatched; confirms the exact proposals
+  report:fec [--year 2025] [--out dir|file]
+                                  the FEC (Fichier des Écritures Comptables) of a fiscal year
+                                  (default: the last closed one), <SIREN>FEC<AAAAMMJJ>.txt
 
 Environment: DATABASE_URL=mysql://user:pass@host/db (default: embedded SQLite, SQLITE_PATH)`;
 
@@ -124,6 +128,7 @@ const COMMANDS = [
   ...Object.keys(REPORT_COMMANDS),
   'bank:import',
   'bank:match',
+  'report:fec',
 ];
 
 async function main(): Promise<number> {
@@ -233,6 +238,8 @@ async function main(): Promise<number> {
         return await bankImportCli(app, values);
       case 'bank:match':
         return await bankMatchCli(app, values);
+      case 'report:fec':
+        return await fecCli(app, values);
       case 'legacy-sync:run': {
         const n = await app.get(LegacySyncWorker).catchUp();
         console.log(`Mirrored ${n} events into Gloux's tables.`);

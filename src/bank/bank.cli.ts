@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { formatDayFr } from '../../domain/shared/day.js';
@@ -16,6 +17,7 @@ import {
   type BankMatchResult,
   type ImportBankStatementResult,
 } from './bank-statement.commands.js';
+import { FecService } from './fec.service.js';
 import { parseTargetInput, ReconciliationService } from './reconciliation.service.js';
 import { renderDepositSlipPdf } from './deposit-slip-pdf.js';
 
@@ -179,4 +181,24 @@ export async function bankMatchCli(
   for (const w of view.waiting)
     console.log(`  en attente : ${w.label}, ${formatEuros(w.expected)}`);
   return 0;
+}
+
+/** `report:fec --year 2025 [--out dir|file]`: the FEC of a fiscal year (default: the last closed one). */
+export async function fecCli(
+  app: INestApplicationContext,
+  o: { year?: string; out?: string },
+): Promise<number> {
+  const started = Date.now();
+  const { summary, content } = await app
+    .get(FecService)
+    .export(o.year, (n) => process.stderr.write(`\r  ${n} événement(s) lus`));
+  process.stderr.write('\n');
+  let target = o.out ?? summary.fileName;
+  if (o.out && existsSync(o.out) && statSync(o.out).isDirectory())
+    target = join(o.out, summary.fileName);
+  await writeFile(target, content);
+  console.log(
+    `${target} : exercice ${summary.fiscalYear} (${formatDayFr(summary.first)} – ${formatDayFr(summary.last)}), ${summary.entries} écriture(s), ${summary.lines} ligne(s), débit ${formatEuros(summary.debit)} = crédit ${formatEuros(summary.credit)}${summary.balanced ? '' : ' — DÉSÉQUILIBRÉ'} (${Date.now() - started} ms).`,
+  );
+  return summary.balanced ? 0 : 2;
 }

@@ -10,13 +10,15 @@ import {
   ImportBankStatementHandler,
   UndoBankMatchHandler,
 } from './bank-statement.handlers.js';
+import { FecController } from './fec.controller.js';
+import { FecService } from './fec.service.js';
 import { ReconciliationController } from './reconciliation.controller.js';
 import { ReconciliationService } from './reconciliation.service.js';
 
 /** Cheque deposit slips, bank statement import and reconciliation, FEC export. */
 @Module({
   imports: [CqrsModule],
-  controllers: [DepositSlipsController, ReconciliationController],
+  controllers: [DepositSlipsController, ReconciliationController, FecController],
   providers: [
     { provide: BANK_CONFIG, useFactory: () => loadBankConfig() },
     { provide: SELLER_IDENTITY, useFactory: () => loadSeller() },
@@ -27,7 +29,8 @@ import { ReconciliationService } from './reconciliation.service.js';
     ConfirmBankMatchesHandler,
     UndoBankMatchHandler,
     ReconciliationService,
+    FecService,
   ],
-  exports: [DepositSlipPages, ReconciliationService, BANK_CONFIG],
+  exports: [DepositSlipPages, ReconciliationService, FecService, BANK_CONFIG],
 })
 export class BankModule {}

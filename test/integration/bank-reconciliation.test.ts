@@ -18,8 +18,11 @@ import {
   ReconciliationService,
   type Reconciliation,
 } from '../../src/bank/reconciliation.service.js';
+import { FecService } from '../../src/bank/fec.service.js';
 import { ReversePaymentCommand } from '../../src/billing/reverse-payment.command.js';
 import { projectRoot } from '../../src/paths.js';
+import { Money } from '../../domain/shared/money.js';
+import { fromCents } from '../../projections/projection.js';
 import { AppHarness, cheque, yearLine } from '../support/app-harness.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
 import { snapshotReadModels } from '../support/read-models.js';
@@ -180,6 +183,36 @@ describe.each(dialects)('bank statement import and matching on %s', (dialect) =>
       expect((await importFile(name)).imported).toBe(n);
       expect((await importFile(name)).imported).toBe(0);
     }
+  });
+
+  it('exports a balanced FEC whose 411 of the member is what their invoices still ask', async () => {
+    const { summary, content } = await app.context.get(FecService).export(2026);
+    expect(summary).toMatchObject({ fiscalYear: 2026, balanced: true });
+    expect(summary.fileName).toMatch(/^\d+FEC20261231\.txt$/);
+    const rows = content
+      .toString('latin1')
+      .split('\r\n')
+      .slice(1)
+      .filter((l) => l !== '')
+      .map((l) => l.split('\t'));
+    const amount = (v: string) => Money.of(v.replace(',', '.'));
+    const net411 = Money.sum(
+      rows
+        .filter((r) => r[4] === '411' && r[6] === `C${customer}`)
+        .map((r) => amount(r[11]!).minus(amount(r[12]!))),
+    );
+    const [due] = await app.db.query(
+      `SELECT SUM(total_cents - paid_cents - credited_cents) AS cents FROM g2_rm_invoices WHERE customer_id = ?`,
+      [customer],
+    );
+    expect(net411.toString()).toBe(fromCents(due?.cents));
+    // The deposit slip moved the cheque from 5112 to 512; the card refund left 512.
+    const net = (account: string) =>
+      Money.sum(
+        rows.filter((r) => r[4] === account).map((r) => amount(r[11]!).minus(amount(r[12]!))),
+      ).toString();
+    expect(net('5112')).toBe('0.00');
+    expect(net('512')).toBe('353.45'); // 150.00 + 130.00 − 6.55 by card, 80.00 deposited
   });
 
   it('rebuilds the bank tables from the log to exactly the live ones', async () => {

@@ -22,24 +22,30 @@ export async function xlsxAsCsv(
 }
 
 /**
- * Any export (xlsx, ods, or our French CSV: ';', decimal comma, DD/MM/YYYY, read with the
- * French locale) as LibreOffice reads it, one sheet (1-based, default the first) converted
+ * Any export (xlsx, ods, our French CSV: ';', decimal comma, DD/MM/YYYY, read with the
+ * French locale, or the tab-separated FEC) as LibreOffice reads it, one sheet (1-based, default the first) converted
  * headless to the same plain CSV as xlsxAsCsv.
  */
 export async function spreadsheetAsCsv(
   data: Buffer | Uint8Array,
-  format: 'xlsx' | 'ods' | 'csv',
+  format: 'xlsx' | 'ods' | 'csv' | 'fec',
   options: { asShown?: boolean; sheet?: number } = {},
 ): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'gloux2-sheet-'));
   try {
-    const file = join(dir, `sheet.${format}`);
+    const file = join(dir, `sheet.${format === 'fec' ? 'csv' : format}`);
     writeFileSync(file, data);
     // ',' and '"', UTF-8 (76), from line 1, en-US formats (1033), text cells quoted and numbers
     // bare, each cell as shown or as its value, then the sheet to export.
     const filter = `csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,true,true,${options.asShown ? 'true' : 'false'},,,${options.sheet ?? 1}`;
     // Our CSV: ';', '"', UTF-8, from line 1, French locale (1036) for the decimal comma and days.
-    const input = format === 'csv' ? ['--infilter=CSV:59,34,76,1,,1036'] : [];
+    // The FEC: tab-separated, ISO-8859-15 (LibreOffice's encoding 22), read with the French locale.
+    const input =
+      format === 'csv'
+        ? ['--infilter=CSV:59,34,76,1,,1036']
+        : format === 'fec'
+          ? ['--infilter=CSV:9,34,22,1,,1036']
+          : [];
     const out = join(dir, 'out');
     try {
       await promisify(execFile)(

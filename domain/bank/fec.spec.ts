@@ -1,0 +1,185 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import {
+  CUSTOMER,
+  issueInvoices,
+  Ledger,
+  lineArb,
+  opArb,
+} from '../billing/billing-history.testkit.js';
+import type { PaymentRecorded } from '../billing/events.js';
+import { chequeFor, decideRecordPayment } from '../billing/payment.js';
+import { decideIssueInvoice, evolveInvoice, initialInvoiceState } from '../billing/invoice.js';
+import { DomainError } from '../shared/errors.js';
+import { Money } from '../shared/money.js';
+import {
+  decideCancelDepositSlip,
+  decideIssueDepositSlip,
+  evolveDepositSlips,
+  initialDepositSlipsState,
+  type ChequeFacts,
+} from './deposit-slips.js';
+import type { DepositSlipEvent } from './events.js';
+import { fecFileName, fecRows, GeneralLedger, isBalanced, type LedgerEntry } from './fec.js';
+
+/** Debit − credit of an account (and auxiliary account) over entries. */
+function net(entries: readonly LedgerEntry[], account: string, aux?: string): Money {
+  return Money.sum(
+    entries.flatMap((x) =>
+      x.lines
+        .filter((l) => l.account === account && (aux === undefined || l.aux === aux))
+        .map((l) => l.debit.minus(l.credit)),
+    ),
+  );
+}
+
+describe('FEC general ledger', () => {
+  it('worked example: invoice, cheque, deposit slip, year-end deferral', () => {
+    const [issued] = decideIssueInvoice(
+      initialInvoiceState,
+      {
+        customerId: '1',
+        issuedOn: '2025-09-15',
+        lines: [
+          {
+            label: 'Plaque de base',
+            net: '100.00',
+            vatRate: '20',
+            serviceStart: '2025-09-15',
+            serviceEnd: '2026-09-14',
+          },
+        ],
+      },
+      { invoiceId: 'inv-1', number: 'F2025-000001', billingAddress: '', lineId: () => 'l1' },
+    );
+    const ledger = new GeneralLedger();
+    ledger.apply(issued!);
+    // Paid in full on 2025-09-20 by cheque: N = 2025, 70.41 of the net is N+1 (ACCOUNTING.md §2).
+    const paid = decideRecordPayment(
+      chequeFor('1', 'inv-1', '120.00', '2025-09-20', '0004512'),
+      new Map([['inv-1', evolveInvoice(initialInvoiceState, issued!)]]),
+      { paymentId: 'pay-1', today: '2025-12-31' },
+    );
+    ledger.apply(paid.payment);
+    for (const a of paid.allocations) ledger.apply(a);
+    const slip = decideIssueDepositSlip(
+      initialDepositSlipsState,
+      { paymentIds: ['pay-1'], depositOn: '2025-09-22' },
+      new Map([['pay-1', facts(paid.payment)]]),
+      { slipId: 's1', today: '2025-12-31' },
+    );
+    ledger.apply(slip);
+    const entries = ledger.entriesOf(2025);
+    expect(entries.every(isBalanced)).toBe(true);
+    expect([...fecRows(entries, () => 'Anne Martin')]).toEqual([
+      'JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\tCompAuxLib\tPieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\tValidDate\tMontantdevise\tIdevise',
+      'VT\tVentes\t1\t20250915\t411\tClients\tC1\tAnne Martin\tF2025-000001\t20250915\tFacture F2025-000001\t120,00\t0,00\t\t\t20250915\t\t',
+      'VT\tVentes\t1\t20250915\t706\tPrestations de services\t\t\tF2025-000001\t20250915\tFacture F2025-000001\t0,00\t100,00\t\t\t20250915\t\t',
+      'VT\tVentes\t1\t20250915\t44574\tTVA à collecter (sur encaissements)\t\t\tF2025-000001\t20250915\tFacture F2025-000001\t0,00\t20,00\t\t\t20250915\t\t',
+      'BQ\tBanque\t2\t20250920\t5112\tChèques à encaisser\t\t\t0004512\t20250920\tRèglement chèque 0004512\t120,00\t0,00\t\t\t20250920\t\t',
+      'BQ\tBanque\t2\t20250920\t411\tClients\tC1\tAnne Martin\t0004512\t20250920\tRèglement chèque 0004512\t0,00\t120,00\t\t\t20250920\t\t',
+      'BQ\tBanque\t2\t20250920\t44574\tTVA à collecter (sur encaissements)\t\t\t0004512\t20250920\tRèglement chèque 0004512\t20,00\t0,00\t\t\t20250920\t\t',
+      'BQ\tBanque\t2\t20250920\t44571\tTVA collectée\t\t\t0004512\t20250920\tRèglement chèque 0004512\t0,00\t20,00\t\t\t20250920\t\t',
+      'BQ\tBanque\t3\t20250922\t512\tBanque\t\t\tR1\t20250922\tRemise de chèques n° 1\t120,00\t0,00\t\t\t20250922\t\t',
+      'BQ\tBanque\t3\t20250922\t5112\tChèques à encaisser\t\t\tR1\t20250922\tRemise de chèques n° 1\t0,00\t120,00\t\t\t20250922\t\t',
+      'OD\tOpérations diverses\t4\t20251231\t706\tPrestations de services\t\t\tPCA2025\t20251231\tProduits constatés d’avance 2025\t70,41\t0,00\t\t\t20251231\t\t',
+      'OD\tOpérations diverses\t4\t20251231\t487\tProduits constatés d’avance\t\t\tPCA2025\t20251231\tProduits constatés d’avance 2025\t0,00\t70,41\t\t\t20251231\t\t',
+    ]);
+    // The deferral comes back on the first day of 2026.
+    expect(ledger.entriesOf(2026)[0]).toMatchObject({ date: '2026-01-01', pieceRef: 'PCA2025' });
+    expect(net(ledger.entriesOf(2026), '487').toString()).toBe('70.41');
+    expect(fecFileName('123 456 789', '2025-12-31')).toBe('123456789FEC20251231.txt');
+  });
+
+  /**
+   * Random histories (invoices, payments, credit notes, bounces, refunds, uses and refunds of
+   * credit, deposit slips made and cancelled): every entry balances, the customer's 411 moves by
+   * exactly what their invoices still ask, 4191 holds their credit, and 512 + 5112 hold the
+   * money received less the money paid out.
+   */
+  it('property: entries balance; 411 = what is due; 4191 = credit; banks = cash', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(lineArb, { minLength: 1, maxLength: 3 }), { minLength: 3, maxLength: 3 }),
+        fc.array(fc.oneof(opArb, fc.constant('slip' as const), fc.constant('cancel' as const)), {
+          minLength: 1,
+          maxLength: 25,
+        }),
+        (invoices, ops) => {
+          const history = new Ledger();
+          issueInvoices(history, invoices);
+          let slips = initialDepositSlipsState;
+          let slipNo = 0;
+          for (const op of ops) {
+            try {
+              if (op === 'slip' || op === 'cancel') {
+                const event = slipOp(op, history, slips, ++slipNo);
+                if (!event) continue;
+                slips = evolveDepositSlips(slips, event);
+                history.log.push(event);
+              } else history.run(op);
+            } catch (error) {
+              if (!(error instanceof DomainError)) throw error;
+            }
+          }
+          const ledger = new GeneralLedger();
+          for (const e of history.log) ledger.apply(e);
+          const entries = [2024, 2025, 2026, 2027, 2028].flatMap((fy) => ledger.entriesOf(fy));
+          for (const x of entries) expect(isBalanced(x)).toBe(true);
+          const due = Money.sum(
+            [...history.invoices.values()].map((i) => i.total.minus(i.credited).minus(i.paid)),
+          );
+          expect(net(entries, '411', `C${CUSTOMER}`).toString()).toBe(due.toString());
+          expect(net(entries, '4191').negate().toString()).toBe(history.account.credit.toString());
+          expect(net(entries, '512').plus(net(entries, '5112')).toString()).toBe(
+            history.received.minus(history.paidOut).toString(),
+          );
+        },
+      ),
+      { numRuns: 150 },
+    );
+  }, 120_000);
+});
+
+function facts(p: PaymentRecorded): ChequeFacts {
+  return { ...p.data, method: p.data.method, status: 'valid', reversed: '0.00' };
+}
+
+/** A slip of every cheque not deposited nor reversed, or the cancellation of the last slip. */
+function slipOp(
+  op: 'slip' | 'cancel',
+  history: Ledger,
+  slips: typeof initialDepositSlipsState,
+  n: number,
+): DepositSlipEvent | null {
+  if (op === 'cancel') {
+    const last = [...slips.slips.values()].filter((s) => !s.cancelled).pop();
+    return last
+      ? decideCancelDepositSlip(
+          slips,
+          { number: last.number, reason: 'test' },
+          { today: '2027-12-31' },
+        )
+      : null;
+  }
+  const cheques = new Map<string, ChequeFacts>();
+  for (const e of history.log) {
+    if (e.type !== 'PaymentRecorded') continue;
+    const p = e as PaymentRecorded;
+    const state = history.payments.get(p.data.paymentId);
+    if (p.data.method !== 'cheque' || !state || !state.reversed.isZero()) continue;
+    if (slips.slipOfCheque.has(p.data.paymentId)) continue;
+    cheques.set(p.data.paymentId, facts(p));
+  }
+  if (cheques.size === 0) return null;
+  const latest = [...cheques.values()]
+    .map((c) => c.receivedOn)
+    .sort()
+    .pop()!;
+  return decideIssueDepositSlip(
+    slips,
+    { paymentIds: [...cheques.keys()], depositOn: latest },
+    cheques,
+    { slipId: `slip-${n}`, today: '2027-12-31' },
+  );
+}

@@ -1,0 +1,29 @@
+import { Controller, Get, Inject, Param, Query, Render, StreamableFile } from '@nestjs/common';
+import { FecService } from './fec.service.js';
+
+/** /tresorerie/fec: the Fichier des Écritures Comptables of a fiscal year (page, file, JSON). */
+@Controller()
+export class FecController {
+  constructor(@Inject(FecService) private readonly fec: FecService) {}
+
+  @Get('/tresorerie/fec')
+  @Render('fec')
+  async page(@Query('exercice') fiscalYear?: string) {
+    const { summary } = await this.fec.export(fiscalYear);
+    return { title: `FEC — exercice ${summary.fiscalYear}`, ...summary };
+  }
+
+  @Get('/api/tresorerie/fec')
+  async data(@Query('exercice') fiscalYear?: string) {
+    return (await this.fec.export(fiscalYear)).summary;
+  }
+
+  @Get('/tresorerie/fec/:exercice/fichier')
+  async file(@Param('exercice') fiscalYear: string): Promise<StreamableFile> {
+    const { summary, content } = await this.fec.export(fiscalYear);
+    return new StreamableFile(content, {
+      type: 'text/plain; charset=iso-8859-15',
+      disposition: `attachment; filename="${summary.fileName}"`,
+    });
+  }
+}

@@ -1,0 +1,154 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  ACCOUNTS,
+  fecFileName,
+  fecRows,
+  GeneralLedger,
+  isBalanced,
+  type Account,
+  type LedgerEntry,
+} from '../../domain/bank/fec.js';
+import type { SellerIdentity } from '../../domain/documents/printable-document.js';
+import { DomainError } from '../../domain/shared/errors.js';
+import { fiscalYearBounds, fiscalYearOf } from '../../domain/shared/fiscal-year.js';
+import { Money } from '../../domain/shared/money.js';
+import { findCustomers } from '../../legacy-sync/legacy-gateway.js';
+import { findTiersByIds } from '../../legacy-sync/legacy-shares.js';
+import { Clock } from '../clock.js';
+import { APP_CONFIG, SELLER_IDENTITY, type AppConfig } from '../config.js';
+import { Db } from '../database/db.js';
+import { readAllBatches } from '../event-store/event-store.js';
+
+/** ISO-8859-15 differs from Latin-1 at eight places; anything else outside it becomes "?". */
+const LATIN9: Record<string, number> = {
+  '€': 0xa4,
+  Š: 0xa6,
+  š: 0xa8,
+  Ž: 0xb4,
+  ž: 0xb8,
+  Œ: 0xbc,
+  œ: 0xbd,
+  Ÿ: 0xbe,
+};
+const LATIN1_ONLY = new Set([0xa4, 0xa6, 0xa8, 0xb4, 0xb8, 0xbc, 0xbd, 0xbe]);
+
+/** The FEC's text in ISO-8859-15 (the encodings art. A47 A-1 accepts are ASCII, ISO 8859-15, EBCDIC). */
+export function latin9(text: string): Buffer {
+  const out = Buffer.alloc(text.length);
+  let n = 0;
+  for (const ch of text.normalize('NFC').replace(/[‘’]/g, "'").replace(/[“”]/g, '"')) {
+    const code = ch.codePointAt(0)!;
+    out[n++] = LATIN9[ch] ?? (code < 0x100 && !LATIN1_ONLY.has(code) ? code : 0x3f);
+  }
+  return out.subarray(0, n);
+}
+
+export interface FecSummary {
+  fiscalYear: number;
+  first: string;
+  last: string;
+  fileName: string;
+  entries: number;
+  lines: number;
+  debit: string;
+  credit: string;
+  balanced: boolean;
+  accounts: { account: string; label: string; debit: string; credit: string }[];
+  years: number[];
+}
+
+/** The FEC of a fiscal year, from the whole event log (docs/fec.md). */
+@Injectable()
+export class FecService {
+  constructor(
+    @Inject(Db) private readonly db: Db,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SELLER_IDENTITY) private readonly seller: SellerIdentity,
+  ) {}
+
+  fiscalYear(input?: string | number): number {
+    if (input === undefined || input === '')
+      return fiscalYearOf(this.clock.today(), this.config.fiscalYearStart) - 1;
+    const fy = Number(input);
+    if (!Number.isInteger(fy) || fy < 1990 || fy > 2200)
+      throw new DomainError('invalid_input', 'Exercice invalide (ex. 2026).', 'exercice');
+    return fy;
+  }
+
+  /** Replays the log into the ledger, reporting progress (events read so far). */
+  private async ledger(onProgress?: (events: number) => void): Promise<GeneralLedger> {
+    const ledger = new GeneralLedger(this.config.fiscalYearStart);
+    let count = 0;
+    await this.db.run(async (q) => {
+      for await (const batch of readAllBatches(q, 0, 2000)) {
+        for (const e of batch) ledger.apply(e);
+        count += batch.length;
+        onProgress?.(count);
+      }
+    });
+    return ledger;
+  }
+
+  private async auxLabels(entries: readonly LedgerEntry[]): Promise<Map<string, string>> {
+    const aux = new Set(entries.flatMap((x) => x.lines.map((l) => l.aux)).filter((a) => a));
+    const customers = [...aux].filter((a) => a.startsWith('C')).map((a) => a.slice(1));
+    const tiers = [...aux].filter((a) => a.startsWith('T')).map((a) => a.slice(1));
+    const labels = new Map<string, string>();
+    await this.db.run(async (q) => {
+      for (const c of await findCustomers(q, customers)) labels.set(`C${c.customerId}`, c.name);
+      for (const [id, t] of await findTiersByIds(q, tiers)) labels.set(`T${id}`, t.name);
+    });
+    return labels;
+  }
+
+  async export(
+    input?: string | number,
+    onProgress?: (events: number) => void,
+  ): Promise<{ summary: FecSummary; content: Buffer }> {
+    const fiscalYear = this.fiscalYear(input);
+    const ledger = await this.ledger(onProgress);
+    const entries = ledger.entriesOf(fiscalYear);
+    const labels = await this.auxLabels(entries);
+    const rows = [...fecRows(entries, (aux) => labels.get(aux) ?? aux)];
+    return {
+      summary: this.summary(fiscalYear, entries, ledger.years()),
+      content: latin9(`${rows.join('\r\n')}\r\n`),
+    };
+  }
+
+  private summary(fiscalYear: number, entries: LedgerEntry[], years: number[]): FecSummary {
+    const { first, last } = fiscalYearBounds(fiscalYear, this.config.fiscalYearStart);
+    const byAccount = new Map<Account, { debit: Money; credit: Money }>();
+    for (const x of entries)
+      for (const l of x.lines) {
+        const a = byAccount.get(l.account) ?? { debit: Money.ZERO, credit: Money.ZERO };
+        byAccount.set(l.account, { debit: a.debit.plus(l.debit), credit: a.credit.plus(l.credit) });
+      }
+    const lines = entries.flatMap((x) =>
+      x.lines.filter((l) => !l.debit.isZero() || !l.credit.isZero()),
+    );
+    const debit = Money.sum(lines.map((l) => l.debit));
+    const credit = Money.sum(lines.map((l) => l.credit));
+    return {
+      fiscalYear,
+      first,
+      last,
+      fileName: fecFileName(this.seller.siren, last),
+      entries: entries.length,
+      lines: lines.length,
+      debit: debit.toString(),
+      credit: credit.toString(),
+      balanced: entries.every(isBalanced) && debit.equals(credit),
+      accounts: [...byAccount]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([account, t]) => ({
+          account,
+          label: ACCOUNTS[account],
+          debit: t.debit.toString(),
+          credit: t.credit.toString(),
+        })),
+      years: years.includes(fiscalYear) ? years : [...years, fiscalYear].sort(),
+    };
+  }
+}
