@@ -264,7 +264,9 @@ describe('general assembly properties', () => {
           expect(q.reached).toBe(true);
         });
       }),
-      { numRuns: 300 },
+      // Votes need a convened, quorate AG with a resolution: 300 runs gave 70 to 96 votes and
+      // once 49, so the guard below failed by chance; 800 runs keep it far from that.
+      { numRuns: 800 },
     );
     expect(votes).toBeGreaterThan(50);
   });
