@@ -1,7 +1,9 @@
 import { Controller, Get, Inject, Param, Query, Render, StreamableFile } from '@nestjs/common';
+import { Staff } from '../auth/access.decorators.js';
 import { FecService } from './fec.service.js';
 
 /** /tresorerie/fec: the Fichier des Écritures Comptables of a fiscal year (page, file, JSON). */
+@Staff()
 @Controller()
 export class FecController {
   constructor(@Inject(FecService) private readonly fec: FecService) {}

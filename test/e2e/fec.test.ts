@@ -5,11 +5,12 @@ import { Money } from '../../domain/shared/money.js';
 import type { FecSummary } from '../../src/bank/fec.service.js';
 import { csvRows, spreadsheetAsCsv } from '../support/xlsx-csv.js';
 import { useCliDatabase } from './bank-client.js';
-import { useAppClient, type ApiError } from './http-client.js';
+import { DEMO, useAppClient, type ApiError } from './http-client.js';
 
 jest.setTimeout(180_000);
 
-const { getPage, getJson, baseUrl } = useAppClient();
+const client = useAppClient({ as: DEMO.treasurer });
+const { getPage, getJson } = client;
 
 /** Sums a column of LibreOffice's reading (numbers come back bare, with a dot). */
 const total = (rows: { value: string }[][], column: number) =>
@@ -23,7 +24,7 @@ const total = (rows: { value: string }[][], column: number) =>
     ),
   );
 
-describe('FEC over HTTP (demo data)', () => {
+describe('FEC over HTTP (demo data, as the treasurer)', () => {
   it('shows the fiscal year balanced, per account', async () => {
     const page = await getPage('/tresorerie/fec?exercice=2026');
     expect(page.status).toBe(200);
@@ -46,7 +47,7 @@ describe('FEC over HTTP (demo data)', () => {
 
   it('serves <SIREN>FEC<closing>.txt that LibreOffice reads back with the same totals', async () => {
     const { body } = await getJson<FecSummary>('/api/tresorerie/fec?exercice=2026');
-    const res = await fetch(`${baseUrl()}/tresorerie/fec/2026/fichier`);
+    const res = await client.fetch('/tresorerie/fec/2026/fichier');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toBe(
       'attachment; filename="000000000FEC20261231.txt"',

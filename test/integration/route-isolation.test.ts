@@ -84,6 +84,7 @@ beforeAll(async () => {
     operation: ['presences', 'procurations', 'retraits', 'cloture'],
     number: ['1'],
     format: ['xlsx', 'csv'],
+    exercice: ['2026'],
   };
   markers = ['Lefèvre', '0403020000017', '1905200000518', 'anne@example.org'];
   markers.push(...docs.map((d) => d.number));
