@@ -17,7 +17,7 @@ import type { OverageDetected } from '../../domain/overage/events.js';
 import { describeOverage } from '../../domain/overage/describe.js';
 import { findCustomer } from '../../legacy-sync/legacy-gateway.js';
 import { readLegacyAccount, readLegacyAccountsOf } from '../../legacy-sync/legacy-accounts.js';
-import { foldAccount } from '../../domain/accounts/account.js';
+import { foldAccount, hasReason } from '../../domain/accounts/account.js';
 import { accountStream, type AccountEvent } from '../../domain/accounts/events.js';
 import { readStream } from '../event-store/event-store.js';
 import { fromCents } from '../../projections/projection.js';
@@ -226,6 +226,9 @@ export class MailMessages {
       }
       case 'AccountSuspended': {
         const d = (event as unknown as AccountSuspended).data;
+        // Already suspended for that reason (the same change taken in twice): nothing new to say.
+        const before = await stateBefore(q, d.accountId, event.position);
+        if (hasReason(before, d.reason) || before.closedOn !== null) return null;
         const account = await accountOf(q, d.accountId);
         if (!account) return null;
         const owed = await owedOf(q, account.customerId);
@@ -246,10 +249,7 @@ export class MailMessages {
         const account = await accountOf(q, d.accountId);
         if (!account) return null;
         // The reasons left right after this event (the read model may have moved on since).
-        const history = (await readStream(q, accountStream(d.accountId)))
-          .filter((e) => e.position <= event.position)
-          .map((e) => e as unknown as AccountEvent);
-        const remaining = foldAccount(d.accountId, history).suspensions;
+        const remaining = (await stateBefore(q, d.accountId, event.position + 1)).suspensions;
         return {
           kind: 'reactivation',
           customerId: account.customerId,
@@ -304,6 +304,14 @@ export class MailMessages {
         return null;
     }
   }
+}
+
+/** The account as its stream stood before `position`. */
+async function stateBefore(q: Queryable, accountId: string, position: number) {
+  const history = (await readStream(q, accountStream(accountId)))
+    .filter((e) => e.position < position)
+    .map((e) => e as unknown as AccountEvent);
+  return foldAccount(accountId, history);
 }
 
 async function invoiceOf(q: Queryable, invoiceId: string) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { accountStream } from '../../domain/accounts/events.js';
 import { overageStream } from '../../domain/overage/events.js';
 import { AfterCommit } from '../../src/lifecycle/after-commit.js';
 import { LifecycleAdminController } from '../../src/lifecycle/lifecycle-admin.controller.js';
@@ -116,5 +117,31 @@ describe.each(dialects)('lifecycle e-mails on %s', (dialect) => {
     expect(await app.count('g2_outbox')).toBe(2);
     expect(smtp.received).toHaveLength(2);
     expect((await outbox()).map((r) => r.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('announces a suspension once, even when the same change is taken in twice', async () => {
+    const suspended = {
+      type: 'AccountSuspended',
+      data: { accountId: '1', reason: 'unpaid', note: 'impayé > 60 jours', on: '2026-11-20' },
+    };
+    await appendEvents(app, accountStream('1'), [
+      {
+        type: 'AccountOpened',
+        data: {
+          accountId: '1',
+          customerId: '1',
+          name: 'annelef',
+          openedOn: '2004-03-02',
+          trialEndsOn: null,
+        },
+      },
+      suspended,
+    ]);
+    await appendEvents(app, accountStream('1'), [suspended]);
+    await app.context.get(AfterCommit).settle();
+    expect(smtp.received.filter((m) => m.subject === 'Hébergement annelef suspendu')).toHaveLength(
+      1,
+    );
+    expect(await app.count('g2_rm_account_suspensions', 'account_id = ?', ['1'])).toBe(1);
   });
 });
