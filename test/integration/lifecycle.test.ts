@@ -7,6 +7,7 @@ import { Dec } from '../../domain/shared/money.js';
 import { IssueCreditNoteCommand } from '../../src/billing/issue-credit-note.command.js';
 import type { RecordPayment } from '../../domain/billing/payment.js';
 import { AfterCommit } from '../../src/lifecycle/after-commit.js';
+import { LifecycleAdminController } from '../../src/lifecycle/lifecycle-admin.controller.js';
 import {
   LIFECYCLE_CONFIG,
   loadLifecycleConfig,
@@ -453,51 +454,74 @@ describe.each([
     await app.pipeline.rebuild();
     expect(await snapshot()).toEqual(live);
   });
+});
 
-  // Once is enough: on the first database only.
-  (dialect === 'sqlite' && !withG3 ? it : it.skip)(
-    'retries a failing hook, shows the failure, and runs it once when it works again',
-    async () => {
-      writeFileSync(hook.failFlag, '');
-      const before = hook.lines().length;
-      const member2 = member('A');
-      app.clock.set(new Date('2026-01-05T05:00:00Z'));
-      await app.context.get(AfterCommit).settle();
-      // An admin's suspension for abuse (as the member admin of the auth engineer records it).
-      await appendEvents(app, accountStream(member2), [
-        {
-          type: 'AccountSuspended',
-          data: {
-            accountId: member2,
-            reason: 'abuse',
-            note: 'abus signalé',
-            on: '2026-01-05',
-          },
+/** The provisioning hook when the hosting side fails: retried, visible, then run once. */
+describe('provisioning hook failures', () => {
+  let database: TestDatabase;
+  let app: AppHarness;
+  const hook = hookScript();
+
+  beforeAll(async () => {
+    const base = loadLifecycleConfig({ NODE_ENV: 'test' });
+    database = await createTestDatabase('sqlite');
+    app = await AppHarness.start(database, {
+      now: '2026-01-05T05:00:00Z',
+      overrides: [
+        [
+          LIFECYCLE_CONFIG,
+          { ...base, retryBaseMs: 0, hooks: { ...base.hooks, suspend: hook.path } },
+        ],
+      ],
+    });
+    await seedGlouxAccount(app.db, 101, 'alice');
+    await appendEvents(app, accountStream('101'), [
+      {
+        type: 'AccountOpened',
+        data: {
+          accountId: '101',
+          customerId: '101',
+          name: 'alice',
+          openedOn: '2025-01-10',
+          trialEndsOn: null,
         },
-      ]);
-      await settle();
-      const [run] = await app.db.query<{
-        status: string;
-        attempts: number | string;
-        last_error: string;
-        output: string;
-      }>(
-        `SELECT status, attempts, last_error, output FROM g2_provisioning_runs WHERE account_id = ? AND action = 'suspend' ORDER BY id DESC LIMIT 1`,
-        [member2],
+      },
+    ]);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it('retries a failing hook, shows the failure, and runs it once when it works again', async () => {
+    const settle = () => app.context.get(AfterCommit).settle();
+    const lastRun = () =>
+      app.db.query<{ status: string; attempts: number | string; output: string }>(
+        `SELECT status, attempts, output FROM g2_provisioning_runs WHERE account_id = '101' AND action = 'suspend' ORDER BY id DESC LIMIT 1`,
       );
-      expect(run).toMatchObject({ status: 'pending' });
-      expect(run!.output).toContain('panne du serveur');
-      rmSync(hook.failFlag);
-      expect(existsSync(hook.failFlag)).toBe(false);
-      await settle();
-      await settle();
-      expect(hook.lines().slice(before)).toEqual(['suspend 101 alice 101 abus signalé']);
-      expect(
-        await app.db.query(
-          `SELECT status, attempts FROM g2_provisioning_runs WHERE account_id = ? AND action = 'suspend' ORDER BY id DESC LIMIT 1`,
-          [member2],
-        ),
-      ).toEqual([{ status: 'done', attempts: 2 }]);
-    },
-  );
+    writeFileSync(hook.failFlag, '');
+    // An admin's suspension for abuse (as the member admin of the auth engineer records it).
+    await appendEvents(app, accountStream('101'), [
+      {
+        type: 'AccountSuspended',
+        data: { accountId: '101', reason: 'abuse', note: 'abus signalé', on: '2026-01-05' },
+      },
+    ]);
+    await settle();
+    const [failed] = await lastRun();
+    expect(failed).toMatchObject({ status: 'pending' });
+    expect(Number(failed!.attempts)).toBe(1);
+    expect(failed!.output).toContain('panne du serveur');
+    const page = await app.context.get(LifecycleAdminController).runs();
+    expect(page.runs[0]).toMatchObject({ action: 'suspend', status: 'pending' });
+    rmSync(hook.failFlag);
+    expect(existsSync(hook.failFlag)).toBe(false);
+    await settle();
+    await settle();
+    expect(hook.lines()).toEqual(['suspend 101 alice 101 abus signalé']);
+    const [done] = await lastRun();
+    expect(done).toMatchObject({ status: 'done' });
+    expect(Number(done!.attempts)).toBe(2);
+  });
 });
