@@ -13,8 +13,10 @@ import { DEMO, httpClient } from './http-client.js';
 
 jest.setTimeout(90_000);
 
-/** Webcoop SARL in the demo. */
-const MEMBER = '3';
+/** Jean Dupont (login jean), a cooperator and nothing else. */
+const MEMBER = '4';
+/** Webcoop SARL: suspended in the demo for an overdue invoice; the demo admin is its cooperator. */
+const WEBCOOP = '3';
 /** The kit's demo key the demo's fake bank shares with the app (never to be logged). */
 const DEMO_KEY = '12345678901234567890123456789012345678P0';
 const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
@@ -23,14 +25,18 @@ const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).for
 let smtp: TestSmtp;
 let running: RunningApp;
 let browser: Browser;
+/** Signed in as jean. */
 let page: Page;
+/** Signed in as the demo admin, Webcoop's cooperator (another browser context). */
+let webcoopPage: Page;
 beforeAll(async () => {
   smtp = await TestSmtp.start();
   running = await startApp({ SMTP_URL: smtp.url });
   browser = await launchChromium();
-  page = await browser.newPage({ locale: 'fr-FR' });
-  // The demo admin is also Webcoop's cooperator: its page and the treasurer's anomalies.
-  await signInBrowser(page, baseUrl(), DEMO.admin);
+  page = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+  await signInBrowser(page, baseUrl(), DEMO.jean);
+  webcoopPage = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+  await signInBrowser(webcoopPage, baseUrl(), DEMO.admin);
 }, 60_000);
 afterAll(async () => {
   try {
@@ -42,7 +48,9 @@ afterAll(async () => {
 }, 60_000);
 const app = () => running;
 const baseUrl = () => running.baseUrl;
+/** The admin's API client (issues invoices, reads any page's data). */
 const { getJson, postJson, legacySynced } = httpClient(baseUrl);
+const treasurer = httpClient(baseUrl, DEMO.treasurer);
 
 /** Polls `probe` until it gives a truthy value (15 s at most). */
 async function eventually<T>(probe: () => Promise<T>): Promise<T> {
@@ -75,14 +83,14 @@ const cardPayments = async (reference: string) =>
   );
 
 /** From the member's page to the fake bank's card page, through the sealed auto-submitting form. */
-async function toBank(number: string): Promise<string> {
-  await page.goto(`${baseUrl()}/adherents/${MEMBER}`);
-  const row = page.locator(`tr[data-invoice="${number}"]`);
+async function toBank(number: string, on = page, member = MEMBER): Promise<string> {
+  await on.goto(`${baseUrl()}/adherents/${member}`);
+  const row = on.locator(`tr[data-invoice="${number}"]`);
   await Promise.all([
-    page.waitForURL(/\/test\/paiement\.cgi$/),
+    on.waitForURL(/\/test\/paiement\.cgi$/),
     row.locator('a.pay-card', { hasText: 'Payer par carte' }).click(),
   ]);
-  return (await page.locator('body').textContent()) ?? '';
+  return (await on.locator('body').textContent()) ?? '';
 }
 
 const referenceOf = (url: string) => new URL(url).searchParams.get('reference') ?? '';
@@ -90,20 +98,20 @@ const referenceOf = (url: string) => new URL(url).searchParams.get('reference') 
 describe('card payment through the fake bank, in headless Chromium', () => {
   it('paying the overdue invoice of a suspended account by card reactivates it and sends the confirmation e-mail', async () => {
     // The demo suspends Webcoop for its overdue F2026-000001 (126.02 €).
-    const before = (await getJson<{ status: string }>(`/api/comptes/${MEMBER}`)).body;
+    const before = (await getJson<{ status: string }>(`/api/comptes/${WEBCOOP}`)).body;
     expect(before.status).toBe('suspended');
-    const overdue = (await getJson<CustomerPage>(`/api/adherents/${MEMBER}`)).body.invoices.find(
+    const overdue = (await getJson<CustomerPage>(`/api/adherents/${WEBCOOP}`)).body.invoices.find(
       (i) => i.number === 'F2026-000001',
     );
     expect(overdue).toMatchObject({ status: 'issued', balance: '126.02' });
-    expect(await toBank('F2026-000001')).toContain('126.02EUR');
+    expect(await toBank('F2026-000001', webcoopPage, WEBCOOP)).toContain('126.02EUR');
     await Promise.all([
-      page.waitForURL(/\/paiement-carte\/ok\?reference=/),
-      page.click('button[value=payer]'),
+      webcoopPage.waitForURL(/\/paiement-carte\/ok\?reference=/),
+      webcoopPage.click('button[value=payer]'),
     ]);
-    expect(await page.locator('.notice').textContent()).toContain('F2026-000001 est réglée');
+    expect(await webcoopPage.locator('.notice').textContent()).toContain('F2026-000001 est réglée');
     const account = await eventually(async () => {
-      const a = (await getJson<{ status: string }>(`/api/comptes/${MEMBER}`)).body;
+      const a = (await getJson<{ status: string }>(`/api/comptes/${WEBCOOP}`)).body;
       return a.status === 'active' ? a : null;
     });
     expect(account).toMatchObject({ status: 'active' });
@@ -111,7 +119,8 @@ describe('card payment through the fake bank, in headless Chromium', () => {
     expect(
       await eventually(
         async () =>
-          (await getJson<CustomerPage>(`/api/adherents/${MEMBER}`)).body.customer.state === 'actif',
+          (await getJson<CustomerPage>(`/api/adherents/${WEBCOOP}`)).body.customer.state ===
+          'actif',
       ),
     ).toBe(true);
     const mail = await eventually(async () =>
@@ -119,6 +128,20 @@ describe('card payment through the fake bank, in headless Chromium', () => {
     );
     expect(mail).toBeDefined();
     expect(mail!.text).toContain('126,02');
+  });
+
+  it('a cooperator cannot ask the bank for another member’s invoice', async () => {
+    const theirs = (await getJson<CustomerPage>(`/api/adherents/${WEBCOOP}`)).body.invoices[0]!;
+    const res = await page.goto(
+      `${baseUrl()}/adherents/${WEBCOOP}/factures/${theirs.invoiceId}/carte`,
+    );
+    expect(res?.status()).toBe(403);
+    // Nor through their own page's address with someone else's invoice.
+    const mixed = await page.goto(
+      `${baseUrl()}/adherents/${MEMBER}/factures/${theirs.invoiceId}/carte`,
+    );
+    expect(mixed?.status()).toBe(403);
+    expect(page.url()).not.toContain('paiement.cgi');
   });
 
   it('pays an invoice by card: bank page, back to the panel, invoice paid, Gloux updated', async () => {
@@ -188,14 +211,18 @@ describe('card payment through the fake bank, in headless Chromium', () => {
     const reference = referenceOf(page.url());
     expect(await cardPayments(reference)).toEqual([]);
     expect((await invoice(inv.invoiceId)).status).toBe('issued');
-    const { body } = await getJson<{ anomalies: CardAnomaly[] }>('/api/tresorerie/anomalies-cb');
+    const { body } = await treasurer.getJson<{ anomalies: CardAnomaly[] }>(
+      '/api/tresorerie/anomalies-cb',
+    );
     expect(body.anomalies.find((a) => a.reference === reference)).toMatchObject({
       outcome: 'bad_mac',
       macValid: false,
       invoiceId: inv.invoiceId,
     });
-    await page.goto(`${baseUrl()}/tresorerie/anomalies-cb`);
-    expect(await page.locator('#anomalies').textContent()).toContain(reference);
+    // The treasurer's page (the admin is staff too); a cooperator may not see it.
+    await webcoopPage.goto(`${baseUrl()}/tresorerie/anomalies-cb`);
+    expect(await webcoopPage.locator('#anomalies').textContent()).toContain(reference);
+    expect((await page.goto(`${baseUrl()}/tresorerie/anomalies-cb`))?.status()).toBe(403);
     expect(app().stdout()).toContain(`sceau MAC invalide — référence ${reference}`);
   });
 });
