@@ -13,6 +13,7 @@ import { AppModule } from '../../src/app.module.js';
 import { Clock, FixedClock } from '../../src/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../src/config.js';
 import { Db } from '../../src/database/db.js';
+import { AfterCommit } from '../../src/lifecycle/after-commit.js';
 import { projectRoot } from '../../src/paths.js';
 import type { DatabaseSettings, Dialect } from '../../ormconfig.js';
 import { loadGlouxSql, MYSQL_ROOT_URL } from '../support/databases.js';
@@ -152,6 +153,10 @@ export async function bootContext(
   if (o.clock) builder.overrideProvider(Clock).useValue(o.clock);
   const moduleRef = await builder.compile();
   await moduleRef.init();
+  // The after-commit workers (mirror, payment reactions, e-mails, provisioning) start from
+  // their checkpoints: on a cooperative generated before one of them existed they first go
+  // through the whole log. Let them finish before anything is measured.
+  await moduleRef.get(AfterCommit).settle();
   return moduleRef;
 }
 

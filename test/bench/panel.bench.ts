@@ -6,6 +6,7 @@
  * resident memory (VmHWM). Asserts nothing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import mysql from 'mysql2/promise';
 import { projectRoot } from '../../src/paths.js';
 import type { DatabaseSettings, Dialect } from '../../ormconfig.js';
 import {
+  bootContext,
   dialectsFromFlags,
   intFlag,
   n,
@@ -85,6 +87,44 @@ function memoryOf(pid: number): { rss: number; peak: number } {
   return { rss: Math.round(kib('VmRSS') / 1024), peak: Math.round(kib('VmHWM') / 1024) };
 }
 
+const LOGIN = 'bench-tresorier';
+const PASSWORD = 'bench-password';
+
+/**
+ * A staff login in Gloux's utilisateurs (admin + treasurer, as Gloux's `admin,compta`), created
+ * once in the generated cooperative the way Gloux stores it (MD5), so the pages can be signed in.
+ */
+async function ensureUser(settings: DatabaseSettings): Promise<void> {
+  const md5 = createHash('md5').update(PASSWORD).digest('hex');
+  const sql = `INSERT INTO utilisateurs (login, mot_de_passe, id_tiers, id_client, roles, actif, email, cree_le)
+    SELECT ?, ?, 0, 0, 'admin,compta', 'Y', '', 0 FROM compteurs WHERE NOT EXISTS (SELECT 1 FROM utilisateurs WHERE login = ?) LIMIT 1`;
+  if (settings.dialect === 'sqlite') {
+    const db = new Database(settings.sqlitePath!);
+    db.prepare(sql).run(LOGIN, md5, LOGIN);
+    db.close();
+  } else {
+    const conn = await mysql.createConnection({ uri: settings.url });
+    await conn.query(sql, [LOGIN, md5, LOGIN]);
+    await conn.end();
+  }
+}
+
+/** Signs in over the API and returns the session cookie to send with every request. */
+async function signIn(url: string): Promise<string> {
+  const res = await fetch(`${url}/api/connexion`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login: LOGIN, password: PASSWORD }),
+  });
+  if (!res.ok) throw new Error(`sign-in refused: ${res.status} ${await res.text()}`);
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  if (!cookie) throw new Error('sign-in gave no session cookie');
+  return cookie;
+}
+
 interface Sample {
   members: string[];
   invoices: string[];
@@ -126,11 +166,18 @@ function pages(s: Sample): { name: string; paths: string[] }[] {
   ];
 }
 
-async function load(url: string, paths: string[], connections: number, seconds: number) {
+async function load(
+  url: string,
+  cookie: string,
+  paths: string[],
+  connections: number,
+  seconds: number,
+) {
   return autocannon({
     url,
     connections,
     duration: seconds,
+    headers: { cookie },
     requests: paths.map((path) => ({ method: 'GET', path })),
   });
 }
@@ -141,15 +188,19 @@ async function bench(dialect: Dialect, shape: CoopShape): Promise<void> {
   const connections = intFlag('connections', 10);
   const seconds = intFlag('seconds', 8);
   const s = await sample(settings, shape.until);
+  await ensureUser(settings);
+  // Migrations and the after-commit workers' first pass over the log, before any page is timed.
+  await (await bootContext(settings)).close();
   const { url, child } = await startServer(settings);
   try {
+    const cookie = await signIn(url);
     console.log(
       `${dialect}: ${shapeName(shape)} (${n(manifest.counts.invoices ?? 0)} invoices, ${n(manifest.events)} events), ` +
         `${connections} connections × ${seconds} s per page; server RSS at start ${memoryOf(child.pid!).rss} MiB`,
     );
     for (const page of pages(s)) {
-      await load(url, page.paths, 1, 1); // warm-up
-      const r = await load(url, page.paths, connections, seconds);
+      await load(url, cookie, page.paths, 1, 1); // warm-up
+      const r = await load(url, cookie, page.paths, connections, seconds);
       const mem = memoryOf(child.pid!);
       console.log(
         `  ${page.name.padEnd(26)} p50 ${String(r.latency.p50).padStart(5)} ms  p99 ${String(r.latency.p99).padStart(6)} ms  ` +
