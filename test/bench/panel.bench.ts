@@ -1,6 +1,6 @@
 /**
  * `npm run bench:panel -- [--db sqlite|mysql|both] [--members 5000] [--years 20]
- * [--connections 10] [--seconds 8]`: the built app (`node dist/src/main.js`, as in production)
+ * [--connections 10] [--seconds 8] [--only <page name part>]`: the built app (`node dist/src/main.js`, as in production)
  * over the saved generated cooperative, each panel page under concurrent load with autocannon.
  * Prints p50/p99 latency, requests/s and non-2xx answers per page, and the server's peak
  * resident memory (VmHWM). Asserts nothing.
@@ -18,6 +18,7 @@ import type { DatabaseSettings, Dialect } from '../../ormconfig.js';
 import {
   bootContext,
   dialectsFromFlags,
+  flag,
   intFlag,
   n,
   requireManifest,
@@ -198,7 +199,8 @@ async function bench(dialect: Dialect, shape: CoopShape): Promise<void> {
       `${dialect}: ${shapeName(shape)} (${n(manifest.counts.invoices ?? 0)} invoices, ${n(manifest.events)} events), ` +
         `${connections} connections × ${seconds} s per page; server RSS at start ${memoryOf(child.pid!).rss} MiB`,
     );
-    for (const page of pages(s)) {
+    const only = flag('only');
+    for (const page of pages(s).filter((p) => !only || p.name.includes(only))) {
       await load(url, cookie, page.paths, 1, 1); // warm-up
       const r = await load(url, cookie, page.paths, connections, seconds);
       const mem = memoryOf(child.pid!);
