@@ -107,7 +107,7 @@ export async function glouxInvoiceNumber(side: GlouxSide, year: number): Promise
 /**
  * An invoice as Gloux issues one: number from G1, lines with FLOAT amounts, totals with the
  * VAT computed on the total, the customer's balance lowered. Text goes in as UTF-8 bytes over
- * the latin1 connection, as Gloux's PHP pages send it. Returns id_facture and number.
+ * the latin1 connection, as Gloux's PHP pages send it. Returns id_facture, number and total.
  */
 export async function glouxInvoice(
   side: GlouxSide,
@@ -117,7 +117,7 @@ export async function glouxInvoice(
     lines: { libelle: string; montantHt: number; taux?: number; debut?: string; fin?: string }[];
     statut?: string;
   },
-): Promise<{ idFacture: number; numero: string }> {
+): Promise<{ idFacture: number; numero: string; total: string }> {
   const numero = await glouxInvoiceNumber(side, Number(v.date.slice(0, 4)));
   const net = v.lines.reduce((s, l) => s + Math.round(l.montantHt * 100), 0);
   const vat = Math.round((net * (v.lines[0]?.taux ?? 19.6)) / 100);
@@ -162,7 +162,7 @@ export async function glouxInvoice(
     total / 100,
     v.idClient,
   ]);
-  return { idFacture, numero };
+  return { idFacture, numero, total: euros(total) };
 }
 
 /** A direct admin edit in Gloux's database (phpMyAdmin style). */
