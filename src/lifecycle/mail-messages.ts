@@ -49,24 +49,35 @@ export interface MailMessage {
   readonly html: string;
 }
 
-/** A suspension Gloux made at most this many days before it was taken in is announced. */
+/**
+ * A payment or suspension Gloux made at most this many days before it was taken in is
+ * announced; older ones (the backfill of Gloux's whole history) are not.
+ */
 const RECENT_GLOUX_DAYS = 7;
+
+/** Whether Gloux's change of `day`, taken in by `event`, is recent enough to be announced. */
+const recentInGloux = (event: RecordedEvent, day: string): boolean =>
+  day >= addDays(event.recordedAt.slice(0, 10), -RECENT_GLOUX_DAYS);
 
 /** Which events cause an e-mail. Suspensions and closures only when gloux2 made them. */
 export function causesMail(event: RecordedEvent): boolean {
   switch (event.type) {
     case 'InvoiceNoticeSent':
     case 'PaymentReminderSent':
-    case 'PaymentRecorded':
     case 'AccountClosureNoticeSent':
     case 'OverageDetected':
       return true;
+    case 'PaymentRecorded':
+      // Gloux's payments too (Gloux sends no confirmation), but not years of them at backfill.
+      return (
+        event.metadata.source === 'g2' ||
+        recentInGloux(event, (event.data as PaymentRecorded['data']).receivedOn)
+      );
     case 'AccountSuspended':
       // Gloux's own suspensions (G3) too, when recent: Gloux tells nobody.
       return (
         event.metadata.source === 'g2' ||
-        (event.data as AccountSuspended['data']).on >=
-          addDays(event.recordedAt.slice(0, 10), -RECENT_GLOUX_DAYS)
+        recentInGloux(event, (event.data as AccountSuspended['data']).on)
       );
     case 'AccountReactivated':
     case 'AccountClosed':

@@ -144,4 +144,47 @@ describe.each(dialects)('lifecycle e-mails on %s', (dialect) => {
     );
     expect(await app.count('g2_rm_account_suspensions', 'account_id = ?', ['1'])).toBe(1);
   });
+
+  it("confirms Gloux's recent payments, not the years of them a backfill takes in", async () => {
+    const glouxPayment = (paymentId: string, receivedOn: string) =>
+      app.pipeline.execute({
+        commandType: 'Test',
+        actor: 'gloux',
+        source: 'gloux',
+        now: app.clock.now(),
+        request: { paymentId },
+        decide: async () => ({
+          appends: [
+            {
+              streamId: `payment-${paymentId}`,
+              expectedVersion: -1,
+              events: [
+                {
+                  type: 'PaymentRecorded',
+                  data: {
+                    paymentId,
+                    customerId: '1',
+                    method: 'cheque',
+                    amount: '12.00',
+                    receivedOn,
+                    reference: paymentId,
+                    bank: '',
+                    allocations: [],
+                  },
+                },
+              ],
+            },
+          ],
+          result: null,
+        }),
+      });
+    const payments = () => app.count('g2_outbox', "kind = 'payment'");
+    const before = await payments();
+    await glouxPayment('00000000-0000-4000-8000-000000002012', '2012-03-01');
+    await app.context.get(AfterCommit).settle();
+    expect(await payments()).toBe(before);
+    await glouxPayment('00000000-0000-4000-8000-000000002026', '2026-11-18');
+    await app.context.get(AfterCommit).settle();
+    expect(await payments()).toBe(before + 1);
+  });
 });
