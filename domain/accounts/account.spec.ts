@@ -58,6 +58,25 @@ function runDays(
 }
 
 describe('account lifecycle decisions', () => {
+  it('sends a closure notice on its day or within the catch-up window, never years late', () => {
+    const suspendedOn = (on: string) =>
+      foldAccount('7', [
+        opened(),
+        {
+          type: 'AccountSuspended',
+          data: { accountId: '7', reason: 'unpaid', note: 'impayé > 60 jours', on },
+        },
+      ]);
+    const notices = (state: AccountState, on: string) =>
+      decideDaily(state, [], rules, on).filter((e) => e.type === 'AccountClosureNoticeSent');
+    // 30 days of suspension: the notice, also when the job was off for up to 7 days.
+    expect(notices(suspendedOn('2026-10-01'), '2026-10-31')).toHaveLength(1);
+    expect(notices(suspendedOn('2026-10-01'), '2026-11-06')).toHaveLength(1);
+    // A Gloux suspension from 2009, taken in now: left for a person, not closed in bulk.
+    expect(notices(suspendedOn('2009-06-01'), '2026-11-25')).toEqual([]);
+    expect(notices(suspendedOn('2026-10-01'), '2026-11-07')).toEqual([]);
+  });
+
   it('suspends for an unpaid invoice the day after the delay, then gives notice, then closes', () => {
     const start = foldAccount('7', [opened()]);
     const { state, events } = runDays(start, [invoice('2025-02-01')], '2025-02-01', '2025-06-30');

@@ -197,7 +197,10 @@ export function decideDaily(
     const closing = s.suspensions
       .filter((x) => CLOSING_REASONS.includes(x.reason))
       .sort((a, b) => (a.since < b.since ? -1 : 1))[0];
-    if (closing && on >= addDays(closing.since, rules.closureNoticeDays)) {
+    // Like reminders, a notice is sent late only within the catch-up window: an account
+    // suspended long ago (Gloux never closed any) is left for a person, not closed in bulk.
+    const noticeOn = closing ? addDays(closing.since, rules.closureNoticeDays) : null;
+    if (closing && noticeOn && on >= noticeOn && on < addDays(noticeOn, rules.catchUpDays)) {
       apply(s, events, {
         type: 'AccountClosureNoticeSent',
         data: {
