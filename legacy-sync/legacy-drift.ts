@@ -312,14 +312,25 @@ async function shareDrift(q: Queryable): Promise<Drift[]> {
         owner: 'gloux',
         repair: null,
       });
-    } else if (!g || g.state !== m.state || g.tiersId !== m.tiersId) {
+    } else if (!g) {
       out.push({
         ...base,
-        field: !g ? 'présence' : g.state !== m.state ? 'etat' : 'id_tiers',
-        gloux: g ? (g.state !== m.state ? g.state : g.tiersId) : 'absente',
-        gloux2: !g ? m.state : g.state !== m.state ? m.state : m.tiersId,
+        field: 'présence',
+        gloux: 'absente',
+        gloux2: m.state,
         owner: 'gloux2',
-        repair: { kind: 'share', number: n, tiersIds: [m.tiersId, ...(g ? [g.tiersId] : [])] },
+        repair: { kind: 'share', number: n, tiersIds: [m.tiersId] },
+      });
+    } else if (g.state !== m.state || g.tiersId !== m.tiersId) {
+      // Gloux's own changes to an existing share are not taken in as events yet, so the
+      // difference may be Gloux's: a person decides, and repair never writes over it.
+      out.push({
+        ...base,
+        field: g.state !== m.state ? 'etat' : 'id_tiers',
+        gloux: g.state !== m.state ? g.state : g.tiersId,
+        gloux2: g.state !== m.state ? m.state : m.tiersId,
+        owner: 'gloux',
+        repair: null,
       });
     }
   }

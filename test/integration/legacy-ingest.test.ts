@@ -261,6 +261,26 @@ describe.each(dialects)('Gloux writes become events on %s', (dialect) => {
     expect(describeDrift(await app.db.run((q) => driftReport(q)))).toEqual(SAMPLE_DRIFT);
   });
 
+  it('leaves a share Gloux changed to a person: named, never written over by repair', async () => {
+    const [share] = await app.db.query<{ numero: unknown; etat: string }>(
+      `SELECT numero, etat FROM parts_sociales WHERE etat IN ('souscrite', 'liberee') ORDER BY numero LIMIT 1`,
+    );
+    const n = Number(share!.numero);
+    await glouxEdit(side, `UPDATE parts_sociales SET etat = 'annulee' WHERE numero = ?`, [n]);
+    const drift = await app.db.run((q) => driftReport(q));
+    expect(describeDrift(drift)).toContain(
+      `part part n° ${n} etat: gloux=annulee gloux2=${share!.etat} (gloux)`,
+    );
+    await app.db.transaction((tx) => repairDrift(tx, drift));
+    const [after] = await app.db.query<{ etat: string }>(
+      `SELECT etat FROM parts_sociales WHERE numero = ?`,
+      [n],
+    );
+    expect(after!.etat).toBe('annulee');
+    await glouxEdit(side, `UPDATE parts_sociales SET etat = ? WHERE numero = ?`, [share!.etat, n]);
+    expect(describeDrift(await app.db.run((q) => driftReport(q)))).toEqual(SAMPLE_DRIFT);
+  });
+
   it('names an invoice number drawn and never used, and repair records it as an explained gap', async () => {
     const lost = await glouxInvoiceNumber(side, 2026);
     const drift = await settle();
