@@ -5,14 +5,17 @@ import { AUTH_CONFIG, loadAuthConfig } from './auth.config.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { Ownership } from './ownership.js';
+import { SignUpController } from './sign-up.controller.js';
+import { SignUpService } from './sign-up.service.js';
 
 /** Sign-in, sessions and the global access guard (every route: deny by default). */
 @Module({
-  controllers: [AuthController],
+  controllers: [AuthController, SignUpController],
   providers: [
     { provide: AUTH_CONFIG, useFactory: () => loadAuthConfig() },
     AuthService,
     Ownership,
+    SignUpService,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
   exports: [AuthService, AUTH_CONFIG],

@@ -103,12 +103,25 @@ export class AuthService {
         'login',
       );
     }
-    return this.db.run(async (q) => {
+    await this.db.run(async (q) => {
       await clearFailures(q, loginKey);
       await recordSignIn(q, legacy.userId, Math.floor(now / 1000));
+    });
+    return this.openSession(legacy.userId, client);
+  }
+
+  /** A new session for a user (after checking their password, or right after sign-up). */
+  async openSession(
+    userId: string,
+    client: { ip: string; userAgent: string },
+  ): Promise<SignedIn & { token: string }> {
+    const now = this.now();
+    return this.db.run(async (q) => {
+      const legacy = await findUser(q, userId);
+      if (!legacy) throw new DomainError('not_found', 'Utilisateur introuvable.', 'userId');
       await purgeSessions(q, now);
       const { token, session } = await createSession(q, {
-        userId: legacy.userId,
+        userId,
         now,
         ttlMs: this.config.sessionTtlMs,
         ip: client.ip,
@@ -130,7 +143,8 @@ export class AuthService {
     return true;
   }
 
-  private async storeHash(userId: string, password: string, md5: string): Promise<void> {
+  /** Keeps gloux2's scrypt hash of a password whose MD5 Gloux holds. */
+  async storeHash(userId: string, password: string, md5: string): Promise<void> {
     const hash = await hashPassword(password);
     await this.db.run(async (q) => {
       const { affected } = await q.execute(

@@ -43,4 +43,30 @@ describe('signing in and out in headless Chromium', () => {
     expect(new URL(page.url()).pathname).toBe('/');
     expect(await page.locator('header').textContent()).toContain('admin (administrateur)');
   });
+
+  it('signs up in French without validation: the account opens with a trial, and the person is signed in', async () => {
+    const { page } = session;
+    await signOutBrowser(page);
+    await page.goto(session.url('/inscription'));
+    await page.fill('#prenom', 'Zoé');
+    await page.fill('#nom', 'Martin');
+    await page.fill('#email', 'zoe@example.org');
+    await page.fill('#adresse', '1 rue de la Paix');
+    await page.fill('#code_postal', '75002');
+    await page.fill('#ville', 'Paris');
+    await page.fill('#hebergement', 'annelef'); // taken: the demo's account
+    await page.fill('#identifiant', 'zoe');
+    await page.fill('#mot_de_passe', 'mot de passe sûr');
+    await page.fill('#confirmation', 'mot de passe sûr');
+    await page.click('button[type=submit]');
+    expect(await page.locator('.error').textContent()).toBe(
+      'Ce nom d’hébergement est déjà pris : choisissez-en un autre.',
+    );
+    await page.fill('#hebergement', 'zoesite');
+    await page.fill('#mot_de_passe', 'mot de passe sûr');
+    await page.fill('#confirmation', 'mot de passe sûr');
+    await Promise.all([page.waitForURL(/\/adherents\/\d+/), page.click('button[type=submit]')]);
+    expect(await page.locator('header').textContent()).toContain('zoe (coopérateur)');
+    expect(await page.locator('h1').textContent()).toContain('Zoé Martin');
+  });
 });

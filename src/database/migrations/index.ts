@@ -9,6 +9,7 @@ import { Overage1764900000300 } from './1764900000300-overage.js';
 import { Shares1764900000400 } from './1764900000400-shares.js';
 import { Assemblies1764900000500 } from './1764900000500-assemblies.js';
 import { Auth1764900000600 } from './1764900000600-auth.js';
+import { SignUps1764900000601 } from './1764900000601-sign-ups.js';
 import { Accounts1764900000700 } from './1764900000700-accounts.js';
 import { Bank1764900000850 } from './1764900000850-bank.js';
 import { CardPayments1764900001000 } from './1764900001000-card-payments.js';
@@ -28,6 +29,7 @@ export const migrations = [
   Shares1764900000400,
   Assemblies1764900000500,
   Auth1764900000600,
+  SignUps1764900000601,
   Accounts1764900000700,
   Bank1764900000850,
   CardPayments1764900001000,

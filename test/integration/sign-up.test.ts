@@ -1,0 +1,169 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { DomainError } from '../../domain/shared/errors.js';
+import { AuthService } from '../../src/auth/auth.service.js';
+import { SignUpService } from '../../src/auth/sign-up.service.js';
+import { AppHarness } from '../support/app-harness.js';
+import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
+
+jest.setTimeout(60_000);
+
+const form = (login: string, hostingName: string) => ({
+  kind: 'physique',
+  firstName: 'Zoé',
+  lastName: 'Lefèvre-Müller',
+  email: `${login}@example.org`,
+  address: '3 rue de l’Église',
+  postalCode: '69001',
+  city: 'Lyon',
+  login,
+  password: 'mot de passe sûr',
+  passwordConfirmation: 'mot de passe sûr',
+  hostingName,
+});
+
+describe.each(dialects)('public sign-up on %s', (dialect) => {
+  let database: TestDatabase;
+  let app: AppHarness;
+  let signUps: SignUpService;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    app = await AppHarness.start(database);
+    signUps = app.context.get(SignUpService);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  /** Gloux's view of a row: its raw connection on MariaDB (UTF-8 bytes in latin1 columns). */
+  async function gloux<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    if (database.gloux) {
+      await database.gloux.query('SET NAMES utf8mb4');
+      try {
+        return (await database.gloux.query(sql, params))[0] as T[];
+      } finally {
+        await database.gloux.query('SET NAMES latin1');
+      }
+    }
+    return app.db.query(sql, params) as Promise<T[]>;
+  }
+
+  it('writes Gloux’s person, customer, login and hosting rows, and AccountOpened with a one-month trial', async () => {
+    const r = await signUps.signUp(form('zoe', 'zoesite'), 'key-zoe');
+    expect(r).toMatchObject({
+      hostingName: 'zoesite',
+      openedOn: '2026-11-25',
+      trialEndsOn: '2026-12-25',
+    });
+    const [client] = await gloux<{ num_client: string; id_tiers: number; etat: string }>(
+      `SELECT num_client, id_tiers, etat FROM clients WHERE id_client = ?`,
+      [Number(r.customerId)],
+    );
+    expect(client?.num_client).toBe(`261125${r.customerId.padStart(7, '0')}`);
+    expect(client?.etat).toBe('actif');
+    // Gloux reads its latin1 columns as the UTF-8 bytes its pages wrote: no mojibake.
+    const textCol = database.gloux
+      ? (c: string) => `CONVERT(CAST(${c} AS BINARY) USING utf8mb4)`
+      : (c: string) => c;
+    const [tiers] = await gloux<{ nom: string; prenom: string; adresse: string }>(
+      `SELECT ${textCol('nom')} AS nom, ${textCol('prenom')} AS prenom, ${textCol('adresse')} AS adresse FROM tiers WHERE id_tiers = ?`,
+      [Number(client?.id_tiers)],
+    );
+    expect(tiers).toEqual({ nom: 'Lefèvre-Müller', prenom: 'Zoé', adresse: '3 rue de l’Église' });
+    const [user] = await gloux<{
+      mot_de_passe: string;
+      roles: string;
+      id_client: number;
+      actif: string;
+    }>(`SELECT mot_de_passe, roles, id_client, actif FROM utilisateurs WHERE login = 'zoe'`);
+    expect(user).toMatchObject({
+      mot_de_passe: createHash('md5').update('mot de passe sûr').digest('hex'),
+      roles: 'client',
+      actif: 'Y',
+    });
+    expect(String(user?.id_client)).toBe(r.customerId);
+    const [hosting] = await gloux<{
+      nom: string;
+      id_client: number;
+      etat: string;
+      date_anniversaire: unknown;
+      uid: number;
+    }>(
+      `SELECT nom, id_client, etat, CAST(date_anniversaire AS CHAR) AS date_anniversaire, uid FROM hebergements WHERE id_hebergement = ?`,
+      [Number(r.accountId)],
+    );
+    expect(hosting).toMatchObject({ nom: 'zoesite', etat: 'actif' });
+    expect(String(hosting?.date_anniversaire).slice(0, 10)).toBe('2026-12-25');
+    expect(Number(hosting?.uid)).toBeGreaterThan(23512);
+    const events = await app.db.query<{ type: string; data: string }>(
+      `SELECT type, data FROM g2_events WHERE stream_id = ?`,
+      [`account-${r.accountId}`],
+    );
+    expect(events.map((e) => [e.type, JSON.parse(e.data)])).toEqual([
+      [
+        'AccountOpened',
+        {
+          accountId: r.accountId,
+          customerId: r.customerId,
+          name: 'zoesite',
+          openedOn: '2026-11-25',
+          trialEndsOn: '2026-12-25',
+        },
+      ],
+    ]);
+    // The new member signs in at once with the password, and sees their account.
+    const signed = await app.context.get(AuthService).signIn('zoe', 'mot de passe sûr', {
+      ip: '192.0.2.1',
+      userAgent: 'jest',
+    });
+    expect(signed.user).toMatchObject({ cooperator: true, customerIds: [r.customerId] });
+  });
+
+  it('the same key again writes nothing more and answers the same', async () => {
+    const count = async () =>
+      Number(
+        (await app.db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM clients`))[0]?.n,
+      );
+    const before = await count();
+    const again = await signUps.signUp(form('zoe', 'zoesite'), 'key-zoe');
+    expect(await count()).toBe(before);
+    const first = await app.db.query<{ customer_id: string }>(
+      `SELECT customer_id FROM g2_sign_ups WHERE idempotency_key = 'sign-up:key-zoe'`,
+    );
+    expect(again.customerId).toBe(first[0]?.customer_id);
+    const opened = await app.db.query(`SELECT 1 FROM g2_events WHERE stream_id = ?`, [
+      `account-${again.accountId}`,
+    ]);
+    expect(opened).toHaveLength(1);
+  });
+
+  it('refuses a taken login or hosting name in French, and bad input, writing nothing', async () => {
+    const refused = async (input: Record<string, unknown>, key: string) => {
+      try {
+        await signUps.signUp(input, key);
+      } catch (e) {
+        expect(e).toBeInstanceOf(DomainError);
+        return {
+          code: (e as DomainError).code,
+          field: (e as DomainError).field,
+          message: (e as DomainError).message,
+        };
+      }
+      throw new Error('accepted');
+    };
+    const tiersBefore = (await app.db.query(`SELECT id_tiers FROM tiers`)).length;
+    expect(await refused(form('ZOE', 'autre'), 'k2')).toEqual({
+      code: 'conflict',
+      field: 'login',
+      message: 'Cet identifiant est déjà pris : choisissez-en un autre.',
+    });
+    expect((await refused(form('zoe2', 'zoesite'), 'k3')).field).toBe('hostingName');
+    expect((await refused({ ...form('zoe3', 'zoe3'), email: 'x' }, 'k4')).message).toBe(
+      'Adresse électronique invalide.',
+    );
+    expect((await app.db.query(`SELECT id_tiers FROM tiers`)).length).toBe(tiersBefore);
+  });
+});
