@@ -4,13 +4,14 @@ import { AccessGuard } from './access.guard.js';
 import { AUTH_CONFIG, loadAuthConfig } from './auth.config.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { MembersController } from './members.controller.js';
 import { Ownership } from './ownership.js';
 import { SignUpController } from './sign-up.controller.js';
 import { SignUpService } from './sign-up.service.js';
 
 /** Sign-in, sessions and the global access guard (every route: deny by default). */
 @Module({
-  controllers: [AuthController, SignUpController],
+  controllers: [AuthController, SignUpController, MembersController],
   providers: [
     { provide: AUTH_CONFIG, useFactory: () => loadAuthConfig() },
     AuthService,

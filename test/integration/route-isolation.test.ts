@@ -85,6 +85,8 @@ beforeAll(async () => {
     number: ['1'],
     format: ['xlsx', 'csv'],
     exercice: ['2026'],
+    // Anne's login (demo user 3).
+    userId: ['3'],
   };
   markers = ['Lefèvre', '0403020000017', '1905200000518', 'anne@example.org'];
   markers.push(...docs.map((d) => d.number));

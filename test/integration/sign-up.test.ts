@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { DomainError } from '../../domain/shared/errors.js';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { SignUpService } from '../../src/auth/sign-up.service.js';
+import { readTiers, writeTiers } from '../../legacy-sync/legacy-members.js';
 import { AppHarness } from '../support/app-harness.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
 
@@ -165,5 +166,32 @@ describe.each(dialects)('public sign-up on %s', (dialect) => {
       'Adresse électronique invalide.',
     );
     expect((await app.db.query(`SELECT id_tiers FROM tiers`)).length).toBe(tiersBefore);
+  });
+
+  it('an admin’s edit of the person lands in Gloux’s tiers as Gloux writes text', async () => {
+    const [row] = await app.db.query<{ id_tiers: number }>(
+      `SELECT id_tiers FROM utilisateurs WHERE login = 'zoe'`,
+    );
+    const tiersId = String(row?.id_tiers);
+    const fields = {
+      lastName: 'Müller-Ñúñez',
+      firstName: 'Zoé',
+      company: '',
+      address: '5 quai de l’Œuvre',
+      postalCode: '69002',
+      city: 'Lyon',
+      email: 'zoe@example.org',
+      phone: '04 00 00 00 00',
+    };
+    await app.db.run((q) => writeTiers(q, tiersId, fields));
+    expect(await app.db.run((q) => readTiers(q, tiersId))).toEqual(fields);
+    const textCol = database.gloux
+      ? (c: string) => `CONVERT(CAST(${c} AS BINARY) USING utf8mb4)`
+      : (c: string) => c;
+    const [tiers] = await gloux<{ nom: string; adresse: string }>(
+      `SELECT ${textCol('nom')} AS nom, ${textCol('adresse')} AS adresse FROM tiers WHERE id_tiers = ?`,
+      [Number(tiersId)],
+    );
+    expect(tiers).toEqual({ nom: 'Müller-Ñúñez', adresse: '5 quai de l’Œuvre' });
   });
 });

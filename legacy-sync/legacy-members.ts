@@ -1,0 +1,158 @@
+import type { Queryable } from '../src/database/db.js';
+import { decodeLegacyText, legacyTextParam, legacyTextSelect } from './legacy-text.js';
+
+/** Gloux's members for the admin list: a person (tiers), its customer accounts and logins. */
+export interface LegacyMemberRow {
+  customerId: string;
+  customerNumber: string;
+  tiersId: string;
+  name: string;
+  email: string;
+  state: string;
+  logins: string[];
+}
+
+/** The tiers fields an admin edits (Gloux's columns, written as Gloux writes text). */
+export interface TiersFields {
+  lastName: string;
+  firstName: string;
+  company: string;
+  address: string;
+  postalCode: string;
+  city: string;
+  email: string;
+  phone: string;
+}
+
+const fold = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
+
+/**
+ * Customers whose name, e-mail, num_client or login contains `search` (accents and case
+ * ignored). Gloux's text is decoded in code (latin1 columns holding UTF-8), so the filter runs
+ * here, over at most `limit` matches.
+ */
+export async function searchMembers(
+  q: Queryable,
+  search: string,
+  limit = 200,
+): Promise<LegacyMemberRow[]> {
+  const t = (c: string) => `${legacyTextSelect(c, q.dialect)} AS ${c.split('.')[1]}`;
+  const rows = await q.query<Record<string, unknown>>(
+    `SELECT c.id_client, c.num_client, c.etat, c.id_tiers, ${t('t.nom')}, ${t('t.prenom')},
+            ${t('t.raison_sociale')}, ${t('t.email')}
+       FROM clients c LEFT JOIN tiers t ON t.id_tiers = c.id_tiers ORDER BY c.id_client`,
+  );
+  const users = await q.query<{
+    login: unknown;
+    id_client: number | string;
+    id_tiers: number | string;
+  }>(
+    `SELECT ${legacyTextSelect('login', q.dialect)} AS login, id_client, id_tiers FROM utilisateurs`,
+  );
+  const needle = fold(search.trim());
+  const out: LegacyMemberRow[] = [];
+  for (const r of rows) {
+    const text = (v: unknown) => decodeLegacyText(v as Buffer | string | null);
+    const company = text(r.raison_sociale).trim();
+    const name =
+      company || `${text(r.prenom)} ${text(r.nom)}`.trim() || `Client ${String(r.id_client)}`;
+    const logins = users
+      .filter(
+        (u) =>
+          String(u.id_client) === String(r.id_client) ||
+          (Number(u.id_tiers) > 0 && String(u.id_tiers) === String(r.id_tiers)),
+      )
+      .map((u) => text(u.login));
+    const member: LegacyMemberRow = {
+      customerId: String(r.id_client),
+      customerNumber: String(r.num_client),
+      tiersId: String(r.id_tiers),
+      name,
+      email: text(r.email),
+      state: String(r.etat),
+      logins,
+    };
+    const haystack = fold([name, member.email, member.customerNumber, ...logins].join(' '));
+    if (needle === '' || haystack.includes(needle)) out.push(member);
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+export async function readTiers(q: Queryable, tiersId: string): Promise<TiersFields | null> {
+  if (!/^\d{1,10}$/.test(tiersId)) return null;
+  const cols = [
+    'nom',
+    'prenom',
+    'raison_sociale',
+    'adresse',
+    'code_postal',
+    'ville',
+    'email',
+    'telephone',
+  ];
+  const [r] = await q.query<Record<string, unknown>>(
+    `SELECT ${cols.map((c) => `${legacyTextSelect(c, q.dialect)} AS ${c}`).join(', ')} FROM tiers WHERE id_tiers = ?`,
+    [Number(tiersId)],
+  );
+  if (!r) return null;
+  const text = (v: unknown) => decodeLegacyText(v as Buffer | string | null);
+  return {
+    lastName: text(r.nom),
+    firstName: text(r.prenom),
+    company: text(r.raison_sociale),
+    address: text(r.adresse),
+    postalCode: text(r.code_postal),
+    city: text(r.ville),
+    email: text(r.email),
+    phone: text(r.telephone),
+  };
+}
+
+/** Writes an edited person into Gloux's `tiers` (UTF-8 bytes, as Gloux's pages write them). */
+export async function writeTiers(q: Queryable, tiersId: string, f: TiersFields): Promise<void> {
+  const t = (v: string) => legacyTextParam(v, q.dialect);
+  await q.execute(
+    `UPDATE tiers SET nom = ?, prenom = ?, raison_sociale = ?, adresse = ?, code_postal = ?, ville = ?, email = ?, telephone = ?
+      WHERE id_tiers = ?`,
+    [
+      t(f.lastName),
+      t(f.firstName),
+      t(f.company),
+      t(f.address),
+      t(f.postalCode),
+      t(f.city),
+      t(f.email),
+      t(f.phone),
+      Number(tiersId),
+    ],
+  );
+}
+
+/** The logins of a person or customer (for the member page and password changes). */
+export async function loginsOf(
+  q: Queryable,
+  tiersId: string,
+  customerId: string,
+): Promise<{ userId: string; login: string; roles: string; active: boolean }[]> {
+  const rows = await q.query<{
+    id_utilisateur: number;
+    login: unknown;
+    roles: unknown;
+    actif: string;
+  }>(
+    `SELECT id_utilisateur, ${legacyTextSelect('login', q.dialect)} AS login, roles, actif FROM utilisateurs
+      WHERE (id_tiers = ? AND id_tiers <> 0) OR id_client = ? ORDER BY id_utilisateur`,
+    [Number(tiersId), Number(customerId)],
+  );
+  return rows.map((r) => ({
+    userId: String(r.id_utilisateur),
+    login: decodeLegacyText(r.login as Buffer | string | null),
+    roles: String(decodeLegacyText(r.roles as Buffer | string | null)),
+    active: r.actif === 'Y',
+  }));
+}

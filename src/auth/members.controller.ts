@@ -1,0 +1,171 @@
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError } from '../../domain/shared/errors.js';
+import { findCustomer } from '../../legacy-sync/legacy-gateway.js';
+import {
+  loginsOf,
+  readTiers,
+  searchMembers,
+  writeTiers,
+  type TiersFields,
+} from '../../legacy-sync/legacy-members.js';
+import { Db } from '../database/db.js';
+import { statusOf } from '../panel/errors.filter.js';
+import { AdminOnly } from './access.decorators.js';
+import { AuthService } from './auth.service.js';
+import { authOf } from './request-auth.js';
+
+const FIELDS: [keyof TiersFields, string, number][] = [
+  ['lastName', 'nom', 100],
+  ['firstName', 'prenom', 100],
+  ['company', 'raison_sociale', 150],
+  ['address', 'adresse', 500],
+  ['postalCode', 'code_postal', 10],
+  ['city', 'ville', 100],
+  ['email', 'email', 128],
+  ['phone', 'telephone', 30],
+];
+
+/** Checks an edited person: French errors naming the form's input. */
+export function parseTiersForm(body: Record<string, unknown>): TiersFields {
+  const out = {} as TiersFields;
+  for (const [field, input, max] of FIELDS) {
+    const v = typeof body[input] === 'string' ? (body[input] as string).trim() : '';
+    if (v.length > max) throw new DomainError('invalid_input', `${max} caractères au plus.`, input);
+    out[field] = v;
+  }
+  if (out.lastName === '' && out.company === '')
+    throw new DomainError('invalid_input', 'Indiquez un nom ou une raison sociale.', 'nom');
+  if (out.email !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(out.email))
+    throw new DomainError('invalid_input', 'Adresse électronique invalide.', 'email');
+  return out;
+}
+
+/** Admin: members list with search, a member's page, editing the person, a login's password. */
+@AdminOnly()
+@Controller()
+export class MembersController {
+  constructor(
+    @Inject(Db) private readonly db: Db,
+    @Inject(AuthService) private readonly auth: AuthService,
+  ) {}
+
+  @Get('/admin/adherents')
+  async list(@Query('q') q: unknown, @Res() res: Response) {
+    const search = typeof q === 'string' ? q.slice(0, 100) : '';
+    const members = await this.db.run((db) => searchMembers(db, search));
+    res.render('members', { title: 'Adhérents', search, members });
+  }
+
+  @Get('/api/adherents')
+  async listData(@Query('q') q: unknown) {
+    const search = typeof q === 'string' ? q.slice(0, 100) : '';
+    return { search, members: await this.db.run((db) => searchMembers(db, search)) };
+  }
+
+  @Get('/admin/adherents/:customerId')
+  async page(
+    @Param('customerId') customerId: string,
+    @Query() query: Record<string, unknown>,
+    @Res() res: Response,
+  ) {
+    res.render('member', {
+      title: 'Adhérent',
+      ...(await this.member(customerId)),
+      notice: query.enregistre
+        ? 'Modifications enregistrées (aussi dans Gloux).'
+        : query.mdp
+          ? 'Mot de passe changé.'
+          : null,
+    });
+  }
+
+  @Get('/api/admin/adherents/:customerId')
+  data(@Param('customerId') customerId: string) {
+    return this.member(customerId);
+  }
+
+  @Post('/admin/adherents/:customerId')
+  async edit(
+    @Param('customerId') customerId: string,
+    @Body() body: Record<string, unknown>,
+    @Res() res: Response,
+  ) {
+    try {
+      await this.save(customerId, body);
+      res.redirect(303, `/admin/adherents/${customerId}?enregistre=1`);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      const data = await this.member(customerId);
+      res.status(statusOf(error)).render('member', {
+        title: 'Adhérent',
+        ...data,
+        tiers: { ...data.tiers, ...Object.fromEntries(FIELDS.map(([f, i]) => [f, body[i]])) },
+        error: { message: error.message },
+        errorOn: error.field ? { [error.field]: true } : {},
+      });
+    }
+  }
+
+  @Post('/api/admin/adherents/:customerId')
+  async editApi(@Param('customerId') customerId: string, @Body() body: Record<string, unknown>) {
+    await this.save(customerId, body ?? {});
+    return this.member(customerId);
+  }
+
+  @Post('/admin/utilisateurs/:userId/mot-de-passe')
+  async password(
+    @Param('userId') userId: string,
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    const back =
+      typeof body.adherent === 'string' && /^\d{1,10}$/.test(body.adherent) ? body.adherent : '';
+    try {
+      await this.changePassword(userId, body.mot_de_passe, req);
+      res.redirect(303, back ? `/admin/adherents/${back}?mdp=1` : '/admin/adherents');
+    } catch (error) {
+      if (!(error instanceof DomainError) || !back) throw error;
+      res.status(statusOf(error)).render('member', {
+        title: 'Adhérent',
+        ...(await this.member(back)),
+        error: { message: error.message },
+        errorOn: {},
+      });
+    }
+  }
+
+  @Post('/api/admin/utilisateurs/:userId/mot-de-passe')
+  async passwordApi(
+    @Param('userId') userId: string,
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+  ) {
+    await this.changePassword(userId, body?.password, req);
+    return { userId, changed: true };
+  }
+
+  private async changePassword(userId: string, password: unknown, req: Request) {
+    // An admin changing their own password keeps this session; every other one ends.
+    const mine = authOf(req);
+    const keep = mine && mine.user.userId === userId ? mine.session.tokenHash : null;
+    await this.auth.changePassword(userId, typeof password === 'string' ? password : '', keep);
+  }
+
+  private async save(customerId: string, body: Record<string, unknown>) {
+    const customer = await this.db.run((q) => findCustomer(q, customerId));
+    if (!customer) throw new DomainError('not_found', 'Adhérent introuvable.', 'customerId');
+    const fields = parseTiersForm(body);
+    await this.db.run((q) => writeTiers(q, customer.tiersId, fields));
+  }
+
+  private async member(customerId: string) {
+    return this.db.run(async (q) => {
+      const customer = await findCustomer(q, customerId);
+      if (!customer) throw new DomainError('not_found', 'Adhérent introuvable.', 'customerId');
+      const tiers = await readTiers(q, customer.tiersId);
+      return { customer, tiers, logins: await loginsOf(q, customer.tiersId, customerId) };
+    });
+  }
+}
