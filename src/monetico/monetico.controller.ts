@@ -16,6 +16,8 @@ import type { Cgi2Body } from './cgi2-body.js';
 import { CGI2_PATH } from './cgi2-body.js';
 import { MoneticoService } from './monetico.service.js';
 import { Member, Public, Staff } from '../auth/access.decorators.js';
+import { isStaff } from '../auth/auth-user.js';
+import { authOf } from '../auth/request-auth.js';
 
 /** Card payment pages, the bank's CGI2 callback and the treasurer's anomalies. Thin: see MoneticoService. */
 @Controller()
@@ -54,24 +56,29 @@ export class MoneticoController {
   @Public()
   @Get('/paiement-carte/ok')
   @Render('card-return')
-  async ok(@Query('reference') reference: unknown) {
-    return this.returnPage(reference, true);
+  async ok(@Query('reference') reference: unknown, @Req() req: Request) {
+    return this.returnPage(reference, true, req);
   }
 
   @Public()
   @Get('/paiement-carte/erreur')
   @Render('card-return')
-  async err(@Query('reference') reference: unknown) {
-    return this.returnPage(reference, false);
+  async err(@Query('reference') reference: unknown, @Req() req: Request) {
+    return this.returnPage(reference, false, req);
   }
 
-  private async returnPage(reference: unknown, accepted: boolean) {
+  private async returnPage(reference: unknown, accepted: boolean, req: Request) {
     const r = await this.monetico.returnOf(typeof reference === 'string' ? reference : '');
+    // The reference travels in the URL: only its member (or staff) sees which invoice and amount.
+    const user = authOf(req)?.user ?? null;
+    const mine =
+      r !== null && user !== null && (isStaff(user) || user.customerIds.includes(r.customerId));
     return {
       title: accepted ? 'Paiement par carte accepté' : 'Paiement par carte non abouti',
       accepted,
-      known: r !== null,
-      ...r,
+      known: mine,
+      signedIn: user !== null,
+      ...(mine ? r : {}),
     };
   }
 

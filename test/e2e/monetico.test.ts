@@ -191,6 +191,23 @@ describe('card payment through the fake bank, in headless Chromium', () => {
     expect((await invoice(inv.invoiceId)).status).toBe('paid');
   });
 
+  it('the return page names the invoice only to its member: not to a visitor, not to another member', async () => {
+    const inv = await issue('15.00');
+    await toBank(inv.number);
+    await Promise.all([page.waitForURL(/\/paiement-carte\/ok/), page.click('button[value=payer]')]);
+    expect(await page.locator('.notice').textContent()).toContain(inv.number);
+    const url = page.url();
+    const anonymous = await (await fetch(url)).text();
+    expect(anonymous).toContain('Connectez-vous');
+    expect(anonymous).not.toContain(inv.number);
+    expect(anonymous).not.toContain('15,00');
+    const returnPath = new URL(url).pathname + new URL(url).search;
+    const otherMember = await httpClient(baseUrl, DEMO.lesamis).getPage(returnPath);
+    expect(otherMember.status).toBe(200);
+    expect(otherMember.html).not.toContain(inv.number);
+    expect(otherMember.html).toContain('Référence de paiement inconnue');
+  });
+
   it('a delayed notification: the return page says it is pending, then the invoice gets paid', async () => {
     const inv = await issue('30.00');
     await toBank(inv.number);
