@@ -41,7 +41,13 @@ import {
 import { vatSchedule } from '../projections/vat-rates/vat-rates.queries.js';
 import { VAT_CATEGORY_LABELS } from '../domain/catalogue/vat-schedule.js';
 import type { Queryable } from '../src/database/db.js';
-import type { ReportDocument, ReportRow, ReportSheet } from './report-document.js';
+import type {
+  Cell,
+  ReportColumn,
+  ReportDocument,
+  ReportRow,
+  ReportSheet,
+} from './report-document.js';
 import { barChartSvg } from './svg-chart.js';
 
 /**
@@ -381,6 +387,29 @@ export function revenueChartSvg(r: RevenueReport): string {
   );
 }
 
+/** A 'Par produit' sheet: type and product, then `columns`, one row per product and a Total row. */
+function productSheet<P extends { typeLabel: string; label: string }>(
+  heading: string[],
+  columns: ReportColumn[],
+  products: readonly P[],
+  cells: (p: P) => Cell[],
+  totals: Cell[],
+): ReportSheet {
+  return {
+    name: 'Par produit',
+    heading,
+    columns: [
+      { header: 'Type', kind: 'text' },
+      { header: 'Produit', kind: 'text', width: 36 },
+      ...columns,
+    ],
+    rows: [
+      ...products.map((p) => ({ cells: [p.typeLabel, p.label, ...cells(p)] })),
+      { cells: ['Total', null, ...totals], total: true },
+    ],
+  };
+}
+
 export async function revenueDocument(
   source: ReportSource,
   period: Period,
@@ -410,34 +439,23 @@ export async function revenueDocument(
           },
         ],
       },
-      {
-        name: 'Par produit',
+      productSheet(
         heading,
-        columns: [
-          { header: 'Type', kind: 'text' },
-          { header: 'Produit', kind: 'text', width: 36 },
+        [
           { header: 'Lignes', kind: 'integer' },
           { header: 'HT', kind: 'euros' },
           { header: 'TVA', kind: 'euros' },
           { header: 'Part du CA', kind: 'percent' },
         ],
-        rows: [
-          ...r.byProduct.map((p) => ({
-            cells: [p.typeLabel, p.label, p.lines, p.net, p.vat, p.share],
-          })),
-          {
-            cells: [
-              'Total',
-              null,
-              r.byProduct.reduce((n, p) => n + p.lines, 0),
-              r.total.net,
-              r.total.vat,
-              r.byProduct.length ? '100.00' : null,
-            ],
-            total: true,
-          },
+        r.byProduct,
+        (p) => [p.lines, p.net, p.vat, p.share],
+        [
+          r.byProduct.reduce((n, p) => n + p.lines, 0),
+          r.total.net,
+          r.total.vat,
+          r.byProduct.length ? '100.00' : null,
         ],
-      },
+      ),
       {
         name: 'Lignes',
         heading: ["Lignes de factures et d'avoirs", periodLine(period)],
@@ -509,34 +527,18 @@ export async function allocationDocument(
   return {
     fileName: `repartition-${fy}${productKey ? `-produit-${productKey}` : ''}`,
     sheets: [
-      {
-        name: 'Par produit',
+      productSheet(
         heading,
-        columns: [
-          { header: 'Type', kind: 'text' },
-          { header: 'Produit', kind: 'text', width: 36 },
+        [
           { header: 'HT N-1', kind: 'euros' },
           { header: 'HT N', kind: 'euros' },
           { header: 'HT N+1', kind: 'euros' },
           { header: 'Total HT', kind: 'euros' },
         ],
-        rows: [
-          ...a.products.map((p) => ({
-            cells: [p.typeLabel, p.label, p.previous, p.current, p.next, p.total],
-          })),
-          {
-            cells: [
-              'Total',
-              null,
-              a.totals.previous,
-              a.totals.current,
-              a.totals.next,
-              a.totals.total,
-            ],
-            total: true,
-          },
-        ],
-      },
+        a.products,
+        (p) => [p.previous, p.current, p.next, p.total],
+        [a.totals.previous, a.totals.current, a.totals.next, a.totals.total],
+      ),
       {
         name: 'Détail',
         heading: productKey

@@ -1,4 +1,8 @@
-import { allocationDelta, invoiceFigures } from '../../domain/billing/allocation.js';
+import {
+  allocationDelta,
+  invoiceFigures,
+  type AllocationEntry,
+} from '../../domain/billing/allocation.js';
 import { effectiveLines } from '../../domain/billing/credit-note.js';
 import {
   invoiceStream,
@@ -11,6 +15,9 @@ import { fiscalYearOf, type FiscalYearStart } from '../../domain/shared/fiscal-y
 import type { Tx } from '../../src/database/db.js';
 import { readStream, type RecordedEvent } from '../../src/event-store/event-store.js';
 import { insertRows, toCents, type Projection } from '../projection.js';
+
+const LINE_INSERT = `INSERT INTO g2_rm_payment_lines (payment_id, invoice_id, line_id, paid_on, payment_fy, vat_rate, vat_cents, kind) VALUES`;
+const YEAR_INSERT = `INSERT INTO g2_rm_payment_years (payment_id, invoice_id, line_id, paid_on, payment_fy, fiscal_year, bucket, net_cents, kind) VALUES`;
 
 /**
  * How each payment splits over lines, VAT and fiscal years (N-1 / N / N+1), ACCOUNTING.md §2.
@@ -76,6 +83,33 @@ export class PaymentAllocationProjection implements Projection {
     );
     const paymentFy = fiscalYearOf(change.on, this.fiscalYearStart);
     const rateOf = new Map(after.lines.map((l) => [l.lineId, l.vatRate]));
+    // A credit note on an unpaid line moves no money already received: no row to keep.
+    const kept = entries.filter(
+      (entry) =>
+        !(change.kind === 'credit_note' && entry.vat === '0.00' && entry.years.length === 0),
+    );
+    // One row of each table, in the column order of LINE_INSERT and YEAR_INSERT.
+    const lineRow = (entry: AllocationEntry): unknown[] => [
+      change.id,
+      invoiceId,
+      entry.lineId,
+      change.on,
+      paymentFy,
+      rateOf.get(entry.lineId) ?? '0',
+      toCents(entry.vat),
+      change.kind,
+    ];
+    const yearRow = (entry: AllocationEntry, y: AllocationEntry['years'][number]): unknown[] => [
+      change.id,
+      invoiceId,
+      entry.lineId,
+      change.on,
+      paymentFy,
+      y.fiscalYear,
+      y.bucket,
+      toCents(y.net),
+      change.kind,
+    ];
     // Rows of this id on this invoice exist only if an earlier event of the invoice carried the
     // same id (a Gloux payment allocated again); otherwise one multi-row INSERT per table, since
     // a replay of the whole log pays a round trip per statement.
@@ -83,51 +117,15 @@ export class PaymentAllocationProjection implements Projection {
       .slice(0, -1)
       .some((x) => x.type === 'InvoicePaymentAllocated' && x.data.paymentId === change.id);
     if (!again) {
-      const lines: unknown[][] = [];
-      const years: unknown[][] = [];
-      for (const entry of entries) {
-        if (change.kind === 'credit_note' && entry.vat === '0.00' && entry.years.length === 0)
-          continue;
-        lines.push([
-          change.id,
-          invoiceId,
-          entry.lineId,
-          change.on,
-          paymentFy,
-          rateOf.get(entry.lineId) ?? '0',
-          toCents(entry.vat),
-          change.kind,
-        ]);
-        for (const y of entry.years) {
-          years.push([
-            change.id,
-            invoiceId,
-            entry.lineId,
-            change.on,
-            paymentFy,
-            y.fiscalYear,
-            y.bucket,
-            toCents(y.net),
-            change.kind,
-          ]);
-        }
-      }
+      await insertRows(tx, LINE_INSERT, kept.map(lineRow));
       await insertRows(
         tx,
-        `INSERT INTO g2_rm_payment_lines (payment_id, invoice_id, line_id, paid_on, payment_fy, vat_rate, vat_cents, kind) VALUES`,
-        lines,
-      );
-      await insertRows(
-        tx,
-        `INSERT INTO g2_rm_payment_years (payment_id, invoice_id, line_id, paid_on, payment_fy, fiscal_year, bucket, net_cents, kind) VALUES`,
-        years,
+        YEAR_INSERT,
+        kept.flatMap((entry) => entry.years.map((y) => yearRow(entry, y))),
       );
       return;
     }
-    for (const entry of entries) {
-      // A credit note on an unpaid line moves no money already received: no row to keep.
-      if (change.kind === 'credit_note' && entry.vat === '0.00' && entry.years.length === 0)
-        continue;
+    for (const entry of kept) {
       // A payment imported from Gloux may get more of its allocation later: added to its rows.
       const [line] = await tx.query(
         `SELECT 1 AS x FROM g2_rm_payment_lines WHERE payment_id = ? AND invoice_id = ? AND line_id = ?`,
@@ -139,19 +137,7 @@ export class PaymentAllocationProjection implements Projection {
           [toCents(entry.vat), change.id, invoiceId, entry.lineId],
         );
       } else {
-        await tx.execute(
-          `INSERT INTO g2_rm_payment_lines (payment_id, invoice_id, line_id, paid_on, payment_fy, vat_rate, vat_cents, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            change.id,
-            invoiceId,
-            entry.lineId,
-            change.on,
-            paymentFy,
-            rateOf.get(entry.lineId) ?? '0',
-            toCents(entry.vat),
-            change.kind,
-          ],
-        );
+        await insertRows(tx, LINE_INSERT, [lineRow(entry)]);
       }
       for (const y of entry.years) {
         const [year] = await tx.query(
@@ -165,20 +151,7 @@ export class PaymentAllocationProjection implements Projection {
           );
           continue;
         }
-        await tx.execute(
-          `INSERT INTO g2_rm_payment_years (payment_id, invoice_id, line_id, paid_on, payment_fy, fiscal_year, bucket, net_cents, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            change.id,
-            invoiceId,
-            entry.lineId,
-            change.on,
-            paymentFy,
-            y.fiscalYear,
-            y.bucket,
-            toCents(y.net),
-            change.kind,
-          ],
-        );
+        await insertRows(tx, YEAR_INSERT, [yearRow(entry, y)]);
       }
     }
   }

@@ -25,6 +25,7 @@ import { depositSlip } from '../../projections/bank/deposit-slips.queries.js';
 import { Clock } from '../clock.js';
 import type { Queryable } from '../database/db.js';
 import { CommandPipeline } from '../event-store/command-pipeline.js';
+import { executeBankCommand } from './bank-command.js';
 import { readStream } from '../event-store/event-store.js';
 import {
   ConfirmBankMatchesCommand,
@@ -95,14 +96,13 @@ export class ImportBankStatementHandler implements ICommandHandler<
     const account = accountKey(statement.account);
     const fileHash = sha256(text);
     const lines = lineIds(account, statement);
-    const now = this.clock.now();
     const importId = randomUUID();
-    const outcome = await this.pipeline.execute<ImportBankStatementResult>({
-      commandType: 'ImportBankStatement',
-      actor: command.actor,
-      now,
-      request: { fileName, fileHash },
-      decide: async (tx) => {
+    return executeBankCommand<ImportBankStatementResult>(
+      this.pipeline,
+      this.clock,
+      'ImportBankStatement',
+      { actor: command.actor, request: { fileName, fileHash } },
+      async (tx, now) => {
         const history = (await readStream(
           tx,
           bankAccountStream(account),
@@ -145,8 +145,7 @@ export class ImportBankStatementHandler implements ICommandHandler<
           result,
         };
       },
-    });
-    return outcome.result;
+    );
   }
 }
 
@@ -195,15 +194,13 @@ export class ConfirmBankMatchesHandler implements ICommandHandler<
   ) {}
 
   async execute(command: ConfirmBankMatchesCommand): Promise<BankMatchResult> {
-    const now = this.clock.now();
     const requested = Array.isArray(command.input?.matches) ? command.input.matches : [];
-    const outcome = await this.pipeline.execute<BankMatchResult>({
-      commandType: 'ConfirmBankMatches',
-      actor: command.actor,
-      now,
-      idempotencyKey: command.idempotencyKey,
-      request: command.input,
-      decide: async (tx) => {
+    return executeBankCommand(
+      this.pipeline,
+      this.clock,
+      'ConfirmBankMatches',
+      { ...command, request: command.input },
+      async (tx, now) => {
         const matches = await loadMatches(tx);
         const confirmations: ConfirmMatch[] = [];
         for (const m of requested) {
@@ -226,8 +223,7 @@ export class ConfirmBankMatchesHandler implements ICommandHandler<
           },
         };
       },
-    });
-    return outcome.result;
+    );
   }
 }
 
@@ -242,14 +238,12 @@ export class UndoBankMatchHandler implements ICommandHandler<
   ) {}
 
   async execute(command: UndoBankMatchCommand) {
-    const now = this.clock.now();
-    const outcome = await this.pipeline.execute({
-      commandType: 'UndoBankMatch',
-      actor: command.actor,
-      now,
-      idempotencyKey: command.idempotencyKey,
-      request: command.input,
-      decide: async (tx) => {
+    return executeBankCommand(
+      this.pipeline,
+      this.clock,
+      'UndoBankMatch',
+      { ...command, request: command.input },
+      async (tx, now) => {
         const matches = await loadMatches(tx);
         const event = decideUndoMatch(matches.state, command.input, { today: parisDayOf(now) });
         return {
@@ -259,7 +253,6 @@ export class UndoBankMatchHandler implements ICommandHandler<
           result: { matchId: event.data.matchId, lineId: event.data.lineId },
         };
       },
-    });
-    return outcome.result;
+    );
   }
 }

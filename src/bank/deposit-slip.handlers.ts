@@ -21,6 +21,7 @@ import { isId } from '../billing/billing-streams.js';
 import { Clock } from '../clock.js';
 import type { Queryable } from '../database/db.js';
 import { CommandPipeline } from '../event-store/command-pipeline.js';
+import { executeBankCommand } from './bank-command.js';
 import { readStream } from '../event-store/event-store.js';
 import {
   CancelDepositSlipCommand,
@@ -68,16 +69,14 @@ export class IssueDepositSlipHandler implements ICommandHandler<
   ) {}
 
   async execute(command: IssueDepositSlipCommand): Promise<DepositSlipResult> {
-    const now = this.clock.now();
     const slipId = randomUUID();
     const input = command.input ?? {};
-    const outcome = await this.pipeline.execute<DepositSlipResult>({
-      commandType: 'IssueDepositSlip',
-      actor: command.actor,
-      now,
-      idempotencyKey: command.idempotencyKey,
-      request: input,
-      decide: async (tx) => {
+    return executeBankCommand(
+      this.pipeline,
+      this.clock,
+      'IssueDepositSlip',
+      { ...command, request: input },
+      async (tx, now) => {
         const slips = await loadDepositSlips(tx);
         let ids = Array.isArray(input.paymentIds) ? input.paymentIds.map(String) : [];
         if (ids.length === 0 && input.receivedOn !== undefined) {
@@ -121,8 +120,7 @@ export class IssueDepositSlipHandler implements ICommandHandler<
           },
         };
       },
-    });
-    return outcome.result;
+    );
   }
 }
 
@@ -137,14 +135,12 @@ export class CancelDepositSlipHandler implements ICommandHandler<
   ) {}
 
   async execute(command: CancelDepositSlipCommand): Promise<DepositSlipResult> {
-    const now = this.clock.now();
-    const outcome = await this.pipeline.execute<DepositSlipResult>({
-      commandType: 'CancelDepositSlip',
-      actor: command.actor,
-      now,
-      idempotencyKey: command.idempotencyKey,
-      request: command.input,
-      decide: async (tx) => {
+    return executeBankCommand(
+      this.pipeline,
+      this.clock,
+      'CancelDepositSlip',
+      { ...command, request: command.input },
+      async (tx, now) => {
         const slips = await loadDepositSlips(tx);
         const event = decideCancelDepositSlip(slips.state, command.input, {
           today: parisDayOf(now),
@@ -164,7 +160,6 @@ export class CancelDepositSlipHandler implements ICommandHandler<
           },
         };
       },
-    });
-    return outcome.result;
+    );
   }
 }
