@@ -141,6 +141,53 @@ export class AuthController {
     return { user: this.describe(user), accounts };
   }
 
+  @SignedIn()
+  @Get('/mon-compte/mot-de-passe')
+  passwordPage(@Query('fait') done: unknown, @Res() res: Response) {
+    res.render('my-password', { title: 'Changer de mot de passe', done: done === '1' });
+  }
+
+  @SignedIn()
+  @Post('/mon-compte/mot-de-passe')
+  async changePassword(
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    try {
+      if (text(body.nouveau) !== text(body.confirmation)) {
+        throw new DomainError(
+          'invalid_input',
+          'Les deux saisies du nouveau mot de passe diffèrent.',
+          'confirmation',
+        );
+      }
+      await this.changeOwn(req, text(body.actuel), text(body.nouveau));
+      res.redirect(303, '/mon-compte/mot-de-passe?fait=1');
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      res.status(statusOf(error)).render('my-password', {
+        title: 'Changer de mot de passe',
+        error: { message: error.message },
+        errorOn: error.field ? { [error.field]: true } : {},
+      });
+    }
+  }
+
+  @SignedIn()
+  @HttpCode(200)
+  @Post('/api/mon-compte/mot-de-passe')
+  async changePasswordApi(@Body() body: Record<string, unknown>, @Req() req: Request) {
+    await this.changeOwn(req, text(body?.current), text(body?.password));
+    return { changed: true };
+  }
+
+  /** Other sessions of the user end; this one stays open. */
+  private async changeOwn(req: Request, current: string, password: string): Promise<void> {
+    const { user, session } = authOf(req)!;
+    await this.auth.changeOwnPassword(user.userId, current, password, session.tokenHash);
+  }
+
   private async endCurrent(req: Request): Promise<void> {
     const current = authOf(req);
     if (current) await this.auth.signOut(current.session);

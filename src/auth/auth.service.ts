@@ -187,6 +187,39 @@ export class AuthService {
     await this.db.run((q) => revokeSessionsOf(q, userId, this.now(), keepSession));
   }
 
+  /**
+   * A signed-in user changes their own password: the current one is checked first (failures
+   * count towards the sign-in throttle, so this form cannot be used to guess it).
+   */
+  async changeOwnPassword(
+    userId: string,
+    current: string,
+    password: string,
+    keepSession: string,
+  ): Promise<void> {
+    const now = this.now();
+    const user = await this.db.run((q) => findUser(q, userId));
+    if (!user) throw new DomainError('not_found', 'Utilisateur introuvable.', 'userId');
+    const loginKey = `login:${user.login.trim().toLowerCase().slice(0, 100)}`;
+    const { maxFailuresPerLogin, throttleWindowMs } = this.config;
+    const wait = await this.db.run((q) =>
+      lockedFor(q, [{ key: loginKey, max: maxFailuresPerLogin }], now, throttleWindowMs),
+    );
+    if (wait > 0) {
+      throw new DomainError(
+        'throttled',
+        `Trop de tentatives échouées. Réessayez dans ${Math.ceil(wait / 60_000)} minute(s).`,
+        'current',
+        { retryAfterSeconds: Math.ceil(wait / 1000) },
+      );
+    }
+    if (!(await this.checkPassword(user, current))) {
+      await this.db.run((q) => recordFailure(q, [loginKey], now, throttleWindowMs));
+      throw new DomainError('invalid_credentials', 'Mot de passe actuel incorrect.', 'current');
+    }
+    await this.changePassword(userId, password, keepSession);
+  }
+
   /** The session and user of a cookie token, or null (unknown, expired, revoked, user disabled). */
   async fromToken(token: string): Promise<SignedIn | null> {
     return this.db.run(async (q) => {

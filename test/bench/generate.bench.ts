@@ -46,6 +46,9 @@ async function generate(dialect: Dialect, shape: CoopShape): Promise<void> {
         format: `${dialect.padEnd(6)} [{bar}] {percentage}% {day} | {commands} commands, {rate}/s | ETA {eta_formatted}`,
         etaBuffer: 200,
         fps: 2,
+        // Redirected to a file (a long run in the background): a line every 15 s instead.
+        noTTYOutput: true,
+        notTTYSchedule: 15_000,
       },
       cliProgress.Presets.shades_classic,
     );

@@ -138,3 +138,61 @@ describe('sign-in pages over HTTP', () => {
     expect(api.body.error.code).toBe('unauthenticated');
   });
 });
+
+describe('a member changes their own password', () => {
+  it('checks the current password, both entries and the length; then only the new one works, other sessions end', async () => {
+    const anne = client(DEMO.anne);
+    const otherSession = client(DEMO.anne);
+    expect((await otherSession.getJson('/api/session')).status).toBe(200);
+    const form = await anne.getPage('/mon-compte/mot-de-passe');
+    expect(form.status).toBe(200);
+    expect(form.html).toContain('Mot de passe actuel');
+
+    const wrong = await anne.postForm('/mon-compte/mot-de-passe', {
+      actuel: 'pas-le-bon',
+      nouveau: 'nouveau-secret',
+      confirmation: 'nouveau-secret',
+    });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toContain('Mot de passe actuel incorrect.');
+    const mismatch = await anne.postForm('/mon-compte/mot-de-passe', {
+      actuel: DEMO.anne.password,
+      nouveau: 'nouveau-secret',
+      confirmation: 'nouveau-secreT',
+    });
+    expect(mismatch.status).toBe(422);
+    expect(await mismatch.text()).toContain('Les deux saisies du nouveau mot de passe diffèrent.');
+    const short = await anne.postJson<ApiError>('/api/mon-compte/mot-de-passe', {
+      current: DEMO.anne.password,
+      password: 'court',
+    });
+    expect([short.status, short.body.error.code]).toEqual([422, 'invalid_input']);
+    // Nothing changed so far: the other session is still open.
+    expect((await otherSession.getJson('/api/session')).status).toBe(200);
+
+    const done = await anne.postForm(
+      '/mon-compte/mot-de-passe',
+      { actuel: DEMO.anne.password, nouveau: 'nouveau-secret', confirmation: 'nouveau-secret' },
+      { redirect: 'manual' },
+    );
+    expect([done.status, done.headers.get('location')]).toEqual([
+      303,
+      '/mon-compte/mot-de-passe?fait=1',
+    ]);
+    expect((await anne.getPage('/mon-compte/mot-de-passe?fait=1')).html).toContain(
+      'Votre mot de passe est changé',
+    );
+    expect((await otherSession.rawFetch('/api/session')).status).toBe(401);
+    const visitor = client('anonymous');
+    expect((await visitor.postJson<ApiError>('/api/connexion', DEMO.anne)).status).toBe(401);
+    const signedIn = await visitor.postJson<{ user: { login: string } }>('/api/connexion', {
+      login: 'anne',
+      password: 'nouveau-secret',
+    });
+    expect([signedIn.status, signedIn.body.user.login]).toEqual([200, 'anne']);
+    // An anonymous visitor has no password to change.
+    const anonymous = await client('anonymous').rawFetch('/mon-compte/mot-de-passe');
+    expect(anonymous.status).toBeGreaterThanOrEqual(300);
+    expect(anonymous.headers.get('location') ?? '').toMatch(/^\/connexion/);
+  });
+});
