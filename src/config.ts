@@ -14,6 +14,8 @@ export interface AppConfig {
   readonly legacyIngest?: boolean;
   /** Gloux rows per ingestion transaction (default 200). */
   readonly legacyIngestBatch?: number;
+  /** Rows per page of the long panel lists (allocation, share holders, billing preview). */
+  readonly pageSize?: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -51,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       3_600_000,
     ),
     legacyIngestBatch: int('LEGACY_INGEST_BATCH', env.LEGACY_INGEST_BATCH, 200, 1, 5000),
+    pageSize: int('PAGE_SIZE', env.PAGE_SIZE, 100, 1, 1000),
     legacyIngest: env.LEGACY_INGEST
       ? env.LEGACY_INGEST !== '0' && env.LEGACY_INGEST !== 'false'
       : true,

@@ -21,153 +21,139 @@ export interface AllocationRow {
 
 export interface FiscalYearAllocation {
   fiscalYear: number;
+  /** All the rows of the year, or the slice asked for (see `rowCount`). */
   rows: AllocationRow[];
+  /** How many rows the year has (every page together). */
+  rowCount: number;
+  /** Over the whole year, whatever slice `rows` holds. */
   totals: { amount: string; vat: string; previous: string; current: string; next: string };
 }
 
+/** A slice of the rows, in their order (day, invoice number, source). */
+export interface RowSlice {
+  offset: number;
+  limit: number;
+}
+
 type Cents = unknown;
+
+/** A (payment, invoice) pair of an allocation listing, joined to its invoice and its movement. */
+export type JoinedPairRow = {
+  payment_id: string;
+  invoice_id: string;
+  paid_on: string;
+  kind: string;
+  number: string | null;
+  customer_id: string | null;
+  method: string | null;
+  reference: string | null;
+};
+
+/** The invoice's and the movement's fields of a joined pair ('' where there is none). */
+export function joinedPairFields(r: JoinedPairRow) {
+  return {
+    invoiceId: r.invoice_id,
+    kind: r.kind,
+    customerId: r.customer_id ?? '',
+    method: r.method ?? '',
+    reference: r.reference ?? '',
+    invoiceNumber: r.number ?? '',
+  };
+}
 
 /**
  * Every change of what was received in fiscal year `fy` — payments, uses of credit, reversals
  * (bounced cheques, refunds, negative) and credit notes on paid invoices (negative) — per
  * invoice, with its net split N-1 / N / N+1 and its VAT. Method and reference come from the
  * treasury ledger (g2_rm_cash_movements); a credit note has none.
+ *
+ * One grouped join per request, ordered and sliced by the database: a page of a large year
+ * reads its rows only, and the totals are sums over the year's index range.
  */
 export async function allocationOfFiscalYear(
   q: Queryable,
   fy: number,
+  slice?: RowSlice,
 ): Promise<FiscalYearAllocation> {
-  const nets = await q.query<{
-    payment_id: string;
-    invoice_id: string;
-    paid_on: string;
-    kind: string;
-    previous_cents: Cents;
-    current_cents: Cents;
-    next_cents: Cents;
-  }>(
-    `SELECT payment_id, invoice_id, MIN(paid_on) AS paid_on, MIN(kind) AS kind,
-            SUM(CASE WHEN bucket = 'N-1' THEN net_cents ELSE 0 END) AS previous_cents,
-            SUM(CASE WHEN bucket = 'N' THEN net_cents ELSE 0 END) AS current_cents,
-            SUM(CASE WHEN bucket = 'N+1' THEN net_cents ELSE 0 END) AS next_cents
-       FROM g2_rm_payment_years WHERE payment_fy = ?
-      GROUP BY payment_id, invoice_id`,
+  // The (payment, invoice) pairs of the year: allocation lines and fiscal-year rows alike.
+  const pairs = `SELECT payment_id, invoice_id FROM g2_rm_payment_lines WHERE payment_fy = ?
+                 UNION SELECT payment_id, invoice_id FROM g2_rm_payment_years WHERE payment_fy = ?`;
+  const page = slice
+    ? ` LIMIT ${Math.max(0, Math.floor(slice.limit))} OFFSET ${Math.max(0, Math.floor(slice.offset))}`
+    : '';
+  const rows = await q.query<
+    JoinedPairRow & {
+      vat_cents: Cents;
+      previous_cents: Cents;
+      current_cents: Cents;
+      next_cents: Cents;
+    }
+  >(
+    `SELECT k.payment_id, k.invoice_id,
+            COALESCE(y.paid_on, l.paid_on) AS paid_on, COALESCE(y.kind, l.kind) AS kind,
+            i.number, i.customer_id, m.method, m.reference,
+            l.vat_cents, y.previous_cents, y.current_cents, y.next_cents
+       FROM (${pairs}) k
+       LEFT JOIN (SELECT payment_id, invoice_id, MIN(paid_on) AS paid_on, MIN(kind) AS kind,
+                         SUM(vat_cents) AS vat_cents
+                    FROM g2_rm_payment_lines WHERE payment_fy = ?
+                   GROUP BY payment_id, invoice_id) l
+              ON l.payment_id = k.payment_id AND l.invoice_id = k.invoice_id
+       LEFT JOIN (SELECT payment_id, invoice_id, MIN(paid_on) AS paid_on, MIN(kind) AS kind,
+                         SUM(CASE WHEN bucket = 'N-1' THEN net_cents ELSE 0 END) AS previous_cents,
+                         SUM(CASE WHEN bucket = 'N' THEN net_cents ELSE 0 END) AS current_cents,
+                         SUM(CASE WHEN bucket = 'N+1' THEN net_cents ELSE 0 END) AS next_cents
+                    FROM g2_rm_payment_years WHERE payment_fy = ?
+                   GROUP BY payment_id, invoice_id) y
+              ON y.payment_id = k.payment_id AND y.invoice_id = k.invoice_id
+       LEFT JOIN g2_rm_invoices i ON i.invoice_id = k.invoice_id
+       LEFT JOIN g2_rm_cash_movements m ON m.movement_id = k.payment_id
+      ORDER BY COALESCE(y.paid_on, l.paid_on), COALESCE(i.number, ''), k.payment_id${page}`,
+    [fy, fy, fy, fy],
+  );
+  const [count] = await q.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM (${pairs}) k`, [fy, fy]);
+  const [vat] = await q.query<{ vat_cents: Cents }>(
+    `SELECT SUM(vat_cents) AS vat_cents FROM g2_rm_payment_lines WHERE payment_fy = ?`,
     [fy],
   );
-  const vats = await q.query<{
-    payment_id: string;
-    invoice_id: string;
-    paid_on: string;
-    kind: string;
-    vat_cents: Cents;
-  }>(
-    `SELECT payment_id, invoice_id, MIN(paid_on) AS paid_on, MIN(kind) AS kind, SUM(vat_cents) AS vat_cents
-       FROM g2_rm_payment_lines WHERE payment_fy = ?
-      GROUP BY payment_id, invoice_id`,
+  const [nets] = await q.query<{ previous_cents: Cents; current_cents: Cents; next_cents: Cents }>(
+    `SELECT SUM(CASE WHEN bucket = 'N-1' THEN net_cents ELSE 0 END) AS previous_cents,
+            SUM(CASE WHEN bucket = 'N' THEN net_cents ELSE 0 END) AS current_cents,
+            SUM(CASE WHEN bucket = 'N+1' THEN net_cents ELSE 0 END) AS next_cents
+       FROM g2_rm_payment_years WHERE payment_fy = ?`,
     [fy],
   );
   const big = (c: Cents) => BigInt(String(c ?? 0).split('.')[0] || '0');
-  const keyed = new Map<
-    string,
-    {
-      paymentId: string;
-      invoiceId: string;
-      paidOn: string;
-      kind: string;
-      vat: bigint;
-      previous: bigint;
-      current: bigint;
-      next: bigint;
-    }
-  >();
-  const entry = (r: { payment_id: string; invoice_id: string; paid_on: string; kind: string }) => {
-    const key = `${r.payment_id}|${r.invoice_id}`;
-    const e = keyed.get(key) ?? {
-      paymentId: r.payment_id,
-      invoiceId: r.invoice_id,
-      paidOn: r.paid_on,
-      kind: r.kind,
-      vat: 0n,
-      previous: 0n,
-      current: 0n,
-      next: 0n,
-    };
-    keyed.set(key, e);
-    return e;
-  };
-  for (const r of nets) {
-    const e = entry(r);
-    e.previous += big(r.previous_cents);
-    e.current += big(r.current_cents);
-    e.next += big(r.next_cents);
-  }
-  for (const r of vats) entry(r).vat += big(r.vat_cents);
-  const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
-  const invoiceIds = [...new Set([...keyed.values()].map((e) => e.invoiceId))];
-  const sourceIds = [...new Set([...keyed.values()].map((e) => e.paymentId))];
-  const invoices = new Map<string, { number: string; customer_id: string }>();
-  const movements = new Map<string, { method: string; reference: string }>();
-  // In slices, so a large year never builds one huge IN list.
-  for (let i = 0; i < invoiceIds.length; i += 500) {
-    const ids = invoiceIds.slice(i, i + 500);
-    for (const r of await q.query<{ invoice_id: string; number: string; customer_id: string }>(
-      `SELECT invoice_id, number, customer_id FROM g2_rm_invoices WHERE invoice_id IN (${placeholders(ids.length)})`,
-      ids,
-    ))
-      invoices.set(r.invoice_id, r);
-  }
-  for (let i = 0; i < sourceIds.length; i += 500) {
-    const ids = sourceIds.slice(i, i + 500);
-    for (const r of await q.query<{ movement_id: string; method: string; reference: string }>(
-      `SELECT movement_id, method, reference FROM g2_rm_cash_movements WHERE movement_id IN (${placeholders(ids.length)})`,
-      ids,
-    ))
-      movements.set(r.movement_id, r);
-  }
-  const rows = [...keyed.values()]
-    .map((e) => ({ ...e, number: invoices.get(e.invoiceId)?.number ?? '' }))
-    .sort((a, b) =>
-      a.paidOn !== b.paidOn
-        ? a.paidOn.localeCompare(b.paidOn)
-        : a.number !== b.number
-          ? a.number.localeCompare(b.number)
-          : a.paymentId.localeCompare(b.paymentId),
-    );
-  const sum = { amount: 0n, vat: 0n, previous: 0n, current: 0n, next: 0n };
-  const out = rows.map((e) => {
-    const amount = e.vat + e.previous + e.current + e.next;
-    sum.amount += amount;
-    sum.vat += e.vat;
-    sum.previous += e.previous;
-    sum.current += e.current;
-    sum.next += e.next;
-    const m = movements.get(e.paymentId);
+  const figures = (r: {
+    vat_cents: Cents;
+    previous_cents: Cents;
+    current_cents: Cents;
+    next_cents: Cents;
+  }) => {
+    const [v, p, c, x] = [
+      big(r.vat_cents),
+      big(r.previous_cents),
+      big(r.current_cents),
+      big(r.next_cents),
+    ];
     return {
-      paymentId: e.paymentId,
-      invoiceId: e.invoiceId,
-      kind: e.kind,
-      paidOn: e.paidOn,
-      customerId: invoices.get(e.invoiceId)?.customer_id ?? '',
-      method: m?.method ?? '',
-      reference: m?.reference ?? '',
-      invoiceNumber: e.number,
-      amount: fromCents(amount),
-      vat: fromCents(e.vat),
-      previous: fromCents(e.previous),
-      current: fromCents(e.current),
-      next: fromCents(e.next),
+      amount: fromCents(v + p + c + x),
+      vat: fromCents(v),
+      previous: fromCents(p),
+      current: fromCents(c),
+      next: fromCents(x),
     };
-  });
+  };
   return {
     fiscalYear: fy,
-    rows: out,
-    totals: {
-      amount: fromCents(sum.amount),
-      vat: fromCents(sum.vat),
-      previous: fromCents(sum.previous),
-      current: fromCents(sum.current),
-      next: fromCents(sum.next),
-    },
+    rows: rows.map((r) => ({
+      paymentId: r.payment_id,
+      paidOn: r.paid_on,
+      ...joinedPairFields(r),
+      ...figures(r),
+    })),
+    rowCount: Number(count?.n ?? 0),
+    totals: figures({ vat_cents: vat?.vat_cents, ...nets! }),
   };
 }
 

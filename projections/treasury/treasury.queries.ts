@@ -10,6 +10,10 @@ import {
 } from '../../domain/treasury/treasury.js';
 import type { Queryable } from '../../src/database/db.js';
 import { fromCents } from '../projection.js';
+import {
+  joinedPairFields,
+  type JoinedPairRow,
+} from '../payment-allocation/payment-allocation.queries.js';
 
 /**
  * The treasurer's reports over the read models, in SQL: sums and counts are computed by the
@@ -457,80 +461,99 @@ export async function* allocationDetail(
   productKey: string | null,
   batchSize = 1000,
 ): AsyncGenerator<AllocationDetailRow> {
-  const productFilter =
-    productKey === null
-      ? ''
-      : /^\d+$/.test(productKey)
-        ? ' AND rl.product_id = ?'
-        : ` AND rl.product_id = '' AND rl.line_kind = ?`;
-  let after: { day: string; source: string; invoice: string } | null = null;
+  let after: DetailCursor | null = null;
   for (;;) {
-    const cursor: typeof after = after;
-    const batch: AllocationDetailRow[] = await source.run(async (q) => {
-      const rows = await q.query<{
-        payment_id: string;
-        invoice_id: string;
-        paid_on: string;
-        kind: string;
-        p: unknown;
-        c: unknown;
-        x: unknown;
-      }>(
-        `SELECT py.paid_on, py.payment_id, py.invoice_id, MIN(py.kind) AS kind,
-                SUM(CASE WHEN py.bucket = 'N-1' THEN py.net_cents ELSE 0 END) AS p,
-                SUM(CASE WHEN py.bucket = 'N' THEN py.net_cents ELSE 0 END) AS c,
-                SUM(CASE WHEN py.bucket = 'N+1' THEN py.net_cents ELSE 0 END) AS x
-           FROM g2_rm_payment_years py
-           JOIN g2_rm_revenue_lines rl ON rl.document_id = py.invoice_id AND rl.line_id = py.line_id
-          WHERE py.payment_fy = ?${productFilter}
-            ${cursor ? 'AND py.paid_on >= ? AND (py.paid_on > ? OR py.payment_id > ? OR (py.payment_id = ? AND py.invoice_id > ?))' : ''}
-          GROUP BY py.paid_on, py.payment_id, py.invoice_id
-          ORDER BY py.paid_on, py.payment_id, py.invoice_id LIMIT ${batchSize}`,
-        [
-          fy,
-          ...(productKey === null ? [] : [productKey]),
-          ...(cursor ? [cursor.day, cursor.day, cursor.source, cursor.source, cursor.invoice] : []),
-        ],
-      );
-      if (rows.length === 0) return [];
-      const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
-      const invoiceIds = [...new Set(rows.map((r) => r.invoice_id))];
-      const invoices = new Map(
-        (
-          await q.query<{ invoice_id: string; number: string; customer_id: string }>(
-            `SELECT invoice_id, number, customer_id FROM g2_rm_invoices WHERE invoice_id IN (${placeholders(invoiceIds.length)})`,
-            invoiceIds,
-          )
-        ).map((i) => [i.invoice_id, i]),
-      );
-      const sourceIds = [...new Set(rows.map((r) => r.payment_id))];
-      const movements = new Map(
-        (
-          await q.query<{ movement_id: string; method: string; reference: string }>(
-            `SELECT movement_id, method, reference FROM g2_rm_cash_movements WHERE movement_id IN (${placeholders(sourceIds.length)})`,
-            sourceIds,
-          )
-        ).map((m) => [m.movement_id, m]),
-      );
-      return rows.map((r) => ({
-        sourceId: r.payment_id,
-        kind: r.kind,
-        day: r.paid_on,
-        invoiceId: r.invoice_id,
-        invoiceNumber: invoices.get(r.invoice_id)?.number ?? '',
-        customerId: invoices.get(r.invoice_id)?.customer_id ?? '',
-        method: movements.get(r.payment_id)?.method ?? '',
-        reference: movements.get(r.payment_id)?.reference ?? '',
-        previous: fromCents(r.p),
-        current: fromCents(r.c),
-        next: fromCents(r.x),
-      }));
-    });
+    const cursor: DetailCursor | null = after;
+    const batch: AllocationDetailRow[] = await source.run((q) =>
+      detailRows(q, fy, productKey, { cursor, limit: batchSize }),
+    );
     for (const row of batch) yield row;
     if (batch.length < batchSize) return;
     const last = batch[batch.length - 1]!;
     after = { day: last.day, source: last.sourceId, invoice: last.invoiceId };
   }
+}
+
+/** One page of allocationDetail's rows (same order), and how many rows there are in all. */
+export async function allocationDetailPage(
+  q: Queryable,
+  fy: number,
+  productKey: string | null,
+  offset: number,
+  limit: number,
+): Promise<{ rows: AllocationDetailRow[]; rowCount: number }> {
+  const filter = detailFilter(productKey);
+  const [total] = await q.query<{ n: unknown }>(
+    `SELECT COUNT(*) AS n FROM (
+       SELECT py.payment_id
+         FROM g2_rm_payment_years py
+         JOIN g2_rm_revenue_lines rl ON rl.document_id = py.invoice_id AND rl.line_id = py.line_id
+        WHERE py.payment_fy = ?${filter.sql}
+        GROUP BY py.paid_on, py.payment_id, py.invoice_id) t`,
+    [fy, ...filter.params],
+  );
+  return {
+    rows: await detailRows(q, fy, productKey, { cursor: null, limit, offset }),
+    rowCount: count(total?.n),
+  };
+}
+
+interface DetailCursor {
+  day: string;
+  source: string;
+  invoice: string;
+}
+
+function detailFilter(productKey: string | null): { sql: string; params: string[] } {
+  if (productKey === null) return { sql: '', params: [] };
+  return {
+    sql: /^\d+$/.test(productKey)
+      ? ' AND rl.product_id = ?'
+      : ` AND rl.product_id = '' AND rl.line_kind = ?`,
+    params: [productKey],
+  };
+}
+
+/** Rows after `cursor` (keyset, for streaming) or from `offset` (a page), `limit` of them. */
+async function detailRows(
+  q: Queryable,
+  fy: number,
+  productKey: string | null,
+  at: { cursor: DetailCursor | null; limit: number; offset?: number },
+): Promise<AllocationDetailRow[]> {
+  const { cursor } = at;
+  const filter = detailFilter(productKey);
+  const offset = at.offset ? ` OFFSET ${Math.floor(at.offset)}` : '';
+  // Grouped first, then joined to the invoice and the movement of money, one statement a page.
+  const rows = await q.query<JoinedPairRow & { p: unknown; c: unknown; x: unknown }>(
+    `SELECT g.*, i.number, i.customer_id, m.method, m.reference FROM (
+       SELECT py.paid_on, py.payment_id, py.invoice_id, MIN(py.kind) AS kind,
+              SUM(CASE WHEN py.bucket = 'N-1' THEN py.net_cents ELSE 0 END) AS p,
+              SUM(CASE WHEN py.bucket = 'N' THEN py.net_cents ELSE 0 END) AS c,
+              SUM(CASE WHEN py.bucket = 'N+1' THEN py.net_cents ELSE 0 END) AS x
+         FROM g2_rm_payment_years py
+         JOIN g2_rm_revenue_lines rl ON rl.document_id = py.invoice_id AND rl.line_id = py.line_id
+        WHERE py.payment_fy = ?${filter.sql}
+          ${cursor ? 'AND py.paid_on >= ? AND (py.paid_on > ? OR py.payment_id > ? OR (py.payment_id = ? AND py.invoice_id > ?))' : ''}
+        GROUP BY py.paid_on, py.payment_id, py.invoice_id
+        ORDER BY py.paid_on, py.payment_id, py.invoice_id LIMIT ${Math.floor(at.limit)}${offset}) g
+       LEFT JOIN g2_rm_invoices i ON i.invoice_id = g.invoice_id
+       LEFT JOIN g2_rm_cash_movements m ON m.movement_id = g.payment_id
+      ORDER BY g.paid_on, g.payment_id, g.invoice_id`,
+    [
+      fy,
+      ...filter.params,
+      ...(cursor ? [cursor.day, cursor.day, cursor.source, cursor.source, cursor.invoice] : []),
+    ],
+  );
+  return rows.map((r) => ({
+    sourceId: r.payment_id,
+    day: r.paid_on,
+    ...joinedPairFields(r),
+    previous: fromCents(r.p),
+    current: fromCents(r.c),
+    next: fromCents(r.x),
+  }));
 }
 
 // ---------------------------------------------------------------- VAT on receipts

@@ -13,6 +13,7 @@ import {
   allocationOfFiscalYear,
   fiscalYearsWithPayments,
   type FiscalYearAllocation,
+  type RowSlice,
 } from '../../projections/payment-allocation/payment-allocation.queries.js';
 import {
   findCustomer,
@@ -97,7 +98,8 @@ export class BillingQueries {
     });
   }
 
-  async allocation(fiscalYear?: string): Promise<AllocationPage> {
+  /** The year's allocation: every row, or the `slice` asked for (totals over the year). */
+  async allocation(fiscalYear?: string, slice?: RowSlice): Promise<AllocationPage> {
     const start = this.config.fiscalYearStart;
     let fy = fiscalYearOf(this.clock.today(), start);
     if (fiscalYear !== undefined && fiscalYear !== '') {
@@ -111,7 +113,7 @@ export class BillingQueries {
       fy = Number(fiscalYear);
     }
     return this.db.run(async (q) => {
-      const data = await allocationOfFiscalYear(q, fy);
+      const data = await allocationOfFiscalYear(q, fy, slice);
       const years = await fiscalYearsWithPayments(q);
       if (!years.includes(fy)) years.unshift(fy);
       const { first, last } = fiscalYearBounds(fy, start);

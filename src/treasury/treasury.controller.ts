@@ -3,8 +3,14 @@ import type { Request, Response } from 'express';
 import { DomainError } from '../../domain/shared/errors.js';
 import { exportHeaders, writeReport } from '../../reports/export-report.js';
 import { allocationDetailRows } from '../../reports/treasury-reports.js';
-import type { AllocationDetailRow } from '../../projections/treasury/treasury.queries.js';
-import { BillingQueries } from '../billing/billing-queries.js';
+import {
+  allocationDetailPage,
+  type AllocationDetailRow,
+} from '../../projections/treasury/treasury.queries.js';
+import type { RowSlice } from '../../projections/payment-allocation/payment-allocation.queries.js';
+import { BillingQueries, type AllocationPage } from '../billing/billing-queries.js';
+import { PAGE_SIZE, pageHref, pager, requestedPage, type Pager } from '../panel/pagination.js';
+import { APP_CONFIG, type AppConfig } from '../config.js';
 import { Db } from '../database/db.js';
 import {
   isTreasuryReport,
@@ -25,6 +31,7 @@ export class TreasuryController {
     @Inject(TreasuryPages) private readonly pages: TreasuryPages,
     @Inject(BillingQueries) private readonly billing: BillingQueries,
     @Inject(Db) private readonly db: Db,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('/tresorerie/cartes')
@@ -70,29 +77,65 @@ export class TreasuryController {
 
   @Get('/tresorerie/repartition')
   @Render('allocation')
-  async allocationPage(@Query() query: ReportQuery) {
-    const data = await this.allocation(query);
+  async allocationPage(@Query() query: ReportQuery & { page?: unknown }) {
+    const data = await this.allocationData(query, requestedPage(query.page));
     return { title: `Répartition N-1 / N / N+1 — exercice ${data.fiscalYear}`, ...data };
   }
 
+  /** Every row of the year, or one page of them with `?page=` (totals over the year either way). */
   @Get('/api/tresorerie/repartition')
-  async allocation(@Query() query: ReportQuery) {
+  allocation(@Query() query: ReportQuery & { page?: unknown }) {
+    const page = query.page === undefined ? null : requestedPage(query.page);
+    return this.allocationData(query, page);
+  }
+
+  /**
+   * The allocation page's data. With a page, the payments (or the chosen product's rows) are
+   * that page only: a large year is read and rendered a hundred rows at a time; the totals
+   * are over the whole year either way.
+   */
+  private async allocationData(query: ReportQuery, page: number | null) {
     const product = this.pages.product(query.produit);
     const fy = this.pages.fiscalYear(query.exercice);
-    const [all, byProduct] = [
-      await this.billing.allocation(String(fy)),
-      await this.pages.allocationProducts({ exercice: String(fy) }),
-    ];
+    const year = String(fy);
+    const byProduct = await this.pages.allocationProducts({ exercice: year });
+    if (product !== null && !byProduct.products.some((p) => p.productKey === product))
+      throw new DomainError(
+        'not_found',
+        `Aucun encaissement de ce produit sur l'exercice ${fy}.`,
+        'produit',
+      );
+    const href = pageHref('/tresorerie/repartition', { exercice: year, produit: product });
+    // A page past the end (the list shrank, a hand-typed link) shows the last one.
+    const paged = async <T extends { rowCount: number }>(
+      p: number,
+      read: (slice: RowSlice) => Promise<T>,
+    ): Promise<{ data: T; pager: Pager }> => {
+      const size = this.config.pageSize ?? PAGE_SIZE;
+      const first = await read({ offset: (p - 1) * size, limit: size });
+      const at = pager(p, first.rowCount, href, size);
+      const data = at.page === p ? first : await read({ offset: at.offset, limit: size });
+      return { data, pager: at };
+    };
+    let all: AllocationPage;
     let productDetail: AllocationDetailRow[] | null = null;
-    if (product !== null) {
-      if (!byProduct.products.some((p) => p.productKey === product))
-        throw new DomainError(
-          'not_found',
-          `Aucun encaissement de ce produit sur l'exercice ${fy}.`,
-          'produit',
-        );
-      productDetail = [];
-      for await (const r of allocationDetailRows(this.db, fy, product)) productDetail.push(r);
+    let paging: Pager | null = null;
+    if (page === null) {
+      all = await this.billing.allocation(year);
+      if (product !== null) {
+        productDetail = [];
+        for await (const r of allocationDetailRows(this.db, fy, product)) productDetail.push(r);
+      }
+    } else if (product === null) {
+      ({ data: all, pager: paging } = await paged(page, (s) => this.billing.allocation(year, s)));
+    } else {
+      // The product view lists that product's rows instead of the payments: totals only.
+      all = await this.billing.allocation(year, { offset: 0, limit: 0 });
+      const detail = await paged(page, (s) =>
+        this.db.run((q) => allocationDetailPage(q, fy, product, s.offset, s.limit)),
+      );
+      productDetail = detail.data.rows;
+      paging = detail.pager;
     }
     return {
       ...all,
@@ -100,6 +143,7 @@ export class TreasuryController {
       product,
       productLabel: byProduct.products.find((p) => p.productKey === product)?.label ?? null,
       productDetail,
+      pager: paging,
     };
   }
 

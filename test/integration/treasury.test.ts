@@ -18,6 +18,7 @@ import {
   vatReport,
 } from '../../reports/treasury-reports.js';
 import {
+  allocationDetailPage,
   revenueLines,
   type AllocationDetailRow,
   type RevenueLineRow,
@@ -266,6 +267,35 @@ describe.each(dialects)('treasury reports on %s', (dialect) => {
       plaque.current,
       plaque.next,
     ]);
+  });
+
+  it('pages the allocation and its product drill-down: the pages together are the whole year, totals over the year', async () => {
+    const whole = await app.queries.allocation('2026');
+    expect(whole.rowCount).toBe(whole.rows.length);
+    expect(whole.rows.length).toBeGreaterThan(3);
+    // Pages of 2 rows, read one after the other, give the same rows in the same order.
+    const paged: typeof whole.rows = [];
+    for (let offset = 0; offset < whole.rowCount; offset += 2) {
+      const page = await app.queries.allocation('2026', { offset, limit: 2 });
+      expect(page.rows.length).toBe(Math.min(2, whole.rowCount - offset));
+      expect([page.rowCount, page.totals]).toEqual([whole.rowCount, whole.totals]);
+      paged.push(...page.rows);
+    }
+    expect(paged).toEqual(whole.rows);
+    // The worked example's two payments are the first rows (earliest days).
+    const second = await app.queries.allocation('2026', { offset: 1, limit: 1 });
+    expect(second.rows.map((r) => [r.paidOn, r.amount, r.previous, r.current])).toEqual([
+      whole.rows.map((r) => [r.paidOn, r.amount, r.previous, r.current])[1],
+    ]);
+    const streamed: AllocationDetailRow[] = [];
+    for await (const row of allocationDetailRows(app.db, 2026, '1')) streamed.push(row);
+    const detail: AllocationDetailRow[] = [];
+    for (let offset = 0; offset < streamed.length + 1; offset += 1) {
+      const page = await app.db.run((q) => allocationDetailPage(q, 2026, '1', offset, 1));
+      expect(page.rowCount).toBe(streamed.length);
+      detail.push(...page.rows);
+    }
+    expect(detail).toEqual(streamed);
   });
 
   it('rebuilds the treasury read models to exactly the live tables', async () => {
