@@ -97,7 +97,13 @@ async function invoiceDrift(q: Queryable): Promise<Drift[]> {
       continue;
     }
     const total = big(r.total_cents);
-    if (toCentsOf(r.total_ttc) !== total) {
+    const abs = (c: bigint) => (c < 0n ? -c : c);
+    // gloux2 holds a credit note as negative; an avoir Gloux wrote positive is the same credit.
+    const same =
+      r.kind === 'credit_note'
+        ? abs(toCentsOf(r.total_ttc)) === abs(total)
+        : toCentsOf(r.total_ttc) === total;
+    if (!same) {
       out.push({
         ...base,
         field: 'total_ttc',
@@ -122,13 +128,14 @@ async function invoiceDrift(q: Queryable): Promise<Drift[]> {
     }
     const expected = STATUT[String(r.status)] ?? String(r.status);
     if (r.statut !== expected) {
-      // An invoice cancelled by hand in Gloux needs a credit note; the rest is the mirror's.
+      // An invoice cancelled by hand in Gloux needs a credit note (ACCOUNTING.md §1): gloux2
+      // keeps it due and the import report says so; the rest is the mirror's.
       const byHand = r.statut === 'annulee';
       out.push({
         ...base,
         field: 'statut',
         gloux: String(r.statut),
-        gloux2: expected,
+        gloux2: byHand ? `${expected} (annulée sans avoir : à régler par un avoir)` : expected,
         owner: byHand ? 'gloux' : 'gloux2',
         repair: byHand ? null : { kind: 'settlement', idFacture },
       });
@@ -165,6 +172,9 @@ async function invoiceDrift(q: Queryable): Promise<Drift[]> {
   return out;
 }
 
+/** A reversal Gloux made (etat 'rejete' / 'rembourse'), not one gloux2 wrote as a row of its own. */
+const NOT_MIRRORED = `NOT EXISTS (SELECT 1 FROM g2_legacy_map mr WHERE mr.kind = 'payment' AND mr.g2_id = rv.reversal_id)`;
+
 async function paymentDrift(q: Queryable): Promise<Drift[]> {
   const out: Drift[] = [];
   const amount =
@@ -172,7 +182,9 @@ async function paymentDrift(q: Queryable): Promise<Drift[]> {
       ? 'CAST(ROUND(p.montant, 2) AS DECIMAL(14,2))'
       : "printf('%.2f', p.montant)";
   const rows = await q.query<Record<string, unknown>>(
-    `SELECT p.id_paiement, p.etat, ${amount} AS montant, m.g2_id, g.legacy_id AS ingested, r.amount_cents, r.status, r.reversed_cents,
+    `SELECT p.id_paiement, p.etat, ${amount} AS montant, m.g2_id, g.legacy_id AS ingested, r.amount_cents, r.status,
+            (SELECT COALESCE(SUM(rv.amount_cents), 0) FROM g2_rm_payment_reversals rv WHERE rv.payment_id = r.payment_id AND ${NOT_MIRRORED}) AS gloux_reversed,
+            (SELECT COUNT(*) FROM g2_rm_payment_reversals rv WHERE rv.payment_id = r.payment_id AND rv.kind = 'bounced' AND ${NOT_MIRRORED}) AS gloux_bounced,
             (SELECT COUNT(*) FROM g2_legacy_issues i WHERE i.source_table = 'paiements' AND i.legacy_id = p.id_paiement AND i.blocking = 1) AS blocked
        FROM paiements p
        LEFT JOIN g2_legacy_map m ON m.kind = 'payment' AND m.legacy_id = p.id_paiement
@@ -208,10 +220,12 @@ async function paymentDrift(q: Queryable): Promise<Drift[]> {
       });
     }
     if (r.ingested !== null && r.ingested !== undefined) {
+      // A reversal gloux2 recorded is written into Gloux as a negative row and leaves the
+      // payment's etat alone (G6 would count it twice); one Gloux made is its etat.
       const g2State =
-        r.status === 'bounced'
+        Number(r.gloux_bounced) > 0
           ? 'rejete'
-          : big(r.reversed_cents) >= big(r.amount_cents) && big(r.amount_cents) > 0n
+          : big(r.gloux_reversed) >= big(r.amount_cents) && big(r.amount_cents) > 0n
             ? 'rembourse'
             : 'valide';
       if (r.etat !== g2State && !(r.etat === 'attente' && g2State === 'valide')) {

@@ -1,6 +1,15 @@
-import { invoiceStream, paymentStream } from '../domain/billing/events.js';
 import {
+  customerStream,
+  invoiceStream,
+  paymentStream,
+  type InvoiceEvent,
+} from '../domain/billing/events.js';
+import { replayInvoice } from '../domain/billing/invoice.js';
+import {
+  creditNoteFromGloux,
   IMPORTABLE_INVOICE_STATUSES,
+  type GlouxInvoiceRow,
+  type GlouxLineRow,
   invoiceFromGloux,
   paymentFromGloux,
   type IngestIssue,
@@ -18,6 +27,7 @@ import { isDuplicateKey, type Db, type Queryable, type Tx } from '../src/databas
 import type { CommandPipeline } from '../src/event-store/command-pipeline.js';
 import {
   ConcurrencyError,
+  readStream,
   sqlTimestamp,
   type AppendRequest,
   type NewEvent,
@@ -57,6 +67,7 @@ export type IngestTable = keyof typeof INGEST_CHECKPOINT;
 
 export interface IngestCounts {
   invoices: number;
+  creditNotes: number;
   payments: number;
   accounts: number;
   events: number;
@@ -71,6 +82,7 @@ export interface BackfillProgress {
 
 const emptyCounts = (): IngestCounts => ({
   invoices: 0,
+  creditNotes: 0,
   payments: 0,
   accounts: 0,
   events: 0,
@@ -80,6 +92,7 @@ const emptyCounts = (): IngestCounts => ({
 function add(a: IngestCounts, b: IngestCounts): IngestCounts {
   return {
     invoices: a.invoices + b.invoices,
+    creditNotes: a.creditNotes + b.creditNotes,
     payments: a.payments + b.payments,
     accounts: a.accounts + b.accounts,
     events: a.events + b.events,
@@ -104,6 +117,11 @@ class Appends {
     }
     this.list.push({ streamId, expectedVersion: version, events });
     this.versions.set(streamId, version + events.length);
+  }
+
+  /** Events of this batch not committed yet on a stream (to fold them into its state). */
+  pending(streamId: string): NewEvent[] {
+    return this.list.filter((r) => r.streamId === streamId).flatMap((r) => [...r.events]);
   }
 
   get eventCount(): number {
@@ -172,8 +190,13 @@ async function invoiceIdsByLegacy(
   return new Map(rows.map((r) => [Number(r.legacy_id), r.g2_id]));
 }
 
-const BLOCKED = (table: string, alias: string, column: string) =>
-  `NOT EXISTS (SELECT 1 FROM g2_legacy_issues i WHERE i.source_table = '${table}' AND i.legacy_id = ${alias}.${column} AND i.blocking = 1)`;
+const BLOCKED = (table: string, alias: string, column: string, extra = '') =>
+  `NOT EXISTS (SELECT 1 FROM g2_legacy_issues i WHERE i.source_table = '${table}' AND i.legacy_id = ${alias}.${column} AND i.blocking = 1${extra})`;
+
+const HAND_CANCELLED = 'cancelled_without_credit_note';
+
+/** Avoirs were set aside with this code before they were imported: they are tried again. */
+const OLD_CREDIT_NOTE_BLOCK = 'credit_note';
 
 /** Gloux invoices gloux2 does not have: not written by it, not imported, not blocked. */
 export async function invoiceCandidates(
@@ -185,7 +208,7 @@ export async function invoiceCandidates(
     `SELECT f.id_facture AS id FROM factures f
       WHERE f.id_facture > ? AND f.statut IN (${IMPORTABLE_INVOICE_STATUSES.map((s) => `'${s}'`).join(', ')})
         AND NOT EXISTS (SELECT 1 FROM g2_legacy_map m WHERE m.kind IN ('invoice', 'credit_note') AND m.legacy_id = f.id_facture)
-        AND ${BLOCKED('factures', 'f', 'id_facture')}
+        AND ${BLOCKED('factures', 'f', 'id_facture', ` AND i.code <> '${OLD_CREDIT_NOTE_BLOCK}'`)}
       ORDER BY f.id_facture LIMIT ${Math.floor(limit)}`,
     [afterId],
   );
@@ -268,7 +291,56 @@ export class LegacyIngester {
         if (ids.length < this.batchSize) break;
       }
     }
+    total = add(total, await this.handCancelled());
     return add(total, await this.accounts());
+  }
+
+  /**
+   * Invoices Gloux shows 'annulee' while gloux2 holds them due: cancelled by hand, without an
+   * avoir covering them. An issued invoice is only cancelled by a credit note (ACCOUNTING.md §1),
+   * so gloux2 does not follow: the import report names each one until a credit note (gloux2's,
+   * or an avoir written in Gloux) cancels it or Gloux's status is put back.
+   */
+  private async handCancelled(): Promise<IngestCounts> {
+    const now = this.clock.now();
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query<{ id: unknown; numero: string; invoice_id: string }>(
+        `SELECT f.id_facture AS id, f.numero, r.invoice_id FROM factures f
+           JOIN g2_legacy_map m ON m.kind = 'invoice' AND m.legacy_id = f.id_facture
+           JOIN g2_rm_invoices r ON r.invoice_id = m.g2_id
+          WHERE f.statut = 'annulee' AND f.type_facture = 'facture' AND r.status <> 'cancelled'
+          ORDER BY f.id_facture`,
+      );
+      const open = new Set(rows.map((r) => Number(r.id)));
+      const known = await tx.query<{ legacy_id: unknown }>(
+        `SELECT legacy_id FROM g2_legacy_issues WHERE source_table = 'factures' AND code = ?`,
+        [HAND_CANCELLED],
+      );
+      for (const k of known)
+        if (!open.has(Number(k.legacy_id)))
+          await tx.execute(
+            `DELETE FROM g2_legacy_issues WHERE source_table = 'factures' AND legacy_id = ? AND code = ?`,
+            [k.legacy_id, HAND_CANCELLED],
+          );
+      const seen = new Set(known.map((k) => Number(k.legacy_id)));
+      const counts = emptyCounts();
+      for (const r of rows) {
+        if (seen.has(Number(r.id))) continue;
+        counts.issues += 1;
+        await recordIssue(
+          tx,
+          'factures',
+          Number(r.id),
+          {
+            code: HAND_CANCELLED,
+            message: `Facture ${r.numero} annulée à la main dans Gloux, sans avoir : une facture émise ne s’annule que par un avoir, gloux2 la garde due. Établir l’avoir dans gloux2 (/admin/avoirs/nouveau?facture=${r.invoice_id}) ou rétablir son statut dans Gloux.`,
+          },
+          false,
+          now,
+        );
+      }
+      return counts;
+    });
   }
 
   /**
@@ -477,6 +549,11 @@ export class LegacyIngester {
         );
         continue;
       }
+      if (row.kind === 'avoir') {
+        const own = lines.filter((l) => l.invoiceId === row.id);
+        counts.creditNotes += await this.creditNote(tx, row, own, appends, issue, now);
+        continue;
+      }
       const invoiceId = legacyUuid('facture', row.id);
       const r = invoiceFromGloux(
         row,
@@ -504,6 +581,111 @@ export class LegacyIngester {
       counts.invoices += 1;
     }
     return counts;
+  }
+
+  /**
+   * An avoir written in Gloux: a CreditNoteIssued (source gloux) on the stream of the invoice it
+   * cites, with its Gloux number, and the paid part it releases as the customer's credit, as
+   * gloux2's own credit notes do. Returns 1 when imported. An avoir citing an invoice gloux2
+   * will never have is set aside (blocking issue); one whose invoice may still come is looked
+   * at again next time.
+   */
+  private async creditNote(
+    tx: Tx,
+    row: GlouxInvoiceRow,
+    lines: readonly GlouxLineRow[],
+    appends: Appends,
+    issue: (id: number, i: IngestIssue, blocking: boolean) => Promise<void>,
+    now: Date,
+  ): Promise<number> {
+    const originId = row.originId ?? 0;
+    const name = `Avoir ${row.number || `n° ${row.id}`}`;
+    if (row.status === 'annulee') {
+      await issue(
+        row.id,
+        { code: 'credit_note_cancelled', message: `${name} annulé dans Gloux : rien à importer.` },
+        true,
+      );
+      return 0;
+    }
+    const originG2 = (await invoiceIdsByLegacy(tx, [originId])).get(originId);
+    if (originG2 === undefined) {
+      const [f] = await tx.query<{ statut: string; type_facture: string; blocked: unknown }>(
+        `SELECT f.statut, f.type_facture, (SELECT COUNT(*) FROM g2_legacy_issues i WHERE i.source_table = 'factures' AND i.legacy_id = f.id_facture AND i.blocking = 1) AS blocked
+           FROM factures f WHERE f.id_facture = ?`,
+        [originId],
+      );
+      const never =
+        !f || f.type_facture !== 'facture' || f.statut === 'brouillon' || Number(f.blocked) > 0;
+      await issue(
+        row.id,
+        originId === 0
+          ? {
+              code: 'credit_note_orphan',
+              message: `${name} sans facture d’origine (id_facture_origine = 0) : non importé.`,
+            }
+          : !f
+            ? {
+                code: 'credit_note_orphan',
+                message: `${name} : sa facture d’origine n° ${originId} est absente de Gloux ; non importé.`,
+              }
+            : never
+              ? {
+                  code: 'credit_note_origin',
+                  message: `${name} : sa facture d’origine n° ${originId} (${f.type_facture}, ${f.statut}) n’est pas dans gloux2 (voir le rapport d’import) ; non importé.`,
+                }
+              : {
+                  code: 'credit_note_pending',
+                  message: `${name} : sa facture d’origine n° ${originId} n’est pas encore importée ; repris ensuite.`,
+                },
+        originId === 0 || !f || never,
+      );
+      return 0;
+    }
+    // The invoice as it stands, this batch's events included (it may have been imported just now).
+    const stream = invoiceStream(originG2);
+    const history = [...(await readStream(tx, stream)), ...appends.pending(stream)];
+    const origin = replayInvoice(history as unknown as InvoiceEvent[]);
+    const creditNoteId = legacyUuid('avoir', row.id);
+    const r = creditNoteFromGloux(row, lines, origin, {
+      creditNoteId,
+      lineId: (i) => legacyUuid('avoir-ligne', `${row.id}:${i}`),
+      adjustmentLineId: legacyUuid('facture-ajustement', originId),
+    });
+    if ('issue' in r) {
+      await issue(row.id, r.issue, true);
+      return 0;
+    }
+    for (const n of r.notes) await issue(row.id, n, false);
+    const d = r.event.data;
+    await appends.add(tx, stream, [r.event]);
+    if (d.toCredit !== '0.00')
+      await appends.add(tx, customerStream(d.customerId), [
+        {
+          type: 'CustomerCredited',
+          data: {
+            customerId: d.customerId,
+            amount: d.toCredit,
+            on: d.issuedOn,
+            source: 'credit_note',
+            sourceId: creditNoteId,
+          },
+        },
+      ]);
+    await tx.execute(
+      `INSERT INTO g2_legacy_map (kind, g2_id, legacy_id) VALUES ('credit_note', ?, ?)`,
+      [creditNoteId, row.id],
+    );
+    await tx.execute(
+      `INSERT INTO g2_legacy_ingested (source_table, legacy_id, g2_id, fingerprint, ingested_at) VALUES ('factures', ?, ?, '', ?)`,
+      [row.id, creditNoteId, sqlTimestamp(now)],
+    );
+    await tx.execute(
+      `DELETE FROM g2_legacy_issues WHERE source_table = 'factures' AND legacy_id = ? AND code IN (?, ?)`,
+      [row.id, OLD_CREDIT_NOTE_BLOCK, 'credit_note_pending'],
+    );
+    await reserveCreditNoteNumber(tx, d.number);
+    return 1;
   }
 
   private async payments(
@@ -621,6 +803,25 @@ export class LegacyIngester {
     }
     return counts;
   }
+}
+
+/**
+ * An avoir Gloux numbered in gloux2's own credit-note series (A<year>-NNNNNN, a counter Gloux
+ * never draws from: typed by hand) keeps its number, and the counter moves past it so gloux2
+ * never draws it again. F-series avoirs come from Gloux's facture_<year> counter (G1) like its
+ * invoices, and the series' chronology already reads them from factures.
+ */
+async function reserveCreditNoteNumber(tx: Tx, number: string): Promise<void> {
+  const m = /^A(\d{4})-(\d{6})$/.exec(number);
+  if (!m) return;
+  const counter = `avoir_${m[1]}`;
+  const insert = tx.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+  await tx.execute(`${insert} INTO compteurs (nom, valeur) VALUES (?, 0)`, [counter]);
+  await tx.execute(`UPDATE compteurs SET valeur = ? WHERE nom = ? AND valeur < ?`, [
+    Number(m[2]),
+    counter,
+    Number(m[2]),
+  ]);
 }
 
 /** What gloux2 holds of an imported payment, from its read models. */

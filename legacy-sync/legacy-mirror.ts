@@ -85,6 +85,9 @@ export async function mirrorEvent(tx: Tx, event: RecordedEvent): Promise<void> {
     case 'PaymentReversed':
       await mirrorReversal(tx, e, event.recordedAt);
       break;
+    case 'PaymentAllocationChanged':
+      // Only the ingester records it, from a paiements_factures row Gloux already holds.
+      throw new Error('PaymentAllocationChanged is Gloux’s, never gloux2’s own: nothing to mirror');
     case 'CustomerCreditApplied':
       await mirrorCreditApplied(tx, e, event.recordedAt);
       break;
@@ -106,6 +109,13 @@ export async function mirrorEvent(tx: Tx, event: RecordedEvent): Promise<void> {
 export async function refreshAfterIngest(tx: Tx, event: RecordedEvent): Promise<void> {
   if (!isBillingEvent(event)) return;
   const e = event as unknown as BillingEvent;
+  if (e.type === 'CreditNoteIssued') {
+    // Gloux's avoir row is Gloux's; what it does to the invoice is written as for gloux2's own.
+    const idFacture = await legacyIdOf(tx, 'invoice', e.data.invoiceId);
+    if (idFacture !== null) await imputeCreditNote(tx, e.data, idFacture, event.recordedAt);
+    await refreshCustomerBalance(tx, e.data.customerId);
+  }
+  if (e.type === 'CustomerCredited') await refreshCustomerBalance(tx, e.data.customerId);
   if (e.type === 'InvoicePaymentAllocated') {
     const idFacture = await legacyIdOf(tx, 'invoice', e.data.invoiceId);
     if (idFacture !== null)
@@ -269,7 +279,7 @@ export async function refreshCustomerBalance(tx: Tx, customerId: string): Promis
       - (SELECT COALESCE(SUM(f.total_ttc), 0) FROM factures f
           WHERE f.id_client = clients.id_client AND f.statut IN ('emise', 'payee') AND f.type_facture = 'facture')
       + (SELECT COALESCE(SUM(cc.credit_cents), 0) FROM g2_rm_customer_credit cc
-          WHERE cc.customer_id = ?) / 100, 2)
+          WHERE cc.customer_id = ?) / 100.0, 2)
       WHERE id_client = ?`,
     [customerId, Number(customerId)],
   );
@@ -358,6 +368,22 @@ async function mirrorCreditNote(tx: Tx, e: CreditNoteIssued, recordedAt: string)
     });
     await remember(tx, 'invoice_line', l.lineId, insertId);
   }
+  await imputeCreditNote(tx, d, idOrigine, recordedAt);
+}
+
+/**
+ * What a credit note (gloux2's, or an avoir ingested from Gloux) does to its invoice's Gloux
+ * row: 'annulee' once fully credited, and the part of the amount due it cancels imputed as a
+ * payment row (mode 'autre'), so montant_regle and G6's "reste" agree with gloux2 and G3 never
+ * acts on an invoice the credit note settled. Safe to re-run (the row is known by its g2 id).
+ */
+async function imputeCreditNote(
+  tx: Tx,
+  d: CreditNoteIssued['data'],
+  idOrigine: number,
+  recordedAt: string,
+): Promise<void> {
+  const at = localDateTime(recordedAt);
   const [original] = await tx.query<{ status: string }>(
     `SELECT status FROM g2_rm_invoices WHERE invoice_id = ?`,
     [d.invoiceId],

@@ -79,7 +79,7 @@ export async function readLegacyInvoices(
   const rows = await q.query(
     `SELECT id_facture, numero, id_client, ${dayCol('date_facture', q)} AS date_facture, ${dayCol('date_echeance', q)} AS date_echeance,
             ${legacyTextSelect('adresse_facturation', q.dialect)} AS adresse, ${decimalSelect('total_ht', q)} AS total_ht,
-            ${decimalSelect('total_tva', q)} AS total_tva, ${decimalSelect('total_ttc', q)} AS total_ttc, statut, type_facture
+            ${decimalSelect('total_tva', q)} AS total_tva, ${decimalSelect('total_ttc', q)} AS total_ttc, statut, type_facture, id_facture_origine
        FROM factures WHERE id_facture IN (${placeholders(ids)}) ORDER BY id_facture`,
     ids,
   );
@@ -95,6 +95,7 @@ export async function readLegacyInvoices(
     total: String(r.total_ttc),
     status: String(r.statut ?? ''),
     kind: String(r.type_facture ?? ''),
+    originId: Number(r.id_facture_origine ?? 0),
   }));
 }
 

@@ -245,6 +245,28 @@ export class GeneralLedger {
         );
         return;
       }
+      case 'PaymentAllocationChanged': {
+        // The unallocated part of the payment (4191) now pays an invoice (411), or the reverse.
+        const d = e.data;
+        const amount = Money.of(d.amount);
+        const aux = customerAux(d.customerId);
+        const ref = this.paymentRef.get(d.paymentId) ?? '';
+        const abs = amount.isNegative() ? amount.negate() : amount;
+        this.entry(
+          `${d.paymentId}:${d.invoiceId}:${d.on}`,
+          {
+            journal: 'OD',
+            date: d.on,
+            pieceRef: ref,
+            pieceDate: d.on,
+            label: `Affectation du règlement ${ref} sur ${this.invoiceNumbers.get(d.invoiceId) ?? ''}`,
+          },
+          amount.isNegative()
+            ? [debit('411', abs, aux), credit('4191', abs, aux)]
+            : [debit('4191', abs, aux), credit('411', abs, aux)],
+        );
+        return;
+      }
       case 'CustomerCredited': {
         const d = e.data;
         // An overpayment is in its payment's entry already; a credit note's paid part moves here.

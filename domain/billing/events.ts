@@ -110,6 +110,23 @@ export interface CreditNoteIssued {
   };
 }
 
+/**
+ * A payment already recorded gets more (or less) of an invoice: Gloux lets an admin add an
+ * allocation to an existing payment. On the payment's stream, so that a later bounce or refund
+ * of the payment sees every invoice it pays; the invoice gets the matching InvoicePaymentAllocated.
+ * `amount` is signed (negative: Gloux took part of an allocation back).
+ */
+export interface PaymentAllocationChanged {
+  readonly type: 'PaymentAllocationChanged';
+  readonly data: {
+    readonly paymentId: string;
+    readonly customerId: string;
+    readonly invoiceId: string;
+    readonly amount: string;
+    readonly on: string;
+  };
+}
+
 export type ReversalKind = 'bounced' | 'refund';
 
 /**
@@ -186,7 +203,7 @@ export interface CustomerCreditWithdrawn {
 }
 
 export type InvoiceEvent = InvoiceIssued | InvoicePaymentAllocated | CreditNoteIssued;
-export type PaymentEvent = PaymentRecorded | PaymentReversed;
+export type PaymentEvent = PaymentRecorded | PaymentReversed | PaymentAllocationChanged;
 export type CustomerAccountEvent =
   CustomerCredited | CustomerCreditApplied | CustomerCreditWithdrawn;
 export type BillingEvent = InvoiceEvent | PaymentEvent | CustomerAccountEvent;
@@ -197,6 +214,7 @@ export const billingEventTypes: readonly BillingEvent['type'][] = [
   'CreditNoteIssued',
   'PaymentRecorded',
   'PaymentReversed',
+  'PaymentAllocationChanged',
   'CustomerCredited',
   'CustomerCreditApplied',
   'CustomerCreditWithdrawn',

@@ -265,6 +265,19 @@ export function evolvePayment(state: PaymentState, event: PaymentEvent): Payment
         reversed: Money.ZERO,
       };
     }
+    case 'PaymentAllocationChanged': {
+      const d = event.data;
+      const amount = Money.of(d.amount);
+      const allocations = new Map(state.allocations);
+      allocations.set(d.invoiceId, (allocations.get(d.invoiceId) ?? Money.ZERO).plus(amount));
+      // The allocation comes out of the part that was not allocated (or goes back to it).
+      const creditPart = state.creditPart.minus(amount);
+      return {
+        ...state,
+        allocations,
+        creditPart: creditPart.isNegative() ? Money.ZERO : creditPart,
+      };
+    }
     case 'PaymentReversed': {
       const d = event.data;
       const allocations = new Map(state.allocations);

@@ -1,8 +1,13 @@
 import fc from 'fast-check';
+import type { PaymentEvent } from '../billing/events.js';
+import { replayInvoice } from '../billing/invoice.js';
+import { evolvePayment, initialPaymentState } from '../billing/payment.js';
 import { Money } from '../shared/money.js';
 import {
+  creditNoteFromGloux,
   invoiceFromGloux,
   paymentFromGloux,
+  type GlouxInvoiceRow,
   type GlouxLineRow,
   type GlouxPaymentRow,
   type KnownPayment,
@@ -130,7 +135,7 @@ function knownAfter(known: KnownPayment | null, r: PaymentIngest): KnownPayment 
         allocated: new Map(),
         allocations: new Map(),
       };
-    else if (k)
+    else if (k && e.type === 'PaymentReversed')
       k = {
         ...k,
         status: e.data.kind === 'bounced' ? 'bounced' : k.status,
@@ -157,6 +162,18 @@ describe('a Gloux payment as events', () => {
     balance: Money.of(balance),
   });
   const pid = { paymentId: 'pay', reversalId: 'rev' };
+  /** Gloux's successive states of one payment: etat, and its allocations to invoices a and b. */
+  const histories = fc.array(
+    fc.tuple(
+      fc.constantFrom('valide', 'rejete', 'rembourse', 'attente'),
+      fc.record({ a: fc.integer({ min: 0, max: 6000 }), b: fc.integer({ min: 0, max: 6000 }) }),
+    ),
+    { minLength: 1, maxLength: 6 },
+  );
+  const allocationsOf = (a: { a: number; b: number }) => [
+    { invoice: invoice('a', '100.00'), amount: Money.of((a.a / 100).toFixed(2)) },
+    { invoice: invoice('b', '100.00'), amount: Money.of((a.b / 100).toFixed(2)) },
+  ];
 
   it('records a mixed cheque (invoice + shares): the invoice part allocated, the rest left alone', () => {
     const r = paymentFromGloux(
@@ -189,20 +206,80 @@ describe('a Gloux payment as events', () => {
     expect(r.issues.map((i) => i.code)).toEqual(['overpaid']);
   });
 
-  it('is stable: once its events are known, the same Gloux state gives no event (any history)', () => {
-    const state = fc.constantFrom('valide', 'rejete', 'rembourse', 'attente');
-    const alloc = fc.record({
-      a: fc.integer({ min: 0, max: 6000 }),
-      b: fc.integer({ min: 0, max: 6000 }),
-    });
+  it('puts an allocation Gloux adds to a known payment on the payment’s stream too', () => {
+    const first = paymentFromGloux(
+      payment,
+      [{ invoice: invoice('a', '30.01'), amount: Money.of('30.01') }],
+      null,
+      pid,
+      '2026-11-25',
+    );
+    const known = knownAfter(null, first);
+    const r = paymentFromGloux(
+      payment,
+      [
+        { invoice: invoice('a', '0.00'), amount: Money.of('30.01') },
+        { invoice: invoice('b', '40.00'), amount: Money.of('32.00') },
+      ],
+      known,
+      pid,
+      '2026-11-25',
+    );
+    expect(r.payment).toEqual([
+      {
+        type: 'PaymentAllocationChanged',
+        data: {
+          paymentId: 'pay',
+          customerId: '1',
+          invoiceId: 'b',
+          amount: '32.00',
+          on: '2008-03-18',
+        },
+      },
+    ]);
+    expect(r.invoices.get('b')?.map((e) => e.data.amount)).toEqual(['32.00']);
+    const state = [...first.payment, ...r.payment].reduce(evolvePayment, initialPaymentState);
+    expect([...state.allocations].map(([id, m]) => [id, m.toString()])).toEqual([
+      ['a', '30.01'],
+      ['b', '32.00'],
+    ]);
+    expect(state.creditPart.toString()).toBe('0.00');
+  });
+
+  it('keeps the payment’s stream agreeing with its invoices’ allocations (any history)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(state, alloc), { minLength: 1, maxLength: 6 }), (steps) => {
+      fc.property(histories, (steps) => {
+        let known: KnownPayment | null = null;
+        const stream: PaymentEvent[] = [];
+        for (const [s, a] of steps) {
+          const allocations = allocationsOf(a);
+          const r = paymentFromGloux(
+            { ...payment, amount: '120.00', state: s },
+            allocations,
+            known,
+            pid,
+            '2026-11-25',
+          );
+          stream.push(...r.payment);
+          known = knownAfter(known, r);
+          if (!known) continue;
+          // What the payment's stream says it pays on each invoice = what the invoices got.
+          const folded = stream.reduce(evolvePayment, initialPaymentState).allocations;
+          for (const id of new Set([...folded.keys(), ...known.allocations.keys()]))
+            if (!(folded.get(id) ?? Money.ZERO).equals(known.allocations.get(id) ?? Money.ZERO))
+              return false;
+        }
+        return true;
+      }),
+    );
+  });
+
+  it('is stable: once its events are known, the same Gloux state gives no event (any history)', () => {
+    fc.assert(
+      fc.property(histories, (steps) => {
         let known: KnownPayment | null = null;
         for (const [s, a] of steps) {
-          const allocations = [
-            { invoice: invoice('a', '100.00'), amount: Money.of((a.a / 100).toFixed(2)) },
-            { invoice: invoice('b', '100.00'), amount: Money.of((a.b / 100).toFixed(2)) },
-          ];
+          const allocations = allocationsOf(a);
           const row = { ...payment, amount: '120.00', state: s };
           const first = paymentFromGloux(row, allocations, known, pid, '2026-11-25');
           known = knownAfter(known, first);
@@ -213,6 +290,144 @@ describe('a Gloux payment as events', () => {
         }
         return true;
       }),
+    );
+  });
+});
+
+describe('a Gloux avoir as a CreditNoteIssued', () => {
+  const issued = invoiceFromGloux(invoiceRow, [line(1, '20.07'), line(2, '5.02')], ids);
+  if ('issue' in issued) throw new Error(issued.issue.message);
+  const unpaid = replayInvoice([issued.event]);
+  const paid = replayInvoice([
+    issued.event,
+    {
+      type: 'InvoicePaymentAllocated',
+      data: { invoiceId: 'inv', paymentId: 'p', amount: '30.01', paidOn: '2008-03-18' },
+    },
+  ]);
+  const avoirIds = {
+    creditNoteId: 'cn',
+    lineId: (i: number) => `cn-${i}`,
+    adjustmentLineId: 'adjust',
+  };
+  const avoir = (total: string, more: Partial<GlouxInvoiceRow> = {}): GlouxInvoiceRow => ({
+    ...invoiceRow,
+    id: 140,
+    number: 'F2008-001000',
+    issuedOn: '2008-04-01',
+    dueOn: '2008-04-01',
+    totalNet: '0',
+    totalVat: '0',
+    total,
+    status: 'emise',
+    kind: 'avoir',
+    originId: 101,
+    ...more,
+  });
+  const avoirLine = (id: number, net: string, label: string): GlouxLineRow => ({
+    ...line(id, net),
+    invoiceId: 140,
+    label,
+  });
+
+  it('cancels the whole invoice, Gloux’s rounding line included, keeping Gloux’s number', () => {
+    const r = creditNoteFromGloux(
+      avoir('-30.01'),
+      [avoirLine(7, '-20.07', 'Ligne 1'), avoirLine(8, '-5.02', 'Ligne 2')],
+      unpaid,
+      avoirIds,
+    );
+    if ('issue' in r) throw new Error(r.issue.message);
+    expect(r.event.data).toMatchObject({
+      number: 'F2008-001000',
+      invoiceId: 'inv',
+      invoiceNumber: 'F2008-000955',
+      total: '30.01',
+      settled: '30.01',
+      toCredit: '0.00',
+      reason: 'Avoir Gloux : Ligne 1, Ligne 2',
+    });
+    expect(r.event.data.lines.map((l) => [l.creditedLineId, l.net, l.vat])).toEqual([
+      ['line-1', '20.07', '3.93'],
+      ['line-2', '5.02', '0.98'],
+      ['adjust', '0.01', '0.00'],
+    ]);
+    expect(replayInvoice([issued.event, r.event]).status).toBe('cancelled');
+  });
+
+  it('reads an avoir written with positive amounts the same; on a paid invoice it becomes credit', () => {
+    const r = creditNoteFromGloux(avoir('30.01'), [], paid, avoirIds);
+    if ('issue' in r) throw new Error(r.issue.message);
+    expect(r.event.data).toMatchObject({ total: '30.01', settled: '0.00', toCredit: '30.01' });
+  });
+
+  it('credits the matching line of a partial avoir', () => {
+    const r = creditNoteFromGloux(
+      avoir('-6.00'),
+      [{ ...avoirLine(7, '-5.02', 'Ligne 2'), productId: 1 }],
+      unpaid,
+      avoirIds,
+    );
+    if ('issue' in r) throw new Error(r.issue.message);
+    expect(r.event.data.lines.map((l) => [l.creditedLineId, l.net, l.total])).toEqual([
+      ['line-2', '5.02', '6.00'],
+    ]);
+    expect(r.notes).toEqual([]);
+  });
+
+  it('takes Gloux’s VAT-on-the-total cent from the invoice’s rounding line', () => {
+    // Gloux: 12.54 net, VAT round(12.54 × 19.6 %) = 2.46, 15.00; per line gloux2 gets 14.99.
+    const r = creditNoteFromGloux(
+      avoir('-15.00'),
+      [avoirLine(7, '-10.03', 'Ligne 1'), avoirLine(8, '-2.51', 'Ligne 2')],
+      unpaid,
+      avoirIds,
+    );
+    if ('issue' in r) throw new Error(r.issue.message);
+    expect(r.event.data.total).toBe('15.00');
+    expect(r.event.data.lines.map((l) => [l.creditedLineId, l.total])).toEqual([
+      ['line-1', '11.99'],
+      ['line-2', '3.00'],
+      ['adjust', '0.01'],
+    ]);
+    expect(r.notes.map((n) => n.code)).toEqual(['rounding']);
+  });
+
+  it('leaves to a person what gloux2 cannot represent, saying why', () => {
+    const code = (r: ReturnType<typeof creditNoteFromGloux>) => ('issue' in r ? r.issue.code : '');
+    expect(
+      code(creditNoteFromGloux(avoir('-30.01', { issuedOn: null }), [], unpaid, avoirIds)),
+    ).toBe('no_date');
+    expect(code(creditNoteFromGloux(avoir('0.00'), [], unpaid, avoirIds))).toBe('bad_amount');
+    expect(
+      code(creditNoteFromGloux(avoir('-30.01', { customerId: '2' }), [], unpaid, avoirIds)),
+    ).toBe('credit_note_customer');
+    // More than the line has left, or no line at all for a partial amount.
+    expect(
+      code(creditNoteFromGloux(avoir('-30.00'), [avoirLine(7, '-25.00', 'x')], unpaid, avoirIds)),
+    ).toBe('credit_note_lines');
+    expect(code(creditNoteFromGloux(avoir('-10.00'), [], unpaid, avoirIds))).toBe(
+      'credit_note_lines',
+    );
+    // Dated before its invoice, or more than the invoice: gloux2's rules, in French.
+    const early = creditNoteFromGloux(
+      avoir('-30.01', { issuedOn: '2008-01-01' }),
+      [],
+      unpaid,
+      avoirIds,
+    );
+    expect(early).toMatchObject({ issue: { code: 'credit_note_invalid' } });
+    expect('issue' in early && early.issue.message).toContain('ne peut pas précéder la facture');
+    expect(
+      code(
+        creditNoteFromGloux(avoir('-40.00'), [avoirLine(7, '-20.07', 'Ligne 1')], unpaid, avoirIds),
+      ),
+    ).toBe('credit_note_total');
+    const cancelled = creditNoteFromGloux(avoir('-30.01'), [], unpaid, avoirIds);
+    if ('issue' in cancelled) throw new Error(cancelled.issue.message);
+    const twice = replayInvoice([issued.event, cancelled.event]);
+    expect(code(creditNoteFromGloux(avoir('-30.01'), [], twice, avoirIds))).toBe(
+      'already_cancelled',
     );
   });
 });

@@ -1,13 +1,20 @@
+import {
+  decideIssueCreditNote,
+  remainingNet,
+  validateCreditNote,
+  type IssueCreditNote,
+} from '../billing/credit-note.js';
 import type {
+  CreditNoteIssued,
   InvoiceIssued,
   InvoiceLine,
   InvoicePaymentAllocated,
   LineKind,
+  PaymentEvent,
   PaymentMethod,
-  PaymentRecorded,
-  PaymentReversed,
 } from '../billing/events.js';
-import { lineVat } from '../billing/invoice.js';
+import { lineVat, type InvoiceState } from '../billing/invoice.js';
+import { DomainError } from '../shared/errors.js';
 import { addDays, isDay } from '../shared/day.js';
 import { Money, parseDecimal } from '../shared/money.js';
 
@@ -18,8 +25,9 @@ import { Money, parseDecimal } from '../shared/money.js';
  * Gloux row always gives the same events), and what gloux2 already knows is passed in.
  *
  * Reuses the billing events: a Gloux invoice is an InvoiceIssued with its Gloux number, a
- * Gloux payment a PaymentRecorded with its allocations, a cheque Gloux marks 'rejete' or a
- * payment it marks 'rembourse' a PaymentReversed.
+ * Gloux payment a PaymentRecorded with its allocations (an allocation added later a
+ * PaymentAllocationChanged), a cheque Gloux marks 'rejete' or a payment it marks 'rembourse'
+ * a PaymentReversed.
  */
 
 /** A `factures` row, decoded. Dates null for Gloux's zero date. */
@@ -35,6 +43,8 @@ export interface GlouxInvoiceRow {
   readonly total: string;
   readonly status: string;
   readonly kind: string;
+  /** id_facture_origine: the invoice an avoir cites (0: none). */
+  readonly originId?: number;
 }
 
 /** A `factures_lignes` row, decoded (FLOAT columns as the decimal Gloux meant). */
@@ -267,7 +277,7 @@ export interface KnownPayment {
 }
 
 export interface PaymentIngest {
-  readonly payment: (PaymentRecorded | PaymentReversed)[];
+  readonly payment: PaymentEvent[];
   /** By gloux2 invoice id, in order. */
   readonly invoices: Map<string, InvoicePaymentAllocated[]>;
   readonly issues: IngestIssue[];
@@ -349,6 +359,19 @@ export function paymentFromGloux(
         allocations: changes.map((c) => ({ invoiceId: c.invoiceId, amount: c.amount.toString() })),
       },
     });
+  } else {
+    // On the payment's own stream too, so a later bounce or refund takes these invoices back.
+    for (const c of changes)
+      out.payment.push({
+        type: 'PaymentAllocationChanged',
+        data: {
+          paymentId: ids.paymentId,
+          customerId: row.customerId,
+          invoiceId: c.invoiceId,
+          amount: c.amount.toString(),
+          on,
+        },
+      });
   }
   for (const c of changes) addInvoiceEvent(c.invoiceId, ids.paymentId, c.amount);
   // Gloux's etat: 'rejete' (bounced cheque) and 'rembourse' (refunded) take the money back.
@@ -396,4 +419,125 @@ export function paymentFromGloux(
       message: `Paiement n° ${row.id} : montant modifié dans Gloux (${known.amount.toString()} → ${amount.toString()}) ; gloux2 garde le montant enregistré.`,
     });
   return out;
+}
+
+const abs = (m: Money) => (m.isNegative() ? m.negate() : m);
+
+/**
+ * The CreditNoteIssued for an avoir written in Gloux, on the invoice it cites (`origin`, as
+ * gloux2 holds it), or why it cannot be taken. It keeps Gloux's number, date and total (Gloux
+ * writes avoirs with negative amounts; either sign is read as a credit). gloux2's rules still
+ * hold: an avoir covering all that is left of the invoice cancels every line; a partial one
+ * credits the invoice lines its own lines match (product, hosting, kind, label), and its VAT
+ * must come out at Gloux's total — up to the invoice's Gloux rounding line, which may carry a
+ * cent or two. Anything else is left to a person through the import report.
+ */
+export function creditNoteFromGloux(
+  row: GlouxInvoiceRow,
+  lines: readonly GlouxLineRow[],
+  origin: InvoiceState,
+  ids: { creditNoteId: string; lineId: (index: number) => string; adjustmentLineId: string },
+): { event: CreditNoteIssued; notes: IngestIssue[] } | { issue: IngestIssue } {
+  const name = `Avoir ${row.number || `n° ${row.id}`}`;
+  const refuse = (code: string, why: string) => ({
+    issue: { code, message: `${name} saisi dans Gloux : ${why}` },
+  });
+  if (row.number.trim() === '') return refuse('no_number', 'sans numéro.');
+  if (row.issuedOn === null || !isDay(row.issuedOn))
+    return refuse('no_date', 'sans date (date_facture vide dans Gloux).');
+  const raw = money(row.total);
+  if (!raw || raw.isZero()) return refuse('bad_amount', 'montant nul ou illisible.');
+  if (origin.customerId !== row.customerId)
+    return refuse(
+      'credit_note_customer',
+      `client n° ${row.customerId}, mais la facture ${origin.number} est celle du client n° ${origin.customerId}.`,
+    );
+  if (origin.status === 'cancelled')
+    return refuse('already_cancelled', `la facture ${origin.number} est déjà entièrement annulée.`);
+  // Gloux's sign, whichever it is: the credit is the absolute amount.
+  const sign = raw.isNegative() ? (m: Money) => m.negate() : (m: Money) => m;
+  const total = sign(raw);
+  const left = origin.total.minus(origin.credited);
+  const notes: IngestIssue[] = [];
+  const labels = lines.map((l) => l.label).filter((l) => l !== '');
+  const cmd: IssueCreditNote = {
+    invoiceId: origin.invoiceId,
+    issuedOn: row.issuedOn,
+    reason: (labels.length > 0 ? `Avoir Gloux : ${labels.join(', ')}` : 'Avoir saisi dans Gloux')
+      .slice(0, 255)
+      .trim(),
+  };
+  if (!total.equals(left)) {
+    // A partial credit: each Gloux line credits the invoice line it matches.
+    const wanted: { lineId: string; net: Money }[] = [];
+    for (const l of lines) {
+      const read = money(l.net);
+      if (!read) return refuse('bad_line', `ligne n° ${l.id} illisible.`);
+      const net = sign(read);
+      if (net.isZero()) continue;
+      const fits = origin.lines.filter((il) => {
+        if (wanted.some((w) => w.lineId === il.lineId)) return false;
+        const rest = remainingNet(origin, il);
+        return rest.isNegative() === net.isNegative() && abs(rest).compare(abs(net)) >= 0;
+      });
+      const score = (il: (typeof fits)[number]) =>
+        (il.productId === (l.productId > 0 ? String(l.productId) : null) ? 4 : 0) +
+        (il.hostingId === (l.hostingId > 0 ? String(l.hostingId) : null) ? 2 : 0) +
+        (il.label === l.label ? 2 : 0) +
+        (il.kind === (LEGACY_LINE_KIND[l.kind] ?? 'misc') ? 1 : 0);
+      const best = fits.reduce<(typeof fits)[number] | undefined>(
+        (b, il) => (b === undefined || score(il) > score(b) ? il : b),
+        undefined,
+      );
+      if (!best)
+        return refuse(
+          'credit_note_lines',
+          `la ligne « ${l.label} » (${net.toString()} HT) ne correspond à aucune ligne de la facture ${origin.number} qui en reste.`,
+        );
+      wanted.push({ lineId: best.lineId, net });
+    }
+    if (wanted.length === 0)
+      return refuse(
+        'credit_note_lines',
+        `partiel (${total.toString()} sur ${left.toString()} restant de la facture ${origin.number}) et sans lignes.`,
+      );
+    cmd.lines = wanted.map((w) => ({ lineId: w.lineId, net: w.net.toString() }));
+  }
+  let v: ReturnType<typeof validateCreditNote>;
+  try {
+    v = validateCreditNote(origin, cmd, ids);
+    const gap = total.minus(v.total);
+    const adjustment = origin.lines.find((l) => l.lineId === ids.adjustmentLineId);
+    if (
+      !gap.isZero() &&
+      cmd.lines &&
+      adjustment &&
+      !cmd.lines.some((l) => l.lineId === adjustment.lineId)
+    ) {
+      // Gloux's VAT on the total: its rounding line takes the cent, as on the invoice.
+      const rest = remainingNet(origin, adjustment);
+      if (rest.isNegative() === gap.isNegative() && abs(rest).compare(abs(gap)) >= 0) {
+        cmd.lines = [...cmd.lines, { lineId: adjustment.lineId, net: gap.toString() }];
+        v = validateCreditNote(origin, cmd, ids);
+        notes.push({
+          code: 'rounding',
+          message: `${name} : ${gap.toString()} d’écart d’arrondi de Gloux pris sur la ligne d’ajustement de la facture ${origin.number}.`,
+        });
+      }
+    }
+  } catch (error) {
+    if (error instanceof DomainError) return refuse('credit_note_invalid', error.message);
+    throw error;
+  }
+  if (!v.total.equals(total))
+    return refuse(
+      'credit_note_total',
+      `ses lignes font ${v.total.toString()} TTC une fois la TVA calculée par ligne, pour un total Gloux de ${total.toString()}.`,
+    );
+  const event = decideIssueCreditNote(origin, cmd, {
+    ...ids,
+    number: row.number,
+    billingAddress: row.billingAddress || origin.billingAddress,
+  });
+  return { event, notes };
 }

@@ -31,6 +31,7 @@ export class CustomerCreditProjection implements Projection {
       case 'CreditNoteIssued':
       case 'PaymentRecorded':
       case 'PaymentReversed':
+      case 'PaymentAllocationChanged':
         return;
       case 'CustomerCredited': {
         const d = e.data;

@@ -36,6 +36,7 @@ export class DocumentsProjection implements Projection {
       case 'InvoicePaymentAllocated':
       case 'PaymentRecorded':
       case 'PaymentReversed':
+      case 'PaymentAllocationChanged':
       case 'CustomerCredited':
       case 'CustomerCreditApplied':
       case 'CustomerCreditWithdrawn':

@@ -121,6 +121,15 @@ export class InvoiceBalancesProjection implements Projection {
         );
         return;
       }
+      case 'PaymentAllocationChanged': {
+        // What the payment leaves unallocated; the invoice side is its InvoicePaymentAllocated.
+        const d = e.data;
+        await tx.execute(
+          `UPDATE g2_rm_payments SET credit_cents = credit_cents - ? WHERE payment_id = ?`,
+          [toCents(d.amount), d.paymentId],
+        );
+        return;
+      }
       case 'PaymentReversed': {
         const d = e.data;
         await tx.execute(

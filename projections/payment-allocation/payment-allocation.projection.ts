@@ -36,6 +36,7 @@ export class PaymentAllocationProjection implements Projection {
       case 'InvoiceIssued':
       case 'PaymentRecorded':
       case 'PaymentReversed':
+      case 'PaymentAllocationChanged': // the invoice's InvoicePaymentAllocated carries it
       case 'CustomerCredited':
       case 'CustomerCreditApplied':
       case 'CustomerCreditWithdrawn':

@@ -44,6 +44,7 @@ export class TreasuryProjection implements Projection {
       );
     switch (e.type) {
       case 'InvoicePaymentAllocated':
+      case 'PaymentAllocationChanged': // no money moves: the payment is already received
       case 'CustomerCredited':
         return;
       case 'InvoiceIssued': {

@@ -8,9 +8,8 @@ import {
   findInvoiceByNumber,
 } from '../../projections/invoice-balances/invoice-balances.queries.js';
 import { readAll, type RecordedEvent } from '../../src/event-store/event-store.js';
-import { ShareMovements } from '../../src/shares/shares.handlers.js';
 import { AppHarness, cheque, yearLine } from '../support/app-harness.js';
-import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
+import { dialects, type TestDatabase } from '../support/databases.js';
 import {
   glouxCheque,
   glouxEdit,
@@ -20,19 +19,9 @@ import {
   type GlouxSide,
 } from '../support/gloux-writes.js';
 import { snapshotReadModels } from '../support/read-models.js';
-import { loadSampleDataIntoSqlite } from '../support/sqlite-sample-data.js';
+import { describeDrift, SAMPLE_DRIFT, startOnGlouxSample } from '../support/legacy-ingest-setup.js';
 
 jest.setTimeout(120_000);
-
-/** What the drift report says, in a form a failing test shows plainly. */
-const describeDrift = (d: readonly Drift[]) =>
-  d.map((x) => `${x.area} ${x.label} ${x.field}: gloux=${x.gloux} gloux2=${x.gloux2} (${x.owner})`);
-
-/** Sample data: tiers 3 (Webcoop) says nb_parts = 5 with no row in parts_sociales. */
-const SAMPLE_DRIFT = [
-  'tiers tiers n° 3 nb_parts: gloux=5 gloux2=0 (gloux)',
-  'tiers tiers n° 3 societaire: gloux=O gloux2=N (gloux)',
-];
 
 describe.each(dialects)('Gloux writes become events on %s', (dialect) => {
   let database: TestDatabase;
@@ -41,22 +30,7 @@ describe.each(dialects)('Gloux writes become events on %s', (dialect) => {
   let side: GlouxSide;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    app = await AppHarness.start(database);
-    if (dialect === 'sqlite') {
-      await loadSampleDataIntoSqlite(app.db);
-      await app.context.get(ShareMovements).importLegacy('test');
-    }
-    ingester = app.context.get(LegacyIngester);
-    const db = app.db;
-    side = {
-      conn: database.gloux,
-      q: {
-        dialect: db.dialect,
-        query: (sql, params) => db.query(sql, params),
-        execute: (sql, params) => db.run((q) => q.execute(sql, params)),
-      },
-    };
+    ({ database, app, ingester, side } = await startOnGlouxSample(dialect));
   });
 
   afterAll(async () => {

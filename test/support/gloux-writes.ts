@@ -141,28 +141,46 @@ export async function glouxInvoice(
       v.statut ?? 'emise',
     ],
   );
-  for (const l of v.lines) {
+  await glouxLines(side, idFacture, v.idClient, v.date, v.lines, 1);
+  await exec(side, `UPDATE clients SET solde = solde - ? WHERE id_client = ?`, [
+    total / 100,
+    v.idClient,
+  ]);
+  return { idFacture, numero, total: euros(total) };
+}
+
+/** factures_lignes rows as Gloux writes them (FLOAT amounts, UTF-8 bytes); sign -1 for an avoir. */
+async function glouxLines(
+  side: GlouxSide,
+  idFacture: number,
+  idClient: number,
+  date: string,
+  lines: readonly {
+    libelle: string;
+    montantHt: number;
+    taux?: number;
+    debut?: string;
+    fin?: string;
+  }[],
+  sign: 1 | -1,
+): Promise<void> {
+  const text = (s: string) => (side.conn ? Buffer.from(s, 'utf8') : s);
+  for (const l of lines)
     await exec(
       side,
       `INSERT INTO factures_lignes (id_facture, id_client, type_ligne, libelle, quantite, prix_unitaire_ht, taux_tva, montant_ht, periode_debut, periode_fin)
        VALUES (?, ?, 'abonnement', ?, 1, ?, ?, ?, ?, ?)`,
       [
         idFacture,
-        v.idClient,
+        idClient,
         text(l.libelle),
-        l.montantHt,
+        sign * l.montantHt,
         l.taux ?? 19.6,
-        l.montantHt,
-        l.debut ?? v.date,
-        l.fin ?? v.date,
+        sign * l.montantHt,
+        l.debut ?? date,
+        l.fin ?? date,
       ],
     );
-  }
-  await exec(side, `UPDATE clients SET solde = solde - ? WHERE id_client = ?`, [
-    total / 100,
-    v.idClient,
-  ]);
-  return { idFacture, numero, total: euros(total) };
 }
 
 /** A direct admin edit in Gloux's database (phpMyAdmin style). */
@@ -185,4 +203,107 @@ export async function glouxClosingScript(side: GlouxSide): Promise<void> {
     `UPDATE clients SET etat = 'suspendu' WHERE etat = 'actif'
       AND EXISTS (SELECT 1 FROM hebergements h WHERE h.id_client = clients.id_client AND h.etat = 'suspendu')`,
   );
+}
+
+/**
+ * A payment as Gloux's form records it (G9's statements), allocated to the invoices given,
+ * possibly less than its amount (Gloux's 'mixte' payments). Returns the id_paiement.
+ */
+export async function glouxPayment(
+  side: GlouxSide,
+  v: {
+    idClient: number;
+    montant: string;
+    date: string;
+    ref: string;
+    allocations: { idFacture: number; montant: string }[];
+  },
+): Promise<number> {
+  const idPaiement = await exec(
+    side,
+    `INSERT INTO paiements (id_client, mode, montant, date_paiement, date_encaissement, reference, banque, etat, objet, saisi_par, saisi_le)
+     VALUES (?, 'cheque', ?, ?, ?, ?, '', 'valide', 'mixte', 3, 0)`,
+    [v.idClient, Number(v.montant), v.date, v.date, v.ref],
+  );
+  for (const a of v.allocations)
+    await glouxAllocation(side, { idPaiement, ...a, at: `${v.date} 10:00:00` });
+  await exec(side, `UPDATE clients SET solde = solde + ? WHERE id_client = ?`, [
+    Number(v.montant),
+    v.idClient,
+  ]);
+  return idPaiement;
+}
+
+/** G9's allocation statements: one more paiements_factures row for an existing payment. */
+export async function glouxAllocation(
+  side: GlouxSide,
+  v: { idPaiement: number; idFacture: number; montant: string; at: string },
+): Promise<void> {
+  await exec(side, `INSERT INTO paiements_factures VALUES (?, ?, ?, ?)`, [
+    v.idPaiement,
+    v.idFacture,
+    v.montant,
+    v.at,
+  ]);
+  await exec(side, `UPDATE factures SET montant_regle = montant_regle + ? WHERE id_facture = ?`, [
+    v.montant,
+    v.idFacture,
+  ]);
+  await exec(
+    side,
+    `UPDATE factures SET date_reglement = CASE WHEN montant_regle >= total_ttc THEN ? ELSE date_reglement END,
+        statut = CASE WHEN montant_regle >= total_ttc THEN 'payee' ELSE statut END WHERE id_facture = ?`,
+    [v.at, v.idFacture],
+  );
+}
+
+/**
+ * An avoir as Gloux writes one: number from G1 (Gloux's invoice counter; `numero` forces a
+ * hand-typed one), type 'avoir' citing its invoice, negative FLOAT lines and totals with the
+ * VAT computed on the total, statut 'emise'; the invoice set 'annulee' when the avoir cancels
+ * it, and the customer's balance raised. Text as UTF-8 bytes over the latin1 connection.
+ */
+export async function glouxAvoir(
+  side: GlouxSide,
+  v: {
+    idClient: number;
+    idFactureOrigine: number;
+    date: string;
+    lines: { libelle: string; montantHt: number; taux?: number }[];
+    annule?: boolean;
+    numero?: string;
+  },
+): Promise<{ idFacture: number; numero: string; total: string }> {
+  const numero = v.numero ?? (await glouxInvoiceNumber(side, Number(v.date.slice(0, 4))));
+  const net = v.lines.reduce((s, l) => s + Math.round(l.montantHt * 100), 0);
+  const vat = Math.round((net * (v.lines[0]?.taux ?? 19.6)) / 100);
+  const total = net + vat;
+  const euros = (c: number) => (-c / 100).toFixed(2);
+  const text = (s: string) => (side.conn ? Buffer.from(s, 'utf8') : s);
+  const idFacture = await exec(
+    side,
+    `INSERT INTO factures (numero, id_client, id_tiers, adresse_facturation, date_facture, date_echeance, total_ht, total_tva, total_ttc, montant_regle, statut, type_facture, id_facture_origine, cree_le)
+     VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, 0, 'emise', 'avoir', ?, 0)`,
+    [
+      numero,
+      v.idClient,
+      text('Client Gloux\nAdresse'),
+      v.date,
+      v.date,
+      euros(net),
+      euros(vat),
+      euros(total),
+      v.idFactureOrigine,
+    ],
+  );
+  await glouxLines(side, idFacture, v.idClient, v.date, v.lines, -1);
+  if (v.annule)
+    await exec(side, `UPDATE factures SET statut = 'annulee' WHERE id_facture = ?`, [
+      v.idFactureOrigine,
+    ]);
+  await exec(side, `UPDATE clients SET solde = solde + ? WHERE id_client = ?`, [
+    total / 100,
+    v.idClient,
+  ]);
+  return { idFacture, numero, total: euros(total) };
 }
