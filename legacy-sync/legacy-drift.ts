@@ -5,7 +5,9 @@ import { readStream } from '../src/event-store/event-store.js';
 import { glouxStateOf } from '../domain/legacy/gloux-accounts.js';
 import { accountStreams, readHostings } from './legacy-account-states.js';
 import { refreshCustomerState } from './legacy-accounts.js';
-import { decimalSelect } from './legacy-rows.js';
+import { decimalSelect, legacyDay } from './legacy-rows.js';
+import { customerNumberOf } from '../domain/accounts/sign-up.js';
+import { SIGN_UP_PLACEHOLDER } from './legacy-sign-up.js';
 import { mirrorEvent, refreshCustomerBalance, refreshInvoiceSettlement } from './legacy-mirror.js';
 import { refreshTiersShares, writeShares } from './legacy-shares-mirror.js';
 
@@ -21,7 +23,8 @@ import { refreshTiersShares, writeShares } from './legacy-shares-mirror.js';
  * an invoice cancelled in Gloux without a credit note…).
  */
 
-export type DriftArea = 'facture' | 'paiement' | 'solde' | 'part' | 'tiers' | 'compte' | 'numero';
+export type DriftArea =
+  'facture' | 'paiement' | 'solde' | 'part' | 'tiers' | 'compte' | 'numero' | 'client';
 
 export interface Drift {
   readonly area: DriftArea;
@@ -44,6 +47,12 @@ export type Repair =
   | { readonly kind: 'tiers'; readonly tiersId: string }
   | { readonly kind: 'remirror'; readonly streamId: string }
   | { readonly kind: 'account'; readonly hostingId: number; readonly state: string }
+  | {
+      readonly kind: 'customer-number';
+      readonly customerId: number;
+      readonly placeholder: string;
+      readonly number: string;
+    }
   | {
       readonly kind: 'gap';
       readonly counter: string;
@@ -306,6 +315,13 @@ async function shareDrift(q: Queryable): Promise<Drift[]> {
       )
     ).map((r) => [Number(r.numero), { state: r.etat, tiersId: String(r.id_tiers) }]),
   );
+  const refused = new Set(
+    (
+      await q.query<{ legacy_id: unknown }>(
+        `SELECT DISTINCT legacy_id FROM g2_legacy_issues WHERE source_table = 'parts_sociales' AND blocking = 1`,
+      )
+    ).map((r) => Number(r.legacy_id)),
+  );
   const mine = new Map(
     (
       await q.query<{ number: unknown; state: string; tiers_id: string }>(
@@ -336,13 +352,15 @@ async function shareDrift(q: Queryable): Promise<Drift[]> {
         repair: { kind: 'share', number: n, tiersIds: [m.tiersId] },
       });
     } else if (g.state !== m.state || g.tiersId !== m.tiersId) {
-      // Gloux's own changes to an existing share are not taken in as events yet, so the
-      // difference may be Gloux's: a person decides, and repair never writes over it.
+      // Gloux's change to one of its rows: the ingestion takes it in at the next poll, or
+      // refuses it (a rule of the register) and a person decides. Either way it is Gloux's,
+      // and repair never writes gloux2's state over it.
+      const mineNow = g.state !== m.state ? m.state : m.tiersId;
       out.push({
         ...base,
         field: g.state !== m.state ? 'etat' : 'id_tiers',
         gloux: g.state !== m.state ? g.state : g.tiersId,
-        gloux2: g.state !== m.state ? m.state : m.tiersId,
+        gloux2: refused.has(n) ? `${mineNow} (non importé : voir le rapport d’import)` : mineNow,
         owner: 'gloux',
         repair: null,
       });
@@ -481,9 +499,50 @@ async function accountDrift(q: Queryable): Promise<Drift[]> {
   return out;
 }
 
+/**
+ * Customers whose num_client is still the placeholder gloux2's sign-up writes before the real
+ * number (MyISAM: a crash between the two writes leaves it). The number is the one the sign-up
+ * was writing (opening day + id), so repair finishes it unless another row holds that number.
+ */
+async function customerNumberDrift(q: Queryable): Promise<Drift[]> {
+  const day = q.dialect === 'mysql' ? 'CAST(date_ouverture AS CHAR)' : 'date_ouverture';
+  const rows = await q.query<{ id_client: unknown; num_client: string; opened: unknown }>(
+    `SELECT id_client, num_client, ${day} AS opened FROM clients WHERE num_client LIKE ? ORDER BY id_client`,
+    [`${SIGN_UP_PLACEHOLDER}%`],
+  );
+  const out: Drift[] = [];
+  for (const r of rows) {
+    const id = Number(r.id_client);
+    const openedOn = legacyDay(r.opened);
+    let number: string | null = null;
+    if (openedOn !== null && id <= 9_999_999) {
+      number = customerNumberOf(openedOn, id);
+      const [taken] = await q.query(
+        `SELECT 1 AS x FROM clients WHERE num_client = ? AND id_client <> ?`,
+        [number, id],
+      );
+      if (taken) number = null;
+    }
+    out.push({
+      area: 'client',
+      legacyId: String(id),
+      label: `client n° ${id}`,
+      field: 'num_client',
+      gloux: r.num_client.trim(),
+      gloux2: number ?? 'numéro à attribuer à la main (inscription interrompue)',
+      owner: number ? 'gloux2' : 'gloux',
+      repair: number
+        ? { kind: 'customer-number', customerId: id, placeholder: r.num_client, number }
+        : null,
+    });
+  }
+  return out;
+}
+
 /** Every difference between Gloux's tables and gloux2's read models, area by area. */
 export async function driftReport(q: Queryable): Promise<Drift[]> {
   return [
+    ...(await customerNumberDrift(q)),
     ...(await invoiceDrift(q)),
     ...(await paymentDrift(q)),
     ...(await balanceDrift(q)),
@@ -552,6 +611,13 @@ export async function repairDrift(tx: Tx, drifts: readonly Drift[]): Promise<num
           );
           if (h) await refreshCustomerState(tx, String(h.id_client), parisDateTimeOf(new Date()));
         }
+        break;
+      case 'customer-number':
+        // Only the placeholder is replaced: a row finished meanwhile is left as it is.
+        await tx.execute(
+          `UPDATE clients SET num_client = ? WHERE id_client = ? AND num_client = ?`,
+          [r.number, r.customerId, r.placeholder],
+        );
         break;
       case 'remirror':
         for (const e of await readStream(tx, r.streamId))

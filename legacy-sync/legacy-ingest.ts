@@ -43,6 +43,9 @@ import {
 import { accountStreams, readHostings, unmirroredAccountEvents } from './legacy-account-states.js';
 import { recordCounterBaselines } from './legacy-drift.js';
 import { SingleFlight } from './single-flight.js';
+import { LegacyShareIngest } from './legacy-shares-ingest.js';
+import { loadSharesConfig } from '../src/shares/shares.config.js';
+import type { ShareRules } from '../domain/shares/share-capital.js';
 
 /**
  * Gloux → gloux2: Gloux's own writes (its invoices, G9 payments and their allocations, a
@@ -70,6 +73,8 @@ export interface IngestCounts {
   creditNotes: number;
   payments: number;
   accounts: number;
+  /** parts_sociales rows added or changed in Gloux, taken in. */
+  shares: number;
   events: number;
   issues: number;
 }
@@ -85,6 +90,7 @@ const emptyCounts = (): IngestCounts => ({
   creditNotes: 0,
   payments: 0,
   accounts: 0,
+  shares: 0,
   events: 0,
   issues: 0,
 });
@@ -95,6 +101,7 @@ function add(a: IngestCounts, b: IngestCounts): IngestCounts {
     creditNotes: a.creditNotes + b.creditNotes,
     payments: a.payments + b.payments,
     accounts: a.accounts + b.accounts,
+    shares: a.shares + b.shares,
     events: a.events + b.events,
     issues: a.issues + b.issues,
   };
@@ -262,12 +269,17 @@ export class LegacyIngester {
     return this.flight.lastError;
   }
 
+  private readonly shareIngest: LegacyShareIngest;
+
   constructor(
     private readonly db: Db,
     private readonly pipeline: CommandPipeline,
     private readonly clock: Clock,
     private readonly batchSize = 200,
-  ) {}
+    shareRules: ShareRules = loadSharesConfig(),
+  ) {
+    this.shareIngest = new LegacyShareIngest(db, pipeline, clock, shareRules);
+  }
 
   /** Coalesces wake-ups like the mirror: one poll at a time, one more if woken meanwhile. */
   wake(): Promise<IngestCounts> {
@@ -292,7 +304,13 @@ export class LegacyIngester {
       }
     }
     total = add(total, await this.handCancelled());
+    total = add(total, await this.shares());
     return add(total, await this.accounts());
+  }
+
+  /** parts_sociales: Gloux's new rows and its changes to rows gloux2 holds (legacy-shares-ingest.ts). */
+  private async shares(): Promise<IngestCounts> {
+    return { ...emptyCounts(), ...(await this.shareIngest.poll()) };
   }
 
   /**

@@ -26,6 +26,7 @@ export async function mirrorShareEvent(tx: Tx, e: ShareEvent): Promise<void> {
     case 'ShareRedemptionWithdrawn':
       return; // Gloux has no queue: the shares stay as they are until redeemed.
     case 'LegacySharesImported':
+    case 'LegacyShareChanged':
       return; // Gloux's own rows (never mirrored: their events come with source 'gloux').
   }
 }

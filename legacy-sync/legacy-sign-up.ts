@@ -37,6 +37,9 @@ async function plaqueId(q: Queryable): Promise<number> {
   return Number(row?.id_produit ?? 0);
 }
 
+/** The first character of the num_client sign-up writes before the real one (Gloux's are digits). */
+export const SIGN_UP_PLACEHOLDER = '~';
+
 const mysqlDateTime = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ');
 
 /**
@@ -67,7 +70,7 @@ export async function createLegacyAccount(
     ],
   );
   // num_client needs the id: a unique placeholder first, then the number.
-  const placeholder = `~${randomBytes(6).toString('hex')}`;
+  const placeholder = `${SIGN_UP_PLACEHOLDER}${randomBytes(6).toString('hex')}`;
   const client = await q.execute(
     `INSERT INTO clients (num_client, id_tiers, solde, etat, date_ouverture) VALUES (?, ?, 0, 'actif', ?)`,
     [placeholder, tiers.insertId, input.openedOn],

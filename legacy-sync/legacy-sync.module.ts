@@ -11,6 +11,9 @@ import { APP_CONFIG, type AppConfig } from '../src/config.js';
 import { Db } from '../src/database/db.js';
 import { CommandPipeline } from '../src/event-store/command-pipeline.js';
 import { LegacyIngester } from './legacy-ingest.js';
+import type { ShareRules } from '../domain/shares/share-capital.js';
+import { SharesModule } from '../src/shares/shares.module.js';
+import { SHARES_CONFIG } from '../src/shares/shares.config.js';
 import { LegacySyncWorker } from './legacy-sync.worker.js';
 
 /**
@@ -18,13 +21,20 @@ import { LegacySyncWorker } from './legacy-sync.worker.js';
  * restart), and the Gloux → gloux2 ingestion on the same timer (a backfill at start-up).
  */
 @Module({
+  // The share rules (capital floor) that Gloux's share changes are checked against.
+  imports: [SharesModule],
   providers: [
     { provide: LegacySyncWorker, inject: [Db], useFactory: (db: Db) => new LegacySyncWorker(db) },
     {
       provide: LegacyIngester,
-      inject: [Db, CommandPipeline, Clock, APP_CONFIG],
-      useFactory: (db: Db, pipeline: CommandPipeline, clock: Clock, config: AppConfig) =>
-        new LegacyIngester(db, pipeline, clock, config.legacyIngestBatch ?? 200),
+      inject: [Db, CommandPipeline, Clock, APP_CONFIG, SHARES_CONFIG],
+      useFactory: (
+        db: Db,
+        pipeline: CommandPipeline,
+        clock: Clock,
+        config: AppConfig,
+        shareRules: ShareRules,
+      ) => new LegacyIngester(db, pipeline, clock, config.legacyIngestBatch ?? 200, shareRules),
     },
   ],
   exports: [LegacySyncWorker, LegacyIngester],
@@ -64,9 +74,9 @@ export class LegacySyncModule implements OnApplicationBootstrap, OnApplicationSh
     if (!this.ingesting) return;
     const before = this.ingester.lastError;
     void this.ingester.wake().then((n) => {
-      if (n.invoices + n.payments + n.accounts > 0)
+      if (n.invoices + n.payments + n.accounts + n.shares > 0)
         this.logger.log(
-          `Gloux : ${n.invoices} facture(s), ${n.payments} paiement(s) et ${n.accounts} compte(s) importés`,
+          `Gloux : ${n.invoices} facture(s), ${n.payments} paiement(s), ${n.accounts} compte(s) et ${n.shares} part(s) sociale(s) importés`,
         );
       const error = this.ingester.lastError;
       if (error && error !== before) this.logger.warn(`Import Gloux : ${error.message}`);

@@ -430,6 +430,7 @@ export class GeneralLedger {
       case 'ShareRedemptionWithdrawn':
       case 'SharesCancelled':
       case 'LegacySharesImported':
+      case 'LegacyShareChanged': // Gloux's own: its money went through Gloux's payments
         return;
     }
   }

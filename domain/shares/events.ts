@@ -140,6 +140,29 @@ export interface LegacySharesImported {
   };
 }
 
+/**
+ * Gloux changed one of its parts_sociales rows the register already holds (e.g. marked a share
+ * 'remboursee', set its date_liberation), recorded with metadata source 'gloux' by the
+ * ingestion. `share` is Gloux's row as it is now; `movement` what it means in the register:
+ * a share paid up ('liberation', on its liberation day), a share that left the capital
+ * ('cession', 'remboursement', 'annulation', on its exit day), or null for a correction of the
+ * row's dates or payment that moves nothing (the capital's dated history is kept as recorded).
+ */
+export interface LegacyShareChanged {
+  readonly type: 'LegacyShareChanged';
+  readonly data: {
+    /** Derived from the share number and Gloux's row as changed: one change, one id. */
+    readonly changeId: string;
+    /** The day gloux2 saw the change. */
+    readonly seenOn: string;
+    readonly previousState: ShareState;
+    readonly share: ImportedShare;
+    readonly movement: 'liberation' | 'cession' | 'remboursement' | 'annulation' | null;
+    /** The movement's day (null with no movement). */
+    readonly on: string | null;
+  };
+}
+
 export type ShareEvent =
   | SharesSubscribed
   | SharesPaidUp
@@ -148,7 +171,8 @@ export type ShareEvent =
   | SharesRedeemed
   | ShareRedemptionWithdrawn
   | SharesCancelled
-  | LegacySharesImported;
+  | LegacySharesImported
+  | LegacyShareChanged;
 
 export const shareEventTypes: readonly ShareEvent['type'][] = [
   'SharesSubscribed',
@@ -159,6 +183,7 @@ export const shareEventTypes: readonly ShareEvent['type'][] = [
   'ShareRedemptionWithdrawn',
   'SharesCancelled',
   'LegacySharesImported',
+  'LegacyShareChanged',
 ];
 
 export function isShareEvent(e: { type: string }): e is ShareEvent {

@@ -151,6 +151,18 @@ function leave(d: Draft, numbers: readonly number[], on: Day, state: ShareState)
   moved(d, on);
 }
 
+/** What a share takes from Gloux's row as is (`legacyPaymentId` 0 = none). */
+function rowFields(s: ImportedShare) {
+  return {
+    state: s.state,
+    subscribedOn: s.subscribedOn,
+    paidOn: s.paidOn,
+    legacyPaymentId: s.legacyPaymentId === 0 ? null : s.legacyPaymentId,
+    exitOn: s.exitOn,
+    transfereeTiersId: s.transfereeTiersId,
+  };
+}
+
 /** Applies one event to a draft the caller owns (evolve and replay copy the state first). */
 function apply(d: Draft, event: ShareEvent): void {
   switch (event.type) {
@@ -261,12 +273,7 @@ function apply(d: Draft, event: ShareEvent): void {
           number: s.number,
           tiersId: s.tiersId,
           nominal,
-          state: s.state,
-          subscribedOn: s.subscribedOn,
-          paidOn: s.paidOn,
-          legacyPaymentId: s.legacyPaymentId === 0 ? null : s.legacyPaymentId,
-          exitOn: s.exitOn,
-          transfereeTiersId: s.transfereeTiersId,
+          ...rowFields(s),
           heldFrom,
           heldUntil,
           pendingRequestId: null,
@@ -282,6 +289,21 @@ function apply(d: Draft, event: ShareEvent): void {
         }
       }
       for (const [day, amount] of perDay) change(d, day, amount);
+      return;
+    }
+    case 'LegacyShareChanged': {
+      const e = event.data;
+      const s = e.share;
+      const before = d.shares.get(s.number);
+      const leaves = e.movement !== null && e.movement !== 'liberation' && e.on !== null;
+      update(d, s.number, {
+        ...rowFields(s),
+        ...(leaves ? { heldUntil: e.on, pendingRequestId: null } : {}),
+      });
+      if (leaves && before) {
+        change(d, e.on!, before.nominal.negate());
+        moved(d, e.on!);
+      }
       return;
     }
   }

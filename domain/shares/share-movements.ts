@@ -302,7 +302,7 @@ export function decideTransfer(
 }
 
 /** Why the capital may not lose `amount` now (null: it may). */
-function floorRefusal(
+export function floorRefusal(
   state: ShareCapitalState,
   after: ShareCapitalState,
   amount: Money,

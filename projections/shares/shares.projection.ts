@@ -1,6 +1,7 @@
 import {
   isShareEvent,
   type ImportedShare,
+  type LegacyShareChanged,
   type ShareEvent,
   type ShareState,
 } from '../../domain/shares/events.js';
@@ -231,7 +232,48 @@ export class SharesProjection implements Projection {
       }
       case 'LegacySharesImported':
         return this.imported(tx, e.data.shares, e.data.importedOn, position);
+      case 'LegacyShareChanged':
+        return this.changed(tx, e.data, position);
     }
+  }
+
+  /** Gloux changed a row the register holds: the row follows it, and its movement is listed. */
+  private async changed(tx: Tx, d: LegacyShareChanged['data'], position: number): Promise<void> {
+    const s = d.share;
+    const leaves = d.movement !== null && d.movement !== 'liberation' && d.on !== null;
+    await tx.execute(
+      `UPDATE g2_rm_shares SET state = ?, subscribed_on = ?, paid_on = ?, legacy_payment_id = ?, exit_on = ?, transferee_tiers_id = ?,
+              held_until = ${leaves ? '?' : 'held_until'}, pending_request_id = ${leaves ? 'NULL' : 'pending_request_id'}, last_position = ?
+        WHERE number = ?`,
+      [
+        s.state,
+        s.subscribedOn,
+        s.paidOn,
+        s.legacyPaymentId,
+        s.exitOn,
+        s.transfereeTiersId,
+        ...(leaves ? [d.on] : []),
+        position,
+        s.number,
+      ],
+    );
+    if (d.movement === null || d.on === null) return;
+    const cents = await this.nominalOf(tx, [s.number]);
+    await this.movement(tx, position, {
+      id: d.changeId,
+      on: d.on,
+      kind: d.movement,
+      tiersId: s.tiersId,
+      counterpart: d.movement === 'cession' ? s.transfereeTiersId : null,
+      numbers: [s.number],
+      amountCents: cents,
+      reference:
+        d.movement === 'liberation' && s.legacyPaymentId
+          ? `Paiement Gloux n° ${s.legacyPaymentId}`
+          : 'Gloux',
+      source: 'gloux',
+    });
+    if (leaves) await this.addCapital(tx, d.on, -cents, -1);
   }
 
   /** Gloux's rows: each share, its subscription (and paid-up, exit) in the register, the capital. */

@@ -11,6 +11,7 @@ const AREA: Record<string, string> = {
   tiers: 'Sociétaire',
   compte: 'Compte d’hébergement',
   numero: 'Numéro de facture',
+  client: 'Client',
 };
 
 /** Admin: Gloux ↔ gloux2 drift report (/admin/derive) and import report; repair. */

@@ -275,7 +275,8 @@ function resultOf(
         numbers: formatNumberRanges(first.data.numbers),
       };
     case 'LegacySharesImported':
-      throw new Error('An import is not a share movement');
+    case 'LegacyShareChanged':
+      throw new Error('Gloux’s rows taken in are not a share movement decided here');
   }
 }
 

@@ -16,6 +16,7 @@ import {
   glouxInvoice,
   glouxClosingScript,
   glouxInvoiceNumber,
+  glouxShareExit,
   type GlouxSide,
 } from '../support/gloux-writes.js';
 import { snapshotReadModels } from '../support/read-models.js';
@@ -235,16 +236,18 @@ describe.each(dialects)('Gloux writes become events on %s', (dialect) => {
     expect(describeDrift(await app.db.run((q) => driftReport(q)))).toEqual(SAMPLE_DRIFT);
   });
 
-  it('leaves a share Gloux changed to a person: named, never written over by repair', async () => {
+  it('leaves a share change the register refuses to a person: named, never written over by repair', async () => {
     const [share] = await app.db.query<{ numero: unknown; etat: string }>(
-      `SELECT numero, etat FROM parts_sociales WHERE etat IN ('souscrite', 'liberee') ORDER BY numero LIMIT 1`,
+      `SELECT numero, etat FROM parts_sociales WHERE etat = 'liberee' ORDER BY numero LIMIT 1`,
     );
     const n = Number(share!.numero);
+    // A paid-up share cannot be cancelled (only redeemed): the poll reports it, imports nothing.
     await glouxEdit(side, `UPDATE parts_sociales SET etat = 'annulee' WHERE numero = ?`, [n]);
-    const drift = await app.db.run((q) => driftReport(q));
-    expect(describeDrift(drift)).toContain(
-      `part part n° ${n} etat: gloux=annulee gloux2=${share!.etat} (gloux)`,
-    );
+    const drift = await settle();
+    expect(describeDrift(drift)).toEqual([
+      `part part n° ${n} etat: gloux=annulee gloux2=liberee (non importé : voir le rapport d’import) (gloux)`,
+      ...SAMPLE_DRIFT,
+    ]);
     await app.db.transaction((tx) => repairDrift(tx, drift));
     const [after] = await app.db.query<{ etat: string }>(
       `SELECT etat FROM parts_sociales WHERE numero = ?`,
@@ -252,7 +255,19 @@ describe.each(dialects)('Gloux writes become events on %s', (dialect) => {
     );
     expect(after!.etat).toBe('annulee');
     await glouxEdit(side, `UPDATE parts_sociales SET etat = ? WHERE numero = ?`, [share!.etat, n]);
-    expect(describeDrift(await app.db.run((q) => driftReport(q)))).toEqual(SAMPLE_DRIFT);
+    expect(describeDrift(await settle())).toEqual(SAMPLE_DRIFT);
+  });
+
+  it('takes in a share Gloux redeems at the next poll: no drift left, nothing for repair to write', async () => {
+    const [share] = await app.db.query<{ numero: unknown }>(
+      `SELECT numero FROM parts_sociales WHERE etat = 'souscrite' ORDER BY numero LIMIT 1`,
+    );
+    const n = Number(share!.numero);
+    await glouxShareExit(side, { numero: n, etat: 'remboursee', date: '2026-11-25' });
+    expect(describeDrift(await settle())).toEqual(SAMPLE_DRIFT);
+    const changed = (await glouxEvents()).filter((e) => e.type === 'LegacyShareChanged');
+    expect(changed.map((e) => (e.data as { share: { number: number } }).share.number)).toEqual([n]);
+    expect(await ingester.poll()).toMatchObject({ shares: 0, events: 0 });
   });
 
   it('names an invoice number drawn and never used, and repair records it as an explained gap', async () => {

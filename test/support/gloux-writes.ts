@@ -307,3 +307,92 @@ export async function glouxAvoir(
   ]);
   return { idFacture, numero, total: euros(total) };
 }
+
+/** G2: the next share number, drawn from Gloux's counter. */
+export async function glouxShareNumber(side: GlouxSide): Promise<number> {
+  if (side.conn) {
+    await runGloux(side.conn, glouxStatement('G2'));
+    const [row] = await one<{ n: number }>(side, `SELECT LAST_INSERT_ID() AS n`);
+    return Number(row?.n);
+  }
+  const [row] = await side.q.query<{ valeur: number }>(
+    `UPDATE compteurs SET valeur = valeur + 1 WHERE nom = 'part_sociale' RETURNING valeur`,
+  );
+  return Number(row?.valeur);
+}
+
+/** tiers.nb_parts moved by `delta` and societaire set from it, as Gloux's share forms do. */
+async function glouxMemberCount(side: GlouxSide, idTiers: number, delta: number): Promise<void> {
+  await exec(side, `UPDATE tiers SET nb_parts = nb_parts + ? WHERE id_tiers = ?`, [delta, idTiers]);
+  await exec(
+    side,
+    `UPDATE tiers SET societaire = CASE WHEN nb_parts > 0 THEN 'O' ELSE 'N' END WHERE id_tiers = ?`,
+    [idTiers],
+  );
+}
+
+/**
+ * A subscription as Gloux's form records it: one G2 number per share, the row ('liberee' with
+ * its payment when paid at once), then the member's count. Returns the numbers.
+ */
+export async function glouxShares(
+  side: GlouxSide,
+  v: { idTiers: number; count: number; date: string; idPaiement?: number },
+): Promise<number[]> {
+  const numbers: number[] = [];
+  for (let i = 0; i < v.count; i++) {
+    const n = await glouxShareNumber(side);
+    const paid = v.idPaiement !== undefined;
+    await exec(
+      side,
+      `INSERT INTO parts_sociales (numero, id_tiers, valeur_nominale, date_souscription, date_liberation, id_paiement, etat, date_sortie)
+       VALUES (?, ?, 16.00, ?, ?, ?, ?, '0000-00-00')`,
+      [
+        n,
+        v.idTiers,
+        v.date,
+        paid ? v.date : '0000-00-00',
+        v.idPaiement ?? 0,
+        paid ? 'liberee' : 'souscrite',
+      ],
+    );
+    numbers.push(n);
+  }
+  await glouxMemberCount(side, v.idTiers, v.count);
+  return numbers;
+}
+
+/** Gloux records a share paid up (libérée) by one of its payments. */
+export async function glouxSharePaid(
+  side: GlouxSide,
+  v: { numero: number; date: string; idPaiement: number },
+): Promise<void> {
+  await exec(
+    side,
+    `UPDATE parts_sociales SET etat = 'liberee', date_liberation = ?, id_paiement = ? WHERE numero = ?`,
+    [v.date, v.idPaiement, v.numero],
+  );
+}
+
+/** Gloux records a share leaving the capital: redeemed, cancelled, or transferred. */
+export async function glouxShareExit(
+  side: GlouxSide,
+  v: {
+    numero: number;
+    etat: 'remboursee' | 'annulee' | 'cedee';
+    date: string;
+    cessionnaire?: number;
+  },
+): Promise<void> {
+  const [row] = await one<{ id_tiers: number }>(
+    side,
+    `SELECT id_tiers FROM parts_sociales WHERE numero = ?`,
+    [v.numero],
+  );
+  await exec(
+    side,
+    `UPDATE parts_sociales SET etat = ?, date_sortie = ?, id_tiers_cessionnaire = ? WHERE numero = ?`,
+    [v.etat, v.date, v.cessionnaire ?? 0, v.numero],
+  );
+  await glouxMemberCount(side, Number(row?.id_tiers), -1);
+}

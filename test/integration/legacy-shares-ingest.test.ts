@@ -1,0 +1,310 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { CommandBus } from '@nestjs/cqrs';
+import { customerNumberOf } from '../../domain/accounts/sign-up.js';
+import { driftReport, repairDrift, type Drift } from '../../legacy-sync/legacy-drift.js';
+import { LegacyIngester } from '../../legacy-sync/legacy-ingest.js';
+import { readAll, type RecordedEvent } from '../../src/event-store/event-store.js';
+import { RedeemSharesCommand, SubscribeSharesCommand } from '../../src/shares/shares.commands.js';
+import { AppHarness } from '../support/app-harness.js';
+import { dialects, type TestDatabase } from '../support/databases.js';
+import {
+  glouxEdit,
+  glouxShareExit,
+  glouxSharePaid,
+  glouxShares,
+  type GlouxSide,
+} from '../support/gloux-writes.js';
+import { describeDrift, startOnGlouxSample } from '../support/legacy-ingest-setup.js';
+import { snapshotReadModels } from '../support/read-models.js';
+
+jest.setTimeout(120_000);
+
+const TODAY = '2026-11-25';
+
+/** A poll that found nothing to take in or report. */
+const NOTHING = {
+  invoices: 0,
+  creditNotes: 0,
+  payments: 0,
+  accounts: 0,
+  shares: 0,
+  events: 0,
+  issues: 0,
+};
+
+/**
+ * Gloux's share movements (parts_sociales) reach the register at each poll (Gloux README point
+ * 4): its subscriptions, pay-ups and redemptions become share events with source 'gloux',
+ * exactly once, gloux2's own share writes are never taken back in, and what the register's
+ * rules refuse is reported and left to a person, never written over.
+ */
+describe.each(dialects)('Gloux share movements become events on %s', (dialect) => {
+  let database: TestDatabase;
+  let app: AppHarness;
+  let ingester: LegacyIngester;
+  let side: GlouxSide;
+  let subscribed: number[] = [];
+
+  beforeAll(async () => {
+    ({ database, app, ingester, side } = await startOnGlouxSample(dialect));
+    // The sample's one Gloux anomaly (nb_parts without any share row) settled first.
+    await glouxEdit(side, `UPDATE tiers SET nb_parts = 0, societaire = 'N' WHERE id_tiers = 3`);
+    await ingester.backfill();
+    await app.syncLegacy();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  const glouxShareEvents = async (): Promise<RecordedEvent[]> =>
+    (await app.db.run((q) => readAll(q, 0, 100_000))).filter(
+      (e) => e.metadata.source === 'gloux' && e.streamId === 'share-capital',
+    );
+
+  async function settle(): Promise<Drift[]> {
+    await ingester.poll();
+    await app.syncLegacy();
+    return app.db.run((q) => driftReport(q));
+  }
+
+  const share = async (n: number) =>
+    (
+      await app.db.query<Record<string, unknown>>(
+        `SELECT state, paid_on, legacy_payment_id, exit_on, held_until, source FROM g2_rm_shares WHERE number = ?`,
+        [n],
+      )
+    )[0];
+
+  const shareIssues = () =>
+    app.db.query(`SELECT code FROM g2_legacy_issues WHERE source_table = 'parts_sociales'`);
+
+  const capitalCents = async () => {
+    const [row] = await app.db.query<{ c: unknown }>(
+      `SELECT capital_cents AS c FROM g2_rm_capital_days ORDER BY day DESC LIMIT 1`,
+    );
+    return Number(row?.c ?? 0);
+  };
+
+  /** G8: Gloux's capital figure, in cents. */
+  const glouxCapitalCents = async () => {
+    const [row] = await app.db.query<{ n: unknown }>(
+      `SELECT COUNT(*) AS n FROM parts_sociales WHERE etat IN ('souscrite', 'liberee')`,
+    );
+    return Number(row?.n ?? 0) * 1600;
+  };
+
+  it('starts in agreement: the sample’s shares are in the register', async () => {
+    expect(describeDrift(await settle())).toEqual([]);
+    expect(await ingester.poll()).toMatchObject({ shares: 0, events: 0 });
+  });
+
+  it('takes in the shares Gloux subscribes within one poll, exactly once', async () => {
+    const before = (await glouxShareEvents()).length;
+    subscribed = await glouxShares(side, { idTiers: 2, count: 3, date: TODAY });
+    expect(await ingester.poll()).toMatchObject({ shares: 3, events: 1 });
+    await app.syncLegacy();
+    expect(describeDrift(await app.db.run((q) => driftReport(q)))).toEqual([]);
+    const events = (await glouxShareEvents()).slice(before);
+    expect(events.map((e) => e.type)).toEqual(['LegacySharesImported']);
+    const data = events[0]!.data as { shares: { number: number; state: string }[] };
+    expect(data.shares.map((s) => [s.number, s.state])).toEqual(
+      subscribed.map((n) => [n, 'souscrite']),
+    );
+    expect(await share(subscribed[0]!)).toMatchObject({ state: 'souscrite', source: 'gloux' });
+    expect(await capitalCents()).toBe(await glouxCapitalCents());
+    // A second poll finds nothing: exactly once.
+    expect(await ingester.poll()).toMatchObject({ shares: 0, events: 0 });
+    expect((await glouxShareEvents()).length).toBe(before + 1);
+  });
+
+  it('takes in a pay-up and a redemption Gloux records on existing shares, once', async () => {
+    const before = (await glouxShareEvents()).length;
+    const capital = await capitalCents();
+    await glouxSharePaid(side, { numero: subscribed[0]!, date: TODAY, idPaiement: 501 });
+    await glouxShareExit(side, { numero: subscribed[1]!, etat: 'remboursee', date: TODAY });
+    expect(await ingester.poll()).toMatchObject({ shares: 2, events: 2 });
+    await app.syncLegacy();
+    expect(describeDrift(await app.db.run((q) => driftReport(q)))).toEqual([]);
+    const events = (await glouxShareEvents()).slice(before);
+    expect(
+      events.map((e) => {
+        const d = e.data as { share: { number: number }; movement: string; on: string };
+        return [e.type, d.share.number, d.movement, d.on];
+      }),
+    ).toEqual([
+      ['LegacyShareChanged', subscribed[0], 'liberation', TODAY],
+      ['LegacyShareChanged', subscribed[1], 'remboursement', TODAY],
+    ]);
+    expect(await share(subscribed[0]!)).toMatchObject({
+      state: 'liberee',
+      paid_on: TODAY,
+      legacy_payment_id: expect.anything(),
+    });
+    expect(Number((await share(subscribed[0]!))!.legacy_payment_id)).toBe(501);
+    expect(await share(subscribed[1]!)).toMatchObject({
+      state: 'remboursee',
+      exit_on: TODAY,
+      held_until: TODAY,
+    });
+    expect(await capitalCents()).toBe(capital - 1600);
+    expect(await capitalCents()).toBe(await glouxCapitalCents());
+    const movements = await app.db.query<{ kind: string; source: string }>(
+      `SELECT kind, source FROM g2_rm_share_movements WHERE numbers IN (?, ?) ORDER BY kind`,
+      [String(subscribed[0]), String(subscribed[1])],
+    );
+    expect(movements.map((m) => [m.kind, m.source])).toEqual([
+      ['liberation', 'gloux'],
+      ['remboursement', 'gloux'],
+      ['souscription', 'gloux'],
+      ['souscription', 'gloux'],
+    ]);
+    expect(await ingester.poll()).toMatchObject({ shares: 0, events: 0 });
+    expect((await glouxShareEvents()).length).toBe(before + 2);
+  });
+
+  it('never takes gloux2’s own share writes back in, even before the mirror wrote them', async () => {
+    const before = (await glouxShareEvents()).length;
+    const bus = app.context.get(CommandBus);
+    await bus.execute(
+      new SubscribeSharesCommand({ tiersId: '1', count: 2, on: TODAY, paid: true }, 'test'),
+    );
+    // Not mirrored yet: the register holds them, Gloux does not.
+    expect(await ingester.poll()).toEqual(NOTHING);
+    await app.syncLegacy();
+    const mine = (
+      await app.db.query<{ number: unknown }>(
+        `SELECT number FROM g2_rm_shares WHERE source = 'g2' ORDER BY number`,
+      )
+    ).map((r) => Number(r.number));
+    expect(mine).toHaveLength(2);
+    await bus.execute(
+      new RedeemSharesCommand({ tiersId: '1', numbers: [mine[0]], on: TODAY }, 'test'),
+    );
+    await app.syncLegacy();
+    // Back to the moment before the mirror wrote the redemption (the app mirrors right after
+    // each commit): Gloux's row still 'liberee', the mirror's checkpoint before the event.
+    const [redeemed] = await app.db.query<{ position: unknown }>(
+      `SELECT MAX(position) AS position FROM g2_events WHERE stream_id = 'share-capital'`,
+    );
+    await glouxEdit(
+      side,
+      `UPDATE parts_sociales SET etat = 'liberee', date_sortie = '0000-00-00' WHERE numero = ?`,
+      [mine[0]],
+    );
+    await glouxEdit(side, `UPDATE g2_checkpoints SET position = ? WHERE name = 'legacy-sync'`, [
+      Number(redeemed!.position) - 1,
+    ]);
+    // The register says 'remboursee', Gloux's row 'liberee': not a change of Gloux's, so
+    // neither taken in nor reported.
+    expect(await ingester.poll()).toEqual(NOTHING);
+    expect(await shareIssues()).toEqual([]);
+    await app.syncLegacy();
+    expect(await ingester.poll()).toMatchObject({ shares: 0, events: 0 });
+    expect((await glouxShareEvents()).length).toBe(before);
+    expect(describeDrift(await app.db.run((q) => driftReport(q)))).toEqual([]);
+  });
+
+  it('reports a change the register cannot take, and repair never writes over it', async () => {
+    // Share 2207 is paid up: Gloux cancelling it breaks a rule (a paid-up share is redeemed).
+    await glouxShareExit(side, { numero: 2207, etat: 'annulee', date: TODAY });
+    expect(await ingester.poll()).toMatchObject({ shares: 0, events: 0 });
+    const issues = await app.db.query<{ legacy_id: unknown; code: string; blocking: unknown }>(
+      `SELECT legacy_id, code, blocking FROM g2_legacy_issues WHERE source_table = 'parts_sociales'`,
+    );
+    expect(issues.map((i) => [Number(i.legacy_id), i.code, Number(i.blocking)])).toEqual([
+      [2207, 'share_cancel_paid', 1],
+    ]);
+    const drift = await app.db.run((q) => driftReport(q));
+    expect(describeDrift(drift)).toContain(
+      'part part n° 2207 etat: gloux=annulee gloux2=liberee (non importé : voir le rapport d’import) (gloux)',
+    );
+    // Besides the share, only its holder's count (Gloux's rows against the register) differs.
+    expect(drift.filter((d) => d.area !== 'tiers' || d.legacyId !== '1')).toHaveLength(1);
+    await app.db.transaction((tx) => repairDrift(tx, drift));
+    const [row] = await app.db.query<{ etat: string }>(
+      `SELECT etat FROM parts_sociales WHERE numero = 2207`,
+    );
+    expect(row!.etat).toBe('annulee');
+    expect(await share(2207)).toMatchObject({ state: 'liberee' });
+    // Someone puts Gloux's row back: the refusal leaves the report at the next poll.
+    await glouxEdit(
+      side,
+      `UPDATE parts_sociales SET etat = 'liberee', date_sortie = '0000-00-00' WHERE numero = 2207`,
+    );
+    await glouxEdit(
+      side,
+      `UPDATE tiers SET nb_parts = nb_parts + 1, societaire = 'O' WHERE id_tiers = 1`,
+    );
+    expect(describeDrift(await settle())).toEqual([]);
+    expect(await shareIssues()).toEqual([]);
+  });
+
+  it('keeps the capital floor: Gloux redeeming every share is taken in down to the floor', async () => {
+    const held = (
+      await app.db.query<{ numero: unknown }>(
+        `SELECT numero FROM parts_sociales WHERE etat IN ('souscrite', 'liberee') ORDER BY numero`,
+      )
+    ).map((r) => Number(r.numero));
+    const [highest] = await app.db.query<{ p: unknown }>(
+      `SELECT MAX(peak_cents) AS p FROM g2_rm_capital_days`,
+    );
+    const floor = Math.ceil(Number(highest!.p) / 4);
+    for (const numero of held)
+      await glouxShareExit(side, { numero, etat: 'remboursee', date: TODAY });
+    const counts = await ingester.poll();
+    const refused = held.length - counts.shares;
+    expect(counts.shares).toBeGreaterThan(0);
+    expect(refused).toBeGreaterThan(0);
+    const capital = await capitalCents();
+    expect(capital).toBeGreaterThanOrEqual(floor);
+    // One share more would have gone under it.
+    expect(capital - 1600).toBeLessThan(floor);
+    const issues = await app.db.query<{ code: string; message: string }>(
+      `SELECT code, message FROM g2_legacy_issues WHERE source_table = 'parts_sociales' AND blocking = 1`,
+    );
+    expect(issues).toHaveLength(refused);
+    expect(issues.every((i) => i.code === 'share_floor')).toBe(true);
+    expect(issues[0]!.message).toMatch(/Remboursement refusé : le capital passerait de/);
+    await app.syncLegacy();
+    const drift = await app.db.run((q) => driftReport(q));
+    expect(drift.filter((d) => d.area === 'part').map((d) => d.owner)).toEqual(
+      Array.from({ length: refused }, () => 'gloux'),
+    );
+    await app.db.transaction((tx) => repairDrift(tx, drift));
+    const [left] = await app.db.query<{ n: unknown }>(
+      `SELECT COUNT(*) AS n FROM parts_sociales WHERE etat IN ('souscrite', 'liberee')`,
+    );
+    expect(Number(left!.n)).toBe(0);
+    expect(await ingester.poll()).toMatchObject({ shares: 0, events: 0 });
+  });
+
+  it('names a customer left with the sign-up’s placeholder number, and repair finishes it', async () => {
+    const id = await glouxEdit(
+      side,
+      `INSERT INTO clients (num_client, id_tiers, solde, etat, date_ouverture) VALUES ('~0a1b2c3d4e5f', 1, 0, 'actif', ?)`,
+      [TODAY],
+    );
+    const number = customerNumberOf(TODAY, id);
+    const drift = (await app.db.run((q) => driftReport(q))).filter((d) => d.area === 'client');
+    expect(describeDrift(drift)).toEqual([
+      `client client n° ${id} num_client: gloux=~0a1b2c3d4e5f gloux2=${number} (gloux2)`,
+    ]);
+    await app.db.transaction((tx) => repairDrift(tx, drift));
+    const [row] = await app.db.query<{ num_client: string }>(
+      `SELECT num_client FROM clients WHERE id_client = ?`,
+      [id],
+    );
+    expect(row!.num_client).toBe(number);
+    expect((await app.db.run((q) => driftReport(q))).filter((d) => d.area === 'client')).toEqual(
+      [],
+    );
+  });
+
+  it('rebuilds the read models from the log to the same tables, Gloux’s share changes included', async () => {
+    const live = await snapshotReadModels((t) => app.db.query(`SELECT * FROM ${t}`));
+    await app.pipeline.rebuild();
+    expect(await snapshotReadModels((t) => app.db.query(`SELECT * FROM ${t}`))).toEqual(live);
+  });
+});
