@@ -296,11 +296,16 @@ export class LegacyIngester {
     await this.db.run((q) => recordCounterBaselines(q, sqlTimestamp(this.clock.now())));
     let total = emptyCounts();
     for (const table of ['factures', 'paiements'] as const) {
+      // Onwards from the last batch: a row left for later (an avoir whose invoice is not in yet,
+      // a payment to look at again) is not fetched twice in one poll, whatever their number.
+      let after = 0;
       for (;;) {
-        const ids = await this.db.run((q) => this.candidates(q, table, 0));
-        if (ids.length === 0) break;
+        const ids = await this.db.run((q) => this.candidates(q, table, after));
+        const last = ids[ids.length - 1];
+        if (last === undefined) break;
         total = add(total, await this.batch(table, ids, null));
         if (ids.length < this.batchSize) break;
+        after = last;
       }
     }
     total = add(total, await this.handCancelled());

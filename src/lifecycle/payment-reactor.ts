@@ -1,6 +1,7 @@
 import type {
   CreditNoteIssued,
   CustomerCreditApplied,
+  PaymentAllocationChanged,
   PaymentRecorded,
 } from '../../domain/billing/events.js';
 import type { Clock } from '../clock.js';
@@ -11,11 +12,16 @@ import { LogFollower } from './log-follower.js';
 
 export const PAYMENT_REACTION_CHECKPOINT = 'lifecycle-payments';
 
-const REACTS_TO = new Set(['PaymentRecorded', 'CustomerCreditApplied', 'CreditNoteIssued']);
+const REACTS_TO = new Set([
+  'PaymentRecorded',
+  'PaymentAllocationChanged',
+  'CustomerCreditApplied',
+  'CreditNoteIssued',
+]);
 
 /**
  * Reactivation and conversion after a payment of any mode (cheque, card, transfer…, recorded by
- * gloux2 or ingested from Gloux), a use of credit or a credit note: from the log after commit,
+ * gloux2 or ingested from Gloux, or allocated later in Gloux), a use of credit or a credit note: from the log after commit,
  * with its own checkpoint; each reaction has an idempotency key derived from the event.
  */
 export class PaymentReactor {
@@ -63,6 +69,10 @@ export class PaymentReactor {
       }
       case 'CustomerCreditApplied': {
         const d = (event as unknown as CustomerCreditApplied).data;
+        return { customerId: d.customerId, invoiceIds: [d.invoiceId] };
+      }
+      case 'PaymentAllocationChanged': {
+        const d = (event as unknown as PaymentAllocationChanged).data;
         return { customerId: d.customerId, invoiceIds: [d.invoiceId] };
       }
       default: {

@@ -22,6 +22,7 @@ import {
   type ReversePaymentResult,
 } from '../../src/billing/reverse-payment.command.js';
 import { readAll, readStream, type RecordedEvent } from '../../src/event-store/event-store.js';
+import { AfterCommit } from '../../src/lifecycle/after-commit.js';
 import { AppHarness, yearLine } from '../support/app-harness.js';
 import { dialects, type TestDatabase } from '../support/databases.js';
 import {
@@ -434,6 +435,67 @@ describe.each(dialects)('Gloux’s avoirs, later allocations and cancellations o
     expect(await issueCodes()).not.toContain(
       `factures ${h.idFacture} cancelled_without_credit_note`,
     );
+  });
+
+  it('lifts the unpaid suspension once an allocation Gloux adds later settles the last overdue invoice', async () => {
+    // Sample: account n° 2 suspended by G3 for F2008-001544, 14.35 still due.
+    const state = async () =>
+      (
+        await app.db.query<{ etat: string }>(
+          `SELECT etat FROM hebergements WHERE id_hebergement = 2`,
+        )
+      )[0]?.etat;
+    const settleAll = async () => {
+      await ingester.poll();
+      await app.context.get(AfterCommit).settle();
+    };
+    const p = await glouxPayment(side, {
+      idClient: 2,
+      montant: '20.00',
+      date: '2026-11-24',
+      ref: 'chq 5151',
+      allocations: [],
+    });
+    await settleAll();
+    expect(await state()).toBe('suspendu');
+    await glouxAllocation(side, {
+      idPaiement: p,
+      idFacture: 102,
+      montant: '14.35',
+      at: '2026-11-25 09:00:00',
+    });
+    await settleAll();
+    expect(await invoice('F2008-001544')).toMatchObject({ status: 'paid' });
+    expect(await state()).toBe('actif');
+    expect(describeDrift(await app.db.run((q) => driftReport(q)))).toEqual(SAMPLE_DRIFT);
+  });
+
+  it('takes an avoir written before its invoice’s row at the next poll, never looping on it', async () => {
+    // One row per batch: a row left for later must not be fetched again and again.
+    const oneByOne = new LegacyIngester(app.db, app.pipeline, app.clock, 1);
+    const avoir = await glouxAvoir(side, {
+      idClient: 3,
+      idFactureOrigine: 0,
+      date: '2026-11-21',
+      lines: [{ libelle: 'Plaque', montantHt: 10 }],
+    });
+    await glouxEdit(side, `UPDATE factures SET id_facture_origine = ? WHERE id_facture = ?`, [
+      avoir.idFacture + 1,
+      avoir.idFacture,
+    ]);
+    const inv = await glouxInvoice(side, {
+      idClient: 3,
+      date: '2026-11-21',
+      lines: [{ libelle: 'Plaque', montantHt: 10 }],
+    });
+    expect(inv.idFacture).toBe(avoir.idFacture + 1);
+    expect(await oneByOne.poll()).toMatchObject({ invoices: 1, creditNotes: 0 });
+    expect(await issueCodes()).toContain(`factures ${avoir.idFacture} credit_note_pending`);
+    expect(await oneByOne.poll()).toMatchObject({ invoices: 0, creditNotes: 1 });
+    expect(await issueCodes()).not.toContain(`factures ${avoir.idFacture} credit_note_pending`);
+    expect(await invoice(inv.numero)).toMatchObject({ status: 'cancelled' });
+    await app.syncLegacy();
+    expect(describeDrift(await app.db.run((q) => driftReport(q)))).toEqual(SAMPLE_DRIFT);
   });
 
   it('rebuilds the read models from the log to the same tables', async () => {
