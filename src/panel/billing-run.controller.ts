@@ -5,9 +5,13 @@ import { addDays, maxDay } from '../../domain/shared/day.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import {
   AnniversaryBillingService,
+  type AccountStatus,
   type RunReport,
 } from '../billing-run/anniversary-billing.service.js';
 import { Clock } from '../clock.js';
+import { APP_CONFIG, type AppConfig } from '../config.js';
+import { Money } from '../../domain/shared/money.js';
+import { PAGE_SIZE, pageHref, pager, requestedPage } from './pagination.js';
 import { percent } from './catalogue.controller.js';
 import { statusOf } from './errors.filter.js';
 import { AdminOnly } from '../auth/access.decorators.js';
@@ -17,7 +21,36 @@ interface RunForm {
   au?: string;
 }
 
+/** What the page lists of a run: a page of its accounts, maybe one member's or one state's. */
+interface ListView {
+  page: number;
+  /** A customer number (Gloux's id_client), or ''. */
+  client: string;
+  /** An AccountStatus, or '' for all. */
+  etat: string;
+}
+
+const STATUS_FILTERS: readonly { value: AccountStatus; label: string }[] = [
+  { value: 'planned', label: 'À facturer' },
+  { value: 'issued', label: 'Facturés' },
+  { value: 'already_billed', label: 'Déjà facturés' },
+  { value: 'error', label: 'En erreur' },
+];
+
+function listView(query: Record<string, unknown>): ListView {
+  const client = str(query.client);
+  if (client !== '' && !/^\d{1,10}$/.test(client))
+    throw new DomainError('invalid_input', 'Le n° de client est un nombre (ex. 42).', 'client');
+  const etat = str(query.etat);
+  if (etat !== '' && !STATUS_FILTERS.some((f) => f.value === etat))
+    throw new DomainError('invalid_input', 'État inconnu.', 'etat');
+  return { page: requestedPage(query.page), client, etat };
+}
+
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+
+/** The page's input for each field an error names. */
+const INPUT_OF: Record<string, string> = { from: 'du', to: 'au' };
 
 const STATUS_CLASS: Record<string, string> = {
   issued: 'paid',
@@ -33,6 +66,7 @@ export class BillingRunController {
   constructor(
     @Inject(AnniversaryBillingService) private readonly billing: AnniversaryBillingService,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
@@ -40,18 +74,19 @@ export class BillingRunController {
    * next 30 days plus the anniversaries already passed (within the 366-day limit).
    */
   @Get('/admin/facturation')
-  async page(@Query('du') from: unknown, @Query('au') to: unknown, @Res() res: Response) {
-    const form = { du: str(from), au: str(to) };
+  async page(@Query() query: Record<string, unknown>, @Res() res: Response) {
+    const form = { du: str(query.du), au: str(query.au) };
     await this.attempt(
       form.du === '' && form.au === '' ? await this.defaultForm() : form,
       true,
       res,
+      query,
     );
   }
 
   @Post('/admin/facturation')
   async launch(@Body() body: RunForm, @Res() res: Response) {
-    await this.attempt({ du: str(body?.du), au: str(body?.au) }, false, res);
+    await this.attempt({ du: str(body?.du), au: str(body?.au) }, false, res, {});
   }
 
   @Get('/api/facturation')
@@ -81,22 +116,84 @@ export class BillingRunController {
     return { du: from, au: to };
   }
 
-  private async attempt(form: Required<RunForm>, dryRun: boolean, res: Response) {
+  private async attempt(
+    form: Required<RunForm>,
+    dryRun: boolean,
+    res: Response,
+    query: Record<string, unknown>,
+  ) {
+    let view: ListView = { page: 1, client: '', etat: '' };
     try {
+      view = listView(query);
       const report = await this.billing.run({
         from: form.du,
         to: form.au,
         dryRun,
         actor: 'admin',
       });
-      res.status(200).render('billing-run', await this.model(form, report));
+      res.status(200).render('billing-run', await this.model(form, view, report));
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      res.status(statusOf(error)).render('billing-run', await this.model(form, null, error));
+      res.status(statusOf(error)).render('billing-run', await this.model(form, view, null, error));
     }
   }
 
-  private async model(form: Required<RunForm>, report: RunReport | null, error?: DomainError) {
+  private reportModel(form: Required<RunForm>, view: ListView, report: RunReport) {
+    const list = this.listModel(form, view, report);
+    return {
+      ...report,
+      pager: list.pager,
+      amounts: list.amounts,
+      accounts: list.shown.map((a) => ({
+        ...a,
+        statusClass: STATUS_CLASS[a.status] ?? '',
+        lines: a.lines.map((l) => ({
+          ...l,
+          vatRateLabel: percent(l.vatRate),
+          quantityLabel: l.quantity.replace('.', ','),
+        })),
+      })),
+    };
+  }
+
+  /**
+   * The page lists a page of the run's accounts (one member's or one state's if asked); the
+   * counts and the amounts to bill are over every account of the window.
+   */
+  private listModel(form: Required<RunForm>, view: ListView, report: RunReport) {
+    const shown = report.accounts.filter(
+      (a) =>
+        (view.client === '' || a.customerId === view.client) &&
+        (view.etat === '' || a.status === view.etat),
+    );
+    const billed = report.accounts.filter((a) => a.status === 'planned' || a.status === 'issued');
+    const paging = pager(
+      view.page,
+      shown.length,
+      pageHref('/admin/facturation', {
+        du: form.du,
+        au: form.au,
+        client: view.client,
+        etat: view.etat,
+      }),
+      this.config.pageSize ?? PAGE_SIZE,
+    );
+    return {
+      shown: shown.slice(paging.offset, paging.offset + paging.pageSize),
+      pager: paging,
+      amounts: {
+        net: Money.sum(billed.map((a) => Money.of(a.totalNet ?? '0'))).toString(),
+        total: Money.sum(billed.map((a) => Money.of(a.total ?? '0'))).toString(),
+      },
+    };
+  }
+
+  private async model(
+    form: Required<RunForm>,
+    view: ListView,
+    report: RunReport | null,
+    error?: DomainError,
+  ) {
     const today = this.clock.today();
     const upcoming = (await this.billing.upcoming()).map((u) => ({
       ...u,
@@ -107,20 +204,11 @@ export class BillingRunController {
       form,
       today,
       upcoming,
-      report: report && {
-        ...report,
-        accounts: report.accounts.map((a) => ({
-          ...a,
-          statusClass: STATUS_CLASS[a.status] ?? '',
-          lines: a.lines.map((l) => ({
-            ...l,
-            vatRateLabel: percent(l.vatRate),
-            quantityLabel: l.quantity.replace('.', ','),
-          })),
-        })),
-      },
+      view: { ...view, filtered: view.client !== '' || view.etat !== '' },
+      statusFilters: STATUS_FILTERS.map((f) => ({ ...f, selected: f.value === view.etat })),
+      report: report && this.reportModel(form, view, report),
       error: error ? { message: error.message, field: error.field } : null,
-      errorOn: error?.field ? { [error.field === 'from' ? 'du' : 'au']: true } : {},
+      errorOn: error?.field ? { [INPUT_OF[error.field] ?? error.field]: true } : {},
     };
   }
 }

@@ -29,6 +29,8 @@ import {
   type ShareMovementResult,
 } from './shares.commands.js';
 import { SharesPages } from './shares-pages.service.js';
+import { APP_CONFIG, type AppConfig } from '../config.js';
+import { PAGE_SIZE, foldText, pageHref, pager, requestedPage } from '../panel/pagination.js';
 import { renderCapitalListingPdf } from './shares-pdf.js';
 import { AdminOnly } from '../auth/access.decorators.js';
 
@@ -94,6 +96,9 @@ function doneUrl(r: ShareMovementResult): string {
   return `/admin/parts?${q.toString()}`;
 }
 
+/** Members listed under the search box at most (a longer list asks for a narrower search). */
+const MEMBER_MATCHES = 20;
+
 const fileName = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
 
 /** /admin/parts: movements, register, daily capital, capital listing (page, PDF, xlsx) and JSON. */
@@ -103,12 +108,14 @@ export class SharesAdminController {
   constructor(
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(SharesPages) private readonly pages: SharesPages,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('/admin/parts')
   @Render('shares-admin')
   async adminPage(@Query() query: Record<string, unknown>) {
-    return this.adminModel(null, this.blank(), undefined, noticeOf(query));
+    const view = { page: requestedPage(query.page), search: str(query.recherche).slice(0, 100) };
+    return this.adminModel(null, this.blank(), undefined, noticeOf(query), view);
   }
 
   @Get('/api/parts')
@@ -354,8 +361,22 @@ export class SharesAdminController {
     form: Form,
     error: DomainError | undefined,
     notice: string | null,
+    view: { page: number; search: string } = { page: 1, search: '' },
   ) {
-    const overview = await this.pages.overview();
+    const summary = await this.pages.summary();
+    // One page of holders (those matching the search, if any); totals stay over every holder.
+    const needle = foldText(view.search.trim());
+    const holders = needle
+      ? summary.holders.filter((h) => foldText(`${h.tiersId} ${h.name}`).includes(needle))
+      : summary.holders;
+    const size = this.config.pageSize ?? PAGE_SIZE;
+    const paging = pager(
+      view.page,
+      holders.length,
+      pageHref('/admin/parts', { recherche: view.search.trim() }),
+      size,
+    );
+    const found = needle ? await this.pages.findMembers(view.search, MEMBER_MATCHES + 1) : [];
     const blank = this.blank();
     const forms = Object.fromEntries(
       ACTIONS.map((a) => {
@@ -367,7 +388,12 @@ export class SharesAdminController {
     return {
       title: 'Parts sociales',
       notice,
-      ...overview,
+      ...summary,
+      holders: holders.slice(paging.offset, paging.offset + paging.pageSize),
+      pager: paging,
+      search: view.search.trim(),
+      found: found.slice(0, MEMBER_MATCHES),
+      moreFound: found.length > MEMBER_MATCHES,
       forms,
       failed,
       error: errors.error,

@@ -27,6 +27,7 @@ import {
   type RegisterRow,
 } from '../../projections/shares/shares.queries.js';
 import { formatNumberRanges } from '../../domain/shares/share-numbers.js';
+import { searchMembers, type LegacyMemberRow } from '../../legacy-sync/legacy-members.js';
 import { Clock } from '../clock.js';
 import { loadSeller } from '../config.js';
 import { Db } from '../database/db.js';
@@ -99,8 +100,17 @@ export class SharesPages {
     });
   }
 
-  /** Everything /admin/parts shows: capital, floor, holders, queue, undated Gloux shares. */
+  /** Everything /api/parts gives: capital, floor, holders, queue, undated Gloux shares, tiers. */
   async overview() {
+    const [summary, tiers] = await Promise.all([this.summary(), this.db.run((q) => listTiers(q))]);
+    return { ...summary, tiers };
+  }
+
+  /**
+   * What /admin/parts shows: capital, floor, every holder (the page shows a slice of them), the
+   * queue and the undated Gloux shares. Not Gloux's whole tiers table: the forms take a number.
+   */
+  async summary() {
     const today = this.today();
     const [floor, data] = await Promise.all([
       this.floor(),
@@ -109,20 +119,18 @@ export class SharesPages {
         const listing = await capitalListing(q, today);
         const pending = await redemptionRequests(q);
         const undated = await undatedShares(q);
-        const tiers = await listTiers(q);
         const names = await findTiersByIds(
           q,
           pending.map((p) => p.tiersId),
         );
         return {
           current,
-          holders: listing.members,
+          listing,
           pending: pending.map((p) => ({ ...p, name: names.get(p.tiersId)?.name ?? '' })),
           undated: undated.map((s) => ({
             ...s,
             counted: s.heldUntil === null,
           })),
-          tiers,
         };
       }),
     ]);
@@ -132,11 +140,20 @@ export class SharesPages {
       capital: data.current.capital,
       shares: data.current.shares,
       floor,
-      holders: data.holders,
+      holders: data.listing.members,
+      holderTotals: {
+        count: data.listing.members.length,
+        shares: data.listing.totalShares,
+        amount: data.listing.totalAmount,
+      },
       pending: data.pending,
       undated: data.undated,
-      tiers: data.tiers,
     };
+  }
+
+  /** Members (customers of Gloux) matching a search, with their tiers number: the forms' input. */
+  async findMembers(search: string, limit: number): Promise<LegacyMemberRow[]> {
+    return this.db.run((q) => searchMembers(q, search, limit));
   }
 
   /** The register of movements of titles, in date order, with the tiers' names. */
