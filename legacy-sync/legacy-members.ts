@@ -54,19 +54,27 @@ export async function searchMembers(
     `SELECT ${legacyTextSelect('login', q.dialect)} AS login, id_client, id_tiers FROM utilisateurs`,
   );
   const needle = fold(search.trim());
+  const text = (v: unknown) => decodeLegacyText(v as Buffer | string | null);
+  // Logins indexed once by customer and by tiers: a scan per customer is quadratic.
+  const byClient = new Map<string, number[]>();
+  const byTiers = new Map<string, number[]>();
+  const index = (m: Map<string, number[]>, key: string, i: number) =>
+    m.set(key, [...(m.get(key) ?? []), i]);
+  users.forEach((u, i) => {
+    index(byClient, String(u.id_client), i);
+    if (Number(u.id_tiers) > 0) index(byTiers, String(u.id_tiers), i);
+  });
   const out: LegacyMemberRow[] = [];
   for (const r of rows) {
-    const text = (v: unknown) => decodeLegacyText(v as Buffer | string | null);
     const company = text(r.raison_sociale).trim();
     const name =
       company || `${text(r.prenom)} ${text(r.nom)}`.trim() || `Client ${String(r.id_client)}`;
-    const logins = users
-      .filter(
-        (u) =>
-          String(u.id_client) === String(r.id_client) ||
-          (Number(u.id_tiers) > 0 && String(u.id_tiers) === String(r.id_tiers)),
-      )
-      .map((u) => text(u.login));
+    // In Gloux's order, as the filter over every login gave them.
+    const mine = new Set([
+      ...(byClient.get(String(r.id_client)) ?? []),
+      ...(byTiers.get(String(r.id_tiers)) ?? []),
+    ]);
+    const logins = [...mine].sort((a, b) => a - b).map((i) => text(users[i]!.login));
     const member: LegacyMemberRow = {
       customerId: String(r.id_client),
       customerNumber: String(r.num_client),
