@@ -4,12 +4,14 @@ import { addDays } from '../shared/day.js';
 import { DomainError } from '../shared/errors.js';
 import { Money } from '../shared/money.js';
 import { shareContext, shareRules } from '../../test/support/share-kit.js';
-import type { ShareEvent } from './events.js';
+import type { ImportedShare, ShareEvent } from './events.js';
 import {
   capitalFloor,
   capitalOn,
   currentCapital,
+  evolveShareCapital,
   heldBy,
+  highestCapital,
   initialShareCapital,
   replayShareCapital,
   type FloorPolicy,
@@ -198,6 +200,28 @@ function play(s: Scenario): Outcome {
   return { state, events, heldAtEndOf, exits, headFitsAfterSubscription, lastDay: day };
 }
 
+/** Gloux shares dated anywhere from before the history to its end (some left again). */
+const legacyArb = fc.array(
+  fc.record({
+    number: fc.integer({ min: 50_000, max: 60_000 }),
+    from: fc.integer({ min: -40, max: 400 }),
+    stay: fc.option(fc.integer({ min: 0, max: 200 })),
+  }),
+  { maxLength: 8 },
+);
+
+/** The capital and its highest running total, counted again from the dated changes. */
+function recount(state: ShareCapitalState): { capital: string; highest: string } {
+  let running = Money.ZERO;
+  let highest = Money.ZERO;
+  for (const day of [...state.changes.keys()].sort())
+    for (const amount of state.changes.get(day)!) {
+      running = running.plus(amount);
+      if (running.compare(highest) > 0) highest = running;
+    }
+  return { capital: running.toString(), highest: highest.toString() };
+}
+
 describe('share capital properties', () => {
   it('capital on any day = nominal × shares held at the end of that day, whatever the movements', () => {
     fc.assert(
@@ -217,6 +241,39 @@ describe('share capital properties', () => {
         ).toBe(true);
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('the capital and highest capital kept as events fold equal a recount, even with changes dated in the past', () => {
+    fc.assert(
+      fc.property(scenarioArb, legacyArb, (s, legacy) => {
+        const o = play(s);
+        const shares: ImportedShare[] = [...new Map(legacy.map((l) => [l.number, l])).values()].map(
+          (l) => ({
+            number: l.number,
+            tiersId: '9',
+            nominal: '16.00',
+            state: l.stay === null ? 'liberee' : 'remboursee',
+            subscribedOn: addDays(START, l.from),
+            paidOn: null,
+            legacyPaymentId: 0,
+            exitOn: l.stay === null ? null : addDays(START, l.from + l.stay),
+            transfereeTiersId: null,
+          }),
+        );
+        const imported = evolveShareCapital(o.state, {
+          type: 'LegacySharesImported',
+          data: { importedOn: addDays(o.lastDay, 1), shares },
+        });
+        const oneByOne = o.events.reduce(evolveShareCapital, initialShareCapital);
+        for (const state of [o.state, imported, oneByOne]) {
+          expect({
+            capital: currentCapital(state).toString(),
+            highest: highestCapital(state).toString(),
+          }).toEqual(recount(state));
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 

@@ -51,6 +51,14 @@ export interface ShareCapitalState {
   readonly queue: readonly PendingRedemption[];
   /** The latest day of any movement of titles (the register is kept in date order). */
   readonly lastMovementOn: Day | null;
+  /**
+   * Kept as changes are folded, so a share command does not sum the whole history (quadratic
+   * over the cooperative's life): the sum of `changes`, the highest running total in register
+   * order, and the latest day in `changes` (a change dated before it means recomputing).
+   */
+  readonly capital: Money;
+  readonly highest: Money;
+  readonly lastChangeOn: Day | null;
 }
 
 export const initialShareCapital: ShareCapitalState = {
@@ -58,6 +66,9 @@ export const initialShareCapital: ShareCapitalState = {
   changes: new Map(),
   queue: [],
   lastMovementOn: null,
+  capital: Money.ZERO,
+  highest: Money.ZERO,
+  lastChangeOn: null,
 };
 
 export function isHeldState(state: ShareState): boolean {
@@ -123,10 +134,22 @@ interface Draft {
   changes: Map<Day, readonly Money[]>;
   queue: PendingRedemption[];
   lastMovementOn: Day | null;
+  capital: Money;
+  /** null: a change was dated before the latest one; recomputed when the fold ends. */
+  highest: Money | null;
+  lastChangeOn: Day | null;
 }
 
 function change(d: Draft, day: Day, amount: Money): void {
   d.changes.set(day, [...(d.changes.get(day) ?? []), amount]);
+  d.capital = d.capital.plus(amount);
+  if (d.lastChangeOn !== null && day < d.lastChangeOn) {
+    d.highest = null;
+    return;
+  }
+  // At the end of the register order: the running total after it is the capital.
+  d.lastChangeOn = day;
+  if (d.highest !== null && d.capital.compare(d.highest) > 0) d.highest = d.capital;
 }
 
 function moved(d: Draft, day: Day): void {
@@ -315,13 +338,20 @@ function draftOf(state: ShareCapitalState): Draft {
     changes: new Map(state.changes),
     queue: [...state.queue],
     lastMovementOn: state.lastMovementOn,
+    capital: state.capital,
+    highest: state.highest,
+    lastChangeOn: state.lastChangeOn,
   };
+}
+
+function settled(d: Draft): ShareCapitalState {
+  return { ...d, highest: d.highest ?? highestOfChanges(d.changes) };
 }
 
 export function evolveShareCapital(state: ShareCapitalState, event: ShareEvent): ShareCapitalState {
   const d = draftOf(state);
   apply(d, event);
-  return d;
+  return settled(d);
 }
 
 /** Folds a whole history, copying the state once (a stream may hold thousands of shares). */
@@ -331,7 +361,7 @@ export function replayShareCapital(
 ): ShareCapitalState {
   const d = draftOf(from);
   for (const event of events) apply(d, event);
-  return d;
+  return settled(d);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -346,7 +376,7 @@ export function capitalOn(state: ShareCapitalState, day: Day): Money {
 
 /** Capital after every movement recorded (no movement is ever dated in the future). */
 export function currentCapital(state: ShareCapitalState): Money {
-  return Money.sum([...state.changes.values()].flat());
+  return state.capital;
 }
 
 /**
@@ -354,10 +384,14 @@ export function currentCapital(state: ShareCapitalState): Money {
  * order recorded), so a subscription redeemed the same day still counts (0 before any share).
  */
 export function highestCapital(state: ShareCapitalState): Money {
+  return state.highest;
+}
+
+function highestOfChanges(changes: ReadonlyMap<Day, readonly Money[]>): Money {
   let running = Money.ZERO;
   let highest = Money.ZERO;
-  for (const day of [...state.changes.keys()].sort()) {
-    for (const amount of state.changes.get(day)!) {
+  for (const day of [...changes.keys()].sort()) {
+    for (const amount of changes.get(day)!) {
       running = running.plus(amount);
       if (running.compare(highest) > 0) highest = running;
     }
