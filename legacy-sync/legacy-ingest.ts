@@ -308,9 +308,9 @@ export class LegacyIngester {
         after = last;
       }
     }
-    total = add(total, await this.handCancelled());
     total = add(total, await this.shares());
-    return add(total, await this.accounts());
+    total = add(total, await this.accounts());
+    return add(total, await this.handCancelled());
   }
 
   /** parts_sociales: Gloux's new rows and its changes to rows gloux2 holds (legacy-shares-ingest.ts). */

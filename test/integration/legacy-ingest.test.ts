@@ -315,12 +315,16 @@ describe.each(dialects)('Gloux writes become events on %s', (dialect) => {
     await glouxClosingScript(side);
     expect(describeDrift(await settle())).toEqual(SAMPLE_DRIFT);
     expect((await accounts('1')).slice(1)).toEqual([['AccountSuspended', 'unpaid']]);
-    // An admin reactivates it by hand in Gloux (and the invoice is paid there).
-    await glouxCheque(side, { idClient: 1, idFacture, montant: '23.92', ref: 'chq 3' });
+    // An admin reactivates it by hand in Gloux. (Before the payment: a payment's own reaction,
+    // woken after each commit, would otherwise race the poll to reactivate it first.)
     await glouxEdit(
       side,
       `UPDATE hebergements SET etat = 'actif', motif_etat = '' WHERE id_hebergement = 1`,
     );
+    expect(describeDrift(await settle())).toEqual(SAMPLE_DRIFT);
+    expect((await accounts('1')).slice(2)).toEqual([['AccountReactivated', 'unpaid']]);
+    // The invoice is paid there too: nothing more for the account.
+    await glouxCheque(side, { idClient: 1, idFacture, montant: '23.92', ref: 'chq 3' });
     expect(describeDrift(await settle())).toEqual(SAMPLE_DRIFT);
     expect((await accounts('1')).slice(2)).toEqual([['AccountReactivated', 'unpaid']]);
     expect(await ingester.poll()).toMatchObject({ accounts: 0, events: 0 });
