@@ -1,3 +1,4 @@
+import { Map as PersistentMap } from 'immutable';
 import { formatDayFr, maxDay, type Day } from '../shared/day.js';
 import { Dec, Money } from '../shared/money.js';
 import type { ImportedShare, ShareEvent, ShareState } from './events.js';
@@ -41,7 +42,12 @@ export interface PendingRedemption {
 }
 
 export interface ShareCapitalState {
-  readonly shares: ReadonlyMap<number, Share>;
+  /**
+   * Every share by number. A persistent map: each event makes a new state sharing all but the
+   * touched entries with the old one, where copying a Map cost every share at every command.
+   * Iteration order is not the order of numbers.
+   */
+  readonly shares: PersistentMap<number, Share>;
   /**
    * Changes of the capital per day, in register order (one per event and day): their sum up
    * to a day is that day's end-of-day capital, and their running total its intraday peaks.
@@ -62,7 +68,7 @@ export interface ShareCapitalState {
 }
 
 export const initialShareCapital: ShareCapitalState = {
-  shares: new Map(),
+  shares: PersistentMap(),
   changes: new Map(),
   queue: [],
   lastMovementOn: null,
@@ -130,7 +136,8 @@ export function legacyShareAnomalies(s: ImportedShare, importedOn: Day): string[
 // evolve
 
 interface Draft {
-  shares: Map<number, Share>;
+  /** Mutable in place (asMutable), sharing the state's structure until `settled`. */
+  shares: PersistentMap<number, Share>;
   changes: Map<Day, readonly Money[]>;
   queue: PendingRedemption[];
   lastMovementOn: Day | null;
@@ -334,7 +341,7 @@ function apply(d: Draft, event: ShareEvent): void {
 
 function draftOf(state: ShareCapitalState): Draft {
   return {
-    shares: new Map(state.shares),
+    shares: state.shares.asMutable(),
     changes: new Map(state.changes),
     queue: [...state.queue],
     lastMovementOn: state.lastMovementOn,
@@ -345,7 +352,11 @@ function draftOf(state: ShareCapitalState): Draft {
 }
 
 function settled(d: Draft): ShareCapitalState {
-  return { ...d, highest: d.highest ?? highestOfChanges(d.changes) };
+  return {
+    ...d,
+    shares: d.shares.asImmutable(),
+    highest: d.highest ?? highestOfChanges(d.changes),
+  };
 }
 
 export function evolveShareCapital(state: ShareCapitalState, event: ShareEvent): ShareCapitalState {
