@@ -128,7 +128,7 @@ export function invoiceFromGloux(
     return {
       issue: {
         code: 'credit_note',
-        message: `Avoir ${row.number || `n° ${row.id}`} saisi dans Gloux : non importé (un avoir s’émet dans gloux2, qui le numérote et l’impute).`,
+        message: `Document ${row.number || `n° ${row.id}`} de type « ${row.kind} » : pas une facture (un avoir est importé comme avoir).`,
       },
     };
   if (row.number.trim() === '')
