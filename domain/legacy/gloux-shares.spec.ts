@@ -83,6 +83,17 @@ describe('Gloux’s parts_sociales rows taken in at a poll', () => {
     expect(currentCapital(replayShareCapital(r.events, start)).toString()).toBe('96.00');
   });
 
+  it('reports each oddity of a new row (zero dates), and still takes it in', () => {
+    const odd = row(7, { subscribedOn: null, paidOn: null });
+    const r = sharesFromGloux(start, gloux(odd), ctx());
+    expect(r.imported).toBe(1);
+    expect(r.issues.map((i) => [i.number, i.issue.code, i.blocking])).toEqual([
+      [7, 'share_anomaly_1', false],
+      [7, 'share_anomaly_2', false],
+    ]);
+    expect(r.issues[0]!.issue.message).toMatch(/date de souscription inconnue/);
+  });
+
   it('takes a redemption in on its exit day, and the capital loses the share', () => {
     const r = sharesFromGloux(
       start,

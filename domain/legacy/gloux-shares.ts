@@ -217,9 +217,15 @@ export function sharesFromGloux(
       type: 'LegacySharesImported',
       data: { importedOn: ctx.today, shares: fresh.slice(i, i + IMPORT_BATCH) },
     });
+  // One code per line: the report keeps one message per row and code.
   for (const s of fresh)
-    for (const message of legacyShareAnomalies(s, ctx.today))
-      issues.push({ number: s.number, issue: { code: 'share_anomaly', message }, blocking: false });
+    legacyShareAnomalies(s, ctx.today).forEach((message, k) =>
+      issues.push({
+        number: s.number,
+        issue: { code: `share_anomaly_${k + 1}`, message },
+        blocking: false,
+      }),
+    );
   let current = events.reduce(evolveShareCapital, state);
   // The register's date order is gloux2's movements' (an import is dated by Gloux's rows).
   let lastMovementOn = state.lastMovementOn;

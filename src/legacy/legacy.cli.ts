@@ -48,7 +48,7 @@ export async function legacyBackfillCli(
   await app.get(LegacySyncWorker).catchUp();
   const report = await db.run((q) => importReport(q));
   console.log(
-    `Import Gloux : ${counts.invoices} facture(s), ${counts.creditNotes} avoir(s), ${counts.payments} paiement(s) et ${counts.accounts} compte(s) importés ou mis à jour (${counts.events} événement(s)).`,
+    `Import Gloux : ${counts.invoices} facture(s), ${counts.creditNotes} avoir(s), ${counts.payments} paiement(s), ${counts.accounts} compte(s) et ${counts.shares} part(s) sociale(s) importés ou mis à jour (${counts.events} événement(s)).`,
   );
   console.log(
     `Déjà connus de gloux2 : ${report.imported.map((r) => `${r.rows} ${r.table}`).join(', ') || 'rien'}.`,

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { Db } from '../../src/database/db.js';
 import { driftReport } from '../../legacy-sync/legacy-drift.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { glouxCheque, glouxInvoice, type GlouxSide } from '../support/gloux-writes.js';
+import {
+  glouxCheque,
+  glouxInvoice,
+  glouxShareExit,
+  glouxShares,
+  type GlouxSide,
+} from '../support/gloux-writes.js';
 import { projectRoot } from './app-process.js';
 
 jest.setTimeout(600_000);
@@ -19,6 +25,7 @@ jest.setTimeout(600_000);
 const CLI = join(projectRoot, 'dist/src/cli.js');
 const KILLS = 16;
 const HOSTINGS = 60;
+const SHARES_DAY = '2026-11-20';
 
 /** A seeded generator, so a failure can be replayed (CRASH_SEED=…). */
 function random(seed: number): () => number {
@@ -35,6 +42,8 @@ describe('crash safety of the Gloux sync on MariaDB', () => {
   let env: NodeJS.ProcessEnv;
   let glouxInvoices = 2; // the sample's
   let glouxPayments = 2;
+  /** Gloux's shares still held, oldest first. */
+  const glouxShareRows: number[] = [];
   const seed = Number(process.env.CRASH_SEED ?? Date.now() % 100_000);
   const rnd = random(seed);
 
@@ -73,6 +82,15 @@ describe('crash safety of the Gloux sync on MariaDB', () => {
           ref: `chq crash ${idFacture}`,
         });
         glouxPayments += 1;
+      }
+      // Gloux's share movements too: a subscription, and now and then a redemption.
+      if (rnd() < 0.3)
+        glouxShareRows.push(
+          ...(await glouxShares(side, { idTiers: 2, count: 1, date: SHARES_DAY })),
+        );
+      if (rnd() < 0.15 && glouxShareRows.length > 0) {
+        const numero = glouxShareRows.shift()!;
+        await glouxShareExit(side, { numero, etat: 'remboursee', date: SHARES_DAY });
       }
     }
   }
@@ -173,6 +191,21 @@ describe('crash safety of the Gloux sync on MariaDB', () => {
         glouxInvoices,
         glouxPayments,
       ]);
+      // Gloux's share movements taken in once each, none refused: every share subscribed once
+      // in the register, every change once (its id derives from the share and Gloux's row).
+      expect(
+        await q(`SELECT code FROM g2_legacy_issues WHERE source_table = 'parts_sociales'`),
+      ).toEqual([]);
+      expect(
+        await q(
+          `SELECT numbers FROM g2_rm_share_movements WHERE kind = 'souscription' GROUP BY numbers HAVING COUNT(*) > 1`,
+        ),
+      ).toEqual([]);
+      const changes = await q<{ data: string }>(
+        `SELECT data FROM g2_events WHERE source = 'gloux' AND type = 'LegacyShareChanged'`,
+      );
+      const ids = changes.map((c) => (JSON.parse(c.data) as { changeId: string }).changeId);
+      expect(new Set(ids).size).toBe(ids.length);
       // What the killed runs drew and never used is named; repair records it, then no drift.
       const before = await db.run((x) => driftReport(x));
       expect(before.filter((d) => d.area !== 'numero')).toEqual([]);

@@ -4,19 +4,15 @@ import mysql from 'mysql2/promise';
 import { driftReport, type Drift } from '../../legacy-sync/legacy-drift.js';
 import { LegacyIngester } from '../../legacy-sync/legacy-ingest.js';
 import { unpaidInvoices } from '../../projections/invoice-balances/invoice-balances.queries.js';
-import { SubscribeSharesCommand } from '../../src/shares/shares.commands.js';
-import { ShareMovements } from '../../src/shares/shares.handlers.js';
+import { RedeemSharesCommand, SubscribeSharesCommand } from '../../src/shares/shares.commands.js';
 import { AppHarness, cheque, yearLine } from '../support/app-harness.js';
-import {
-  createTestDatabase,
-  glouxStatement,
-  runGloux,
-  type TestDatabase,
-} from '../support/databases.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import {
   glouxCheque,
   glouxClosingScript,
   glouxInvoice,
+  glouxShareExit,
+  glouxShares,
   type GlouxSide,
 } from '../support/gloux-writes.js';
 
@@ -30,6 +26,8 @@ jest.setTimeout(300_000);
  * is lost, and both sides agree (empty drift report).
  */
 const ROUNDS = 25;
+/** The day of the share movements (the register is kept in date order). */
+const SHARES_DAY = '2026-11-25';
 
 describe('Gloux and gloux2 writing at once on MariaDB', () => {
   let database: TestDatabase;
@@ -37,6 +35,8 @@ describe('Gloux and gloux2 writing at once on MariaDB', () => {
   let ingester: LegacyIngester;
   const conns: mysql.Connection[] = [];
   let glouxPayments = 0;
+  const glouxRedeemed: number[] = [];
+  let gloux2Redeemed = 0;
   let shareCounterStart = 0;
   let invoiceCounterStart = 0;
 
@@ -75,6 +75,7 @@ describe('Gloux and gloux2 writing at once on MariaDB', () => {
   /** Gloux's side: its own connection, its own statements, no transaction. */
   async function glouxLoop(conn: mysql.Connection, k: number): Promise<void> {
     const side: GlouxSide = { conn, q: null as never };
+    const mine: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       const client = 1 + ((i + k) % 3);
       const { idFacture, total } = await glouxInvoice(side, {
@@ -93,17 +94,13 @@ describe('Gloux and gloux2 writing at once on MariaDB', () => {
       }
       if (i % 4 === 0) {
         // G2, then the row and the member's count as Gloux's form writes them.
-        await runGloux(conn, glouxStatement('G2'));
-        const [n] = (await conn.query(`SELECT LAST_INSERT_ID() AS n`)) as unknown as [
-          { n: number }[],
-        ];
-        await conn.query(
-          `INSERT INTO parts_sociales (numero, id_tiers, valeur_nominale, date_souscription, etat) VALUES (?, 2, 16.00, '2026-11-20', 'souscrite')`,
-          [n[0]!.n],
-        );
-        await conn.query(
-          `UPDATE tiers SET nb_parts = nb_parts + 1, societaire = 'O' WHERE id_tiers = 2`,
-        );
+        mine.push(...(await glouxShares(side, { idTiers: 2, count: 1, date: '2026-11-20' })));
+      }
+      if (i % 4 === 2) {
+        // Gloux redeems one of its own shares (some polled already, some not yet).
+        const numero = mine.shift()!;
+        await glouxShareExit(side, { numero, etat: 'remboursee', date: SHARES_DAY });
+        glouxRedeemed.push(numero);
       }
       if (i % 10 === 9) await glouxClosingScript(side);
     }
@@ -123,16 +120,29 @@ describe('Gloux and gloux2 writing at once on MariaDB', () => {
         await app.pay(cheque(customerId, inv.invoiceId, inv.total, '2026-11-24', `g2-${i}`));
       if (i % 5 === 0)
         await bus.execute(
-          new SubscribeSharesCommand({ tiersId: '1', count: 2, on: '2026-11-24' }, 'test'),
+          new SubscribeSharesCommand({ tiersId: '1', count: 2, on: SHARES_DAY }, 'test'),
         );
+      if (i % 5 === 2) {
+        // gloux2 redeems one of its own: mirrored into Gloux, never taken back in.
+        const [held] = await app.db.query<{ number: unknown }>(
+          `SELECT number FROM g2_rm_shares WHERE source = 'g2' AND tiers_id = '1' AND state = 'souscrite' ORDER BY number LIMIT 1`,
+        );
+        await bus.execute(
+          new RedeemSharesCommand(
+            { tiersId: '1', numbers: [Number(held!.number)], on: SHARES_DAY },
+            'test',
+          ),
+        );
+        gloux2Redeemed += 1;
+      }
       await ingester.poll();
     }
   }
 
   async function settle(): Promise<Drift[]> {
+    // Gloux's shares come in by the poll alone (no start-up import here).
     for (let i = 0; i < 3; i++) {
       await app.syncLegacy();
-      await app.context.get(ShareMovements).importLegacy('test');
       await ingester.poll();
     }
     await app.syncLegacy();
@@ -187,6 +197,33 @@ describe('Gloux and gloux2 writing at once on MariaDB', () => {
     );
     for (let v = shareCounterStart + 1; v <= Number(c!.p); v++) expect(shares.has(v)).toBe(true);
     expect(Number(c!.p)).toBeGreaterThan(shareCounterStart + 2 * (ROUNDS / 4));
+    // Every share movement once: Gloux's redemptions taken in (none refused), gloux2's own
+    // never taken back in, and no share subscribed or redeemed twice in the register.
+    expect(
+      await q(`SELECT code FROM g2_legacy_issues WHERE source_table = 'parts_sociales'`),
+    ).toEqual([]);
+    const redeemed = await q<{ number: unknown; source: string }>(
+      `SELECT number, source FROM g2_rm_shares WHERE state = 'remboursee' AND exit_on = ?`,
+      [SHARES_DAY],
+    );
+    expect(
+      redeemed
+        .filter((r) => r.source === 'gloux')
+        .map((r) => Number(r.number))
+        .sort((a, b) => a - b),
+    ).toEqual([...glouxRedeemed].sort((a, b) => a - b));
+    expect(redeemed.filter((r) => r.source === 'g2')).toHaveLength(gloux2Redeemed);
+    expect(
+      await q(
+        `SELECT numbers, kind FROM g2_rm_share_movements GROUP BY numbers, kind HAVING COUNT(*) > 1`,
+      ),
+    ).toEqual([]);
+    const [changes] = await q<{ n: unknown; decided: unknown }>(
+      `SELECT (SELECT COUNT(*) FROM g2_events WHERE source = 'gloux' AND type = 'LegacyShareChanged') AS n,
+              (SELECT COUNT(*) FROM g2_events WHERE source = 'gloux' AND type LIKE 'Shares%') AS decided`,
+    );
+    expect(Number(changes!.n)).toBeLessThanOrEqual(glouxRedeemed.length);
+    expect(Number(changes!.decided)).toBe(0);
     // No payment lost: every G9 cheque is a PaymentRecorded of source gloux (plus the sample's two).
     const [p] = await q<{ n: unknown }>(
       `SELECT COUNT(*) AS n FROM g2_events WHERE source = 'gloux' AND type = 'PaymentRecorded'`,
