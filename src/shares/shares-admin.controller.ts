@@ -114,7 +114,8 @@ export class SharesAdminController {
   @Get('/admin/parts')
   @Render('shares-admin')
   async adminPage(@Query() query: Record<string, unknown>) {
-    const view = { page: requestedPage(query.page), search: str(query.recherche).slice(0, 100) };
+    const search = str(query.recherche).trim().slice(0, 100);
+    const view = { page: requestedPage(query.page), search };
     return this.adminModel(null, this.blank(), undefined, noticeOf(query), view);
   }
 
@@ -365,7 +366,7 @@ export class SharesAdminController {
   ) {
     const summary = await this.pages.summary();
     // One page of holders (those matching the search, if any); totals stay over every holder.
-    const needle = foldText(view.search.trim());
+    const needle = foldText(view.search);
     const holders = needle
       ? summary.holders.filter((h) => foldText(`${h.tiersId} ${h.name}`).includes(needle))
       : summary.holders;
@@ -373,7 +374,7 @@ export class SharesAdminController {
     const paging = pager(
       view.page,
       holders.length,
-      pageHref('/admin/parts', { recherche: view.search.trim() }),
+      pageHref('/admin/parts', { recherche: view.search }),
       size,
     );
     const found = needle ? await this.pages.findMembers(view.search, MEMBER_MATCHES + 1) : [];
@@ -391,7 +392,7 @@ export class SharesAdminController {
       ...summary,
       holders: holders.slice(paging.offset, paging.offset + paging.pageSize),
       pager: paging,
-      search: view.search.trim(),
+      search: view.search,
       found: found.slice(0, MEMBER_MATCHES),
       moreFound: found.length > MEMBER_MATCHES,
       forms,
