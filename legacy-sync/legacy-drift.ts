@@ -324,10 +324,10 @@ async function shareDrift(q: Queryable): Promise<Drift[]> {
   );
   const mine = new Map(
     (
-      await q.query<{ number: unknown; state: string; tiers_id: string }>(
-        `SELECT number, state, tiers_id FROM g2_rm_shares`,
+      await q.query<{ number: unknown; state: string; tiers_id: string; source: string }>(
+        `SELECT number, state, tiers_id, source FROM g2_rm_shares`,
       )
-    ).map((r) => [Number(r.number), { state: r.state, tiersId: r.tiers_id }]),
+    ).map((r) => [Number(r.number), { state: r.state, tiersId: r.tiers_id, source: r.source }]),
   );
   for (const n of [...new Set([...gloux.keys(), ...mine.keys()])].sort((a, b) => a - b)) {
     const g = gloux.get(n);
@@ -343,13 +343,16 @@ async function shareDrift(q: Queryable): Promise<Drift[]> {
         repair: null,
       });
     } else if (!g) {
+      // A share gloux2 subscribed may not be mirrored yet: repair writes it. A row Gloux had
+      // from the start was deleted in Gloux: a person decides, repair does not write it back.
+      const ours = m.source === 'g2';
       out.push({
         ...base,
         field: 'présence',
         gloux: 'absente',
         gloux2: m.state,
-        owner: 'gloux2',
-        repair: { kind: 'share', number: n, tiersIds: [m.tiersId] },
+        owner: ours ? 'gloux2' : 'gloux',
+        repair: ours ? { kind: 'share', number: n, tiersIds: [m.tiersId] } : null,
       });
     } else if (g.state !== m.state || g.tiersId !== m.tiersId) {
       // Gloux's change to one of its rows: the ingestion takes it in at the next poll, or

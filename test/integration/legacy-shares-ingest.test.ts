@@ -241,6 +241,28 @@ describe.each(dialects)('Gloux share movements become events on %s', (dialect) =
     expect(await shareIssues()).toEqual([]);
   });
 
+  it('names a Gloux share row deleted in Gloux for a person, and repair does not write it back', async () => {
+    const [row] = await app.db.query<Record<string, unknown>>(
+      `SELECT * FROM parts_sociales WHERE numero = ?`,
+      [subscribed[2]],
+    );
+    await glouxEdit(side, `DELETE FROM parts_sociales WHERE numero = ?`, [subscribed[2]]);
+    const drift = await settle();
+    expect(describeDrift(drift).filter((d) => d.startsWith('part'))).toEqual([
+      `part part n° ${subscribed[2]} présence: gloux=absente gloux2=souscrite (gloux)`,
+    ]);
+    await app.db.transaction((tx) => repairDrift(tx, drift));
+    expect(
+      await app.db.query(`SELECT numero FROM parts_sociales WHERE numero = ?`, [subscribed[2]]),
+    ).toEqual([]);
+    await glouxEdit(
+      side,
+      `INSERT INTO parts_sociales (numero, id_tiers, valeur_nominale, date_souscription, etat) VALUES (?, ?, 16.00, ?, 'souscrite')`,
+      [subscribed[2], Number(row!.id_tiers), TODAY],
+    );
+    expect(describeDrift(await settle())).toEqual([]);
+  });
+
   it('keeps the capital floor: Gloux redeeming every share is taken in down to the floor', async () => {
     const held = (
       await app.db.query<{ numero: unknown }>(
