@@ -246,6 +246,45 @@ describe('a Gloux payment as events', () => {
     expect(state.creditPart.toString()).toBe('0.00');
   });
 
+  it('reports an allocation Gloux adds to a known payment beyond the payment’s amount', () => {
+    const first = paymentFromGloux(
+      payment,
+      [{ invoice: invoice('a', '30.01'), amount: Money.of('30.01') }],
+      null,
+      pid,
+      '2026-11-25',
+    );
+    const known = knownAfter(null, first);
+    const within = paymentFromGloux(
+      payment,
+      [
+        { invoice: invoice('a', '0.00'), amount: Money.of('30.01') },
+        { invoice: invoice('b', '40.00'), amount: Money.of('32.00') },
+      ],
+      known,
+      pid,
+      '2026-11-25',
+    );
+    expect(within.issues).toEqual([]);
+    const beyond = paymentFromGloux(
+      payment,
+      [
+        { invoice: invoice('a', '0.00'), amount: Money.of('30.01') },
+        { invoice: invoice('b', '40.00'), amount: Money.of('32.01') },
+      ],
+      known,
+      pid,
+      '2026-11-25',
+    );
+    expect(beyond.payment.map((e) => e.type)).toEqual(['PaymentAllocationChanged']);
+    expect(beyond.issues).toEqual([
+      {
+        code: 'allocations_exceed_payment',
+        message: 'Paiement n° 501 : ses affectations (62.02) dépassent son montant (62.01).',
+      },
+    ]);
+  });
+
   it('keeps the payment’s stream agreeing with its invoices’ allocations (any history)', () => {
     fc.assert(
       fc.property(histories, (steps) => {

@@ -339,13 +339,17 @@ export function paymentFromGloux(
     }
     changes.push({ invoiceId: a.invoice.invoiceId, amount: delta });
   }
+  // What the payment pays in all once these changes are in (gloux2's view of Gloux's sums).
+  const allocated = Money.sum([
+    ...(known ? [...known.allocated.values()] : []),
+    ...changes.map((c) => c.amount),
+  ]);
+  if (changes.some((c) => c.amount.isPositive()) && allocated.compare(amount) > 0)
+    out.issues.push({
+      code: 'allocations_exceed_payment',
+      message: `Paiement n° ${row.id} : ses affectations (${allocated.toString()}) dépassent son montant (${amount.toString()}).`,
+    });
   if (known === null) {
-    const allocated = Money.sum(changes.map((c) => c.amount));
-    if (allocated.compare(amount) > 0)
-      out.issues.push({
-        code: 'allocations_exceed_payment',
-        message: `Paiement n° ${row.id} : ses affectations (${allocated.toString()}) dépassent son montant (${amount.toString()}).`,
-      });
     out.payment.push({
       type: 'PaymentRecorded',
       data: {
