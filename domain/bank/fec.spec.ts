@@ -91,6 +91,90 @@ describe('FEC general ledger', () => {
     expect(fecFileName('123 456 789', '2025-12-31')).toBe('123456789FEC20251231.txt');
   });
 
+  it('an allocation Gloux adds later to a payment moves its unallocated part from 4191 to 411', () => {
+    const [issued] = decideIssueInvoice(
+      initialInvoiceState,
+      {
+        customerId: '1',
+        issuedOn: '2026-02-01',
+        lines: [
+          {
+            label: 'Plaque de base',
+            net: '100.00',
+            vatRate: '20',
+            serviceStart: '2026-02-01',
+            serviceEnd: '2026-02-28',
+          },
+        ],
+      },
+      { invoiceId: 'inv-1', number: 'F2026-000001', billingAddress: '', lineId: () => 'l1' },
+    );
+    const ledger = new GeneralLedger();
+    ledger.apply(issued!);
+    // Gloux's payment came in with nothing allocated; Gloux's admin then allocated 120.00 of it.
+    ledger.apply({
+      type: 'PaymentRecorded',
+      data: {
+        paymentId: 'pay-1',
+        customerId: '1',
+        method: 'transfer',
+        amount: '150.00',
+        receivedOn: '2026-02-03',
+        reference: 'VIR 42',
+        bank: '',
+        allocations: [],
+      },
+    });
+    ledger.apply({
+      type: 'PaymentAllocationChanged',
+      data: {
+        paymentId: 'pay-1',
+        customerId: '1',
+        invoiceId: 'inv-1',
+        amount: '120.00',
+        on: '2026-02-03',
+      },
+    });
+    ledger.apply({
+      type: 'InvoicePaymentAllocated',
+      data: { invoiceId: 'inv-1', paymentId: 'pay-1', amount: '120.00', paidOn: '2026-02-03' },
+    });
+    const entries = ledger.entriesOf(2026);
+    expect(entries.every(isBalanced)).toBe(true);
+    expect(
+      entries.find((x) => x.journal === 'OD' && x.label.startsWith('Affectation')),
+    ).toMatchObject({
+      date: '2026-02-03',
+      pieceRef: 'VIR 42',
+      label: 'Affectation du règlement VIR 42 sur F2026-000001',
+    });
+    expect(net(entries, '411', 'C1').toString()).toBe('0.00');
+    expect(net(entries, '4191', 'C1').toString()).toBe('-30.00');
+    expect(net(entries, '512').toString()).toBe('150.00');
+    // The VAT of the money now allocated is due (VAT on receipts).
+    expect(net(entries, '44574').toString()).toBe('0.00');
+    expect(net(entries, '44571').toString()).toBe('-20.00');
+    // Gloux takes 20.00 of it back: the reverse entry.
+    ledger.apply({
+      type: 'PaymentAllocationChanged',
+      data: {
+        paymentId: 'pay-1',
+        customerId: '1',
+        invoiceId: 'inv-1',
+        amount: '-20.00',
+        on: '2026-02-03',
+      },
+    });
+    ledger.apply({
+      type: 'InvoicePaymentAllocated',
+      data: { invoiceId: 'inv-1', paymentId: 'pay-1', amount: '-20.00', paidOn: '2026-02-03' },
+    });
+    const after = ledger.entriesOf(2026);
+    expect(after.every(isBalanced)).toBe(true);
+    expect(net(after, '411', 'C1').toString()).toBe('20.00');
+    expect(net(after, '4191', 'C1').toString()).toBe('-50.00');
+  });
+
   /**
    * Random histories (invoices, payments, credit notes, bounces, refunds, uses and refunds of
    * credit, deposit slips made and cancelled): every entry balances, the customer's 411 moves by
