@@ -30,7 +30,10 @@ export class LegacySyncWorker {
   async catchUp(): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = await this.db.transaction((tx) => this.step(tx));
+      // Read committed: the sums it recomputes from Gloux's InnoDB tables (solde, montant_regle)
+      // are locking reads; under repeatable read their gap locks deadlocked Gloux's own
+      // autocommit INSERT INTO paiements_factures (G9), which InnoDB then rolled back.
+      const n = await this.db.transaction((tx) => this.step(tx), { readCommitted: true });
       total += n;
       if (n === 0) return total;
     }

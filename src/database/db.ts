@@ -117,14 +117,23 @@ export class Db {
     return this.run((q) => q.query<T>(sql, params));
   }
 
-  /** One database transaction; rolled back if `work` throws. */
-  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  /**
+   * One database transaction; rolled back if `work` throws. `readCommitted` (MariaDB; SQLite
+   * has one writer anyway): each statement reads the latest committed rows and locking reads
+   * take no gap locks, for work that must not block Gloux's inserts (see LegacySyncWorker).
+   */
+  transaction<T>(
+    work: (tx: Tx) => Promise<T>,
+    options: { readCommitted?: boolean } = {},
+  ): Promise<T> {
     return this.exclusive(async () => {
       const runner = this.dataSource.createQueryRunner();
       await runner.connect();
       try {
         await this.prepare(runner);
-        await runner.startTransaction();
+        await runner.startTransaction(
+          options.readCommitted && this.dialect === 'mysql' ? 'READ COMMITTED' : undefined,
+        );
         const tx = Object.assign(new RunnerQueryable(this.dialect, runner), {
           inTransaction: true as const,
         });
