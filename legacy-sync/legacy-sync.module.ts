@@ -74,9 +74,9 @@ export class LegacySyncModule implements OnApplicationBootstrap, OnApplicationSh
     if (!this.ingesting) return;
     const before = this.ingester.lastError;
     void this.ingester.wake().then((n) => {
-      if (n.invoices + n.payments + n.accounts + n.shares > 0)
+      if (n.invoices + n.creditNotes + n.payments + n.accounts + n.shares > 0)
         this.logger.log(
-          `Gloux : ${n.invoices} facture(s), ${n.payments} paiement(s), ${n.accounts} compte(s) et ${n.shares} part(s) sociale(s) importés`,
+          `Gloux : ${n.invoices} facture(s), ${n.creditNotes} avoir(s), ${n.payments} paiement(s), ${n.accounts} compte(s) et ${n.shares} part(s) sociale(s) importés`,
         );
       const error = this.ingester.lastError;
       if (error && error !== before) this.logger.warn(`Import Gloux : ${error.message}`);
