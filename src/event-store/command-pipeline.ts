@@ -148,8 +148,9 @@ export class CommandPipeline {
   }
 
   /**
-   * Drops the projections' tables and replays the whole log into them, in one transaction
-   * holding the append lock (no command commits meanwhile), streaming in batches.
+   * Drops the projections' tables and replays the whole log into them, streaming in batches,
+   * while no command commits: on SQLite in one transaction; on MariaDB each projection in its
+   * own transaction while another holds the append lock (see below).
    */
   async rebuild(
     names?: readonly string[],

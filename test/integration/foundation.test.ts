@@ -6,6 +6,10 @@ import {
   findInvoice,
 } from '../../projections/invoice-balances/invoice-balances.queries.js';
 import { readAll } from '../../src/event-store/event-store.js';
+import { CommandPipeline } from '../../src/event-store/command-pipeline.js';
+import { CustomerCreditProjection } from '../../projections/customer-credit/customer-credit.projection.js';
+import { InvoiceBalancesProjection } from '../../projections/invoice-balances/invoice-balances.projection.js';
+import type { Projection } from '../../projections/projection.js';
 import { AppHarness, cheque, yearLine } from '../support/app-harness.js';
 import { snapshotReadModels } from '../support/read-models.js';
 import { refusal } from '../support/refusal.js';
@@ -356,6 +360,46 @@ describe.each(dialects)('foundation on %s', (dialect) => {
     expect(live.g2_rm_payment_years!.length).toBeGreaterThan(0);
     const { events } = await app.pipeline.rebuild();
     expect(events).toBe(await app.count('g2_events'));
+    expect(await snapshot()).toEqual(live);
+  });
+
+  it('a command during a rebuild is neither lost nor applied twice (appends wait for the rebuild)', async () => {
+    const snapshot = () => snapshotReadModels((table) => app.db.query(`SELECT * FROM ${table}`));
+    const [rebuilt, issued] = await Promise.all([
+      app.pipeline.rebuild(),
+      app.issue({
+        customerId: '3',
+        issuedOn: '2026-11-05',
+        lines: [yearLine('Pendant la reconstruction', '12.00', '2026-11-05', '2027-11-04')],
+      }),
+    ]);
+    expect(rebuilt.events).toBeGreaterThan(0);
+    const live = await snapshot();
+    const rows = await app.db.query(`SELECT 1 AS x FROM g2_rm_invoices WHERE invoice_id = ?`, [
+      issued.invoiceId,
+    ]);
+    expect(rows).toHaveLength(1);
+    await app.pipeline.rebuild();
+    expect(await snapshot()).toEqual(live);
+  });
+
+  it('a rebuild failing in one projection throws and leaves that projection’s tables as they were', async () => {
+    const snapshot = () => snapshotReadModels((table) => app.db.query(`SELECT * FROM ${table}`));
+    const live = await snapshot();
+    expect(live.g2_rm_invoice_lines!.length).toBeGreaterThan(0);
+    const balances = new InvoiceBalancesProjection();
+    let applied = 0;
+    // Fails halfway through the log, once its tables are emptied and half refilled.
+    const failing: Projection = {
+      name: balances.name,
+      tables: balances.tables,
+      apply: async (tx, event) => {
+        if (++applied > 3) throw new Error('projection failed');
+        await balances.apply(tx, event);
+      },
+    };
+    const pipeline = new CommandPipeline(app.db, [new CustomerCreditProjection(), failing]);
+    await expect(pipeline.rebuild()).rejects.toThrow('projection failed');
     expect(await snapshot()).toEqual(live);
   });
 
