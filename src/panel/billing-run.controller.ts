@@ -176,7 +176,8 @@ export class BillingRunController {
         client: view.client,
         etat: view.etat,
       }),
-      this.config.pageSize ?? PAGE_SIZE,
+      // A launch's report lists every account: its pages' links would go to a new preview.
+      report.dryRun ? (this.config.pageSize ?? PAGE_SIZE) : Math.max(1, shown.length),
     );
     return {
       shown: shown.slice(paging.offset, paging.offset + paging.pageSize),

@@ -8,7 +8,7 @@ jest.setTimeout(120_000);
  * The long panel lists in pages, on the demo data with pages of one row (PAGE_SIZE=1): each
  * page shows the next row, the totals stay over every row.
  */
-const { getPage, getJson } = useAppClient({ env: { PAGE_SIZE: '1' } });
+const { getPage, getJson, postForm } = useAppClient({ env: { PAGE_SIZE: '1' } });
 
 interface Allocation {
   rows: { paymentId: string; invoiceId: string; invoiceNumber: string; amount: string }[];
@@ -115,5 +115,14 @@ describe('pages of the long lists (PAGE_SIZE=1)', () => {
     const bad = await getPage(`/admin/facturation?${window}&client=abc`);
     expect(bad.status).toBe(422);
     expect(bad.html).toContain('Le n° de client est un nombre');
+    // Launched, the report lists every account it billed: its invoice numbers are on no other page.
+    const launched = await postForm('/admin/facturation', {
+      du: '2026-09-01',
+      au: '2026-12-31',
+    });
+    const html = await launched.text();
+    expect(launched.status).toBe(200);
+    expect(html.match(/badge paid">facturé</g)).toHaveLength(2);
+    expect(html).not.toContain('rel="next"');
   });
 });
