@@ -56,6 +56,9 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     enableWAL: path !== ':memory:',
     prepareDatabase: (db: { pragma(s: string): unknown }) => {
       db.pragma('busy_timeout = 5000');
+      // 64 MiB of page cache instead of SQLite's 2 MiB: a 20-year cooperative's indexes no
+      // longer fit in 2 MiB, and every page read past it is a system call.
+      db.pragma('cache_size = -65536');
     },
   };
 }
