@@ -3,6 +3,7 @@ import { shareRules } from '../../test/support/share-kit.js';
 import type { ImportedShare, ShareEvent } from '../shares/events.js';
 import {
   currentCapital,
+  highestCapital,
   replayShareCapital,
   type ShareCapitalState,
 } from '../shares/share-capital.js';
@@ -56,6 +57,23 @@ function gloux(...changed: ImportedShare[]): ImportedShare[] {
 const start: ShareCapitalState = replayShareCapital([imported]);
 
 describe('Gloux’s parts_sociales rows taken in at a poll', () => {
+  it('takes in a transfer made in Gloux without raising the highest capital', () => {
+    expect(highestCapital(start).toString()).toBe('80.00');
+    // Gloux marks share 1 'cedee' to tiers 2 and writes the transferee's new row 6, same day.
+    const r = sharesFromGloux(
+      start,
+      gloux(
+        row(1, { state: 'cedee', exitOn: TODAY, transfereeTiersId: '2' }),
+        row(6, { tiersId: '2', subscribedOn: TODAY, paidOn: TODAY }),
+      ),
+      ctx(),
+    );
+    expect(r.events.map((e) => e.type)).toEqual(['LegacyShareChanged', 'LegacySharesImported']);
+    const after = replayShareCapital(r.events, start);
+    expect(currentCapital(after).toString()).toBe('80.00');
+    expect(highestCapital(after).toString()).toBe('80.00');
+  });
+
   it('finds nothing when Gloux’s rows are the register’s', () => {
     expect(sharesFromGloux(start, gloux(), ctx())).toEqual({
       events: [],

@@ -237,6 +237,7 @@ export function sharesFromGloux(
     })
     .sort((a, b) => compareDays(dayOf(a.plan), dayOf(b.plan)) || a.row.number - b.row.number);
   let changed = 0;
+  const transfers: ShareEvent[] = [];
   for (const { row, share, plan: p } of changes) {
     const refuse = (issue: IngestIssue) =>
       issues.push({ number: row.number, issue, blocking: true });
@@ -282,13 +283,16 @@ export function sharesFromGloux(
         continue;
       }
     }
-    events.push(event);
+    (p.movement === 'cession' ? transfers : events).push(event);
     current = after;
     if (exit) lastMovementOn = lastMovementOn === null ? p.on! : maxDay(lastMovementOn, p.on!);
     for (const issue of p.notes) issues.push({ number: row.number, issue, blocking: false });
     changed += 1;
   }
-  return { events, imported: fresh.length, changed, issues };
+  // Transfers before the import: the transferee's new row (imported) and the transferred one
+  // leaving are the same day's, and the capital must not count both for a moment (the
+  // highest capital, hence the floor, would rise by a transfer).
+  return { events: [...transfers, ...events], imported: fresh.length, changed, issues };
 }
 
 function dayOf(p: Plan): Day {
