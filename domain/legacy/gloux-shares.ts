@@ -63,20 +63,28 @@ function moneyOrNull(v: string): Money | null {
   }
 }
 
-/** Does the register hold this share as Gloux's row says? */
-export function sameAsGloux(share: Share, row: ImportedShare): boolean {
-  const nominal = moneyOrNull(row.nominal);
-  return (
-    nominal !== null &&
-    share.tiersId === row.tiersId &&
-    share.nominal.equals(nominal) &&
-    share.state === row.state &&
-    share.subscribedOn === row.subscribedOn &&
-    share.paidOn === row.paidOn &&
-    (share.legacyPaymentId ?? 0) === row.legacyPaymentId &&
-    share.exitOn === row.exitOn &&
-    share.transfereeTiersId === row.transfereeTiersId
-  );
+/**
+ * Does the register hold this share as Gloux's row says? Every poll asks it of every row, so
+ * the nominal (a decimal to parse) is compared last, through `nominalOf` (a cache, the rows
+ * having one or two values).
+ */
+export function sameAsGloux(
+  share: Share,
+  row: ImportedShare,
+  nominalOf: (v: string) => Money | null = moneyOrNull,
+): boolean {
+  if (
+    share.state !== row.state ||
+    share.tiersId !== row.tiersId ||
+    share.subscribedOn !== row.subscribedOn ||
+    share.paidOn !== row.paidOn ||
+    (share.legacyPaymentId ?? 0) !== row.legacyPaymentId ||
+    share.exitOn !== row.exitOn ||
+    share.transfereeTiersId !== row.transfereeTiersId
+  )
+    return false;
+  const nominal = nominalOf(row.nominal);
+  return nominal !== null && share.nominal.equals(nominal);
 }
 
 const EXIT: Partial<Record<ShareState, 'cession' | 'remboursement' | 'annulation'>> = {
@@ -211,7 +219,23 @@ export function sharesFromGloux(
 ): GlouxShareIngest {
   const events: ShareEvent[] = [];
   const issues: GlouxShareIssue[] = [];
-  const fresh = newLegacyShares(state, rows);
+  // One pass over Gloux's table (every poll reads it whole): rows the register lacks, and
+  // rows that differ from it.
+  const nominals = new Map<string, Money | null>();
+  const nominalOf = (v: string) => {
+    if (!nominals.has(v)) nominals.set(v, moneyOrNull(v));
+    return nominals.get(v)!;
+  };
+  const unknown: ImportedShare[] = [];
+  const changes: { row: ImportedShare; share: Share; plan: Plan }[] = [];
+  for (const row of rows) {
+    const share = state.shares.get(row.number);
+    if (!share) unknown.push(row);
+    else if (!ctx.unmirrored.has(row.number) && !sameAsGloux(share, row, nominalOf))
+      changes.push({ row, share, plan: plan(share, row, ctx.today) });
+  }
+  changes.sort((a, b) => compareDays(dayOf(a.plan), dayOf(b.plan)) || a.row.number - b.row.number);
+  const fresh = newLegacyShares(state, unknown);
   for (let i = 0; i < fresh.length; i += IMPORT_BATCH)
     events.push({
       type: 'LegacySharesImported',
@@ -229,13 +253,6 @@ export function sharesFromGloux(
   let current = events.reduce(evolveShareCapital, state);
   // The register's date order is gloux2's movements' (an import is dated by Gloux's rows).
   let lastMovementOn = state.lastMovementOn;
-  const changes = rows
-    .flatMap((row) => {
-      const share = state.shares.get(row.number);
-      if (!share || ctx.unmirrored.has(row.number) || sameAsGloux(share, row)) return [];
-      return [{ row, share, plan: plan(share, row, ctx.today) }];
-    })
-    .sort((a, b) => compareDays(dayOf(a.plan), dayOf(b.plan)) || a.row.number - b.row.number);
   let changed = 0;
   const transfers: ShareEvent[] = [];
   for (const { row, share, plan: p } of changes) {
