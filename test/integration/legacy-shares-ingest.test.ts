@@ -4,7 +4,13 @@ import { customerNumberOf } from '../../domain/accounts/sign-up.js';
 import { driftReport, repairDrift, type Drift } from '../../legacy-sync/legacy-drift.js';
 import { LegacyIngester } from '../../legacy-sync/legacy-ingest.js';
 import { readAll, type RecordedEvent } from '../../src/event-store/event-store.js';
-import { RedeemSharesCommand, SubscribeSharesCommand } from '../../src/shares/shares.commands.js';
+import {
+  CancelSharesCommand,
+  PayUpSharesCommand,
+  RedeemSharesCommand,
+  SubscribeSharesCommand,
+  TransferSharesCommand,
+} from '../../src/shares/shares.commands.js';
 import { AppHarness } from '../support/app-harness.js';
 import { dialects, type TestDatabase } from '../support/databases.js';
 import {
@@ -328,5 +334,51 @@ describe.each(dialects)('Gloux share movements become events on %s', (dialect) =
     const live = await snapshotReadModels((t) => app.db.query(`SELECT * FROM ${t}`));
     await app.pipeline.rebuild();
     expect(await snapshotReadModels((t) => app.db.query(`SELECT * FROM ${t}`))).toEqual(live);
+  });
+  it('never takes gloux2’s own pay-ups, transfers and cancellations back in once mirrored', async () => {
+    const before = (await glouxShareEvents()).length;
+    const g2Shares = async () =>
+      (
+        await app.db.query<{ number: unknown }>(
+          `SELECT number FROM g2_rm_shares WHERE source = 'g2'`,
+        )
+      ).map((r) => Number(r.number));
+    const earlier = new Set(await g2Shares());
+    const bus = app.context.get(CommandBus);
+    await bus.execute(
+      new SubscribeSharesCommand({ tiersId: '2', count: 1, on: TODAY, paid: true }, 'test'),
+    );
+    await bus.execute(
+      new SubscribeSharesCommand({ tiersId: '1', count: 3, on: TODAY, paid: false }, 'test'),
+    );
+    const unpaid = (
+      await app.db.query<{ number: unknown }>(
+        `SELECT number FROM g2_rm_shares WHERE source = 'g2' AND tiers_id = ? AND state = 'souscrite' ORDER BY number`,
+        ['1'],
+      )
+    ).map((r) => Number(r.number));
+    expect(unpaid).toHaveLength(3);
+    const [a, b, c] = unpaid;
+    await bus.execute(new PayUpSharesCommand({ tiersId: '1', numbers: [a, b], on: TODAY }, 'test'));
+    await bus.execute(
+      new TransferSharesCommand(
+        { fromTiersId: '1', toTiersId: '2', numbers: [a], on: TODAY },
+        'test',
+      ),
+    );
+    await bus.execute(new CancelSharesCommand({ tiersId: '1', numbers: [c], on: TODAY }, 'test'));
+    await app.syncLegacy();
+    // The tiers 2 share, the three subscribed, the transferee's new one.
+    const ours = new Set((await g2Shares()).filter((n) => !earlier.has(n)));
+    expect(ours.size).toBe(5);
+    // The poll may take in redemptions the floor refused before (the capital rose since), but
+    // every row the mirror wrote is the register's: none is a change of Gloux's.
+    await ingester.poll();
+    const touched = (await glouxShareEvents()).slice(before).flatMap((e) => {
+      const d = e.data as { share?: { number: number }; shares?: { number: number }[] };
+      return [...(d.share ? [d.share] : []), ...(d.shares ?? [])].map((x) => x.number);
+    });
+    expect(touched.filter((n) => ours.has(n))).toEqual([]);
+    expect(await ingester.poll()).toEqual(NOTHING);
   });
 });
