@@ -125,20 +125,18 @@ describe('FEC general ledger', () => {
         allocations: [],
       },
     });
-    ledger.apply({
-      type: 'PaymentAllocationChanged',
-      data: {
-        paymentId: 'pay-1',
-        customerId: '1',
-        invoiceId: 'inv-1',
-        amount: '120.00',
-        on: '2026-02-03',
-      },
-    });
-    ledger.apply({
-      type: 'InvoicePaymentAllocated',
-      data: { invoiceId: 'inv-1', paymentId: 'pay-1', amount: '120.00', paidOn: '2026-02-03' },
-    });
+    // Gloux's allocation change, and the invoice's side of it, as the ingestion records them.
+    const allocate = (amount: string) => {
+      ledger.apply({
+        type: 'PaymentAllocationChanged',
+        data: { paymentId: 'pay-1', customerId: '1', invoiceId: 'inv-1', amount, on: '2026-02-03' },
+      });
+      ledger.apply({
+        type: 'InvoicePaymentAllocated',
+        data: { invoiceId: 'inv-1', paymentId: 'pay-1', amount, paidOn: '2026-02-03' },
+      });
+    };
+    allocate('120.00');
     const entries = ledger.entriesOf(2026);
     expect(entries.every(isBalanced)).toBe(true);
     expect(
@@ -155,20 +153,7 @@ describe('FEC general ledger', () => {
     expect(net(entries, '44574').toString()).toBe('0.00');
     expect(net(entries, '44571').toString()).toBe('-20.00');
     // Gloux takes 20.00 of it back: the reverse entry.
-    ledger.apply({
-      type: 'PaymentAllocationChanged',
-      data: {
-        paymentId: 'pay-1',
-        customerId: '1',
-        invoiceId: 'inv-1',
-        amount: '-20.00',
-        on: '2026-02-03',
-      },
-    });
-    ledger.apply({
-      type: 'InvoicePaymentAllocated',
-      data: { invoiceId: 'inv-1', paymentId: 'pay-1', amount: '-20.00', paidOn: '2026-02-03' },
-    });
+    allocate('-20.00');
     const after = ledger.entriesOf(2026);
     expect(after.every(isBalanced)).toBe(true);
     expect(net(after, '411', 'C1').toString()).toBe('20.00');

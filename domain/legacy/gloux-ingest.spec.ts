@@ -206,25 +206,31 @@ describe('a Gloux payment as events', () => {
     expect(r.issues.map((i) => i.code)).toEqual(['overpaid']);
   });
 
-  it('puts an allocation Gloux adds to a known payment on the payment’s stream too', () => {
-    const first = paymentFromGloux(
+  /** Gloux's payment allocated 30.01 to invoice a; later Gloux allocates `b` to invoice b too. */
+  const firstOnA = () =>
+    paymentFromGloux(
       payment,
       [{ invoice: invoice('a', '30.01'), amount: Money.of('30.01') }],
       null,
       pid,
       '2026-11-25',
     );
-    const known = knownAfter(null, first);
-    const r = paymentFromGloux(
+  const laterOnB = (known: KnownPayment | null, b: string) =>
+    paymentFromGloux(
       payment,
       [
         { invoice: invoice('a', '0.00'), amount: Money.of('30.01') },
-        { invoice: invoice('b', '40.00'), amount: Money.of('32.00') },
+        { invoice: invoice('b', '40.00'), amount: Money.of(b) },
       ],
       known,
       pid,
       '2026-11-25',
     );
+
+  it('puts an allocation Gloux adds to a known payment on the payment’s stream too', () => {
+    const first = firstOnA();
+    const known = knownAfter(null, first);
+    const r = laterOnB(known, '32.00');
     expect(r.payment).toEqual([
       {
         type: 'PaymentAllocationChanged',
@@ -247,35 +253,11 @@ describe('a Gloux payment as events', () => {
   });
 
   it('reports an allocation Gloux adds to a known payment beyond the payment’s amount', () => {
-    const first = paymentFromGloux(
-      payment,
-      [{ invoice: invoice('a', '30.01'), amount: Money.of('30.01') }],
-      null,
-      pid,
-      '2026-11-25',
-    );
+    const first = firstOnA();
     const known = knownAfter(null, first);
-    const within = paymentFromGloux(
-      payment,
-      [
-        { invoice: invoice('a', '0.00'), amount: Money.of('30.01') },
-        { invoice: invoice('b', '40.00'), amount: Money.of('32.00') },
-      ],
-      known,
-      pid,
-      '2026-11-25',
-    );
+    const within = laterOnB(known, '32.00');
     expect(within.issues).toEqual([]);
-    const beyond = paymentFromGloux(
-      payment,
-      [
-        { invoice: invoice('a', '0.00'), amount: Money.of('30.01') },
-        { invoice: invoice('b', '40.00'), amount: Money.of('32.01') },
-      ],
-      known,
-      pid,
-      '2026-11-25',
-    );
+    const beyond = laterOnB(known, '32.01');
     expect(beyond.payment.map((e) => e.type)).toEqual(['PaymentAllocationChanged']);
     expect(beyond.issues).toEqual([
       {
