@@ -250,33 +250,17 @@ export async function refreshInvoiceSettlement(
   idFacture: number,
   at: string,
 ): Promise<void> {
-  // Read first, then write the value: inside an UPDATE the subquery would be a locking read
-  // of paiements_factures (next-key S locks), and Gloux's own INSERT there (G9, autocommit)
-  // deadlocked against it. A plain read may miss a Gloux payment committed meanwhile; its
-  // ingestion refreshes the invoice again once the payment is in the log.
-  const [row] = await tx.query<{ settled: unknown }>(
-    `SELECT ${SETTLED} AS settled FROM factures WHERE id_facture = ?`,
-    [idFacture],
-  );
-  if (!row) return;
-  const settled = row.settled ?? 0;
-  const v = decimalParam(tx);
   await tx.execute(
     `UPDATE factures
-        SET date_reglement = CASE WHEN statut = 'emise' AND ${v} >= total_ttc THEN ?
-                                  WHEN statut = 'payee' AND ${v} < total_ttc THEN '0000-00-00 00:00:00'
+        SET date_reglement = CASE WHEN statut = 'emise' AND ${SETTLED} >= total_ttc THEN ?
+                                  WHEN statut = 'payee' AND ${SETTLED} < total_ttc THEN '0000-00-00 00:00:00'
                                   ELSE date_reglement END,
-            statut = CASE WHEN statut IN ('emise', 'payee') THEN CASE WHEN ${v} >= total_ttc THEN 'payee' ELSE 'emise' END
+            statut = CASE WHEN statut IN ('emise', 'payee') THEN CASE WHEN ${SETTLED} >= total_ttc THEN 'payee' ELSE 'emise' END
                           ELSE statut END,
-            montant_regle = ${v}
+            montant_regle = ${SETTLED}
       WHERE id_facture = ?`,
-    [settled, at, settled, settled, settled, idFacture],
+    [at, idFacture],
   );
-}
-
-/** A decimal read back from the database, as a parameter compared and stored exactly. */
-function decimalParam(q: Queryable): string {
-  return q.dialect === 'mysql' ? 'CAST(? AS DECIMAL(14,2))' : '?';
 }
 
 /**
@@ -286,25 +270,19 @@ function decimalParam(q: Queryable): string {
  * idempotent, so a crash between this MyISAM write and the commit is repaired by the re-run.
  */
 export async function refreshCustomerBalance(tx: Tx, customerId: string): Promise<void> {
-  // Read, then write (see refreshInvoiceSettlement: no locking read of Gloux's InnoDB rows).
-  const [row] = await tx.query<{ solde: unknown }>(
-    `SELECT ROUND(
+  await tx.execute(
+    `UPDATE clients SET solde = ROUND(
         (SELECT COALESCE(SUM(pf.montant), 0) FROM paiements_factures pf
            JOIN paiements p ON p.id_paiement = pf.id_paiement AND p.etat = 'valide'
            JOIN factures f ON f.id_facture = pf.id_facture
-          WHERE f.id_client = c.id_client AND f.type_facture = 'facture' AND f.statut IN ('emise', 'payee'))
+          WHERE f.id_client = clients.id_client AND f.type_facture = 'facture' AND f.statut IN ('emise', 'payee'))
       - (SELECT COALESCE(SUM(f.total_ttc), 0) FROM factures f
-          WHERE f.id_client = c.id_client AND f.statut IN ('emise', 'payee') AND f.type_facture = 'facture')
+          WHERE f.id_client = clients.id_client AND f.statut IN ('emise', 'payee') AND f.type_facture = 'facture')
       + (SELECT COALESCE(SUM(cc.credit_cents), 0) FROM g2_rm_customer_credit cc
-          WHERE cc.customer_id = ?) / 100.0, 2) AS solde
-       FROM clients c WHERE c.id_client = ?`,
+          WHERE cc.customer_id = ?) / 100.0, 2)
+      WHERE id_client = ?`,
     [customerId, Number(customerId)],
   );
-  if (!row) return;
-  await tx.execute(`UPDATE clients SET solde = ${decimalParam(tx)} WHERE id_client = ?`, [
-    row.solde ?? 0,
-    Number(customerId),
-  ]);
 }
 
 /** A paiements row (with its allocations) the way Gloux's form writes one. */

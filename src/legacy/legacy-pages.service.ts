@@ -46,7 +46,11 @@ export class LegacyPages {
     await this.ingester.poll();
     await this.mirror.catchUp();
     const drift = await this.db.run((q) => driftReport(q));
-    const repaired = await this.db.transaction((tx) => repairDrift(tx, drift));
+    // Read committed, as the mirror (LegacySyncWorker): its recomputed sums must not gap-lock
+    // Gloux's own inserts.
+    const repaired = await this.db.transaction((tx) => repairDrift(tx, drift), {
+      readCommitted: true,
+    });
     return { repaired, after: await this.db.run((q) => driftReport(q)) };
   }
 }
