@@ -34,6 +34,9 @@ const DUMMY_HASH = hashPassword('gloux2-no-such-user');
 
 export const MIN_PASSWORD_LENGTH = 8;
 
+/** The sign-in throttle's key of a login: the password change counts its failures there too. */
+const loginThrottleKey = (login: string) => `login:${login.trim().toLowerCase().slice(0, 100)}`;
+
 /** Sign-in against Gloux's users, sessions, password changes. */
 @Injectable()
 export class AuthService {
@@ -58,7 +61,7 @@ export class AuthService {
     client: { ip: string; userAgent: string },
   ): Promise<SignedIn & { token: string }> {
     const now = this.now();
-    const loginKey = `login:${login.trim().toLowerCase().slice(0, 100)}`;
+    const loginKey = loginThrottleKey(login);
     const ipKey = `ip:${client.ip}`;
     const { maxFailuresPerLogin, maxFailuresPerIp, throttleWindowMs } = this.config;
     const wait = await this.db.run((q) =>
@@ -200,7 +203,7 @@ export class AuthService {
     const now = this.now();
     const user = await this.db.run((q) => findUser(q, userId));
     if (!user) throw new DomainError('not_found', 'Utilisateur introuvable.', 'userId');
-    const loginKey = `login:${user.login.trim().toLowerCase().slice(0, 100)}`;
+    const loginKey = loginThrottleKey(user.login);
     const { maxFailuresPerLogin, throttleWindowMs } = this.config;
     const wait = await this.db.run((q) =>
       lockedFor(q, [{ key: loginKey, max: maxFailuresPerLogin }], now, throttleWindowMs),
