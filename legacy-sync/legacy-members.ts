@@ -1,3 +1,4 @@
+import { foldText } from '../domain/shared/text.js';
 import type { Queryable } from '../src/database/db.js';
 import { decodeLegacyText, legacyTextParam, legacyTextSelect } from './legacy-text.js';
 
@@ -24,12 +25,6 @@ export interface TiersFields {
   phone: string;
 }
 
-const fold = (s: string) =>
-  s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase();
-
 /**
  * Customers whose name, e-mail, num_client or login contains `search` (accents and case
  * ignored). Gloux's text is decoded in code (latin1 columns holding UTF-8), so the filter runs
@@ -53,7 +48,7 @@ export async function searchMembers(
   }>(
     `SELECT ${legacyTextSelect('login', q.dialect)} AS login, id_client, id_tiers FROM utilisateurs`,
   );
-  const needle = fold(search.trim());
+  const needle = foldText(search.trim());
   const text = (v: unknown) => decodeLegacyText(v as Buffer | string | null);
   // Logins indexed once by customer and by tiers: a scan per customer is quadratic.
   const byClient = new Map<string, number[]>();
@@ -84,7 +79,7 @@ export async function searchMembers(
       state: String(r.etat),
       logins,
     };
-    const haystack = fold([name, member.email, member.customerNumber, ...logins].join(' '));
+    const haystack = foldText([name, member.email, member.customerNumber, ...logins].join(' '));
     if (needle === '' || haystack.includes(needle)) out.push(member);
     if (out.length >= limit) break;
   }

@@ -1,3 +1,4 @@
+import { foldText } from '../../domain/shared/text.js';
 import {
   isAssemblyEvent,
   type AssemblyEvent,
@@ -9,12 +10,7 @@ import type { Projection } from '../projection.js';
 
 /** What the member search compares: lower case, no accents, single spaces. */
 export function searchKey(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
+  return foldText(text).replace(/\s+/g, ' ').trim();
 }
 
 /** 60 members × 8 values per INSERT: well under SQLite's and MySQL's placeholder limits. */

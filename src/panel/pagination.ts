@@ -68,11 +68,3 @@ export function pageHref(path: string, params: Record<string, string | null | un
     return s ? `${path}?${s}` : path;
   };
 }
-
-/** Text for a search: accents and case ignored. */
-export function foldText(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase();
-}

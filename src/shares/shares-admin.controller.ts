@@ -30,7 +30,8 @@ import {
 } from './shares.commands.js';
 import { SharesPages } from './shares-pages.service.js';
 import { APP_CONFIG, type AppConfig } from '../config.js';
-import { PAGE_SIZE, foldText, pageHref, pager, requestedPage } from '../panel/pagination.js';
+import { foldText } from '../../domain/shared/text.js';
+import { PAGE_SIZE, pageHref, pager, requestedPage } from '../panel/pagination.js';
 import { renderCapitalListingPdf } from './shares-pdf.js';
 import { AdminOnly } from '../auth/access.decorators.js';
 
