@@ -33,6 +33,7 @@ import { vatSchedule } from '../../projections/vat-rates/vat-rates.queries.js';
 import { IssueInvoiceCommand, type IssueInvoiceResult } from '../billing/issue-invoice.command.js';
 import { Clock } from '../clock.js';
 import { Db } from '../database/db.js';
+import { inParallel } from '../in-parallel.js';
 import { sqlTimestamp } from '../event-store/event-store.js';
 
 export type AccountStatus = 'issued' | 'planned' | 'already_billed' | 'error';
@@ -372,22 +373,4 @@ function alreadyBilled(
     number: b.number,
     invoiceId: b.invoiceId,
   };
-}
-
-/** Maps `items` with at most `limit` calls in flight; results in input order. */
-async function inParallel<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -13,6 +13,7 @@ import {
   type RecordedEvent,
 } from './event-store.js';
 import { parseIdempotencyKey, previousResult, requestHash } from './idempotency.js';
+import { inParallel } from '../in-parallel.js';
 
 export interface CommandContext {
   readonly now: Date;
@@ -175,25 +176,18 @@ export class CommandPipeline {
         reached.set(name, position);
         if (reached.size === selected.length) onProgress?.(Math.min(...reached.values()));
       };
-      const queue = [...selected];
-      let events = 0;
-      const failures: unknown[] = [];
-      const worker = async () => {
-        for (let p = queue.shift(); p; p = queue.shift()) {
-          const name = p.name;
-          try {
-            const done = await this.db.transaction((tx) =>
-              replayInto(tx, [p!], (position) => progress(name, position)),
-            );
-            events = done.events;
-          } catch (error) {
-            failures.push(error);
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: REBUILD_CONNECTIONS }, worker));
-      if (failures.length > 0) throw failures[0];
-      return { events };
+      // A projection that fails is reported once the others are done (each is atomic).
+      const outcomes = await inParallel(selected, REBUILD_CONNECTIONS, (p) =>
+        this.db
+          .transaction((tx) => replayInto(tx, [p], (position) => progress(p.name, position)))
+          .then(
+            (done) => ({ events: done.events, error: null }),
+            (error: unknown) => ({ events: 0, error }),
+          ),
+      );
+      const failed = outcomes.find((o) => o.error !== null);
+      if (failed) throw failed.error;
+      return { events: outcomes[0]?.events ?? 0 };
     });
   }
 
