@@ -34,6 +34,17 @@ const DUMMY_HASH = hashPassword('gloux2-no-such-user');
 
 export const MIN_PASSWORD_LENGTH = 8;
 
+/** Refusal while a login's (or address's) failures wait `wait` ms to be forgotten. */
+function throttled(wait: number, field: string): DomainError {
+  const minutes = Math.ceil(wait / 60_000);
+  return new DomainError(
+    'throttled',
+    `Trop de tentatives de connexion échouées. Réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`,
+    field,
+    { retryAfterSeconds: Math.ceil(wait / 1000) },
+  );
+}
+
 /** The sign-in throttle's key of a login: the password change counts its failures there too. */
 const loginThrottleKey = (login: string) => `login:${login.trim().toLowerCase().slice(0, 100)}`;
 
@@ -76,13 +87,7 @@ export class AuthService {
       ),
     );
     if (wait > 0) {
-      const minutes = Math.ceil(wait / 60_000);
-      throw new DomainError(
-        'throttled',
-        `Trop de tentatives de connexion échouées. Réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`,
-        'login',
-        { retryAfterSeconds: Math.ceil(wait / 1000) },
-      );
+      throw throttled(wait, 'login');
     }
     const legacy = await this.db.run((q) => findUserByLogin(q, login.trim()));
     const ok = legacy
@@ -209,12 +214,7 @@ export class AuthService {
       lockedFor(q, [{ key: loginKey, max: maxFailuresPerLogin }], now, throttleWindowMs),
     );
     if (wait > 0) {
-      throw new DomainError(
-        'throttled',
-        `Trop de tentatives échouées. Réessayez dans ${Math.ceil(wait / 60_000)} minute(s).`,
-        'current',
-        { retryAfterSeconds: Math.ceil(wait / 1000) },
-      );
+      throw throttled(wait, 'current');
     }
     if (!(await this.checkPassword(user, current))) {
       await this.db.run((q) => recordFailure(q, [loginKey], now, throttleWindowMs));
