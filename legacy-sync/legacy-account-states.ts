@@ -5,7 +5,7 @@ import {
   type LegacyAccountRow,
 } from '../domain/accounts/account.js';
 import { accountStream, type AccountEvent } from '../domain/accounts/events.js';
-import type { Queryable } from '../src/database/db.js';
+import type { Queryable } from '../src/kernel/database/db.js';
 import { legacyDay } from './legacy-rows.js';
 import { decodeLegacyText, legacyTextSelect } from './legacy-text.js';
 

@@ -1,8 +1,8 @@
 import type { LegacyAccountRow } from '../domain/accounts/account.js';
 import { isAccountEvent } from '../domain/accounts/events.js';
 import { parisDateTimeOf } from '../domain/shared/day.js';
-import type { Queryable, Tx } from '../src/database/db.js';
-import type { RecordedEvent } from '../src/event-store/event-store.js';
+import type { Queryable, Tx } from '../src/kernel/database/db.js';
+import type { RecordedEvent } from '../src/kernel/event-store/event-store.js';
 import { decodeLegacyText, legacyTextParam, legacyTextSelect } from './legacy-text.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Periodicity, Product, ProductType } from '../domain/catalogue/catalogue.js';
 import { vatCategoryOf } from '../domain/catalogue/catalogue.js';
 import { Dec } from '../domain/shared/money.js';
-import type { Queryable } from '../src/database/db.js';
+import type { Queryable } from '../src/kernel/database/db.js';
 import { decodeLegacyText, legacyTextSelect } from './legacy-text.js';
 
 /** Read-only access to Gloux's catalogue (`produits`): plaques, options, overage products, shares. */

@@ -1,4 +1,4 @@
-import type { Queryable } from '../src/database/db.js';
+import type { Queryable } from '../src/kernel/database/db.js';
 import { seedLegacyDemoHostings } from './legacy-demo-hostings.js';
 import { seedLegacyDemoUsers } from './legacy-demo-users.js';
 import { legacyTextParam } from './legacy-text.js';

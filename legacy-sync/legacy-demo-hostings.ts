@@ -1,4 +1,4 @@
-import type { Queryable } from '../src/database/db.js';
+import type { Queryable } from '../src/kernel/database/db.js';
 
 /**
  * Demo hosting data for the anniversary billing run (embedded SQLite mode), on top of the demo

@@ -1,5 +1,5 @@
 import { addDays, type Day } from '../domain/shared/day.js';
-import type { Queryable } from '../src/database/db.js';
+import type { Queryable } from '../src/kernel/database/db.js';
 
 /**
  * Demo rows of Gloux's daily `mesures_disque` (embedded SQLite mode), as its cron writes them:

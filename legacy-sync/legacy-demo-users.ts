@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Queryable } from '../src/database/db.js';
+import type { Queryable } from '../src/kernel/database/db.js';
 
 /**
  * Demo logins (embedded SQLite demo only; a real Gloux database has its own users). Passwords

@@ -1,7 +1,7 @@
-import { fromCents } from '../projections/projection.js';
-import type { Queryable, Tx } from '../src/database/db.js';
+import { centsOf, fromCents } from '../domain/shared/cents.js';
+import type { Queryable, Tx } from '../src/kernel/database/db.js';
 import { parisDateTimeOf } from '../domain/shared/day.js';
-import { readStream } from '../src/event-store/event-store.js';
+import { readStream } from '../src/kernel/event-store/event-store.js';
 import { glouxStateOf } from '../domain/legacy/gloux-accounts.js';
 import { accountStreams, readHostings } from './legacy-account-states.js';
 import { refreshCustomerState } from './legacy-accounts.js';
@@ -64,19 +64,10 @@ const STATUT: Record<string, string> = { issued: 'emise', paid: 'payee', cancell
 
 const cents = (v: unknown): string => fromCents(v);
 
-/** A Gloux decimal string or FLOAT (rounded in SQL) as integer cents, for comparing. */
-function toCentsOf(v: unknown): bigint {
-  const s = String(v ?? '0').trim();
-  const negative = s.startsWith('-');
-  const [int = '0', frac = ''] = (negative ? s.slice(1) : s).split('.');
-  const c = BigInt(int || '0') * 100n + BigInt((frac + '00').slice(0, 2));
-  return negative ? -c : c;
-}
-
 const big = (v: unknown) => BigInt(String(v ?? 0).split('.')[0] || '0');
 
 function money(v: unknown): string {
-  return fromCents(toCentsOf(v).toString());
+  return fromCents(centsOf(v).toString());
 }
 
 async function invoiceDrift(q: Queryable): Promise<Drift[]> {
@@ -110,8 +101,8 @@ async function invoiceDrift(q: Queryable): Promise<Drift[]> {
     // gloux2 holds a credit note as negative; an avoir Gloux wrote positive is the same credit.
     const same =
       r.kind === 'credit_note'
-        ? abs(toCentsOf(r.total_ttc)) === abs(total)
-        : toCentsOf(r.total_ttc) === total;
+        ? abs(centsOf(r.total_ttc)) === abs(total)
+        : centsOf(r.total_ttc) === total;
     if (!same) {
       out.push({
         ...base,
@@ -125,7 +116,7 @@ async function invoiceDrift(q: Queryable): Promise<Drift[]> {
     if (r.kind === 'credit_note') continue;
     // What Gloux counts as settled: payments allocated plus what credit notes imputed.
     const settled = big(r.paid_cents) + big(r.credited_cents);
-    if (toCentsOf(r.montant_regle) !== settled) {
+    if (centsOf(r.montant_regle) !== settled) {
       out.push({
         ...base,
         field: 'montant_regle',
@@ -218,7 +209,7 @@ async function paymentDrift(q: Queryable): Promise<Drift[]> {
     }
     // Rows gloux2 wrote for a reversal, a credit note or credit use have no payment of their own.
     if (r.status === null || r.status === undefined) continue;
-    if (toCentsOf(r.montant) !== big(r.amount_cents)) {
+    if (centsOf(r.montant) !== big(r.amount_cents)) {
       out.push({
         ...base,
         field: 'montant',
@@ -289,7 +280,7 @@ async function balanceDrift(q: Queryable): Promise<Drift[]> {
   for (const c of clients) {
     const id = String(c.id_client);
     const mine = owed.get(id) ?? 0n;
-    if (toCentsOf(c.solde) === mine) continue;
+    if (centsOf(c.solde) === mine) continue;
     out.push({
       area: 'solde',
       legacyId: id,

@@ -1,4 +1,4 @@
-import type { Queryable } from '../src/database/db.js';
+import type { Queryable } from '../src/kernel/database/db.js';
 import { decodeLegacyText, legacyTextSelect } from './legacy-text.js';
 
 /** Read access to Gloux's tables for the rest of gloux2 (legacy-sync owns every Gloux access). */

@@ -5,7 +5,7 @@ import type {
   PendingLine,
 } from '../domain/billing/anniversary.js';
 import { Dec } from '../domain/shared/money.js';
-import type { Queryable } from '../src/database/db.js';
+import type { Queryable } from '../src/kernel/database/db.js';
 import { LEGACY_LINE_KIND } from '../domain/legacy/gloux-ingest.js';
 import { legacyDay } from './legacy-rows.js';
 import { decodeLegacyText, legacyTextSelect } from './legacy-text.js';

@@ -21,17 +21,17 @@ import { initialAccountState } from '../domain/accounts/account.js';
 import { accountFromGloux } from '../domain/legacy/gloux-accounts.js';
 import { parisDateTimeOf } from '../domain/shared/day.js';
 import { Money } from '../domain/shared/money.js';
-import { fromCents } from '../projections/projection.js';
-import type { Clock } from '../src/clock.js';
-import { isDuplicateKey, type Db, type Queryable, type Tx } from '../src/database/db.js';
-import type { CommandPipeline } from '../src/event-store/command-pipeline.js';
+import { fromCents } from '../domain/shared/cents.js';
+import type { Clock } from '../src/kernel/clock.js';
+import { isDuplicateKey, type Db, type Queryable, type Tx } from '../src/kernel/database/db.js';
+import type { CommandPipeline } from '../src/kernel/event-store/command-pipeline.js';
 import {
   ConcurrencyError,
   readStream,
   sqlTimestamp,
   type AppendRequest,
   type NewEvent,
-} from '../src/event-store/event-store.js';
+} from '../src/kernel/event-store/event-store.js';
 import {
   legacyUuid,
   paymentFingerprintSql,
@@ -44,7 +44,8 @@ import { accountStreams, readHostings, unmirroredAccountEvents } from './legacy-
 import { recordCounterBaselines } from './legacy-drift.js';
 import { SingleFlight } from './single-flight.js';
 import { LegacyShareIngest } from './legacy-shares-ingest.js';
-import { loadSharesConfig } from '../src/shares/shares.config.js';
+import { recordIssue } from './legacy-issues.js';
+import { loadSharesConfig } from '../src/kernel/shares.config.js';
 import type { ShareRules } from '../domain/shares/share-capital.js';
 
 /**
@@ -134,31 +135,6 @@ class Appends {
   get eventCount(): number {
     return this.list.reduce((n, r) => n + r.events.length, 0);
   }
-}
-
-export async function recordIssue(
-  q: Queryable,
-  table: string,
-  legacyId: number,
-  issue: IngestIssue,
-  blocking: boolean,
-  at: Date,
-): Promise<void> {
-  const ts = sqlTimestamp(at);
-  const { affected } = await q.execute(
-    `UPDATE g2_legacy_issues SET message = ?, blocking = ?, last_seen = ? WHERE source_table = ? AND legacy_id = ? AND code = ?`,
-    [issue.message, blocking ? 1 : 0, ts, table, legacyId, issue.code],
-  );
-  if (affected > 0) return;
-  const [row] = await q.query(
-    `SELECT 1 AS x FROM g2_legacy_issues WHERE source_table = ? AND legacy_id = ? AND code = ?`,
-    [table, legacyId, issue.code],
-  );
-  if (row) return; // MySQL counts changed rows only: the issue is there, unchanged
-  await q.execute(
-    `INSERT INTO g2_legacy_issues (source_table, legacy_id, code, message, blocking, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    [table, legacyId, issue.code, issue.message, blocking ? 1 : 0, ts, ts],
-  );
 }
 
 async function checkpointOf(q: Queryable, name: string): Promise<number> {

@@ -1,5 +1,5 @@
 import type { InvoiceLine } from '../domain/billing/events.js';
-import type { Queryable, Tx } from '../src/database/db.js';
+import type { Queryable, Tx } from '../src/kernel/database/db.js';
 
 /**
  * Gloux's pending lines (factures_lignes.id_facture = 0) taken over by a gloux2 invoice.

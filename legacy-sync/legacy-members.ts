@@ -1,5 +1,5 @@
 import { foldText } from '../domain/shared/text.js';
-import type { Queryable } from '../src/database/db.js';
+import type { Queryable } from '../src/kernel/database/db.js';
 import { decodeLegacyText, legacyTextParam, legacyTextSelect } from './legacy-text.js';
 
 /** Gloux's members for the admin list: a person (tiers), its customer accounts and logins. */

@@ -11,9 +11,9 @@ import {
   type PaymentReversed,
 } from '../domain/billing/events.js';
 import { parisDateTimeOf } from '../domain/shared/day.js';
-import type { Queryable, Tx } from '../src/database/db.js';
-import type { RecordedEvent } from '../src/event-store/event-store.js';
-import { fromCents, toCents } from '../projections/projection.js';
+import type { Queryable, Tx } from '../src/kernel/database/db.js';
+import type { RecordedEvent } from '../src/kernel/event-store/event-store.js';
+import { fromCents, toCents } from '../domain/shared/cents.js';
 import { attachClaimedLine, claimedLines } from './legacy-line-claims.js';
 import { isShareEvent } from '../domain/shares/events.js';
 import { mirrorShareEvent } from './legacy-shares-mirror.js';

@@ -1,4 +1,4 @@
-import type { Queryable } from '../src/database/db.js';
+import type { Queryable } from '../src/kernel/database/db.js';
 
 /** The import report: what came from Gloux, and every row that could not be imported and why. */
 export interface ImportIssue {

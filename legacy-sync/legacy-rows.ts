@@ -6,7 +6,7 @@ import type {
 } from '../domain/legacy/gloux-ingest.js';
 import { parisDayOf } from '../domain/shared/day.js';
 import { Dec } from '../domain/shared/money.js';
-import type { Queryable } from '../src/database/db.js';
+import type { Queryable } from '../src/kernel/database/db.js';
 import { decodeLegacyText, legacyTextSelect } from './legacy-text.js';
 
 /**

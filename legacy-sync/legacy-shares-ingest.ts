@@ -1,12 +1,12 @@
 import { sharesFromGloux, type GlouxShareIngest } from '../domain/legacy/gloux-shares.js';
 import { SHARE_CAPITAL_STREAM, type ImportedShare } from '../domain/shares/events.js';
 import type { ShareRules } from '../domain/shares/share-capital.js';
-import type { Clock } from '../src/clock.js';
-import type { Db, Queryable } from '../src/database/db.js';
-import type { CommandPipeline } from '../src/event-store/command-pipeline.js';
-import { ConcurrencyError } from '../src/event-store/event-store.js';
-import { ShareCapitalCache } from '../src/shares/shares.handlers.js';
-import { recordIssue } from './legacy-ingest.js';
+import type { Clock } from '../src/kernel/clock.js';
+import type { Db, Queryable } from '../src/kernel/database/db.js';
+import type { CommandPipeline } from '../src/kernel/event-store/command-pipeline.js';
+import { ConcurrencyError } from '../src/kernel/event-store/event-store.js';
+import { ShareCapitalCache } from '../projections/shares/share-capital-cache.js';
+import { recordIssue } from './legacy-issues.js';
 import { legacyUuid } from './legacy-rows.js';
 import { readLegacyShares } from './legacy-shares.js';
 import { LEGACY_SYNC_CHECKPOINT } from './legacy-sync.worker.js';

@@ -1,6 +1,6 @@
 import type { ShareEvent } from '../domain/shares/events.js';
 import { sharesByNumber } from '../projections/shares/shares.queries.js';
-import type { Tx } from '../src/database/db.js';
+import type { Tx } from '../src/kernel/database/db.js';
 
 /**
  * gloux2 → Gloux for share movements: each share touched is written into parts_sociales from

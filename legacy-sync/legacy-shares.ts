@@ -1,5 +1,5 @@
 import type { ImportedShare, ShareState } from '../domain/shares/events.js';
-import type { Queryable } from '../src/database/db.js';
+import type { Queryable } from '../src/kernel/database/db.js';
 import { drawCounter } from './legacy-gateway.js';
 import { legacyDay } from './legacy-rows.js';
 import { decodeLegacyText, legacyTextSelect } from './legacy-text.js';

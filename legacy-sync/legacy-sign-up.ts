@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { customerNumberOf, type SignUp } from '../domain/accounts/sign-up.js';
 import type { Day } from '../domain/shared/day.js';
-import type { Queryable } from '../src/database/db.js';
+import type { Queryable } from '../src/kernel/database/db.js';
 import { drawCounter } from './legacy-gateway.js';
 import { legacyTextParam } from './legacy-text.js';
 

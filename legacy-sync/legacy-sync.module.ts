@@ -6,14 +6,13 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import { Clock } from '../src/clock.js';
-import { APP_CONFIG, type AppConfig } from '../src/config.js';
-import { Db } from '../src/database/db.js';
-import { CommandPipeline } from '../src/event-store/command-pipeline.js';
+import { Clock } from '../src/kernel/clock.js';
+import { APP_CONFIG, type AppConfig } from '../src/kernel/config.js';
+import { Db } from '../src/kernel/database/db.js';
+import { CommandPipeline } from '../src/kernel/event-store/command-pipeline.js';
 import { LegacyIngester } from './legacy-ingest.js';
 import type { ShareRules } from '../domain/shares/share-capital.js';
-import { SharesModule } from '../src/shares/shares.module.js';
-import { SHARES_CONFIG } from '../src/shares/shares.config.js';
+import { SHARES_CONFIG } from '../src/kernel/shares.config.js';
 import { LegacySyncWorker } from './legacy-sync.worker.js';
 
 /**
@@ -21,8 +20,6 @@ import { LegacySyncWorker } from './legacy-sync.worker.js';
  * restart), and the Gloux → gloux2 ingestion on the same timer (a backfill at start-up).
  */
 @Module({
-  // The share rules (capital floor) that Gloux's share changes are checked against.
-  imports: [SharesModule],
   providers: [
     { provide: LegacySyncWorker, inject: [Db], useFactory: (db: Db) => new LegacySyncWorker(db) },
     {

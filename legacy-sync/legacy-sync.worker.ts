@@ -1,5 +1,5 @@
-import type { Db, Tx } from '../src/database/db.js';
-import { readAll, sqlTimestamp } from '../src/event-store/event-store.js';
+import type { Db, Tx } from '../src/kernel/database/db.js';
+import { readAll, sqlTimestamp } from '../src/kernel/event-store/event-store.js';
 import { mirrorEvent, refreshAfterIngest } from './legacy-mirror.js';
 import { SingleFlight } from './single-flight.js';
 

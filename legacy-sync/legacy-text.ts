@@ -1,4 +1,4 @@
-import type { Dialect } from '../ormconfig.js';
+import type { Dialect } from '../src/kernel/database/settings.js';
 
 /**
  * Gloux's text columns are latin1, but Gloux (PHP on a latin1 connection) writes the UTF-8

@@ -1,6 +1,6 @@
 import { addDays, type Day } from '../domain/shared/day.js';
 import type { OverageProduct } from '../domain/overage/pricing.js';
-import type { Queryable } from '../src/database/db.js';
+import type { Queryable } from '../src/kernel/database/db.js';
 import { decodeLegacyText, legacyTextSelect } from './legacy-text.js';
 
 /**

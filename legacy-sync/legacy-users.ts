@@ -1,4 +1,4 @@
-import type { Queryable } from '../src/database/db.js';
+import type { Queryable } from '../src/kernel/database/db.js';
 import { decodeLegacyText, legacyTextSelect } from './legacy-text.js';
 
 /**

@@ -1,5 +1,5 @@
 import { formatEuros } from '../domain/shared/money.js';
-import { fromCents } from '../projections/projection.js';
+import { fromCents } from '../domain/shared/cents.js';
 
 /** Server-rendered SVG charts (no script, no front-end build): shared helpers and a bar chart. */
 

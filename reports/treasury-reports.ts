@@ -13,7 +13,7 @@ import {
 } from '../domain/treasury/treasury.js';
 import { listProducts } from '../legacy-sync/legacy-catalogue.js';
 import { findCustomers } from '../legacy-sync/legacy-gateway.js';
-import { fromCents, toCents } from '../projections/projection.js';
+import { fromCents, toCents } from '../domain/shared/cents.js';
 
 /** Exact cents of a two-decimal amount string. */
 const centsOf = (amount: string): bigint => BigInt(toCents(amount));
@@ -40,7 +40,7 @@ import {
 } from '../projections/treasury/treasury.queries.js';
 import { vatSchedule } from '../projections/vat-rates/vat-rates.queries.js';
 import { VAT_CATEGORY_LABELS } from '../domain/catalogue/vat-schedule.js';
-import type { Queryable } from '../src/database/db.js';
+import type { Queryable } from '../src/kernel/database/db.js';
 import type {
   Cell,
   ReportColumn,

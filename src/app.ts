@@ -8,7 +8,7 @@ import { CGI2_PATH, cgi2BodyReader } from './monetico/cgi2-body.js';
 import { loadAuthConfig } from './auth/auth.config.js';
 import { ErrorsFilter } from './panel/errors.filter.js';
 import { registerHelpers } from './panel/view-helpers.js';
-import { viewsDir } from './paths.js';
+import { viewsDir } from './kernel/paths.js';
 
 /** Builds the HTTP application (used by main.ts and by the end-to-end tests). */
 export async function createApp(

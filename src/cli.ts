@@ -13,7 +13,7 @@ import {
 } from './bank/bank.cli.js';
 import { creditNoteCli, paymentCli, reversalCli } from './billing/billing.cli.js';
 import { billingRunCli, vatScheduleCli } from './billing-run/billing-run.cli.js';
-import { CommandPipeline } from './event-store/command-pipeline.js';
+import { CommandPipeline } from './kernel/event-store/command-pipeline.js';
 import { fakeBankCli } from './fake-bank/fake-bank.cli.js';
 import { legacyBackfillCli, legacyDriftCli, legacyRepairCli } from './legacy/legacy.cli.js';
 import { overageRunCli } from './overage/overage.cli.js';

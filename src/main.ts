@@ -1,6 +1,6 @@
 import { LegacySyncModule } from '../legacy-sync/legacy-sync.module.js';
 import { createApp } from './app.js';
-import { loadConfig } from './config.js';
+import { loadConfig } from './kernel/config.js';
 import { startDemoBank } from './fake-bank/demo-bank.js';
 
 const config = loadConfig();

@@ -2,7 +2,7 @@
  * The worked example of a 1,200-member general assembly (ACCOUNTING.md §6), figures checked
  * by hand in the comments.
  */
-import { AG_DAY, AssemblyRecorder, numberedMembers } from '../../test/support/assembly-kit.js';
+import { AG_DAY, AssemblyRecorder, numberedMembers } from './assembly.testkit.js';
 import {
   decideAddResolution,
   decideMarkPresent,

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { AG_DAY, AssemblyRecorder, numberedMembers } from '../../test/support/assembly-kit.js';
+import { AG_DAY, AssemblyRecorder, numberedMembers } from './assembly.testkit.js';
 import { addDays } from '../shared/day.js';
 import { DomainError } from '../shared/errors.js';
 import {

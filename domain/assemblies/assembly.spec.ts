@@ -1,9 +1,4 @@
-import {
-  AG_DAY,
-  AssemblyRecorder,
-  convened,
-  numberedMembers,
-} from '../../test/support/assembly-kit.js';
+import { AG_DAY, AssemblyRecorder, convened, numberedMembers } from './assembly.testkit.js';
 import {
   decideAddResolution,
   decideClose,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { shareRules } from '../../test/support/share-kit.js';
+import { shareRules } from '../shares/share.testkit.js';
 import type { ImportedShare, ShareEvent } from '../shares/events.js';
 import {
   currentCapital,

@@ -1,4 +1,4 @@
-import { go, mo, testRules, usage } from '../../test/support/overage-kit.js';
+import { go, mo, testRules, usage } from './overage.testkit.js';
 import { DomainError } from '../shared/errors.js';
 import type { HostingOverageEvent, OverageCharge } from './events.js';
 import {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { go, mo, testRules, usage } from '../../test/support/overage-kit.js';
+import { go, mo, testRules, usage } from './overage.testkit.js';
 import { validateIssueInvoice } from '../billing/invoice.js';
 import { addDays } from '../shared/day.js';
 import { Money } from '../shared/money.js';

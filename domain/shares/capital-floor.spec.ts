@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Money } from '../shared/money.js';
-import { refusalOf, shareContext, shareRules } from '../../test/support/share-kit.js';
+import { refusalOf, shareContext, shareRules } from './share.testkit.js';
 import type { ShareEvent } from './events.js';
 import {
   capitalFloor,

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { addDays } from '../shared/day.js';
 import { DomainError } from '../shared/errors.js';
 import { Money } from '../shared/money.js';
-import { shareContext, shareRules } from '../../test/support/share-kit.js';
+import { shareContext, shareRules } from './share.testkit.js';
 import type { ImportedShare, ShareEvent } from './events.js';
 import {
   capitalFloor,

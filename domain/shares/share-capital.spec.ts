@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Money } from '../shared/money.js';
-import { refusalOf, shareContext } from '../../test/support/share-kit.js';
+import { refusalOf, shareContext } from './share.testkit.js';
 import type { ImportedShare, ShareEvent } from './events.js';
 import {
   capitalOn,

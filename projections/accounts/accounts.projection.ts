@@ -4,9 +4,9 @@ import {
   type AccountEvent,
   type DunningEvent,
 } from '../../domain/accounts/events.js';
-import type { Tx } from '../../src/database/db.js';
-import type { RecordedEvent } from '../../src/event-store/event-store.js';
-import type { Projection } from '../projection.js';
+import type { Tx } from '../../src/kernel/database/db.js';
+import type { RecordedEvent } from '../../src/kernel/event-store/event-store.js';
+import type { Projection } from '../../src/kernel/projection.js';
 
 /**
  * Hosting accounts (state, trial, conversion, closure notice), their suspension reasons (one row

@@ -4,9 +4,9 @@ import {
   type AssemblyEvent,
   type VotingMember,
 } from '../../domain/assemblies/events.js';
-import type { Tx } from '../../src/database/db.js';
-import type { RecordedEvent } from '../../src/event-store/event-store.js';
-import type { Projection } from '../projection.js';
+import type { Tx } from '../../src/kernel/database/db.js';
+import type { RecordedEvent } from '../../src/kernel/event-store/event-store.js';
+import type { Projection } from '../../src/kernel/projection.js';
 
 /** What the member search compares: lower case, no accents, single spaces. */
 export function searchKey(text: string): string {

@@ -16,7 +16,7 @@ import {
   requiredCount,
 } from '../../domain/assemblies/rules.js';
 import { formatDayFr } from '../../domain/shared/day.js';
-import type { Queryable } from '../../src/database/db.js';
+import type { Queryable } from '../../src/kernel/database/db.js';
 import { searchKey } from './assemblies.projection.js';
 
 /** Reads of the general assemblies read models, for the pages, the JSON and the documents. */

@@ -1,7 +1,8 @@
 import { isBankEvent, type BankEvent } from '../../domain/bank/events.js';
-import type { Tx } from '../../src/database/db.js';
-import type { RecordedEvent } from '../../src/event-store/event-store.js';
-import { toCents, type Projection } from '../projection.js';
+import type { Tx } from '../../src/kernel/database/db.js';
+import type { RecordedEvent } from '../../src/kernel/event-store/event-store.js';
+import { type Projection } from '../../src/kernel/projection.js';
+import { toCents } from '../../domain/shared/cents.js';
 
 /** Deposit slips, imported bank lines and confirmed matches (see migration 850). */
 export class BankProjection implements Projection {

@@ -1,7 +1,8 @@
 import { isBillingEvent, type BillingEvent } from '../../domain/billing/events.js';
-import type { Tx } from '../../src/database/db.js';
-import type { RecordedEvent } from '../../src/event-store/event-store.js';
-import { negatedCents, toCents, type Projection } from '../projection.js';
+import type { Tx } from '../../src/kernel/database/db.js';
+import type { RecordedEvent } from '../../src/kernel/event-store/event-store.js';
+import { type Projection } from '../../src/kernel/projection.js';
+import { negatedCents, toCents } from '../../domain/shared/cents.js';
 
 /** Each customer's credit and every movement of it (overpayments, avoirs, use, refunds). */
 export class CustomerCreditProjection implements Projection {

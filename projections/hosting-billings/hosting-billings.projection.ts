@@ -1,7 +1,7 @@
 import { isBillingEvent, type BillingEvent } from '../../domain/billing/events.js';
-import type { Tx } from '../../src/database/db.js';
-import type { RecordedEvent } from '../../src/event-store/event-store.js';
-import type { Projection } from '../projection.js';
+import type { Tx } from '../../src/kernel/database/db.js';
+import type { RecordedEvent } from '../../src/kernel/event-store/event-store.js';
+import type { Projection } from '../../src/kernel/projection.js';
 
 /**
  * Which year of which hosting account each invoice bills: one row per subscription line

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../src/database/db.js';
+import type { Queryable } from '../../src/kernel/database/db.js';
 
 export interface HostingBilling {
   hostingId: string;

@@ -1,5 +1,5 @@
-import type { Queryable } from '../../src/database/db.js';
-import { fromCents } from '../projection.js';
+import type { Queryable } from '../../src/kernel/database/db.js';
+import { fromCents } from '../../domain/shared/cents.js';
 
 export interface InvoiceView {
   /** A credit note is listed with the invoices, with negative totals. */

@@ -3,9 +3,10 @@ import {
   type MonthlyEstimate,
   type OverageEvent,
 } from '../../domain/overage/events.js';
-import type { Tx } from '../../src/database/db.js';
-import type { RecordedEvent } from '../../src/event-store/event-store.js';
-import { toCents, type Projection } from '../projection.js';
+import type { Tx } from '../../src/kernel/database/db.js';
+import type { RecordedEvent } from '../../src/kernel/event-store/event-store.js';
+import { type Projection } from '../../src/kernel/projection.js';
+import { toCents } from '../../domain/shared/cents.js';
 
 /** estimate_quantity, estimate_unit_net, estimate_net_cents, estimate_vat_rate, estimate_total_cents. */
 const estimateColumns = (e: MonthlyEstimate) => [

@@ -1,6 +1,6 @@
 import type { OverageResource } from '../../domain/overage/events.js';
-import type { Queryable } from '../../src/database/db.js';
-import { fromCents } from '../projection.js';
+import type { Queryable } from '../../src/kernel/database/db.js';
+import { fromCents } from '../../domain/shared/cents.js';
 
 export interface CurrentOverage {
   hostingId: string;

@@ -12,9 +12,10 @@ import {
 } from '../../domain/billing/events.js';
 import { evolveInvoice, replayInvoice, type InvoiceState } from '../../domain/billing/invoice.js';
 import { fiscalYearOf, type FiscalYearStart } from '../../domain/shared/fiscal-year.js';
-import type { Tx } from '../../src/database/db.js';
-import { readStream, type RecordedEvent } from '../../src/event-store/event-store.js';
-import { insertRows, toCents, type Projection } from '../projection.js';
+import type { Tx } from '../../src/kernel/database/db.js';
+import { readStream, type RecordedEvent } from '../../src/kernel/event-store/event-store.js';
+import { insertRows, type Projection } from '../../src/kernel/projection.js';
+import { toCents } from '../../domain/shared/cents.js';
 
 const LINE_INSERT = `INSERT INTO g2_rm_payment_lines (payment_id, invoice_id, line_id, paid_on, payment_fy, vat_rate, vat_cents, kind) VALUES`;
 const YEAR_INSERT = `INSERT INTO g2_rm_payment_years (payment_id, invoice_id, line_id, paid_on, payment_fy, fiscal_year, bucket, net_cents, kind) VALUES`;

@@ -1,5 +1,5 @@
-import type { Queryable } from '../../src/database/db.js';
-import { fromCents } from '../projection.js';
+import type { Queryable } from '../../src/kernel/database/db.js';
+import { fromCents } from '../../domain/shared/cents.js';
 
 export interface AllocationRow {
   /** The payment, use of credit, reversal or credit note. */

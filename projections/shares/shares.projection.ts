@@ -7,9 +7,10 @@ import {
 } from '../../domain/shares/events.js';
 import { importedInterval, isHeldState } from '../../domain/shares/share-capital.js';
 import { formatNumberRanges } from '../../domain/shares/share-numbers.js';
-import type { Tx } from '../../src/database/db.js';
-import type { RecordedEvent } from '../../src/event-store/event-store.js';
-import { toCents, type Projection } from '../projection.js';
+import type { Tx } from '../../src/kernel/database/db.js';
+import type { RecordedEvent } from '../../src/kernel/event-store/event-store.js';
+import { type Projection } from '../../src/kernel/projection.js';
+import { toCents } from '../../domain/shared/cents.js';
 
 /** IN lists stay well under both databases' parameter limits. */
 const CHUNK = 500;

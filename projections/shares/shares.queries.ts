@@ -1,8 +1,8 @@
 import type { Day } from '../../domain/shared/day.js';
 import { formatNumberRanges } from '../../domain/shares/share-numbers.js';
 import { compareNames, findTiersByIds } from '../../legacy-sync/legacy-shares.js';
-import type { Queryable } from '../../src/database/db.js';
-import { fromCents, toCents } from '../projection.js';
+import type { Queryable } from '../../src/kernel/database/db.js';
+import { fromCents, toCents } from '../../domain/shared/cents.js';
 
 /** Reads of the share capital read models (projections/shares), for pages, exports and AGs. */
 

@@ -8,8 +8,8 @@ import {
   type ReceiptMethod,
   type RevenueType,
 } from '../../domain/treasury/treasury.js';
-import type { Queryable } from '../../src/database/db.js';
-import { fromCents } from '../projection.js';
+import type { Queryable } from '../../src/kernel/database/db.js';
+import { fromCents } from '../../domain/shared/cents.js';
 import {
   joinedPairFields,
   type JoinedPairRow,

@@ -1,7 +1,7 @@
 import { isCatalogueEvent, type CatalogueEvent } from '../../domain/catalogue/events.js';
-import type { Tx } from '../../src/database/db.js';
-import type { RecordedEvent } from '../../src/event-store/event-store.js';
-import type { Projection } from '../projection.js';
+import type { Tx } from '../../src/kernel/database/db.js';
+import type { RecordedEvent } from '../../src/kernel/event-store/event-store.js';
+import type { Projection } from '../../src/kernel/projection.js';
 
 /** The dated VAT schedule, one row per entry (corrections included: the latest recorded wins). */
 export class VatRatesProjection implements Projection {

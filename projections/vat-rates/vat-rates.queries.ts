@@ -1,6 +1,6 @@
 import type { VatCategory } from '../../domain/catalogue/events.js';
 import type { VatScheduleEntry } from '../../domain/catalogue/vat-schedule.js';
-import type { Queryable } from '../../src/database/db.js';
+import type { Queryable } from '../../src/kernel/database/db.js';
 
 export interface VatScheduleRow extends VatScheduleEntry {
   entryId: string;

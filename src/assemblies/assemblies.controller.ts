@@ -22,9 +22,9 @@ import type {
   AttendanceMode,
   ResolutionView,
 } from '../../projections/assemblies/assemblies.queries.js';
-import { Clock } from '../clock.js';
-import { SELLER_IDENTITY } from '../config.js';
-import { parseIdempotencyKey } from '../event-store/idempotency.js';
+import { Clock } from '../kernel/clock.js';
+import { SELLER_IDENTITY } from '../kernel/config.js';
+import { parseIdempotencyKey } from '../kernel/event-store/idempotency.js';
 import { jsonObject, str } from '../panel/form-input.js';
 import { formErrorModel, formKey, submitForm } from '../panel/form-page.js';
 import { AssemblyPages } from './assembly-pages.service.js';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { loadSeller, SELLER_IDENTITY } from '../config.js';
+import { loadSeller, SELLER_IDENTITY } from '../kernel/config.js';
 import { ASSEMBLY_RULES, loadAssemblyRules } from './assemblies.config.js';
 import { AssembliesController } from './assemblies.controller.js';
 import { AssemblyPages } from './assembly-pages.service.js';

@@ -15,7 +15,7 @@ import {
   type Minutes,
   type ResolutionView,
 } from '../../projections/assemblies/assemblies.queries.js';
-import { Db } from '../database/db.js';
+import { Db } from '../kernel/database/db.js';
 
 const notFound = () => new DomainError('not_found', 'Assemblée introuvable.');
 

@@ -26,10 +26,10 @@ import type { Day } from '../../domain/shared/day.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { membersWithVotingRights } from '../../projections/shares/shares.queries.js';
 import { isId, type Loaded } from '../billing/billing-streams.js';
-import { Clock } from '../clock.js';
-import type { Queryable } from '../database/db.js';
-import { CommandPipeline } from '../event-store/command-pipeline.js';
-import { readStream } from '../event-store/event-store.js';
+import { Clock } from '../kernel/clock.js';
+import type { Queryable } from '../kernel/database/db.js';
+import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
+import { readStream } from '../kernel/event-store/event-store.js';
 import { ASSEMBLY_RULES } from './assemblies.config.js';
 import {
   ConveneAssemblyCommand,

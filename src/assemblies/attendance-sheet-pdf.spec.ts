@@ -1,4 +1,4 @@
-import { numberedMembers } from '../../test/support/assembly-kit.js';
+import { numberedMembers } from '../../domain/assemblies/assembly.testkit.js';
 import { pdfText } from '../../test/support/pdf-text.js';
 import {
   attendanceTotals,

@@ -1,4 +1,4 @@
-import { int } from '../config.js';
+import { int } from '../kernel/config.js';
 
 /** Sign-in, session and throttling settings (environment). */
 export interface AuthConfig {

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '
 import type { Request, Response } from 'express';
 import { findCustomers } from '../../legacy-sync/legacy-gateway.js';
 import { DomainError } from '../../domain/shared/errors.js';
-import { Db } from '../database/db.js';
+import { Db } from '../kernel/database/db.js';
 import { statusOf } from '../panel/errors.filter.js';
 import { Public, SignedIn } from './access.decorators.js';
 import { AUTH_CONFIG, type AuthConfig } from './auth.config.js';

@@ -9,8 +9,8 @@ import {
   type LegacyUser,
 } from '../../legacy-sync/legacy-users.js';
 import { DomainError } from '../../domain/shared/errors.js';
-import { Clock } from '../clock.js';
-import { Db, type Queryable } from '../database/db.js';
+import { Clock } from '../kernel/clock.js';
+import { Db, type Queryable } from '../kernel/database/db.js';
 import { AUTH_CONFIG, type AuthConfig } from './auth.config.js';
 import { authUserOf, type AuthUser } from './auth-user.js';
 import { hashPassword, md5Hex, sameSecret, verifyPassword } from './password.js';

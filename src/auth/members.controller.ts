@@ -9,7 +9,7 @@ import {
   writeTiers,
   type TiersFields,
 } from '../../legacy-sync/legacy-members.js';
-import { Db } from '../database/db.js';
+import { Db } from '../kernel/database/db.js';
 import { statusOf } from '../panel/errors.filter.js';
 import { AdminOnly } from './access.decorators.js';
 import { AuthService } from './auth.service.js';

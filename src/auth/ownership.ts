@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { customerOfHosting } from '../../legacy-sync/legacy-users.js';
 import { findDocument } from '../../projections/documents/documents.queries.js';
-import { Db, type Queryable } from '../database/db.js';
+import { Db, type Queryable } from '../kernel/database/db.js';
 import type { OwnedKind } from './access.decorators.js';
 import type { AuthUser } from './auth-user.js';
 

@@ -1,4 +1,4 @@
-import type { Queryable } from '../database/db.js';
+import type { Queryable } from '../kernel/database/db.js';
 import { randomToken, sha256Hex } from './password.js';
 
 /** Server-side sessions (g2_auth_sessions): survive a restart, revocable one by one or per user. */

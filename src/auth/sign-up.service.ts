@@ -8,10 +8,10 @@ import {
   signUpConflicts,
   type LegacyAccountIds,
 } from '../../legacy-sync/legacy-sign-up.js';
-import { Clock } from '../clock.js';
-import { Db } from '../database/db.js';
-import { CommandPipeline } from '../event-store/command-pipeline.js';
-import { parseIdempotencyKey } from '../event-store/idempotency.js';
+import { Clock } from '../kernel/clock.js';
+import { Db } from '../kernel/database/db.js';
+import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
+import { parseIdempotencyKey } from '../kernel/event-store/idempotency.js';
 import { AuthService } from './auth.service.js';
 import { md5Hex } from './password.js';
 

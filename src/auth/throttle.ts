@@ -1,4 +1,4 @@
-import type { Queryable } from '../database/db.js';
+import type { Queryable } from '../kernel/database/db.js';
 
 /**
  * Failed sign-ins counted per key within a window ('login:anne', 'ip:192.0.2.1'). When a key

@@ -1,7 +1,7 @@
-import type { Clock } from '../clock.js';
-import type { Tx } from '../database/db.js';
-import type { CommandPipeline } from '../event-store/command-pipeline.js';
-import type { AppendRequest } from '../event-store/event-store.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Tx } from '../kernel/database/db.js';
+import type { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
+import type { AppendRequest } from '../kernel/event-store/event-store.js';
 
 /** What a bank command carries to the pipeline: who, under which key, asking what. */
 export interface BankCommandCall {

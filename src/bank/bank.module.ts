@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { loadSeller, SELLER_IDENTITY } from '../config.js';
+import { loadSeller, SELLER_IDENTITY } from '../kernel/config.js';
 import { BANK_CONFIG, loadBankConfig } from './bank.config.js';
 import { CancelDepositSlipHandler, IssueDepositSlipHandler } from './deposit-slip.handlers.js';
 import { DepositSlipPages } from './deposit-slip-pages.service.js';

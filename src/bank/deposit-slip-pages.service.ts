@@ -12,9 +12,9 @@ import {
   type SlipCheque,
   type SlipSummary,
 } from '../../projections/bank/deposit-slips.queries.js';
-import { Clock } from '../clock.js';
-import { SELLER_IDENTITY } from '../config.js';
-import { Db } from '../database/db.js';
+import { Clock } from '../kernel/clock.js';
+import { SELLER_IDENTITY } from '../kernel/config.js';
+import { Db } from '../kernel/database/db.js';
 import { BANK_CONFIG, type BankConfig } from './bank.config.js';
 
 export interface PendingDay {

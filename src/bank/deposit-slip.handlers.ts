@@ -18,11 +18,11 @@ import { isDay, parisDayOf } from '../../domain/shared/day.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { pendingCheques } from '../../projections/bank/deposit-slips.queries.js';
 import { isId } from '../billing/billing-streams.js';
-import { Clock } from '../clock.js';
-import type { Queryable } from '../database/db.js';
-import { CommandPipeline } from '../event-store/command-pipeline.js';
+import { Clock } from '../kernel/clock.js';
+import type { Queryable } from '../kernel/database/db.js';
+import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
 import { executeBankCommand } from './bank-command.js';
-import { readStream } from '../event-store/event-store.js';
+import { readStream } from '../kernel/event-store/event-store.js';
 import {
   CancelDepositSlipCommand,
   IssueDepositSlipCommand,

@@ -14,10 +14,10 @@ import { fiscalYearBounds, fiscalYearOf } from '../../domain/shared/fiscal-year.
 import { Money } from '../../domain/shared/money.js';
 import { findCustomers } from '../../legacy-sync/legacy-gateway.js';
 import { findTiersByIds } from '../../legacy-sync/legacy-shares.js';
-import { Clock } from '../clock.js';
-import { APP_CONFIG, SELLER_IDENTITY, type AppConfig } from '../config.js';
-import { Db } from '../database/db.js';
-import { readAllBatches } from '../event-store/event-store.js';
+import { Clock } from '../kernel/clock.js';
+import { APP_CONFIG, SELLER_IDENTITY, type AppConfig } from '../kernel/config.js';
+import { Db } from '../kernel/database/db.js';
+import { readAllBatches } from '../kernel/event-store/event-store.js';
 
 /** ISO-8859-15 differs from Latin-1 at eight places; anything else outside it becomes "?". */
 const LATIN9: Record<string, number> = {

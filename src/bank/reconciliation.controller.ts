@@ -15,7 +15,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import type { DomainError } from '../../domain/shared/errors.js';
-import { parseIdempotencyKey } from '../event-store/idempotency.js';
+import { parseIdempotencyKey } from '../kernel/event-store/idempotency.js';
 import { jsonObject, str } from '../panel/form-input.js';
 import { formErrorModel, formKey, submitForm } from '../panel/form-page.js';
 import {

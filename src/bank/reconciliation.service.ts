@@ -18,8 +18,8 @@ import {
   type MatchRow,
 } from '../../projections/bank/bank.queries.js';
 import { depositSlips } from '../../projections/bank/deposit-slips.queries.js';
-import { Clock } from '../clock.js';
-import { Db } from '../database/db.js';
+import { Clock } from '../kernel/clock.js';
+import { Db } from '../kernel/database/db.js';
 import { BANK_CONFIG, type BankConfig } from './bank.config.js';
 
 export type LineStatus = 'matched' | 'difference' | 'exact' | 'near' | 'unmatched';

@@ -6,7 +6,7 @@ import { parseCamt053 } from '../../domain/bank/statements/camt053.js';
 import { parseStatement } from '../../domain/bank/statements/detect.js';
 import { parseOfx, sgmlToXml } from '../../domain/bank/statements/ofx.js';
 import { DomainError } from '../../domain/shared/errors.js';
-import { projectRoot } from '../paths.js';
+import { projectRoot } from '../kernel/paths.js';
 
 const fixture = (name: string) =>
   readFileSync(join(projectRoot, 'test/fixtures/bank', name), 'latin1');

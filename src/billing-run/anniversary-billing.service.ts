@@ -31,10 +31,10 @@ import {
 } from '../../projections/hosting-billings/hosting-billings.queries.js';
 import { vatSchedule } from '../../projections/vat-rates/vat-rates.queries.js';
 import { IssueInvoiceCommand, type IssueInvoiceResult } from '../billing/issue-invoice.command.js';
-import { Clock } from '../clock.js';
-import { Db } from '../database/db.js';
-import { inParallel } from '../in-parallel.js';
-import { sqlTimestamp } from '../event-store/event-store.js';
+import { Clock } from '../kernel/clock.js';
+import { Db } from '../kernel/database/db.js';
+import { inParallel } from '../kernel/in-parallel.js';
+import { sqlTimestamp } from '../kernel/event-store/event-store.js';
 
 export type AccountStatus = 'issued' | 'planned' | 'already_billed' | 'error';
 

@@ -11,7 +11,7 @@ import {
   type InvoiceView,
   type PaymentView,
 } from '../../projections/invoice-balances/invoice-balances.queries.js';
-import { Db, type Queryable } from '../database/db.js';
+import { Db, type Queryable } from '../kernel/database/db.js';
 import { loadInvoice } from './billing-streams.js';
 
 /** An invoice line as the credit note form shows it: what was billed and what is left to credit. */

@@ -23,9 +23,9 @@ import {
 } from '../../legacy-sync/legacy-gateway.js';
 import { fiscalYearBounds, fiscalYearOf } from '../../domain/shared/fiscal-year.js';
 import { DomainError } from '../../domain/shared/errors.js';
-import { Clock } from '../clock.js';
-import { APP_CONFIG, type AppConfig } from '../config.js';
-import { Db } from '../database/db.js';
+import { Clock } from '../kernel/clock.js';
+import { APP_CONFIG, type AppConfig } from '../kernel/config.js';
+import { Db } from '../kernel/database/db.js';
 
 export interface CustomerPage {
   customer: LegacyCustomer;

@@ -21,8 +21,8 @@ import {
   initialPaymentState,
   type PaymentState,
 } from '../../domain/billing/payment.js';
-import type { Queryable } from '../database/db.js';
-import { readStream } from '../event-store/event-store.js';
+import type { Queryable } from '../kernel/database/db.js';
+import { readStream } from '../kernel/event-store/event-store.js';
 
 /** A stream's current state and version (-1: empty), for an append with optimistic concurrency. */
 export interface Loaded<S> {

@@ -1,6 +1,6 @@
 import { checkChronology } from '../../domain/billing/invoice.js';
 import { latestDayOfSeries } from '../../legacy-sync/legacy-gateway.js';
-import type { Db } from '../database/db.js';
+import type { Db } from '../kernel/database/db.js';
 
 /**
  * Checks a document date against its numbered series: Gloux's factures (both systems' documents,

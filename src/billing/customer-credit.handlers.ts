@@ -11,9 +11,9 @@ import { customerStream, invoiceStream, type InvoiceEvent } from '../../domain/b
 import type { InvoiceState } from '../../domain/billing/invoice.js';
 import { parseDay, parisDayOf } from '../../domain/shared/day.js';
 import { DomainError, parseField } from '../../domain/shared/errors.js';
-import { Clock } from '../clock.js';
-import { CommandPipeline } from '../event-store/command-pipeline.js';
-import type { AppendRequest } from '../event-store/event-store.js';
+import { Clock } from '../kernel/clock.js';
+import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
+import type { AppendRequest } from '../kernel/event-store/event-store.js';
 import { loadCustomerAccount, loadUnpaidInvoices, type Loaded } from './billing-streams.js';
 import {
   ApplyCreditCommand,

@@ -5,10 +5,10 @@ import { decideIssueCreditNote, validateCreditNote } from '../../domain/billing/
 import { customerStream, invoiceStream } from '../../domain/billing/events.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { drawDocumentNumber } from '../../legacy-sync/legacy-gateway.js';
-import { Clock } from '../clock.js';
-import { Db } from '../database/db.js';
-import { CommandPipeline } from '../event-store/command-pipeline.js';
-import type { AppendRequest } from '../event-store/event-store.js';
+import { Clock } from '../kernel/clock.js';
+import { Db } from '../kernel/database/db.js';
+import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
+import type { AppendRequest } from '../kernel/event-store/event-store.js';
 import { isId, loadCustomerAccount, loadInvoice } from './billing-streams.js';
 import { checkSeriesChronology } from './chronology.js';
 import { IssueCreditNoteCommand, type IssueCreditNoteResult } from './issue-credit-note.command.js';

@@ -15,9 +15,9 @@ import {
   findCustomer,
 } from '../../legacy-sync/legacy-gateway.js';
 import { invoiceCatalogue } from '../catalogue/invoice-catalogue.js';
-import { Clock } from '../clock.js';
-import { Db } from '../database/db.js';
-import { CommandPipeline } from '../event-store/command-pipeline.js';
+import { Clock } from '../kernel/clock.js';
+import { Db } from '../kernel/database/db.js';
+import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
 import { loadCustomerAccount } from './billing-streams.js';
 import { checkSeriesChronology } from './chronology.js';
 import { creditApplicationAppends } from './customer-credit.handlers.js';

@@ -1,7 +1,7 @@
-import type { Clock } from '../clock.js';
-import type { Db } from '../database/db.js';
-import type { CommandOutcome } from '../event-store/command-pipeline.js';
-import { sqlTimestamp } from '../event-store/event-store.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Db } from '../kernel/database/db.js';
+import type { CommandOutcome } from '../kernel/event-store/command-pipeline.js';
+import { sqlTimestamp } from '../kernel/event-store/event-store.js';
 
 export interface DrawnNumber {
   readonly counter: string;

@@ -5,9 +5,9 @@ import { customerStream, invoiceStream, paymentStream } from '../../domain/billi
 import { balanceOf, evolveInvoice } from '../../domain/billing/invoice.js';
 import { decideReversePayment } from '../../domain/billing/payment.js';
 import { parisDayOf } from '../../domain/shared/day.js';
-import { Clock } from '../clock.js';
-import { CommandPipeline } from '../event-store/command-pipeline.js';
-import type { AppendRequest } from '../event-store/event-store.js';
+import { Clock } from '../kernel/clock.js';
+import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
+import type { AppendRequest } from '../kernel/event-store/event-store.js';
 import { loadCustomerAccount, loadInvoices, loadPayment, statesOf } from './billing-streams.js';
 import { ReversePaymentCommand, type ReversePaymentResult } from './reverse-payment.command.js';
 

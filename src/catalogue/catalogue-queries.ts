@@ -8,8 +8,8 @@ import {
 import { entryInForce, VAT_CATEGORY_LABELS } from '../../domain/catalogue/vat-schedule.js';
 import { listProducts } from '../../legacy-sync/legacy-catalogue.js';
 import { vatSchedule, type VatScheduleRow } from '../../projections/vat-rates/vat-rates.queries.js';
-import { Clock } from '../clock.js';
-import { Db } from '../database/db.js';
+import { Clock } from '../kernel/clock.js';
+import { Db } from '../kernel/database/db.js';
 
 export interface CatalogueProductView extends Product {
   typeLabel: string;

@@ -1,6 +1,6 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { Db } from '../database/db.js';
+import { Db } from '../kernel/database/db.js';
 import { CatalogueQueries } from './catalogue-queries.js';
 import { ScheduleVatRateHandler } from './schedule-vat-rate.handler.js';
 import { ensureVatHistory } from './vat-history.js';

@@ -2,7 +2,7 @@ import type { InvoiceCatalogue } from '../../domain/billing/invoice.js';
 import { vatRateOn } from '../../domain/catalogue/vat-schedule.js';
 import { findProducts } from '../../legacy-sync/legacy-catalogue.js';
 import { vatSchedule } from '../../projections/vat-rates/vat-rates.queries.js';
-import type { Queryable } from '../database/db.js';
+import type { Queryable } from '../kernel/database/db.js';
 
 /**
  * What IssueInvoice checks product lines against: the products the lines name (Gloux's

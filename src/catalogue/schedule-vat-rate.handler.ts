@@ -7,9 +7,9 @@ import {
   evolveVatSchedule,
   type VatScheduleEntry,
 } from '../../domain/catalogue/vat-schedule.js';
-import { Clock } from '../clock.js';
-import { CommandPipeline } from '../event-store/command-pipeline.js';
-import { readStream } from '../event-store/event-store.js';
+import { Clock } from '../kernel/clock.js';
+import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
+import { readStream } from '../kernel/event-store/event-store.js';
 import { ScheduleVatRateCommand, type ScheduleVatRateResult } from './schedule-vat-rate.command.js';
 
 /** Adds a dated entry to the VAT schedule (one stream): issued lines keep their own rate. */

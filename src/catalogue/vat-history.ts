@@ -1,5 +1,5 @@
 import { FRANCE_STANDARD_RATE_HISTORY } from '../../domain/catalogue/vat-schedule.js';
-import type { Db } from '../database/db.js';
+import type { Db } from '../kernel/database/db.js';
 import { ScheduleVatRateCommand } from './schedule-vat-rate.command.js';
 import type { ScheduleVatRateHandler } from './schedule-vat-rate.handler.js';
 

@@ -11,16 +11,19 @@ import { AssembliesProjection } from '../../projections/assemblies/assemblies.pr
 import { BankProjection } from '../../projections/bank/bank.projection.js';
 import { TreasuryProjection } from '../../projections/treasury/treasury.projection.js';
 import { AccountsProjection } from '../../projections/accounts/accounts.projection.js';
-import { Clock } from '../clock.js';
-import { APP_CONFIG, loadConfig, type AppConfig } from '../config.js';
-import { Db } from '../database/db.js';
-import { CommandPipeline } from '../event-store/command-pipeline.js';
+import { Clock } from '../kernel/clock.js';
+import { APP_CONFIG, loadConfig, type AppConfig } from '../kernel/config.js';
+import { Db } from '../kernel/database/db.js';
+import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
+import { loadSharesConfig, SHARES_CONFIG } from '../kernel/shares.config.js';
 
 /** Database, event store pipeline, clock and configuration: what every module needs. */
 @Global()
 @Module({
   providers: [
     { provide: APP_CONFIG, useFactory: () => loadConfig() },
+    // The share rules (capital floor): the share commands and Gloux's share changes use them.
+    { provide: SHARES_CONFIG, useFactory: () => loadSharesConfig() },
     { provide: Clock, useValue: new Clock() },
     {
       provide: Db,
@@ -51,7 +54,7 @@ import { CommandPipeline } from '../event-store/command-pipeline.js';
         ]),
     },
   ],
-  exports: [APP_CONFIG, Clock, Db, CommandPipeline],
+  exports: [APP_CONFIG, SHARES_CONFIG, Clock, Db, CommandPipeline],
 })
 export class CoreModule implements OnApplicationShutdown {
   constructor(@Inject(Db) private readonly db: Db) {}

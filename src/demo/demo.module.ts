@@ -2,16 +2,16 @@ import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/com
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { isLegacyEmpty, seedLegacyDemo } from '../../legacy-sync/legacy-demo-data.js';
 import { BillingModule } from '../billing/billing.module.js';
-import { Clock } from '../clock.js';
-import { APP_CONFIG, type AppConfig } from '../config.js';
-import { Db } from '../database/db.js';
+import { Clock } from '../kernel/clock.js';
+import { APP_CONFIG, type AppConfig } from '../kernel/config.js';
+import { Db } from '../kernel/database/db.js';
 import { VAT_SCHEDULE_STREAM } from '../../domain/catalogue/events.js';
 import { seedDemoBilling } from './demo-data.js';
 import { seedDemoOverage } from '../overage/overage-demo.js';
 import { OverageService } from '../overage/overage.service.js';
 import { SharesModule } from '../shares/shares.module.js';
 import { ShareMovements } from '../shares/shares.handlers.js';
-import { CommandPipeline } from '../event-store/command-pipeline.js';
+import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
 import { LifecycleService } from '../lifecycle/lifecycle.service.js';
 import { seedDemoLifecycle } from '../lifecycle/lifecycle-demo.js';
 

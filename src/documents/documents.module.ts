@@ -1,5 +1,5 @@
 import { Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
-import { APP_CONFIG, loadSeller, SELLER_IDENTITY, type AppConfig } from '../config.js';
+import { APP_CONFIG, loadSeller, SELLER_IDENTITY, type AppConfig } from '../kernel/config.js';
 import { DocumentsController } from './documents.controller.js';
 import { DocumentsService } from './documents.service.js';
 

@@ -12,9 +12,9 @@ import {
 } from '../../domain/documents/printable-document.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { findDocument } from '../../projections/documents/documents.queries.js';
-import { SELLER_IDENTITY } from '../config.js';
-import { Db } from '../database/db.js';
-import { readStream } from '../event-store/event-store.js';
+import { SELLER_IDENTITY } from '../kernel/config.js';
+import { Db } from '../kernel/database/db.js';
+import { readStream } from '../kernel/event-store/event-store.js';
 import { renderDocumentPdf } from './document-pdf.js';
 
 /** Ids are UUIDs; anything else cannot name a document. */

@@ -1,5 +1,5 @@
 import { decodeKey } from '../../domain/monetico/monetico.js';
-import type { AppConfig } from '../config.js';
+import type { AppConfig } from '../kernel/config.js';
 import { DEMO_KEY, DEMO_SOCIETE, DEMO_TPE } from '../monetico/monetico.config.js';
 import { CGI2_PATH } from '../monetico/cgi2-body.js';
 import { startFakeBank, switchesFromEnv, type FakeBank } from './fake-bank.js';

@@ -3,7 +3,7 @@ import { driftReport, mirrorLag, repairDrift, type Drift } from '../../legacy-sy
 import { LegacyIngester } from '../../legacy-sync/legacy-ingest.js';
 import { importReport, type ImportReport } from '../../legacy-sync/legacy-report.js';
 import { LegacySyncWorker } from '../../legacy-sync/legacy-sync.worker.js';
-import { Db } from '../database/db.js';
+import { Db } from '../kernel/database/db.js';
 
 export interface DriftPage {
   drift: Drift[];

@@ -4,7 +4,7 @@ import type { Drift } from '../../legacy-sync/legacy-drift.js';
 import { LegacyIngester } from '../../legacy-sync/legacy-ingest.js';
 import { clearBlockingIssues, importReport } from '../../legacy-sync/legacy-report.js';
 import { LegacySyncWorker } from '../../legacy-sync/legacy-sync.worker.js';
-import { Db } from '../database/db.js';
+import { Db } from '../kernel/database/db.js';
 import { LegacyPages } from './legacy-pages.service.js';
 
 const TABLE_LABEL = { factures: 'factures', paiements: 'paiements' } as const;

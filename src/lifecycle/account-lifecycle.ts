@@ -18,11 +18,11 @@ import {
   readLegacyAccountsOf,
 } from '../../legacy-sync/legacy-accounts.js';
 import { LEGACY_SYNC_CHECKPOINT } from '../../legacy-sync/legacy-sync.worker.js';
-import { fromCents } from '../../projections/projection.js';
-import { Clock } from '../clock.js';
-import { Db, type Queryable } from '../database/db.js';
-import { CommandPipeline } from '../event-store/command-pipeline.js';
-import { readStream, type EventSource } from '../event-store/event-store.js';
+import { fromCents } from '../../domain/shared/cents.js';
+import { Clock } from '../kernel/clock.js';
+import { Db, type Queryable } from '../kernel/database/db.js';
+import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
+import { readStream, type EventSource } from '../kernel/event-store/event-store.js';
 import { LIFECYCLE_CONFIG, type LifecycleConfig } from './lifecycle.config.js';
 
 export interface LoadedAccount {

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Post, Query, Render, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError } from '../../domain/shared/errors.js';
-import { Clock } from '../clock.js';
+import { Clock } from '../kernel/clock.js';
 import { AccountLifecycle } from './account-lifecycle.js';
 import { AfterCommit } from './after-commit.js';
 import { LifecyclePagesQueries } from './lifecycle-pages.queries.js';

@@ -1,7 +1,7 @@
 import { accountStream } from '../../domain/accounts/events.js';
 import { addDays } from '../../domain/shared/day.js';
-import type { Clock } from '../clock.js';
-import type { CommandPipeline } from '../event-store/command-pipeline.js';
+import type { Clock } from '../kernel/clock.js';
+import type { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
 import type { LifecycleService } from './lifecycle.service.js';
 
 /**

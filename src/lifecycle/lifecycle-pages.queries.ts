@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { addDays, type Day } from '../../domain/shared/day.js';
-import { Db } from '../database/db.js';
+import { Db } from '../kernel/database/db.js';
 
 export interface AccountListItem {
   accountId: string;

@@ -11,10 +11,10 @@ import { parseDay, type Day } from '../../domain/shared/day.js';
 import { DomainError, parseField } from '../../domain/shared/errors.js';
 import { readOpenLegacyAccounts } from '../../legacy-sync/legacy-accounts.js';
 import type { LegacyAccountRow } from '../../domain/accounts/account.js';
-import { Clock } from '../clock.js';
-import { Db, type Queryable } from '../database/db.js';
-import { CommandPipeline } from '../event-store/command-pipeline.js';
-import { readStream } from '../event-store/event-store.js';
+import { Clock } from '../kernel/clock.js';
+import { Db, type Queryable } from '../kernel/database/db.js';
+import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
+import { readStream } from '../kernel/event-store/event-store.js';
 import {
   AccountLifecycle,
   openInvoicesByCustomer,

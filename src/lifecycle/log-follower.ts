@@ -1,6 +1,6 @@
-import type { Db } from '../database/db.js';
+import type { Db } from '../kernel/database/db.js';
 import { SingleFlight } from '../../legacy-sync/single-flight.js';
-import { readAll, sqlTimestamp, type RecordedEvent } from '../event-store/event-store.js';
+import { readAll, sqlTimestamp, type RecordedEvent } from '../kernel/event-store/event-store.js';
 
 /**
  * Follows the log after commit from its own checkpoint (g2_checkpoints), one reaction per

@@ -19,11 +19,11 @@ import { findCustomer } from '../../legacy-sync/legacy-gateway.js';
 import { readLegacyAccount, readLegacyAccountsOf } from '../../legacy-sync/legacy-accounts.js';
 import { foldAccount, hasReason } from '../../domain/accounts/account.js';
 import { accountStream, type AccountEvent } from '../../domain/accounts/events.js';
-import { readStream } from '../event-store/event-store.js';
-import { fromCents } from '../../projections/projection.js';
-import type { Queryable } from '../database/db.js';
-import type { RecordedEvent } from '../event-store/event-store.js';
-import { projectRoot } from '../paths.js';
+import { readStream } from '../kernel/event-store/event-store.js';
+import { fromCents } from '../../domain/shared/cents.js';
+import type { Queryable } from '../kernel/database/db.js';
+import type { RecordedEvent } from '../kernel/event-store/event-store.js';
+import { projectRoot } from '../kernel/paths.js';
 import { owedInvoicesByCustomer } from './account-lifecycle.js';
 import type { LifecycleConfig } from './lifecycle.config.js';
 

@@ -1,7 +1,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { Db } from '../database/db.js';
-import { sqlTimestamp, type RecordedEvent } from '../event-store/event-store.js';
-import type { Clock } from '../clock.js';
+import type { Db } from '../kernel/database/db.js';
+import { sqlTimestamp, type RecordedEvent } from '../kernel/event-store/event-store.js';
+import type { Clock } from '../kernel/clock.js';
 import { LogFollower } from './log-follower.js';
 import type { LifecycleConfig } from './lifecycle.config.js';
 import { causesMail, type MailMessages } from './mail-messages.js';

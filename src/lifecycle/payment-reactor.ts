@@ -4,9 +4,9 @@ import type {
   PaymentAllocationChanged,
   PaymentRecorded,
 } from '../../domain/billing/events.js';
-import type { Clock } from '../clock.js';
-import type { Db } from '../database/db.js';
-import type { RecordedEvent } from '../event-store/event-store.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Db } from '../kernel/database/db.js';
+import type { RecordedEvent } from '../kernel/event-store/event-store.js';
 import type { AccountLifecycle } from './account-lifecycle.js';
 import { LogFollower } from './log-follower.js';
 

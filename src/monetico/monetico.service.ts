@@ -18,14 +18,14 @@ import { Money } from '../../domain/shared/money.js';
 import { parisDayOf } from '../../domain/shared/day.js';
 import { findCustomer } from '../../legacy-sync/legacy-gateway.js';
 import { findInvoice } from '../../projections/invoice-balances/invoice-balances.queries.js';
-import { fromCents, toCents } from '../../projections/projection.js';
+import { fromCents, toCents } from '../../domain/shared/cents.js';
 import {
   RecordPaymentCommand,
   type RecordPaymentResult,
 } from '../billing/record-payment.command.js';
-import { Clock } from '../clock.js';
-import { Db, isDuplicateKey } from '../database/db.js';
-import { sqlTimestamp } from '../event-store/event-store.js';
+import { Clock } from '../kernel/clock.js';
+import { Db, isDuplicateKey } from '../kernel/database/db.js';
+import { sqlTimestamp } from '../kernel/event-store/event-store.js';
 import { hmacSha1, randomReference } from './monetico-crypto.js';
 import { MONETICO_CONFIG, type MoneticoConfig } from './monetico.config.js';
 

@@ -1,6 +1,6 @@
 import { addDays, type Day } from '../../domain/shared/day.js';
 import { seedLegacyDemoUsage } from '../../legacy-sync/legacy-demo-usage.js';
-import type { Db } from '../database/db.js';
+import type { Db } from '../kernel/database/db.js';
 import type { OverageService } from './overage.service.js';
 
 /**

@@ -8,8 +8,8 @@ import {
   type OverageLineView,
 } from '../../projections/overage/overage.queries.js';
 import { addDays } from '../../domain/shared/day.js';
-import { Clock } from '../clock.js';
-import { Db } from '../database/db.js';
+import { Clock } from '../kernel/clock.js';
+import { Db } from '../kernel/database/db.js';
 import { OVERAGE_CONFIG, type OverageConfig } from './overage.config.js';
 
 export interface OverageView extends CurrentOverage {

@@ -1,7 +1,7 @@
 import { vatRateOn } from '../../domain/catalogue/vat-schedule.js';
 import type { Day } from '../../domain/shared/day.js';
 import { vatSchedule } from '../../projections/vat-rates/vat-rates.queries.js';
-import type { Queryable } from '../database/db.js';
+import type { Queryable } from '../kernel/database/db.js';
 
 /**
  * The VAT rate of overage lines: the standard rate of the catalogue's dated VAT schedule on the

@@ -42,10 +42,10 @@ import {
 } from '../../legacy-sync/legacy-usage.js';
 import { customersWithPendingOverage } from '../../projections/overage/overage.queries.js';
 import { IssueInvoiceCommand, type IssueInvoiceResult } from '../billing/issue-invoice.command.js';
-import { Clock } from '../clock.js';
-import { Db, type Queryable } from '../database/db.js';
-import { CommandPipeline } from '../event-store/command-pipeline.js';
-import { readStream, type AppendRequest } from '../event-store/event-store.js';
+import { Clock } from '../kernel/clock.js';
+import { Db, type Queryable } from '../kernel/database/db.js';
+import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
+import { readStream, type AppendRequest } from '../kernel/event-store/event-store.js';
 import { OVERAGE_CONFIG, type OverageConfig } from './overage.config.js';
 import { loadOverageVatLookup } from './overage-vat.js';
 

@@ -12,8 +12,8 @@ import {
   RecordPaymentCommand,
   type RecordPaymentResult,
 } from '../billing/record-payment.command.js';
-import { Clock } from '../clock.js';
-import { parseIdempotencyKey } from '../event-store/idempotency.js';
+import { Clock } from '../kernel/clock.js';
+import { parseIdempotencyKey } from '../kernel/event-store/idempotency.js';
 import { statusOf } from './errors.filter.js';
 import { jsonObject, str, typedAmount } from './form-input.js';
 import { memberPageUrl } from './member-notice.js';

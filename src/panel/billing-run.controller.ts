@@ -8,8 +8,8 @@ import {
   type AccountStatus,
   type RunReport,
 } from '../billing-run/anniversary-billing.service.js';
-import { Clock } from '../clock.js';
-import { APP_CONFIG, type AppConfig } from '../config.js';
+import { Clock } from '../kernel/clock.js';
+import { APP_CONFIG, type AppConfig } from '../kernel/config.js';
 import { Money } from '../../domain/shared/money.js';
 import { PAGE_SIZE, pageHref, pager, requestedPage } from './pagination.js';
 import { percent } from './catalogue.controller.js';

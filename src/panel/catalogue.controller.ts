@@ -9,7 +9,7 @@ import {
   ScheduleVatRateCommand,
   type ScheduleVatRateResult,
 } from '../catalogue/schedule-vat-rate.command.js';
-import { parseIdempotencyKey } from '../event-store/idempotency.js';
+import { parseIdempotencyKey } from '../kernel/event-store/idempotency.js';
 import { statusOf } from './errors.filter.js';
 import { AdminOnly } from '../auth/access.decorators.js';
 

@@ -19,8 +19,8 @@ import {
   IssueCreditNoteCommand,
   type IssueCreditNoteResult,
 } from '../billing/issue-credit-note.command.js';
-import { Clock } from '../clock.js';
-import { parseIdempotencyKey } from '../event-store/idempotency.js';
+import { Clock } from '../kernel/clock.js';
+import { parseIdempotencyKey } from '../kernel/event-store/idempotency.js';
 import { jsonObject, str, typedAmount } from './form-input.js';
 import { formErrorModel, formKey, submitForm } from './form-page.js';
 import { memberPageUrl } from './member-notice.js';

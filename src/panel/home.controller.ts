@@ -7,8 +7,8 @@ import { isStaff, type AuthUser } from '../auth/auth-user.js';
 import { forbidden } from '../auth/auth-errors.js';
 import { CurrentUser } from '../auth/request-auth.js';
 import { BillingQueries } from '../billing/billing-queries.js';
-import { lastPosition } from '../event-store/event-store.js';
-import { Db } from '../database/db.js';
+import { lastPosition } from '../kernel/event-store/event-store.js';
+import { Db } from '../kernel/database/db.js';
 
 @Controller()
 export class HomeController {

@@ -1,6 +1,6 @@
 import { addDays, daysBetween, formatDayFr, type Day } from '../../domain/shared/day.js';
 import { formatEuros } from '../../domain/shared/money.js';
-import { fromCents, toCents } from '../../projections/projection.js';
+import { fromCents, toCents } from '../../domain/shared/cents.js';
 import { escapeXml as escape, niceStep as yStep } from '../../reports/svg-chart.js';
 
 const WIDTH = 760;

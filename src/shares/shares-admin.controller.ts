@@ -15,7 +15,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { DomainError } from '../../domain/shared/errors.js';
 import { printableCapitalListing } from '../../domain/shares/share-documents.js';
-import { parseIdempotencyKey } from '../event-store/idempotency.js';
+import { parseIdempotencyKey } from '../kernel/event-store/idempotency.js';
 import { jsonObject, str } from '../panel/form-input.js';
 import { formErrorModel, formKey, submitForm } from '../panel/form-page.js';
 import { capitalListingXlsx } from './capital-listing-xlsx.js';
@@ -29,7 +29,7 @@ import {
   type ShareMovementResult,
 } from './shares.commands.js';
 import { SharesPages } from './shares-pages.service.js';
-import { APP_CONFIG, type AppConfig } from '../config.js';
+import { APP_CONFIG, type AppConfig } from '../kernel/config.js';
 import { foldText } from '../../domain/shared/text.js';
 import { PAGE_SIZE, pageHref, pager, requestedPage } from '../panel/pagination.js';
 import { renderCapitalListingPdf } from './shares-pdf.js';

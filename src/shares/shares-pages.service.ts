@@ -28,11 +28,11 @@ import {
 } from '../../projections/shares/shares.queries.js';
 import { formatNumberRanges } from '../../domain/shares/share-numbers.js';
 import { searchMembers, type LegacyMemberRow } from '../../legacy-sync/legacy-members.js';
-import { Clock } from '../clock.js';
-import { loadSeller } from '../config.js';
-import { Db } from '../database/db.js';
+import { Clock } from '../kernel/clock.js';
+import { loadSeller } from '../kernel/config.js';
+import { Db } from '../kernel/database/db.js';
 import { capitalChartSvg } from './capital-chart.js';
-import { SHARES_CONFIG } from './shares.config.js';
+import { SHARES_CONFIG } from '../kernel/shares.config.js';
 
 /** The register's words for each movement kind. */
 export const MOVEMENT_LABELS: Record<string, string> = {

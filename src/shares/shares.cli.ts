@@ -2,8 +2,8 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { formatDayFr } from '../../domain/shared/day.js';
 import { formatEuros } from '../../domain/shared/money.js';
-import { Clock } from '../clock.js';
-import { Db } from '../database/db.js';
+import { Clock } from '../kernel/clock.js';
+import { Db } from '../kernel/database/db.js';
 import { capitalOnDay } from '../../projections/shares/shares.queries.js';
 import {
   ImportLegacySharesCommand,

@@ -31,10 +31,9 @@ import {
   tiersShareCountMismatches,
 } from '../../legacy-sync/legacy-shares.js';
 import { withDrawnNumbers } from '../billing/number-gaps.js';
-import { Clock } from '../clock.js';
-import { Db, type Queryable } from '../database/db.js';
-import { CommandPipeline } from '../event-store/command-pipeline.js';
-import { readStream } from '../event-store/event-store.js';
+import { Clock } from '../kernel/clock.js';
+import { Db } from '../kernel/database/db.js';
+import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
 import {
   CancelSharesCommand,
   ImportLegacySharesCommand,
@@ -46,46 +45,8 @@ import {
   type ImportLegacySharesResult,
   type ShareMovementResult,
 } from './shares.commands.js';
-import { SHARES_CONFIG } from './shares.config.js';
-
-/**
- * The share capital as of its last event, kept between commands: the one stream holds every
- * movement of the cooperative's life, and replaying it whole for each command made a
- * subscription cost grow with the register (quadratic over a generated history). Only the
- * events since the kept version are read; the kept last event is read again and must have the
- * same position, otherwise (a log that is not the one the cache saw) everything is replayed.
- * States are immutable, so commands running at once can share one.
- */
-export class ShareCapitalCache {
-  private kept: { state: ShareCapitalState; version: number; position: number } | null = null;
-
-  /** The share capital stream's state and version (-1: empty). */
-  async load(q: Queryable): Promise<{ state: ShareCapitalState; version: number }> {
-    const kept = this.kept;
-    if (kept) {
-      const since = await readStream(q, SHARE_CAPITAL_STREAM, kept.version);
-      if (since[0]?.position === kept.position) {
-        const fresh = since.slice(1);
-        const state =
-          fresh.length === 0
-            ? kept.state
-            : replayShareCapital(fresh as unknown as ShareEvent[], kept.state);
-        this.keep(state, since[since.length - 1]!.streamVersion, since[since.length - 1]!.position);
-        return { state, version: since[since.length - 1]!.streamVersion };
-      }
-    }
-    const history = await readStream(q, SHARE_CAPITAL_STREAM);
-    const state = replayShareCapital(history as unknown as ShareEvent[]);
-    const last = history[history.length - 1];
-    if (last) this.keep(state, last.streamVersion, last.position);
-    return { state, version: history.length - 1 };
-  }
-
-  private keep(state: ShareCapitalState, version: number, position: number): void {
-    // Concurrent commands may finish out of order: never step back to an older version.
-    if (!this.kept || version >= this.kept.version) this.kept = { state, version, position };
-  }
-}
+import { SHARES_CONFIG } from '../kernel/shares.config.js';
+import { ShareCapitalCache } from '../../projections/shares/share-capital-cache.js';
 
 /** Gloux imports are written in events of this many shares. */
 const IMPORT_BATCH = 500;

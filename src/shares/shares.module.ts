@@ -2,7 +2,6 @@ import { Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { SharesAdminController } from './shares-admin.controller.js';
 import { SharesMemberController } from './shares-member.controller.js';
-import { loadSharesConfig, SHARES_CONFIG } from './shares.config.js';
 import {
   CancelSharesHandler,
   ImportLegacySharesHandler,
@@ -20,7 +19,6 @@ import { SharesPages } from './shares-pages.service.js';
   imports: [CqrsModule],
   controllers: [SharesAdminController, SharesMemberController],
   providers: [
-    { provide: SHARES_CONFIG, useFactory: () => loadSharesConfig() },
     ShareMovements,
     SubscribeSharesHandler,
     PayUpSharesHandler,
@@ -31,7 +29,7 @@ import { SharesPages } from './shares-pages.service.js';
     ImportLegacySharesHandler,
     SharesPages,
   ],
-  exports: [ShareMovements, SharesPages, SHARES_CONFIG],
+  exports: [ShareMovements, SharesPages],
 })
 export class SharesModule implements OnModuleInit {
   private readonly logger = new Logger('Shares');

@@ -31,9 +31,9 @@ import {
   type MovementRow,
   type RevenueLineRow,
 } from '../../projections/treasury/treasury.queries.js';
-import { Clock } from '../clock.js';
-import { APP_CONFIG, type AppConfig } from '../config.js';
-import { Db } from '../database/db.js';
+import { Clock } from '../kernel/clock.js';
+import { APP_CONFIG, type AppConfig } from '../kernel/config.js';
+import { Db } from '../kernel/database/db.js';
 
 /** The treasurer's reports by name, as the CLI and the export routes call them. */
 export const TREASURY_REPORTS = [

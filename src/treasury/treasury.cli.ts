@@ -8,7 +8,7 @@ import { writeReport } from '../../reports/export-report.js';
 import type { ReportDocument, ReportRow } from '../../reports/report-document.js';
 import { eachRow } from '../../reports/report-document.js';
 import { periodOfYear } from '../../reports/treasury-reports.js';
-import { APP_CONFIG, type AppConfig } from '../config.js';
+import { APP_CONFIG, type AppConfig } from '../kernel/config.js';
 import {
   TreasuryPages,
   type ReportQuery,

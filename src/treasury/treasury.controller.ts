@@ -10,8 +10,8 @@ import {
 import type { RowSlice } from '../../projections/payment-allocation/payment-allocation.queries.js';
 import { BillingQueries, type AllocationPage } from '../billing/billing-queries.js';
 import { PAGE_SIZE, pageHref, pager, requestedPage, type Pager } from '../panel/pagination.js';
-import { APP_CONFIG, type AppConfig } from '../config.js';
-import { Db } from '../database/db.js';
+import { APP_CONFIG, type AppConfig } from '../kernel/config.js';
+import { Db } from '../kernel/database/db.js';
 import {
   isTreasuryReport,
   TREASURY_REPORTS,

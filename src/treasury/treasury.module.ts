@@ -1,7 +1,7 @@
 import { Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { BillingModule } from '../billing/billing.module.js';
-import { Db } from '../database/db.js';
-import { CommandPipeline } from '../event-store/command-pipeline.js';
+import { Db } from '../kernel/database/db.js';
+import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
 import { TreasuryController } from './treasury.controller.js';
 import { TreasuryPages } from './treasury-pages.service.js';
 

@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DatabaseSettings, Dialect } from '../../ormconfig.js';
+import type { DatabaseSettings, Dialect } from '../../src/kernel/database/settings.js';
 import { MYSQL_ROOT_URL } from '../support/databases.js';
 import {
   bootContext,

@@ -10,12 +10,12 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import mysql from 'mysql2/promise';
 import { AppModule } from '../../src/app.module.js';
-import { Clock, FixedClock } from '../../src/clock.js';
-import { APP_CONFIG, type AppConfig } from '../../src/config.js';
-import { Db } from '../../src/database/db.js';
+import { Clock, FixedClock } from '../../src/kernel/clock.js';
+import { APP_CONFIG, type AppConfig } from '../../src/kernel/config.js';
+import { Db } from '../../src/kernel/database/db.js';
 import { AfterCommit } from '../../src/lifecycle/after-commit.js';
-import { projectRoot } from '../../src/paths.js';
-import type { DatabaseSettings, Dialect } from '../../ormconfig.js';
+import { projectRoot } from '../../src/kernel/paths.js';
+import type { DatabaseSettings, Dialect } from '../../src/kernel/database/settings.js';
 import { loadGlouxSql, MYSQL_ROOT_URL } from '../support/databases.js';
 
 /** `--name value` or `--name=value` from argv; `--flag` alone gives 'true'. */

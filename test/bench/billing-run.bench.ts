@@ -13,11 +13,11 @@ import { addDays } from '../../domain/shared/day.js';
 import { LegacySyncWorker } from '../../legacy-sync/legacy-sync.worker.js';
 import { AppModule } from '../../src/app.module.js';
 import { AnniversaryBillingService } from '../../src/billing-run/anniversary-billing.service.js';
-import { Clock } from '../../src/clock.js';
-import { APP_CONFIG, type AppConfig } from '../../src/config.js';
-import { Db, type Queryable } from '../../src/database/db.js';
+import { Clock } from '../../src/kernel/clock.js';
+import { APP_CONFIG, type AppConfig } from '../../src/kernel/config.js';
+import { Db, type Queryable } from '../../src/kernel/database/db.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
-import type { Dialect } from '../../ormconfig.js';
+import type { Dialect } from '../../src/kernel/database/settings.js';
 import { dialectsFromFlags, intFlag, measured } from './bench-kit.js';
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 5000) * intFlag('scale', 1);

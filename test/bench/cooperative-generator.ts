@@ -32,8 +32,8 @@ import {
   type RecordPaymentResult,
 } from '../../src/billing/record-payment.command.js';
 import { ReversePaymentCommand } from '../../src/billing/reverse-payment.command.js';
-import type { FixedClock } from '../../src/clock.js';
-import { Db, type Queryable } from '../../src/database/db.js';
+import type { FixedClock } from '../../src/kernel/clock.js';
+import { Db, type Queryable } from '../../src/kernel/database/db.js';
 import { OverageService } from '../../src/overage/overage.service.js';
 import {
   RedeemSharesCommand,

@@ -6,8 +6,8 @@
  */
 import cliProgress from 'cli-progress';
 import { LegacySyncWorker } from '../../legacy-sync/legacy-sync.worker.js';
-import { Db } from '../../src/database/db.js';
-import type { Dialect } from '../../ormconfig.js';
+import { Db } from '../../src/kernel/database/db.js';
+import type { Dialect } from '../../src/kernel/database/settings.js';
 import {
   bootContext,
   dayClock,

@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
-import { projectRoot } from '../../src/paths.js';
-import type { DatabaseSettings, Dialect } from '../../ormconfig.js';
+import { projectRoot } from '../../src/kernel/paths.js';
+import type { DatabaseSettings, Dialect } from '../../src/kernel/database/settings.js';
 import {
   bootContext,
   dialectsFromFlags,

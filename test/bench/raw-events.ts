@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import mysql from 'mysql2';
 import mysqlPromise from 'mysql2/promise';
-import type { DatabaseSettings } from '../../ormconfig.js';
+import type { DatabaseSettings } from '../../src/kernel/database/settings.js';
 
 const COLUMNS = [
   'stream_id',

@@ -5,8 +5,8 @@
  * against a raw streaming SELECT of the event table that parses each row's JSON. Prints
  * events/s, the ratio and peak memory of each; asserts nothing.
  */
-import { CommandPipeline } from '../../src/event-store/command-pipeline.js';
-import type { Dialect } from '../../ormconfig.js';
+import { CommandPipeline } from '../../src/kernel/event-store/command-pipeline.js';
+import type { Dialect } from '../../src/kernel/database/settings.js';
 import {
   bootContext,
   dialectsFromFlags,

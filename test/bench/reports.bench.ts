@@ -9,14 +9,14 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeReport } from '../../reports/export-report.js';
-import { CommandPipeline } from '../../src/event-store/command-pipeline.js';
+import { CommandPipeline } from '../../src/kernel/event-store/command-pipeline.js';
 import {
   TREASURY_REPORTS,
   TreasuryPages,
   type ReportQuery,
   type TreasuryReportName,
 } from '../../src/treasury/treasury-pages.service.js';
-import type { Dialect } from '../../ormconfig.js';
+import type { Dialect } from '../../src/kernel/database/settings.js';
 import {
   bootContext,
   dialectsFromFlags,

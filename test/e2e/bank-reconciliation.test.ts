@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { ImportBankStatementResult } from '../../src/bank/bank-statement.commands.js';
 import type { Reconciliation } from '../../src/bank/reconciliation.service.js';
-import { projectRoot } from '../../src/paths.js';
+import { projectRoot } from '../../src/kernel/paths.js';
 import { postForm, useCliDatabase } from './bank-client.js';
 import { useAppClient, type ApiError } from './http-client.js';
 

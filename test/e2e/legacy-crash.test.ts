@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Db } from '../../src/database/db.js';
+import { Db } from '../../src/kernel/database/db.js';
 import { driftReport } from '../../legacy-sync/legacy-drift.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { DomainError } from '../../domain/shared/errors.js';
 import type { AuthConfig } from '../../src/auth/auth.config.js';
 import { AuthService } from '../../src/auth/auth.service.js';
-import { Db } from '../../src/database/db.js';
+import { Db } from '../../src/kernel/database/db.js';
 import { AppHarness } from '../support/app-harness.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
 

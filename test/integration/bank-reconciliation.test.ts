@@ -20,9 +20,9 @@ import {
 } from '../../src/bank/reconciliation.service.js';
 import { FecService } from '../../src/bank/fec.service.js';
 import { ReversePaymentCommand } from '../../src/billing/reverse-payment.command.js';
-import { projectRoot } from '../../src/paths.js';
+import { projectRoot } from '../../src/kernel/paths.js';
 import { Money } from '../../domain/shared/money.js';
-import { fromCents } from '../../projections/projection.js';
+import { fromCents } from '../../domain/shared/cents.js';
 import { AppHarness, cheque, yearLine } from '../support/app-harness.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
 import { snapshotReadModels } from '../support/read-models.js';

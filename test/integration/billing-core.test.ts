@@ -7,7 +7,7 @@ import {
   customerCredit,
   invoicesOfCustomer,
 } from '../../projections/invoice-balances/invoice-balances.queries.js';
-import { fromCents } from '../../projections/projection.js';
+import { fromCents } from '../../domain/shared/cents.js';
 import {
   ApplyCreditCommand,
   RefundCreditCommand,
@@ -22,7 +22,7 @@ import {
 } from '../../src/billing/reverse-payment.command.js';
 import type { IssueCreditNote } from '../../domain/billing/credit-note.js';
 import type { ReversePayment } from '../../domain/billing/payment.js';
-import { lastPosition } from '../../src/event-store/event-store.js';
+import { lastPosition } from '../../src/kernel/event-store/event-store.js';
 import { AppHarness, cheque, yearLine } from '../support/app-harness.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
 import { snapshotReadModels } from '../support/read-models.js';

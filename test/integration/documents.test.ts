@@ -10,7 +10,7 @@ import {
   type IssueCreditNoteResult,
 } from '../../src/billing/issue-credit-note.command.js';
 import { DocumentsService } from '../../src/documents/documents.service.js';
-import { readStream } from '../../src/event-store/event-store.js';
+import { readStream } from '../../src/kernel/event-store/event-store.js';
 import { AppHarness, yearLine } from '../support/app-harness.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
 import { pdfText } from '../support/pdf-text.js';

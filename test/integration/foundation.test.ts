@@ -5,11 +5,11 @@ import {
   customerBalance,
   findInvoice,
 } from '../../projections/invoice-balances/invoice-balances.queries.js';
-import { readAll } from '../../src/event-store/event-store.js';
-import { CommandPipeline } from '../../src/event-store/command-pipeline.js';
+import { readAll } from '../../src/kernel/event-store/event-store.js';
+import { CommandPipeline } from '../../src/kernel/event-store/command-pipeline.js';
 import { CustomerCreditProjection } from '../../projections/customer-credit/customer-credit.projection.js';
 import { InvoiceBalancesProjection } from '../../projections/invoice-balances/invoice-balances.projection.js';
-import type { Projection } from '../../projections/projection.js';
+import type { Projection } from '../../src/kernel/projection.js';
 import { AppHarness, cheque, yearLine } from '../support/app-harness.js';
 import { snapshotReadModels } from '../support/read-models.js';
 import { refusal } from '../support/refusal.js';

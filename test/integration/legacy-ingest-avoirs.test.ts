@@ -21,7 +21,11 @@ import {
   ReversePaymentCommand,
   type ReversePaymentResult,
 } from '../../src/billing/reverse-payment.command.js';
-import { readAll, readStream, type RecordedEvent } from '../../src/event-store/event-store.js';
+import {
+  readAll,
+  readStream,
+  type RecordedEvent,
+} from '../../src/kernel/event-store/event-store.js';
 import { AfterCommit } from '../../src/lifecycle/after-commit.js';
 import { AppHarness, yearLine } from '../support/app-harness.js';
 import { dialects, type TestDatabase } from '../support/databases.js';

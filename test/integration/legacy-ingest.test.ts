@@ -7,7 +7,7 @@ import {
   findInvoice,
   findInvoiceByNumber,
 } from '../../projections/invoice-balances/invoice-balances.queries.js';
-import { readAll, type RecordedEvent } from '../../src/event-store/event-store.js';
+import { readAll, type RecordedEvent } from '../../src/kernel/event-store/event-store.js';
 import { AppHarness, cheque, yearLine } from '../support/app-harness.js';
 import { dialects, type TestDatabase } from '../support/databases.js';
 import {

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { customerNumberOf } from '../../domain/accounts/sign-up.js';
 import { driftReport, repairDrift, type Drift } from '../../legacy-sync/legacy-drift.js';
 import { LegacyIngester } from '../../legacy-sync/legacy-ingest.js';
-import { readAll, type RecordedEvent } from '../../src/event-store/event-store.js';
+import { readAll, type RecordedEvent } from '../../src/kernel/event-store/event-store.js';
 import {
   CancelSharesCommand,
   PayUpSharesCommand,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Dec } from '../../domain/shared/money.js';
 import { readHostingUsage } from '../../legacy-sync/legacy-usage.js';
 import { OverageProjection } from '../../projections/overage/overage.projection.js';
-import { CommandPipeline } from '../../src/event-store/command-pipeline.js';
+import { CommandPipeline } from '../../src/kernel/event-store/command-pipeline.js';
 import { OverageQueries } from '../../src/overage/overage-page.queries.js';
 import { OverageService } from '../../src/overage/overage.service.js';
 import { CooperatorController } from '../../src/panel/cooperator.controller.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { routeTable, type RouteAccess } from '../../src/auth/route-table.js';
-import { Db } from '../../src/database/db.js';
+import { Db } from '../../src/kernel/database/db.js';
 import { DEMO, httpClient, type HttpClient } from '../e2e/http-client.js';
 import { startDemoApp, type DemoApp } from '../support/demo-app.js';
 

@@ -14,10 +14,10 @@ import {
   type RecordPaymentResult,
 } from '../../src/billing/record-payment.command.js';
 import { BillingQueries } from '../../src/billing/billing-queries.js';
-import { Clock, FixedClock } from '../../src/clock.js';
-import { APP_CONFIG, type AppConfig } from '../../src/config.js';
-import { Db, type Row } from '../../src/database/db.js';
-import { CommandPipeline } from '../../src/event-store/command-pipeline.js';
+import { Clock, FixedClock } from '../../src/kernel/clock.js';
+import { APP_CONFIG, type AppConfig } from '../../src/kernel/config.js';
+import { Db, type Row } from '../../src/kernel/database/db.js';
+import { CommandPipeline } from '../../src/kernel/event-store/command-pipeline.js';
 import type { IssueInvoice } from '../../domain/billing/invoice.js';
 import type { RecordPayment } from '../../domain/billing/payment.js';
 import { glouxStatement, runGloux, type TestDatabase } from './databases.js';

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
-import type { DatabaseSettings, Dialect } from '../../ormconfig.js';
-import { glouxFixtures } from '../../src/paths.js';
+import type { DatabaseSettings, Dialect } from '../../src/kernel/database/settings.js';
+import { glouxFixtures } from '../../src/kernel/paths.js';
 
 /** The MariaDB every test uses (README, .ci/ensure-system.sh); override with TEST_MYSQL_URL. */
 export const MYSQL_ROOT_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';

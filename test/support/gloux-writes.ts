@@ -1,5 +1,5 @@
 import type mysql from 'mysql2/promise';
-import type { Queryable } from '../../src/database/db.js';
+import type { Queryable } from '../../src/kernel/database/db.js';
 import { glouxStatement, runGloux } from './databases.js';
 
 /**

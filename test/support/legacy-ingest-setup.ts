@@ -2,7 +2,7 @@ import type { Drift } from '../../legacy-sync/legacy-drift.js';
 import { LegacyIngester } from '../../legacy-sync/legacy-ingest.js';
 import { ShareMovements } from '../../src/shares/shares.handlers.js';
 import { AppHarness } from './app-harness.js';
-import type { Dialect } from '../../ormconfig.js';
+import type { Dialect } from '../../src/kernel/database/settings.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 import type { GlouxSide } from './gloux-writes.js';
 import { loadSampleDataIntoSqlite } from './sqlite-sample-data.js';

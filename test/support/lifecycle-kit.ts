@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { glouxFixtures } from '../../src/paths.js';
-import type { Db } from '../../src/database/db.js';
-import type { ExpectedVersion, NewEvent } from '../../src/event-store/event-store.js';
+import { glouxFixtures } from '../../src/kernel/paths.js';
+import type { Db } from '../../src/kernel/database/db.js';
+import type { ExpectedVersion, NewEvent } from '../../src/kernel/event-store/event-store.js';
 import type { AppHarness } from './app-harness.js';
 import { runGloux, type TestDatabase } from './databases.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db } from '../../src/database/db.js';
-import { glouxFixtures } from '../../src/paths.js';
+import type { Db } from '../../src/kernel/database/db.js';
+import { glouxFixtures } from '../../src/kernel/paths.js';
 
 /** Gloux tables the demo seed writes and the sample data fills. */
 const GLOUX_TABLES = [

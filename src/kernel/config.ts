@@ -1,6 +1,6 @@
-import { parseFiscalYearStart } from '../domain/shared/fiscal-year.js';
-import { settingsFromEnv, type DatabaseSettings } from '../ormconfig.js';
-import type { SellerIdentity } from '../domain/documents/printable-document.js';
+import { parseFiscalYearStart } from '../../domain/shared/fiscal-year.js';
+import { settingsFromEnv, type DatabaseSettings } from './database/settings.js';
+import type { SellerIdentity } from '../../domain/documents/printable-document.js';
 
 export interface AppConfig {
   readonly port: number;

@@ -1,4 +1,4 @@
-import { parisDayOf, type Day } from '../domain/shared/day.js';
+import { parisDayOf, type Day } from '../../domain/shared/day.js';
 
 /** The one place that reads the system clock; tests provide their own. */
 export class Clock {

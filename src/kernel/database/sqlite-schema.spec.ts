@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { glouxFixtures } from '../src/paths.js';
+import { glouxFixtures } from '../paths.js';
 import { glouxSchemaToSqlite } from './sqlite-schema.js';
 
 const schema = readFileSync(join(glouxFixtures, 'schema.sql'), 'utf8');

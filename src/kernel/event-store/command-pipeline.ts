@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Subject } from 'rxjs';
-import type { Projection } from '../../projections/projection.js';
+import type { Projection } from '../projection.js';
 import { isDuplicateKey, type Db, type Tx } from '../database/db.js';
 import {
   append,

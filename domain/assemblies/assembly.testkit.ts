@@ -6,14 +6,10 @@ import {
   parseConvocation,
   type AssemblyState,
   type ConveneAssembly,
-} from '../../domain/assemblies/assembly.js';
-import type {
-  AssemblyConvened,
-  AssemblyEvent,
-  VotingMember,
-} from '../../domain/assemblies/events.js';
-import { defaultAssemblyRules, type AssemblyRules } from '../../domain/assemblies/rules.js';
-import { DomainError } from '../../domain/shared/errors.js';
+} from './assembly.js';
+import type { AssemblyConvened, AssemblyEvent, VotingMember } from './events.js';
+import { defaultAssemblyRules, type AssemblyRules } from './rules.js';
+import { DomainError } from '../shared/errors.js';
 
 /** Member i (1-based): tiers id "i", named so that the list's order is the numeric one. */
 export function numberedMembers(n: number): VotingMember[] {

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, type QueryRunner } from 'typeorm';
-import { dataSourceOptions, type DatabaseSettings, type Dialect } from '../../ormconfig.js';
+import { dataSourceOptions } from './data-source.js';
+import type { DatabaseSettings, Dialect } from './settings.js';
 
 export type Row = Record<string, unknown>;
 

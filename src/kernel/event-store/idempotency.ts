@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DomainError } from '../../domain/shared/errors.js';
+import { DomainError } from '../../../domain/shared/errors.js';
 import type { Queryable } from '../database/db.js';
 
 /** The g2_commands key column is VARCHAR(191): the longest key an index holds in utf8mb4. */

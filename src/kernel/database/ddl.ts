@@ -1,4 +1,4 @@
-import type { Dialect } from '../../ormconfig.js';
+import type { Dialect } from './settings.js';
 
 /** Column kinds used by g2_ tables; one definition gives MySQL (InnoDB/utf8mb4) and SQLite DDL. */
 export type ColumnKind =

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { fromCents, toCents } from './projection.js';
+import { fromCents, toCents } from './cents.js';
 
 describe('cents coercion', () => {
   it('round-trips any two-decimal amount exactly', () => {

@@ -1,11 +1,7 @@
 /** Shared by the overage specs: rules with round figures and a reading builder. */
-import type { OverageResource } from '../../domain/overage/events.js';
-import type {
-  OverageRules,
-  RecordUsage,
-  UsageReading,
-} from '../../domain/overage/hosting-overage.js';
-import { KO_PER_GO, KO_PER_MO, type OveragePricing } from '../../domain/overage/pricing.js';
+import type { OverageResource } from './events.js';
+import type { OverageRules, RecordUsage, UsageReading } from './hosting-overage.js';
+import { KO_PER_GO, KO_PER_MO, type OveragePricing } from './pricing.js';
 
 export const testPricing: OveragePricing = {
   disk: { unitNet: '0.4183', blockSize: 100 * KO_PER_MO, productId: null },

@@ -1,9 +1,9 @@
 /** Shared by the share capital specs: rules, a decision context and a refusal catcher. */
 import { expect } from '@jest/globals';
-import { DomainError } from '../../domain/shared/errors.js';
-import { Money } from '../../domain/shared/money.js';
-import type { FloorPolicy, ShareRules } from '../../domain/shares/share-capital.js';
-import type { ShareContext } from '../../domain/shares/share-movements.js';
+import { DomainError } from '../shared/errors.js';
+import { Money } from '../shared/money.js';
+import type { FloorPolicy, ShareRules } from './share-capital.js';
+import type { ShareContext } from './share-movements.js';
 
 /** Gloux's nominal value (16.00 €), a statutory floor and a policy. */
 export const shareRules = (policy: FloorPolicy = 'refuse', statutory = '0.00'): ShareRules => ({

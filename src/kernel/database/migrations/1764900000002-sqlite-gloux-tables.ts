@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { glouxSchemaToSqlite } from '../../../legacy-sync/sqlite-schema.js';
+import { glouxSchemaToSqlite } from '../sqlite-schema.js';
 import { glouxFixtures } from '../../paths.js';
 import { dialectOf } from '../ddl.js';
 

@@ -1,0 +1,60 @@
+// Layers (docs/architecture.md): domain <- src/kernel <- {projections, legacy-sync, reports} <- the rest of src/.
+// Imports only point down; no cycle anywhere. `npm run lint` runs this; a violation names its rule.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-cycle',
+      severity: 'error',
+      comment:
+        'Import cycles make load order and layering fragile: break the cycle by moving the shared piece down a layer.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'domain-is-pure',
+      severity: 'error',
+      comment:
+        'domain/ holds pure rules: it imports nothing but domain/ (no framework, I/O or clock).',
+      from: { path: '^domain/' },
+      to: { pathNot: ['^domain/', '^node_modules/decimal\\.js', '^node_modules/immutable'] },
+    },
+    {
+      name: 'kernel-below-modules',
+      severity: 'error',
+      comment:
+        'src/kernel/ is imported by projections, legacy-sync, reports and src/; it imports only domain/ and itself.',
+      from: { path: '^src/kernel/' },
+      to: { path: '^(projections|legacy-sync|reports|src)/', pathNot: '^src/kernel/' },
+    },
+    {
+      name: 'middle-layers-below-src',
+      severity: 'error',
+      comment:
+        'projections/, legacy-sync/ and reports/ sit below the feature modules: they may import domain/ and src/kernel/, not the rest of src/.',
+      from: { path: '^(projections|legacy-sync|reports)/' },
+      to: { path: '^src/', pathNot: '^src/kernel/' },
+    },
+    {
+      name: 'no-unresolvable',
+      severity: 'error',
+      comment: 'An import that resolves to no file cannot be checked against the layers.',
+      from: {},
+      to: { couldNotResolve: true, path: '^[.]' },
+    },
+    {
+      name: 'no-production-import-of-tests',
+      severity: 'error',
+      comment: 'Production code never imports test/ code.',
+      from: { pathNot: '^test/|\\.spec\\.ts$|\\.testkit\\.ts$' },
+      to: { path: '^test/|\\.testkit\\.ts$' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|node_modules|coverage|data)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};

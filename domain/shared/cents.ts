@@ -1,0 +1,34 @@
+/**
+ * The cents codec of the read models and of Gloux's columns: amounts as integer cents
+ * (BIGINT columns, sums in SQL) and back to two-decimal strings, without floating point.
+ */
+
+/** Integer cents of a decimal string (digits past the second decimal are dropped). */
+export function centsOf(amount: unknown): bigint {
+  const s = String(amount ?? '0').trim();
+  const negative = s.startsWith('-');
+  const [int = '0', frac = ''] = (negative ? s.slice(1) : s).split('.');
+  const cents = BigInt(int || '0') * 100n + BigInt((frac + '00').slice(0, 2));
+  return negative ? -cents : cents;
+}
+
+/** Integer cents from a two-decimal string, as a string for the drivers. */
+export function toCents(amount: string): string {
+  return centsOf(amount).toString();
+}
+
+/** Integer cents of the opposite amount (a credit note's lines are stored negative). */
+export function negatedCents(amount: string): string {
+  return (-centsOf(amount)).toString();
+}
+
+/** Two-decimal string from integer cents as the drivers return them (number, string or bigint). */
+export function fromCents(cents: unknown): string {
+  const n = BigInt(
+    typeof cents === 'number' ? Math.trunc(cents) : String(cents ?? '0').split('.')[0] || '0',
+  );
+  const negative = n < 0n;
+  const abs = (negative ? -n : n).toString().padStart(3, '0');
+  const s = `${abs.slice(0, -2)}.${abs.slice(-2)}`;
+  return negative && n !== 0n ? `-${s}` : s;
+}
