@@ -6,8 +6,12 @@ export interface AuthConfig {
   readonly cookieSecure: 'auto' | 'always' | 'never';
   /** A session ends this long after sign-in (it can be revoked earlier). */
   readonly sessionTtlMs: number;
-  /** Failed sign-ins allowed per login, then per IP address, within the window. */
+  /**
+   * Failed sign-ins allowed per login from one address, then per login from every address (a
+   * higher ceiling, so an attacker elsewhere does not lock the owner out), then per address.
+   */
   readonly maxFailuresPerLogin: number;
+  readonly maxFailuresPerLoginAnyAddress: number;
   readonly maxFailuresPerIp: number;
   readonly throttleWindowMs: number;
   /** Express's `trust proxy` (e.g. `loopback` or `1`); empty: trust no proxy. */
@@ -37,6 +41,13 @@ export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig
       5,
       1,
       1000,
+    ),
+    maxFailuresPerLoginAnyAddress: int(
+      'AUTH_MAX_FAILURES_PER_LOGIN_ANY_ADDRESS',
+      env.AUTH_MAX_FAILURES_PER_LOGIN_ANY_ADDRESS,
+      100,
+      1,
+      100_000,
     ),
     maxFailuresPerIp: int('AUTH_MAX_FAILURES_PER_IP', env.AUTH_MAX_FAILURES_PER_IP, 30, 1, 100_000),
     throttleWindowMs:

@@ -45,8 +45,11 @@ function throttled(wait: number, field: string): DomainError {
   );
 }
 
-/** The sign-in throttle's key of a login: the password change counts its failures there too. */
+/** The sign-in throttle's key of a login (from any address). */
 const loginThrottleKey = (login: string) => `login:${login.trim().toLowerCase().slice(0, 100)}`;
+
+/** The key of a login tried from one address: the ceiling that locks only that address out. */
+const loginAtAddressKey = (login: string, ip: string) => `${loginThrottleKey(login)}|ip:${ip}`;
 
 /** Sign-in against Gloux's users, sessions, password changes. */
 @Injectable()
@@ -73,13 +76,16 @@ export class AuthService {
   ): Promise<SignedIn & { token: string }> {
     const now = this.now();
     const loginKey = loginThrottleKey(login);
+    const pairKey = loginAtAddressKey(login, client.ip);
     const ipKey = `ip:${client.ip}`;
-    const { maxFailuresPerLogin, maxFailuresPerIp, throttleWindowMs } = this.config;
+    const { maxFailuresPerLogin, maxFailuresPerLoginAnyAddress, maxFailuresPerIp } = this.config;
+    const { throttleWindowMs } = this.config;
     const wait = await this.db.run((q) =>
       lockedFor(
         q,
         [
-          { key: loginKey, max: maxFailuresPerLogin },
+          { key: pairKey, max: maxFailuresPerLogin },
+          { key: loginKey, max: maxFailuresPerLoginAnyAddress },
           { key: ipKey, max: maxFailuresPerIp },
         ],
         now,
@@ -95,7 +101,7 @@ export class AuthService {
       : await verifyPassword(password, await DUMMY_HASH).then(() => false);
     if (!legacy || !ok) {
       await this.db.run(async (q) => {
-        await recordFailure(q, [loginKey, ipKey], now, throttleWindowMs);
+        await recordFailure(q, [pairKey, loginKey, ipKey], now, throttleWindowMs);
         if (legacy) await recordFailedSignIn(q, legacy.userId);
       });
       throw new DomainError(
@@ -112,6 +118,7 @@ export class AuthService {
       );
     }
     await this.db.run(async (q) => {
+      await clearFailures(q, pairKey);
       await clearFailures(q, loginKey);
       await recordSignIn(q, legacy.userId, Math.floor(now / 1000));
     });
@@ -146,7 +153,12 @@ export class AuthService {
     );
     // Gloux's column is the reference: a hash made for another MD5 is stale (changed in Gloux).
     if (stored && stored.legacy_md5 === user.md5) return verifyPassword(password, stored.hash);
-    if (!/^[0-9a-f]{32}$/.test(user.md5) || !sameSecret(md5Hex(password), user.md5)) return false;
+    if (!/^[0-9a-f]{32}$/.test(user.md5) || !sameSecret(md5Hex(password), user.md5)) {
+      // As much work as a scrypt check: a login never signed in here must not answer faster
+      // than an unknown one (logins found by timing).
+      await verifyPassword(password, await DUMMY_HASH);
+      return false;
+    }
     await this.storeHash(user.userId, password, user.md5);
     return true;
   }
@@ -196,8 +208,9 @@ export class AuthService {
   }
 
   /**
-   * A signed-in user changes their own password: the current one is checked first (failures
-   * count towards the sign-in throttle, so this form cannot be used to guess it).
+   * A signed-in user changes their own password: the current one is checked first. Its failures
+   * have their own throttle (so this form cannot be used to guess it), apart from sign-in's: a
+   * session's wrong entries must not lock its owner's login.
    */
   async changeOwnPassword(
     userId: string,
@@ -208,16 +221,16 @@ export class AuthService {
     const now = this.now();
     const user = await this.db.run((q) => findUser(q, userId));
     if (!user) throw new DomainError('not_found', 'Utilisateur introuvable.', 'userId');
-    const loginKey = loginThrottleKey(user.login);
+    const changeKey = `password-change:${userId}`;
     const { maxFailuresPerLogin, throttleWindowMs } = this.config;
     const wait = await this.db.run((q) =>
-      lockedFor(q, [{ key: loginKey, max: maxFailuresPerLogin }], now, throttleWindowMs),
+      lockedFor(q, [{ key: changeKey, max: maxFailuresPerLogin }], now, throttleWindowMs),
     );
     if (wait > 0) {
       throw throttled(wait, 'current');
     }
     if (!(await this.checkPassword(user, current))) {
-      await this.db.run((q) => recordFailure(q, [loginKey], now, throttleWindowMs));
+      await this.db.run((q) => recordFailure(q, [changeKey], now, throttleWindowMs));
       throw new DomainError('invalid_credentials', 'Mot de passe actuel incorrect.', 'current');
     }
     await this.changePassword(userId, password, keepSession);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { DomainError } from '../../domain/shared/errors.js';
 import type { AuthConfig } from '../../src/auth/auth.config.js';
 import { AuthService } from '../../src/auth/auth.service.js';
+import { passwordWork } from '../../src/auth/password.js';
 import { Db } from '../../src/kernel/database/db.js';
 import { AppHarness } from '../support/app-harness.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
@@ -27,6 +28,7 @@ const config: AuthConfig = {
   cookieSecure: 'auto',
   sessionTtlMs: 3_600_000,
   maxFailuresPerLogin: 3,
+  maxFailuresPerLoginAnyAddress: 8,
   maxFailuresPerIp: 5,
   throttleWindowMs: 15 * 60_000,
   trustProxy: '',
@@ -158,26 +160,52 @@ describe.each(dialects)('sign-in against Gloux’s users on %s', (dialect) => {
     expect(again.user.login).toBe(login);
   });
 
-  it('throttles per login: after 3 failures even the right password waits, in French; Gloux counts nb_echecs', async () => {
+  it('a wrong password costs one scrypt check for an unknown login and for one never signed in here', async () => {
+    const { login } = users.staff;
+    expect(await storedHash((await legacyRow(login)).id_utilisateur)).toBeUndefined();
+    const work = async (who: string) => {
+      const before = passwordWork.derivations;
+      await refusal(auth.signIn(who, 'wrong', { ...client, ip: '192.0.2.50' }));
+      return passwordWork.derivations - before;
+    };
+    expect(await work('nobody-at-all')).toBe(1);
+    expect(await work(login)).toBe(1);
+  });
+
+  it('throttles per login and address: 3 failures lock that address out, not the owner elsewhere; Gloux counts nb_echecs', async () => {
     const { login, password } = users.other;
-    const ip = { ...client, ip: '198.51.100.1' };
+    const attacker = { ...client, ip: '198.51.100.1' };
     for (let i = 0; i < 3; i++) {
-      expect(await refusal(auth.signIn(login, 'wrong', ip))).toMatchObject({
+      expect(await refusal(auth.signIn(login, 'wrong', attacker))).toMatchObject({
         code: 'invalid_credentials',
       });
     }
     expect(Number((await legacyRow(login)).nb_echecs)).toBe(3);
-    const locked = await refusal(auth.signIn(login, password, { ...client, ip: '198.51.100.2' }));
+    const locked = await refusal(auth.signIn(login, password, attacker));
     expect(locked).toMatchObject({
       code: 'throttled',
       message: 'Trop de tentatives de connexion échouées. Réessayez dans 15 minutes.',
     });
     // Another login from the same address is not locked by this login's failures.
-    await auth.signIn(users.staff.login, users.staff.password, ip);
-    app.clock.set(new Date(app.clock.now().getTime() + 15 * 60_000 + 1000));
-    const signed = await auth.signIn(login, password, ip);
-    expect(signed.user.login).toBe(login);
+    await auth.signIn(users.staff.login, users.staff.password, attacker);
+    // The owner, from their own address, is not locked out by the attacker.
+    const owner = await auth.signIn(login, password, { ...client, ip: '198.51.100.2' });
+    expect(owner.user.login).toBe(login);
     expect(Number((await legacyRow(login)).nb_echecs)).toBe(0);
+    app.clock.set(new Date(app.clock.now().getTime() + 15 * 60_000 + 1000));
+    const signed = await auth.signIn(login, password, attacker);
+    expect(signed.user.login).toBe(login);
+  });
+
+  it('a login tried from many addresses reaches its own, higher ceiling', async () => {
+    const { login, password } = users.other;
+    for (let i = 0; i < 8; i++) {
+      await refusal(auth.signIn(login, 'wrong', { ...client, ip: `198.51.100.${10 + i}` }));
+    }
+    const locked = await refusal(auth.signIn(login, password, { ...client, ip: '198.51.100.99' }));
+    expect(locked.code).toBe('throttled');
+    app.clock.set(new Date(app.clock.now().getTime() + 15 * 60_000 + 1000));
+    expect((await auth.signIn(login, password, client)).user.login).toBe(login);
   });
 
   it('throttles per IP address across logins, stored so that another instance sees it', async () => {
@@ -229,5 +257,27 @@ describe.each(dialects)('sign-in against Gloux’s users on %s', (dialect) => {
       code: 'inactive_user',
     });
     await gloux(`UPDATE utilisateurs SET actif = 'Y' WHERE login = ?`, [login]);
+  });
+
+  it('a signed-in user’s wrong current passwords throttle the change form, never the sign-in', async () => {
+    const { login, password } = users.staff;
+    const signed = await auth.signIn(login, password, client);
+    const userId = signed.user.userId;
+    for (let i = 0; i < 3; i++) {
+      expect(
+        await refusal(
+          auth.changeOwnPassword(userId, 'wrong', 'whatever-new', signed.session.tokenHash),
+        ),
+      ).toMatchObject({ code: 'invalid_credentials', field: 'current' });
+    }
+    const refused = await refusal(
+      auth.changeOwnPassword(userId, password, 'whatever-new', signed.session.tokenHash),
+    );
+    expect(refused).toMatchObject({ code: 'throttled', field: 'current' });
+    // The owner can still sign in, from anywhere.
+    expect((await auth.signIn(login, password, client)).user.login).toBe(login);
+    expect((await auth.signIn(login, password, { ...client, ip: '192.0.2.77' })).user.login).toBe(
+      login,
+    );
   });
 });
