@@ -15,9 +15,18 @@ module.exports = {
       name: 'domain-is-pure',
       severity: 'error',
       comment:
-        'domain/ holds pure rules: it imports nothing but domain/ (no framework, I/O or clock).',
+        'domain/ holds pure rules: it imports no other layer and no Node module (eslint also bars frameworks and drivers there).',
       from: { path: '^domain/' },
-      to: { pathNot: ['^domain/', '^node_modules/decimal\\.js', '^node_modules/immutable'] },
+      to: {
+        path: '^(src|projections|legacy-sync|reports|test)/',
+      },
+    },
+    {
+      name: 'domain-no-node',
+      severity: 'error',
+      comment: 'domain/ holds pure rules: no Node I/O, clock or crypto.',
+      from: { path: '^domain/' },
+      to: { dependencyTypes: ['core'] },
     },
     {
       name: 'kernel-below-modules',
@@ -54,6 +63,8 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '^(dist|node_modules|coverage|data)/' },
     tsPreCompilationDeps: true,
+    // Worktrees may link node_modules: keep the link's path so rules see node_modules/….
+    preserveSymlinks: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { extensions: ['.ts', '.js'] },
   },
