@@ -14,6 +14,7 @@ import {
 } from './event-store.js';
 import { parseIdempotencyKey, previousResult, requestHash } from './idempotency.js';
 import { inParallel } from '../in-parallel.js';
+import { guardLockedPeriods, PeriodLockProjection } from '../period-lock.js';
 
 export interface CommandContext {
   readonly now: Date;
@@ -53,10 +54,17 @@ export class CommandPipeline {
   /** Emits after each commit; after-commit workers (legacy-sync, mail) wake on it. */
   readonly committed$ = new Subject<readonly RecordedEvent[]>();
 
+  private readonly projections: readonly Projection[];
+
   constructor(
     private readonly db: Db,
-    private readonly projections: readonly Projection[],
-  ) {}
+    projections: readonly Projection[],
+  ) {
+    // The locked periods are read by every command: their read model is always kept.
+    this.projections = projections.some((p) => p.name === 'period-locks')
+      ? projections
+      : [new PeriodLockProjection(), ...projections];
+  }
 
   /** Retries a command whose stream moved meanwhile: it reloads its state and decides again. */
   async execute<R>(options: CommandOptions<R>): Promise<CommandOutcome<R>> {
@@ -83,10 +91,13 @@ export class CommandPipeline {
           actor: options.actor,
           correlationId: randomUUID(),
         };
-        const { appends, result } = await options.decide(tx, ctx);
+        const decided = await options.decide(tx, ctx);
+        const source = options.source ?? 'g2';
+        const appends = await guardLockedPeriods(tx, decided.appends, source, options.commandType);
+        const result = decided.result;
         const metadata: EventMetadata = {
           actor: options.actor,
-          source: options.source ?? 'g2',
+          source,
           commandType: options.commandType,
           correlationId: ctx.correlationId,
           ...(key ? { idempotencyKey: key } : {}),

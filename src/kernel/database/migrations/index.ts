@@ -15,6 +15,7 @@ import { Bank1764900000850 } from './1764900000850-bank.js';
 import { CardPayments1764900001000 } from './1764900001000-card-payments.js';
 import { LegacyIngest1764900000900 } from './1764900000900-legacy-ingest.js';
 import { Treasury1764900000800 } from './1764900000800-treasury.js';
+import { Books1764900002200 } from './1764900002200-books.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   CardPayments1764900001000,
   LegacyIngest1764900000900,
   Treasury1764900000800,
+  Books1764900002200,
 ];

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { BOOKS_STREAM, isBooksEvent, type BooksEvent } from '../../domain/books/events.js';
+import {
+  accountingDays,
+  assertOpen,
+  firstOfNextMonth,
+  firstOpenDay,
+  lockOf,
+  redated,
+  type PeriodLocks,
+} from '../../domain/books/period-lock.js';
+import { addDays } from '../../domain/shared/day.js';
+import type { Queryable, Tx } from './database/db.js';
+import type { AppendRequest, EventSource, RecordedEvent } from './event-store/event-store.js';
+import type { Projection } from './projection.js';
+
+/**
+ * Closed years and declared VAT months as a read model, consulted by the command pipeline
+ * before every append: the lock holds for every command, whatever its handler.
+ */
+export class PeriodLockProjection implements Projection {
+  readonly name = 'period-locks';
+  readonly tables = ['g2_rm_period_locks', 'g2_rm_redated_writes'];
+
+  async apply(tx: Tx, event: RecordedEvent): Promise<void> {
+    if (!isBooksEvent(event)) return;
+    const e = event as unknown as BooksEvent;
+    switch (e.type) {
+      case 'FiscalYearClosed': {
+        const d = e.data;
+        await tx.execute(
+          `INSERT INTO g2_rm_period_locks (kind, period, first_day, last_day, locked_on, position) VALUES ('year', ?, ?, ?, ?, ?)`,
+          [String(d.fiscalYear), d.first, d.last, d.closedOn, event.position],
+        );
+        return;
+      }
+      case 'VatMonthDeclared': {
+        const d = e.data;
+        await tx.execute(
+          `INSERT INTO g2_rm_period_locks (kind, period, first_day, last_day, locked_on, position) VALUES ('vat_month', ?, ?, ?, ?, ?)`,
+          [
+            d.month,
+            `${d.month}-01`,
+            addDays(firstOfNextMonth(`${d.month}-01`), -1),
+            d.declaredOn,
+            event.position,
+          ],
+        );
+        return;
+      }
+      case 'LockedPeriodWriteRedated': {
+        const d = e.data;
+        await tx.execute(
+          `INSERT INTO g2_rm_redated_writes (redate_id, from_day, to_day, command_type, events, position) VALUES (?, ?, ?, ?, ?, ?)`,
+          [d.redateId, d.from, d.to, d.commandType, JSON.stringify(d.events), event.position],
+        );
+        return;
+      }
+      default: {
+        const never: never = e;
+        return never;
+      }
+    }
+  }
+}
+
+export async function loadPeriodLocks(q: Queryable): Promise<PeriodLocks> {
+  const rows = await q.query<{
+    kind: string;
+    period: string;
+    first_day: string;
+    last_day: string;
+    locked_on: string;
+  }>(`SELECT kind, period, first_day, last_day, locked_on FROM g2_rm_period_locks`);
+  return {
+    closedYears: rows
+      .filter((r) => r.kind === 'year')
+      .map((r) => ({
+        fiscalYear: Number(r.period),
+        first: r.first_day,
+        last: r.last_day,
+        closedOn: r.locked_on,
+      })),
+    declaredMonths: rows.filter((r) => r.kind === 'vat_month').map((r) => r.period),
+  };
+}
+
+export interface RedatedWrite {
+  redateId: string;
+  from: string;
+  to: string;
+  commandType: string;
+  events: { type: string; ref: string }[];
+}
+
+/** Gloux writes taken in on the first open day, latest first. */
+export async function redatedWrites(q: Queryable, limit = 500): Promise<RedatedWrite[]> {
+  const rows = await q.query<{
+    redate_id: string;
+    from_day: string;
+    to_day: string;
+    command_type: string;
+    events: string;
+  }>(
+    `SELECT redate_id, from_day, to_day, command_type, events FROM g2_rm_redated_writes ORDER BY position DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
+  );
+  return rows.map((r) => ({
+    redateId: r.redate_id,
+    from: r.from_day,
+    to: r.to_day,
+    commandType: r.command_type,
+    events: JSON.parse(r.events) as { type: string; ref: string }[],
+  }));
+}
+
+/** A short reference of an event for the treasurer's list (its number or id). */
+function refOf(data: unknown): string {
+  const d = data as Record<string, unknown>;
+  for (const k of ['number', 'reference', 'invoiceId', 'paymentId', 'reversalId', 'slipId'])
+    if (typeof d[k] === 'string' && d[k] !== '') return d[k];
+  return '';
+}
+
+/**
+ * The appends of a command, checked against the locked periods (ACCOUNTING.md §7): a gloux2
+ * command dated in one is refused (DomainError 'period_locked', French); a write taken in from
+ * Gloux cannot be refused (Gloux has it already), so it is moved to the first open day and
+ * listed for the treasurer.
+ */
+export async function guardLockedPeriods(
+  tx: Tx,
+  appends: readonly AppendRequest[],
+  source: EventSource,
+  commandType: string,
+): Promise<AppendRequest[]> {
+  const days = appends.flatMap((a) => a.events.flatMap(accountingDays));
+  if (days.length === 0) return [...appends];
+  const locks = await loadPeriodLocks(tx);
+  if (locks.closedYears.length === 0 && locks.declaredMonths.length === 0) return [...appends];
+  if (source !== 'gloux') {
+    assertOpen(locks, days);
+    return [...appends];
+  }
+  const locked = days.filter((d) => lockOf(locks, d) !== null).sort();
+  if (locked.length === 0) return [...appends];
+  const moved = appends.flatMap((a) =>
+    a.events
+      .filter((e) => accountingDays(e).some((d) => lockOf(locks, d) !== null))
+      .map((e) => ({ type: e.type, ref: refOf(e.data) })),
+  );
+  const from = locked[0]!;
+  return [
+    ...appends.map((a) => ({ ...a, events: a.events.map((e) => redated(locks, e)) })),
+    {
+      streamId: BOOKS_STREAM,
+      expectedVersion: 'any',
+      events: [
+        {
+          type: 'LockedPeriodWriteRedated',
+          data: {
+            redateId: randomUUID(),
+            from,
+            to: firstOpenDay(locks, from),
+            commandType,
+            events: moved,
+          },
+        },
+      ],
+    },
+  ];
+}
