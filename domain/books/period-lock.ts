@@ -1,6 +1,7 @@
 import type { BankEvent } from '../bank/events.js';
 import type { BillingEvent } from '../billing/events.js';
 import { addDays, formatDayFr, isDay, type Day } from '../shared/day.js';
+import { formatMonthFr, firstDayOf, monthOf, nextMonth } from '../overage/months.js';
 import { DomainError } from '../shared/errors.js';
 import { fiscalYearBounds, fiscalYearOf } from '../shared/fiscal-year.js';
 import type { ShareEvent } from '../shares/events.js';
@@ -54,25 +55,6 @@ export function closedThrough(locks: PeriodLocks): Day | null {
   return through;
 }
 
-const MONTHS_FR = [
-  'janvier',
-  'février',
-  'mars',
-  'avril',
-  'mai',
-  'juin',
-  'juillet',
-  'août',
-  'septembre',
-  'octobre',
-  'novembre',
-  'décembre',
-];
-
-export function monthFr(month: string): string {
-  return `${MONTHS_FR[Number(month.slice(5, 7)) - 1] ?? month} ${month.slice(0, 4)}`;
-}
-
 /** What locks `day` (null: it is open). */
 export function lockOf(
   locks: PeriodLocks,
@@ -89,10 +71,7 @@ export function lockOf(
   return locks.declaredMonths.includes(month) ? { kind: 'vat_month', month } : null;
 }
 
-export const firstOfNextMonth = (day: Day): Day => {
-  const [y, m] = [Number(day.slice(0, 4)), Number(day.slice(5, 7))];
-  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
-};
+export const firstOfNextMonth = (day: Day): Day => firstDayOf(nextMonth(monthOf(day)));
 
 /** The first day on or after `day` that is neither in a closed year nor in a declared month. */
 export function firstOpenDay(locks: PeriodLocks, day: Day): Day {
@@ -112,7 +91,7 @@ export function lockedMessage(locks: PeriodLocks, day: Day): string | null {
   const what =
     lock.kind === 'year'
       ? `l’exercice ${lock.year.fiscalYear} est clôturé (le ${formatDayFr(lock.year.closedOn)})`
-      : `la TVA de ${monthFr(lock.month)} est déclarée`;
+      : `la TVA de ${formatMonthFr(lock.month)} est déclarée`;
   return `Période close : ${what}, aucune opération ne peut plus être datée du ${formatDayFr(day)}. Datez-la du ${open} ou après.`;
 }
 
@@ -248,13 +227,13 @@ export function decideDeclareVatMonth(
   if (locks.declaredMonths.includes(month))
     throw new DomainError(
       'already_declared',
-      `La TVA de ${monthFr(month)} est déjà déclarée.`,
+      `La TVA de ${formatMonthFr(month)} est déjà déclarée.`,
       'mois',
     );
   if (input.today < firstOfNextMonth(`${month}-01`))
     throw new DomainError(
       'invalid_input',
-      `Le mois de ${monthFr(month)} n’est pas terminé : sa TVA ne peut pas encore être déclarée.`,
+      `Le mois de ${formatMonthFr(month)} n’est pas terminé : sa TVA ne peut pas encore être déclarée.`,
       'mois',
     );
   return {

@@ -3,13 +3,12 @@ import { BOOKS_STREAM, isBooksEvent, type BooksEvent } from '../../domain/books/
 import {
   accountingDays,
   assertOpen,
-  firstOfNextMonth,
   firstOpenDay,
   lockOf,
   redated,
   type PeriodLocks,
 } from '../../domain/books/period-lock.js';
-import { addDays } from '../../domain/shared/day.js';
+import { lastDayOf } from '../../domain/overage/months.js';
 import type { Queryable, Tx } from './database/db.js';
 import type { AppendRequest, EventSource, RecordedEvent } from './event-store/event-store.js';
 import type { Projection } from './projection.js';
@@ -38,13 +37,7 @@ export class PeriodLockProjection implements Projection {
         const d = e.data;
         await tx.execute(
           `INSERT INTO g2_rm_period_locks (kind, period, first_day, last_day, locked_on, position) VALUES ('vat_month', ?, ?, ?, ?, ?)`,
-          [
-            d.month,
-            `${d.month}-01`,
-            addDays(firstOfNextMonth(`${d.month}-01`), -1),
-            d.declaredOn,
-            event.position,
-          ],
+          [d.month, `${d.month}-01`, lastDayOf(d.month), d.declaredOn, event.position],
         );
         return;
       }
