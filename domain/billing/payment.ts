@@ -1,4 +1,4 @@
-import { compareDays, parseDay, type Day } from '../shared/day.js';
+import { compareDays, formatDayFr, parseDay, type Day } from '../shared/day.js';
 import { DomainError, parseField } from '../shared/errors.js';
 import { formatEuros, Money } from '../shared/money.js';
 import {
@@ -52,6 +52,19 @@ export function chequeFor(
   };
 }
 
+/** Gloux's money columns are DECIMAL(10,2): an amount they cannot hold is never recorded. */
+export const GLOUX_MAX_AMOUNT = Money.of('99999999.99');
+
+/** What a payment decision reads besides the invoices. */
+export interface RecordPaymentContext {
+  readonly paymentId: string;
+  readonly today: Day;
+  /** The day of the customer's first invoice or credit note (null: none yet). */
+  readonly firstDocumentOn?: Day | null;
+  /** The configured sanity ceiling of one payment (Gloux's own limit applies anyway). */
+  readonly maxAmount?: Money;
+}
+
 /**
  * Records a payment and allocates it to invoices. Every allocated euro must fit the
  * invoice's balance; what the allocations leave over becomes customer credit when the
@@ -60,7 +73,7 @@ export function chequeFor(
 export function decideRecordPayment(
   cmd: RecordPayment,
   invoices: ReadonlyMap<string, InvoiceState>,
-  ctx: { paymentId: string; today: Day },
+  ctx: RecordPaymentContext,
 ): {
   payment: PaymentRecorded;
   allocations: InvoicePaymentAllocated[];
@@ -74,6 +87,16 @@ export function decideRecordPayment(
   );
   if (!amount.isPositive()) {
     throw new DomainError('invalid_input', 'Le montant doit être positif.', 'amount');
+  }
+  const ceiling =
+    ctx.maxAmount && ctx.maxAmount.compare(GLOUX_MAX_AMOUNT) < 0 ? ctx.maxAmount : GLOUX_MAX_AMOUNT;
+  if (amount.compare(ceiling) > 0) {
+    throw new DomainError(
+      'invalid_input',
+      `Le montant dépasse le plafond d’un paiement (${formatEuros(ceiling)}) : vérifiez la saisie.`,
+      'amount',
+      { max: ceiling.toString() },
+    );
   }
   const receivedOn = parseField(
     'receivedOn',
@@ -90,6 +113,13 @@ export function decideRecordPayment(
   const reference = checkedReference(cmd.reference);
   if (cmd.method === 'cheque' && reference === '') {
     throw new DomainError('invalid_input', 'Le numéro de chèque est obligatoire.', 'reference');
+  }
+  if (ctx.firstDocumentOn && compareDays(receivedOn, ctx.firstDocumentOn) < 0) {
+    throw new DomainError(
+      'invalid_input',
+      `La date de réception précède le premier document de ce client (${formatDayFr(ctx.firstDocumentOn)}).`,
+      'receivedOn',
+    );
   }
   const bank = String(cmd.bank ?? '').trim();
   if (bank.length > 64) {
@@ -138,6 +168,13 @@ export function decideRecordPayment(
         'invoice_cancelled',
         `La facture ${invoice.number} est annulée par avoir : elle ne peut plus être réglée.`,
         `allocations[${i}].invoiceId`,
+      );
+    }
+    if (compareDays(receivedOn, invoice.issuedOn) < 0) {
+      throw new DomainError(
+        'invalid_input',
+        `La date de réception précède la facture ${invoice.number} (émise le ${formatDayFr(invoice.issuedOn)}).`,
+        'receivedOn',
       );
     }
     const part = parseField(

@@ -5,7 +5,9 @@ import { customerStream, invoiceStream, paymentStream } from '../../domain/billi
 import { autoAllocate, balanceOf, evolveInvoice } from '../../domain/billing/invoice.js';
 import { decideRecordPayment } from '../../domain/billing/payment.js';
 import { parisDayOf } from '../../domain/shared/day.js';
+import { Money } from '../../domain/shared/money.js';
 import { Clock } from '../kernel/clock.js';
+import { APP_CONFIG, type AppConfig } from '../kernel/config.js';
 import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
 import type { AppendRequest } from '../kernel/event-store/event-store.js';
 import {
@@ -24,6 +26,7 @@ export class RecordPaymentHandler implements ICommandHandler<
   constructor(
     @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute(command: RecordPaymentCommand): Promise<RecordPaymentResult> {
@@ -51,9 +54,17 @@ export class RecordPaymentHandler implements ICommandHandler<
         if (input.allocations === undefined) {
           input = { ...input, allocations: autoAllocate(input.amount, [...invoices.values()]) };
         }
+        const [first] = await tx.query<{ first_on: string | null }>(
+          `SELECT MIN(issued_on) AS first_on FROM g2_rm_invoices WHERE customer_id = ?`,
+          [String(input.customerId ?? '')],
+        );
         const decision = decideRecordPayment(input, invoices, {
           paymentId,
           today: parisDayOf(now),
+          firstDocumentOn: first?.first_on ?? null,
+          ...(this.config.paymentMaxAmount
+            ? { maxAmount: Money.of(this.config.paymentMaxAmount) }
+            : {}),
         });
         const appends: AppendRequest[] = [
           { streamId: paymentStream(paymentId), expectedVersion: -1, events: [decision.payment] },

@@ -1,3 +1,4 @@
+import { Money } from '../../domain/shared/money.js';
 import { parseFiscalYearStart } from '../../domain/shared/fiscal-year.js';
 import { settingsFromEnv, type DatabaseSettings } from './database/settings.js';
 import type { SellerIdentity } from '../../domain/documents/printable-document.js';
@@ -16,6 +17,8 @@ export interface AppConfig {
   readonly legacyIngestBatch?: number;
   /** Rows per page of the long panel lists (allocation, share holders, billing preview). */
   readonly pageSize?: number;
+  /** Sanity ceiling of one payment, euros (Gloux's columns stop at 99,999,999.99 anyway). */
+  readonly paymentMaxAmount?: string;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -36,6 +39,15 @@ export function int(
   return n;
 }
 
+/** A positive euro amount setting ("1000000.00"), a clear error otherwise. */
+function amountSetting(name: string, value: string | undefined, fallback: string): string {
+  const text = value?.trim() || fallback;
+  if (!/^\d{1,8}(\.\d{1,2})?$/.test(text) || !Money.of(text).isPositive()) {
+    throw new Error(`${name} must be a positive amount in euros below 100000000 (got ${value})`);
+  }
+  return text;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const database = settingsFromEnv(env);
   return {
@@ -54,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ),
     legacyIngestBatch: int('LEGACY_INGEST_BATCH', env.LEGACY_INGEST_BATCH, 200, 1, 5000),
     pageSize: int('PAGE_SIZE', env.PAGE_SIZE, 100, 1, 1000),
+    paymentMaxAmount: amountSetting('PAYMENT_MAX_AMOUNT', env.PAYMENT_MAX_AMOUNT, '1000000.00'),
     legacyIngest: env.LEGACY_INGEST
       ? env.LEGACY_INGEST !== '0' && env.LEGACY_INGEST !== 'false'
       : true,
