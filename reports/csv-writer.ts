@@ -11,7 +11,8 @@ import { TextSink, writeChunk } from './stream-sink.js';
 
 /**
  * CSV the French way: UTF-8 with a BOM (so LibreOffice and Excel pick the encoding), ';'
- * between cells, decimal comma, days DD/MM/YYYY, CRLF, text always quoted. Each sheet is a
+ * between cells, decimal comma, days DD/MM/YYYY, CRLF, text always quoted (and never a formula:
+ * see quote). Amounts stay bare numbers, negative ones included. Each sheet is a
  * section: its heading lines, the header, the rows, a blank line.
  */
 export async function writeCsv(doc: ReportDocument, out: Writable): Promise<void> {
@@ -31,8 +32,14 @@ export async function writeCsv(doc: ReportDocument, out: Writable): Promise<void
   await sink.flush();
 }
 
+/**
+ * Quoted text, made inert: a spreadsheet reads a cell starting with = + - @ (or a tab or CR
+ * before them) as a formula even inside quotes, so a member named `=HYPERLINK(…)` would become
+ * a live link in the treasurer's sheet. A leading apostrophe keeps it text (OWASP's advice).
+ */
 function quote(s: string): string {
-  return `"${s.replaceAll('"', '""')}"`;
+  const inert = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return `"${inert.replaceAll('"', '""')}"`;
 }
 
 function csvCell(kind: ColumnKind, value: Cell): string {
