@@ -1,3 +1,5 @@
+import type { AccountImportResult } from '../../domain/bank/statement-import.js';
+
 /** Imports a statement file (CFONB 120, OFX, CAMT.053): each movement once, whatever the file. */
 export class ImportBankStatementCommand {
   constructor(
@@ -7,8 +9,9 @@ export class ImportBankStatementCommand {
 }
 
 export interface ImportBankStatementResult {
-  /** null when the file brought nothing new (already imported). */
+  /** null when the file brought nothing new (already imported); the first account's else. */
   importId: string | null;
+  /** The first account imported (a file may hold several: see `accounts`). */
   account: string;
   format: string;
   fileName: string;
@@ -16,6 +19,10 @@ export interface ImportBankStatementResult {
   lines: number;
   imported: number;
   skipped: number;
+  /** Each of the cooperative's accounts in the file. */
+  accounts: readonly AccountImportResult[];
+  /** Accounts of the file that are not the cooperative's: nothing of them was recorded. */
+  unknownAccounts: readonly { account: string; lines: number }[];
 }
 
 export type MatchTargetInput =

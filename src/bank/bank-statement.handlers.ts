@@ -4,7 +4,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   bankAccountStream,
   BANK_MATCH_STREAM,
-  type BankLine,
+  type BankStatementImported,
   type BankMatchEvent,
   type BankStatementEvent,
 } from '../../domain/bank/events.js';
@@ -16,7 +16,8 @@ import {
   type ConfirmMatch,
   type MatchCandidate,
 } from '../../domain/bank/matching.js';
-import { badFile, type ParsedStatement } from '../../domain/bank/statements/statement.js';
+import { accountsOf, decideStatementImport } from '../../domain/bank/statement-import.js';
+import { badFile } from '../../domain/bank/statements/statement.js';
 import { parseStatement } from '../../domain/bank/statements/detect.js';
 import { isDay, parisDayOf } from '../../domain/shared/day.js';
 import { DomainError } from '../../domain/shared/errors.js';
@@ -26,6 +27,7 @@ import { Clock } from '../kernel/clock.js';
 import type { Queryable } from '../kernel/database/db.js';
 import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
 import { executeBankCommand } from './bank-command.js';
+import { BANK_CONFIG, type BankConfig } from './bank.config.js';
 import { readStream } from '../kernel/event-store/event-store.js';
 import {
   ConfirmBankMatchesCommand,
@@ -48,31 +50,12 @@ export function decodeStatementFile(content: Buffer | string): string {
   }
 }
 
-/** Bank and file spell accounts with or without spaces: one stream per account, spaces removed. */
-export const accountKey = (account: string) => account.replace(/\s+/g, '').toUpperCase();
-
 /**
- * Each movement's id, the same whichever file brings it: the bank's id when it gives one,
- * else its dates, amount and texts; identical movements in one file are told apart by rank.
+ * A movement's stable id: its account, its identity within its format and its rank among
+ * identical ones of the same file.
  */
-export function lineIds(account: string, statement: ParsedStatement): BankLine[] {
-  const seen = new Map<string, number>();
-  return statement.lines.map((l) => {
-    const natural = l.bankId
-      ? `id|${l.bankId}|${l.bookedOn}|${l.amount}`
-      : `mv|${l.bookedOn}|${l.valueOn}|${l.amount}|${l.label}|${l.reference}`;
-    const rank = (seen.get(natural) ?? 0) + 1;
-    seen.set(natural, rank);
-    return {
-      lineId: sha256(`${account}\n${natural}\n${rank}`),
-      bookedOn: l.bookedOn,
-      valueOn: l.valueOn,
-      amount: l.amount,
-      label: l.label,
-      reference: l.reference,
-    };
-  });
-}
+export const lineIdOf = (account: string, natural: string, rank: number) =>
+  sha256(`${account}\n${natural}\n${rank}`);
 
 @CommandHandler(ImportBankStatementCommand)
 export class ImportBankStatementHandler implements ICommandHandler<
@@ -82,6 +65,7 @@ export class ImportBankStatementHandler implements ICommandHandler<
   constructor(
     @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(BANK_CONFIG) private readonly config: BankConfig,
   ) {}
 
   async execute(command: ImportBankStatementCommand): Promise<ImportBankStatementResult> {
@@ -93,56 +77,63 @@ export class ImportBankStatementHandler implements ICommandHandler<
       throw new DomainError('invalid_file', 'Relevé trop volumineux (20 Mo au plus).', 'file');
     const text = decodeStatementFile(content);
     const statement = parseStatement(text);
-    const account = accountKey(statement.account);
     const fileHash = sha256(text);
-    const lines = lineIds(account, statement);
-    const importId = randomUUID();
     return executeBankCommand<ImportBankStatementResult>(
       this.pipeline,
       this.clock,
       'ImportBankStatement',
       { actor: command.actor, request: { fileName, fileHash } },
       async (tx, now) => {
-        const history = (await readStream(
-          tx,
-          bankAccountStream(account),
-        )) as unknown as (BankStatementEvent & { streamVersion?: number })[];
-        const known = new Set<string>();
-        for (const e of history) for (const l of e.data.lines) known.add(l.lineId);
-        const fresh = lines.filter((l) => !known.has(l.lineId));
-        const result = {
-          importId: fresh.length > 0 ? importId : null,
-          account,
-          format: statement.format,
-          fileName,
-          lines: lines.length,
-          imported: fresh.length,
-          skipped: lines.length - fresh.length,
-        };
-        if (fresh.length === 0) return { appends: [], result };
+        const streams = new Map<string, { versions: number; keys: string[] }>();
+        const histories = new Map<string, BankStatementImported['data'][]>();
+        for (const [account, parts] of accountsOf(statement)) {
+          const keys = [account, ...new Set(parts.flatMap((p) => p.formerKeys))].filter(
+            (k, i, all) => all.indexOf(k) === i,
+          );
+          const history: BankStatementImported['data'][] = [];
+          let versions = 0;
+          for (const key of keys) {
+            const events = (await readStream(
+              tx,
+              bankAccountStream(key),
+            )) as unknown as BankStatementEvent[];
+            if (key === account) versions = events.length;
+            for (const e of events) history.push(e.data);
+          }
+          streams.set(account, { versions, keys });
+          histories.set(account, history);
+        }
+        const decision = decideStatementImport(
+          {
+            statement,
+            fileName,
+            fileHash,
+            importedOn: parisDayOf(now),
+            newId: () => randomUUID(),
+            knownAccounts: this.config.accounts,
+            lineIdOf,
+          },
+          histories,
+        );
+        const imported = decision.accounts.reduce((n, a) => n + a.imported, 0);
+        const lines = decision.accounts.reduce((n, a) => n + a.lines, 0);
         return {
-          appends: [
-            {
-              streamId: bankAccountStream(account),
-              expectedVersion: history.length - 1,
-              events: [
-                {
-                  type: 'BankStatementImported',
-                  data: {
-                    importId,
-                    account,
-                    format: statement.format,
-                    fileName: fileName.slice(0, 255),
-                    fileHash,
-                    importedOn: parisDayOf(now),
-                    lines: fresh,
-                    skipped: lines.length - fresh.length,
-                  },
-                },
-              ],
-            },
-          ],
-          result,
+          appends: decision.events.map((event) => ({
+            streamId: bankAccountStream(event.data.account),
+            expectedVersion: streams.get(event.data.account)!.versions - 1,
+            events: [event],
+          })),
+          result: {
+            importId: decision.events[0]?.data.importId ?? null,
+            account: decision.accounts[0]!.account,
+            format: statement.format,
+            fileName,
+            lines,
+            imported,
+            skipped: lines - imported,
+            accounts: decision.accounts,
+            unknownAccounts: decision.unknownAccounts,
+          },
         };
       },
     );

@@ -134,9 +134,14 @@ export async function bankImportCli(
         'cli',
       ),
     );
-  console.log(
-    `${r.fileName} (${r.format}, compte ${r.account}) : ${r.imported} ligne(s) nouvelle(s), ${r.skipped} déjà connue(s).`,
-  );
+  for (const a of r.accounts)
+    console.log(
+      `${r.fileName} (${r.format}, compte ${a.account}) : ${a.imported} ligne(s) nouvelle(s), ${a.skipped} déjà connue(s).`,
+    );
+  for (const u of r.unknownAccounts)
+    console.log(
+      `${r.fileName} : compte ${u.account} inconnu (pas dans BANK_ACCOUNTS), ${u.lines} mouvement(s) non importé(s).`,
+    );
   return 0;
 }
 

@@ -75,6 +75,8 @@ export class ReconciliationController {
           ignorees: String(r.skipped),
           fichier: r.fileName,
         });
+        if (r.unknownAccounts.length > 0)
+          q.set('inconnus', r.unknownAccounts.map((u) => `${u.account} (${u.lines})`).join(', '));
         return `/tresorerie/rapprochement?${q.toString()}`;
       },
       (error) => this.model(str(body?.du), str(body?.au), error, null),
@@ -185,7 +187,12 @@ export class ReconciliationController {
 
   private noticeOf(query: Record<string, unknown>): string | null {
     if (str(query.importees) !== '')
-      return `Relevé ${str(query.fichier)} importé : ${str(query.importees)} ligne(s) nouvelle(s), ${str(query.ignorees)} déjà connue(s).`;
+      return (
+        `Relevé ${str(query.fichier)} importé : ${str(query.importees)} ligne(s) nouvelle(s), ${str(query.ignorees)} déjà connue(s).` +
+        (str(query.inconnus) !== ''
+          ? ` Comptes qui ne sont pas ceux de la coopérative, rien n’en est importé (nombre de mouvements) : ${str(query.inconnus)}.`
+          : '')
+      );
     if (str(query.confirmes) !== '') return `${str(query.confirmes)} rapprochement(s) confirmé(s).`;
     if (str(query.defait) !== '') return 'Rapprochement défait.';
     return null;

@@ -1,15 +1,33 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import {
+  accountKeyOf,
+  cfonbAccount,
+  frenchIban,
+  isValidIban,
+  ofxAccount,
+  ribKey,
+} from '../../domain/bank/statements/account.js';
 import { decodeCfonbAmount, parseCfonb120 } from '../../domain/bank/statements/cfonb120.js';
 import { parseCamt053 } from '../../domain/bank/statements/camt053.js';
 import { parseStatement } from '../../domain/bank/statements/detect.js';
 import { parseOfx, sgmlToXml } from '../../domain/bank/statements/ofx.js';
+import type { AccountStatement, ParsedStatement } from '../../domain/bank/statements/statement.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { projectRoot } from '../kernel/paths.js';
 
 const fixture = (name: string) =>
   readFileSync(join(projectRoot, 'test/fixtures/bank', name), 'latin1');
+
+/** The file's only statement. */
+function only(s: ParsedStatement): AccountStatement {
+  expect(s.statements).toHaveLength(1);
+  return s.statements[0]!;
+}
+
+const IBAN = 'FR7630004001230001234567843';
 
 function refusal(f: () => unknown): DomainError {
   try {
@@ -54,14 +72,15 @@ describe('CFONB 120 amounts', () => {
   });
 
   it('honours the number of decimals and refuses other characters', () => {
-    expect(decodeCfonbAmount('0000000001234E', 3)).toBe('12.35');
+    expect(decodeCfonbAmount('0000000001234{', 3)).toBe('12.34');
+    expect(() => decodeCfonbAmount('0000000001234E', 3)).toThrow(/fraction de centime/);
     expect(decodeCfonbAmount('0000000001234E', 0)).toBe('12345.00');
     expect(() => decodeCfonbAmount('0000000001234S', 2)).toThrow(/invalide/);
     expect(() => decodeCfonbAmount('00000000012 4E', 2)).toThrow(/invalide/);
   });
 
   it('reads a file without line breaks holding every sign letter, balances checked', () => {
-    const s = parseCfonb120(fixture('releve-cfonb120-signes.txt'));
+    const s = only(parseCfonb120(fixture('releve-cfonb120-signes.txt')));
     expect(s.lines).toHaveLength(20);
     const amounts = s.lines.map((l) => l.amount);
     for (let d = 0; d <= 9; d++) {
@@ -73,9 +92,15 @@ describe('CFONB 120 amounts', () => {
 
 describe('CFONB 120 statement', () => {
   it('reads movements, value dates, complements and references', () => {
-    const s = parseStatement(fixture('releve-cfonb120.txt'));
-    expect(s.format).toBe('cfonb120');
-    expect(s.account).toBe('30004 00123 00012345678');
+    const file = parseStatement(fixture('releve-cfonb120.txt'));
+    expect(file.format).toBe('cfonb120');
+    const s = only(file);
+    expect(s.account).toBe(IBAN);
+    expect(s).toMatchObject({
+      currency: 'EUR',
+      opening: { on: '2026-10-30', amount: '1000.00' },
+      closing: { on: '2026-11-10', amount: '1383.87' },
+    });
     expect(s.lines).toHaveLength(6);
     expect(s.lines[1]).toMatchObject({
       bookedOn: '2026-11-05',
@@ -124,14 +149,16 @@ describe('CFONB 120 statement', () => {
 
 describe('OFX', () => {
   it('reads OFX 1.x SGML (unclosed leaves, comma decimals, a bare &)', () => {
-    const s = parseStatement(fixture('releve-ofx1.ofx'));
-    expect(s.format).toBe('ofx');
-    expect(s.account).toBe('00012345678');
+    const file = parseStatement(fixture('releve-ofx1.ofx'));
+    expect(file.format).toBe('ofx');
+    const s = only(file);
+    expect(s.account).toBe(IBAN);
+    expect(s.closing).toEqual({ on: '2026-11-10', amount: '1162.66' });
     expect(s.lines.map((l) => [l.bookedOn, l.amount, l.bankId])).toEqual([
       ['2026-11-04', '80.00', 'OFX20261104001'],
       ['2026-11-05', '149.55', 'OFX20261105001'],
       ['2026-11-06', '-12.34', 'OFX20261106002'],
-      ['2026-11-09', '-55.55', 'OFX20261109001'],
+      ['2026-11-10', '-55.55', 'OFX20261109001'],
     ]);
     expect(s.lines[1]).toMatchObject({
       valueOn: '2026-11-03',
@@ -142,7 +169,7 @@ describe('OFX', () => {
   });
 
   it('reads OFX 2.x XML', () => {
-    const s = parseOfx(fixture('releve-ofx2.ofx'));
+    const s = only(parseOfx(fixture('releve-ofx2.ofx')));
     expect(s.lines.map((l) => [l.bookedOn, l.amount, l.label])).toEqual([
       ['2026-11-06', '123.45', 'REMISE CB 041126 TPE 1234567'],
       ['2026-11-09', '98.76', 'VIR SEPA ASSOCIATION DES AMIS Facture F2026-000007 & solde'],
@@ -150,7 +177,7 @@ describe('OFX', () => {
   });
 
   it('closes SGML leaves and leaves aggregates open', () => {
-    expect(sgmlToXml('<A><B>1\n<C>x</C></A>')).toBe('<A><B>1</B><C>x</C></A>');
+    expect(sgmlToXml('<A><B>1\n<C>x</C></A>')).toBe('<A><B>1</B>\n<C>x</C></A>');
   });
 
   it('names the transaction and its line when an amount or a date is wrong', () => {
@@ -168,8 +195,9 @@ describe('OFX', () => {
 
 describe('CAMT.053', () => {
   it('reads booked entries, signs debits, skips pending ones', () => {
-    const s = parseCamt053(fixture('releve-camt053.xml'));
-    expect(s.account).toBe('FR7630004001230001234567890');
+    const s = only(parseCamt053(fixture('releve-camt053.xml')));
+    expect(s.account).toBe(IBAN);
+    expect(s.opening).toEqual({ on: '2026-10-31', amount: '1000.00' });
     expect(s.lines.map((l) => [l.bookedOn, l.valueOn, l.amount, l.bankId])).toEqual([
       ['2026-11-04', '2026-11-05', '80.00', '20261104-REM-000001'],
       ['2026-11-05', '2026-11-05', '149.55', '20261105-CB-031126'],
@@ -197,5 +225,165 @@ describe('format detection', () => {
       'Relevé illisible : le fichier est vide.',
     );
     expect(refusal(() => parseStatement('date;montant\n')).message).toMatch(/format non reconnu/);
+  });
+});
+
+describe('statements as banks write them (issue 22, 7–13)', () => {
+  const SAVINGS = 'FR7630004001230009876543253';
+
+  it('reads every transaction list of an OFX file, each for its account (bank and card)', () => {
+    const s = parseStatement(fixture('releve-ofx1-plusieurs-comptes.ofx'));
+    expect(s.statements.map((a) => [a.account, a.lines.length])).toEqual([
+      [IBAN, 2], // ACCTID with its RIB key
+      [SAVINGS, 1],
+      ['4970XXXXXXXX1234', 1], // a card account (CCSTMTRS) has no bank code
+    ]);
+    expect(s.statements.map((a) => a.lines.map((l) => [l.bookedOn, l.amount, l.label]))).toEqual([
+      [
+        ['2026-11-04', '80.00', 'REMISE CHEQUES BORDEREAU 1'],
+        ['2026-11-06', '-4.50', 'COTIS CARTE AFFAIRES'],
+      ],
+      [['2026-11-05', '500.00', 'VIR INTERNE DEPUIS CPT COURANT']],
+      [['2026-11-07', '-23.90', 'OVH SAS ROUBAIX']],
+    ]);
+    // An empty <BALAMT> states no balance; a filled LEDGERBAL is kept.
+    expect(s.statements.map((a) => a.closing)).toEqual([
+      { on: '2026-11-10', amount: '1075.50' },
+      null,
+      { on: '2026-11-10', amount: '-23.90' },
+    ]);
+  });
+
+  it('accepts empty OFX 1.x elements and names the right line of an error', () => {
+    const text = fixture('releve-ofx1-plusieurs-comptes.ofx');
+    expect(
+      refusal(() => parseOfx(text.replace('<TRNAMT>500,00', '<TRNAMT>cinq cents'))).message,
+    ).toBe('Relevé illisible, ligne 86 : opération OFX n° 3 : montant "cinq cents" invalide.');
+    expect(refusal(() => parseOfx(text.replace('<DTPOSTED>20261107', '<DTPOSTED>'))).message).toBe(
+      'Relevé illisible, ligne 117 : opération OFX n° 4 : date "" invalide (AAAAMMJJ attendu).',
+    );
+    expect(refusal(() => parseOfx(text.replace('</BANKTRANLIST>', '</BANKTRANLST>'))).message).toBe(
+      'Relevé illisible, ligne 58 : </BANKTRANLST> ferme un élément qui n’est pas ouvert.',
+    );
+  });
+
+  it('refuses a truncated OFX or XML file naming its last line, not line 1', () => {
+    const ofx = fixture('releve-ofx1-plusieurs-comptes.ofx')
+      .split('\r\n')
+      .slice(0, 50)
+      .join('\r\n');
+    expect(refusal(() => parseStatement(ofx)).message).toMatch(
+      /^Relevé illisible, ligne 50 : le fichier s’arrête avant la fin \(éléments non fermés : <OFX>, <BANKMSGSRSV1>, <STMTTRNRS>, <STMTRS>, <BANKTRANLIST>, <STMTTRN>\)/,
+    );
+    const camt = fixture('releve-camt053-utc.xml').split('\n').slice(0, 70).join('\n');
+    expect(refusal(() => parseStatement(camt)).message).toMatch(
+      /^Relevé illisible, ligne 70 : le fichier s’arrête avant la fin \(éléments non fermés : <Document>, <BkToCstmrStmt>, <Stmt>, <Ntry>/,
+    );
+    const ofx2 = fixture('releve-ofx2.ofx').split('\n').slice(0, 30).join('\n');
+    expect(refusal(() => parseStatement(ofx2)).message).toMatch(/^Relevé illisible, ligne 30 : /);
+  });
+
+  it('takes the Paris day of CAMT date-times given in UTC', () => {
+    const [current] = parseCamt053(fixture('releve-camt053-utc.xml')).statements;
+    expect(current!.lines.map((l) => [l.bookedOn, l.valueOn])).toEqual([
+      ['2026-11-05', '2026-11-05'], // 2026-11-04T23:00:00Z is midnight in Paris
+      ['2026-11-06', '2026-11-06'], // 23:30 UTC
+      ['2026-11-06', '2026-11-06'],
+    ]);
+  });
+
+  it('accepts decimals beyond the cent when they are zeros, refuses a real fraction of a cent', () => {
+    const s = parseCamt053(fixture('releve-camt053-utc.xml'));
+    expect(s.statements.map((a) => a.lines.map((l) => l.amount))).toEqual([
+      ['8.85', '123.45', '-15.00'],
+      ['500.00'],
+    ]);
+    expect(s.statements[0]!.closing).toEqual({ on: '2026-11-06', amount: '1117.30' });
+    const subCent = fixture('releve-camt053-utc.xml').replace(/8\.850/g, '8.855');
+    expect(refusal(() => parseCamt053(subCent)).message).toBe(
+      'Relevé illisible, ligne 40 : écriture n° 1 : montant "8.855" : une fraction de centime ne peut pas être comptabilisée (au plus deux décimales non nulles).',
+    );
+    const ofx = fixture('releve-ofx1-plusieurs-comptes.ofx').replace('-4.5000', '-4.5001');
+    expect(refusal(() => parseOfx(ofx)).message).toMatch(
+      /^Relevé illisible, ligne 49 : .*fraction de centime/,
+    );
+  });
+
+  it('labels a CAMT entry from its remittance details and counterparty when it has no text', () => {
+    const [current] = parseCamt053(fixture('releve-camt053-utc.xml')).statements;
+    expect(current!.lines.map((l) => [l.label, l.reference])).toEqual([
+      ['ASSOCIATION LES AMIS F2026-000007 COTISATION', ''],
+      ['RF18539007547034 REMISE CB 041126 TPE 1234567', ''],
+      ['GANDI SAS NOM DE DOMAINE OUVATON.COOP', 'GANDI-FAC-88231'],
+    ]);
+  });
+
+  it('keeps CAMT opening and closing balances and refuses a statement that does not add up', () => {
+    const s = parseCamt053(fixture('releve-camt053-utc.xml'));
+    expect(s.statements.map((a) => [a.opening, a.closing])).toEqual([
+      [
+        { on: '2026-11-03', amount: '1000.00' },
+        { on: '2026-11-06', amount: '1117.30' },
+      ],
+      [
+        { on: '2026-11-03', amount: '2500.00' },
+        { on: '2026-11-06', amount: '3000.00' },
+      ],
+    ]);
+    const wrong = fixture('releve-camt053-utc.xml').replace('1117.30000', '1117.40');
+    expect(refusal(() => parseCamt053(wrong)).message).toBe(
+      'Relevé illisible, ligne 9 : relevé 0352C5320001 du compte FR7630004001230001234567843 : le solde d’ouverture (1000.00) plus les mouvements (117.30) donnent 1117.30, pas le solde de clôture annoncé (1117.40).',
+    );
+  });
+
+  it('reads each account of a CFONB file as its own statement', () => {
+    const s = parseStatement(fixture('releve-cfonb120-comptes.txt'));
+    expect(
+      s.statements.map((a) => [a.account, a.formerKeys, a.lines.map((l) => l.amount)]),
+    ).toEqual([
+      [IBAN, ['300040012300012345678'], ['8.85', '123.45', '-15.00']],
+      [SAVINGS, ['300040012300098765432'], ['500.00']],
+    ]);
+    expect(s.statements[0]!.lines[0]!.label).toBe(
+      'VIR SEPA ASSOCIATION LES AMIS F2026-000007 COTISATION',
+    );
+  });
+
+  it('gives the currency an OFX statement is in', () => {
+    expect(only(parseStatement(fixture('releve-ofx2-usd.ofx')))).toMatchObject({
+      account: '4820017754',
+      currency: 'USD',
+      lines: [{ bookedOn: '2026-11-05', amount: '-49.95' }], // 20:00 in New York is 02:00 in Paris
+    });
+  });
+});
+
+describe('account keys', () => {
+  it('turns a French RIB into its IBAN, whichever format gives it', () => {
+    expect(ribKey('20041', '01005', '0500013M026')).toBe('06');
+    expect(frenchIban('20041', '01005', '0500013M026')).toBe('FR1420041010050500013M02606');
+    expect(cfonbAccount('30004', '00123', '00012345678')).toBe(IBAN);
+    expect(ofxAccount('30004', '00123', '00012345678')).toBe(IBAN);
+    expect(ofxAccount('30004', '00123', '0001234567843')).toBe(IBAN);
+    expect(ofxAccount('', '', 'FR76 3000 4001 2300 0123 4567 843')).toBe(IBAN);
+    expect(accountKeyOf('FR76 3000 4001 2300 0123 4567 843')).toBe(IBAN);
+    expect(accountKeyOf('30004 00123 00012345678 43')).toBe(IBAN);
+    expect(() => accountKeyOf('30004 00123 00012345678 44')).toThrow(/RIB/);
+    expect(() => accountKeyOf('FR77 3000 4001 2300 0123 4567 843')).toThrow(/IBAN/);
+  });
+
+  it('makes a valid IBAN of any French RIB', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^\d{5}$/),
+        fc.stringMatching(/^\d{5}$/),
+        fc.stringMatching(/^[0-9A-Z]{11}$/),
+        (bank, branch, account) => {
+          const iban = frenchIban(bank, branch, account)!;
+          expect(isValidIban(iban)).toBe(true);
+          expect(iban.slice(4, 25)).toBe(`${bank}${branch}${account}`);
+        },
+      ),
+    );
   });
 });

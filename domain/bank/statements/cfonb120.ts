@@ -1,6 +1,13 @@
 import { isDay } from '../../shared/day.js';
 import { Dec, Money } from '../../shared/money.js';
-import { badFile, type ParsedLine, type ParsedStatement } from './statement.js';
+import { cfonbAccount } from './account.js';
+import {
+  badFile,
+  centsAmount,
+  type AccountStatement,
+  type ParsedLine,
+  type ParsedStatement,
+} from './statement.js';
 
 /**
  * CFONB 120 ("relevé de compte 120 caractères"): records 01 (old balance), 04 (movement),
@@ -10,7 +17,10 @@ import { badFile, type ParsedLine, type ParsedStatement } from './statement.js';
 const POSITIVE = '{ABCDEFGHI';
 const NEGATIVE = '}JKLMNOPQR';
 
-/** Decodes a 14-character CFONB amount with `decimals` decimals into a signed two-decimal string. */
+/**
+ * Decodes a 14-character CFONB amount with `decimals` decimals into a signed two-decimal
+ * string; a real fraction of a cent is refused (see centsAmount).
+ */
 export function decodeCfonbAmount(field: string, decimals: number): string {
   if (!/^\d{13}[{}A-R]$/.test(field)) throw new Error(`montant "${field}" invalide`);
   const last = field[13]!;
@@ -19,7 +29,7 @@ export function decodeCfonbAmount(field: string, decimals: number): string {
   const digit = positive >= 0 ? positive : negative;
   const units = new Dec(field.slice(0, 13) + String(digit)).div(new Dec(10).pow(decimals));
   const signed = negative >= 0 ? units.negated() : units;
-  return Money.round(signed).toString();
+  return centsAmount(signed, field);
 }
 
 /** JJMMAA → YYYY-MM-DD (years 00–69 are 20xx, 70–99 19xx). */
@@ -46,13 +56,22 @@ function records(text: string): { no: number; rec: string }[] {
   return lines.map((rec, i) => ({ no: i + 1, rec }));
 }
 
+type Block = Omit<AccountStatement, 'lines' | 'closing'> & {
+  lines: (ParsedLine & { complements: string[] })[];
+  balance: Money;
+};
+
+/**
+ * A CFONB 120 file: one block (01 old balance, 04/05 movements, 07 new balance) per account
+ * and day; French banks put every account of the customer in the same file. Each block is
+ * checked (old balance plus movements is the new balance) and kept as its account's statement.
+ */
 export function parseCfonb120(text: string): ParsedStatement {
   const recs = records(text);
   if (recs.length === 0) throw badFile(null, 'le fichier est vide.');
-  const lines: (ParsedLine & { complements: string[] })[] = [];
-  let account = '';
-  let balance: Money | null = null;
-  let last: (typeof lines)[number] | null = null;
+  const statements: AccountStatement[] = [];
+  let block: Block | null = null;
+  let last: Block['lines'][number] | null = null;
   for (const { no, rec } of recs) {
     const at = (message: string) => badFile(no, message);
     if (rec.trim() === '') continue;
@@ -61,7 +80,8 @@ export function parseCfonb120(text: string): ParsedStatement {
     const code = rec.slice(0, 2);
     const decimals = Number(rec[19]);
     if (!/^[0-9]$/.test(rec[19]!)) throw at(`nombre de décimales "${rec[19]}" invalide.`);
-    const accountHere = `${rec.slice(2, 7)} ${rec.slice(11, 16)} ${rec.slice(21, 32).trim()}`;
+    const [bank, branch, number] = [rec.slice(2, 7), rec.slice(11, 16), rec.slice(21, 32).trim()];
+    const accountHere = cfonbAccount(bank, branch, number);
     const read = <T>(f: () => T): T => {
       try {
         return f();
@@ -69,16 +89,34 @@ export function parseCfonb120(text: string): ParsedStatement {
         throw at(`${(error as Error).message}.`);
       }
     };
+    const sameAccount = (what: string) => {
+      if (block && accountHere !== block.account)
+        throw at(
+          `${what} du compte ${bank} ${branch} ${number} au milieu du relevé du compte ${block.account} (sans nouveau solde 07 avant lui).`,
+        );
+    };
     switch (code) {
-      case '01':
-        account = account || accountHere;
-        if (accountHere !== account)
-          throw at(`le fichier mélange deux comptes (${account} et ${accountHere}).`);
-        balance = Money.of(read(() => decodeCfonbAmount(rec.slice(90, 104), decimals)));
+      case '01': {
+        if (block)
+          throw at(
+            'ancien solde (01) alors que le relevé précédent n’a pas de nouveau solde (07).',
+          );
+        const amount = read(() => decodeCfonbAmount(rec.slice(90, 104), decimals));
+        block = {
+          account: accountHere,
+          formerKeys: [`${bank}${branch}${number}`.replace(/\s+/g, '').toUpperCase()],
+          currency: rec.slice(16, 19).trim().toUpperCase() || 'EUR',
+          opening: { on: read(() => cfonbDay(rec.slice(34, 40))), amount },
+          line: no,
+          lines: [],
+          balance: Money.of(amount),
+        };
         last = null;
         break;
+      }
       case '04': {
-        if (balance === null) throw at('mouvement (04) avant l’ancien solde (01).');
+        if (!block) throw at('mouvement (04) avant l’ancien solde (01).');
+        sameAccount('mouvement (04)');
         const amount = read(() => decodeCfonbAmount(rec.slice(90, 104), decimals));
         last = {
           bookedOn: read(() => cfonbDay(rec.slice(34, 40))),
@@ -90,22 +128,36 @@ export function parseCfonb120(text: string): ParsedStatement {
           line: no,
           complements: [],
         };
-        lines.push(last);
-        balance = balance.plus(Money.of(amount));
+        block.lines.push(last);
+        block.balance = block.balance.plus(Money.of(amount));
         break;
       }
       case '05':
         if (!last) throw at('complément (05) sans mouvement (04) avant lui.');
+        sameAccount('complément (05)');
         last.complements.push(rec.slice(48, 118).trim());
         break;
       case '07': {
-        if (balance === null) throw at('nouveau solde (07) sans ancien solde (01).');
-        const closing = Money.of(read(() => decodeCfonbAmount(rec.slice(90, 104), decimals)));
-        if (!closing.equals(balance))
+        if (!block) throw at('nouveau solde (07) sans ancien solde (01).');
+        sameAccount('nouveau solde (07)');
+        const amount = read(() => decodeCfonbAmount(rec.slice(90, 104), decimals));
+        if (!Money.of(amount).equals(block.balance))
           throw at(
-            `le nouveau solde (${closing.toString()}) n’est pas l’ancien solde plus les mouvements (${balance.toString()}).`,
+            `le nouveau solde (${amount}) n’est pas l’ancien solde plus les mouvements (${block.balance.toString()}).`,
           );
-        balance = null;
+        statements.push({
+          account: block.account,
+          formerKeys: block.formerKeys,
+          currency: block.currency,
+          opening: block.opening,
+          line: block.line,
+          closing: { on: read(() => cfonbDay(rec.slice(34, 40))), amount },
+          lines: block.lines.map(({ complements, ...l }) => ({
+            ...l,
+            label: [l.label, ...complements].filter((s) => s !== '').join(' '),
+          })),
+        });
+        block = null;
         last = null;
         break;
       }
@@ -113,14 +165,12 @@ export function parseCfonb120(text: string): ParsedStatement {
         throw at(`code d’enregistrement "${code}" inconnu (01, 04, 05 ou 07 attendu).`);
     }
   }
-  if (balance !== null) throw badFile(null, 'le relevé se termine sans nouveau solde (07).');
-  if (!account) throw badFile(null, 'aucun ancien solde (01) : ce n’est pas un relevé CFONB 120.');
-  return {
-    format: 'cfonb120',
-    account,
-    lines: lines.map(({ complements, ...l }) => ({
-      ...l,
-      label: [l.label, ...complements].filter((s) => s !== '').join(' '),
-    })),
-  };
+  if (block)
+    throw badFile(
+      recs[recs.length - 1]!.no,
+      'le relevé se termine sans nouveau solde (07) : fichier tronqué ?',
+    );
+  if (statements.length === 0)
+    throw badFile(null, 'aucun ancien solde (01) : ce n’est pas un relevé CFONB 120.');
+  return { format: 'cfonb120', statements };
 }

@@ -4,7 +4,19 @@ import { badFile } from './statement.js';
 /** Parses XML into plain objects (text kept as strings), refusing malformed XML with its line. */
 export function parseXml(text: string, arrays: readonly string[]): Record<string, unknown> {
   const valid = XMLValidator.validate(text);
-  if (valid !== true) throw badFile(valid.err.line, `XML mal formé (${valid.err.msg}).`);
+  if (valid !== true) {
+    // A truncated file leaves elements open; the validator then points at line 1.
+    const open = /^Invalid '\[(.*)\]' found\.$/s.exec(valid.err.msg);
+    if (open) {
+      const names = [...open[1]!.matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
+      const last = text.replace(/\s+$/, '').split('\n').length;
+      throw badFile(
+        last,
+        `le fichier s’arrête avant la fin (éléments non fermés : ${names.map((n) => `<${n}>`).join(', ')}) ; fichier tronqué ?`,
+      );
+    }
+    throw badFile(valid.err.line, `XML mal formé (${valid.err.msg}).`);
+  }
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@',
@@ -39,18 +51,14 @@ export function textOf(node: unknown, path: string): string {
   return '';
 }
 
+/** Every node named `name` under `node`, in document order, at any depth (not inside another). */
+export function findAll(node: unknown, name: string): unknown[] {
+  if (node === null || typeof node !== 'object') return [];
+  if (Array.isArray(node)) return node.flatMap((n) => findAll(n, name));
+  return Object.entries(node as Node).flatMap(([key, value]) =>
+    key === name ? listOf(value) : findAll(value, name),
+  );
+}
+
 export const listOf = (v: unknown): unknown[] =>
   Array.isArray(v) ? v : v === undefined ? [] : [v];
-
-/** The 1-based line of the n-th (0-based) opening `<tag` (any namespace prefix) in `text`. */
-export function lineOfElement(text: string, tag: string, n: number): number {
-  const re = new RegExp(`<(?:[A-Za-z0-9_]+:)?${tag}[\\s>]`, 'g');
-  let m: RegExpExecArray | null = null;
-  for (let i = 0; i <= n; i++) {
-    m = re.exec(text);
-    if (!m) return 0;
-  }
-  let line = 1;
-  for (let i = 0; i < m!.index; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
