@@ -346,13 +346,18 @@ const scenarioArb = fc
   })
   .filter((s) => s.total.greaterThan(0));
 
+/** Nets plus, per rate, round(base × rate): computed here apart from the code under test. */
 function invoiceTotal(lines: { net: string; vatRate: string }[]) {
-  return lines.reduce((s, l) => {
-    const net = new Dec(l.net);
-    return s
-      .plus(net)
-      .plus(net.times(l.vatRate).dividedBy(100).toDecimalPlaces(2, Dec.ROUND_HALF_UP));
-  }, new Dec(0));
+  const bases = new Map<string, InstanceType<typeof Dec>>();
+  for (const l of lines) {
+    const rate = new Dec(l.vatRate).toString();
+    bases.set(rate, (bases.get(rate) ?? new Dec(0)).plus(l.net));
+  }
+  return [...bases].reduce(
+    (s, [rate, base]) =>
+      s.plus(base).plus(base.times(rate).dividedBy(100).toDecimalPlaces(2, Dec.ROUND_HALF_UP)),
+    new Dec(0),
+  );
 }
 
 /** Payments that take the cumulative paid from 0 to the total through the cut points, with optional full reversals. */

@@ -2,11 +2,11 @@ import { compareDays, daysInclusive, maxDay, minDay, parseDay } from '../shared/
 import { DomainError, parseField } from '../shared/errors.js';
 import { fiscalYearBounds, fiscalYearOf, parseFiscalYearStart } from '../shared/fiscal-year.js';
 import { Dec, Money, parseDecimal, roundCents } from '../shared/money.js';
-import { lineVat } from './invoice.js';
+import { vatPerRate } from './invoice.js';
 import type { Decimal } from 'decimal.js';
 
 /**
- * ACCOUNTING.md §2: how each payment on an invoice splits over its lines, their VAT and the
+ * docs/accounting.md §2: how each payment on an invoice splits over its lines, their VAT and the
  * fiscal years of their service days. Every figure is a rounded function of the *cumulative*
  * amount paid, and a payment receives the difference "after − before": whatever the order,
  * size and sign of payments, a fully paid invoice gives exactly the whole-invoice figures.
@@ -19,7 +19,15 @@ export type Bucket = 'N-1' | 'N' | 'N+1';
 export interface AllocationInput {
   /** 'MM-DD', default '01-01'. */
   fiscalYearStart?: string;
-  lines: { id: string; net: string; vatRate: string; serviceStart: string; serviceEnd: string }[];
+  lines: {
+    id: string;
+    net: string;
+    vatRate: string;
+    /** The line's VAT when it carries one (decimal string); omitted: VAT per rate (§1). */
+    vat?: string;
+    serviceStart: string;
+    serviceEnd: string;
+  }[];
   /** Amounts include VAT, in order; a negative amount is a reversal (bounced cheque, refund). */
   payments: { id: string; date: string; amount: string }[];
 }
@@ -49,8 +57,7 @@ function invalid(message: string, field: string): never {
 function parseLines(input: AllocationInput['lines'], fyStart: string): Line[] {
   if (!Array.isArray(input)) invalid('Les lignes de la facture sont manquantes.', 'lines');
   const ids = new Set<string>();
-  let cumulative = new Dec(0);
-  return input.map((l, i) => {
+  const parsed = input.map((l, i) => {
     const at = `lines[${i}]`;
     if (typeof l?.id !== 'string' || l.id === '')
       invalid(`Ligne ${i + 1} : identifiant manquant.`, `${at}.id`);
@@ -81,8 +88,20 @@ function parseLines(input: AllocationInput['lines'], fyStart: string): Line[] {
     );
     if (compareDays(end, start) < 0)
       invalid(`Ligne ${i + 1} : la fin de période précède son début.`, `${at}.serviceEnd`);
-
-    const vat = lineVat(net, rate.toString()).toDecimal();
+    const vat =
+      l.vat === undefined
+        ? null
+        : parseField(
+            `${at}.vat`,
+            () => Money.of(l.vat),
+            `Ligne ${i + 1} : montant de TVA illisible (${JSON.stringify(l.vat)}).`,
+          );
+    return { id: l.id, net, vatRate: rate.toString(), vat, start, end };
+  });
+  const ruled = vatPerRate(parsed);
+  let cumulative = new Dec(0);
+  return parsed.map(({ id, net, vat: given, start, end }, i) => {
+    const vat = (given ?? ruled[i]!).toDecimal();
     const total = net.toDecimal().plus(vat);
     const cumulativeBefore = cumulative;
     cumulative = cumulative.plus(total);
@@ -93,7 +112,7 @@ function parseLines(input: AllocationInput['lines'], fyStart: string): Line[] {
       daysUpTo += daysInclusive(maxDay(start, b.first), minDay(end, b.last));
       years.push({ fiscalYear: fy, daysUpTo });
     }
-    return { id: l.id, vat, total, cumulativeBefore, cumulative, years, days: daysUpTo };
+    return { id, vat, total, cumulativeBefore, cumulative, years, days: daysUpTo };
   });
 }
 

@@ -126,8 +126,9 @@ describe('anniversary invoice plan', () => {
       ],
     ]);
     expect(plan.lines[3]?.legacyLineId).toBe('5');
-    // 31.51 HT; VAT 3.93 + 0.98 + 0.98 + 0.27.
-    expect(totals(plan)).toEqual({ net: '31.51', vat: '6.16', total: '37.67' });
+    // 31.51 HT, all at 19.6 %: VAT on the base, round(31.51 × 0.196) = 6.18 (line by line,
+    // 3.93 + 0.98 + 0.98 + 0.27 would give 6.16).
+    expect(totals(plan)).toEqual({ net: '31.51', vat: '6.18', total: '37.69' });
   });
 
   it('writes the pro-rata line Gloux would have written when none exists yet', () => {

@@ -2,7 +2,7 @@ import { compareDays, parseDay } from '../shared/day.js';
 import { DomainError, parseField } from '../shared/errors.js';
 import { formatEuros, Money } from '../shared/money.js';
 import type { CreditNoteIssued, CreditNoteLine, InvoiceLine } from './events.js';
-import { balanceOf, lineVat, type InvoiceState } from './invoice.js';
+import { balanceOf, vatPerRate, type InvoiceState } from './invoice.js';
 
 export interface IssueCreditNote {
   invoiceId: string;
@@ -17,14 +17,29 @@ export function remainingNet(invoice: InvoiceState, line: InvoiceLine): Money {
   return Money.of(line.net).minus(invoice.creditedNet.get(line.lineId) ?? Money.ZERO);
 }
 
-/** The invoice's lines as they stand after its credit notes (what revenue is allocated over). */
-export function effectiveLines(
-  invoice: InvoiceState,
-): { id: string; net: string; vatRate: string; serviceStart: string; serviceEnd: string }[] {
+/** The VAT left on a line: what it was invoiced with, minus what credit notes gave back. */
+export function remainingVat(invoice: InvoiceState, line: InvoiceLine): Money {
+  return Money.of(line.vat).minus(invoice.creditedVat.get(line.lineId) ?? Money.ZERO);
+}
+
+/**
+ * The invoice's lines as they stand after its credit notes (what revenue is allocated over),
+ * with the VAT the events carry: recomputing it would change the VAT of invoices issued under
+ * an earlier rule, or taken in from Gloux with its own `total_tva`.
+ */
+export function effectiveLines(invoice: InvoiceState): {
+  id: string;
+  net: string;
+  vatRate: string;
+  vat: string;
+  serviceStart: string;
+  serviceEnd: string;
+}[] {
   return invoice.lines.map((l) => ({
     id: l.lineId,
     net: remainingNet(invoice, l).toString(),
     vatRate: l.vatRate,
+    vat: remainingVat(invoice, l).toString(),
     serviceStart: l.serviceStart,
     serviceEnd: l.serviceEnd,
   }));
@@ -35,9 +50,41 @@ function invalid(message: string, field?: string): never {
 }
 
 /**
+ * The VAT of each credited line (docs/accounting.md §1). A note that cancels all that remains
+ * of the invoice gives back exactly the VAT left on each line, so a full cancellation negates
+ * the invoice to the cent whatever rule its VAT was computed under. Any other note is a
+ * document with VAT per rate on its own base (cumulative rounding, as on an invoice, and as
+ * Gloux computes an avoir's `total_tva`), never taking a line's VAT past zero.
+ */
+export function creditedVats(
+  invoice: InvoiceState,
+  wanted: readonly { line: InvoiceLine; net: Money }[],
+): Money[] {
+  const credited = new Set(wanted.map((w) => w.line.lineId));
+  const cancelsAll =
+    wanted.every((w) => remainingNet(invoice, w.line).equals(w.net)) &&
+    invoice.lines.every(
+      (l) =>
+        credited.has(l.lineId) ||
+        (remainingNet(invoice, l).isZero() && remainingVat(invoice, l).isZero()),
+    );
+  if (cancelsAll) return wanted.map((w) => remainingVat(invoice, w.line));
+  const vats = vatPerRate(wanted.map((w) => ({ net: w.net, vatRate: w.line.vatRate })));
+  return wanted.map((w, i) => {
+    const vat = vats[i]!;
+    const left = remainingVat(invoice, w.line);
+    // A cent of cumulative rounding must not take the line's VAT past zero.
+    if (vat.isZero()) return vat;
+    const sameWay = vat.isNegative() ? left.isNegative() : left.isPositive();
+    if (!sameWay) return Money.ZERO;
+    const beyond = vat.isNegative() ? vat.compare(left) < 0 : vat.compare(left) > 0;
+    return beyond ? left : vat;
+  });
+}
+
+/**
  * Checks a credit note against the invoice and computes its lines; pure, so it runs before a
- * number is drawn. A line's credited VAT is VAT(before) − VAT(after), so what remains of the
- * line still has VAT = round(net × rate) and a full cancellation gives back exactly the VAT billed.
+ * number is drawn. VAT: see creditedVats.
  */
 export function validateCreditNote(
   invoice: InvoiceState,
@@ -107,10 +154,9 @@ export function validateCreditNote(
       return { line, net, at };
     });
   }
+  const vats = creditedVats(invoice, wanted);
   const lines: CreditNoteLine[] = wanted.map((w, i) => {
-    const before = remainingNet(invoice, w.line);
-    const after = before.minus(w.net);
-    const vat = lineVat(before, w.line.vatRate).minus(lineVat(after, w.line.vatRate));
+    const vat = vats[i]!;
     return {
       lineId: ids.lineId(i),
       creditedLineId: w.line.lineId,

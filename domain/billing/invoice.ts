@@ -22,6 +22,8 @@ export interface InvoiceState {
   readonly lines: readonly InvoiceLine[];
   /** Net (HT) credited so far per invoice line id. */
   readonly creditedNet: ReadonlyMap<string, Money>;
+  /** VAT credited so far per invoice line id (VAT once invoiced is never recomputed). */
+  readonly creditedVat: ReadonlyMap<string, Money>;
   readonly creditNotes: readonly { creditNoteId: string; number: string; total: Money }[];
   readonly payments: readonly { paymentId: string; amount: Money; paidOn: Day }[];
 }
@@ -39,6 +41,7 @@ export const initialInvoiceState: InvoiceState = {
   paid: Money.ZERO,
   lines: [],
   creditedNet: new Map(),
+  creditedVat: new Map(),
   creditNotes: [],
   payments: [],
 };
@@ -75,10 +78,15 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
       const credited = state.credited.plus(Money.of(d.total));
       const paid = state.paid.minus(Money.of(d.toCredit));
       const creditedNet = new Map(state.creditedNet);
+      const creditedVat = new Map(state.creditedVat);
       for (const l of d.lines) {
         creditedNet.set(
           l.creditedLineId,
           (creditedNet.get(l.creditedLineId) ?? Money.ZERO).plus(Money.of(l.net)),
+        );
+        creditedVat.set(
+          l.creditedLineId,
+          (creditedVat.get(l.creditedLineId) ?? Money.ZERO).plus(Money.of(l.vat)),
         );
       }
       return {
@@ -86,6 +94,7 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
         credited,
         paid,
         creditedNet,
+        creditedVat,
         creditNotes: [
           ...state.creditNotes,
           { creditNoteId: d.creditNoteId, number: d.number, total: Money.of(d.total) },
@@ -200,9 +209,32 @@ export function checkChronology(
   }
 }
 
-/** Line VAT = round(net × rate / 100) (ACCOUNTING.md §1). */
+/**
+ * VAT of one amount alone: round(net × rate / 100). The VAT of a one-line invoice, and what
+ * estimates (overage, previews) use for a single amount.
+ */
 export function lineVat(net: Money, vatRate: string): Money {
   return Money.round(net.times(new Dec(vatRate).dividedBy(100)));
+}
+
+/**
+ * VAT per rate on the document's base (docs/accounting.md §1), as Gloux's `total_tva` and the
+ * printed VAT recap compute it: for each rate, its lines in line order with C_i their
+ * cumulative net, line VAT_i = round(C_i × rate) − round(C_(i−1) × rate). The VATs of a rate
+ * add up to round(base × rate), and each line is within a cent of its own round(net × rate).
+ * Rates are compared as numbers ("20" and "20.0" are one rate).
+ */
+export function vatPerRate(lines: readonly { net: Money; vatRate: string }[]): Money[] {
+  const cumulative = new Map<string, { net: Dec; vat: Money }>();
+  return lines.map((line) => {
+    const rate = new Dec(line.vatRate);
+    const key = rate.toString();
+    const before = cumulative.get(key) ?? { net: new Dec(0), vat: Money.ZERO };
+    const net = before.net.plus(line.net.toDecimal());
+    const vat = Money.round(net.times(rate.dividedBy(100)));
+    cumulative.set(key, { net, vat });
+    return vat.minus(before.vat);
+  });
 }
 
 /**
@@ -286,7 +318,7 @@ export function validateIssueInvoice(
       'lines',
     );
   }
-  const lines: InvoiceLine[] = cmd.lines.map((input, i) => {
+  const parsed = cmd.lines.map((input, i) => {
     const at = `lines[${i}]`;
     const n = i + 1;
     // Input from the API is untrusted JSON: a line may be anything.
@@ -353,7 +385,6 @@ export function validateIssueInvoice(
       );
     }
     const vatRate = rate.toString();
-    const vat = lineVat(net, vatRate);
     const unitNet =
       input.unitNet !== undefined
         ? parseField(
@@ -374,10 +405,20 @@ export function validateIssueInvoice(
       unitNet,
       net: net.toString(),
       vatRate,
-      vat: vat.toString(),
-      total: net.plus(vat).toString(),
       serviceStart: start,
       serviceEnd: end,
+    };
+  });
+  const vats = vatPerRate(parsed.map((l) => ({ net: Money.of(l.net), vatRate: l.vatRate })));
+  const lines: InvoiceLine[] = parsed.map((l, i) => {
+    const { serviceStart, serviceEnd, ...head } = l;
+    const vat = vats[i]!;
+    return {
+      ...head,
+      vat: vat.toString(),
+      total: Money.of(l.net).plus(vat).toString(),
+      serviceStart,
+      serviceEnd,
     };
   });
   const totalNet = Money.sum(lines.map((l) => Money.of(l.net)));

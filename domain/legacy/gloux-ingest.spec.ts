@@ -50,7 +50,7 @@ const line = (id: number, net: string, start: string | null = '2008-03-02'): Glo
 });
 
 describe('a Gloux invoice as an InvoiceIssued', () => {
-  it('keeps Gloux’s totals; an adjustment line carries VAT computed on the total (F2008-000955)', () => {
+  it('keeps Gloux’s totals with VAT per rate on the base, and invents no line (F2008-000955)', () => {
     const r = invoiceFromGloux(invoiceRow, [line(1, '20.07'), line(2, '5.02')], ids);
     if ('issue' in r) throw new Error(r.issue.message);
     expect(r.event.data).toMatchObject({
@@ -58,12 +58,29 @@ describe('a Gloux invoice as an InvoiceIssued', () => {
       totalVat: '4.92',
       number: 'F2008-000955',
     });
+    // round(25.09 × 19.6 %) = 4.92: 3.93 on the first line, 4.92 − 3.93 = 0.99 on the second.
     expect(r.event.data.lines.map((l) => [l.lineId, l.net, l.vat, l.total])).toEqual([
       ['line-1', '20.07', '3.93', '24.00'],
-      ['line-2', '5.02', '0.98', '6.00'],
-      ['adjust', '0.01', '0.00', '0.01'],
+      ['line-2', '5.02', '0.99', '6.01'],
     ]);
-    expect(r.notes.map((n) => n.code)).toEqual(['rounding']);
+    expect(r.notes).toEqual([]);
+  });
+
+  it('takes Gloux’s total_tva as the truth when its FLOAT arithmetic differs from the rule', () => {
+    const r = invoiceFromGloux(
+      { ...invoiceRow, totalVat: '4.91', total: '30.00' },
+      [line(1, '5.02'), line(2, '20.07')],
+      ids,
+    );
+    if ('issue' in r) throw new Error(r.issue.message);
+    // The cent goes to the largest line at a non-zero rate, never to a made-up 0 % line.
+    expect(r.event.data.lines.map((l) => [l.lineId, l.net, l.vat, l.vatRate])).toEqual([
+      ['line-1', '5.02', '0.98', '19.6'],
+      ['line-2', '20.07', '3.93', '19.6'],
+    ]);
+    expect(r.event.data.totalVat).toBe('4.91');
+    expect(Money.sum(r.event.data.lines.map((l) => Money.of(l.total))).toString()).toBe('30.00');
+    expect(r.notes).toEqual([]);
   });
 
   it('gives a line without period (a discount) the invoice’s main period', () => {
@@ -351,7 +368,7 @@ describe('a Gloux avoir as a CreditNoteIssued', () => {
     label,
   });
 
-  it('cancels the whole invoice, Gloux’s rounding line included, keeping Gloux’s number', () => {
+  it('cancels the whole invoice, giving back exactly the VAT invoiced, keeping Gloux’s number', () => {
     const r = creditNoteFromGloux(
       avoir('-30.01'),
       [avoirLine(7, '-20.07', 'Ligne 1'), avoirLine(8, '-5.02', 'Ligne 2')],
@@ -370,8 +387,7 @@ describe('a Gloux avoir as a CreditNoteIssued', () => {
     });
     expect(r.event.data.lines.map((l) => [l.creditedLineId, l.net, l.vat])).toEqual([
       ['line-1', '20.07', '3.93'],
-      ['line-2', '5.02', '0.98'],
-      ['adjust', '0.01', '0.00'],
+      ['line-2', '5.02', '0.99'],
     ]);
     expect(replayInvoice([issued.event, r.event]).status).toBe('cancelled');
   });
@@ -396,8 +412,8 @@ describe('a Gloux avoir as a CreditNoteIssued', () => {
     expect(r.notes).toEqual([]);
   });
 
-  it('takes Gloux’s VAT-on-the-total cent from the invoice’s rounding line', () => {
-    // Gloux: 12.54 net, VAT round(12.54 × 19.6 %) = 2.46, 15.00; per line gloux2 gets 14.99.
+  it('computes a partial avoir’s VAT on its own base, as Gloux does: no rounding line needed', () => {
+    // Gloux: 12.54 net, VAT round(12.54 × 19.6 %) = 2.46, 15.00 (line by line: 14.99).
     const r = creditNoteFromGloux(
       avoir('-15.00'),
       [avoirLine(7, '-10.03', 'Ligne 1'), avoirLine(8, '-2.51', 'Ligne 2')],
@@ -406,8 +422,57 @@ describe('a Gloux avoir as a CreditNoteIssued', () => {
     );
     if ('issue' in r) throw new Error(r.issue.message);
     expect(r.event.data.total).toBe('15.00');
+    expect(r.event.data.lines.map((l) => [l.creditedLineId, l.vat, l.total])).toEqual([
+      ['line-1', '1.97', '12.00'],
+      ['line-2', '0.49', '3.00'],
+    ]);
+    expect(r.notes).toEqual([]);
+  });
+
+  it('on an invoice taken in before, takes a cent Gloux’s avoir differs by from its rounding line', () => {
+    // The shape earlier imports recorded: VAT line by line and a 0 % line for Gloux's cent.
+    const old = (lineId: string, net: string, vat: string, vatRate = '19.6') => ({
+      lineId,
+      kind: 'subscription' as const,
+      label:
+        lineId === 'adjust'
+          ? 'Écart d’arrondi de Gloux (TVA calculée sur le total)'
+          : `Ligne ${lineId.slice(5)}`,
+      productId: '1',
+      hostingId: '1',
+      quantity: '1',
+      unitNet: net,
+      net,
+      vatRate,
+      vat,
+      total: Money.of(net).plus(Money.of(vat)).toString(),
+      serviceStart: '2008-03-02',
+      serviceEnd: '2009-03-01',
+    });
+    const before = replayInvoice([
+      {
+        type: 'InvoiceIssued',
+        data: {
+          ...issued.event.data,
+          lines: [
+            old('line-1', '20.07', '3.93'),
+            old('line-2', '5.02', '0.98'),
+            { ...old('adjust', '0.01', '0.00', '0'), productId: null, hostingId: null },
+          ],
+        },
+      },
+    ]);
+    // Gloux's FLOAT arithmetic gave this avoir 15.01 where its base at 19.6 % makes 15.00.
+    const r = creditNoteFromGloux(
+      avoir('-15.01'),
+      [avoirLine(7, '-10.03', 'Ligne 1'), avoirLine(8, '-2.51', 'Ligne 2')],
+      before,
+      avoirIds,
+    );
+    if ('issue' in r) throw new Error(r.issue.message);
+    expect(r.event.data.total).toBe('15.01');
     expect(r.event.data.lines.map((l) => [l.creditedLineId, l.total])).toEqual([
-      ['line-1', '11.99'],
+      ['line-1', '12.00'],
       ['line-2', '3.00'],
       ['adjust', '0.01'],
     ]);

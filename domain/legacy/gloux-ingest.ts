@@ -13,10 +13,10 @@ import type {
   PaymentEvent,
   PaymentMethod,
 } from '../billing/events.js';
-import { lineVat, type InvoiceState } from '../billing/invoice.js';
+import { vatPerRate, type InvoiceState } from '../billing/invoice.js';
 import { DomainError } from '../shared/errors.js';
 import { addDays, isDay } from '../shared/day.js';
-import { Money, parseDecimal } from '../shared/money.js';
+import { Dec, Money, parseDecimal } from '../shared/money.js';
 
 /**
  * Gloux → gloux2: what a row Gloux wrote means as events of gloux2's log (recorded with
@@ -113,11 +113,36 @@ function money(value: string): Money | null {
 }
 
 /**
+ * Sets the VAT of a Gloux invoice's lines (in place): per rate on the base (docs/accounting.md
+ * §1), then, when the lines' nets are Gloux's `total_ht`, Gloux's `total_tva` is the truth: the
+ * cent or two its FLOAT arithmetic differs by goes to the line with the largest net at a
+ * non-zero rate (never to an invented 0 % line).
+ */
+function withGlouxVat(lines: InvoiceLine[], totalNet: Money, totalVat: Money): void {
+  const vats = vatPerRate(lines.map((l) => ({ net: Money.of(l.net), vatRate: l.vatRate })));
+  const nets = Money.sum(lines.map((l) => Money.of(l.net)));
+  const gap = totalVat.minus(Money.sum(vats));
+  if (!gap.isZero() && nets.equals(totalNet)) {
+    let taker = -1;
+    lines.forEach((l, i) => {
+      if (new Dec(l.vatRate).isZero()) return;
+      if (taker < 0 || abs(Money.of(l.net)).compare(abs(Money.of(lines[taker]!.net))) > 0)
+        taker = i;
+    });
+    if (taker >= 0) vats[taker] = vats[taker]!.plus(gap);
+  }
+  lines.forEach((l, i) => {
+    const vat = vats[i]!;
+    lines[i] = { ...l, vat: vat.toString(), total: Money.of(l.net).plus(vat).toString() };
+  });
+}
+
+/**
  * The InvoiceIssued for a Gloux invoice, or why it cannot be imported. Lines keep Gloux's
- * labels, periods and rates; a line's VAT is round(net × rate) as gloux2 computes it. Gloux
- * computed VAT on its totals, so the lines may miss the total by a cent or two: an adjustment
- * line at 0 % carries the difference, and the invoice keeps Gloux's totals exactly (so what a
- * payment settles and the customer's balance agree with Gloux to the cent).
+ * labels, periods and rates; their VAT is Gloux's `total_tva` (see withGlouxVat), so the
+ * invoice keeps Gloux's totals exactly (what a payment settles and the customer's balance
+ * agree with Gloux to the cent). Lines whose nets miss `total_ht` leave a gap: an adjustment
+ * line at 0 % carries it.
  */
 export function invoiceFromGloux(
   row: GlouxInvoiceRow,
@@ -187,7 +212,7 @@ export function invoiceFromGloux(
       continue;
     }
     const ok = l.serviceStart !== null && l.serviceEnd !== null && l.serviceStart <= l.serviceEnd;
-    const vat = lineVat(net, rate);
+    const vat = Money.ZERO; // set below, per rate on the invoice's base
     out.push({
       lineId: ids.lineId(l.id),
       kind: LEGACY_LINE_KIND[l.kind] ?? 'misc',
@@ -204,6 +229,7 @@ export function invoiceFromGloux(
       serviceEnd: ok ? l.serviceEnd! : period.end,
     });
   }
+  withGlouxVat(out, totalNet, totalVat);
   const linesTotal = Money.sum(out.map((l) => Money.of(l.total)));
   const gap = total.minus(linesTotal);
   if (!gap.isZero()) {

@@ -61,11 +61,12 @@ const four = [
 const five = [...four, line('2026-05-01', '0.84', '0.17', '1.01')];
 
 describe('overage invoicing — the threshold', () => {
-  it('below the threshold (4.04 € < 5.00 €) nothing is invoiced: the lines stay pending', () => {
+  it('below the threshold (4.03 € < 5.00 €: VAT on the base, 3.36 × 20 %) nothing is invoiced: the lines stay pending', () => {
     expect(request(initialOverageBillingState, four)).toEqual([]);
     expect(pendingCharges(initialOverageBillingState, '3', four)).toHaveLength(4);
   });
 
+  // Five lines of 0.84 HT (1.01 TTC each alone): the invoice computes VAT on the 4.20 base, 0.84.
   it('at the threshold one invoice takes every pending line, keyed by those lines', () => {
     expect(request(initialOverageBillingState, five)).toEqual([
       {
@@ -76,7 +77,7 @@ describe('overage invoicing — the threshold', () => {
           requestedOn: '2026-06-01',
           reason: 'threshold',
           chargeIds: five.map((c) => c.chargeId),
-          total: '5.05',
+          total: '5.04',
           idempotencyKey: `key:${five.map((c) => c.chargeId).join(',')}`,
         },
       },
@@ -100,7 +101,7 @@ describe('overage invoicing — the threshold', () => {
         batchId: 'B1',
         invoiceId: 'I1',
         number: 'F2026-000001',
-        total: '5.05',
+        total: '5.04',
         on: '2026-06-01',
       }),
       state,
@@ -115,7 +116,7 @@ describe('overage invoicing — the threshold', () => {
       batchId: 'B1',
       invoiceId: 'I1',
       number: 'F2026-000001',
-      total: '5.05',
+      total: '5.04',
       on: '2026-06-01',
     };
     const done = fold(decideRecordOverageInvoiced(state, cmd), state);
@@ -141,6 +142,6 @@ describe('overage invoicing — the threshold', () => {
       serviceEnd: '2026-01-28',
     });
     const checked = validateIssueInvoice(input, { lineId: () => '' });
-    expect(checked.total.toString()).toBe('5.05');
+    expect(checked.total.toString()).toBe('5.04');
   });
 });

@@ -1,4 +1,4 @@
-import type { IssueInvoice } from '../billing/invoice.js';
+import { vatPerRate, type IssueInvoice } from '../billing/invoice.js';
 import { parseDay, type Day } from '../shared/day.js';
 import { DomainError, parseField } from '../shared/errors.js';
 import { Money } from '../shared/money.js';
@@ -92,9 +92,10 @@ export function pendingCharges(
     );
 }
 
-/** Sum of the lines' totals (TTC), each line's VAT rounded as the invoice rounds it. */
-export function totalOf(charges: readonly Pick<OverageCharge, 'total'>[]): Money {
-  return Money.sum(charges.map((c) => Money.of(c.total)));
+/** The invoice's total (TTC) for these lines: nets plus VAT per rate, as the invoice computes it. */
+export function totalOf(charges: readonly Pick<OverageCharge, 'net' | 'vatRate'>[]): Money {
+  const lines = charges.map((c) => ({ net: Money.of(c.net), vatRate: c.vatRate }));
+  return Money.sum([...lines.map((l) => l.net), ...vatPerRate(lines)]);
 }
 
 const MAX_INVOICE_LINES = 500;
