@@ -68,7 +68,7 @@ describe.each(dialects)('invoices and credit notes as documents on %s', (dialect
     expect(doc.billingAddress[0]).toBe('Anne Lefèvre');
     expect(doc.vatByRate).toEqual([
       { vatRate: '5.5', net: '10.00', vat: '0.55', total: '10.55' },
-      { vatRate: '20', net: '25.09', vat: '5.01', total: '30.10' },
+      { vatRate: '20', net: '25.09', vat: '5.02', total: '30.11' },
     ]);
     expect(await app.db.run((q) => findDocument(q, 'invoice', invoiceId))).toEqual({
       documentId: invoiceId,
