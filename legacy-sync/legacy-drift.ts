@@ -128,7 +128,7 @@ async function invoiceDrift(q: Queryable): Promise<Drift[]> {
     }
     const expected = STATUT[String(r.status)] ?? String(r.status);
     if (r.statut !== expected) {
-      // An invoice cancelled by hand in Gloux needs a credit note (ACCOUNTING.md §1): gloux2
+      // An invoice cancelled by hand in Gloux needs a credit note (docs/accounting.md §1): gloux2
       // keeps it due and the import report says so; the rest is the mirror's.
       const byHand = r.statut === 'annulee';
       out.push({

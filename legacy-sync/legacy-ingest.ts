@@ -296,7 +296,7 @@ export class LegacyIngester {
 
   /**
    * Invoices Gloux shows 'annulee' while gloux2 holds them due: cancelled by hand, without an
-   * avoir covering them. An issued invoice is only cancelled by a credit note (ACCOUNTING.md §1),
+   * avoir covering them. An issued invoice is only cancelled by a credit note (docs/accounting.md §1),
    * so gloux2 does not follow: the import report names each one until a credit note (gloux2's,
    * or an avoir written in Gloux) cancels it or Gloux's status is put back.
    */

@@ -1,5 +1,5 @@
 /**
- * The worked example of a 1,200-member general assembly (ACCOUNTING.md §6), figures checked
+ * The worked example of a 1,200-member general assembly (docs/accounting.md §6), figures checked
  * by hand in the comments.
  */
 import { AG_DAY, AssemblyRecorder, numberedMembers } from './assembly.testkit.js';

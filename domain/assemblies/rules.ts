@@ -1,7 +1,7 @@
 import type { AssemblyCall, AssemblyKind, Fraction, Majority, VoteCounts } from './events.js';
 
 /**
- * What the statutes set (ACCOUNTING.md §6 gives the defaults of an SA, counted in members):
+ * What the statutes set (docs/accounting.md §6 gives the defaults of an SA, counted in members):
  * quorum per kind and call (null: none), the extraordinary majority, and the proxy cap.
  */
 export interface AssemblyRules {

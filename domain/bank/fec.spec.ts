@@ -54,7 +54,7 @@ describe('FEC general ledger', () => {
     );
     const ledger = new GeneralLedger();
     ledger.apply(issued!);
-    // Paid in full on 2025-09-20 by cheque: N = 2025, 70.41 of the net is N+1 (ACCOUNTING.md §2).
+    // Paid in full on 2025-09-20 by cheque: N = 2025, 70.41 of the net is N+1 (docs/accounting.md §2).
     const paid = decideRecordPayment(
       chequeFor('1', 'inv-1', '120.00', '2025-09-20', '0004512'),
       new Map([['inv-1', evolveInvoice(initialInvoiceState, issued!)]]),

@@ -42,7 +42,7 @@ function totalsByLine(entries: readonly AllocationEntry[]) {
   );
 }
 
-describe('allocateInvoicePayments — worked examples of ACCOUNTING.md §2', () => {
+describe('allocateInvoicePayments — worked examples of docs/accounting.md §2', () => {
   it('paid in full on 2026-02-03: 29.59 N-1, 70.41 N, VAT 20.00', () => {
     expect(
       allocateInvoicePayments({

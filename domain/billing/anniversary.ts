@@ -8,7 +8,7 @@ import { lineVat, type IssueInvoiceLineInput } from './invoice.js';
 
 /**
  * The anniversary billing run, as pure rules: which hosting accounts a window selects and
- * what one account's invoice for its coming year holds (ACCOUNTING.md §1; Gloux's habits
+ * what one account's invoice for its coming year holds (docs/accounting.md §1; Gloux's habits
  * from its sample data: plaque + options, pro-rata lines, reseller discount, pending lines).
  */
 

@@ -78,7 +78,7 @@ export interface CreditNoteLine {
   readonly net: string;
   /** The original line's snapshot, never the rate in force on the credit-note date. */
   readonly vatRate: string;
-  /** VAT(line before) − VAT(line after), so the line that remains keeps VAT = round(net × rate). */
+  /** The VAT given back (docs/accounting.md §1: exact when cancelling all, else per rate on the note's base). */
   readonly vat: string;
   readonly total: string;
   readonly serviceStart: string;

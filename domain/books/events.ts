@@ -1,5 +1,5 @@
 /**
- * Events of the books (ACCOUNTING.md §7): the closing of a fiscal year, the VAT months declared
+ * Events of the books (docs/accounting.md §7): the closing of a fiscal year, the VAT months declared
  * (their CA3 filed) and the Gloux writes taken in on the first open day because they were dated
  * in a locked period. Released shapes never change: add a new type instead. Days 'YYYY-MM-DD'.
  */

@@ -8,7 +8,7 @@ import type { ShareEvent } from '../shares/events.js';
 import type { BooksEvent, ClosedJournal, FiscalYearClosed, VatMonthDeclared } from './events.js';
 
 /**
- * Closed fiscal years and declared VAT months (ACCOUNTING.md §7): no document, payment,
+ * Closed fiscal years and declared VAT months (docs/accounting.md §7): no document, payment,
  * reversal or import may be dated in them. Every command goes through `lockedDays` in the
  * command pipeline, so the rule holds whatever handler appends the events.
  */

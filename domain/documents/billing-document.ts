@@ -82,7 +82,7 @@ export class InconsistentDocumentError extends Error {
 
 /**
  * Net, VAT and total per VAT rate, rates in increasing order. The VAT of a rate is the sum of
- * its lines' VAT (each rounded on its line, ACCOUNTING.md §1), never recomputed from the base,
+ * its lines' VAT as the document carries it (docs/accounting.md §1), never recomputed from the base,
  * so the table adds up to the invoice's totals to the cent.
  */
 export function vatByRate(

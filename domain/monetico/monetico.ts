@@ -2,7 +2,7 @@ import { parisDateTimeOf } from '../shared/day.js';
 import { Money } from '../shared/money.js';
 
 /**
- * Monetico (ex CyberMUT) protocol, per design/MONETICO.md: field building, MAC strings, key
+ * Monetico (ex CyberMUT) protocol, per docs/monetico.md: field building, MAC strings, key
  * decoding, formats. Pure: the HMAC-SHA1 itself is passed in (src/monetico/monetico-crypto.ts).
  */
 

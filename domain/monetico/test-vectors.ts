@@ -1,5 +1,5 @@
 /**
- * MONETICO.md's public test vectors, as forms (shared by the protocol tests and the fake bank's
+ * docs/monetico.md's public test vectors, as forms (shared by the protocol tests and the fake bank's
  * own test).
  */
 

@@ -24,7 +24,7 @@ export function parseDecimal(input: unknown, maxDecimals = 10): Decimal {
   return d;
 }
 
-/** Rounds to the cent, half away from zero (ACCOUNTING.md "round"). */
+/** Rounds to the cent, half away from zero (docs/accounting.md "round"). */
 export function roundCents(d: Decimal): Decimal {
   return d.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
 }

@@ -15,7 +15,7 @@ import {
 import { decideRedemption, decideSubscription, type ShareContext } from './share-movements.js';
 
 /**
- * The worked example of the capital floor (ACCOUNTING.md §5, loi du 10 septembre 1947 art. 13),
+ * The worked example of the capital floor (docs/accounting.md §5, loi du 10 septembre 1947 art. 13),
  * figures checked by hand. Nominal 16.00 €, statutory floor 100.00 €.
  *
  *   2020-01-10  A subscribes 50 (1–50)        capital   800.00   highest   800.00

@@ -4,7 +4,7 @@ import { Dec, Money } from '../shared/money.js';
 import type { ImportedShare, ShareEvent, ShareState } from './events.js';
 
 /**
- * The share capital (ACCOUNTING.md §5): every share with its holder and state, the capital's
+ * The share capital (docs/accounting.md §5): every share with its holder and state, the capital's
  * change per day, and the queue of redemptions waiting for the capital to allow them.
  *
  * Days: a share counts in the capital at the end of each day from `heldFrom` (its subscription

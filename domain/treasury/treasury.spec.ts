@@ -47,7 +47,7 @@ describe('shares of turnover', () => {
 });
 
 describe('CA3 rounding', () => {
-  it('rounds to the euro, half away from zero (ACCOUNTING.md: base and VAT per rate)', () => {
+  it('rounds to the euro, half away from zero (docs/accounting.md: base and VAT per rate)', () => {
     expect([4167n, 833n, 7500n, 50n, 49n, -50n, -149n, -150n].map(roundToEuro)).toEqual([
       42n,
       8n,

@@ -21,7 +21,7 @@ const LINE_INSERT = `INSERT INTO g2_rm_payment_lines (payment_id, invoice_id, li
 const YEAR_INSERT = `INSERT INTO g2_rm_payment_years (payment_id, invoice_id, line_id, paid_on, payment_fy, fiscal_year, bucket, net_cents, kind) VALUES`;
 
 /**
- * How each payment splits over lines, VAT and fiscal years (N-1 / N / N+1), ACCOUNTING.md §2.
+ * How each payment splits over lines, VAT and fiscal years (N-1 / N / N+1), docs/accounting.md §2.
  * The buckets depend on the fiscal year start: changing it means rebuilding this projection.
  */
 export class PaymentAllocationProjection implements Projection {

@@ -568,7 +568,7 @@ export interface VatMonthRate {
 }
 
 /**
- * VAT due on receipts (TVA sur les encaissements, ACCOUNTING.md §3): per month of payment and
+ * VAT due on receipts (TVA sur les encaissements, docs/accounting.md §3): per month of payment and
  * rate, the VAT part and the net part of what was received (reversals and credit notes
  * negative on their own day).
  */

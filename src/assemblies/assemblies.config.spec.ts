@@ -2,7 +2,7 @@ import { defaultAssemblyRules } from '../../domain/assemblies/rules.js';
 import { loadAssemblyRules } from './assemblies.config.js';
 
 describe('general assembly settings (statutes)', () => {
-  it('defaults to ACCOUNTING.md §6 and a cap of 2 proxies', () => {
+  it('defaults to docs/accounting.md §6 and a cap of 2 proxies', () => {
     expect(loadAssemblyRules({})).toEqual(defaultAssemblyRules);
     expect(defaultAssemblyRules.quorum).toEqual({
       ordinary: [{ num: 1, den: 5 }, null],

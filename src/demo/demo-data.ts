@@ -22,7 +22,7 @@ const plaque = (start: string, end: string, net = '100.00'): IssueInvoiceLineInp
 
 /**
  * The demo story, through gloux2's own commands so every figure comes from events:
- * the worked example of ACCOUNTING.md §2, a partial payment, an unpaid invoice, an old paid one,
+ * the worked example of docs/accounting.md §2, a partial payment, an unpaid invoice, an old paid one,
  * an option cancelled by a credit note, a bounced cheque paid again by transfer, and an
  * overpayment kept as credit, card payments and a refund to a card. Invoices are issued in date order (chronological numbering).
  */

@@ -6,7 +6,7 @@ import { CURRENT_VECTOR, LEGACY_VECTOR } from '../../domain/monetico/test-vector
 import { hmacSha1 } from '../monetico/monetico-crypto.js';
 import { startFakeBank, type FakeBank } from './fake-bank.js';
 
-/** MONETICO.md's vectors as a browser would post them (return URLs are not sealed in the legacy scheme). */
+/** docs/monetico.md's vectors as a browser would post them (return URLs are not sealed in the legacy scheme). */
 const CURRENT_FORM: Record<string, string> = { ...CURRENT_VECTOR.fields, MAC: CURRENT_VECTOR.mac };
 const DEMO_KEY = CURRENT_VECTOR.key;
 const LEGACY_FORM: Record<string, string> = {
@@ -75,7 +75,7 @@ describe('fake bank', () => {
     await shop.close();
   });
 
-  it('accepts the current-scheme vector of MONETICO.md and shows the card page', async () => {
+  it('accepts the current-scheme vector of docs/monetico.md and shows the card page', async () => {
     const page = await postForm(`${bank.url}/test/paiement.cgi`, CURRENT_FORM);
     expect(page.status).toBe(200);
     expect(page.html).toContain('12.34EUR');

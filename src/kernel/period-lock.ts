@@ -115,7 +115,7 @@ function refOf(data: unknown): string {
 }
 
 /**
- * The appends of a command, checked against the locked periods (ACCOUNTING.md §7): a gloux2
+ * The appends of a command, checked against the locked periods (docs/accounting.md §7): a gloux2
  * command dated in one is refused (DomainError 'period_locked', French); a write taken in from
  * Gloux cannot be refused (Gloux has it already), so it is moved to the first open day and
  * listed for the treasurer.

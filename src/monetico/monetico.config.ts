@@ -41,7 +41,7 @@ export interface MoneticoConfig {
   readonly publicUrl: string;
 }
 
-/** The demo key of the bank's kit (MONETICO.md): only ever used with the local fake bank. */
+/** The demo key of the bank's kit (docs/monetico.md): only ever used with the local fake bank. */
 export const DEMO_KEY = '12345678901234567890123456789012345678P0';
 export const DEMO_TPE = '0000001';
 export const DEMO_SOCIETE = 'ouvatondemo';

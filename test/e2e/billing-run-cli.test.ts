@@ -50,7 +50,7 @@ describe('billing:run and vat:schedule on the command line', () => {
     const run = runCli(['billing:run', ...window], file);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('2 facture(s) émise(s), 0 déjà facturé(s), 0 erreur(s)');
-    expect(run.stdout).toMatch(/annelef\s+2026-09-15\s+F\d{4}-\d{6}\s+134,99 €\s+facturé/);
+    expect(run.stdout).toMatch(/annelef\s+2026-09-15\s+F\d{4}-\d{6}\s+135,00 €\s+facturé/);
     expect(invoices()).toBe(before + 2);
     // Gloux's side, written before the CLI exits: the invoice rows and the moved anniversaries.
     const lines = read<{ type_ligne: string; libelle: string }>(

@@ -62,7 +62,7 @@ describe('catalogue and anniversary billing over HTTP (demo data)', () => {
     expect(preview.status).toBe(200);
     expect(preview.body.upcoming.map((u) => u.name)).toContain('annelef');
     expect(preview.body.preview.accounts.map((a) => [a.hostingName, a.status, a.total])).toEqual([
-      ['annelef', 'planned', '134.99'],
+      ['annelef', 'planned', '135.00'],
       ['jdupont', 'planned', '120.00'],
     ]);
     const page = await getPage(`/admin/facturation?du=${window.from}&au=${window.to}`);

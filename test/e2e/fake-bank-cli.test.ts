@@ -18,7 +18,7 @@ const form = (fields: Record<string, string>) => ({
 });
 
 describe('npm run fake-bank:start (the CLI)', () => {
-  it('serves the card page for the MONETICO.md vector, notifies the shop, stops on SIGTERM', async () => {
+  it('serves the card page for the docs/monetico.md vector, notifies the shop, stops on SIGTERM', async () => {
     // The shop side: records the notification and checks its seal with the demo key.
     const received: Record<string, string>[] = [];
     const shop = createServer((req, res) => {

@@ -122,7 +122,7 @@ describe('pages and read APIs on the demo data', () => {
     expect(body.error.message).toContain('introuvable');
   });
 
-  it('GET /api/tresorerie/repartition?exercice=2026 gives the worked example of ACCOUNTING.md §2', async () => {
+  it('GET /api/tresorerie/repartition?exercice=2026 gives the worked example of docs/accounting.md §2', async () => {
     const { status, body } = await getJson<Allocation>('/api/tresorerie/repartition?exercice=2026');
     expect(status).toBe(200);
     expect(body.fiscalYear).toBe(2026);

@@ -212,7 +212,7 @@ describe.each(dialects)('foundation on %s', (dialect) => {
     // clients.solde (FLOAT) agrees with the project's balance of the customer, to the cent.
     expect(sides.solde).toBe(sides.balance);
 
-    // The allocation of the worked example (ACCOUNTING.md §2).
+    // The allocation of the worked example (docs/accounting.md §2).
     const allocation = await app.queries.allocation('2026');
     const mineRows = allocation.rows.filter((r) => r.invoiceNumber === inv.number);
     expect(mineRows.map((r) => [r.amount, r.vat, r.previous, r.current, r.next])).toEqual([

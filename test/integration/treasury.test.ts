@@ -46,7 +46,7 @@ const YEAR = { from: '2026-01-01', to: '2026-12-31' };
 
 /**
  * The treasurer's reports over real commands (cheques, cards, a refund, a credit note, a refund
- * of credit, credit used), on SQLite and MariaDB; figures of ACCOUNTING.md's worked example.
+ * of credit, credit used), on SQLite and MariaDB; figures of docs/accounting.md's worked example.
  */
 describe.each(dialects)('treasury reports on %s', (dialect) => {
   let database: TestDatabase;
@@ -65,7 +65,7 @@ describe.each(dialects)('treasury reports on %s', (dialect) => {
       serviceStart: string,
       serviceEnd: string,
     ) => ({ productId, kind, label, net, vatRate: '20', serviceStart, serviceEnd });
-    // A: ACCOUNTING.md §2's worked example (100.00 + 20 %, service 2025-09-15 → 2026-09-14).
+    // A: docs/accounting.md §2's worked example (100.00 + 20 %, service 2025-09-15 → 2026-09-14).
     const a = await app.issue({
       customerId: '3',
       issuedOn: '2026-01-15',

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { createTable, dialectOf, type TableSpec } from '../ddl.js';
 
-/** The books (ACCOUNTING.md §7): locked periods, and the Gloux writes moved out of them. */
+/** The books (docs/accounting.md §7): locked periods, and the Gloux writes moved out of them. */
 export const booksTables: TableSpec[] = [
   {
     // A closed fiscal year ('year', '2025') or a declared VAT month ('vat_month', '2025-12').
