@@ -58,6 +58,34 @@ export default tseslint.config(
     },
   },
   {
+    // One config module reads the environment, once, at start-up (docs/architecture.md).
+    files: [
+      'src/**/*.ts',
+      'domain/**/*.ts',
+      'projections/**/*.ts',
+      'legacy-sync/**/*.ts',
+      'reports/**/*.ts',
+      'ormconfig.ts',
+    ],
+    ignores: ['src/kernel/config.ts', 'src/kernel/config/**', '**/*.spec.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'Number',
+          property: 'parseFloat',
+          message: 'Use decimal.js (domain/shared/money.ts).',
+        },
+        {
+          object: 'process',
+          property: 'env',
+          message:
+            'Read settings through src/kernel/config.ts (one typed config, read at start-up).',
+        },
+      ],
+    },
+  },
+  {
     files: ['domain/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -45,7 +45,7 @@ import { recordCounterBaselines } from './legacy-drift.js';
 import { SingleFlight } from './single-flight.js';
 import { LegacyShareIngest } from './legacy-shares-ingest.js';
 import { recordIssue } from './legacy-issues.js';
-import { loadSharesConfig } from '../src/kernel/shares.config.js';
+import { defaultShareRules } from '../src/kernel/config.js';
 import type { ShareRules } from '../domain/shares/share-capital.js';
 
 /**
@@ -252,7 +252,7 @@ export class LegacyIngester {
     private readonly pipeline: CommandPipeline,
     private readonly clock: Clock,
     private readonly batchSize = 200,
-    shareRules: ShareRules = loadSharesConfig(),
+    shareRules: ShareRules = defaultShareRules,
   ) {
     this.shareIngest = new LegacyShareIngest(db, pipeline, clock, shareRules);
   }

@@ -12,7 +12,7 @@ import { Db } from '../src/kernel/database/db.js';
 import { CommandPipeline } from '../src/kernel/event-store/command-pipeline.js';
 import { LegacyIngester } from './legacy-ingest.js';
 import type { ShareRules } from '../domain/shares/share-capital.js';
-import { SHARES_CONFIG } from '../src/kernel/shares.config.js';
+import { SHARES_CONFIG } from '../src/kernel/config.js';
 import { LegacySyncWorker } from './legacy-sync.worker.js';
 
 /**

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from './auth/auth.module.js';
 import { AssembliesModule } from './assemblies/assemblies.module.js';
@@ -17,11 +17,12 @@ import { PanelModule } from './panel/panel.module.js';
 import { SharesModule } from './shares/shares.module.js';
 import { TreasuryModule } from './treasury/treasury.module.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
+import type { Config } from './kernel/config.js';
 
-@Module({
-  imports: [
+function appImports(core: DynamicModule) {
+  return [
     CqrsModule.forRoot(),
-    CoreModule,
+    core,
     AuthModule,
     BillingModule,
     CatalogueModule,
@@ -38,6 +39,17 @@ import { LifecycleModule } from './lifecycle/lifecycle.module.js';
     LegacyModule,
     TreasuryModule,
     LifecycleModule,
-  ],
-})
-export class AppModule {}
+  ];
+}
+
+/** The whole app, its configuration read from the environment when it is built. */
+@Module({ imports: appImports(CoreModule.forRoot()) })
+export class AppModule {
+  /** The whole app on a configuration already loaded (main.ts: with the demo bank's settings). */
+  static withConfig(config: Config): DynamicModule {
+    return { module: ConfiguredAppModule, imports: appImports(CoreModule.forRoot(config)) };
+  }
+}
+
+@Module({})
+class ConfiguredAppModule {}

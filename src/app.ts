@@ -5,23 +5,24 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import hbs from 'hbs';
 import { AppModule } from './app.module.js';
 import { CGI2_PATH, cgi2BodyReader } from './monetico/cgi2-body.js';
-import { loadAuthConfig } from './auth/auth.config.js';
+import { AUTH_CONFIG, type AuthConfig, type Config } from './kernel/config.js';
 import { ErrorsFilter } from './panel/errors.filter.js';
 import { registerHelpers } from './panel/view-helpers.js';
 import { viewsDir } from './kernel/paths.js';
 
 /** Builds the HTTP application (used by main.ts and by the end-to-end tests). */
 export async function createApp(
-  options: { logger?: boolean } = {},
+  options: { logger?: boolean; config?: Config } = {},
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+  const root = options.config ? AppModule.withConfig(options.config) : AppModule;
+  const app = await NestFactory.create<NestExpressApplication>(root, {
     logger: options.logger === false ? false : ['log', 'warn', 'error'],
     bodyParser: false,
   });
   // Before the parsers: the bank's notification is read raw (audit, duplicates, size limit).
   app.use(CGI2_PATH, cgi2BodyReader);
   // Behind a reverse proxy, TRUST_PROXY makes req.ip and req.secure (Secure cookies) right.
-  const { trustProxy } = loadAuthConfig();
+  const { trustProxy } = app.get<AuthConfig>(AUTH_CONFIG);
   if (trustProxy)
     app.set('trust proxy', /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy);
   app.useBodyParser('json', { limit: '1mb' });

@@ -1,14 +1,16 @@
 import { LegacySyncModule } from '../legacy-sync/legacy-sync.module.js';
 import { createApp } from './app.js';
-import { loadConfig } from './kernel/config.js';
+import { configFromEnvironment } from './kernel/config.js';
 import { startDemoBank } from './fake-bank/demo-bank.js';
 
-const config = loadConfig();
-const bank = await startDemoBank(config);
-const app = await createApp();
-await app.listen(config.port);
+// Read and validated once: a wrong setting stops here with a message naming the variable.
+const loaded = configFromEnvironment();
+const demo = await startDemoBank(loaded);
+const config = demo?.config ?? loaded;
+const app = await createApp({ config });
+await app.listen(config.app.port);
 app.get(LegacySyncModule).startIngest();
-const where =
-  config.database.dialect === 'sqlite' ? `SQLite ${config.database.sqlitePath}` : 'MySQL';
-if (bank) console.log(`Fake Monetico bank (demo card payments) on ${bank.url}/`);
-console.log(`gloux2 listening on http://localhost:${config.port}/ (${where})`);
+const { database } = config.app;
+const where = database.dialect === 'sqlite' ? `SQLite ${database.sqlitePath}` : 'MySQL';
+if (demo) console.log(`Fake Monetico bank (demo card payments) on ${demo.bank.url}/`);
+console.log(`gloux2 listening on http://localhost:${config.app.port}/ (${where})`);

@@ -30,7 +30,7 @@ import { Clock } from '../kernel/clock.js';
 import type { Queryable } from '../kernel/database/db.js';
 import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
 import { readStream } from '../kernel/event-store/event-store.js';
-import { ASSEMBLY_RULES } from './assemblies.config.js';
+import { ASSEMBLY_RULES } from '../kernel/config.js';
 import {
   ConveneAssemblyCommand,
   RecordAtAssemblyCommand,

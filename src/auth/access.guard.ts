@@ -2,7 +2,7 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { ACCESS_RULE, DEFAULT_RULE, type AccessRule, type OwnedKind } from './access.decorators.js';
-import { AUTH_CONFIG, type AuthConfig } from './auth.config.js';
+import { AUTH_CONFIG, type AuthConfig } from '../kernel/config.js';
 import { csrfInvalid, forbidden, unauthenticated } from './auth-errors.js';
 import { AuthService, type SignedIn } from './auth.service.js';
 import { isStaff, viewUser } from './auth-user.js';

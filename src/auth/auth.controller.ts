@@ -5,7 +5,7 @@ import { DomainError } from '../../domain/shared/errors.js';
 import { Db } from '../kernel/database/db.js';
 import { statusOf } from '../panel/errors.filter.js';
 import { Public, SignedIn } from './access.decorators.js';
-import { AUTH_CONFIG, type AuthConfig } from './auth.config.js';
+import { AUTH_CONFIG, type AuthConfig } from '../kernel/config.js';
 import { AuthService } from './auth.service.js';
 import { isStaff, viewUser, type AuthUser } from './auth-user.js';
 import {

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AccessGuard } from './access.guard.js';
-import { AUTH_CONFIG, loadAuthConfig } from './auth.config.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { MembersController } from './members.controller.js';
@@ -12,13 +11,7 @@ import { SignUpService } from './sign-up.service.js';
 /** Sign-in, sessions and the global access guard (every route: deny by default). */
 @Module({
   controllers: [AuthController, SignUpController, MembersController],
-  providers: [
-    { provide: AUTH_CONFIG, useFactory: () => loadAuthConfig() },
-    AuthService,
-    Ownership,
-    SignUpService,
-    { provide: APP_GUARD, useClass: AccessGuard },
-  ],
-  exports: [AuthService, AUTH_CONFIG],
+  providers: [AuthService, Ownership, SignUpService, { provide: APP_GUARD, useClass: AccessGuard }],
+  exports: [AuthService],
 })
 export class AuthModule {}

@@ -11,7 +11,7 @@ import {
 import { DomainError } from '../../domain/shared/errors.js';
 import { Clock } from '../kernel/clock.js';
 import { Db, type Queryable } from '../kernel/database/db.js';
-import { AUTH_CONFIG, type AuthConfig } from './auth.config.js';
+import { AUTH_CONFIG, type AuthConfig } from '../kernel/config.js';
 import { authUserOf, type AuthUser } from './auth-user.js';
 import { hashPassword, md5Hex, sameSecret, verifyPassword } from './password.js';
 import {

@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { parse } from 'cookie';
 import type { CookieOptions, Request, Response } from 'express';
-import type { AuthConfig } from './auth.config.js';
+import type { AuthConfig } from '../kernel/config.js';
 import type { SignedIn } from './auth.service.js';
 import type { AuthUser } from './auth-user.js';
 import { unauthenticated } from './auth-errors.js';

@@ -4,7 +4,7 @@ import { DomainError } from '../../domain/shared/errors.js';
 import { formKey } from '../panel/form-page.js';
 import { statusOf } from '../panel/errors.filter.js';
 import { Public } from './access.decorators.js';
-import { AUTH_CONFIG, type AuthConfig } from './auth.config.js';
+import { AUTH_CONFIG, type AuthConfig } from '../kernel/config.js';
 import { AuthService } from './auth.service.js';
 import { authOf, clientOf, setSessionCookie } from './request-auth.js';
 import { SignUpService } from './sign-up.service.js';

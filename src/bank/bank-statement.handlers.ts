@@ -27,7 +27,7 @@ import { Clock } from '../kernel/clock.js';
 import type { Queryable } from '../kernel/database/db.js';
 import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
 import { executeBankCommand } from './bank-command.js';
-import { BANK_CONFIG, type BankConfig } from './bank.config.js';
+import { BANK_CONFIG, type BankConfig } from '../kernel/config.js';
 import { readStream } from '../kernel/event-store/event-store.js';
 import {
   ConfirmBankMatchesCommand,

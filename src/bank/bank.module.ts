@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { loadSeller, SELLER_IDENTITY } from '../kernel/config.js';
-import { BANK_CONFIG, loadBankConfig } from './bank.config.js';
 import { CancelDepositSlipHandler, IssueDepositSlipHandler } from './deposit-slip.handlers.js';
 import { DepositSlipPages } from './deposit-slip-pages.service.js';
 import { DepositSlipsController } from './deposit-slips.controller.js';
@@ -20,8 +18,6 @@ import { ReconciliationService } from './reconciliation.service.js';
   imports: [CqrsModule],
   controllers: [DepositSlipsController, ReconciliationController, FecController],
   providers: [
-    { provide: BANK_CONFIG, useFactory: () => loadBankConfig() },
-    { provide: SELLER_IDENTITY, useFactory: () => loadSeller() },
     IssueDepositSlipHandler,
     CancelDepositSlipHandler,
     DepositSlipPages,
@@ -31,6 +27,6 @@ import { ReconciliationService } from './reconciliation.service.js';
     ReconciliationService,
     FecService,
   ],
-  exports: [DepositSlipPages, ReconciliationService, FecService, BANK_CONFIG],
+  exports: [DepositSlipPages, ReconciliationService, FecService],
 })
 export class BankModule {}

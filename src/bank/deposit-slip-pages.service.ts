@@ -15,7 +15,7 @@ import {
 import { Clock } from '../kernel/clock.js';
 import { SELLER_IDENTITY } from '../kernel/config.js';
 import { Db } from '../kernel/database/db.js';
-import { BANK_CONFIG, type BankConfig } from './bank.config.js';
+import { BANK_CONFIG, type BankConfig } from '../kernel/config.js';
 
 export interface PendingDay {
   receivedOn: string;

@@ -20,7 +20,7 @@ import {
 import { depositSlips } from '../../projections/bank/deposit-slips.queries.js';
 import { Clock } from '../kernel/clock.js';
 import { Db } from '../kernel/database/db.js';
-import { BANK_CONFIG, type BankConfig } from './bank.config.js';
+import { BANK_CONFIG, type BankConfig } from '../kernel/config.js';
 
 export type LineStatus = 'matched' | 'difference' | 'exact' | 'near' | 'unmatched';
 

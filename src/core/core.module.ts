@@ -1,4 +1,11 @@
-import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
 import { DocumentsProjection } from '../../projections/documents/documents.projection.js';
 import { CustomerCreditProjection } from '../../projections/customer-credit/customer-credit.projection.js';
 import { OverageProjection } from '../../projections/overage/overage.projection.js';
@@ -12,18 +19,42 @@ import { BankProjection } from '../../projections/bank/bank.projection.js';
 import { TreasuryProjection } from '../../projections/treasury/treasury.projection.js';
 import { AccountsProjection } from '../../projections/accounts/accounts.projection.js';
 import { Clock } from '../kernel/clock.js';
-import { APP_CONFIG, loadConfig, type AppConfig } from '../kernel/config.js';
+import {
+  APP_CONFIG,
+  ASSEMBLY_RULES,
+  AUTH_CONFIG,
+  BANK_CONFIG,
+  CONFIG,
+  configFromEnvironment,
+  LIFECYCLE_CONFIG,
+  MONETICO_CONFIG,
+  OVERAGE_CONFIG,
+  SELLER_IDENTITY,
+  SHARES_CONFIG,
+  type AppConfig,
+  type Config,
+} from '../kernel/config.js';
 import { Db } from '../kernel/database/db.js';
 import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
-import { loadSharesConfig, SHARES_CONFIG } from '../kernel/shares.config.js';
+
+/** Each module's slice of the configuration, by its token (tests replace one slice at a time). */
+const SLICES: readonly (readonly [token: symbol, key: keyof Config])[] = [
+  [APP_CONFIG, 'app'],
+  [SELLER_IDENTITY, 'seller'],
+  // The share rules (capital floor): the share commands and Gloux's share changes use them.
+  [SHARES_CONFIG, 'shares'],
+  [AUTH_CONFIG, 'auth'],
+  [OVERAGE_CONFIG, 'overage'],
+  [ASSEMBLY_RULES, 'assemblies'],
+  [BANK_CONFIG, 'bank'],
+  [MONETICO_CONFIG, 'monetico'],
+  [LIFECYCLE_CONFIG, 'lifecycle'],
+];
 
 /** Database, event store pipeline, clock and configuration: what every module needs. */
 @Global()
 @Module({
   providers: [
-    { provide: APP_CONFIG, useFactory: () => loadConfig() },
-    // The share rules (capital floor): the share commands and Gloux's share changes use them.
-    { provide: SHARES_CONFIG, useFactory: () => loadSharesConfig() },
     { provide: Clock, useValue: new Clock() },
     {
       provide: Db,
@@ -54,9 +85,32 @@ import { loadSharesConfig, SHARES_CONFIG } from '../kernel/shares.config.js';
         ]),
     },
   ],
-  exports: [APP_CONFIG, SHARES_CONFIG, Clock, Db, CommandPipeline],
+  exports: [Clock, Db, CommandPipeline],
 })
 export class CoreModule implements OnApplicationShutdown {
+  /**
+   * The configuration: read from the environment once when the app is built, or the one given
+   * (main.ts, which has already read it to start the demo bank).
+   */
+  static forRoot(config?: Config): DynamicModule {
+    const root: Provider = config
+      ? { provide: CONFIG, useValue: config }
+      : { provide: CONFIG, useFactory: configFromEnvironment };
+    return {
+      module: CoreModule,
+      global: true,
+      providers: [
+        root,
+        ...SLICES.map(([token, key]) => ({
+          provide: token,
+          inject: [CONFIG],
+          useFactory: (c: Config) => c[key],
+        })),
+      ],
+      exports: [CONFIG, ...SLICES.map(([token]) => token)],
+    };
+  }
+
   constructor(@Inject(Db) private readonly db: Db) {}
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,33 +1,37 @@
-import { decodeKey } from '../../domain/monetico/monetico.js';
-import type { AppConfig } from '../kernel/config.js';
-import { DEMO_KEY, DEMO_SOCIETE, DEMO_TPE } from '../monetico/monetico.config.js';
+import type { Config } from '../kernel/config.js';
 import { CGI2_PATH } from '../monetico/cgi2-body.js';
-import { startFakeBank, switchesFromEnv, type FakeBank } from './fake-bank.js';
+import { startFakeBank, type FakeBank } from './fake-bank.js';
 
 /**
  * The demo (embedded SQLite with demo data) has no real bank: when MONETICO_URL is not set,
- * start the local fake bank and point the card payment settings at it, so `npm start` can pay
- * by card end to end. Never with a configured bank nor without demo data.
+ * start the local fake bank and give the app card payment settings pointing at it, so
+ * `npm start` can pay by card end to end. Never with a configured bank nor without demo data.
  */
 export async function startDemoBank(
-  config: AppConfig,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<FakeBank | null> {
-  if (!config.demoData || env.MONETICO_URL?.trim() || env.FAKE_BANK === '0') return null;
-  const key = env.MONETICO_KEY?.trim() || DEMO_KEY;
-  const tpe = env.MONETICO_TPE?.trim() || DEMO_TPE;
+  config: Config,
+): Promise<{ bank: FakeBank; config: Config } | null> {
+  const { app, monetico, fakeBank } = config;
+  if (!app.demoData || monetico.enabled || !fakeBank.inDemo) return null;
   const bank = await startFakeBank({
-    port: Number(env.FAKE_BANK_PORT ?? 0) || 0,
-    key: decodeKey(key),
-    tpe,
-    notifyUrl: `http://127.0.0.1:${config.port}${CGI2_PATH}`,
-    defaults: switchesFromEnv(env),
+    port: fakeBank.port ?? 0,
+    key: fakeBank.key.bytes(),
+    tpe: fakeBank.tpe,
+    notifyUrl: `http://127.0.0.1:${app.port}${CGI2_PATH}`,
+    defaults: fakeBank.switches,
   });
-  Object.assign(env, {
-    MONETICO_URL: `${bank.url}/test/paiement.cgi`,
-    MONETICO_KEY: key,
-    MONETICO_TPE: tpe,
-    MONETICO_SOCIETE: env.MONETICO_SOCIETE?.trim() || DEMO_SOCIETE,
-  });
-  return bank;
+  return {
+    bank,
+    config: {
+      ...config,
+      monetico: {
+        ...monetico,
+        enabled: true,
+        bankUrl: `${bank.url}/test/paiement.cgi`,
+        tpe: fakeBank.tpe,
+        societe: fakeBank.societe,
+        key: fakeBank.key,
+        mode: 'test',
+      },
+    },
+  };
 }

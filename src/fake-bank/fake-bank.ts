@@ -28,21 +28,6 @@ export interface FakeBankSwitches {
   badMac: boolean;
 }
 
-/** Switch defaults from FAKE_BANK_REFUSE, FAKE_BANK_NOTIFICATIONS, FAKE_BANK_DELAY_MS, FAKE_BANK_BAD_MAC. */
-export function switchesFromEnv(env: NodeJS.ProcessEnv): Partial<FakeBankSwitches> {
-  const flag = (v: string | undefined) => v === '1' || v === 'true';
-  const count = (v: string | undefined, max: number) => {
-    const n = Number(v);
-    return Number.isInteger(n) && n >= 0 && n <= max ? n : undefined;
-  };
-  return {
-    refuse: flag(env.FAKE_BANK_REFUSE),
-    notifications: count(env.FAKE_BANK_NOTIFICATIONS, 100) || 1,
-    delayMs: count(env.FAKE_BANK_DELAY_MS, 600_000) ?? 0,
-    badMac: flag(env.FAKE_BANK_BAD_MAC),
-  };
-}
-
 export interface FakeBankOptions {
   /** 0: any free port. */
   port: number;

@@ -1,7 +1,35 @@
-import { Money } from '../../domain/shared/money.js';
 import { parseFiscalYearStart } from '../../domain/shared/fiscal-year.js';
-import { settingsFromEnv, type DatabaseSettings } from './database/settings.js';
 import type { SellerIdentity } from '../../domain/documents/printable-document.js';
+import type { AssemblyRules } from '../../domain/assemblies/rules.js';
+import type { ShareRules } from '../../domain/shares/share-capital.js';
+import type { DatabaseSettings } from './database/settings.js';
+import { loadAssemblyRules } from './config/assemblies.js';
+import { loadAuthConfig, type AuthConfig } from './config/auth.js';
+import { loadBankConfig, type BankConfig } from './config/bank.js';
+import { loadDatabaseSettings } from './config/database.js';
+import { loadLifecycleConfig, type LifecycleConfig } from './config/lifecycle.js';
+import {
+  loadFakeBankConfig,
+  loadMoneticoConfig,
+  type FakeBankConfig,
+  type MoneticoConfig,
+} from './config/monetico.js';
+import { loadOverageConfig, type OverageConfig } from './config/overage.js';
+import { amount, ConfigError, flag, int, raw, type Env } from './config/parse.js';
+import { loadSeller } from './config/seller.js';
+import { loadSharesConfig } from './config/shares.js';
+
+// The one config module: every setting is read from the environment here, once, at start-up.
+export * from './config/assemblies.js';
+export * from './config/auth.js';
+export * from './config/bank.js';
+export * from './config/database.js';
+export * from './config/lifecycle.js';
+export * from './config/monetico.js';
+export * from './config/overage.js';
+export { ConfigError, type Env } from './config/parse.js';
+export * from './config/seller.js';
+export * from './config/shares.js';
 
 export interface AppConfig {
   readonly port: number;
@@ -11,7 +39,10 @@ export interface AppConfig {
   /** Seed demo data when the embedded SQLite database is empty. */
   readonly demoData: boolean;
   readonly legacySyncIntervalMs: number;
-  /** Import Gloux's own writes (backfill at start-up, then a poll on the sync timer). Off when unset. */
+  /**
+   * Import Gloux's own writes (backfill once the server listens, then a poll on the sync
+   * timer). On unless LEGACY_INGEST is off; an AppConfig built without it (tests) leaves it off.
+   */
   readonly legacyIngest?: boolean;
   /** Gloux rows per ingestion transaction (default 200). */
   readonly legacyIngestBatch?: number;
@@ -23,77 +54,76 @@ export interface AppConfig {
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
-/** An integer setting from the environment, within bounds (a clear error otherwise). */
-export function int(
-  name: string,
-  value: string | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (value === undefined || value.trim() === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new Error(`${name} must be an integer between ${min} and ${max} (got ${value})`);
-  }
-  return n;
+/** The whole configuration; each feature module is given its slice by its token. */
+export interface Config {
+  readonly app: AppConfig;
+  readonly seller: SellerIdentity;
+  readonly shares: ShareRules;
+  readonly auth: AuthConfig;
+  readonly overage: OverageConfig;
+  readonly assemblies: AssemblyRules;
+  readonly bank: BankConfig;
+  readonly monetico: MoneticoConfig;
+  readonly fakeBank: FakeBankConfig;
+  readonly lifecycle: LifecycleConfig;
 }
 
-/** A positive euro amount setting ("1000000.00"), a clear error otherwise. */
-function amountSetting(name: string, value: string | undefined, fallback: string): string {
-  const text = value?.trim() || fallback;
-  if (!/^\d{1,8}(\.\d{1,2})?$/.test(text) || !Money.of(text).isPositive()) {
-    throw new Error(`${name} must be a positive amount in euros below 100000000 (got ${value})`);
-  }
-  return text;
-}
+export const CONFIG = Symbol('CONFIG');
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const database = settingsFromEnv(env);
+/** The general settings (port, database, fiscal year, demo data, Gloux sync). */
+export function loadConfig(env: Env): AppConfig {
+  const database = loadDatabaseSettings(env);
+  const fiscalYearStart = raw(env, 'FISCAL_YEAR_START') ?? '01-01';
+  try {
+    parseFiscalYearStart(fiscalYearStart);
+  } catch (error) {
+    throw new ConfigError(
+      'FISCAL_YEAR_START',
+      `must be MM-DD, e.g. 01-01 (got ${fiscalYearStart})`,
+      {
+        cause: error,
+      },
+    );
+  }
   return {
-    port: int('PORT', env.PORT, 3000, 0, 65535),
+    port: int(env, 'PORT', 3000, 0, 65535),
     database,
-    fiscalYearStart: parseFiscalYearStart(env.FISCAL_YEAR_START?.trim() || '01-01'),
-    demoData: env.DEMO_DATA
-      ? env.DEMO_DATA !== '0' && env.DEMO_DATA !== 'false'
-      : database.dialect === 'sqlite',
-    legacySyncIntervalMs: int(
-      'LEGACY_SYNC_INTERVAL_MS',
-      env.LEGACY_SYNC_INTERVAL_MS,
-      2000,
-      100,
-      3_600_000,
-    ),
-    legacyIngestBatch: int('LEGACY_INGEST_BATCH', env.LEGACY_INGEST_BATCH, 200, 1, 5000),
-    pageSize: int('PAGE_SIZE', env.PAGE_SIZE, 100, 1, 1000),
-    paymentMaxAmount: amountSetting('PAYMENT_MAX_AMOUNT', env.PAYMENT_MAX_AMOUNT, '1000000.00'),
-    legacyIngest: env.LEGACY_INGEST
-      ? env.LEGACY_INGEST !== '0' && env.LEGACY_INGEST !== 'false'
-      : true,
+    fiscalYearStart,
+    demoData: flag(env, 'DEMO_DATA', database.dialect === 'sqlite'),
+    legacySyncIntervalMs: int(env, 'LEGACY_SYNC_INTERVAL_MS', 2000, 100, 3_600_000),
+    legacyIngestBatch: int(env, 'LEGACY_INGEST_BATCH', 200, 1, 5000),
+    pageSize: int(env, 'PAGE_SIZE', 100, 1, 1000),
+    paymentMaxAmount: amount(env, 'PAYMENT_MAX_AMOUNT', '1000000.00', {
+      decimals: 2,
+      positive: true,
+      below: '100000000',
+    }).toFixed(2),
+    legacyIngest: flag(env, 'LEGACY_INGEST', true),
   };
 }
 
-export const SELLER_IDENTITY = Symbol('SELLER_IDENTITY');
-
-/**
- * Who issues invoices and credit notes (mentions required on French invoices), from SELLER_*.
- * The registration numbers default to zeros so an unconfigured install is plain to see.
- */
-export function loadSeller(env: NodeJS.ProcessEnv = process.env): SellerIdentity {
-  const text = (value: string | undefined, fallback: string) => value?.trim() || fallback;
+/** Every setting, validated: the first wrong one stops start-up with a message naming it. */
+export function loadAllConfig(env: Env): Config {
   return {
-    name: text(env.SELLER_NAME, 'Ouvaton'),
-    legalForm: text(env.SELLER_LEGAL_FORM, 'SA coopérative à capital variable'),
-    capital: text(env.SELLER_CAPITAL, ''),
-    // One line per address line: "|" or a literal "\n" separates them in the variable.
-    addressLines: text(env.SELLER_ADDRESS, 'Paris, France')
-      .split(/\||\\n|\n/)
-      .map((l) => l.trim())
-      .filter((l) => l !== ''),
-    siren: text(env.SELLER_SIREN, '000 000 000'),
-    rcs: text(env.SELLER_RCS, 'RCS Paris'),
-    vatNumber: text(env.SELLER_VAT_NUMBER, 'FR00000000000'),
-    email: text(env.SELLER_EMAIL, 'contact@ouvaton.coop'),
-    website: text(env.SELLER_WEBSITE, 'https://ouvaton.coop'),
+    app: loadConfig(env),
+    seller: loadSeller(env),
+    shares: loadSharesConfig(env),
+    auth: loadAuthConfig(env),
+    overage: loadOverageConfig(env),
+    assemblies: loadAssemblyRules(env),
+    bank: loadBankConfig(env),
+    monetico: loadMoneticoConfig(env),
+    fakeBank: loadFakeBankConfig(env),
+    lifecycle: loadLifecycleConfig(env),
   };
+}
+
+/** The process's environment: the only place production code reads process.env. */
+export function processEnvironment(): Env {
+  return process.env;
+}
+
+/** The configuration of this process (start-up, CLI). */
+export function configFromEnvironment(): Config {
+  return loadAllConfig(processEnvironment());
 }

@@ -23,7 +23,7 @@ import { Clock } from '../kernel/clock.js';
 import { Db, type Queryable } from '../kernel/database/db.js';
 import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
 import { readStream, type EventSource } from '../kernel/event-store/event-store.js';
-import { LIFECYCLE_CONFIG, type LifecycleConfig } from './lifecycle.config.js';
+import { LIFECYCLE_CONFIG, type LifecycleConfig } from '../kernel/config.js';
 
 export interface LoadedAccount {
   /** The state as the log has it, plus what Gloux did that the log does not know yet. */

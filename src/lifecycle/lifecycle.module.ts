@@ -12,13 +12,13 @@ import type { Subscription } from 'rxjs';
 import { LegacySyncModule } from '../../legacy-sync/legacy-sync.module.js';
 import { LegacySyncWorker } from '../../legacy-sync/legacy-sync.worker.js';
 import { Clock } from '../kernel/clock.js';
-import { loadSeller } from '../kernel/config.js';
+import { LIFECYCLE_CONFIG, SELLER_IDENTITY, type LifecycleConfig } from '../kernel/config.js';
 import { Db } from '../kernel/database/db.js';
+import type { SellerIdentity } from '../../domain/documents/printable-document.js';
 import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
 import { AccountLifecycle } from './account-lifecycle.js';
 import { AfterCommit } from './after-commit.js';
 import { LifecycleAdminController } from './lifecycle-admin.controller.js';
-import { LIFECYCLE_CONFIG, loadLifecycleConfig, type LifecycleConfig } from './lifecycle.config.js';
 import { LifecycleService } from './lifecycle.service.js';
 import { MailMessages, MailTemplates } from './mail-messages.js';
 import { MailOutbox } from './mail-outbox.js';
@@ -35,17 +35,16 @@ import { LifecyclePagesQueries } from './lifecycle-pages.queries.js';
   imports: [ScheduleModule.forRoot(), LegacySyncModule],
   controllers: [LifecycleAdminController],
   providers: [
-    { provide: LIFECYCLE_CONFIG, useFactory: () => loadLifecycleConfig() },
     AccountLifecycle,
     LifecycleService,
     LifecyclePagesQueries,
     {
       provide: MailOutbox,
-      inject: [Db, LIFECYCLE_CONFIG, Clock],
-      useFactory: (db: Db, config: LifecycleConfig, clock: Clock) =>
+      inject: [Db, LIFECYCLE_CONFIG, Clock, SELLER_IDENTITY],
+      useFactory: (db: Db, config: LifecycleConfig, clock: Clock, seller: SellerIdentity) =>
         new MailOutbox(
           db,
-          new MailMessages(new MailTemplates(), config, loadSeller().name),
+          new MailMessages(new MailTemplates(), config, seller.name),
           config,
           clock,
         ),

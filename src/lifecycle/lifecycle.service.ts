@@ -20,7 +20,7 @@ import {
   openInvoicesByCustomer,
   owedInvoicesByCustomer,
 } from './account-lifecycle.js';
-import { LIFECYCLE_CONFIG, type LifecycleConfig } from './lifecycle.config.js';
+import { LIFECYCLE_CONFIG, type LifecycleConfig } from '../kernel/config.js';
 
 export interface LifecycleRunSummary {
   on: Day;

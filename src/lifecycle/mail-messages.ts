@@ -25,7 +25,7 @@ import type { Queryable } from '../kernel/database/db.js';
 import type { RecordedEvent } from '../kernel/event-store/event-store.js';
 import { projectRoot } from '../kernel/paths.js';
 import { owedInvoicesByCustomer } from './account-lifecycle.js';
-import type { LifecycleConfig } from './lifecycle.config.js';
+import type { LifecycleConfig } from '../kernel/config.js';
 
 export type MailKind =
   | 'invoice'

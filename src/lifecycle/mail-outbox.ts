@@ -3,7 +3,7 @@ import type { Db } from '../kernel/database/db.js';
 import { sqlTimestamp, type RecordedEvent } from '../kernel/event-store/event-store.js';
 import type { Clock } from '../kernel/clock.js';
 import { LogFollower } from './log-follower.js';
-import type { LifecycleConfig } from './lifecycle.config.js';
+import type { LifecycleConfig } from '../kernel/config.js';
 import { causesMail, type MailMessages } from './mail-messages.js';
 
 export const MAIL_CHECKPOINT = 'mail-outbox';

@@ -6,7 +6,11 @@ import type { Clock } from '../kernel/clock.js';
 import type { Db } from '../kernel/database/db.js';
 import { readStream, sqlTimestamp, type RecordedEvent } from '../kernel/event-store/event-store.js';
 import { LogFollower } from './log-follower.js';
-import type { LifecycleConfig, ProvisioningAction } from './lifecycle.config.js';
+import {
+  processEnvironment,
+  type LifecycleConfig,
+  type ProvisioningAction,
+} from '../kernel/config.js';
 import { backoffMs } from './mail-outbox.js';
 
 export const PROVISIONING_CHECKPOINT = 'provisioning';
@@ -179,7 +183,8 @@ export class Provisioning {
         {
           timeout: this.config.hookTimeoutMs,
           env: {
-            ...process.env,
+            // The hook inherits the server's environment (PATH, its own settings…).
+            ...processEnvironment(),
             GLOUX2_ACTION: row.action,
             GLOUX2_ACCOUNT_ID: row.account_id,
             GLOUX2_ACCOUNT_NAME: row.account_name,

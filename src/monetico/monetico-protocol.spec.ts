@@ -25,7 +25,7 @@ import {
 import { Dec, Money } from '../../domain/shared/money.js';
 import { CURRENT_VECTOR, LEGACY_VECTOR } from '../../domain/monetico/test-vectors.js';
 import { hmacSha1, randomReference } from './monetico-crypto.js';
-import { loadMoneticoConfig } from './monetico.config.js';
+import { loadMoneticoConfig } from '../kernel/config.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 

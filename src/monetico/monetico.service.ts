@@ -27,7 +27,7 @@ import { Clock } from '../kernel/clock.js';
 import { Db, isDuplicateKey } from '../kernel/database/db.js';
 import { sqlTimestamp } from '../kernel/event-store/event-store.js';
 import { hmacSha1, randomReference } from './monetico-crypto.js';
-import { MONETICO_CONFIG, type MoneticoConfig } from './monetico.config.js';
+import { MONETICO_CONFIG, type MoneticoConfig } from '../kernel/config.js';
 
 /** What became of a notification (g2_card_notifications.outcome). */
 export type NotificationOutcome =

@@ -10,7 +10,7 @@ import {
 import { addDays } from '../../domain/shared/day.js';
 import { Clock } from '../kernel/clock.js';
 import { Db } from '../kernel/database/db.js';
-import { OVERAGE_CONFIG, type OverageConfig } from './overage.config.js';
+import { OVERAGE_CONFIG, type OverageConfig } from '../kernel/config.js';
 
 export interface OverageView extends CurrentOverage {
   resourceLabel: string;

@@ -1,6 +1,5 @@
 import { Global, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { OVERAGE_CONFIG, loadOverageConfig } from './overage.config.js';
 import { OverageQueries } from './overage-page.queries.js';
 import { OverageService } from './overage.service.js';
 
@@ -8,11 +7,7 @@ import { OverageService } from './overage.service.js';
 @Global()
 @Module({
   imports: [CqrsModule],
-  providers: [
-    { provide: OVERAGE_CONFIG, useFactory: () => loadOverageConfig() },
-    OverageService,
-    OverageQueries,
-  ],
-  exports: [OVERAGE_CONFIG, OverageService, OverageQueries],
+  providers: [OverageService, OverageQueries],
+  exports: [OverageService, OverageQueries],
 })
 export class OverageModule {}

@@ -46,7 +46,7 @@ import { Clock } from '../kernel/clock.js';
 import { Db, type Queryable } from '../kernel/database/db.js';
 import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
 import { readStream, type AppendRequest } from '../kernel/event-store/event-store.js';
-import { OVERAGE_CONFIG, type OverageConfig } from './overage.config.js';
+import { OVERAGE_CONFIG, type OverageConfig } from '../kernel/config.js';
 import { loadOverageVatLookup } from './overage-vat.js';
 
 const ACTOR = 'overage-job';

@@ -29,10 +29,10 @@ import {
 import { formatNumberRanges } from '../../domain/shares/share-numbers.js';
 import { searchMembers, type LegacyMemberRow } from '../../legacy-sync/legacy-members.js';
 import { Clock } from '../kernel/clock.js';
-import { loadSeller } from '../kernel/config.js';
+import { SELLER_IDENTITY } from '../kernel/config.js';
 import { Db } from '../kernel/database/db.js';
 import { capitalChartSvg } from './capital-chart.js';
-import { SHARES_CONFIG } from '../kernel/shares.config.js';
+import { SHARES_CONFIG } from '../kernel/config.js';
 
 /** The register's words for each movement kind. */
 export const MOVEMENT_LABELS: Record<string, string> = {
@@ -69,9 +69,8 @@ export interface FloorView {
 /** The data behind the share pages, shared by the HTML, JSON, PDF and xlsx routes. */
 @Injectable()
 export class SharesPages {
-  readonly seller: SellerIdentity = loadSeller();
-
   constructor(
+    @Inject(SELLER_IDENTITY) readonly seller: SellerIdentity,
     @Inject(Db) private readonly db: Db,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(SHARES_CONFIG) readonly rules: ShareRules,

@@ -45,7 +45,7 @@ import {
   type ImportLegacySharesResult,
   type ShareMovementResult,
 } from './shares.commands.js';
-import { SHARES_CONFIG } from '../kernel/shares.config.js';
+import { SHARES_CONFIG } from '../kernel/config.js';
 import { ShareCapitalCache } from '../../projections/shares/share-capital-cache.js';
 
 /** Gloux imports are written in events of this many shares. */

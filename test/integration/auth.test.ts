@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { DomainError } from '../../domain/shared/errors.js';
-import type { AuthConfig } from '../../src/auth/auth.config.js';
+import type { AuthConfig } from '../../src/kernel/config.js';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { passwordWork } from '../../src/auth/password.js';
 import { Db } from '../../src/kernel/database/db.js';

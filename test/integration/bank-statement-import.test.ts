@@ -6,7 +6,7 @@ import {
   ImportBankStatementCommand,
   type ImportBankStatementResult,
 } from '../../src/bank/bank-statement.commands.js';
-import { BANK_CONFIG, loadBankConfig } from '../../src/bank/bank.config.js';
+import { BANK_CONFIG, loadBankConfig } from '../../src/kernel/config.js';
 import { projectRoot } from '../../src/kernel/paths.js';
 import { AppHarness } from '../support/app-harness.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';

@@ -7,7 +7,7 @@ import {
   LIFECYCLE_CONFIG,
   loadLifecycleConfig,
   type LifecycleConfig,
-} from '../../src/lifecycle/lifecycle.config.js';
+} from '../../src/kernel/config.js';
 import { MAIL_CHECKPOINT, MailOutbox } from '../../src/lifecycle/mail-outbox.js';
 import { AppHarness, cheque, yearLine } from '../support/app-harness.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';

@@ -12,7 +12,7 @@ import {
   LIFECYCLE_CONFIG,
   loadLifecycleConfig,
   type LifecycleConfig,
-} from '../../src/lifecycle/lifecycle.config.js';
+} from '../../src/kernel/config.js';
 import { LifecycleService } from '../../src/lifecycle/lifecycle.service.js';
 import { AppHarness, yearLine } from '../support/app-harness.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';

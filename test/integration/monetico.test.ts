@@ -7,7 +7,7 @@ import { DomainError } from '../../domain/shared/errors.js';
 import { startFakeBank, type FakeBank } from '../../src/fake-bank/fake-bank.js';
 import { hmacSha1 } from '../../src/monetico/monetico-crypto.js';
 import { MoneticoService, type CardForm } from '../../src/monetico/monetico.service.js';
-import { loadMoneticoConfig, MONETICO_CONFIG } from '../../src/monetico/monetico.config.js';
+import { loadMoneticoConfig, MONETICO_CONFIG } from '../../src/kernel/config.js';
 import { AfterCommit } from '../../src/lifecycle/after-commit.js';
 import { LifecycleService } from '../../src/lifecycle/lifecycle.service.js';
 import { AppHarness, cheque, yearLine } from '../support/app-harness.js';

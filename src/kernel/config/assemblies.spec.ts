@@ -1,5 +1,5 @@
-import { defaultAssemblyRules } from '../../domain/assemblies/rules.js';
-import { loadAssemblyRules } from './assemblies.config.js';
+import { defaultAssemblyRules } from '../../../domain/assemblies/rules.js';
+import { loadAssemblyRules } from './assemblies.js';
 
 describe('general assembly settings (statutes)', () => {
   it('defaults to docs/accounting.md §6 and a cap of 2 proxies', () => {

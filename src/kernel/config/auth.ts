@@ -1,0 +1,43 @@
+import { flag, int, raw, text, type Env } from './parse.js';
+
+/** Sign-in, session and throttling settings (environment). */
+export interface AuthConfig {
+  /** `auto`: Secure cookie when the request came over https (behind a proxy: set TRUST_PROXY). */
+  readonly cookieSecure: 'auto' | 'always' | 'never';
+  /** A session ends this long after sign-in (it can be revoked earlier). */
+  readonly sessionTtlMs: number;
+  /**
+   * Failed sign-ins allowed per login from one address, then per login from every address (a
+   * higher ceiling, so an attacker elsewhere does not lock the owner out), then per address.
+   */
+  readonly maxFailuresPerLogin: number;
+  readonly maxFailuresPerLoginAnyAddress: number;
+  readonly maxFailuresPerIp: number;
+  readonly throttleWindowMs: number;
+  /** Express's `trust proxy` (e.g. `loopback` or `1`); empty: trust no proxy. */
+  readonly trustProxy: string;
+}
+
+export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
+
+export function loadAuthConfig(env: Env): AuthConfig {
+  // `auto`, or a boolean in the one syntax: on = always Secure, off = never.
+  const secure = raw(env, 'SESSION_COOKIE_SECURE')?.toLowerCase() ?? 'auto';
+  const cookieSecure =
+    secure === 'auto' ? 'auto' : flag(env, 'SESSION_COOKIE_SECURE', false) ? 'always' : 'never';
+  return {
+    cookieSecure,
+    sessionTtlMs: int(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 90) * 3_600_000,
+    maxFailuresPerLogin: int(env, 'AUTH_MAX_FAILURES_PER_LOGIN', 5, 1, 1000),
+    maxFailuresPerLoginAnyAddress: int(
+      env,
+      'AUTH_MAX_FAILURES_PER_LOGIN_ANY_ADDRESS',
+      100,
+      1,
+      100_000,
+    ),
+    maxFailuresPerIp: int(env, 'AUTH_MAX_FAILURES_PER_IP', 30, 1, 100_000),
+    throttleWindowMs: int(env, 'AUTH_THROTTLE_MINUTES', 15, 1, 24 * 60) * 60_000,
+    trustProxy: text(env, 'TRUST_PROXY', ''),
+  };
+}
