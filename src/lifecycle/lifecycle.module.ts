@@ -73,7 +73,6 @@ import { LifecyclePagesQueries } from './lifecycle-pages.queries.js';
     },
   ],
   exports: [
-    LIFECYCLE_CONFIG,
     AccountLifecycle,
     LifecycleService,
     MailOutbox,
