@@ -1,7 +1,8 @@
 /**
- * General assembly (AG) events, on one stream per assembly so that every recording is
- * serialised: a member cannot be counted twice by two clerks at once. Released shapes never
- * change: add a new type (and an upcaster) instead. Days are 'YYYY-MM-DD'.
+ * General assembly (AG) events, on one stream per assembly so that every recording is serialised:
+ * a member cannot be counted twice by two clerks at once. Released shapes never change: add a new
+ * type instead, and an upcaster in src/kernel/event-store/upcasting.ts if old events must read as
+ * the new one. Days are 'YYYY-MM-DD'.
  */
 
 export type AssemblyKind = 'ordinary' | 'extraordinary';

@@ -1,7 +1,8 @@
 /**
  * Bank events: cheque deposit slips (bordereaux de remise), imported bank statement lines and
- * their reconciliation. Released shapes never change: add a new type (and an upcaster) instead.
- * Money is a decimal string with two decimals, days are 'YYYY-MM-DD'.
+ * their reconciliation. Released shapes never change: add a new type instead, and an upcaster in
+ * src/kernel/event-store/upcasting.ts if old events must read as the new one. Money is a decimal
+ * string with two decimals, days are 'YYYY-MM-DD'.
  */
 
 /** One cheque on a slip, as it was when the slip was made (the printed slip never changes). */

@@ -1,6 +1,7 @@
 /**
- * Billing events. Released shapes never change: add a new type (and an upcaster) instead.
- * Money is a decimal string with two decimals, days are 'YYYY-MM-DD'.
+ * Billing events. Released shapes never change: add a new type instead, and an upcaster in
+ * src/kernel/event-store/upcasting.ts if old events must read as the new one. Money is a decimal
+ * string with two decimals, days are 'YYYY-MM-DD'.
  */
 
 export type LineKind = 'subscription' | 'option' | 'prorata' | 'overage' | 'discount' | 'misc';

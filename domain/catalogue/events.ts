@@ -1,7 +1,8 @@
 /**
- * Catalogue events. Released shapes never change: add a new type (and an upcaster) instead.
- * The VAT schedule is one stream of dated entries; an entry never changes an issued line
- * (lines keep the rate they were issued with, docs/accounting.md §1 and §3).
+ * Catalogue events. Released shapes never change: add a new type instead, and an upcaster in
+ * src/kernel/event-store/upcasting.ts if old events must read as the new one. The VAT schedule is
+ * one stream of dated entries; an entry never changes an issued line (lines keep the rate they
+ * were issued with, docs/accounting.md §1 and §3).
  */
 
 /**

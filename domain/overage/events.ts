@@ -1,5 +1,6 @@
 /**
- * Overage events. Released shapes never change: add a new type (and an upcaster) instead.
+ * Overage events. Released shapes never change: add a new type instead, and an upcaster in
+ * src/kernel/event-store/upcasting.ts if old events must read as the new one.
  *
  * Quantities of usage are integers in the resource's base unit: kilo-octets (ko, as Gloux's
  * `mesures_disque` counts them) for disk and traffic, boxes for mail. Money is a decimal string

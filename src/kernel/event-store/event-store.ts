@@ -1,4 +1,5 @@
 import { isDuplicateKey, type Queryable, type Tx } from '../database/db.js';
+import { upcast, UPCASTERS, type UpcasterTable } from './upcasting.js';
 
 export type EventSource = 'g2' | 'gloux';
 
@@ -57,13 +58,18 @@ interface EventRow {
   recorded_at: string;
 }
 
-function toRecorded(row: EventRow): RecordedEvent {
+/** A stored row as readers see it: old shapes upcast to the current ones. */
+function toRecorded(row: EventRow, upcasters: UpcasterTable): RecordedEvent {
+  const { type, data } = upcast(
+    { type: row.type, data: JSON.parse(row.data) as unknown },
+    upcasters,
+  );
   return {
     position: Number(row.position),
     streamId: row.stream_id,
     streamVersion: Number(row.stream_version),
-    type: row.type,
-    data: JSON.parse(row.data) as unknown,
+    type,
+    data,
     metadata: JSON.parse(row.metadata) as EventMetadata,
     recordedAt: row.recorded_at,
   };
@@ -81,12 +87,13 @@ export async function readStream(
   q: Queryable,
   streamId: string,
   fromVersion = 0,
+  upcasters: UpcasterTable = UPCASTERS,
 ): Promise<RecordedEvent[]> {
   const rows = await q.query<EventRow & Record<string, unknown>>(
     `${SELECT} WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version`,
     [streamId, fromVersion],
   );
-  return rows.map(toRecorded);
+  return rows.map((row) => toRecorded(row, upcasters));
 }
 
 /** Events after `afterPosition`, in global order. Appends are serialised, so nothing commits behind a reader. */
@@ -94,12 +101,13 @@ export async function readAll(
   q: Queryable,
   afterPosition: number,
   limit: number,
+  upcasters: UpcasterTable = UPCASTERS,
 ): Promise<RecordedEvent[]> {
   const rows = await q.query<EventRow & Record<string, unknown>>(
     `${SELECT} WHERE position > ? ORDER BY position LIMIT ${Math.max(1, Math.floor(limit))}`,
     [afterPosition],
   );
-  return rows.map(toRecorded);
+  return rows.map((row) => toRecorded(row, upcasters));
 }
 
 /** Streams every event from position 0 in batches, never holding the whole log in memory. */
