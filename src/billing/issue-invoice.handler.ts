@@ -7,6 +7,7 @@ import {
   evolveInvoice,
   initialInvoiceState,
   validateIssueInvoice,
+  type IssueInvoice,
 } from '../../domain/billing/invoice.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import {
@@ -21,7 +22,6 @@ import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
 import { loadCustomerAccount } from './billing-streams.js';
 import { checkSeriesChronology } from './chronology.js';
 import { creditApplicationAppends } from './customer-credit.handlers.js';
-import { withDrawnNumbers } from './number-gaps.js';
 import { IssueInvoiceCommand, type IssueInvoiceResult } from './issue-invoice.command.js';
 
 @CommandHandler(IssueInvoiceCommand)
@@ -35,9 +35,56 @@ export class IssueInvoiceHandler implements ICommandHandler<
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async execute(command: IssueInvoiceCommand): Promise<IssueInvoiceResult> {
+  execute(command: IssueInvoiceCommand): Promise<IssueInvoiceResult> {
     const input = command.input;
-    // Bad input must not burn a number from Gloux's counter: check everything first.
+    const invoiceId = randomUUID();
+    return this.pipeline.executeNumbered({
+      commandType: 'IssueInvoice',
+      actor: command.actor,
+      now: this.clock.now(),
+      idempotencyKey: command.idempotencyKey,
+      request: input,
+      check: () => this.check(input),
+      datedOn: ({ issuedOn }) => [issuedOn],
+      draw: ({ issuedOn }) =>
+        this.db.run(async (q) => [await drawInvoiceNumber(q, Number(issuedOn.slice(0, 4)))]),
+      decide: async (tx, _ctx, [drawn], { catalogue, customer }) => {
+        const number = drawn!.number;
+        const events = decideIssueInvoice(initialInvoiceState, input, {
+          invoiceId,
+          number,
+          billingAddress: billingAddressOf(customer),
+          lineId: () => randomUUID(),
+          catalogue,
+        });
+        // The customer's credit (overpayment, avoir) pays the new invoice at once.
+        const issued = { state: evolveInvoice(initialInvoiceState, events[0]!), version: -1 };
+        const credit = creditApplicationAppends(
+          await loadCustomerAccount(tx, String(input.customerId)),
+          [{ loaded: issued, pending: events }],
+          events[0]!.data.issuedOn,
+        );
+        const appends = credit.appends.some((a) => a.streamId === invoiceStream(invoiceId))
+          ? credit.appends
+          : [
+              { streamId: invoiceStream(invoiceId), expectedVersion: -1, events },
+              ...credit.appends,
+            ];
+        return {
+          appends,
+          result: {
+            invoiceId,
+            number,
+            total: events[0]!.data.total,
+            paidFromCredit: credit.applied[0]?.amount ?? '0.00',
+          },
+        };
+      },
+    });
+  }
+
+  /** Bad input must not burn a number from Gloux's counter: everything is checked first. */
+  private async check(input: IssueInvoice) {
     const catalogue = await this.db.run((q) => invoiceCatalogue(q, input.lines));
     const checked = validateIssueInvoice(input, { lineId: () => '', catalogue });
     const customer = await this.db.run((q) => findCustomer(q, String(input.customerId)));
@@ -50,54 +97,7 @@ export class IssueInvoiceHandler implements ICommandHandler<
         'customerId',
       );
     }
-    // A retry must not draw (and waste) a second number.
-    const key = command.idempotencyKey;
-    const previous = await this.pipeline.replayOf<IssueInvoiceResult>(key, 'IssueInvoice', input);
-    if (previous) return previous;
     await checkSeriesChronology(this.db, 'F', checked.issuedOn, this.clock.today());
-    const drawn = await this.db.run((q) =>
-      drawInvoiceNumber(q, Number(checked.issuedOn.slice(0, 4))),
-    );
-    const invoiceId = randomUUID();
-    return withDrawnNumbers(this.db, this.clock, [drawn], () =>
-      this.pipeline.execute<IssueInvoiceResult>({
-        commandType: 'IssueInvoice',
-        actor: command.actor,
-        now: this.clock.now(),
-        idempotencyKey: key,
-        request: input,
-        decide: async (tx) => {
-          const events = decideIssueInvoice(initialInvoiceState, input, {
-            invoiceId,
-            number: drawn.number,
-            billingAddress: billingAddressOf(customer),
-            lineId: () => randomUUID(),
-            catalogue,
-          });
-          // The customer's credit (overpayment, avoir) pays the new invoice at once.
-          const issued = { state: evolveInvoice(initialInvoiceState, events[0]!), version: -1 };
-          const credit = creditApplicationAppends(
-            await loadCustomerAccount(tx, String(input.customerId)),
-            [{ loaded: issued, pending: events }],
-            events[0]!.data.issuedOn,
-          );
-          const appends = credit.appends.some((a) => a.streamId === invoiceStream(invoiceId))
-            ? credit.appends
-            : [
-                { streamId: invoiceStream(invoiceId), expectedVersion: -1, events },
-                ...credit.appends,
-              ];
-          return {
-            appends,
-            result: {
-              invoiceId,
-              number: drawn.number,
-              total: events[0]!.data.total,
-              paidFromCredit: credit.applied[0]?.amount ?? '0.00',
-            },
-          };
-        },
-      }),
-    );
+    return { catalogue, customer, issuedOn: checked.issuedOn };
   }
 }

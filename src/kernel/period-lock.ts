@@ -114,6 +114,11 @@ function refOf(data: unknown): string {
   return '';
 }
 
+/** Refuses days in a locked period (DomainError 'period_locked'), e.g. before drawing a number. */
+export async function assertPeriodsOpen(q: Queryable, days: readonly string[]): Promise<void> {
+  assertOpen(await loadPeriodLocks(q), days);
+}
+
 /**
  * The appends of a command, checked against the locked periods (docs/accounting.md §7): a gloux2
  * command dated in one is refused (DomainError 'period_locked', French); a write taken in from

@@ -30,7 +30,6 @@ import {
   SHARE_COUNTER,
   tiersShareCountMismatches,
 } from '../../legacy-sync/legacy-shares.js';
-import { withDrawnNumbers } from '../billing/number-gaps.js';
 import { Clock } from '../kernel/clock.js';
 import { Db } from '../kernel/database/db.js';
 import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
@@ -66,8 +65,8 @@ interface Movement {
 }
 
 /**
- * Runs a share movement: the idempotency check, numbers drawn from Gloux's counter before the
- * command when it needs some (each unused one recorded in g2_number_gaps), then one
+ * Runs a share movement as a numbered command (`CommandPipeline.executeNumbered`): the numbers
+ * it needs are counted on the current state and drawn from Gloux's counter before the
  * transaction on the share-capital stream.
  */
 @Injectable()
@@ -81,49 +80,46 @@ export class ShareMovements {
     @Inject(SHARES_CONFIG) readonly rules: ShareRules,
   ) {}
 
-  async run(m: Movement): Promise<ShareMovementResult> {
-    const previous = await this.pipeline.replayOf<ShareMovementResult>(
-      m.idempotencyKey,
-      m.commandType,
-      m.input,
-    );
-    if (previous) return previous;
-    const ids = m.tiersIds.map((v) => String(v ?? '').trim()).filter((v) => /^\d{1,10}$/.test(v));
-    const known = await this.db.run((q) => findTiersByIds(q, ids));
-    const ctx: ShareContext = {
-      today: this.clock.today(),
-      rules: this.rules,
-      tiersExists: (id) => known.has(id),
-      newId: () => randomUUID(),
-    };
-    let numbers: number[] = [];
-    if (m.numbersNeeded) {
-      const needed = m.numbersNeeded((await this.db.run((q) => this.capital.load(q))).state, ctx);
-      numbers = await this.db.run((q) => drawShareNumbers(q, needed));
-    }
-    const drawn = numbers.map((value) => ({
-      counter: SHARE_COUNTER,
-      value,
-      number: String(value),
-    }));
-    return withDrawnNumbers(this.db, this.clock, drawn, () =>
-      this.pipeline.execute<ShareMovementResult>({
-        commandType: m.commandType,
-        actor: m.actor,
-        now: this.clock.now(),
-        idempotencyKey: m.idempotencyKey,
-        request: m.input,
-        decide: async (tx) => {
-          const { state, version } = await this.capital.load(tx);
-          const events = m.decide(state, ctx, numbers);
-          const after = replayShareCapital(events, state);
-          return {
-            appends: [{ streamId: SHARE_CAPITAL_STREAM, expectedVersion: version, events }],
-            result: resultOf(events, after, this.rules),
-          };
-        },
-      }),
-    );
+  run(m: Movement): Promise<ShareMovementResult> {
+    return this.pipeline.executeNumbered({
+      commandType: m.commandType,
+      actor: m.actor,
+      now: this.clock.now(),
+      idempotencyKey: m.idempotencyKey,
+      request: m.input,
+      check: async () => {
+        const ids = m.tiersIds
+          .map((v) => String(v ?? '').trim())
+          .filter((v) => /^\d{1,10}$/.test(v));
+        const known = await this.db.run((q) => findTiersByIds(q, ids));
+        const ctx: ShareContext = {
+          today: this.clock.today(),
+          rules: this.rules,
+          tiersExists: (id) => known.has(id),
+          newId: () => randomUUID(),
+        };
+        const state = (await this.db.run((q) => this.capital.load(q))).state;
+        return { ctx, needed: m.numbersNeeded?.(state, ctx) ?? 0 };
+      },
+      draw: async ({ needed }) => {
+        if (needed === 0) return [];
+        const numbers = await this.db.run((q) => drawShareNumbers(q, needed));
+        return numbers.map((value) => ({ counter: SHARE_COUNTER, value, number: String(value) }));
+      },
+      decide: async (tx, _cmd, drawn, { ctx }) => {
+        const { state, version } = await this.capital.load(tx);
+        const events = m.decide(
+          state,
+          ctx,
+          drawn.map((d) => d.value),
+        );
+        const after = replayShareCapital(events, state);
+        return {
+          appends: [{ streamId: SHARE_CAPITAL_STREAM, expectedVersion: version, events }],
+          result: resultOf(events, after, this.rules),
+        };
+      },
+    });
   }
 
   /** Gloux's parts_sociales rows not yet in the register, recorded with source 'gloux'. */

@@ -14,12 +14,19 @@ import {
 } from './event-store.js';
 import { parseIdempotencyKey, previousResult, requestHash } from './idempotency.js';
 import { inParallel } from '../in-parallel.js';
-import { guardLockedPeriods, PeriodLockProjection } from '../period-lock.js';
+import { assertPeriodsOpen, guardLockedPeriods, PeriodLockProjection } from '../period-lock.js';
+import { recordNumberGap, type DrawnNumber } from './number-gaps.js';
 
 export interface CommandContext {
   readonly now: Date;
   readonly actor: string;
   readonly correlationId: string;
+}
+
+/** What a command's decision returns: the events to append per stream, and the caller's answer. */
+export interface Decision<R> {
+  readonly appends: AppendRequest[];
+  readonly result: R;
 }
 
 export interface CommandOptions<R> {
@@ -32,10 +39,30 @@ export interface CommandOptions<R> {
   readonly request: unknown;
   readonly source?: EventSource;
   /** Loads state from `tx`, decides, and returns what to append and what to answer. */
+  readonly decide: (tx: Tx, ctx: CommandContext) => Promise<Decision<R>>;
+}
+
+/**
+ * A command that uses numbers drawn from Gloux's counters (invoice, credit note, shares): a
+ * MyISAM draw never rolls back, so everything is checked before the draw, and every number
+ * drawn for a command that then fails (or turns out to be a replay) is recorded as a gap.
+ */
+export interface NumberedCommandOptions<R, C> extends Omit<CommandOptions<R>, 'decide'> {
+  /** Checks the input against the current state, outside the transaction; throws on bad input. */
+  readonly check: () => Promise<C>;
+  /**
+   * The day(s) the command books on, once checked: a locked period refuses it before the draw
+   * (the pipeline checks the appended events again in the transaction).
+   */
+  readonly datedOn?: (checked: C) => readonly string[];
+  /** Draws the numbers the command needs (none: an empty list). */
+  readonly draw: (checked: C) => Promise<readonly DrawnNumber[]>;
   readonly decide: (
     tx: Tx,
     ctx: CommandContext,
-  ) => Promise<{ appends: AppendRequest[]; result: R }>;
+    drawn: readonly DrawnNumber[],
+    checked: C,
+  ) => Promise<Decision<R>>;
 }
 
 export interface CommandOutcome<R> {
@@ -64,6 +91,42 @@ export class CommandPipeline {
     this.projections = projections.some((p) => p.name === 'period-locks')
       ? projections
       : [new PeriodLockProjection(), ...projections];
+  }
+
+  /**
+   * Runs a numbered command: a retry answers at once (drawing nothing); otherwise check, the
+   * locked periods, draw, then the command; each number it drew but did not keep becomes a gap.
+   */
+  async executeNumbered<R, C>(options: NumberedCommandOptions<R, C>): Promise<R> {
+    const { check, datedOn, draw, decide, ...command } = options;
+    const previous = await this.replayOf<R>(
+      command.idempotencyKey,
+      command.commandType,
+      command.request,
+    );
+    if (previous !== null) return previous;
+    const checked = await check();
+    const days = datedOn?.(checked) ?? [];
+    if (days.length > 0) await this.db.run((q) => assertPeriodsOpen(q, days));
+    const drawn = await draw(checked);
+    const gaps = (reason: string) =>
+      this.db.run(async (q) => {
+        for (const d of drawn) await recordNumberGap(q, command.now, d, reason);
+      });
+    try {
+      const outcome = await this.execute<R>({
+        ...command,
+        decide: (tx, ctx) => decide(tx, ctx, drawn, checked),
+      });
+      if (outcome.replayed && drawn.length > 0) {
+        const own = drawn.length > 1 ? 'numbers' : 'number';
+        await gaps(`idempotent replay: the first command kept its own ${own}`);
+      }
+      return outcome.result;
+    } catch (error) {
+      if (drawn.length > 0) await gaps(`command failed: ${(error as Error).message}`);
+      throw error;
+    }
   }
 
   /** Retries a command whose stream moved meanwhile: it reloads its state and decides again. */
