@@ -77,6 +77,29 @@ export interface BankStatementImported {
   };
 }
 
+/** A balance a statement states: `closing` at the end of day `on`, `opening` before its movements. */
+export interface StatedBalance {
+  readonly kind: 'opening' | 'closing';
+  readonly on: string;
+  readonly amount: string;
+}
+
+/**
+ * The balances a statement file states for an account (CFONB 01/07, CAMT OPBD/PRCD/CLBD, OFX
+ * LEDGERBAL), those not kept before: the next statements are checked against them.
+ */
+export interface BankBalancesStated {
+  readonly type: 'BankBalancesStated';
+  readonly data: {
+    /** The import that brought them (it may have brought no new movement). */
+    readonly importId: string;
+    readonly account: string;
+    readonly format: StatementFormat;
+    readonly fileName: string;
+    readonly balances: readonly StatedBalance[];
+  };
+}
+
 export type MatchTarget =
   | { readonly kind: 'card_day'; readonly day: string }
   | { readonly kind: 'deposit_slip'; readonly slipId: string; readonly number: number };
@@ -107,7 +130,7 @@ export interface BankLineUnmatched {
   };
 }
 
-export type BankStatementEvent = BankStatementImported;
+export type BankStatementEvent = BankStatementImported | BankBalancesStated;
 export type BankMatchEvent = BankLineMatched | BankLineUnmatched;
 export type BankEvent = DepositSlipEvent | BankStatementEvent | BankMatchEvent;
 
@@ -115,6 +138,7 @@ export const bankEventTypes: readonly BankEvent['type'][] = [
   'DepositSlipIssued',
   'DepositSlipCancelled',
   'BankStatementImported',
+  'BankBalancesStated',
   'BankLineMatched',
   'BankLineUnmatched',
 ];

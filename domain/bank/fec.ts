@@ -375,6 +375,7 @@ export class GeneralLedger {
         return;
       }
       case 'BankStatementImported':
+      case 'BankBalancesStated':
       case 'BankLineMatched':
       case 'BankLineUnmatched':
         return;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import type { BankStatementImported, StatementFormat } from './events.js';
+import type { BankStatementEvent, StatementFormat } from './events.js';
 import { decideStatementImport, type AccountHistory } from './statement-import.js';
 import type { ParsedLine, ParsedStatement } from './statements/statement.js';
 import { DomainError } from '../shared/errors.js';
@@ -23,6 +23,7 @@ function statement(
         currency: 'EUR',
         opening: null,
         closing: null,
+        periodStart: null,
         line: 1,
         lines: lines.map((l) => ({
           bookedOn: '2026-11-20',
@@ -42,7 +43,7 @@ function statement(
 
 /** Imports statements one after the other, as the handler does, into one store per account. */
 function importAll(statements: ParsedStatement[], known: string[] | null = null) {
-  const streams = new Map<string, BankStatementImported['data'][]>();
+  const streams = new Map<string, BankStatementEvent[]>();
   let n = 0;
   const results = statements.map((s) => {
     const d = decideStatementImport(
@@ -55,13 +56,15 @@ function importAll(statements: ParsedStatement[], known: string[] | null = null)
         knownAccounts: known,
         lineIdOf: (account, natural, rank) => `${account}|${natural}|${rank}`,
       },
-      streams as ReadonlyMap<string, AccountHistory>,
+      streams,
     );
     for (const e of d.events)
-      streams.set(e.data.account, [...(streams.get(e.data.account) ?? []), e.data]);
+      streams.set(e.data.account, [...(streams.get(e.data.account) ?? []), e]);
     return d;
   });
-  const recorded = [...streams.values()].flatMap((h) => h.flatMap((e) => e.lines));
+  const recorded = [...streams.values()].flatMap((h) =>
+    h.flatMap((e) => (e.type === 'BankStatementImported' ? e.data.lines : [])),
+  );
   return { results, recorded };
 }
 
@@ -121,23 +124,26 @@ describe('statement import decision', () => {
         ACCOUNT,
         [
           {
-            importId: 'old',
-            account: '300040012300012345678',
-            format: 'cfonb120',
-            fileName: 'old.txt',
-            fileHash: 'h',
-            importedOn: '2026-11-21',
-            lines: [
-              {
-                lineId: 'x',
-                bookedOn: '2026-11-20',
-                valueOn: '2026-11-20',
-                amount: '-9.99',
-                label: 'CB OVH',
-                reference: '',
-              },
-            ],
-            skipped: 0,
+            type: 'BankStatementImported',
+            data: {
+              importId: 'old',
+              account: '300040012300012345678',
+              format: 'cfonb120',
+              fileName: 'old.txt',
+              fileHash: 'h',
+              importedOn: '2026-11-21',
+              lines: [
+                {
+                  lineId: 'x',
+                  bookedOn: '2026-11-20',
+                  valueOn: '2026-11-20',
+                  amount: '-9.99',
+                  label: 'CB OVH',
+                  reference: '',
+                },
+              ],
+              skipped: 0,
+            },
           },
         ],
       ],
@@ -155,6 +161,30 @@ describe('statement import decision', () => {
       streams,
     );
     expect(d.events).toEqual([]);
+  });
+
+  it('keeps each stated balance once and checks an OFX closing balance against the kept one', () => {
+    const cfonb = statement('cfonb120', [{ bookedOn: '2026-11-05', amount: '-9.99' }], ACCOUNT, {
+      opening: { on: '2026-11-04', amount: '100.00' },
+      closing: { on: '2026-11-05', amount: '90.01' },
+    });
+    const ofx = (closing: string, periodStart: string) =>
+      statement('ofx', [{ bookedOn: '2026-11-06', amount: '10.00', bankId: 'F1' }], ACCOUNT, {
+        closing: { on: '2026-11-07', amount: closing },
+        periodStart,
+        line: 12,
+      });
+    const { results } = importAll([cfonb, cfonb, ofx('100.01', '2026-11-06')]);
+    expect(results.map((r) => r.events.map((e) => e.type))).toEqual([
+      ['BankStatementImported', 'BankBalancesStated'],
+      [],
+      ['BankStatementImported', 'BankBalancesStated'],
+    ]);
+    expect(() => importAll([cfonb, ofx('100.02', '2026-11-06')])).toThrow(
+      'Relevé refusé, ligne 12 : le solde du 05/11/2026 (90.01, d’un relevé déjà importé) plus les mouvements qui suivent (10.00) donnent 100.01, pas le solde annoncé au 07/11/2026 (100.02) ; rien n’est importé.',
+    );
+    // A statement starting later than the day after the kept balance cannot be checked with it.
+    expect(importAll([cfonb, ofx('100.02', '2026-11-07')]).recorded).toHaveLength(2);
   });
 
   it('property: whatever formats and overlaps, each day ends with the bank’s movements once', () => {

@@ -1,9 +1,17 @@
+import { addDays, formatDayFr } from '../shared/day.js';
 import { DomainError } from '../shared/errors.js';
-import type { BankLine, BankStatementImported } from './events.js';
+import { Money } from '../shared/money.js';
+import type {
+  BankBalancesStated,
+  BankLine,
+  BankStatementEvent,
+  BankStatementImported,
+  StatedBalance,
+} from './events.js';
 import type { AccountStatement, ParsedLine, ParsedStatement } from './statements/statement.js';
 
-/** What an account's stream already holds. */
-export type AccountHistory = readonly BankStatementImported['data'][];
+/** What an account's stream (and its former keys' streams) already holds. */
+export type AccountHistory = readonly BankStatementEvent[];
 
 export interface StatementImportInput {
   readonly statement: ParsedStatement;
@@ -27,8 +35,8 @@ export interface AccountImportResult {
 }
 
 export interface StatementImportDecision {
-  /** One event per account that gets new movements, for that account's stream. */
-  readonly events: readonly BankStatementImported[];
+  /** Per account, its new movements and newly stated balances, for that account's stream. */
+  readonly events: readonly (BankStatementImported | BankBalancesStated)[];
   readonly accounts: readonly AccountImportResult[];
   /** Accounts of the file that are not the cooperative's: nothing of them is recorded. */
   readonly unknownAccounts: readonly { readonly account: string; readonly lines: number }[];
@@ -96,11 +104,14 @@ export function decideStatementImport(
         { line: foreign.line, currency: foreign.currency },
       );
   }
-  const events: BankStatementImported[] = [];
+  const events: (BankStatementImported | BankBalancesStated)[] = [];
   const results: AccountImportResult[] = [];
   for (const [account, parts] of known) {
     const parsed = parts.flatMap((p) => p.lines);
-    const history = histories.get(account) ?? [];
+    const events_ = histories.get(account) ?? [];
+    const history = events_.flatMap((e) => (e.type === 'BankStatementImported' ? [e.data] : []));
+    const kept = events_.flatMap((e) => (e.type === 'BankBalancesStated' ? e.data.balances : []));
+    checkAgainstKept(parts, kept);
     const recordedIds = new Set<string>();
     const otherFormats = new Map<string, number>();
     for (const e of history)
@@ -149,11 +160,12 @@ export function decideStatementImport(
       imported: fresh.length,
       skipped: lines.length - fresh.length,
     });
+    const importId = input.newId();
     if (fresh.length > 0)
       events.push({
         type: 'BankStatementImported',
         data: {
-          importId: input.newId(),
+          importId,
           account,
           format: statement.format,
           fileName: input.fileName.slice(0, 255),
@@ -163,6 +175,67 @@ export function decideStatementImport(
           skipped: lines.length - fresh.length,
         },
       });
+    const balances = statedBalances(parts).filter((b) => !kept.some((k) => sameBalance(k, b)));
+    if (balances.length > 0)
+      events.push({
+        type: 'BankBalancesStated',
+        data: {
+          importId,
+          account,
+          format: statement.format,
+          fileName: input.fileName.slice(0, 255),
+          balances,
+        },
+      });
   }
   return { events, accounts: results, unknownAccounts };
 }
+
+const sameBalance = (a: StatedBalance, b: StatedBalance) =>
+  a.kind === b.kind && a.on === b.on && a.amount === b.amount;
+
+/** The balances an account's statements state, each once. */
+function statedBalances(parts: readonly AccountStatement[]): StatedBalance[] {
+  const out: StatedBalance[] = [];
+  for (const p of parts)
+    for (const b of [
+      p.opening && { kind: 'opening' as const, ...p.opening },
+      p.closing && { kind: 'closing' as const, ...p.closing },
+    ])
+      if (b && !out.some((o) => sameBalance(o, b))) out.push(b);
+  return out;
+}
+
+/**
+ * A statement that states a closing balance but no opening one (OFX gives only LEDGERBAL) is
+ * checked against the last closing balance kept for the account before its period: that
+ * balance plus this statement's movements after it must be the closing balance. Only when the
+ * statement covers every day since that balance (its DTSTART is at most the next day), so
+ * every movement in between is in the file.
+ */
+function checkAgainstKept(parts: readonly AccountStatement[], kept: readonly StatedBalance[]) {
+  const closings = [...kept, ...statedBalances(parts)].filter((b) => b.kind === 'closing');
+  for (const p of parts) {
+    if (p.opening || !p.closing || !p.periodStart) continue;
+    const end = p.closing.on;
+    const anchor = closings
+      .filter((b) => b.on < end && addDay(b.on) >= p.periodStart!)
+      .sort((a, b) => (a.on < b.on ? 1 : a.on > b.on ? -1 : 0))[0];
+    if (!anchor) continue;
+    const movements = Money.sum(
+      p.lines
+        .filter((l) => l.bookedOn > anchor.on && l.bookedOn <= end)
+        .map((l) => Money.of(l.amount)),
+    );
+    const reached = Money.of(anchor.amount).plus(movements);
+    if (!reached.equals(Money.of(p.closing.amount)))
+      throw new DomainError(
+        'invalid_file',
+        `Relevé refusé, ligne ${p.line} : le solde du ${formatDayFr(anchor.on)} (${anchor.amount}, d’un relevé déjà importé) plus les mouvements qui suivent (${movements.toString()}) donnent ${reached.toString()}, pas le solde annoncé au ${formatDayFr(end)} (${p.closing.amount}) ; rien n’est importé.`,
+        'file',
+        { line: p.line },
+      );
+  }
+}
+
+const addDay = (day: string) => addDays(day, 1);

@@ -127,6 +127,7 @@ const DAY_FIELDS: { readonly [T in AccountingEvent['type']]: readonly string[] }
   DepositSlipIssued: ['depositOn'],
   DepositSlipCancelled: ['on'],
   BankStatementImported: [],
+  BankBalancesStated: [],
   BankLineMatched: ['on'],
   BankLineUnmatched: ['on'],
   SharesSubscribed: ['on'],

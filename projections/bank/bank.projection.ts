@@ -13,6 +13,7 @@ export class BankProjection implements Projection {
     'g2_rm_bank_imports',
     'g2_rm_bank_lines',
     'g2_rm_bank_matches',
+    'g2_rm_bank_balances',
   ];
 
   async apply(tx: Tx, event: RecordedEvent): Promise<void> {
@@ -78,6 +79,15 @@ export class BankProjection implements Projection {
               l.reference.slice(0, 128),
               event.position,
             ],
+          );
+        return;
+      }
+      case 'BankBalancesStated': {
+        const d = e.data;
+        for (const b of d.balances)
+          await tx.execute(
+            `INSERT INTO g2_rm_bank_balances (account, kind, on_day, amount_cents, format, import_id, position) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+            [d.account, b.kind, b.on, toCents(b.amount), d.format, d.importId, event.position],
           );
         return;
       }

@@ -4,7 +4,6 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   bankAccountStream,
   BANK_MATCH_STREAM,
-  type BankStatementImported,
   type BankMatchEvent,
   type BankStatementEvent,
 } from '../../domain/bank/events.js';
@@ -85,12 +84,12 @@ export class ImportBankStatementHandler implements ICommandHandler<
       { actor: command.actor, request: { fileName, fileHash } },
       async (tx, now) => {
         const streams = new Map<string, { versions: number; keys: string[] }>();
-        const histories = new Map<string, BankStatementImported['data'][]>();
+        const histories = new Map<string, BankStatementEvent[]>();
         for (const [account, parts] of accountsOf(statement)) {
           const keys = [account, ...new Set(parts.flatMap((p) => p.formerKeys))].filter(
             (k, i, all) => all.indexOf(k) === i,
           );
-          const history: BankStatementImported['data'][] = [];
+          const history: BankStatementEvent[] = [];
           let versions = 0;
           for (const key of keys) {
             const events = (await readStream(
@@ -98,7 +97,7 @@ export class ImportBankStatementHandler implements ICommandHandler<
               bankAccountStream(key),
             )) as unknown as BankStatementEvent[];
             if (key === account) versions = events.length;
-            for (const e of events) history.push(e.data);
+            history.push(...events);
           }
           streams.set(account, { versions, keys });
           histories.set(account, history);
@@ -117,14 +116,17 @@ export class ImportBankStatementHandler implements ICommandHandler<
         );
         const imported = decision.accounts.reduce((n, a) => n + a.imported, 0);
         const lines = decision.accounts.reduce((n, a) => n + a.lines, 0);
+        const touched = [...new Set(decision.events.map((e) => e.data.account))];
         return {
-          appends: decision.events.map((event) => ({
-            streamId: bankAccountStream(event.data.account),
-            expectedVersion: streams.get(event.data.account)!.versions - 1,
-            events: [event],
+          appends: touched.map((account) => ({
+            streamId: bankAccountStream(account),
+            expectedVersion: streams.get(account)!.versions - 1,
+            events: decision.events.filter((e) => e.data.account === account),
           })),
           result: {
-            importId: decision.events[0]?.data.importId ?? null,
+            importId:
+              decision.events.find((e) => e.type === 'BankStatementImported')?.data.importId ??
+              null,
             account: decision.accounts[0]!.account,
             format: statement.format,
             fileName,

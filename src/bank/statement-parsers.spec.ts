@@ -240,15 +240,20 @@ describe('statements as banks write them (issue 22, 7–13)', () => {
     ]);
     expect(s.statements.map((a) => a.lines.map((l) => [l.bookedOn, l.amount, l.label]))).toEqual([
       [
-        ['2026-11-04', '80.00', 'REMISE CHEQUES BORDEREAU 1'],
-        ['2026-11-06', '-4.50', 'COTIS CARTE AFFAIRES'],
+        ['2026-11-09', '80.00', 'REMISE CHEQUES BORDEREAU 1'],
+        ['2026-11-07', '-4.50', 'COTIS CARTE AFFAIRES'],
       ],
       [['2026-11-05', '500.00', 'VIR INTERNE DEPUIS CPT COURANT']],
       [['2026-11-07', '-23.90', 'OVH SAS ROUBAIX']],
     ]);
+    expect(s.statements.map((a) => a.periodStart)).toEqual([
+      '2026-11-07',
+      '2026-11-01',
+      '2026-11-01',
+    ]);
     // An empty <BALAMT> states no balance; a filled LEDGERBAL is kept.
     expect(s.statements.map((a) => a.closing)).toEqual([
-      { on: '2026-11-10', amount: '1075.50' },
+      { on: '2026-11-10', amount: '1192.80' },
       null,
       { on: '2026-11-10', amount: '-23.90' },
     ]);
@@ -259,7 +264,11 @@ describe('statements as banks write them (issue 22, 7–13)', () => {
     expect(
       refusal(() => parseOfx(text.replace('<TRNAMT>500,00', '<TRNAMT>cinq cents'))).message,
     ).toBe('Relevé illisible, ligne 86 : opération OFX n° 3 : montant "cinq cents" invalide.');
-    expect(refusal(() => parseOfx(text.replace('<DTPOSTED>20261107', '<DTPOSTED>'))).message).toBe(
+    expect(
+      refusal(() =>
+        parseOfx(text.replace('<DTPOSTED>20261107\r\n<TRNAMT>-23', '<DTPOSTED>\r\n<TRNAMT>-23')),
+      ).message,
+    ).toBe(
       'Relevé illisible, ligne 117 : opération OFX n° 4 : date "" invalide (AAAAMMJJ attendu).',
     );
     expect(refusal(() => parseOfx(text.replace('</BANKTRANLIST>', '</BANKTRANLST>'))).message).toBe(
@@ -285,6 +294,7 @@ describe('statements as banks write them (issue 22, 7–13)', () => {
 
   it('takes the Paris day of CAMT date-times given in UTC', () => {
     const [current] = parseCamt053(fixture('releve-camt053-utc.xml')).statements;
+    expect(current!.periodStart).toBe('2026-11-04'); // FrDtTm 2026-11-03T23:00:00Z
     expect(current!.lines.map((l) => [l.bookedOn, l.valueOn])).toEqual([
       ['2026-11-05', '2026-11-05'], // 2026-11-04T23:00:00Z is midnight in Paris
       ['2026-11-06', '2026-11-06'], // 23:30 UTC

@@ -67,6 +67,12 @@ describe.each(dialects)('bank statements as banks write them, on %s', (dialect) 
         new ImportBankStatementCommand({ fileName, content }, 'test'),
       );
   const importFile = (name: string) => importText(name, fixture(name));
+  const balances = async () =>
+    (
+      await app.db.query(
+        `SELECT account, kind, on_day, amount_cents FROM g2_rm_bank_balances ORDER BY on_day, kind DESC`,
+      )
+    ).map((b) => [b.account, b.kind, b.on_day, Number(b.amount_cents)]);
   const lines = () =>
     app.db.query(
       `SELECT account, booked_on, amount_cents, label FROM g2_rm_bank_lines ORDER BY booked_on, amount_cents`,
@@ -87,10 +93,13 @@ describe.each(dialects)('bank statements as banks write them, on %s', (dialect) 
       [CURRENT, '2026-11-06', -1500],
       [CURRENT, '2026-11-06', 12345],
     ]);
+    expect(await balances()).toEqual([
+      [CURRENT, 'opening', '2026-11-04', 100000],
+      [CURRENT, 'closing', '2026-11-06', 111730],
+    ]);
   });
 
-  it('adds nothing when the same days come again as CAMT.053 with UTC date-times', async () => {
-    const events = await app.count('g2_events');
+  it('adds no movement when the same days come again as CAMT.053 with UTC date-times', async () => {
     const r = await importFile('releve-camt053-utc.xml');
     expect(r).toMatchObject({
       importId: null,
@@ -98,6 +107,25 @@ describe.each(dialects)('bank statements as banks write them, on %s', (dialect) 
       skipped: 3,
       unknownAccounts: [{ account: SAVINGS, lines: 1 }],
     });
+    expect(await app.count('g2_rm_bank_lines')).toBe(3);
+    // Its opening balance is dated otherwise than CFONB's: kept too; its closing one is known.
+    expect(await balances()).toEqual([
+      [CURRENT, 'opening', '2026-11-03', 100000],
+      [CURRENT, 'opening', '2026-11-04', 100000],
+      [CURRENT, 'closing', '2026-11-06', 111730],
+    ]);
+    const events = await app.count('g2_events');
+    expect((await importFile('releve-camt053-utc.xml')).imported).toBe(0);
+    expect(await app.count('g2_events')).toBe(events);
+  });
+
+  it('refuses an OFX statement whose movements do not lead from the kept balance to its own', async () => {
+    const events = await app.count('g2_events');
+    const wrong = fixture('releve-ofx1-plusieurs-comptes.ofx').replace('1192.80', '1192.90');
+    const e = await refusal(importText('faux.ofx', wrong), 'invalid_file', 'file');
+    expect(e.message).toBe(
+      'Relevé refusé, ligne 29 : le solde du 06/11/2026 (1117.30, d’un relevé déjà importé) plus les mouvements qui suivent (75.50) donnent 1192.80, pas le solde annoncé au 10/11/2026 (1192.90) ; rien n’est importé.',
+    );
     expect(await app.count('g2_events')).toBe(events);
   });
 
@@ -112,6 +140,8 @@ describe.each(dialects)('bank statements as banks write them, on %s', (dialect) 
     });
     expect(await app.count('g2_rm_bank_lines')).toBe(5);
     expect(await app.count('g2_rm_bank_lines', 'account <> ?', [CURRENT])).toBe(0);
+    expect(await app.count('g2_rm_bank_balances', 'account <> ?', [CURRENT])).toBe(0);
+    expect((await balances()).at(-1)).toEqual([CURRENT, 'closing', '2026-11-10', 119280]);
     expect((await importFile('releve-ofx1-plusieurs-comptes.ofx')).imported).toBe(0);
   });
 

@@ -164,8 +164,16 @@ export function parseCamt053(text: string): ParsedStatement {
     } catch (error) {
       throw badFile(line, `${(error as Error).message}.`);
     }
+    let periodStart: string | null = null;
+    try {
+      const from = textOf(stmt, 'FrToDt.FrDtTm');
+      if (from) periodStart = isoDateTimeDay(from);
+    } catch (error) {
+      throw badFile(line, `début de période (FrToDt) ${(error as Error).message}.`);
+    }
     const statement = {
       account: camtAccount(id),
+      periodStart,
       formerKeys: [camtAccount(id)],
       currency,
       ...stated,

@@ -56,7 +56,7 @@ function records(text: string): { no: number; rec: string }[] {
   return lines.map((rec, i) => ({ no: i + 1, rec }));
 }
 
-type Block = Omit<AccountStatement, 'lines' | 'closing'> & {
+type Block = Omit<AccountStatement, 'lines' | 'closing' | 'periodStart'> & {
   lines: (ParsedLine & { complements: string[] })[];
   balance: Money;
 };
@@ -150,6 +150,7 @@ export function parseCfonb120(text: string): ParsedStatement {
           formerKeys: block.formerKeys,
           currency: block.currency,
           opening: block.opening,
+          periodStart: null,
           line: block.line,
           closing: { on: read(() => cfonbDay(rec.slice(34, 40))), amount },
           lines: block.lines.map(({ complements, ...l }) => ({

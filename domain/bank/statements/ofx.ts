@@ -173,8 +173,13 @@ export function parseOfx(text: string): ParsedStatement {
       }
     });
     let closing: StatementBalance | null;
+    let periodStart: string | null;
     try {
       closing = balanceOf(child(node, 'LEDGERBAL'), 'solde (LEDGERBAL)');
+      const starts = findAll(node, 'DTSTART').filter((v): v is string => typeof v === 'string');
+      periodStart = starts.length
+        ? starts.map((v) => ofxDay(v.trim())).reduce((a, b) => (b < a ? b : a))
+        : null;
     } catch (error) {
       throw badFile(line, `${(error as Error).message}.`);
     }
@@ -185,6 +190,7 @@ export function parseOfx(text: string): ParsedStatement {
       // OFX states no opening balance: the closing one (LEDGERBAL) is kept.
       opening: null,
       closing,
+      periodStart,
       lines,
       line,
     };

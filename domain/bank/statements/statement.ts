@@ -32,6 +32,8 @@ export interface AccountStatement {
   readonly currency: string;
   readonly opening: StatementBalance | null;
   readonly closing: StatementBalance | null;
+  /** The first day the statement covers, when it says so (OFX DTSTART, CAMT FrToDt). */
+  readonly periodStart: string | null;
   readonly lines: readonly ParsedLine[];
   /** Where this account's statement starts in the file (1-based line). */
   readonly line: number;

@@ -16,6 +16,7 @@ import { CardPayments1764900001000 } from './1764900001000-card-payments.js';
 import { LegacyIngest1764900000900 } from './1764900000900-legacy-ingest.js';
 import { Treasury1764900000800 } from './1764900000800-treasury.js';
 import { Books1764900002200 } from './1764900002200-books.js';
+import { BankBalances1764900002350 } from './1764900002350-bank-balances.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   LegacyIngest1764900000900,
   Treasury1764900000800,
   Books1764900002200,
+  BankBalances1764900002350,
 ];
