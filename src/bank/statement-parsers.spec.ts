@@ -397,3 +397,35 @@ describe('account keys', () => {
     );
   });
 });
+
+describe('truncated files', () => {
+  const cut = (text: string, at: number) => text.slice(0, at);
+
+  it.each([
+    'releve-ofx1.ofx',
+    'releve-ofx2.ofx',
+    'releve-ofx1-plusieurs-comptes.ofx',
+    'releve-camt053.xml',
+    'releve-camt053-utc.xml',
+  ])('%s cut anywhere is refused whole', (name) => {
+    const text = fixture(name).trimEnd();
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: text.length - 1 }), (at) => {
+        expect(() => parseStatement(cut(text, at))).toThrow(DomainError);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a CFONB file cut anywhere but after a new balance (07) is refused whole', () => {
+    const text = fixture('releve-cfonb120-comptes.txt');
+    const ends = [...text.matchAll(/^07.{118}\r\n/gm)].map((m) => m.index! + m[0].length);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: text.length - 1 }), (at) => {
+        fc.pre(!ends.some((e) => at >= e - 2 && at <= e));
+        expect(() => parseStatement(cut(text, at))).toThrow(DomainError);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
