@@ -7,6 +7,8 @@ import {
   bankImportCli,
   bankMatchCli,
   fecCli,
+  fiscalYearCloseCli,
+  vatDeclareCli,
   depositSlipCancelCli,
   depositSlipCreateCli,
   depositSlipListCli,
@@ -97,8 +99,13 @@ Commands:
                                   bank lines against card days and deposit slips: matched,
                                   proposed, écarts, unmatched; confirms the exact proposals
   report:fec [--year 2025] [--out dir|file]
-                                  the FEC (Fichier des Écritures Comptables) of a fiscal year
-                                  (default: the last closed one), <SIREN>FEC<AAAAMMJJ>.txt
+                                  gloux2's journals of a fiscal year in the FEC layout, an import
+                                  file for the accounting software (default: last year),
+                                  <SIREN>-gloux2-ecritures-<AAAAMMJJ>.txt (docs/fec.md)
+  fiscal-year:close --year 2025   the closing act: entries numbered for good and validated,
+                                  deferred revenue booked, the year locked (ACCOUNTING.md §7)
+  vat:declare --month 2026-01 [--reference REF]
+                                  the month's CA3 is filed: nothing may be dated in it any more
 
 Environment: DATABASE_URL=mysql://user:pass@host/db (default: embedded SQLite, SQLITE_PATH)`;
 
@@ -129,6 +136,8 @@ const COMMANDS = [
   'bank:import',
   'bank:match',
   'report:fec',
+  'fiscal-year:close',
+  'vat:declare',
 ];
 
 async function main(): Promise<number> {
@@ -167,6 +176,7 @@ async function main(): Promise<number> {
       product: { type: 'string' },
       file: { type: 'string' },
       'confirm-exact': { type: 'boolean' },
+      month: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -240,6 +250,10 @@ async function main(): Promise<number> {
         return await bankMatchCli(app, values);
       case 'report:fec':
         return await fecCli(app, values);
+      case 'fiscal-year:close':
+        return await fiscalYearCloseCli(app, values);
+      case 'vat:declare':
+        return await vatDeclareCli(app, values);
       case 'legacy-sync:run': {
         const n = await app.get(LegacySyncWorker).catchUp();
         console.log(`Mirrored ${n} events into Gloux's tables.`);

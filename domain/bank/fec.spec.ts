@@ -9,6 +9,7 @@ import {
 } from '../billing/billing-history.testkit.js';
 import type { PaymentRecorded } from '../billing/events.js';
 import { chequeFor, decideRecordPayment } from '../billing/payment.js';
+import { effectiveLines } from '../billing/credit-note.js';
 import { decideIssueInvoice, evolveInvoice, initialInvoiceState } from '../billing/invoice.js';
 import { DomainError } from '../shared/errors.js';
 import { Money } from '../shared/money.js';
@@ -20,7 +21,24 @@ import {
   type ChequeFacts,
 } from './deposit-slips.js';
 import type { DepositSlipEvent } from './events.js';
-import { fecFileName, fecRows, GeneralLedger, isBalanced, type LedgerEntry } from './fec.js';
+import { exportFileName, fecRows, GeneralLedger, isBalanced, type LedgerEntry } from './fec.js';
+
+/** Debit − credit of every carried-forward account (classes 1 to 5) and auxiliary, non-zero. */
+function balances(entries: readonly LedgerEntry[]): Record<string, string> {
+  const out = new Map<string, Money>();
+  for (const x of entries)
+    for (const l of x.lines)
+      if (/^[1-5]/.test(l.account)) {
+        const key = `${l.account}/${l.aux}`;
+        out.set(key, (out.get(key) ?? Money.ZERO).plus(l.debit).minus(l.credit));
+      }
+  return Object.fromEntries(
+    [...out]
+      .filter(([, m]) => !m.isZero())
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, m]) => [k, m.toString()]),
+  );
+}
 
 /** Debit − credit of an account (and auxiliary account) over entries. */
 function net(entries: readonly LedgerEntry[], account: string, aux?: string): Money {
@@ -71,24 +89,34 @@ describe('FEC general ledger', () => {
     ledger.apply(slip);
     const entries = ledger.entriesOf(2025);
     expect(entries.every(isBalanced)).toBe(true);
+    // Numbered per journal; not validated (ValidDate empty) while 2025 is open.
     expect([...fecRows(entries, () => 'Anne Martin')]).toEqual([
       'JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\tCompAuxLib\tPieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\tValidDate\tMontantdevise\tIdevise',
-      'VT\tVentes\t1\t20250915\t411\tClients\tC1\tAnne Martin\tF2025-000001\t20250915\tFacture F2025-000001\t120,00\t0,00\t\t\t20250915\t\t',
-      'VT\tVentes\t1\t20250915\t706\tPrestations de services\t\t\tF2025-000001\t20250915\tFacture F2025-000001\t0,00\t100,00\t\t\t20250915\t\t',
-      'VT\tVentes\t1\t20250915\t44574\tTVA à collecter (sur encaissements)\t\t\tF2025-000001\t20250915\tFacture F2025-000001\t0,00\t20,00\t\t\t20250915\t\t',
-      'BQ\tBanque\t2\t20250920\t5112\tChèques à encaisser\t\t\t0004512\t20250920\tRèglement chèque 0004512\t120,00\t0,00\t\t\t20250920\t\t',
-      'BQ\tBanque\t2\t20250920\t411\tClients\tC1\tAnne Martin\t0004512\t20250920\tRèglement chèque 0004512\t0,00\t120,00\t\t\t20250920\t\t',
-      'BQ\tBanque\t2\t20250920\t44574\tTVA à collecter (sur encaissements)\t\t\t0004512\t20250920\tRèglement chèque 0004512\t20,00\t0,00\t\t\t20250920\t\t',
-      'BQ\tBanque\t2\t20250920\t44571\tTVA collectée\t\t\t0004512\t20250920\tRèglement chèque 0004512\t0,00\t20,00\t\t\t20250920\t\t',
-      'BQ\tBanque\t3\t20250922\t512\tBanque\t\t\tR1\t20250922\tRemise de chèques n° 1\t120,00\t0,00\t\t\t20250922\t\t',
-      'BQ\tBanque\t3\t20250922\t5112\tChèques à encaisser\t\t\tR1\t20250922\tRemise de chèques n° 1\t0,00\t120,00\t\t\t20250922\t\t',
-      'OD\tOpérations diverses\t4\t20251231\t706\tPrestations de services\t\t\tPCA2025\t20251231\tProduits constatés d’avance 2025\t70,41\t0,00\t\t\t20251231\t\t',
-      'OD\tOpérations diverses\t4\t20251231\t487\tProduits constatés d’avance\t\t\tPCA2025\t20251231\tProduits constatés d’avance 2025\t0,00\t70,41\t\t\t20251231\t\t',
+      'VT\tVentes\t1\t20250915\t411\tClients\tC1\tAnne Martin\tF2025-000001\t20250915\tFacture F2025-000001\t120,00\t0,00\t\t\t\t\t',
+      'VT\tVentes\t1\t20250915\t706\tPrestations de services\t\t\tF2025-000001\t20250915\tFacture F2025-000001\t0,00\t100,00\t\t\t\t\t',
+      'VT\tVentes\t1\t20250915\t44574\tTVA à collecter (sur encaissements)\t\t\tF2025-000001\t20250915\tFacture F2025-000001\t0,00\t20,00\t\t\t\t\t',
+      'BQ\tBanque\t1\t20250920\t5112\tChèques à encaisser\t\t\t0004512\t20250920\tRèglement chèque 0004512\t120,00\t0,00\t\t\t\t\t',
+      'BQ\tBanque\t1\t20250920\t411\tClients\tC1\tAnne Martin\t0004512\t20250920\tRèglement chèque 0004512\t0,00\t120,00\t\t\t\t\t',
+      'BQ\tBanque\t1\t20250920\t44574\tTVA à collecter (sur encaissements)\t\t\t0004512\t20250920\tRèglement chèque 0004512\t20,00\t0,00\t\t\t\t\t',
+      'BQ\tBanque\t1\t20250920\t44571\tTVA collectée\t\t\t0004512\t20250920\tRèglement chèque 0004512\t0,00\t20,00\t\t\t\t\t',
+      'BQ\tBanque\t2\t20250922\t512\tBanque\t\t\tR1\t20250922\tRemise de chèques n° 1\t120,00\t0,00\t\t\t\t\t',
+      'BQ\tBanque\t2\t20250922\t5112\tChèques à encaisser\t\t\tR1\t20250922\tRemise de chèques n° 1\t0,00\t120,00\t\t\t\t\t',
+      'OD\tOpérations diverses\t1\t20251231\t706\tPrestations de services\t\t\tPCA2025\t20251231\tProduits constatés d’avance 2025\t70,41\t0,00\t\t\t\t\t',
+      'OD\tOpérations diverses\t1\t20251231\t487\tProduits constatés d’avance\t\t\tPCA2025\t20251231\tProduits constatés d’avance 2025\t0,00\t70,41\t\t\t\t\t',
     ]);
-    // The deferral comes back on the first day of 2026.
-    expect(ledger.entriesOf(2026)[0]).toMatchObject({ date: '2026-01-01', pieceRef: 'PCA2025' });
-    expect(net(ledger.entriesOf(2026), '487').toString()).toBe('70.41');
-    expect(fecFileName('123 456 789', '2025-12-31')).toBe('123456789FEC20251231.txt');
+    // The deferral comes back on the first day of 2026, after the opening balances (AN).
+    const y2026 = ledger.entriesOf(2026);
+    expect(y2026[0]).toMatchObject({ journal: 'AN', date: '2026-01-01' });
+    expect(y2026.find((x) => x.pieceRef === 'PCA2025')).toMatchObject({ date: '2026-01-01' });
+    expect(
+      net(
+        y2026.filter((x) => x.journal !== 'AN'),
+        '487',
+      ).toString(),
+    ).toBe('70.41');
+    expect(exportFileName('123 456 789', '2025-12-31')).toBe(
+      '123456789-gloux2-ecritures-20251231.txt',
+    );
   });
 
   it('an allocation Gloux adds later to a payment moves its unallocated part from 4191 to 411', () => {
@@ -193,16 +221,34 @@ describe('FEC general ledger', () => {
           }
           const ledger = new GeneralLedger();
           for (const e of history.log) ledger.apply(e);
-          const entries = [2024, 2025, 2026, 2027, 2028].flatMap((fy) => ledger.entriesOf(fy));
-          for (const x of entries) expect(isBalanced(x)).toBe(true);
+          const years = [2024, 2025, 2026, 2027, 2028, 2029, 2030];
+          const all = years.flatMap((fy) => ledger.entriesOf(fy));
+          for (const x of all) expect(isBalanced(x)).toBe(true);
+          // Movements only: the opening balances (AN) repeat what earlier years moved.
+          const entries = all.filter((x) => x.journal !== 'AN');
           const due = Money.sum(
             [...history.invoices.values()].map((i) => i.total.minus(i.credited).minus(i.paid)),
           );
           expect(net(entries, '411', `C${CUSTOMER}`).toString()).toBe(due.toString());
           expect(net(entries, '4191').negate().toString()).toBe(history.account.credit.toString());
-          expect(net(entries, '512').plus(net(entries, '5112')).toString()).toBe(
+          const cash = ['512', '5112', '5115'].map((a) => net(entries, a));
+          expect(Money.sum(cash).toString()).toBe(
             history.received.minus(history.paidOut).toString(),
           );
+          // Every deferral is taken back the next year: over all years, 706 is the net invoiced.
+          expect(net(entries, '487').toString()).toBe('0.00');
+          const invoiced = Money.sum(
+            [...history.invoices.values()].flatMap((i) =>
+              effectiveLines(i).map((l) => Money.of(l.net)),
+            ),
+          );
+          expect(net(entries, '706').negate().toString()).toBe(invoiced.toString());
+          // Opening of N+1 = closing of N, account by account (classes 1 to 5).
+          for (const fy of years.slice(0, -1)) {
+            const closing = balances(ledger.entriesOf(fy));
+            const opening = balances(ledger.entriesOf(fy + 1).filter((x) => x.journal === 'AN'));
+            expect(opening).toEqual(closing);
+          }
         },
       ),
       { numRuns: 150 },
@@ -251,4 +297,174 @@ function slipOp(
     cheques,
     { slipId: `slip-${n}`, today: '2027-12-31' },
   );
+}
+
+/** An invoice of one line (20 % VAT) as the log holds it. */
+function invoice(
+  id: string,
+  number: string,
+  issuedOn: string,
+  net: string,
+  start: string,
+  end: string,
+) {
+  const [issued] = decideIssueInvoice(
+    initialInvoiceState,
+    {
+      customerId: '1',
+      issuedOn,
+      lines: [{ label: 'Hébergement', net, vatRate: '20', serviceStart: start, serviceEnd: end }],
+    },
+    { invoiceId: id, number, billingAddress: '', lineId: () => `${id}-l1` },
+  );
+  return issued!;
+}
+
+const closing = (fiscalYear: number, closedOn: string, position: number) => ({
+  type: 'FiscalYearClosed',
+  position,
+  data: {
+    closingId: `c${fiscalYear}`,
+    fiscalYear,
+    first: `${fiscalYear}-01-01`,
+    last: `${fiscalYear}-12-31`,
+    closedOn,
+    throughPosition: position - 1,
+    journals: [],
+  },
+});
+
+describe('the books of ACCOUNTING.md §7', () => {
+  it('defers the service days after the closing of every line issued by then, paid or not', () => {
+    const ledger = new GeneralLedger();
+    // §7's worked example: issued in 2025, unpaid at 31/12/2025.
+    ledger.apply(invoice('i1', 'F2025-000001', '2025-09-15', '100.00', '2025-09-15', '2026-09-14'));
+    const y2025 = ledger.entriesOf(2025);
+    expect(net(y2025, '487').toString()).toBe('-70.41');
+    expect(net(y2025, '706').negate().toString()).toBe('29.59');
+    const y2026 = ledger.entriesOf(2026).filter((x) => x.journal !== 'AN');
+    expect(net(y2026, '487').toString()).toBe('70.41');
+    expect(net(y2026, '706').negate().toString()).toBe('70.41');
+    expect(ledger.deferredRevenue(2026).toString()).toBe('0.00');
+  });
+
+  it('a line issued after the closing for days of the closed year is revenue of its own year', () => {
+    const ledger = new GeneralLedger();
+    ledger.apply(invoice('i1', 'F2026-000001', '2026-01-05', '100.00', '2025-09-15', '2026-09-14'));
+    expect(ledger.entriesOf(2025)).toEqual([]);
+    expect(net(ledger.entriesOf(2026), '706').negate().toString()).toBe('100.00');
+  });
+
+  it('the closing validates the year on its day, fixes its numbers, and nothing renumbers an entry', () => {
+    const ledger = new GeneralLedger();
+    ledger.apply(invoice('i1', 'F2025-000001', '2025-09-15', '100.00', '2025-09-15', '2026-09-14'));
+    ledger.apply(invoice('i2', 'F2026-000001', '2026-01-10', '50.00', '2026-01-10', '2026-12-31'));
+    const numbers = () =>
+      ledger
+        .entriesOf(2026)
+        .filter((x) => x.journal === 'VT')
+        .map((x) => `${x.pieceRef}:${x.num}`);
+    expect(numbers()).toEqual(['F2026-000001:1']);
+    // A 2026 invoice dated earlier, recorded later, takes the next number; 2025's arrival neither.
+    ledger.apply(invoice('i3', 'F2026-000002', '2026-01-02', '10.00', '2026-01-02', '2026-01-02'));
+    ledger.apply(invoice('i4', 'F2025-000002', '2025-12-20', '10.00', '2025-12-20', '2026-12-19'));
+    expect(numbers()).toEqual(['F2026-000001:1', 'F2026-000002:2']);
+
+    ledger.apply(closing(2025, '2026-02-15', 7));
+    const y2025 = ledger.entriesOf(2025);
+    expect(y2025.map((x) => [x.journal, x.num, x.validOn])).toEqual([
+      ['VT', 1, '2026-02-15'],
+      ['VT', 2, '2026-02-15'],
+      ['OD', 1, '2026-02-15'],
+    ]);
+    expect([...fecRows(y2025, () => '')][1]!.split('\t')[15]).toBe('20260215');
+    // An entry dated in the closed year after its closing (the pipeline refuses it) is not in it.
+    ledger.apply(invoice('i5', 'F2025-000003', '2025-12-31', '10.00', '2025-12-31', '2025-12-31'));
+    expect(ledger.entriesOf(2025)).toEqual(y2025);
+    expect(ledger.closingOf(2025)).toMatchObject({ closedOn: '2026-02-15', throughPosition: 6 });
+  });
+
+  it('opens the next year with the balances carried forward (AN), balanced on 890', () => {
+    const ledger = new GeneralLedger();
+    ledger.apply(invoice('i1', 'F2025-000001', '2025-09-15', '100.00', '2025-09-15', '2026-09-14'));
+    ledger.apply({
+      type: 'LegacySharesImported',
+      data: {
+        importedOn: '2025-03-01',
+        shares: [1, 2].map((n) => ({
+          number: n,
+          tiersId: '9',
+          nominal: '16.00',
+          state: 'liberee',
+          subscribedOn: '2010-01-01',
+          paidOn: '2010-01-01',
+          legacyPaymentId: 0,
+          exitOn: null,
+          transfereeTiersId: null,
+        })),
+      },
+    });
+    const an2025 = ledger.entriesOf(2025).filter((x) => x.journal === 'AN');
+    expect(an2025).toHaveLength(1);
+    expect(balancesOf(an2025)).toEqual({ '1013/T9': '-32.00', '890/': '32.00' });
+    const an2026 = ledger.entriesOf(2026).filter((x) => x.journal === 'AN');
+    expect(balancesOf(an2026)).toEqual({
+      '1013/T9': '-32.00',
+      '411/C1': '120.00',
+      '44574/': '-20.00',
+      '487/': '-70.41',
+      '890/': '2.41',
+    });
+  });
+
+  it('labels a use of credit and a refund of credit for what they are', () => {
+    const ledger = new GeneralLedger();
+    ledger.apply(invoice('i1', 'F2026-000001', '2026-02-01', '100.00', '2026-02-01', '2026-12-31'));
+    ledger.apply({
+      type: 'InvoicePaymentAllocated',
+      data: { invoiceId: 'i1', paymentId: 'app-1', amount: '60.00', paidOn: '2026-03-01' },
+    });
+    ledger.apply({
+      type: 'CustomerCreditApplied',
+      data: {
+        customerId: '1',
+        applicationId: 'app-1',
+        invoiceId: 'i1',
+        amount: '60.00',
+        on: '2026-03-01',
+      },
+    });
+    ledger.apply({
+      type: 'CustomerCreditWithdrawn',
+      data: {
+        customerId: '1',
+        withdrawalId: 'w-1',
+        amount: '5.00',
+        on: '2026-03-02',
+        reason: 'refund',
+        method: 'transfer',
+        reference: 'VIR-7',
+        paymentId: null,
+        reversedApplications: [],
+      },
+    });
+    const labels = ledger.entriesOf(2026).map((x) => `${x.journal} ${x.label}`);
+    expect(labels).toContain('OD Crédit client imputé sur F2026-000001');
+    expect(labels).toContain('BQ Remboursement du crédit client VIR-7');
+    expect(labels.join('|')).not.toMatch(/TVA encaissée|Remboursement d’avoir/);
+  });
+});
+
+/** Debit − credit per account/auxiliary of entries, every line (zero balances left out). */
+function balancesOf(entries: readonly LedgerEntry[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const x of entries)
+    for (const l of x.lines) {
+      const key = `${l.account}/${l.aux}`;
+      out[key] = Money.of(out[key] ?? '0')
+        .plus(l.debit)
+        .minus(l.credit)
+        .toString();
+    }
+  return out;
 }

@@ -7,36 +7,50 @@ import {
   type PaymentMethod,
 } from '../billing/events.js';
 import { evolveInvoice, initialInvoiceState, type InvoiceState } from '../billing/invoice.js';
-import type { Day } from '../shared/day.js';
+import { isBooksEvent, type BooksEvent, type ClosedJournal } from '../books/events.js';
+import { daysInclusive, minDay, type Day } from '../shared/day.js';
 import { fiscalYearBounds, fiscalYearOf } from '../shared/fiscal-year.js';
-import { Dec, Money } from '../shared/money.js';
+import { Dec, Money, roundCents } from '../shared/money.js';
 import { isShareEvent, type ShareEvent } from '../shares/events.js';
 import { isBankEvent, type BankEvent } from './events.js';
 
 /**
- * The general ledger of gloux2's events for the FEC (docs/fec.md): one balanced entry per
- * invoice, credit note, payment, reversal, use or refund of credit, deposit slip and share
- * payment, plus the year-end deferral of the N+1 part (487) and its reversal on the first day.
+ * The general ledger of gloux2's events (docs/fec.md, ACCOUNTING.md §7): one balanced entry per
+ * invoice, credit note, payment, reversal, use or refund of credit, deposit slip, bank charge
+ * and share movement; the deferred revenue (487) of the lines issued by the end of a year and
+ * its reversal on the next first day; the opening balances (journal AN); and the closing act,
+ * which fixes a year's entries, their numbers and their validation date.
  */
 
-export type Journal = 'VT' | 'BQ' | 'OD';
+export type Journal = 'AN' | 'VT' | 'BQ' | 'OD';
 
 export const JOURNALS: Record<Journal, string> = {
+  AN: 'À nouveaux',
   VT: 'Ventes',
   BQ: 'Banque',
   OD: 'Opérations diverses',
 };
 
+/** The file lists journals in this order, each entry by its number. */
+const JOURNAL_ORDER: readonly Journal[] = ['AN', 'VT', 'BQ', 'OD'];
+
 export const ACCOUNTS = {
+  '1012': 'Capital souscrit - appelé, non versé',
   '1013': 'Capital souscrit - appelé, versé',
   '411': 'Clients',
   '4191': 'Clients - avances et acomptes reçus',
   '44571': 'TVA collectée',
   '44574': 'TVA à collecter (sur encaissements)',
+  '4562': 'Associés - capital souscrit et appelé, non versé',
+  '4567': 'Associés - capital à rembourser',
   '487': 'Produits constatés d’avance',
   '512': 'Banque',
   '5112': 'Chèques à encaisser',
+  '5115': 'Cartes bancaires à encaisser',
+  '58': 'Virements internes',
+  '627': 'Services bancaires et assimilés',
   '706': 'Prestations de services',
+  '890': 'Bilan d’ouverture',
 } as const;
 
 export type Account = keyof typeof ACCOUNTS;
@@ -56,13 +70,50 @@ export interface LedgerEntry {
   pieceDate: Day;
   label: string;
   lines: LedgerLine[];
-  /** Order of the event that opened it, to keep the log's order within a day. */
+  /** Order of the event that opened it (log order): entries are numbered in this order. */
   readonly seq: number;
+}
+
+/** An entry of a fiscal year's file: its number in its journal and its validation date. */
+export interface NumberedEntry extends LedgerEntry {
+  readonly num: number;
+  /** The closing day for a closed year; '' while the year is open (not validated). */
+  readonly validOn: Day | '';
 }
 
 export interface LedgerEvent {
   readonly type: string;
   readonly data: unknown;
+  /** The event's log position, when it comes from the log (the closing names the last one). */
+  readonly position?: number;
+}
+
+interface Closing {
+  readonly closedOn: Day;
+  readonly seq: number;
+  readonly throughPosition: number;
+  readonly journals: readonly ClosedJournal[];
+}
+
+/** An invoice line (net positive) or a credit-note line (net negative), for the deferral. */
+interface ServiceLine {
+  readonly issuedOn: Day;
+  readonly net: Dec;
+  readonly start: Day;
+  readonly end: Day;
+}
+
+/**
+ * The part of a line's net for its service days after `last` (ACCOUNTING.md §7: the day split
+ * of §2, cumulative rounding, so the shares of all years add up to the net to the cent).
+ */
+export function deferredNet(net: Dec, start: Day, end: Day, last: Day): Dec {
+  if (end <= last) return new Dec(0);
+  if (start > last) return net;
+  const upTo = roundCents(
+    net.times(daysInclusive(start, minDay(end, last))).dividedBy(daysInclusive(start, end)),
+  );
+  return net.minus(upTo);
 }
 
 const METHOD_LABEL: Record<PaymentMethod, string> = {
@@ -86,9 +137,18 @@ const credit = (account: Account, amount: Money, aux = ''): LedgerLine =>
 const customerAux = (customerId: string) => `C${customerId}`;
 const tiersAux = (tiersId: string) => `T${tiersId}`;
 
+/** Balance-sheet accounts (classes 1 to 5) are carried forward; 6, 7 and 8 are not. */
+const isCarriedForward = (account: Account) => /^[1-5]/.test(account);
+
+/** Where money received by `method` waits: cheques until deposited, card days until credited. */
+const receiptAccount = (method: PaymentMethod | undefined): Account =>
+  method === 'cheque' ? '5112' : method === 'card' ? '5115' : '512';
+
 /** Folds the whole log (in position order) into ledger entries. */
 export class GeneralLedger {
   private readonly entries = new Map<string, LedgerEntry>();
+  /** Entries opened by a VAT movement alone: the event they belong to gives their label. */
+  private readonly vatOnly = new Set<string>();
   private readonly invoices = new Map<string, InvoiceState>();
   private readonly invoiceNumbers = new Map<string, string>();
   private readonly paymentMethod = new Map<string, PaymentMethod>();
@@ -96,9 +156,16 @@ export class GeneralLedger {
   /** Cheques on an active deposit slip: their money is at the bank (512), not in 5112. */
   private readonly deposited = new Map<string, string>();
   private readonly slipCheques = new Map<string, readonly string[]>();
+  private readonly slipNumbers = new Map<string, number>();
   private readonly nominal = new Map<number, Money>();
-  /** N+1 net (deferred revenue) of the money received in each fiscal year. */
-  private readonly deferred = new Map<number, Dec>();
+  private readonly paidShares = new Set<number>();
+  private readonly subscriptionOf = new Map<number, { key: string; on: Day; count: number }>();
+  private readonly serviceLines: ServiceLine[] = [];
+  private readonly bankLines = new Map<string, { bookedOn: Day; reference: string }>();
+  private readonly matchEntries = new Map<string, string>();
+  /** Opening balances taken over (Gloux's capital), per fiscal year of their opening. */
+  private readonly takeovers = new Map<number, LedgerLine[]>();
+  private readonly closings = new Map<number, Closing>();
   private seq = 0;
 
   constructor(private readonly fiscalYearStart = '01-01') {}
@@ -107,13 +174,17 @@ export class GeneralLedger {
     key: string,
     meta: Omit<LedgerEntry, 'lines' | 'seq'>,
     lines: readonly LedgerLine[],
+    vatOnly = false,
   ): void {
     const existing = this.entries.get(key);
     if (existing) {
       existing.lines.push(...lines);
+      // The entry opened by its VAT movement takes the label of the event it belongs to.
+      if (!vatOnly && this.vatOnly.delete(key)) Object.assign(existing, meta);
       return;
     }
     this.entries.set(key, { ...meta, lines: [...lines], seq: this.seq++ });
+    if (vatOnly) this.vatOnly.add(key);
   }
 
   /** The VAT part of the money an invoice event moved goes from "to collect" to "collected". */
@@ -127,22 +198,43 @@ export class GeneralLedger {
       invoiceFigures(effectiveLines(s), s.paid.toString(), this.fiscalYearStart);
     const delta = allocationDelta(figures(before), figures(after), on, key, this.fiscalYearStart);
     const vat = Money.sum(delta.map((d) => Money.of(d.vat)));
-    const fy = fiscalYearOf(on, this.fiscalYearStart);
-    let next = new Dec(0);
-    for (const d of delta) for (const y of d.years) if (y.fiscalYear > fy) next = next.plus(y.net);
-    if (!next.isZero()) this.deferred.set(fy, (this.deferred.get(fy) ?? new Dec(0)).plus(next));
     if (vat.isZero()) return;
     this.entry(
       key,
       { journal: 'OD', date: on, pieceRef: ref, pieceDate: on, label: `TVA encaissée ${ref}` },
       [debit('44574', vat), credit('44571', vat)],
+      true,
     );
   }
 
   apply(e: LedgerEvent): void {
+    const position = e.position ?? 0;
     if (isBillingEvent(e)) this.billing(e as BillingEvent);
     else if (isBankEvent(e)) this.bank(e as BankEvent);
     else if (isShareEvent(e)) this.shares(e as ShareEvent);
+    else if (isBooksEvent(e)) this.books(e as BooksEvent, position);
+  }
+
+  private books(e: BooksEvent, position: number): void {
+    switch (e.type) {
+      case 'FiscalYearClosed': {
+        const d = e.data;
+        this.closings.set(d.fiscalYear, {
+          closedOn: d.closedOn,
+          seq: this.seq++,
+          throughPosition: d.throughPosition || position,
+          journals: d.journals,
+        });
+        return;
+      }
+      case 'VatMonthDeclared':
+      case 'LockedPeriodWriteRedated':
+        return;
+      default: {
+        const never: never = e;
+        return never;
+      }
+    }
   }
 
   private billing(e: BillingEvent): void {
@@ -150,6 +242,13 @@ export class GeneralLedger {
       case 'InvoiceIssued': {
         const d = e.data;
         this.invoiceNumbers.set(d.invoiceId, d.number);
+        for (const l of d.lines)
+          this.serviceLines.push({
+            issuedOn: d.issuedOn,
+            net: Money.of(l.net).toDecimal(),
+            start: l.serviceStart,
+            end: l.serviceEnd,
+          });
         this.invoiceChange(e, d.invoiceId, d.issuedOn, d.number);
         this.entry(
           d.invoiceId,
@@ -170,6 +269,13 @@ export class GeneralLedger {
       }
       case 'CreditNoteIssued': {
         const d = e.data;
+        for (const l of d.lines)
+          this.serviceLines.push({
+            issuedOn: d.issuedOn,
+            net: Money.of(l.net).toDecimal().negated(),
+            start: l.serviceStart,
+            end: l.serviceEnd,
+          });
         this.entry(
           d.creditNoteId,
           {
@@ -212,7 +318,7 @@ export class GeneralLedger {
             label: `Règlement ${METHOD_LABEL[d.method]} ${ref}`,
           },
           [
-            debit(d.method === 'cheque' ? '5112' : '512', amount),
+            debit(receiptAccount(d.method), amount),
             credit('411', allocated, aux),
             ...(amount.equals(allocated) ? [] : [credit('4191', amount.minus(allocated), aux)]),
           ],
@@ -226,8 +332,10 @@ export class GeneralLedger {
         const amount = Money.of(d.amount);
         const fromCredit = Money.of(d.fromCredit);
         const aux = customerAux(d.customerId);
-        const pending =
-          this.paymentMethod.get(d.paymentId) === 'cheque' && !this.deposited.has(d.paymentId);
+        const method = this.paymentMethod.get(d.paymentId);
+        // A cheque never deposited leaves 5112; a card refund comes off its card day (5115).
+        const account =
+          method === 'cheque' && this.deposited.has(d.paymentId) ? '512' : receiptAccount(method);
         this.entry(
           d.reversalId,
           {
@@ -238,7 +346,7 @@ export class GeneralLedger {
             label: `${d.kind === 'bounced' ? 'Chèque impayé' : 'Remboursement'} ${ref}`,
           },
           [
-            credit(pending ? '5112' : '512', amount),
+            credit(account, amount),
             debit('411', amount.minus(fromCredit), aux),
             ...(fromCredit.isZero() ? [] : [debit('4191', fromCredit, aux)]),
           ],
@@ -293,7 +401,7 @@ export class GeneralLedger {
             date: d.on,
             pieceRef: ref,
             pieceDate: d.on,
-            label: `Avoir imputé sur ${ref}`,
+            label: `Crédit client imputé sur ${ref}`,
           },
           [debit('4191', amount, aux), credit('411', amount, aux)],
         );
@@ -321,7 +429,10 @@ export class GeneralLedger {
             date: d.on,
             pieceRef: ref,
             pieceDate: d.on,
-            label: `Remboursement d’avoir ${ref}`,
+            label:
+              d.paymentId === null
+                ? `Remboursement du crédit client ${ref}`
+                : `Crédit client repris (impayé) ${ref}`,
           },
           lines,
         );
@@ -339,6 +450,7 @@ export class GeneralLedger {
           d.slipId,
           d.cheques.map((c) => c.paymentId),
         );
+        this.slipNumbers.set(d.slipId, d.number);
         for (const c of d.cheques) this.deposited.set(c.paymentId, d.slipId);
         this.entry(
           d.slipId,
@@ -375,62 +487,232 @@ export class GeneralLedger {
         return;
       }
       case 'BankStatementImported':
-      case 'BankBalancesStated':
-      case 'BankLineMatched':
-      case 'BankLineUnmatched':
+        for (const l of e.data.lines)
+          this.bankLines.set(l.lineId, { bookedOn: l.bookedOn, reference: l.reference });
         return;
+      case 'BankBalancesStated':
+        return;
+      case 'BankLineMatched': {
+        const d = e.data;
+        const line = this.bankLines.get(d.lineId);
+        // On the bank's day, unless that day's year is closed already (then the confirmation's).
+        const bookedOn = line?.bookedOn ?? d.on;
+        const date = this.closings.has(fiscalYearOf(bookedOn, this.fiscalYearStart))
+          ? d.on
+          : bookedOn;
+        const fees = Money.of(d.difference).negate();
+        const t = d.target;
+        const lines =
+          t.kind === 'card_day'
+            ? [
+                debit('512', Money.of(d.lineAmount)),
+                debit('627', fees),
+                credit('5115', Money.of(d.expectedAmount)),
+              ]
+            : [debit('627', fees), credit('512', fees)];
+        if (lines.every((l) => l.debit.isZero() && l.credit.isZero())) return;
+        this.matchEntries.set(d.matchId, d.matchId);
+        this.entry(
+          d.matchId,
+          {
+            journal: 'BQ',
+            date,
+            pieceRef: t.kind === 'card_day' ? `CB${t.day.replace(/-/g, '')}` : `R${t.number}`,
+            pieceDate: date,
+            label:
+              t.kind === 'card_day'
+                ? `Cartes du ${t.day.split('-').reverse().join('/')} créditées par la banque`
+                : `Frais bancaires sur la remise n° ${t.number}`,
+          },
+          lines,
+        );
+        return;
+      }
+      case 'BankLineUnmatched': {
+        // The match's entry reversed on the day it is undone.
+        const d = e.data;
+        const matched = this.entries.get(d.matchId);
+        if (!matched || !this.matchEntries.delete(d.matchId)) return;
+        this.entry(
+          `${d.matchId}:annulation`,
+          {
+            journal: 'BQ',
+            date: d.on,
+            pieceRef: matched.pieceRef,
+            pieceDate: d.on,
+            label: `Annulation du rapprochement ${matched.pieceRef}`,
+          },
+          matched.lines.map((l) => ({ ...l, debit: l.credit, credit: l.debit })),
+        );
+        return;
+      }
     }
+  }
+
+  /** Capital of `numbers`: paid-up part (1013) and unpaid part (1012 / 4562). */
+  private capital(numbers: readonly number[]): { paid: Money; unpaid: Money } {
+    let paid = Money.ZERO;
+    let unpaid = Money.ZERO;
+    for (const n of numbers) {
+      const v = this.nominal.get(n) ?? Money.ZERO;
+      if (this.paidShares.has(n)) paid = paid.plus(v);
+      else unpaid = unpaid.plus(v);
+    }
+    return { paid, unpaid };
   }
 
   private shares(e: ShareEvent): void {
     switch (e.type) {
-      case 'SharesSubscribed':
-        for (const n of e.data.numbers) this.nominal.set(n, Money.of(e.data.nominal));
+      case 'SharesSubscribed': {
+        const d = e.data;
+        for (const n of d.numbers) {
+          this.nominal.set(n, Money.of(d.nominal));
+          this.subscriptionOf.set(n, {
+            key: d.subscriptionId,
+            on: d.on,
+            count: d.numbers.length,
+          });
+        }
+        const amount = Money.round(Money.of(d.nominal).times(String(d.numbers.length)));
+        const aux = tiersAux(d.tiersId);
+        this.entry(
+          d.subscriptionId,
+          {
+            journal: 'OD',
+            date: d.on,
+            pieceRef: d.reference || `P${d.numbers[0] ?? ''}`,
+            pieceDate: d.on,
+            label: `Souscription de ${d.numbers.length} part(s) sociale(s)`,
+          },
+          [debit('4562', amount, aux), credit('1012', amount, aux)],
+        );
         return;
-      case 'SharesTransferred':
-        e.data.numbers.forEach((n, i) => {
-          const newNumber = e.data.newNumbers[i];
-          if (newNumber !== undefined)
-            this.nominal.set(newNumber, this.nominal.get(n) ?? Money.ZERO);
+      }
+      case 'SharesTransferred': {
+        const d = e.data;
+        const moved = this.capital(d.numbers);
+        d.numbers.forEach((n, i) => {
+          const newNumber = d.newNumbers[i];
+          if (newNumber === undefined) return;
+          this.nominal.set(newNumber, this.nominal.get(n) ?? Money.ZERO);
+          if (this.paidShares.has(n)) this.paidShares.add(newNumber);
         });
+        const [from, to] = [tiersAux(d.fromTiersId), tiersAux(d.toTiersId)];
+        this.entry(
+          d.transferId,
+          {
+            journal: 'OD',
+            date: d.on,
+            pieceRef: d.reference || `P${d.newNumbers[0] ?? ''}`,
+            pieceDate: d.on,
+            label: `Cession de ${d.numbers.length} part(s) sociale(s)`,
+          },
+          [
+            debit('1013', moved.paid, from),
+            credit('1013', moved.paid, to),
+            debit('1012', moved.unpaid, from),
+            credit('1012', moved.unpaid, to),
+            debit('4562', moved.unpaid, to),
+            credit('4562', moved.unpaid, from),
+          ].filter((l) => !l.debit.plus(l.credit).isZero()),
+        );
         return;
+      }
       case 'SharesPaidUp': {
         const d = e.data;
-        const amount = Money.sum(d.numbers.map((n) => this.nominal.get(n) ?? Money.ZERO));
+        const amount = this.capital(d.numbers).unpaid;
+        for (const n of d.numbers) this.paidShares.add(n);
         if (amount.isZero()) return;
+        const aux = tiersAux(d.tiersId);
+        const meta = {
+          journal: 'BQ' as const,
+          date: d.on,
+          pieceRef: d.reference || `P${d.numbers[0]}`,
+          pieceDate: d.on,
+        };
+        // Subscribed and paid at once (same shares, same day): D 512 / C 1013 (§7).
+        const sub = this.subscriptionOf.get(d.numbers[0]!);
+        const atOnce =
+          sub !== undefined &&
+          sub.on === d.on &&
+          sub.count === d.numbers.length &&
+          d.numbers.every((n) => this.subscriptionOf.get(n)?.key === sub.key) &&
+          this.entries.get(sub.key)?.lines.length === 2;
+        if (atOnce) {
+          const subscribed = this.entries.get(sub.key)!;
+          subscribed.journal = 'BQ';
+          subscribed.label = `Souscription et libération de ${d.numbers.length} part(s) sociale(s)`;
+          subscribed.lines = [debit('512', amount), credit('1013', amount, aux)];
+          return;
+        }
         this.entry(
           d.liberationId,
-          {
-            journal: 'BQ',
-            date: d.on,
-            pieceRef: d.reference || `P${d.numbers[0]}`,
-            pieceDate: d.on,
-            label: `Libération de ${d.numbers.length} part(s) sociale(s)`,
-          },
-          [debit('512', amount), credit('1013', amount, tiersAux(d.tiersId))],
+          { ...meta, label: `Libération de ${d.numbers.length} part(s) sociale(s)` },
+          [
+            debit('512', amount),
+            credit('4562', amount, aux),
+            debit('1012', amount, aux),
+            credit('1013', amount, aux),
+          ],
         );
         return;
       }
       case 'SharesRedeemed': {
         const d = e.data;
         const amount = Money.of(d.amount);
+        const aux = tiersAux(d.tiersId);
+        // The capital leaves on the redemption day; the money is owed (4567) until paid out.
         this.entry(
           d.redemptionId,
           {
-            journal: 'BQ',
+            journal: 'OD',
             date: d.on,
             pieceRef: `P${d.numbers[0] ?? ''}`,
             pieceDate: d.on,
             label: `Remboursement de ${d.numbers.length} part(s) sociale(s)`,
           },
-          [debit('1013', amount, tiersAux(d.tiersId)), credit('512', amount)],
+          [debit('1013', amount, aux), credit('4567', amount, aux)],
         );
+        return;
+      }
+      case 'SharesCancelled': {
+        const d = e.data;
+        const amount = this.capital(d.numbers).unpaid;
+        if (amount.isZero()) return;
+        const aux = tiersAux(d.tiersId);
+        this.entry(
+          d.cancellationId,
+          {
+            journal: 'OD',
+            date: d.on,
+            pieceRef: `P${d.numbers[0] ?? ''}`,
+            pieceDate: d.on,
+            label: `Annulation de ${d.numbers.length} part(s) sociale(s) non libérée(s)`,
+          },
+          [debit('1012', amount, aux), credit('4562', amount, aux)],
+        );
+        return;
+      }
+      case 'LegacySharesImported': {
+        // Gloux's capital is an opening balance of the first year still open.
+        let fy = fiscalYearOf(e.data.importedOn, this.fiscalYearStart);
+        while (this.closings.has(fy)) fy++;
+        const lines = this.takeovers.get(fy) ?? [];
+        for (const s of e.data.shares) {
+          this.nominal.set(s.number, Money.of(s.nominal));
+          const aux = tiersAux(s.tiersId);
+          const nominal = Money.of(s.nominal);
+          if (s.state === 'liberee') {
+            this.paidShares.add(s.number);
+            lines.push(credit('1013', nominal, aux));
+          } else if (s.state === 'souscrite')
+            lines.push(credit('1012', nominal, aux), debit('4562', nominal, aux));
+        }
+        this.takeovers.set(fy, lines);
         return;
       }
       case 'ShareRedemptionQueued':
       case 'ShareRedemptionWithdrawn':
-      case 'SharesCancelled':
-      case 'LegacySharesImported':
       case 'LegacyShareChanged': // Gloux's own: its money went through Gloux's payments
         return;
     }
@@ -441,20 +723,87 @@ export class GeneralLedger {
     const ys = new Set(
       [...this.entries.values()].map((x) => fiscalYearOf(x.date, this.fiscalYearStart)),
     );
+    for (const [fy, lines] of this.takeovers) if (lines.length > 0) ys.add(fy);
     return [...ys].sort((a, b) => a - b);
   }
 
+  /** The closing of a fiscal year, if it is closed. */
+  closingOf(fiscalYear: number): Omit<Closing, 'seq'> | null {
+    const c = this.closings.get(fiscalYear);
+    return c
+      ? { closedOn: c.closedOn, throughPosition: c.throughPosition, journals: c.journals }
+      : null;
+  }
+
+  /** An entry of a closed year recorded after its closing is not part of its books. */
+  private kept(x: LedgerEntry): boolean {
+    const closing = this.closings.get(fiscalYearOf(x.date, this.fiscalYearStart));
+    return closing === undefined || x.seq < closing.seq;
+  }
+
+  /** Deferred revenue at the end of `fiscalYear`: lines issued by its last day, paid or not. */
+  deferredRevenue(fiscalYear: number): Money {
+    const { last } = fiscalYearBounds(fiscalYear, this.fiscalYearStart);
+    let total = new Dec(0);
+    for (const l of this.serviceLines)
+      if (l.issuedOn <= last) total = total.plus(deferredNet(l.net, l.start, l.end, last));
+    return Money.round(total);
+  }
+
+  /** Balances (debit − credit) of the carried-forward accounts when `fiscalYear` opens. */
+  openingBalances(
+    fiscalYear: number,
+  ): Map<string, { account: Account; aux: string; amount: Money }> {
+    const { first } = fiscalYearBounds(fiscalYear, this.fiscalYearStart);
+    const out = new Map<string, { account: Account; aux: string; amount: Money }>();
+    const add = (l: LedgerLine) => {
+      if (!isCarriedForward(l.account)) return;
+      const key = `${l.account}\t${l.aux}`;
+      const was = out.get(key)?.amount ?? Money.ZERO;
+      out.set(key, { account: l.account, aux: l.aux, amount: was.plus(l.debit).minus(l.credit) });
+    };
+    for (const [fy, lines] of this.takeovers) if (fy <= fiscalYear) lines.forEach(add);
+    for (const x of this.entries.values()) if (x.date < first && this.kept(x)) x.lines.forEach(add);
+    add(credit('487', this.deferredRevenue(fiscalYear - 1)));
+    for (const [key, b] of out) if (b.amount.isZero()) out.delete(key);
+    return out;
+  }
+
   /**
-   * The entries of a fiscal year in date order (then log order), with the reversal of last
-   * year's deferral on the first day and this year's deferral of its N+1 part on the last.
+   * The entries of a fiscal year, numbered per journal in the order they were recorded (an
+   * entry arriving later, of this year or another, never renumbers one): the opening balances
+   * (AN, first day), the reversal of last year's deferred revenue (first day), the year's
+   * entries, and its deferred revenue (last day), booked by the closing. A closed year holds
+   * only what was recorded before its closing, validated on its closing day.
    */
-  entriesOf(fiscalYear: number): LedgerEntry[] {
+  entriesOf(fiscalYear: number): NumberedEntry[] {
     const { first: start, last: end } = fiscalYearBounds(fiscalYear, this.fiscalYearStart);
+    const closing = this.closings.get(fiscalYear);
     const out = [...this.entries.values()].filter(
       (x) =>
-        x.date >= start && x.date <= end && x.lines.some((l) => !l.debit.plus(l.credit).isZero()),
+        x.date >= start &&
+        x.date <= end &&
+        this.kept(x) &&
+        x.lines.some((l) => !l.debit.plus(l.credit).isZero()),
     );
-    const opening = Money.round(this.deferred.get(fiscalYear - 1) ?? new Dec(0));
+    const balances = [...this.openingBalances(fiscalYear).values()].sort((a, b) =>
+      a.account === b.account ? a.aux.localeCompare(b.aux) : a.account.localeCompare(b.account),
+    );
+    if (balances.length > 0) {
+      const lines = balances.map((b) => debit(b.account, b.amount, b.aux));
+      const rest = Money.sum(balances.map((b) => b.amount));
+      if (!rest.isZero()) lines.push(credit('890', rest));
+      out.push({
+        journal: 'AN',
+        date: start,
+        pieceRef: `AN${fiscalYear}`,
+        pieceDate: start,
+        label: `À nouveaux ${fiscalYear}`,
+        lines,
+        seq: -1,
+      });
+    }
+    const opening = this.deferredRevenue(fiscalYear - 1);
     if (!opening.isZero())
       out.push({
         journal: 'OD',
@@ -463,21 +812,46 @@ export class GeneralLedger {
         pieceDate: start,
         label: `Reprise des produits constatés d’avance ${fiscalYear - 1}`,
         lines: [debit('487', opening), credit('706', opening)],
-        seq: -2,
+        seq: this.closings.get(fiscalYear - 1)?.seq ?? Number.MAX_SAFE_INTEGER - 1,
       });
-    const closing = Money.round(this.deferred.get(fiscalYear) ?? new Dec(0));
-    if (!closing.isZero())
+    const closingPca = this.deferredRevenue(fiscalYear);
+    if (!closingPca.isZero())
       out.push({
         journal: 'OD',
         date: end,
         pieceRef: `PCA${fiscalYear}`,
         pieceDate: end,
         label: `Produits constatés d’avance ${fiscalYear}`,
-        lines: [debit('706', closing), credit('487', closing)],
-        seq: Number.MAX_SAFE_INTEGER,
+        lines: [debit('706', closingPca), credit('487', closingPca)],
+        seq: closing?.seq ?? Number.MAX_SAFE_INTEGER,
       });
-    return out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.seq - b.seq));
+    const counters = new Map<Journal, number>();
+    const validOn = closing?.closedOn ?? '';
+    return out
+      .sort((a, b) => a.seq - b.seq)
+      .map((x) => {
+        const num = (counters.get(x.journal) ?? 0) + 1;
+        counters.set(x.journal, num);
+        return { ...x, num, validOn };
+      })
+      .sort((a, b) =>
+        a.journal === b.journal
+          ? a.num - b.num
+          : JOURNAL_ORDER.indexOf(a.journal) - JOURNAL_ORDER.indexOf(b.journal),
+      );
   }
+}
+
+/** Entries and debit total per journal, as the closing persists them. */
+export function journalTotals(entries: readonly LedgerEntry[]): ClosedJournal[] {
+  return JOURNAL_ORDER.map((journal) => {
+    const of = entries.filter((x) => x.journal === journal);
+    return {
+      journal,
+      entries: of.length,
+      debit: Money.sum(of.flatMap((x) => x.lines.map((l) => l.debit))).toString(),
+    };
+  }).filter((j) => j.entries > 0);
 }
 
 /** Debits equal credits. */
@@ -513,15 +887,14 @@ const fecAmount = (m: Money) => m.toString().replace('.', ',');
 /** Tabs and line breaks would break the columns: a space instead. */
 const fecText = (s: string) => s.replace(/[\t\r\n]+/g, ' ').trim();
 
-/** The FEC rows (header first) of numbered entries: tab-separated, decimal comma, AAAAMMJJ. */
+/** The rows (header first) of numbered entries: tab-separated, decimal comma, AAAAMMJJ. */
 export function* fecRows(
-  entries: readonly LedgerEntry[],
+  entries: readonly NumberedEntry[],
   auxLabel: (aux: string) => string,
 ): Generator<string> {
   yield FEC_COLUMNS.join('\t');
-  let n = 0;
   for (const x of entries) {
-    n++;
+    const n = x.num;
     for (const l of x.lines) {
       if (l.debit.isZero() && l.credit.isZero()) continue;
       yield [
@@ -540,7 +913,7 @@ export function* fecRows(
         fecAmount(l.credit),
         '',
         '',
-        fecDate(x.date),
+        x.validOn === '' ? '' : fecDate(x.validOn),
         '',
         '',
       ].join('\t');
@@ -548,7 +921,11 @@ export function* fecRows(
   }
 }
 
-/** `<SIREN>FEC<AAAAMMJJ>.txt`, the closing date of the fiscal year. */
-export function fecFileName(siren: string, closingDay: Day): string {
-  return `${siren.replace(/\D/g, '')}FEC${fecDate(closingDay)}.txt`;
+/**
+ * `<SIREN>-gloux2-ecritures-<AAAAMMJJ>.txt` (the fiscal year's last day): an import file of
+ * gloux2's journals for the accounting software, in the FEC layout, deliberately not named
+ * `<SIREN>FEC<date>.txt` since it is not the company's whole FEC (ACCOUNTING.md §7).
+ */
+export function exportFileName(siren: string, closingDay: Day): string {
+  return `${siren.replace(/\D/g, '')}-gloux2-ecritures-${fecDate(closingDay)}.txt`;
 }

@@ -17,6 +17,7 @@ import {
   type BankMatchResult,
   type ImportBankStatementResult,
 } from './bank-statement.commands.js';
+import { BooksService } from './books.service.js';
 import { FecService } from './fec.service.js';
 import { parseTargetInput, ReconciliationService } from './reconciliation.service.js';
 import { renderDepositSlipPdf } from './deposit-slip-pdf.js';
@@ -206,4 +207,31 @@ export async function fecCli(
     `${target} : exercice ${summary.fiscalYear} (${formatDayFr(summary.first)} – ${formatDayFr(summary.last)}), ${summary.entries} écriture(s), ${summary.lines} ligne(s), débit ${formatEuros(summary.debit)} = crédit ${formatEuros(summary.credit)}${summary.balanced ? '' : ' — DÉSÉQUILIBRÉ'} (${Date.now() - started} ms).`,
   );
   return summary.balanced ? 0 : 2;
+}
+
+/** `fiscal-year:close --year 2025`: the closing act (ACCOUNTING.md §7); says what it did. */
+export async function fiscalYearCloseCli(
+  app: INestApplicationContext,
+  o: { year?: string },
+): Promise<number> {
+  const books = app.get(BooksService);
+  const preview = await books.preview(o.year ?? '');
+  const closed = await books.close(o.year ?? '', 'cli');
+  const journals = closed.journals.map((j) => `${j.journal} ${j.entries}`).join(', ');
+  console.log(
+    `Exercice ${closed.fiscalYear} clôturé le ${formatDayFr(closed.closedOn)} : écritures numérotées (${journals}), validées, produits constatés d’avance ${formatEuros(preview.deferred)} ; plus rien ne peut être daté du ${formatDayFr(closed.first)} au ${formatDayFr(closed.last)}.`,
+  );
+  return 0;
+}
+
+/** `vat:declare --month 2026-01 [--reference …]`: the month's CA3 is filed, the month locked. */
+export async function vatDeclareCli(
+  app: INestApplicationContext,
+  o: { month?: string; reference?: string },
+): Promise<number> {
+  const d = await app.get(BooksService).declareVatMonth(o.month ?? '', o.reference ?? '', 'cli');
+  console.log(
+    `TVA de ${d.month} déclarée le ${formatDayFr(d.declaredOn)} : le mois est verrouillé.`,
+  );
+  return 0;
 }

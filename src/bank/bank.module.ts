@@ -8,15 +8,17 @@ import {
   ImportBankStatementHandler,
   UndoBankMatchHandler,
 } from './bank-statement.handlers.js';
+import { BooksController } from './books.controller.js';
+import { BooksService } from './books.service.js';
 import { FecController } from './fec.controller.js';
 import { FecService } from './fec.service.js';
 import { ReconciliationController } from './reconciliation.controller.js';
 import { ReconciliationService } from './reconciliation.service.js';
 
-/** Cheque deposit slips, bank statement import and reconciliation, FEC export. */
+/** Cheque deposit slips, bank statement import and reconciliation, the books (closing, export). */
 @Module({
   imports: [CqrsModule],
-  controllers: [DepositSlipsController, ReconciliationController, FecController],
+  controllers: [DepositSlipsController, ReconciliationController, FecController, BooksController],
   providers: [
     IssueDepositSlipHandler,
     CancelDepositSlipHandler,
@@ -26,7 +28,8 @@ import { ReconciliationService } from './reconciliation.service.js';
     UndoBankMatchHandler,
     ReconciliationService,
     FecService,
+    BooksService,
   ],
-  exports: [DepositSlipPages, ReconciliationService, FecService],
+  exports: [DepositSlipPages, ReconciliationService, FecService, BooksService],
 })
 export class BankModule {}

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Query, Render, StreamableFile } from '@
 import { Staff } from '../auth/access.decorators.js';
 import { FecService } from './fec.service.js';
 
-/** /tresorerie/fec: the Fichier des Écritures Comptables of a fiscal year (page, file, JSON). */
+/** /tresorerie/fec: gloux2's entries of a fiscal year in the FEC layout (page, import file, JSON). */
 @Staff()
 @Controller()
 export class FecController {
@@ -12,7 +12,7 @@ export class FecController {
   @Render('fec')
   async page(@Query('exercice') fiscalYear?: string) {
     const { summary } = await this.fec.export(fiscalYear);
-    return { title: `FEC — exercice ${summary.fiscalYear}`, ...summary };
+    return { title: `Écritures comptables — exercice ${summary.fiscalYear}`, ...summary };
   }
 
   @Get('/api/tresorerie/fec')

@@ -1,13 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   ACCOUNTS,
-  fecFileName,
+  exportFileName,
   fecRows,
   GeneralLedger,
   isBalanced,
+  journalTotals,
   type Account,
   type LedgerEntry,
 } from '../../domain/bank/fec.js';
+import type { ClosedJournal } from '../../domain/books/events.js';
 import type { SellerIdentity } from '../../domain/documents/printable-document.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { fiscalYearBounds, fiscalYearOf } from '../../domain/shared/fiscal-year.js';
@@ -16,7 +18,7 @@ import { findCustomers } from '../../legacy-sync/legacy-gateway.js';
 import { findTiersByIds } from '../../legacy-sync/legacy-shares.js';
 import { Clock } from '../kernel/clock.js';
 import { APP_CONFIG, SELLER_IDENTITY, type AppConfig } from '../kernel/config.js';
-import { Db } from '../kernel/database/db.js';
+import { Db, type Queryable } from '../kernel/database/db.js';
 import { readAllBatches } from '../kernel/event-store/event-store.js';
 
 /** ISO-8859-15 differs from Latin-1 at eight places; anything else outside it becomes "?". */
@@ -55,9 +57,14 @@ export interface FecSummary {
   balanced: boolean;
   accounts: { account: string; label: string; debit: string; credit: string }[];
   years: number[];
+  /** The closing of the year (null: open, its entries provisional and not validated). */
+  closing: { closedOn: string; journals: readonly ClosedJournal[] } | null;
+  /** False when a closed year's entries no longer add up to what its closing persisted. */
+  closingHolds: boolean;
+  journals: ClosedJournal[];
 }
 
-/** The FEC of a fiscal year, from the whole event log (docs/fec.md). */
+/** The entries of a fiscal year for the accounting software, from the whole log (docs/fec.md). */
 @Injectable()
 export class FecService {
   constructor(
@@ -77,16 +84,19 @@ export class FecService {
   }
 
   /** Replays the log into the ledger, reporting progress (events read so far). */
-  private async ledger(onProgress?: (events: number) => void): Promise<GeneralLedger> {
+  private ledger(onProgress?: (events: number) => void): Promise<GeneralLedger> {
+    return this.db.run((q) => this.ledgerIn(q, onProgress));
+  }
+
+  /** The ledger of the log as `q` sees it (the closing reads it in its own transaction). */
+  async ledgerIn(q: Queryable, onProgress?: (events: number) => void): Promise<GeneralLedger> {
     const ledger = new GeneralLedger(this.config.fiscalYearStart);
     let count = 0;
-    await this.db.run(async (q) => {
-      for await (const batch of readAllBatches(q, 0, 2000)) {
-        for (const e of batch) ledger.apply(e);
-        count += batch.length;
-        onProgress?.(count);
-      }
-    });
+    for await (const batch of readAllBatches(q, 0, 2000)) {
+      for (const e of batch) ledger.apply(e);
+      count += batch.length;
+      onProgress?.(count);
+    }
     return ledger;
   }
 
@@ -112,12 +122,15 @@ export class FecService {
     const labels = await this.auxLabels(entries);
     const rows = [...fecRows(entries, (aux) => labels.get(aux) ?? aux)];
     return {
-      summary: this.summary(fiscalYear, entries, ledger.years()),
+      summary: this.summary(fiscalYear, entries, ledger),
       content: latin9(`${rows.join('\r\n')}\r\n`),
     };
   }
 
-  private summary(fiscalYear: number, entries: LedgerEntry[], years: number[]): FecSummary {
+  private summary(fiscalYear: number, entries: LedgerEntry[], ledger: GeneralLedger): FecSummary {
+    const years = ledger.years();
+    const closing = ledger.closingOf(fiscalYear);
+    const journals = journalTotals(entries);
     const { first, last } = fiscalYearBounds(fiscalYear, this.config.fiscalYearStart);
     const byAccount = new Map<Account, { debit: Money; credit: Money }>();
     for (const x of entries)
@@ -134,7 +147,7 @@ export class FecService {
       fiscalYear,
       first,
       last,
-      fileName: fecFileName(this.seller.siren, last),
+      fileName: exportFileName(this.seller.siren, last),
       entries: entries.length,
       lines: lines.length,
       debit: debit.toString(),
@@ -149,6 +162,10 @@ export class FecService {
           credit: t.credit.toString(),
         })),
       years: years.includes(fiscalYear) ? years : [...years, fiscalYear].sort(),
+      closing: closing && { closedOn: closing.closedOn, journals: closing.journals },
+      closingHolds:
+        closing === null || JSON.stringify(closing.journals) === JSON.stringify(journals),
+      journals,
     };
   }
 }

@@ -28,13 +28,14 @@ describe('FEC over HTTP (demo data, as the treasurer)', () => {
   it('shows the fiscal year balanced, per account', async () => {
     const page = await getPage('/tresorerie/fec?exercice=2026');
     expect(page.status).toBe(200);
-    expect(page.html).toContain('Fichier des écritures comptables — exercice 2026');
+    expect(page.html).toContain('Écritures de gloux2 pour le logiciel comptable — exercice 2026');
+    expect(page.html).toContain('Ce n’est pas le FEC de la société');
     expect(page.html).toContain('équilibré');
     const { body } = await getJson<FecSummary>('/api/tresorerie/fec?exercice=2026');
     expect(body).toMatchObject({
       fiscalYear: 2026,
       balanced: true,
-      fileName: '000000000FEC20261231.txt',
+      fileName: '000000000-gloux2-ecritures-20261231.txt',
     });
     expect(body.debit).toBe(body.credit);
     expect(body.accounts.map((a) => a.account)).toEqual(
@@ -45,12 +46,12 @@ describe('FEC over HTTP (demo data, as the treasurer)', () => {
     expect(bad.body.error.field).toBe('exercice');
   });
 
-  it('serves <SIREN>FEC<closing>.txt that LibreOffice reads back with the same totals', async () => {
+  it('serves <SIREN>-gloux2-ecritures-<closing>.txt that LibreOffice reads back with the same totals', async () => {
     const { body } = await getJson<FecSummary>('/api/tresorerie/fec?exercice=2026');
     const res = await client.fetch('/tresorerie/fec/2026/fichier');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toBe(
-      'attachment; filename="000000000FEC20261231.txt"',
+      'attachment; filename="000000000-gloux2-ecritures-20261231.txt"',
     );
     const file = Buffer.from(await res.arrayBuffer());
     const lines = file
@@ -80,9 +81,9 @@ describe('FEC on the command line', () => {
     const out = run(['report:fec', '--year', '2026', '--out', file('')]);
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(
-      /000000000FEC20261231\.txt : exercice 2026 \(01\/01\/2026 – 31\/12\/2026\)/,
+      /000000000-gloux2-ecritures-20261231\.txt : exercice 2026 \(01\/01\/2026 – 31\/12\/2026\)/,
     );
-    const text = readFileSync(file('000000000FEC20261231.txt'), 'latin1');
+    const text = readFileSync(file('000000000-gloux2-ecritures-20261231.txt'), 'latin1');
     expect(text.startsWith('JournalCode\tJournalLib\tEcritureNum')).toBe(true);
   });
 });

@@ -127,6 +127,10 @@ describe('treasurer pages and JSON', () => {
     );
     const page = await getPage('/tresorerie/repartition?exercice=2026&produit=1');
     expect(page.html).toContain('Détail : Plaque de base');
+    // A receipts view: its N+1 column is not the deferred revenue (487), and the page says so.
+    expect(page.html).toContain(
+      'la colonne N+1 n’est <strong>pas</strong> le montant des produits constatés d’avance',
+    );
     const unknown = await getJson<ApiError>('/api/tresorerie/repartition?exercice=2026&produit=99');
     expect(unknown.status).toBe(404);
   });

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Money } from '../../domain/shared/money.js';
+import { BooksService } from '../../src/bank/books.service.js';
+import { FecService } from '../../src/bank/fec.service.js';
+import { AppHarness, cheque, yearLine } from '../support/app-harness.js';
+import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
+import { refusal } from '../support/refusal.js';
+
+jest.setTimeout(120_000);
+
+describe.each(dialects)('closing a fiscal year on %s', (dialect) => {
+  let database: TestDatabase;
+  let app: AppHarness;
+  const books = () => app.context.get(BooksService);
+  const rows = async (year: number) =>
+    (await app.context.get(FecService).export(year)).content
+      .toString('latin1')
+      .split('\r\n')
+      .filter((l) => l !== '')
+      .slice(1)
+      .map((l) => l.split('\t'));
+
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    app = await AppHarness.start(database, { now: '2026-02-10T10:00:00Z' });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it('books the deferred revenue, numbers and validates the year for good, then locks it', async () => {
+    // ACCOUNTING.md §7: issued in 2025 for 2025-09-15 → 2026-09-14, unpaid at the closing.
+    const invoice = await app.issue({
+      customerId: '3',
+      issuedOn: '2025-09-15',
+      lines: [yearLine('Hébergement', '100.00', '2025-09-15', '2026-09-14')],
+    });
+    await app.pay(cheque('3', invoice.invoiceId, '60.00', '2026-01-20', '2000001'));
+    const before = await books().preview(2025);
+    expect(before).toMatchObject({ closedOn: null, refusal: null, deferred: '70.41' });
+    await refusal(books().close('', 'test'), 'invalid_input', 'exercice');
+
+    const closed = await books().close(2025, 'test');
+    expect(closed).toMatchObject({ fiscalYear: 2025, closedOn: '2026-02-10' });
+    expect(closed.journals).toEqual([
+      { journal: 'VT', entries: 1, debit: '120.00' },
+      { journal: 'OD', entries: 1, debit: '70.41' },
+    ]);
+    await refusal(books().close(2025, 'test'), 'already_closed');
+
+    const y2025 = await rows(2025);
+    expect(y2025.map((r) => [r[0], r[2], r[4], r[11], r[12], r[15]])).toEqual([
+      ['VT', '1', '411', '120,00', '0,00', '20260210'],
+      ['VT', '1', '706', '0,00', '100,00', '20260210'],
+      ['VT', '1', '44574', '0,00', '20,00', '20260210'],
+      ['OD', '1', '706', '70,41', '0,00', '20260210'],
+      ['OD', '1', '487', '0,00', '70,41', '20260210'],
+    ]);
+
+    // Locked: a cheque dated in 2025 is refused in French; the first open day is accepted.
+    const refused = await refusal(
+      app.pay(cheque('3', invoice.invoiceId, '10.00', '2025-12-31', '2000002')),
+      'period_locked',
+    );
+    expect(refused.message).toContain('Datez-la du 01/01/2026 ou après');
+    await app.pay(cheque('3', invoice.invoiceId, '10.00', '2026-01-01', '2000003'));
+    // 2025's file did not move; 2026 opens with 2025's balances and takes the deferral back.
+    expect(await rows(2025)).toEqual(y2025);
+    const y2026 = await rows(2026);
+    // (On MariaDB, Gloux's fixture capital, taken over at start-up, opens 2026 too: 1012/1013/4562.)
+    const an = y2026.filter((r) => r[0] === 'AN');
+    expect(
+      an
+        .filter((r) => ['411', '44574', '487'].includes(r[4]!))
+        .map((r) => [r[4], r[6], r[11], r[12]]),
+    ).toEqual([
+      ['411', 'C3', '120,00', '0,00'],
+      ['44574', '', '0,00', '20,00'],
+      ['487', '', '0,00', '70,41'],
+    ]);
+    const amount = (v: string) => Money.of(v.replace(',', '.'));
+    const balance = Money.sum(an.map((r) => amount(r[11]!).minus(amount(r[12]!))));
+    expect(balance.toString()).toBe('0.00');
+    expect(y2026.find((r) => r[8] === 'PCA2025' && r[4] === '487')?.[11]).toBe('70,41');
+    // Not closed: not validated yet.
+    expect(new Set(y2026.map((r) => r[15]))).toEqual(new Set(['']));
+  });
+
+  it('a declared VAT month is locked like a closed year', async () => {
+    await books().declareVatMonth('2026-01', 'CA3-01', 'test');
+    await refusal(books().declareVatMonth('2026-01', '', 'test'), 'already_declared');
+    await refusal(books().declareVatMonth('2026-02', '', 'test'), 'invalid_input', 'mois');
+    const invoice = await app.issue({
+      customerId: '3',
+      issuedOn: '2026-02-01',
+      lines: [yearLine('Option', '10.00', '2026-02-01', '2027-01-31')],
+    });
+    const refused = await refusal(
+      app.pay(cheque('3', invoice.invoiceId, '12.00', '2026-01-31', '2000004')),
+      'period_locked',
+    );
+    expect(refused.message).toMatch(/la TVA de janvier 2026 est déclarée.*01\/02\/2026/);
+    const preview = await books().preview(2026);
+    expect(preview.vatMonths.filter((m) => m.declared).map((m) => m.month)).toEqual(['2026-01']);
+  });
+});
