@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Money } from '../../domain/shared/money.js';
+import { redatedWrites } from '../../src/kernel/period-lock.js';
 import { BooksService } from '../../src/bank/books.service.js';
 import { FecService } from '../../src/bank/fec.service.js';
 import { AppHarness, cheque, yearLine } from '../support/app-harness.js';
@@ -88,6 +89,57 @@ describe.each(dialects)('closing a fiscal year on %s', (dialect) => {
     expect(y2026.find((r) => r[8] === 'PCA2025' && r[4] === '487')?.[11]).toBe('70,41');
     // Not closed: not validated yet.
     expect(new Set(y2026.map((r) => r[15]))).toEqual(new Set(['']));
+  });
+
+  it('takes a Gloux write dated in the closed year in on the first open day, and lists it', async () => {
+    // A write taken in from Gloux cannot be refused: it is taken in on the first open day.
+    const outcome = await app.pipeline.execute({
+      commandType: 'IngestGlouxPayment',
+      actor: 'gloux',
+      source: 'gloux',
+      now: new Date('2026-02-10T10:00:00Z'),
+      request: {},
+      decide: () =>
+        Promise.resolve({
+          appends: [
+            {
+              streamId: 'payment-gloux-1',
+              expectedVersion: -1,
+              events: [
+                {
+                  type: 'PaymentRecorded',
+                  data: {
+                    paymentId: 'gloux-1',
+                    customerId: '3',
+                    method: 'transfer',
+                    amount: '5.00',
+                    receivedOn: '2025-11-30',
+                    reference: 'VIR-G1',
+                    bank: '',
+                    allocations: [],
+                  },
+                },
+              ],
+            },
+          ],
+          result: null,
+        }),
+    });
+    const recorded = outcome.events.find((e) => e.type === 'PaymentRecorded')!;
+    expect((recorded.data as { receivedOn: string }).receivedOn).toBe('2026-01-01');
+    const listed = await app.db.run((q) => redatedWrites(q));
+    expect(listed).toEqual([
+      {
+        redateId: expect.any(String),
+        from: '2025-11-30',
+        to: '2026-01-01',
+        commandType: 'IngestGlouxPayment',
+        events: [{ type: 'PaymentRecorded', ref: 'VIR-G1' }],
+      },
+    ]);
+    // The closed year's file did not take it.
+    expect((await rows(2025)).some((r) => r[8] === 'VIR-G1')).toBe(false);
+    expect((await books().preview(2025)).redated).toHaveLength(1);
   });
 
   it('a declared VAT month is locked like a closed year', async () => {
