@@ -46,6 +46,7 @@ import { SingleFlight } from './single-flight.js';
 import { LegacyShareIngest } from './legacy-shares-ingest.js';
 import { recordIssue } from './legacy-issues.js';
 import { defaultShareRules } from '../src/kernel/config.js';
+import { isTransientDatabaseError } from '../src/kernel/errors.js';
 import type { ShareRules } from '../domain/shares/share-capital.js';
 
 /**
@@ -222,10 +223,6 @@ export async function paymentCandidates(
   );
   return rows.map((r) => Number(r.id));
 }
-
-/** Errors that say nothing about the row: the batch is tried again at the next poll. */
-const TRANSIENT =
-  /deadlock|lock wait timeout|ECONNRESET|ECONNREFUSED|PROTOCOL_CONNECTION_LOST|SQLITE_BUSY|database is locked/i;
 
 export class LegacyIngester {
   /** The first pass after start-up is a backfill (resumable, from the checkpoints). */
@@ -463,8 +460,8 @@ export class LegacyIngester {
       // Another process (the CLI beside the app) imported the same rows first: nothing to do.
       if (error instanceof ConcurrencyError || isDuplicateKey(error)) {
         if (ids.length === 1) return emptyCounts();
-      } else if (TRANSIENT.test((error as Error).message)) {
-        throw error; // the next poll tries again
+      } else if (isTransientDatabaseError(error)) {
+        throw error; // says nothing about the row: the next poll tries again
       } else if (ids.length === 1) {
         await this.db.run((q) =>
           recordIssue(

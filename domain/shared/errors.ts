@@ -1,10 +1,68 @@
 /**
+ * Every refusal code (API clients switch on them; src/kernel/errors.ts gives each its HTTP
+ * status and French message). Add a code here and there, never reuse one for another meaning.
+ */
+export const ERROR_CODES = [
+  // The input is malformed, incomplete or out of range (422).
+  'invalid_input',
+  'invalid_file',
+  'invalid_config',
+  'not_found',
+  'unknown_account',
+  'unknown_product',
+  'vat_rate_missing',
+  // Sign-in.
+  'invalid_credentials',
+  'inactive_user',
+  'throttled',
+  // Already done, or done concurrently (409).
+  'conflict',
+  'already_bounced',
+  'already_cancelled',
+  'already_closed',
+  'already_counted',
+  'already_declared',
+  'already_deposited',
+  'already_issued',
+  'already_matched',
+  'already_paid',
+  'already_scheduled',
+  'already_voted',
+  // A rule of the business refuses it as asked (422).
+  'account_closed',
+  'customer_closed',
+  'invoice_cancelled',
+  'not_in_trial',
+  'allocation_mismatch',
+  'exceeds_balance',
+  'exceeds_credit',
+  'exceeds_payment',
+  'no_credit',
+  'nothing_to_pay',
+  'card_unavailable',
+  'capital_floor',
+  'not_a_member',
+  'no_members',
+  'has_proxies',
+  'holder_absent',
+  'not_counted',
+  'postal_too_late',
+  'proxy_cap',
+  'quorum_not_reached',
+  'voting_started',
+  'too_early',
+  'period_locked',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
  * A rule broken by a command. `code` is stable (API clients switch on it); `message` is the
  * French sentence shown to the user; `field` names the input at fault when there is one.
  */
 export class DomainError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly field?: string,
     readonly details?: Readonly<Record<string, unknown>>,

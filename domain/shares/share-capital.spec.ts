@@ -213,7 +213,7 @@ describe('share movements', () => {
           { ...ctx(), numbers: [10413] },
         ),
       );
-    expect(t({ toTiersId: '3' }).code).toBe('not_member');
+    expect(t({ toTiersId: '3' }).code).toBe('not_a_member');
     expect(t({ toTiersId: '9' }).code).toBe('not_found');
     expect(t({ toTiersId: '1' }).message).toBe('Le cédant et le cessionnaire sont le même tiers.');
     expect(t({ numbers: '10399' }).message).toBe(

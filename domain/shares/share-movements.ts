@@ -268,7 +268,7 @@ export function validateTransfer(
   knownTiers(toTiersId, ctx, 'toTiersId');
   if (!isMember(state, toTiersId)) {
     throw new DomainError(
-      'not_member',
+      'not_a_member',
       `Le cessionnaire (tiers n° ${toTiersId}) n’est pas sociétaire : il doit d’abord souscrire au moins une part.`,
       'toTiersId',
     );

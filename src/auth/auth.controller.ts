@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { findCustomers } from '../../legacy-sync/legacy-gateway.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { Db } from '../kernel/database/db.js';
-import { statusOf } from '../panel/errors.filter.js';
+import { statusOf } from '../kernel/errors.js';
 import { Public, SignedIn } from './access.decorators.js';
 import { AUTH_CONFIG, type AuthConfig } from '../kernel/config.js';
 import { AuthService } from './auth.service.js';

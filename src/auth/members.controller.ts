@@ -10,7 +10,7 @@ import {
   type TiersFields,
 } from '../../legacy-sync/legacy-members.js';
 import { Db } from '../kernel/database/db.js';
-import { statusOf } from '../panel/errors.filter.js';
+import { statusOf } from '../kernel/errors.js';
 import { AdminOnly } from './access.decorators.js';
 import { AuthService } from './auth.service.js';
 import { authOf } from './request-auth.js';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs
 import type { Request, Response } from 'express';
 import { DomainError } from '../../domain/shared/errors.js';
 import { formKey } from '../panel/form-page.js';
-import { statusOf } from '../panel/errors.filter.js';
+import { statusOf } from '../kernel/errors.js';
 import { Public } from './access.decorators.js';
 import { AUTH_CONFIG, type AuthConfig } from '../kernel/config.js';
 import { AuthService } from './auth.service.js';

@@ -14,7 +14,7 @@ import {
 } from '../billing/record-payment.command.js';
 import { Clock } from '../kernel/clock.js';
 import { parseIdempotencyKey } from '../kernel/event-store/idempotency.js';
-import { statusOf } from './errors.filter.js';
+import { statusOf } from '../kernel/errors.js';
 import { jsonObject, str, typedAmount } from './form-input.js';
 import { memberPageUrl } from './member-notice.js';
 import { AdminOnly, Staff } from '../auth/access.decorators.js';

@@ -13,7 +13,7 @@ import { APP_CONFIG, type AppConfig } from '../kernel/config.js';
 import { Money } from '../../domain/shared/money.js';
 import { PAGE_SIZE, pageHref, pager, requestedPage } from './pagination.js';
 import { percent } from './catalogue.controller.js';
-import { statusOf } from './errors.filter.js';
+import { statusOf } from '../kernel/errors.js';
 import { AdminOnly } from '../auth/access.decorators.js';
 
 interface RunForm {

@@ -10,7 +10,7 @@ import {
   type ScheduleVatRateResult,
 } from '../catalogue/schedule-vat-rate.command.js';
 import { parseIdempotencyKey } from '../kernel/event-store/idempotency.js';
-import { statusOf } from './errors.filter.js';
+import { statusOf } from '../kernel/errors.js';
 import { AdminOnly } from '../auth/access.decorators.js';
 
 interface VatForm {

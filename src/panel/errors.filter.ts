@@ -8,19 +8,12 @@ import {
 import type { Request, Response } from 'express';
 import { DomainError } from '../../domain/shared/errors.js';
 import { AccessError } from '../auth/auth-errors.js';
+import { ERROR_CATALOGUE, messageOf, statusOf, type ApiErrorCode } from '../kernel/errors.js';
 
-export function statusOf(error: DomainError): number {
-  if (error.code === 'not_found') return 404;
-  if (error.code === 'invalid_credentials') return 401;
-  if (error.code === 'inactive_user') return 403;
-  if (error.code === 'throttled') return 429;
-  if (error.code.startsWith('already_') || error.code === 'conflict') return 409;
-  return 422;
-}
-
+/** Express's own refusals (unknown route, bad JSON, body too big) in French. */
 const HTTP_MESSAGES: Record<number, string> = {
-  400: 'Requête invalide.',
-  404: 'Page introuvable.',
+  400: ERROR_CATALOGUE.bad_request.message,
+  404: ERROR_CATALOGUE.not_found.message,
   413: 'Requête trop volumineuse.',
 };
 
@@ -37,12 +30,12 @@ export class ErrorsFilter implements ExceptionFilter {
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
     let status = 500;
-    let body: { code: string; message: string; field?: string; details?: unknown };
+    let body: { code: ApiErrorCode; message: string; field?: string; details?: unknown };
     if (exception instanceof DomainError) {
       status = statusOf(exception);
       body = {
         code: exception.code,
-        message: exception.message,
+        message: messageOf(exception),
         field: exception.field,
         details: exception.details,
       };
@@ -63,10 +56,7 @@ export class ErrorsFilter implements ExceptionFilter {
       };
     } else {
       this.logger.error((exception as Error)?.stack ?? String(exception));
-      body = {
-        code: 'internal_error',
-        message: 'Erreur interne : l’opération n’a pas été enregistrée.',
-      };
+      body = { code: 'internal_error', message: ERROR_CATALOGUE.internal_error.message };
     }
     if (res.headersSent) return;
     if (req.path.startsWith('/api')) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { DomainError } from '../../domain/shared/errors.js';
-import { statusOf } from './errors.filter.js';
+import { statusOf } from '../kernel/errors.js';
 
 /** What a form page shows of a refused command: the French message and the input to fix. */
 export interface FormErrorModel {

@@ -129,7 +129,7 @@ describe('share capital over HTTP (demo data: 7 shares from Gloux)', () => {
         '/api/parts/cessions',
         { fromTiersId: '1', toTiersId: '4', numbers: '10414', on: today },
         422,
-        'not_member',
+        'not_a_member',
         'toTiersId',
       ],
       [

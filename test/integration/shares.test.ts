@@ -336,7 +336,7 @@ describe.each(dialects)('share capital on %s (Gloux’s sample data)', (dialect)
           'test',
         ),
       ),
-      'not_member',
+      'not_a_member',
       'toTiersId',
     );
     await expectG8Agrees([1, 2, 3]);
