@@ -51,6 +51,26 @@ const loginThrottleKey = (login: string) => `login:${login.trim().toLowerCase().
 /** The key of a login tried from one address: the ceiling that locks only that address out. */
 const loginAtAddressKey = (login: string, ip: string) => `${loginThrottleKey(login)}|ip:${ip}`;
 
+/** Writes gloux2's scrypt hash of a user's password (and the Gloux MD5 it was made for). */
+export async function writePasswordHash(
+  q: Queryable,
+  userId: string,
+  hash: string,
+  md5: string,
+  now: number,
+): Promise<void> {
+  const { affected } = await q.execute(
+    `UPDATE g2_auth_passwords SET hash = ?, legacy_md5 = ?, updated_at = ? WHERE user_id = ?`,
+    [hash, md5, now, userId],
+  );
+  if (affected === 0) {
+    await q.execute(
+      `INSERT INTO g2_auth_passwords (user_id, hash, legacy_md5, updated_at) VALUES (?, ?, ?, ?)`,
+      [userId, hash, md5, now],
+    );
+  }
+}
+
 /** Sign-in against Gloux's users, sessions, password changes. */
 @Injectable()
 export class AuthService {
@@ -166,18 +186,7 @@ export class AuthService {
   /** Keeps gloux2's scrypt hash of a password whose MD5 Gloux holds. */
   async storeHash(userId: string, password: string, md5: string): Promise<void> {
     const hash = await hashPassword(password);
-    await this.db.run(async (q) => {
-      const { affected } = await q.execute(
-        `UPDATE g2_auth_passwords SET hash = ?, legacy_md5 = ?, updated_at = ? WHERE user_id = ?`,
-        [hash, md5, this.now(), userId],
-      );
-      if (affected === 0) {
-        await q.execute(
-          `INSERT INTO g2_auth_passwords (user_id, hash, legacy_md5, updated_at) VALUES (?, ?, ?, ?)`,
-          [userId, hash, md5, this.now()],
-        );
-      }
-    });
+    await this.db.run((q) => writePasswordHash(q, userId, hash, md5, this.now()));
   }
 
   /**

@@ -52,7 +52,7 @@ export class SignUpController {
   @Post('/inscription')
   async submit(@Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
     try {
-      const r = await this.signUps.signUp(fromForm(body), body.cle);
+      const r = await this.signUps.signUp(fromForm(body), body.cle, clientOf(req).ip);
       await this.signIn(req, res, r.userId);
       res.redirect(303, `/adherents/${r.customerId}?ouvert=${encodeURIComponent(r.trialEndsOn)}`);
     } catch (error) {
@@ -78,7 +78,7 @@ export class SignUpController {
   @Post('/api/inscription')
   async api(@Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
     const b = body && typeof body === 'object' ? body : {};
-    const r = await this.signUps.signUp(b, b.idempotencyKey);
+    const r = await this.signUps.signUp(b, b.idempotencyKey, clientOf(req).ip);
     const session = await this.signIn(req, res, r.userId);
     res.status(201).json({ ...r, csrfToken: session.csrfToken });
   }

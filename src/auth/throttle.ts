@@ -1,9 +1,10 @@
 import type { Queryable } from '../kernel/database/db.js';
 
 /**
- * Failed sign-ins counted per key within a window ('login:anne', 'ip:192.0.2.1'). When a key
- * reaches its limit, sign-in is refused — even with the right password — until the window that
- * started with its first failure has passed.
+ * Failures (or attempts) counted per key within a window ('login:anne', 'ip:192.0.2.1', or
+ * 'sign-up:all' for accounts opened anonymously). When a key reaches its limit, sign-in (or
+ * sign-up) is refused — even with the right password — until the window that started with its
+ * first count has passed.
  */
 export interface ThrottleLimit {
   key: string;

@@ -120,6 +120,27 @@ const VARIABLES: readonly {
     invalid: '1e3',
   },
   {
+    name: 'SIGN_UP_MAX_PER_IP',
+    valid: '2',
+    read: (c) => c.auth.signUpsPerIp,
+    expected: 2,
+    invalid: '0',
+  },
+  {
+    name: 'SIGN_UP_MAX_TOTAL',
+    valid: '20',
+    read: (c) => c.auth.signUpsTotal,
+    expected: 20,
+    invalid: 'lots',
+  },
+  {
+    name: 'SIGN_UP_WINDOW_MINUTES',
+    valid: '30',
+    read: (c) => c.auth.signUpWindowMs,
+    expected: 1_800_000,
+    invalid: '-5',
+  },
+  {
     name: 'TRUST_PROXY',
     valid: 'loopback',
     read: (c) => c.auth.trustProxy,

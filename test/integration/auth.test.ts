@@ -31,6 +31,9 @@ const config: AuthConfig = {
   maxFailuresPerLoginAnyAddress: 8,
   maxFailuresPerIp: 5,
   throttleWindowMs: 15 * 60_000,
+  signUpsPerIp: 5,
+  signUpsTotal: 50,
+  signUpWindowMs: 3_600_000,
   trustProxy: '',
 };
 

@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { DomainError } from '../../domain/shared/errors.js';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { SignUpService } from '../../src/auth/sign-up.service.js';
+import { loadAuthConfig } from '../../src/kernel/config.js';
+import { CommandPipeline } from '../../src/kernel/event-store/command-pipeline.js';
+import { LegacyIngester } from '../../legacy-sync/legacy-ingest.js';
 import { readTiers, writeTiers } from '../../legacy-sync/legacy-members.js';
 import { AppHarness } from '../support/app-harness.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
@@ -123,6 +126,32 @@ describe.each(dialects)('public sign-up on %s', (dialect) => {
     expect(signed.user).toMatchObject({ cooperator: true, customerIds: [r.customerId] });
   });
 
+  it('Gloux’s poll running beside a sign-up never takes its hosting row in as Gloux’s own', async () => {
+    const ingester = app.context.get(LegacyIngester);
+    await ingester.poll();
+    let done = false;
+    const signing = signUps.signUp(form('race', 'racesite'), 'key-race').finally(() => {
+      done = true;
+    });
+    // Polls back to back while the sign-up runs (the app polls every 2 s; under load a sign-up
+    // took longer than that between Gloux's rows and AccountOpened, and failed with a 500).
+    let polls = 0;
+    while (!done) {
+      await ingester.poll();
+      polls += 1;
+      // SQLite answers without I/O: let the sign-up's scrypt callback in.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const r = await signing;
+    await ingester.poll();
+    const events = await app.db.query<{ type: string }>(
+      `SELECT type FROM g2_events WHERE stream_id = ? ORDER BY stream_version`,
+      [`account-${r.accountId}`],
+    );
+    expect(events.map((e) => e.type)).toEqual(['AccountOpened']);
+    expect(polls).toBeGreaterThan(0);
+  });
+
   it('the same key again writes nothing more and answers the same', async () => {
     const count = async () =>
       Number(
@@ -193,5 +222,46 @@ describe.each(dialects)('public sign-up on %s', (dialect) => {
       [Number(tiersId)],
     );
     expect(tiers).toEqual({ nom: 'Müller-Ñúñez', adresse: '5 quai de l’Œuvre' });
+  });
+
+  it('limits anonymous sign-ups per address and in all, in French; a retry by key is not counted', async () => {
+    const limited = new SignUpService(app.db, app.context.get(CommandPipeline), app.clock, {
+      ...loadAuthConfig({}),
+      signUpsPerIp: 2,
+      signUpsTotal: 3,
+      signUpWindowMs: 3_600_000,
+    });
+    // The counts start here (the tests above opened accounts too).
+    await app.db.query(`DELETE FROM g2_auth_throttle WHERE throttle_key LIKE 'sign-up:%'`);
+    const customers = async () =>
+      Number((await app.db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM clients`))[0]?.n);
+    const first = await limited.signUp(form('lim1', 'limsite1'), 'lim-1', '198.51.100.4');
+    await limited.signUp(form('lim2', 'limsite2'), 'lim-2', '198.51.100.4');
+    const before = await customers();
+    const refused = await limited.signUp(form('lim3', 'limsite3'), 'lim-3', '198.51.100.4').then(
+      () => null,
+      (error: unknown) => error as DomainError,
+    );
+    expect(refused).toBeInstanceOf(DomainError);
+    expect(refused).toMatchObject({
+      code: 'throttled',
+      message: 'Trop de comptes ouverts depuis cette adresse : réessayez dans 60 minutes.',
+    });
+    expect(await customers()).toBe(before);
+    // The same sign-up retried (its key) answers as before, and does not count.
+    expect(await limited.signUp(form('lim1', 'limsite1'), 'lim-1', '198.51.100.4')).toEqual(first);
+    await limited.signUp(form('lim4', 'limsite4'), 'lim-4', '198.51.100.5');
+    const overall = await limited.signUp(form('lim5', 'limsite5'), 'lim-5', '198.51.100.6').then(
+      () => null,
+      (error: unknown) => error as DomainError,
+    );
+    expect(overall).toMatchObject({
+      code: 'throttled',
+      message: 'Trop de comptes ouverts en ce moment : réessayez dans 60 minutes.',
+    });
+    expect(await customers()).toBe(before + 1);
+    app.clock.set(new Date(app.clock.now().getTime() + 3_600_000 + 1000));
+    await limited.signUp(form('lim5', 'limsite5'), 'lim-5', '198.51.100.4');
+    expect(await customers()).toBe(before + 2);
   });
 });

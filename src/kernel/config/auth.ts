@@ -14,6 +14,10 @@ export interface AuthConfig {
   readonly maxFailuresPerLoginAnyAddress: number;
   readonly maxFailuresPerIp: number;
   readonly throttleWindowMs: number;
+  /** Anonymous sign-ups allowed per address, and in all, within their window. */
+  readonly signUpsPerIp: number;
+  readonly signUpsTotal: number;
+  readonly signUpWindowMs: number;
   /** Express's `trust proxy` (e.g. `loopback` or `1`); empty: trust no proxy. */
   readonly trustProxy: string;
 }
@@ -38,6 +42,9 @@ export function loadAuthConfig(env: Env): AuthConfig {
     ),
     maxFailuresPerIp: int(env, 'AUTH_MAX_FAILURES_PER_IP', 30, 1, 100_000),
     throttleWindowMs: int(env, 'AUTH_THROTTLE_MINUTES', 15, 1, 24 * 60) * 60_000,
+    signUpsPerIp: int(env, 'SIGN_UP_MAX_PER_IP', 5, 1, 100_000),
+    signUpsTotal: int(env, 'SIGN_UP_MAX_TOTAL', 50, 1, 1_000_000),
+    signUpWindowMs: int(env, 'SIGN_UP_WINDOW_MINUTES', 60, 1, 7 * 24 * 60) * 60_000,
     trustProxy: text(env, 'TRUST_PROXY', ''),
   };
 }
