@@ -3,6 +3,12 @@ import {
   invoiceFigures,
   type AllocationEntry,
 } from '../../domain/billing/allocation.js';
+import {
+  allocationOrder,
+  arrivesInOrder,
+  invoiceAllocationChanges,
+  type AllocationChange,
+} from '../../domain/billing/allocation-history.js';
 import { effectiveLines } from '../../domain/billing/credit-note.js';
 import {
   invoiceStream,
@@ -74,7 +80,13 @@ export class PaymentAllocationProjection implements Projection {
     const figures = (state: InvoiceState) =>
       invoiceFigures(effectiveLines(state), state.paid.toString(), this.fiscalYearStart);
     const events = history as unknown as InvoiceEvent[];
-    const before = replayInvoice(events.slice(0, -1));
+    const earlier = events.slice(0, -1);
+    const inOrder = allocationOrder(earlier).every((e, i) => e === earlier[i]);
+    if (!inOrder || !arrivesInOrder(earlier, events[events.length - 1]!)) {
+      // Recorded out of date order: the payments dated after this one get their cents again.
+      return this.rewrite(tx, invoiceId, earlier, events);
+    }
+    const before = replayInvoice(earlier);
     const after = evolveInvoice(before, events[events.length - 1]!);
     const entries = allocationDelta(
       figures(before),
@@ -85,11 +97,7 @@ export class PaymentAllocationProjection implements Projection {
     );
     const paymentFy = fiscalYearOf(change.on, this.fiscalYearStart);
     const rateOf = new Map(after.lines.map((l) => [l.lineId, l.vatRate]));
-    // A credit note on an unpaid line moves no money already received: no row to keep.
-    const kept = entries.filter(
-      (entry) =>
-        !(change.kind === 'credit_note' && entry.vat === '0.00' && entry.years.length === 0),
-    );
+    const rows = kept({ ...change, entries });
     // One row of each table, in the column order of LINE_INSERT and YEAR_INSERT.
     const lineRow = (entry: AllocationEntry): unknown[] => [
       change.id,
@@ -119,15 +127,15 @@ export class PaymentAllocationProjection implements Projection {
       .slice(0, -1)
       .some((x) => x.type === 'InvoicePaymentAllocated' && x.data.paymentId === change.id);
     if (!again) {
-      await insertRows(tx, LINE_INSERT, kept.map(lineRow));
+      await insertRows(tx, LINE_INSERT, rows.map(lineRow));
       await insertRows(
         tx,
         YEAR_INSERT,
-        kept.flatMap((entry) => entry.years.map((y) => yearRow(entry, y))),
+        rows.flatMap((entry) => entry.years.map((y) => yearRow(entry, y))),
       );
       return;
     }
-    for (const entry of kept) {
+    for (const entry of rows) {
       // A payment imported from Gloux may get more of its allocation later: added to its rows.
       const [line] = await tx.query(
         `SELECT 1 AS x FROM g2_rm_payment_lines WHERE payment_id = ? AND invoice_id = ? AND line_id = ?`,
@@ -157,4 +165,105 @@ export class PaymentAllocationProjection implements Projection {
       }
     }
   }
+
+  /**
+   * The invoice's rows as the allocation in date order gives them (docs/accounting.md §2), written
+   * as the difference from the rows of the events before this one: only what moved is touched.
+   */
+  private async rewrite(
+    tx: Tx,
+    invoiceId: string,
+    earlier: readonly InvoiceEvent[],
+    events: readonly InvoiceEvent[],
+  ): Promise<void> {
+    const old = this.rowsOf(invoiceId, earlier);
+    const now = this.rowsOf(invoiceId, events);
+    for (const [table, keys] of [
+      ['g2_rm_payment_lines', ['payment_id', 'invoice_id', 'line_id']],
+      ['g2_rm_payment_years', ['payment_id', 'invoice_id', 'line_id', 'fiscal_year']],
+    ] as const) {
+      const before = table === 'g2_rm_payment_lines' ? old.lines : old.years;
+      const after = table === 'g2_rm_payment_lines' ? now.lines : now.years;
+      const where = keys.map((k) => `${k} = ?`).join(' AND ');
+      for (const [key, row] of before) {
+        if (after.has(key)) continue;
+        await tx.execute(
+          `DELETE FROM ${table} WHERE ${where}`,
+          keys.map((k) => row[k]),
+        );
+      }
+      for (const [key, row] of after) {
+        const was = before.get(key);
+        if (was && JSON.stringify(was) === JSON.stringify(row)) continue;
+        const columns = Object.keys(row);
+        if (was) {
+          await tx.execute(
+            `UPDATE ${table} SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE ${where}`,
+            [...columns.map((c) => row[c]), ...keys.map((k) => row[k])],
+          );
+        } else {
+          await insertRows(tx, `INSERT INTO ${table} (${columns.join(', ')}) VALUES`, [
+            columns.map((c) => row[c]),
+          ]);
+        }
+      }
+    }
+  }
+
+  /** Rows of both tables for these events, keyed as their primary keys, in allocation order. */
+  private rowsOf(invoiceId: string, events: readonly InvoiceEvent[]) {
+    const issued = events.find((e) => e.type === 'InvoiceIssued');
+    const rateOf = new Map(
+      (issued?.type === 'InvoiceIssued' ? issued.data.lines : []).map((l) => [l.lineId, l.vatRate]),
+    );
+    const lines = new Map<string, Record<string, string | number>>();
+    const years = new Map<string, Record<string, string | number>>();
+    const add = (row: Record<string, string | number>, column: string, cents: string) => {
+      row[column] = (BigInt(row[column]!) + BigInt(cents)).toString();
+    };
+    for (const change of invoiceAllocationChanges(events, this.fiscalYearStart)) {
+      const paymentFy = fiscalYearOf(change.on, this.fiscalYearStart);
+      for (const entry of kept(change)) {
+        const lineKey = `${change.id}|${entry.lineId}`;
+        const line = lines.get(lineKey);
+        if (line) add(line, 'vat_cents', toCents(entry.vat));
+        else
+          lines.set(lineKey, {
+            payment_id: change.id,
+            invoice_id: invoiceId,
+            line_id: entry.lineId,
+            paid_on: change.on,
+            payment_fy: paymentFy,
+            vat_rate: rateOf.get(entry.lineId) ?? '0',
+            vat_cents: toCents(entry.vat),
+            kind: change.kind,
+          });
+        for (const y of entry.years) {
+          const yearKey = `${lineKey}|${y.fiscalYear}`;
+          const year = years.get(yearKey);
+          if (year) add(year, 'net_cents', toCents(y.net));
+          else
+            years.set(yearKey, {
+              payment_id: change.id,
+              invoice_id: invoiceId,
+              line_id: entry.lineId,
+              paid_on: change.on,
+              payment_fy: paymentFy,
+              fiscal_year: y.fiscalYear,
+              bucket: y.bucket,
+              net_cents: toCents(y.net),
+              kind: change.kind,
+            });
+        }
+      }
+    }
+    return { lines, years };
+  }
+}
+
+/** A credit note on an unpaid line moves no money already received: no row to keep. */
+function kept(change: AllocationChange): AllocationEntry[] {
+  return change.entries.filter(
+    (entry) => !(change.kind === 'credit_note' && entry.vat === '0.00' && entry.years.length === 0),
+  );
 }

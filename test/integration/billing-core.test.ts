@@ -369,6 +369,27 @@ describe.each(dialects)('billing core on %s', (dialect) => {
     await expectGlouxAgrees();
   });
 
+  it('splits payments by their dates, not by the order they were recorded (issue 22 item 6)', async () => {
+    // 106.70 + 20 % = 128.04: 33.33 on 10 June and 94.71 on 10 July carry 5.56 and 15.78 of VAT.
+    const inv = await issue('2026-06-01', '106.70');
+    await app.pay(cheque(customer, inv.invoiceId, '94.71', '2026-07-10', '2000001'));
+    // The June cheque typed in after the July one: recording order used to give 5.55 / 15.79.
+    await app.pay(cheque(customer, inv.invoiceId, '33.33', '2026-06-10', '2000002'));
+    const rows = await app.db.query<{ paid_on: unknown; vat_cents: unknown }>(
+      `SELECT paid_on, vat_cents FROM g2_rm_payment_lines WHERE invoice_id = ? ORDER BY paid_on`,
+      [inv.invoiceId],
+    );
+    expect(rows.map((r) => [dayOf(r.paid_on), fromCents(r.vat_cents)])).toEqual([
+      ['2026-06-10', '5.56'],
+      ['2026-07-10', '15.78'],
+    ]);
+    const years = await app.db.query<{ net_cents: unknown }>(
+      `SELECT net_cents FROM g2_rm_payment_years WHERE invoice_id = ? ORDER BY paid_on`,
+      [inv.invoiceId],
+    );
+    expect(years.map((r) => fromCents(r.net_cents))).toEqual(['27.77', '78.93']);
+  });
+
   it('rebuilds every read model from position 0 to exactly the live tables', async () => {
     const selectAll = (t: string) => app.db.query(`SELECT * FROM ${t}`);
     const live = await snapshotReadModels(selectAll);
