@@ -216,44 +216,37 @@ export class PaymentAllocationProjection implements Projection {
     const rateOf = new Map(
       (issued?.type === 'InvoiceIssued' ? issued.data.lines : []).map((l) => [l.lineId, l.vatRate]),
     );
-    const lines = new Map<string, Record<string, string | number>>();
-    const years = new Map<string, Record<string, string | number>>();
-    const add = (row: Record<string, string | number>, column: string, cents: string) => {
-      row[column] = (BigInt(row[column]!) + BigInt(cents)).toString();
+    type Row = Record<string, string | number>;
+    const lines = new Map<string, Row>();
+    const years = new Map<string, Row>();
+    // A payment id met again (a Gloux allocation added later) adds to its first rows.
+    const accumulate = (rows: Map<string, Row>, key: string, fresh: Row, column: string) => {
+      const row = rows.get(key);
+      if (row) row[column] = (BigInt(row[column]!) + BigInt(fresh[column]!)).toString();
+      else rows.set(key, fresh);
     };
     for (const change of invoiceAllocationChanges(events, this.fiscalYearStart)) {
       const paymentFy = fiscalYearOf(change.on, this.fiscalYearStart);
       for (const entry of kept(change)) {
         const lineKey = `${change.id}|${entry.lineId}`;
-        const line = lines.get(lineKey);
-        if (line) add(line, 'vat_cents', toCents(entry.vat));
-        else
-          lines.set(lineKey, {
-            payment_id: change.id,
-            invoice_id: invoiceId,
-            line_id: entry.lineId,
-            paid_on: change.on,
-            payment_fy: paymentFy,
-            vat_rate: rateOf.get(entry.lineId) ?? '0',
-            vat_cents: toCents(entry.vat),
-            kind: change.kind,
-          });
+        const common = {
+          payment_id: change.id,
+          invoice_id: invoiceId,
+          line_id: entry.lineId,
+          paid_on: change.on,
+          payment_fy: paymentFy,
+        };
+        const rate = rateOf.get(entry.lineId) ?? '0';
+        const vat = { vat_rate: rate, vat_cents: toCents(entry.vat), kind: change.kind };
+        accumulate(lines, lineKey, { ...common, ...vat }, 'vat_cents');
         for (const y of entry.years) {
-          const yearKey = `${lineKey}|${y.fiscalYear}`;
-          const year = years.get(yearKey);
-          if (year) add(year, 'net_cents', toCents(y.net));
-          else
-            years.set(yearKey, {
-              payment_id: change.id,
-              invoice_id: invoiceId,
-              line_id: entry.lineId,
-              paid_on: change.on,
-              payment_fy: paymentFy,
-              fiscal_year: y.fiscalYear,
-              bucket: y.bucket,
-              net_cents: toCents(y.net),
-              kind: change.kind,
-            });
+          const year = { fiscal_year: y.fiscalYear, bucket: y.bucket, net_cents: toCents(y.net) };
+          accumulate(
+            years,
+            `${lineKey}|${y.fiscalYear}`,
+            { ...common, ...year, kind: change.kind },
+            'net_cents',
+          );
         }
       }
     }
