@@ -132,6 +132,23 @@ export async function bankMatches(q: Queryable): Promise<MatchRow[]> {
   }));
 }
 
+/** Closing balances statements stated for days in [from, to]. */
+export async function bankClosings(
+  q: Queryable,
+  from: string,
+  to: string,
+): Promise<{ account: string; on: string; amount: string }[]> {
+  const rows = await q.query(
+    `SELECT account, on_day, amount_cents FROM g2_rm_bank_balances WHERE kind = 'closing' AND on_day >= ? AND on_day <= ? ORDER BY account, on_day, position`,
+    [from, to],
+  );
+  return rows.map((r) => ({
+    account: String(r.account),
+    on: String(r.on_day),
+    amount: fromCents(r.amount_cents),
+  }));
+}
+
 export async function bankImports(q: Queryable, limit = 50): Promise<ImportRow[]> {
   const rows = await q.query(
     `SELECT import_id, account, format, file_name, imported_on, line_count, skipped FROM g2_rm_bank_imports ORDER BY position DESC LIMIT ${Math.floor(limit)}`,

@@ -8,7 +8,9 @@ import {
 import type { MatchTarget } from '../../domain/bank/events.js';
 import { addDays, formatDayFr, isDay } from '../../domain/shared/day.js';
 import { DomainError } from '../../domain/shared/errors.js';
+import { checkBalanceChain, type BalanceCheck } from '../../domain/bank/balances.js';
 import {
+  bankClosings,
   bankImports,
   bankLines,
   bankMatches,
@@ -19,7 +21,7 @@ import {
 } from '../../projections/bank/bank.queries.js';
 import { depositSlips } from '../../projections/bank/deposit-slips.queries.js';
 import { Clock } from '../kernel/clock.js';
-import { Db } from '../kernel/database/db.js';
+import { Db, type Queryable } from '../kernel/database/db.js';
 import { BANK_CONFIG, type BankConfig } from '../kernel/config.js';
 
 export type LineStatus = 'matched' | 'difference' | 'exact' | 'near' | 'unmatched';
@@ -49,6 +51,8 @@ export interface Reconciliation {
   /** Card days and slips of the period no bank line accounts for yet. */
   waiting: WaitingTarget[];
   imports: ImportRow[];
+  /** Closing balances stated in the period (and the one before), followed with the movements. */
+  balances: BalanceCheck[];
 }
 
 /** How a form names a target: 'card_day:2026-11-03' or 'deposit_slip:12'. */
@@ -92,6 +96,7 @@ export class ReconciliationService {
         (s) => s.status === 'active',
       ),
       imports: await bankImports(q, 20),
+      chain: await this.balanceChain(q, from, to),
     }));
     const cardCount = new Map(data.cards.map((c) => [c.day, c.count]));
     const label = (t: MatchTarget) =>
@@ -169,6 +174,17 @@ export class ReconciliationService {
       counts,
       waiting,
       imports: data.imports,
+      balances: data.chain,
     };
+  }
+
+  /** The period's stated closing balances, each followed from the previous one (up to 62 days back). */
+  private async balanceChain(q: Queryable, from: string, to: string): Promise<BalanceCheck[]> {
+    const closings = await bankClosings(q, addDays(from, -62), to);
+    const first = closings.reduce((d, c) => (c.on < d ? c.on : d), to);
+    const lines = closings.length ? await bankLines(q, first, to) : [];
+    const chain = checkBalanceChain(closings, lines);
+    // The balance before the period only serves as the first one's previous.
+    return chain.filter((c) => c.on >= from);
   }
 }

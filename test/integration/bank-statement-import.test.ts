@@ -7,6 +7,7 @@ import {
   type ImportBankStatementResult,
 } from '../../src/bank/bank-statement.commands.js';
 import { BANK_CONFIG, loadBankConfig } from '../../src/kernel/config.js';
+import { ReconciliationService } from '../../src/bank/reconciliation.service.js';
 import { projectRoot } from '../../src/kernel/paths.js';
 import { AppHarness } from '../support/app-harness.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
@@ -142,6 +143,19 @@ describe.each(dialects)('bank statements as banks write them, on %s', (dialect) 
     expect(await app.count('g2_rm_bank_lines', 'account <> ?', [CURRENT])).toBe(0);
     expect(await app.count('g2_rm_bank_balances', 'account <> ?', [CURRENT])).toBe(0);
     expect((await balances()).at(-1)).toEqual([CURRENT, 'closing', '2026-11-10', 119280]);
+    // The page follows the account from one stated balance to the next with the movements.
+    const view = await app.context.get(ReconciliationService).view('2026-11-01', '2026-11-30');
+    expect(view.balances).toMatchObject([
+      { account: CURRENT, on: '2026-11-06', amount: '1117.30', previous: null, gap: null },
+      {
+        account: CURRENT,
+        on: '2026-11-10',
+        amount: '1192.80',
+        previous: { on: '2026-11-06', amount: '1117.30' },
+        movements: '75.50',
+        gap: '0.00',
+      },
+    ]);
     expect((await importFile('releve-ofx1-plusieurs-comptes.ofx')).imported).toBe(0);
   });
 
