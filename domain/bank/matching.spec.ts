@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { deciderSpec } from '../shared/decider.testkit.js';
 import { addDays, daysBetween } from '../shared/day.js';
-import { DomainError } from '../shared/errors.js';
 import { Money } from '../shared/money.js';
 import {
   decideConfirmMatches,
@@ -95,15 +95,33 @@ describe('bank matching', () => {
       expected: '80.00',
     };
     const ctx = { today: '2026-11-25', newId: () => 'm1' };
-    const [matched] = decideConfirmMatches(initialMatchesState, [{ line, candidate: slip }], ctx);
-    const state = evolveMatches(initialMatchesState, matched!);
-    expect(() => decideConfirmMatches(state, [{ line, candidate: slip }], ctx)).toThrow(
-      DomainError,
-    );
-    expect(() =>
-      decideConfirmMatches(state, [{ line: { ...line, lineId: 'l2' }, candidate: slip }], ctx),
-    ).toThrow(/bordereau n° 1 est déjà rapproché/);
-    const undone = evolveMatches(state, decideUndoMatch(state, { lineId: 'l1' }, ctx));
+    const confirm = deciderSpec({
+      initial: initialMatchesState,
+      evolve: evolveMatches,
+      decide: decideConfirmMatches,
+    });
+    const [matched] = confirm
+      .given()
+      .when([{ line, candidate: slip }], ctx)
+      .events();
+    confirm
+      .given(matched!)
+      .when([{ line, candidate: slip }], ctx)
+      .thenThrows('already_matched');
+    expect(
+      confirm
+        .given(matched!)
+        .when([{ line: { ...line, lineId: 'l2' }, candidate: slip }], ctx)
+        .thenThrows('already_matched').message,
+    ).toMatch(/bordereau n° 1 est déjà rapproché/);
+    const undone = deciderSpec({
+      initial: initialMatchesState,
+      evolve: evolveMatches,
+      decide: decideUndoMatch,
+    })
+      .given(matched!)
+      .when({ lineId: 'l1' }, ctx)
+      .state();
     expect(undone.byLine.size).toBe(0);
     expect(undone.byTarget.size).toBe(0);
   });

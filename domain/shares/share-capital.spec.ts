@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { deciderSpec } from '../shared/decider.testkit.js';
 import { Money } from '../shared/money.js';
 import { refusalOf, shareContext } from './share.testkit.js';
 import type { ImportedShare, ShareEvent } from './events.js';
@@ -7,6 +8,7 @@ import {
   currentCapital,
   heldBy,
   highestCapital,
+  evolveShareCapital,
   importedInterval,
   initialShareCapital,
   legacyShareAnomalies,
@@ -166,20 +168,25 @@ describe('share movements', () => {
     expect([error.field, error.message]).toEqual([field, message]);
   });
 
+  /** Gloux's sample rows, as the event that took them in. */
+  const sampleImported: ShareEvent = {
+    type: 'LegacySharesImported',
+    data: { importedOn: TODAY, shares: sample },
+  };
+  const spec = <C>(decide: (s: ShareCapitalState, c: C, x: ShareContext) => ShareEvent[]) =>
+    deciderSpec({ initial: initialShareCapital, evolve: evolveShareCapital, decide });
+
   it('pay up: only subscribed shares, not before their subscription', () => {
-    const s = base();
-    const [e] = decidePayUp(
-      s,
-      { tiersId: '2', numbers: '10400', on: TODAY, legacyPaymentId: '502' },
-      ctx(),
-    );
+    const payUp = spec(decidePayUp).given(sampleImported);
+    const [e] = payUp
+      .when({ tiersId: '2', numbers: '10400', on: TODAY, legacyPaymentId: '502' }, ctx())
+      .events();
     expect(e!.data).toMatchObject({ numbers: [10400], legacyPaymentId: 502 });
+    payUp.when({ tiersId: '1', numbers: '2207', on: TODAY }, ctx()).thenThrows('already_paid');
     expect(
-      refusal(() => decidePayUp(s, { tiersId: '1', numbers: '2207', on: TODAY }, ctx())).code,
-    ).toBe('already_paid');
-    expect(
-      refusal(() => decidePayUp(s, { tiersId: '2', numbers: '10400', on: '2007-09-11' }, ctx()))
-        .message,
+      payUp
+        .when({ tiersId: '2', numbers: '10400', on: '2007-09-11' }, ctx())
+        .thenThrows('invalid_input').message,
     ).toBe('La libération ne peut pas précéder la souscription de la part n° 10400 (12/09/2007).');
   });
 
@@ -224,8 +231,10 @@ describe('share movements', () => {
 
   it('redeem: refuses shares one does not hold', () => {
     expect(
-      refusal(() => decideRedemption(base(), { tiersId: '2', numbers: '2207', on: TODAY }, ctx()))
-        .message,
+      spec(decideRedemption)
+        .given(sampleImported)
+        .when({ tiersId: '2', numbers: '2207', on: TODAY }, ctx())
+        .thenThrows('invalid_input').message,
     ).toBe('La part n° 2207 n’appartient pas au tiers n° 2.');
   });
 
