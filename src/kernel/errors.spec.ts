@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, ERROR_CODES } from '../../domain/shared/errors.js';
-import { ERROR_CATALOGUE, isTransientDatabaseError, messageOf, statusOf } from './errors.js';
+import {
+  ERROR_CATALOGUE,
+  isDuplicateKeyError,
+  isTransientDatabaseError,
+  messageOf,
+  statusOf,
+} from './errors.js';
 
 /** The rule the filter used to guess statuses by: the API's statuses must not move. */
 function formerStatus(code: string): number {
@@ -105,5 +111,31 @@ describe('transient database errors, by number or code', () => {
     const loop: { cause?: unknown } = {};
     loop.cause = loop;
     expect(isTransientDatabaseError(loop)).toBe(false);
+  });
+});
+
+describe('duplicate keys, by number or code', () => {
+  it('MySQL 1062 / ER_DUP_ENTRY and SQLite UNIQUE / PRIMARY KEY, wrapped or not', () => {
+    const driver = Object.assign(new Error('x'), { errno: 1062, code: 'ER_DUP_ENTRY' });
+    expect(isDuplicateKeyError(new QueryFailedError('INSERT', [], driver))).toBe(true);
+    const sqlite = new Database(':memory:');
+    sqlite.exec('CREATE TABLE t (n INTEGER PRIMARY KEY, s TEXT UNIQUE)');
+    sqlite.exec("INSERT INTO t VALUES (1, 'a')");
+    for (const sql of ["INSERT INTO t VALUES (1, 'b')", "INSERT INTO t VALUES (2, 'a')"]) {
+      let error: unknown;
+      try {
+        sqlite.exec(sql);
+      } catch (e) {
+        error = e;
+      }
+      expect(isDuplicateKeyError(new Error('wrapped', { cause: error }))).toBe(true);
+    }
+    sqlite.close();
+  });
+
+  it('never by message text', () => {
+    expect(isDuplicateKeyError(new Error("Duplicate entry '1' for key 'PRIMARY'"))).toBe(false);
+    expect(isDuplicateKeyError(new Error('UNIQUE constraint failed: t.n'))).toBe(false);
+    expect(isDuplicateKeyError({ errno: 1213 })).toBe(false);
   });
 });

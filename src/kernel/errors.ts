@@ -118,18 +118,38 @@ const CONNECTION_CODES = new Set([
  * driver's `code`/`errno` and keeps it as `driverError`; wrappers may hang it on `cause`.
  */
 export function isTransientDatabaseError(error: unknown): boolean {
+  return driverErrors(error).some(
+    ({ code, errno }) =>
+      (errno !== undefined && MYSQL_TRANSIENT_ERRNOS.has(errno)) ||
+      (code !== undefined &&
+        // better-sqlite3: SQLITE_BUSY, SQLITE_LOCKED and their extended codes (…_SNAPSHOT…).
+        (CONNECTION_CODES.has(code) || /^SQLITE_(BUSY|LOCKED)(_|$)/.test(code))),
+  );
+}
+
+/** True for a unique-key violation: MySQL ER_DUP_ENTRY (1062), SQLite UNIQUE / PRIMARY KEY. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return driverErrors(error).some(
+    ({ code, errno }) =>
+      errno === 1062 ||
+      code === 'ER_DUP_ENTRY' ||
+      code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+      code === 'SQLITE_CONSTRAINT_PRIMARYKEY',
+  );
+}
+
+/** The error, then what it wraps (TypeORM's `driverError`, then `cause`): code and number. */
+function driverErrors(error: unknown): { code?: string; errno?: number }[] {
+  const found: { code?: string; errno?: number }[] = [];
   const seen = new Set<unknown>();
   let e = error as { code?: unknown; errno?: unknown; driverError?: unknown; cause?: unknown };
   while (e && typeof e === 'object' && !seen.has(e)) {
     seen.add(e);
-    const { code, errno } = e;
-    if (typeof errno === 'number' && MYSQL_TRANSIENT_ERRNOS.has(errno)) return true;
-    if (typeof code === 'string') {
-      if (CONNECTION_CODES.has(code)) return true;
-      // better-sqlite3: SQLITE_BUSY, SQLITE_LOCKED and their extended codes (…_SNAPSHOT…).
-      if (/^SQLITE_(BUSY|LOCKED)(_|$)/.test(code)) return true;
-    }
+    found.push({
+      code: typeof e.code === 'string' ? e.code : undefined,
+      errno: typeof e.errno === 'number' ? e.errno : undefined,
+    });
     e = (e.driverError ?? e.cause) as typeof e;
   }
-  return false;
+  return found;
 }

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { Db } from '../../src/kernel/database/db.js';
-import { isTransientDatabaseError } from '../../src/kernel/errors.js';
+import { isDuplicateKeyError, isTransientDatabaseError } from '../../src/kernel/errors.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
 
 /**
@@ -57,9 +57,10 @@ describe.each(dialects)('transient database errors through the Db port on %s', (
     }
     expect(error).toBeDefined();
     expect(isTransientDatabaseError(error)).toBe(true);
+    expect(isDuplicateKeyError(error)).toBe(false);
   });
 
-  it('a duplicate key is not transient', async () => {
+  it('a duplicate key is recognised by its code, and is not transient', async () => {
     let error: unknown;
     try {
       await db.query('INSERT INTO g2_probe (n) VALUES (1)');
@@ -68,5 +69,6 @@ describe.each(dialects)('transient database errors through the Db port on %s', (
     }
     expect(error).toBeDefined();
     expect(isTransientDatabaseError(error)).toBe(false);
+    expect(isDuplicateKeyError(error)).toBe(true);
   });
 });

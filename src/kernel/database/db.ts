@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { dataSourceOptions } from './data-source.js';
 import type { DatabaseSettings, Dialect } from './settings.js';
+import { isDuplicateKeyError } from '../errors.js';
 
 export type Row = Record<string, unknown>;
 
@@ -151,18 +152,5 @@ export class Db {
   }
 }
 
-/** True when a driver error is a unique-key violation (MySQL ER_DUP_ENTRY, SQLite UNIQUE). */
-export function isDuplicateKey(error: unknown): boolean {
-  const e = error as {
-    code?: string;
-    driverError?: { code?: string; errno?: number };
-    message?: string;
-  };
-  const code = e.driverError?.code ?? e.code;
-  return (
-    code === 'ER_DUP_ENTRY' ||
-    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
-    /UNIQUE constraint failed|Duplicate entry/.test(e.message ?? '')
-  );
-}
+/** True when a driver error is a unique-key violation (by code, see src/kernel/errors.ts). */
+export const isDuplicateKey = isDuplicateKeyError;
