@@ -41,6 +41,13 @@ const VARIABLES: readonly {
   },
   { name: 'PORT', valid: '8080', read: (c) => c.app.port, expected: 8080, invalid: '80a' },
   {
+    name: 'HOST',
+    valid: '127.0.0.1',
+    read: (c) => c.app.host,
+    expected: '127.0.0.1',
+    invalid: 'a b',
+  },
+  {
     name: 'FISCAL_YEAR_START',
     valid: '10-01',
     read: (c) => c.app.fiscalYearStart,
@@ -632,7 +639,10 @@ describe('one config module', () => {
   it('tests every variable the README documents, and the README documents every variable read', () => {
     const tested = new Set(VARIABLES.map((v) => v.name));
     const inReadme = [...documented()].filter(
-      (n) => (!NOT_SETTINGS.has(n) && !n.startsWith('GLOUX2_') && n.includes('_')) || n === 'PORT',
+      (n) =>
+        (!NOT_SETTINGS.has(n) && !n.startsWith('GLOUX2_') && n.includes('_')) ||
+        n === 'PORT' ||
+        n === 'HOST',
     );
     expect(inReadme.filter((n) => !tested.has(n))).toEqual([]);
     // Every name the loaders ask for is documented and tested.
@@ -670,6 +680,7 @@ describe('one config module', () => {
     const config = loadAllConfig({});
     expect(config.app).toEqual({
       port: 3000,
+      host: '',
       database: { dialect: 'sqlite', sqlitePath: 'data/gloux2.sqlite' },
       fiscalYearStart: '01-01',
       demoData: true,
@@ -684,6 +695,19 @@ describe('one config module', () => {
     expect(loadAllConfig({ NODE_ENV: 'test' }).lifecycle.schedulerEnabled).toBe(false);
     // On MySQL there is no demo data unless asked for.
     expect(loadConfig({ DATABASE_URL: 'mysql://h/db' }).demoData).toBe(false);
+  });
+
+  it('card payment in production needs MONETICO_PUBLIC_URL: the Host header never makes the return URLs', () => {
+    expect(() => loadAllConfig({ ...BANK, NODE_ENV: 'production' })).toThrow(
+      'MONETICO_PUBLIC_URL must be set in production',
+    );
+    const set = loadAllConfig({
+      ...BANK,
+      NODE_ENV: 'production',
+      MONETICO_PUBLIC_URL: 'https://panel.example',
+    });
+    expect(set.monetico.publicUrl).toBe('https://panel.example');
+    expect(loadAllConfig({ ...BANK }).monetico.publicUrl).toBe('');
   });
 
   it('LEGACY_INGEST=off turns the Gloux ingestion off (it stayed on before)', () => {

@@ -33,6 +33,8 @@ export * from './config/shares.js';
 
 export interface AppConfig {
   readonly port: number;
+  /** The address to listen on (HOST); empty: every interface, as Node does by default. */
+  readonly host?: string;
   readonly database: DatabaseSettings;
   /** 'MM-DD'; changing it requires `projections:rebuild payment-allocation`. */
   readonly fiscalYearStart: string;
@@ -70,6 +72,17 @@ export interface Config {
 
 export const CONFIG = Symbol('CONFIG');
 
+/** HOST: an IP address or a host name to listen on (e.g. 127.0.0.1 behind a reverse proxy). */
+function hostOf(env: Env): string {
+  const host = raw(env, 'HOST') ?? '';
+  if (
+    host !== '' &&
+    !/^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/.test(host)
+  )
+    throw new ConfigError('HOST', `must be an IP address or a host name (got ${host})`);
+  return host;
+}
+
 /** The general settings (port, database, fiscal year, demo data, Gloux sync). */
 export function loadConfig(env: Env): AppConfig {
   const database = loadDatabaseSettings(env);
@@ -87,6 +100,7 @@ export function loadConfig(env: Env): AppConfig {
   }
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
+    host: hostOf(env),
     database,
     fiscalYearStart,
     demoData: flag(env, 'DEMO_DATA', database.dialect === 'sqlite'),

@@ -74,7 +74,12 @@ export class MoneticoController {
     const mine =
       r !== null && user !== null && (isStaff(user) || user.customerIds.includes(r.customerId));
     return {
-      title: accepted ? 'Paiement par carte accepté' : 'Paiement par carte non abouti',
+      title:
+        user === null
+          ? 'Retour du paiement par carte'
+          : accepted
+            ? 'Paiement par carte accepté'
+            : 'Paiement par carte non abouti',
       accepted,
       known: mine,
       signedIn: user !== null,

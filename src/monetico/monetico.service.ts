@@ -245,11 +245,14 @@ export class MoneticoService {
     const code = parsed.ok ? (parsed.fields['code-retour'] ?? '') : '';
     const id = await this.keep(now, reference, code, raw);
     if (!parsed.ok) {
-      await this.settle(id, 'malformed', parsed.reason, false);
+      // cdr reports the seal (MONETICO.md): a notification the bank sealed is answered cdr=0
+      // even when its fields cannot be used, and the treasurer sees it as an anomaly.
+      const sealed = this.sealedDespiteShape(pairs);
+      await this.settle(id, 'malformed', parsed.reason, sealed);
       this.logger.warn(
-        `Notification CGI2 n° ${id} refusée (mal formée) : ${parsed.reason}${reference ? ` — référence ${reference}` : ''}`,
+        `Notification CGI2 n° ${id} refusée (mal formée${sealed ? ', sceau valide' : ''}) : ${parsed.reason}${reference ? ` — référence ${reference}` : ''}`,
       );
-      return cgi2Answer(false);
+      return cgi2Answer(sealed);
     }
     const fields = parsed.fields;
     if (!this.config.enabled || !verifyMac(fields, 'current', this.config.key.bytes(), hmacSha1)) {
@@ -270,6 +273,15 @@ export class MoneticoService {
       );
     }
     return cgi2Answer(true);
+  }
+
+  /** True when a notification that failed the shape checks still carries the bank's seal. */
+  private sealedDespiteShape(pairs: readonly (readonly [string, string])[]): boolean {
+    if (!this.config.enabled) return false;
+    const fields = Object.fromEntries(pairs);
+    // With a name twice the seal cannot say which value it covers.
+    if (Object.keys(fields).length !== pairs.length) return false;
+    return verifyMac(fields, 'current', this.config.key.bytes(), hmacSha1);
   }
 
   private async process(id: number, fields: Fields, now: Date): Promise<void> {

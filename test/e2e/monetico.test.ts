@@ -199,7 +199,15 @@ describe('card payment through the fake bank, in headless Chromium', () => {
     const url = page.url();
     const anonymous = await (await fetch(url)).text();
     expect(anonymous).toContain('Connectez-vous');
+    expect(anonymous).not.toContain('Merci');
     expect(anonymous).not.toContain(inv.number);
+    // Whatever the reference, even made up, a visitor reads the same neutral words.
+    for (const path of ['/paiement-carte/ok?reference=INVENTEE1', '/paiement-carte/erreur']) {
+      const made = await (await fetch(`${new URL(url).origin}${path}`)).text();
+      expect(made).toContain('Vous revenez du site de paiement de la banque.');
+      expect(made).not.toContain('Merci');
+      expect(made).not.toContain('abouti');
+    }
     expect(anonymous).not.toContain('15,00');
     const returnPath = new URL(url).pathname + new URL(url).search;
     const otherMember = await httpClient(baseUrl, DEMO.lesamis).getPage(returnPath);

@@ -332,6 +332,20 @@ describe.each(dialects)('Monetico card payment on %s', (dialect) => {
       expect(logged(/mal formée\) : champ montant en double/)).toBe(true);
       expect(lines.some((l) => l.includes('xxxxxxxxxx'))).toBe(false);
     });
+
+    it('a sealed but malformed notification is answered cdr=0 (the seal is right) and listed', async () => {
+      const invoice = await issue('3', '26.00');
+      const form = await monetico().requestForm('3', invoice.invoiceId);
+      const before = await cardPayments();
+      const [raw, pairs] = notification(form, { reference: 'pas-une-ref!' });
+      expect(await monetico().notify(raw, pairs)).toBe('version=2\ncdr=0\n');
+      expect(await cardPayments()).toBe(before);
+      const [row] = await app.db.query<{ outcome: string; mac_valid: number | string }>(
+        `SELECT outcome, mac_valid FROM g2_card_notifications ORDER BY id DESC LIMIT 1`,
+      );
+      expect([row?.outcome, Number(row?.mac_valid)]).toEqual(['malformed', 1]);
+      expect(logged(/mal formée, sceau valide\) : champ reference mal formé/)).toBe(true);
+    });
   });
 
   it('read models rebuilt from the log equal the live ones', async () => {

@@ -85,6 +85,15 @@ export function loadMoneticoConfig(env: Env): MoneticoConfig {
   );
   const rawKey = text(env, 'MONETICO_KEY', '');
   if (rawKey.length !== 40) throw new MoneticoKeyError('expected 40 characters');
+  // Without it the return URLs sent to the bank come from the request's Host header, which
+  // whoever sends the request chooses.
+  if (publicUrl === '' && env.NODE_ENV === 'production')
+    throw new ConfigError(
+      'MONETICO_PUBLIC_URL',
+      'must be set in production (NODE_ENV=production): the card return URLs must not come from the Host header',
+    );
+  if (publicUrl !== '' && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(publicUrl))
+    throw new ConfigError('MONETICO_PUBLIC_URL', `must be an http(s) URL (got ${publicUrl})`);
   return {
     enabled: true,
     bankUrl,
