@@ -429,3 +429,40 @@ describe('truncated files', () => {
     );
   });
 });
+
+describe('garbled files', () => {
+  it('refuses a broken XML declaration the validator lets through', () => {
+    const text = fixture('releve-ofx2.ofx').replace('version="1.0"', 'version=<1.0"');
+    expect(refusal(() => parseStatement(text)).message).toMatch(
+      /^Relevé illisible : XML mal formé \(/,
+    );
+  });
+
+  it.each([
+    'releve-ofx1.ofx',
+    'releve-ofx2.ofx',
+    'releve-ofx1-plusieurs-comptes.ofx',
+    'releve-camt053.xml',
+    'releve-camt053-utc.xml',
+    'releve-cfonb120.txt',
+    'releve-cfonb120-comptes.txt',
+  ])('%s with characters changed is read or refused in French, never crashes', (name) => {
+    const text = fixture(name);
+    const edit = fc.record({
+      at: fc.integer({ min: 0, max: text.length - 1 }),
+      by: fc.constantFrom('<', '>', '/', '&', 'x', '9', '-', '.', ',', '\n', ' ', ''),
+    });
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 3 }), (edits) => {
+        const garbled = edits.reduce((t, e) => t.slice(0, e.at) + e.by + t.slice(e.at + 1), text);
+        try {
+          parseStatement(garbled);
+        } catch (error) {
+          expect(error).toBeInstanceOf(DomainError);
+          expect((error as DomainError).message).toMatch(/^Relevé (illisible|refusé)/);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -27,7 +27,13 @@ export function parseXml(text: string, arrays: readonly string[]): Record<string
     processEntities: true,
     isArray: (name) => arrays.includes(name),
   });
-  return parser.parse(text) as Record<string, unknown>;
+  try {
+    return parser.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    // The validator lets a few faults through (a broken <?…?> declaration) that the parser
+    // then throws on, without a line.
+    throw badFile(null, `XML mal formé (${(error as Error).message}).`);
+  }
 }
 
 export type Node = Record<string, unknown>;
