@@ -25,7 +25,6 @@ import { depositSlip } from '../../projections/bank/deposit-slips.queries.js';
 import { Clock } from '../kernel/clock.js';
 import type { Queryable } from '../kernel/database/db.js';
 import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
-import { executeBankCommand } from './bank-command.js';
 import { BANK_CONFIG, type BankConfig } from '../kernel/config.js';
 import { readStream } from '../kernel/event-store/event-store.js';
 import {
@@ -77,12 +76,12 @@ export class ImportBankStatementHandler implements ICommandHandler<
     const text = decodeStatementFile(content);
     const statement = parseStatement(text);
     const fileHash = sha256(text);
-    return executeBankCommand<ImportBankStatementResult>(
-      this.pipeline,
-      this.clock,
-      'ImportBankStatement',
-      { actor: command.actor, request: { fileName, fileHash } },
-      async (tx, now) => {
+    return this.pipeline.run<ImportBankStatementResult>({
+      commandType: 'ImportBankStatement',
+      actor: command.actor,
+      request: { fileName, fileHash },
+      now: this.clock.now(),
+      decide: async (tx, { now }) => {
         const streams = new Map<string, { versions: number; keys: string[] }>();
         const histories = new Map<string, BankStatementEvent[]>();
         for (const [account, parts] of accountsOf(statement)) {
@@ -138,7 +137,7 @@ export class ImportBankStatementHandler implements ICommandHandler<
           },
         };
       },
-    );
+    });
   }
 }
 
@@ -188,12 +187,13 @@ export class ConfirmBankMatchesHandler implements ICommandHandler<
 
   async execute(command: ConfirmBankMatchesCommand): Promise<BankMatchResult> {
     const requested = Array.isArray(command.input?.matches) ? command.input.matches : [];
-    return executeBankCommand(
-      this.pipeline,
-      this.clock,
-      'ConfirmBankMatches',
-      { ...command, request: command.input },
-      async (tx, now) => {
+    return this.pipeline.run({
+      commandType: 'ConfirmBankMatches',
+      actor: command.actor,
+      idempotencyKey: command.idempotencyKey,
+      request: command.input,
+      now: this.clock.now(),
+      decide: async (tx, { now }) => {
         const matches = await loadMatches(tx);
         const confirmations: ConfirmMatch[] = [];
         for (const m of requested) {
@@ -216,7 +216,7 @@ export class ConfirmBankMatchesHandler implements ICommandHandler<
           },
         };
       },
-    );
+    });
   }
 }
 
@@ -231,12 +231,13 @@ export class UndoBankMatchHandler implements ICommandHandler<
   ) {}
 
   async execute(command: UndoBankMatchCommand) {
-    return executeBankCommand(
-      this.pipeline,
-      this.clock,
-      'UndoBankMatch',
-      { ...command, request: command.input },
-      async (tx, now) => {
+    return this.pipeline.run({
+      commandType: 'UndoBankMatch',
+      actor: command.actor,
+      idempotencyKey: command.idempotencyKey,
+      request: command.input,
+      now: this.clock.now(),
+      decide: async (tx, { now }) => {
         const matches = await loadMatches(tx);
         const event = decideUndoMatch(matches.state, command.input, { today: parisDayOf(now) });
         return {
@@ -246,6 +247,6 @@ export class UndoBankMatchHandler implements ICommandHandler<
           result: { matchId: event.data.matchId, lineId: event.data.lineId },
         };
       },
-    );
+    });
   }
 }

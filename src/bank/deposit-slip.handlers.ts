@@ -21,7 +21,6 @@ import { isId } from '../billing/billing-streams.js';
 import { Clock } from '../kernel/clock.js';
 import type { Queryable } from '../kernel/database/db.js';
 import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
-import { executeBankCommand } from './bank-command.js';
 import { readStream } from '../kernel/event-store/event-store.js';
 import {
   CancelDepositSlipCommand,
@@ -71,12 +70,13 @@ export class IssueDepositSlipHandler implements ICommandHandler<
   async execute(command: IssueDepositSlipCommand): Promise<DepositSlipResult> {
     const slipId = randomUUID();
     const input = command.input ?? {};
-    return executeBankCommand(
-      this.pipeline,
-      this.clock,
-      'IssueDepositSlip',
-      { ...command, request: input },
-      async (tx, now) => {
+    return this.pipeline.run({
+      commandType: 'IssueDepositSlip',
+      actor: command.actor,
+      idempotencyKey: command.idempotencyKey,
+      request: input,
+      now: this.clock.now(),
+      decide: async (tx, { now }) => {
         const slips = await loadDepositSlips(tx);
         let ids = Array.isArray(input.paymentIds) ? input.paymentIds.map(String) : [];
         if (ids.length === 0 && input.receivedOn !== undefined) {
@@ -120,7 +120,7 @@ export class IssueDepositSlipHandler implements ICommandHandler<
           },
         };
       },
-    );
+    });
   }
 }
 
@@ -135,12 +135,13 @@ export class CancelDepositSlipHandler implements ICommandHandler<
   ) {}
 
   async execute(command: CancelDepositSlipCommand): Promise<DepositSlipResult> {
-    return executeBankCommand(
-      this.pipeline,
-      this.clock,
-      'CancelDepositSlip',
-      { ...command, request: command.input },
-      async (tx, now) => {
+    return this.pipeline.run({
+      commandType: 'CancelDepositSlip',
+      actor: command.actor,
+      idempotencyKey: command.idempotencyKey,
+      request: command.input,
+      now: this.clock.now(),
+      decide: async (tx, { now }) => {
         const slips = await loadDepositSlips(tx);
         const event = decideCancelDepositSlip(slips.state, command.input, {
           today: parisDayOf(now),
@@ -160,6 +161,6 @@ export class CancelDepositSlipHandler implements ICommandHandler<
           },
         };
       },
-    );
+    });
   }
 }

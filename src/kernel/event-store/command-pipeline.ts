@@ -129,6 +129,11 @@ export class CommandPipeline {
     }
   }
 
+  /** Runs a command and answers its result (the handlers' usual need). */
+  async run<R>(options: CommandOptions<R>): Promise<R> {
+    return (await this.execute(options)).result;
+  }
+
   /** Retries a command whose stream moved meanwhile: it reloads its state and decides again. */
   async execute<R>(options: CommandOptions<R>): Promise<CommandOutcome<R>> {
     for (let attempt = 1; ; attempt++) {
