@@ -21,15 +21,18 @@ export function glouxStateOf(state: AccountState): 'actif' | 'suspendu' | 'ferme
 }
 
 /**
- * Events bringing gloux2's account to Gloux's etat (the caller checked that gloux2's own
- * events are already mirrored, so Gloux's row is not merely behind).
+ * Events bringing gloux2's account to Gloux's etat. `mirrored`: gloux2's own events on the
+ * account are already in Gloux's row (otherwise the row is merely behind, and only an account
+ * the log does not know is taken in).
  */
 export function accountFromGloux(
   state: AccountState,
   row: LegacyAccountRow,
   today: string,
+  mirrored = true,
 ): { events: AccountEvent[]; issue: { code: string; message: string } | null } {
-  const events = decideAdoptLegacy(state, row, true, today);
+  const events = decideAdoptLegacy(state, row, mirrored, today);
+  if (!mirrored) return { events, issue: null };
   const after = events.reduce<AccountState>(
     (s, e) => (e.type === 'AccountOpened' ? { ...s, exists: true } : s),
     state,

@@ -1,10 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  decideAdoptLegacy,
   decideAfterPayment,
   decideConvertByAdmin,
-  evolveAccount,
-  initialAccountState,
   type AccountState,
   type LegacyAccountRow,
   type OpenInvoice,
@@ -14,24 +11,19 @@ import type { Day } from '../../domain/shared/day.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import {
   readGlouxOnlyOpenInvoices,
-  readLegacyAccount,
   readLegacyAccountsOf,
 } from '../../legacy-sync/legacy-accounts.js';
-import { LEGACY_SYNC_CHECKPOINT } from '../../legacy-sync/legacy-sync.worker.js';
+import {
+  LegacyAccountAdoption,
+  type LoadedAccount,
+} from '../../legacy-sync/ingest/hebergements-ingest.js';
 import { fromCents } from '../../domain/shared/cents.js';
 import { Clock } from '../kernel/clock.js';
 import { Db, type Queryable } from '../kernel/database/db.js';
 import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
-import { readStream, type EventSource } from '../kernel/event-store/event-store.js';
 import { LIFECYCLE_CONFIG, type LifecycleConfig } from '../kernel/config.js';
 
-export interface LoadedAccount {
-  /** The state as the log has it, plus what Gloux did that the log does not know yet. */
-  readonly state: AccountState;
-  readonly version: number;
-  /** Events that would bring the log in line with Gloux (recorded with source 'gloux'). */
-  readonly adoption: readonly AccountEvent[];
-}
+export type { LoadedAccount };
 
 /** The owed invoices of customers (invoice read model), by customer. */
 export async function openInvoicesByCustomer(
@@ -101,27 +93,16 @@ export class AccountLifecycle {
     @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(LIFECYCLE_CONFIG) private readonly config: LifecycleConfig,
-  ) {}
+  ) {
+    this.adoption = new LegacyAccountAdoption(db, pipeline, clock);
+  }
 
-  async load(
-    q: Queryable,
-    accountId: string,
-    row?: LegacyAccountRow | null,
-  ): Promise<LoadedAccount> {
-    const events = await readStream(q, accountStream(accountId));
-    let state = initialAccountState(accountId);
-    for (const e of events) state = evolveAccount(state, e as unknown as AccountEvent);
-    const version = events.length === 0 ? -1 : events[events.length - 1]!.streamVersion;
-    const legacy = row === undefined ? await readLegacyAccount(q, accountId) : row;
-    if (!legacy) return { state, version, adoption: [] };
-    const last = events[events.length - 1];
-    const [checkpoint] = await q.query<{ position: number | string }>(
-      `SELECT position FROM g2_checkpoints WHERE name = ?`,
-      [LEGACY_SYNC_CHECKPOINT],
-    );
-    const mirrored = !last || Number(checkpoint?.position ?? 0) >= last.position;
-    const adoption = decideAdoptLegacy(state, legacy, mirrored, this.clock.today());
-    return { state: adoption.reduce(evolveAccount, state), version, adoption };
+  /** Gloux's own account states are taken in by legacy-sync alone (the poll uses it too). */
+  private readonly adoption: LegacyAccountAdoption;
+
+  /** The account as the log has it plus what Gloux did to it (legacy-sync owns that adoption). */
+  load(q: Queryable, accountId: string, row?: LegacyAccountRow | null): Promise<LoadedAccount> {
+    return this.adoption.load(q, accountId, row);
   }
 
   /**
@@ -137,18 +118,8 @@ export class AccountLifecycle {
     request: unknown;
     decide: (state: AccountState) => AccountEvent[];
   }): Promise<AccountEvent[]> {
+    await this.adoption.adopt(options.accountId);
     const now = this.clock.now();
-    const adopt = await this.db.run((q) => this.load(q, options.accountId));
-    if (adopt.adoption.length > 0)
-      await this.append(
-        options.accountId,
-        'AdoptLegacyAccount',
-        'gloux',
-        now,
-        'legacy-sync',
-        adopt.adoption,
-        adopt.version,
-      );
     const outcome = await this.pipeline.execute({
       commandType: options.commandType,
       actor: options.actor,
@@ -170,48 +141,8 @@ export class AccountLifecycle {
   }
 
   /** Records what Gloux did to the account that the log does not know yet (source 'gloux'). */
-  async adopt(accountId: string): Promise<void> {
-    const now = this.clock.now();
-    const loaded = await this.db.run((q) => this.load(q, accountId));
-    if (loaded.adoption.length > 0)
-      await this.append(
-        accountId,
-        'AdoptLegacyAccount',
-        'gloux',
-        now,
-        'legacy-sync',
-        loaded.adoption,
-        loaded.version,
-      );
-  }
-
-  private async append(
-    accountId: string,
-    commandType: string,
-    source: EventSource,
-    now: Date,
-    actor: string,
-    events: readonly AccountEvent[],
-    version: number,
-  ): Promise<void> {
-    await this.pipeline.execute({
-      commandType,
-      actor,
-      now,
-      source,
-      request: { accountId, events },
-      decide: async (tx) => {
-        const loaded = await this.load(tx, accountId);
-        // Someone else took it in meanwhile: nothing left to do.
-        const fresh = loaded.version === version ? events : loaded.adoption;
-        return {
-          appends: [
-            { streamId: accountStream(accountId), expectedVersion: loaded.version, events: fresh },
-          ],
-          result: null,
-        };
-      },
-    });
+  adopt(accountId: string): Promise<void> {
+    return this.adoption.adopt(accountId);
   }
 
   /** The accounts of a customer: known to the log, or only to Gloux. */

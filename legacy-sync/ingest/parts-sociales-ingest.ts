@@ -1,15 +1,15 @@
-import { sharesFromGloux, type GlouxShareIngest } from '../domain/legacy/gloux-shares.js';
-import { SHARE_CAPITAL_STREAM, type ImportedShare } from '../domain/shares/events.js';
-import type { ShareRules } from '../domain/shares/share-capital.js';
-import type { Clock } from '../src/kernel/clock.js';
-import type { Db, Queryable } from '../src/kernel/database/db.js';
-import type { CommandPipeline } from '../src/kernel/event-store/command-pipeline.js';
-import { ConcurrencyError } from '../src/kernel/event-store/event-store.js';
-import { ShareCapitalCache } from '../projections/shares/share-capital-cache.js';
-import { recordIssue } from './legacy-issues.js';
-import { legacyUuid } from './legacy-rows.js';
-import { readLegacyShares } from './legacy-shares.js';
-import { LEGACY_SYNC_CHECKPOINT } from './legacy-sync.worker.js';
+import { sharesFromGloux, type GlouxShareIngest } from '../../domain/legacy/gloux-shares.js';
+import { SHARE_CAPITAL_STREAM, type ImportedShare } from '../../domain/shares/events.js';
+import type { ShareRules } from '../../domain/shares/share-capital.js';
+import type { Clock } from '../../src/kernel/clock.js';
+import type { Db, Queryable } from '../../src/kernel/database/db.js';
+import type { CommandPipeline } from '../../src/kernel/event-store/command-pipeline.js';
+import { ConcurrencyError } from '../../src/kernel/event-store/event-store.js';
+import { ShareCapitalCache } from '../../projections/shares/share-capital-cache.js';
+import { recordIssue } from '../legacy-issues.js';
+import { legacyUuid } from '../legacy-rows.js';
+import { readLegacyShares } from '../legacy-shares.js';
+import { LEGACY_SYNC_CHECKPOINT } from '../legacy-sync.worker.js';
 
 /**
  * Gloux → gloux2 for parts_sociales, at every poll: rows Gloux added (a subscription) and rows

@@ -1,0 +1,291 @@
+import { customerStream, invoiceStream, type InvoiceEvent } from '../../domain/billing/events.js';
+import { replayInvoice } from '../../domain/billing/invoice.js';
+import {
+  creditNoteFromGloux,
+  IMPORTABLE_INVOICE_STATUSES,
+  invoiceFromGloux,
+  type GlouxInvoiceRow,
+  type GlouxLineRow,
+  type IngestIssue,
+} from '../../domain/legacy/gloux-ingest.js';
+import type { Db, Queryable, Tx } from '../../src/kernel/database/db.js';
+import { readStream, sqlTimestamp } from '../../src/kernel/event-store/event-store.js';
+import { recordIssue } from '../legacy-issues.js';
+import { legacyUuid, readLegacyInvoices, readLegacyLines } from '../legacy-rows.js';
+import {
+  emptyCounts,
+  invoiceIdsByLegacy,
+  notBlocked,
+  type Appends,
+  type BatchContext,
+  type IngestCounts,
+} from './ingest-batch.js';
+
+/**
+ * Gloux → gloux2 for factures: Gloux's invoices (InvoiceIssued, source gloux) and avoirs
+ * (CreditNoteIssued on the stream of the invoice they cite), and the invoices Gloux shows
+ * cancelled by hand while gloux2 holds them due (reported, never followed).
+ */
+
+const HAND_CANCELLED = 'cancelled_without_credit_note';
+
+/** Avoirs were set aside with this code before they were imported: they are tried again. */
+const OLD_CREDIT_NOTE_BLOCK = 'credit_note';
+
+/** Gloux invoices gloux2 does not have: not written by it, not imported, not blocked. */
+export async function invoiceCandidates(
+  q: Queryable,
+  afterId: number,
+  limit: number,
+): Promise<number[]> {
+  const rows = await q.query<{ id: unknown }>(
+    `SELECT f.id_facture AS id FROM factures f
+      WHERE f.id_facture > ? AND f.statut IN (${IMPORTABLE_INVOICE_STATUSES.map((s) => `'${s}'`).join(', ')})
+        AND NOT EXISTS (SELECT 1 FROM g2_legacy_map m WHERE m.kind IN ('invoice', 'credit_note') AND m.legacy_id = f.id_facture)
+        AND ${notBlocked('factures', 'f', 'id_facture', ` AND i.code <> '${OLD_CREDIT_NOTE_BLOCK}'`)}
+      ORDER BY f.id_facture LIMIT ${Math.floor(limit)}`,
+    [afterId],
+  );
+  return rows.map((r) => Number(r.id));
+}
+
+/** One batch of Gloux invoices and avoirs, in the runner's transaction. */
+export async function importInvoices({
+  tx,
+  ids,
+  appends,
+  now,
+}: BatchContext): Promise<IngestCounts> {
+  const counts = emptyCounts();
+  const rows = await readLegacyInvoices(tx, ids);
+  const lines = await readLegacyLines(tx, ids);
+  const issue = async (id: number, i: IngestIssue, blocking: boolean) => {
+    counts.issues += 1;
+    await recordIssue(tx, 'factures', id, i, blocking, now);
+  };
+  for (const row of rows) {
+    // Written by gloux2 meanwhile (the mirror commits the row and its map entry together).
+    const [mine] = await tx.query(
+      `SELECT 1 AS x FROM g2_legacy_map WHERE kind IN ('invoice', 'credit_note') AND legacy_id = ?`,
+      [row.id],
+    );
+    if (mine || !IMPORTABLE_INVOICE_STATUSES.includes(row.status)) continue;
+    const [twin] = await tx.query<{ invoice_id: string }>(
+      `SELECT invoice_id FROM g2_rm_invoices WHERE number = ?`,
+      [row.number],
+    );
+    if (twin) {
+      await issue(
+        row.id,
+        {
+          code: 'duplicate_number',
+          message: `Facture n° ${row.id} : le numéro ${row.number} est déjà celui d’un autre document de gloux2.`,
+        },
+        true,
+      );
+      continue;
+    }
+    if (row.kind === 'avoir') {
+      const own = lines.filter((l) => l.invoiceId === row.id);
+      counts.creditNotes += await importCreditNote(tx, row, own, appends, issue, now);
+      continue;
+    }
+    const invoiceId = legacyUuid('facture', row.id);
+    const r = invoiceFromGloux(
+      row,
+      lines.filter((l) => l.invoiceId === row.id),
+      {
+        invoiceId,
+        lineId: (id) => legacyUuid('ligne', id),
+        adjustmentLineId: legacyUuid('facture-ajustement', row.id),
+      },
+    );
+    if ('issue' in r) {
+      await issue(row.id, r.issue, true);
+      continue;
+    }
+    for (const n of r.notes) await issue(row.id, n, false);
+    await appends.add(tx, invoiceStream(invoiceId), [r.event]);
+    await tx.execute(
+      `INSERT INTO g2_legacy_map (kind, g2_id, legacy_id) VALUES ('invoice', ?, ?)`,
+      [invoiceId, row.id],
+    );
+    await tx.execute(
+      `INSERT INTO g2_legacy_ingested (source_table, legacy_id, g2_id, fingerprint, ingested_at) VALUES ('factures', ?, ?, '', ?)`,
+      [row.id, invoiceId, sqlTimestamp(now)],
+    );
+    counts.invoices += 1;
+  }
+  return counts;
+}
+
+/**
+ * An avoir written in Gloux: a CreditNoteIssued (source gloux) on the stream of the invoice it
+ * cites, with its Gloux number, and the paid part it releases as the customer's credit, as
+ * gloux2's own credit notes do. Returns 1 when imported. An avoir citing an invoice gloux2
+ * will never have is set aside (blocking issue); one whose invoice may still come is looked
+ * at again next time.
+ */
+async function importCreditNote(
+  tx: Tx,
+  row: GlouxInvoiceRow,
+  lines: readonly GlouxLineRow[],
+  appends: Appends,
+  issue: (id: number, i: IngestIssue, blocking: boolean) => Promise<void>,
+  now: Date,
+): Promise<number> {
+  const originId = row.originId ?? 0;
+  const name = `Avoir ${row.number || `n° ${row.id}`}`;
+  if (row.status === 'annulee') {
+    await issue(
+      row.id,
+      { code: 'credit_note_cancelled', message: `${name} annulé dans Gloux : rien à importer.` },
+      true,
+    );
+    return 0;
+  }
+  const originG2 = (await invoiceIdsByLegacy(tx, [originId])).get(originId);
+  if (originG2 === undefined) {
+    const [f] = await tx.query<{ statut: string; type_facture: string; blocked: unknown }>(
+      `SELECT f.statut, f.type_facture, (SELECT COUNT(*) FROM g2_legacy_issues i WHERE i.source_table = 'factures' AND i.legacy_id = f.id_facture AND i.blocking = 1) AS blocked
+           FROM factures f WHERE f.id_facture = ?`,
+      [originId],
+    );
+    const never =
+      !f || f.type_facture !== 'facture' || f.statut === 'brouillon' || Number(f.blocked) > 0;
+    await issue(
+      row.id,
+      originId === 0
+        ? {
+            code: 'credit_note_orphan',
+            message: `${name} sans facture d’origine (id_facture_origine = 0) : non importé.`,
+          }
+        : !f
+          ? {
+              code: 'credit_note_orphan',
+              message: `${name} : sa facture d’origine n° ${originId} est absente de Gloux ; non importé.`,
+            }
+          : never
+            ? {
+                code: 'credit_note_origin',
+                message: `${name} : sa facture d’origine n° ${originId} (${f.type_facture}, ${f.statut}) n’est pas dans gloux2 (voir le rapport d’import) ; non importé.`,
+              }
+            : {
+                code: 'credit_note_pending',
+                message: `${name} : sa facture d’origine n° ${originId} n’est pas encore importée ; repris ensuite.`,
+              },
+      originId === 0 || !f || never,
+    );
+    return 0;
+  }
+  // The invoice as it stands, this batch's events included (it may have been imported just now).
+  const stream = invoiceStream(originG2);
+  const history = [...(await readStream(tx, stream)), ...appends.pending(stream)];
+  const origin = replayInvoice(history as unknown as InvoiceEvent[]);
+  const creditNoteId = legacyUuid('avoir', row.id);
+  const r = creditNoteFromGloux(row, lines, origin, {
+    creditNoteId,
+    lineId: (i) => legacyUuid('avoir-ligne', `${row.id}:${i}`),
+    adjustmentLineId: legacyUuid('facture-ajustement', originId),
+  });
+  if ('issue' in r) {
+    await issue(row.id, r.issue, true);
+    return 0;
+  }
+  for (const n of r.notes) await issue(row.id, n, false);
+  const d = r.event.data;
+  await appends.add(tx, stream, [r.event]);
+  if (d.toCredit !== '0.00')
+    await appends.add(tx, customerStream(d.customerId), [
+      {
+        type: 'CustomerCredited',
+        data: {
+          customerId: d.customerId,
+          amount: d.toCredit,
+          on: d.issuedOn,
+          source: 'credit_note',
+          sourceId: creditNoteId,
+        },
+      },
+    ]);
+  await tx.execute(
+    `INSERT INTO g2_legacy_map (kind, g2_id, legacy_id) VALUES ('credit_note', ?, ?)`,
+    [creditNoteId, row.id],
+  );
+  await tx.execute(
+    `INSERT INTO g2_legacy_ingested (source_table, legacy_id, g2_id, fingerprint, ingested_at) VALUES ('factures', ?, ?, '', ?)`,
+    [row.id, creditNoteId, sqlTimestamp(now)],
+  );
+  await tx.execute(
+    `DELETE FROM g2_legacy_issues WHERE source_table = 'factures' AND legacy_id = ? AND code IN (?, ?)`,
+    [row.id, OLD_CREDIT_NOTE_BLOCK, 'credit_note_pending'],
+  );
+  await reserveCreditNoteNumber(tx, d.number);
+  return 1;
+}
+
+/**
+ * An avoir Gloux numbered in gloux2's own credit-note series (A<year>-NNNNNN, a counter Gloux
+ * never draws from: typed by hand) keeps its number, and the counter moves past it so gloux2
+ * never draws it again. F-series avoirs come from Gloux's facture_<year> counter (G1) like its
+ * invoices, and the series' chronology already reads them from factures.
+ */
+async function reserveCreditNoteNumber(tx: Tx, number: string): Promise<void> {
+  const m = /^A(\d{4})-(\d{6})$/.exec(number);
+  if (!m) return;
+  const counter = `avoir_${m[1]}`;
+  const insert = tx.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+  await tx.execute(`${insert} INTO compteurs (nom, valeur) VALUES (?, 0)`, [counter]);
+  await tx.execute(`UPDATE compteurs SET valeur = ? WHERE nom = ? AND valeur < ?`, [
+    Number(m[2]),
+    counter,
+    Number(m[2]),
+  ]);
+}
+
+/**
+ * Invoices Gloux shows 'annulee' while gloux2 holds them due: cancelled by hand, without an
+ * avoir covering them. An issued invoice is only cancelled by a credit note (docs/accounting.md
+ * §1), so gloux2 does not follow: the import report names each one until a credit note
+ * (gloux2's, or an avoir written in Gloux) cancels it or Gloux's status is put back.
+ */
+export async function reportHandCancelled(db: Db, now: Date): Promise<IngestCounts> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<{ id: unknown; numero: string; invoice_id: string }>(
+      `SELECT f.id_facture AS id, f.numero, r.invoice_id FROM factures f
+           JOIN g2_legacy_map m ON m.kind = 'invoice' AND m.legacy_id = f.id_facture
+           JOIN g2_rm_invoices r ON r.invoice_id = m.g2_id
+          WHERE f.statut = 'annulee' AND f.type_facture = 'facture' AND r.status <> 'cancelled'
+          ORDER BY f.id_facture`,
+    );
+    const open = new Set(rows.map((r) => Number(r.id)));
+    const known = await tx.query<{ legacy_id: unknown }>(
+      `SELECT legacy_id FROM g2_legacy_issues WHERE source_table = 'factures' AND code = ?`,
+      [HAND_CANCELLED],
+    );
+    for (const k of known)
+      if (!open.has(Number(k.legacy_id)))
+        await tx.execute(
+          `DELETE FROM g2_legacy_issues WHERE source_table = 'factures' AND legacy_id = ? AND code = ?`,
+          [k.legacy_id, HAND_CANCELLED],
+        );
+    const seen = new Set(known.map((k) => Number(k.legacy_id)));
+    const counts = emptyCounts();
+    for (const r of rows) {
+      if (seen.has(Number(r.id))) continue;
+      counts.issues += 1;
+      await recordIssue(
+        tx,
+        'factures',
+        Number(r.id),
+        {
+          code: HAND_CANCELLED,
+          message: `Facture ${r.numero} annulée à la main dans Gloux, sans avoir : une facture émise ne s’annule que par un avoir, gloux2 la garde due. Établir l’avoir dans gloux2 (/admin/avoirs/nouveau?facture=${r.invoice_id}) ou rétablir son statut dans Gloux.`,
+        },
+        false,
+        now,
+      );
+    }
+    return counts;
+  });
+}
