@@ -15,10 +15,14 @@ const { getPage, getJson, postJson } = client;
 const fixturePath = (name: string) => join(projectRoot, 'test/fixtures/bank', name);
 
 /** The statement form as a browser sends it (multipart), without following the redirect. */
-async function upload(name: string, content: Buffer) {
+async function upload(
+  name: string,
+  content: Buffer,
+  through: Pick<typeof client, 'fetch'> = client,
+) {
   const form = new FormData();
   form.append('releve', new Blob([content]), name);
-  const res = await client.fetch('/tresorerie/rapprochement/releves', {
+  const res = await through.fetch('/tresorerie/rapprochement/releves', {
     method: 'POST',
     body: form,
     redirect: 'manual',
@@ -99,6 +103,31 @@ describe('bank reconciliation over HTTP (demo data)', () => {
     expect(ok.status).toBe(201);
     // The same days as the CFONB statement imported above: nothing new (issue 16, item 16).
     expect(ok.body).toMatchObject({ format: 'camt053', imported: 0, skipped: 3 });
+  });
+});
+
+describe('a bank export holding other accounts (BANK_ACCOUNTS set)', () => {
+  const own = useAppClient({ env: { BANK_ACCOUNTS: 'FR76 3000 4001 2300 0123 4567 843' } });
+
+  it('imports the cooperative’s account and names the others on the page', async () => {
+    const file = readFileSync(fixturePath('releve-cfonb120-comptes.txt'));
+    const sent = await upload('releve-cfonb120-comptes.txt', file, own);
+    expect(sent.status).toBe(303);
+    const page = await own.getPage(sent.location!);
+    expect(page.html).toContain(
+      'Relevé releve-cfonb120-comptes.txt importé : 3 ligne(s) nouvelle(s), 0 déjà connue(s). Comptes qui ne sont pas ceux de la coopérative, rien n’en est importé (nombre de mouvements) : FR7630004001230009876543253 (1).',
+    );
+    const view = await own.getJson<Reconciliation>(
+      '/api/tresorerie/rapprochement?du=2026-11-01&au=2026-11-30',
+    );
+    expect(view.body.lines.map((l) => l.account)).toEqual([
+      'FR7630004001230001234567843',
+      'FR7630004001230001234567843',
+      'FR7630004001230001234567843',
+    ]);
+    expect(view.body.balances).toMatchObject([
+      { account: 'FR7630004001230001234567843', on: '2026-11-06', amount: '1117.30' },
+    ]);
   });
 });
 
