@@ -119,6 +119,63 @@ describe('FEC general ledger', () => {
     );
   });
 
+  it('collects each payment’s VAT by date, whatever the order the payments were recorded in', () => {
+    // 106.70 + 20 % = 128.04, paid 33.33 on 10 January and 94.71 on 10 February (docs/accounting.md §2).
+    const vatOf = (order: [string, string, string][]) => {
+      const [issued] = decideIssueInvoice(
+        initialInvoiceState,
+        {
+          customerId: '1',
+          issuedOn: '2026-01-05',
+          lines: [
+            {
+              label: 'Plaque de base',
+              net: '106.70',
+              vatRate: '20',
+              serviceStart: '2026-01-05',
+              serviceEnd: '2026-12-31',
+            },
+          ],
+        },
+        { invoiceId: 'inv-1', number: 'F2026-000001', billingAddress: '', lineId: () => 'l1' },
+      );
+      const ledger = new GeneralLedger();
+      ledger.apply(issued!);
+      let invoice = evolveInvoice(initialInvoiceState, issued!);
+      for (const [amount, on, cheque] of order) {
+        const paid = decideRecordPayment(
+          chequeFor('1', 'inv-1', amount, on, cheque),
+          new Map([['inv-1', invoice]]),
+          { paymentId: `pay-${cheque}`, today: '2026-03-01' },
+        );
+        ledger.apply(paid.payment);
+        for (const a of paid.allocations) {
+          ledger.apply(a);
+          invoice = evolveInvoice(invoice, a);
+        }
+      }
+      const entries = ledger.entriesOf(2026);
+      expect(entries.every(isBalanced)).toBe(true);
+      return Object.fromEntries(
+        ['0000001', '0000002'].map((ref) => [
+          ref,
+          net(
+            entries.filter((x) => x.pieceRef === ref),
+            '44571',
+          )
+            .negate()
+            .toString(),
+        ]),
+      );
+    };
+    const january: [string, string, string] = ['33.33', '2026-01-10', '0000001'];
+    const february: [string, string, string] = ['94.71', '2026-02-10', '0000002'];
+    const expected = { '0000001': '5.56', '0000002': '15.78' };
+    expect(vatOf([january, february])).toEqual(expected);
+    // The January cheque typed in after the February one (recording order gave 5.55 / 15.79).
+    expect(vatOf([february, january])).toEqual(expected);
+  });
+
   it('an allocation Gloux adds later to a payment moves its unallocated part from 4191 to 411', () => {
     const [issued] = decideIssueInvoice(
       initialInvoiceState,

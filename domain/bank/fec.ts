@@ -1,4 +1,9 @@
 import { allocationDelta, invoiceFigures } from '../billing/allocation.js';
+import {
+  allocationOrder,
+  arrivesInOrder,
+  invoiceAllocationChanges,
+} from '../billing/allocation-history.js';
 import { effectiveLines } from '../billing/credit-note.js';
 import {
   isBillingEvent,
@@ -150,6 +155,9 @@ export class GeneralLedger {
   /** Entries opened by a VAT movement alone: the event they belong to gives their label. */
   private readonly vatOnly = new Set<string>();
   private readonly invoices = new Map<string, InvoiceState>();
+  /** Each invoice's events so far, and the VAT booked per change (payment, credit note) on it. */
+  private readonly invoiceEvents = new Map<string, InvoiceEvent[]>();
+  private readonly vatBooked = new Map<string, Map<string, { vat: Money; on: Day; ref: string }>>();
   private readonly invoiceNumbers = new Map<string, string>();
   private readonly paymentMethod = new Map<string, PaymentMethod>();
   private readonly paymentRef = new Map<string, string>();
@@ -187,24 +195,59 @@ export class GeneralLedger {
     if (vatOnly) this.vatOnly.add(key);
   }
 
-  /** The VAT part of the money an invoice event moved goes from "to collect" to "collected". */
+  /**
+   * The VAT part of the money an invoice event moved goes from "to collect" to "collected". The
+   * split follows the dates of the payments (docs/accounting.md §2): a payment recorded before
+   * an earlier-dated one gets its cent moved, on its own entry, so 44571 agrees with the VAT
+   * report month by month whatever the recording order.
+   */
   private invoiceChange(event: InvoiceEvent, key: string, on: Day, ref: string): void {
     const invoiceId = event.data.invoiceId;
     const before = this.invoices.get(invoiceId) ?? initialInvoiceState;
     const after = evolveInvoice(before, event);
     this.invoices.set(invoiceId, after);
+    const earlier = this.invoiceEvents.get(invoiceId) ?? [];
+    const events = [...earlier, event];
+    this.invoiceEvents.set(invoiceId, events);
     if (event.type === 'InvoiceIssued') return;
-    const figures = (s: InvoiceState) =>
-      invoiceFigures(effectiveLines(s), s.paid.toString(), this.fiscalYearStart);
-    const delta = allocationDelta(figures(before), figures(after), on, key, this.fiscalYearStart);
-    const vat = Money.sum(delta.map((d) => Money.of(d.vat)));
-    if (vat.isZero()) return;
-    this.entry(
-      key,
-      { journal: 'OD', date: on, pieceRef: ref, pieceDate: on, label: `TVA encaissée ${ref}` },
-      [debit('44574', vat), credit('44571', vat)],
-      true,
-    );
+    const booked = this.vatBooked.get(invoiceId) ?? new Map();
+    this.vatBooked.set(invoiceId, booked);
+    const book = (id: string, vat: Money, day: Day, reference: string) => {
+      const was = booked.get(id);
+      booked.set(id, {
+        vat: (was?.vat ?? Money.ZERO).plus(vat),
+        on: was?.on ?? day,
+        ref: was?.ref ?? reference,
+      });
+      if (vat.isZero()) return;
+      this.entry(
+        id,
+        {
+          journal: 'OD',
+          date: was?.on ?? day,
+          pieceRef: was?.ref ?? reference,
+          pieceDate: was?.on ?? day,
+          label: `TVA encaissée ${was?.ref ?? reference}`,
+        },
+        [debit('44574', vat), credit('44571', vat)],
+        true,
+      );
+    };
+    const inOrder =
+      arrivesInOrder(earlier, event) && allocationOrder(earlier).every((e, i) => e === earlier[i]);
+    if (inOrder) {
+      const figures = (s: InvoiceState) =>
+        invoiceFigures(effectiveLines(s), s.paid.toString(), this.fiscalYearStart);
+      const delta = allocationDelta(figures(before), figures(after), on, key, this.fiscalYearStart);
+      book(key, Money.sum(delta.map((d) => Money.of(d.vat))), on, ref);
+      return;
+    }
+    const target = new Map<string, Money>();
+    for (const c of invoiceAllocationChanges(events, this.fiscalYearStart)) {
+      const vat = Money.sum(c.entries.map((d) => Money.of(d.vat)));
+      target.set(c.id, (target.get(c.id) ?? Money.ZERO).plus(vat));
+    }
+    for (const [id, vat] of target) book(id, vat.minus(booked.get(id)?.vat ?? Money.ZERO), on, ref);
   }
 
   apply(e: LedgerEvent): void {
