@@ -57,6 +57,16 @@ describe('treasurer pages and JSON', () => {
     expect(page.html).toContain(`href="/tresorerie/cartes.xlsx?${NOVEMBER}"`);
   });
 
+  it('gives each card day its own anchor, and every day link reaches it', async () => {
+    const page = await getPage(`/tresorerie/cartes?${NOVEMBER}`);
+    const ids = [...page.html.matchAll(/\sid="([^"]*)"/g)].map((m) => m[1]!);
+    expect(new Set(ids).size).toBe(ids.length);
+    const dayIds = ids.filter((id) => id.startsWith('jour-'));
+    expect(dayIds).toEqual(['jour-2026-11-16', 'jour-2026-11-18']);
+    const anchors = [...page.html.matchAll(/href="#([^"]*)"/g)].map((m) => m[1]!);
+    expect(anchors).toEqual(dayIds);
+  });
+
   it('refuses a day that does not exist, as JSON and as a French page', async () => {
     const { status, body } = await getJson<ApiError>('/api/tresorerie/cartes?du=2026-02-30');
     expect(status).toBe(422);
