@@ -8,6 +8,7 @@ import {
   type RecordPaymentResult,
 } from '../billing/record-payment.command.js';
 import { ReversePaymentCommand } from '../billing/reverse-payment.command.js';
+import { IssueDepositSlipCommand } from '../bank/deposit-slip.commands.js';
 import { RefundCreditCommand } from '../billing/customer-credit.commands.js';
 
 const plaque = (start: string, end: string, net = '100.00'): IssueInvoiceLineInput => ({
@@ -95,9 +96,17 @@ export async function seedDemoBilling(commands: CommandBus): Promise<void> {
     ),
   );
 
-  // Member 4's cheque bounces; the invoice is paid again by transfer.
+  // Member 4's cheque, deposited, bounces (a cheque never deposited cannot bounce); the invoice
+  // is paid again by transfer.
   const renewal = await issue('4', '2026-06-01', [plaque('2026-06-01', '2027-05-31')]);
   const bounced = await pay('4', renewal.invoiceId, renewal.total, '2026-06-10', '0002468', 'CIC');
+  await commands.execute(
+    new IssueDepositSlipCommand(
+      { paymentIds: [bounced.paymentId], depositOn: '2026-06-12' },
+      'demo',
+      'demo-slip-0002468',
+    ),
+  );
   await commands.execute(
     new ReversePaymentCommand(
       {

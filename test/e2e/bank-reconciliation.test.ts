@@ -69,7 +69,7 @@ describe('bank reconciliation over HTTP (demo data)', () => {
       `data-status="matched" data-line="${line.lineId}"`,
     );
     const twice = await postJson<ApiError>('/api/tresorerie/rapprochements', {
-      matches: [{ lineId: line.lineId, target: { kind: 'deposit_slip', number: 1 } }],
+      matches: [{ lineId: line.lineId, target: { kind: 'deposit_slip', number: 2 } }],
     });
     expect(twice.status).toBe(409);
     expect(twice.body.error.code).toBe('already_matched');
@@ -150,7 +150,8 @@ describe('bank statements on the command line', () => {
       '--confirm-exact',
     ]);
     expect(matched.stdout).toContain('1 rapprochement(s) exact(s) confirmé(s).');
-    expect(matched.stdout).toMatch(/rapprochée — Bordereau n° 1/);
+    // Slip 1 is the demo's (its cheque bounced after the deposit).
+    expect(matched.stdout).toMatch(/rapprochée — Bordereau n° 2/);
     const bad = run(['bank:import', '--file', fixturePath('../../../README.md')]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('Relevé illisible');

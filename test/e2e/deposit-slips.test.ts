@@ -28,6 +28,10 @@ describe('deposit slips over HTTP (demo data)', () => {
     expect(days).toContain('2026-11-02');
     // The bounced demo cheque (0002468) can no longer be deposited.
     expect(body.pending.flatMap((d) => d.cheques.map((c) => c.reference))).not.toContain('0002468');
+    // It bounced after its deposit (slip 1 of 2026-06-12): a cheque never deposited cannot bounce.
+    const slip = await getPage('/tresorerie/remises/1');
+    expect(slip.status).toBe(200);
+    expect(slip.html).toContain('0002468');
   });
 
   it('builds a slip from one day with the form, prints it, and refuses it twice', async () => {
@@ -101,13 +105,14 @@ describe('deposit slips on the command line', () => {
     ]);
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
-    expect(created.stdout).toMatch(/Bordereau n° 1 du 03\/11\/2026 : 1 chèque\(s\), 80,00/);
-    expect(pdfText(readFileSync(out))).toContain('Bordereau de remise de chèques n° 1');
-    expect(run(['deposit-slip:list', '--number', '1']).stdout).toContain('0000778');
-    const refused = run(['deposit-slip:cancel', '--number', '1']);
+    // Slip 1 is the demo's (the cheque that bounced after its deposit).
+    expect(created.stdout).toMatch(/Bordereau n° 2 du 03\/11\/2026 : 1 chèque\(s\), 80,00/);
+    expect(pdfText(readFileSync(out))).toContain('Bordereau de remise de chèques n° 2');
+    expect(run(['deposit-slip:list', '--number', '2']).stdout).toContain('0000778');
+    const refused = run(['deposit-slip:cancel', '--number', '2']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('motif');
-    expect(run(['deposit-slip:cancel', '--number', '1', '--reason', 'test']).stdout).toContain(
+    expect(run(['deposit-slip:cancel', '--number', '2', '--reason', 'test']).stdout).toContain(
       'annulé',
     );
   });
