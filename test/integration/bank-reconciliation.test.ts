@@ -194,7 +194,7 @@ describe.each(dialects)('bank statement import and matching on %s', (dialect) =>
   it('exports a balanced FEC whose 411 of the member is what their invoices still ask', async () => {
     const { summary, content } = await app.context.get(FecService).export(2026);
     expect(summary).toMatchObject({ fiscalYear: 2026, balanced: true });
-    expect(summary.fileName).toMatch(/^\d+FEC20261231\.txt$/);
+    expect(summary.fileName).toMatch(/^\d+-gloux2-ecritures-20261231\.txt$/);
     const rows = content
       .toString('latin1')
       .split('\r\n')
@@ -212,13 +212,16 @@ describe.each(dialects)('bank statement import and matching on %s', (dialect) =>
       [customer],
     );
     expect(net411.toString()).toBe(fromCents(due?.cents));
-    // The deposit slip moved the cheque from 5112 to 512; the card refund left 512.
+    // The deposit slip moved the cheque from 5112 to 512. Card receipts wait in 5115 until
+    // their remittance is confirmed on the statement (docs/accounting.md §7): the 123.45 day
+    // (130.00 less the 6.55 refund) was; the 150.00 day, whose match was undone, was not.
     const net = (account: string) =>
       Money.sum(
         rows.filter((r) => r[4] === account).map((r) => amount(r[11]!).minus(amount(r[12]!))),
       ).toString();
     expect(net('5112')).toBe('0.00');
-    expect(net('512')).toBe('353.45'); // 150.00 + 130.00 − 6.55 by card, 80.00 deposited
+    expect(net('512')).toBe('203.45'); // 123.45 card day confirmed, 80.00 deposited
+    expect(net('5115')).toBe('150.00');
   });
 
   it('rebuilds the bank tables from the log to exactly the live ones', async () => {
