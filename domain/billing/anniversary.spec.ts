@@ -9,6 +9,7 @@ import {
   anniversaryKey,
   parseBillingWindow,
   planAnniversaryInvoice,
+  trialSkipReason,
   yearEnd,
   type BillableHosting,
   type HostingOption,
@@ -433,5 +434,37 @@ describe('anniversary invoice properties', () => {
       ['option', '15.06'],
       ['discount', '-35.12'],
     ]);
+  });
+});
+
+describe('trialSkipReason — a trial account is billed when it converts or its trial ends', () => {
+  it('worked examples: trial until 30/12/2026, run on 07/12/2026 and after', () => {
+    const trial = { trialEndsOn: '2026-12-30', convertedOn: null };
+    expect(trialSkipReason(trial, '2026-12-07')).toBe(
+      'en période d’essai jusqu’au 30/12/2026 : facturé à sa conversion ou à la fin de l’essai',
+    );
+    expect(trialSkipReason(trial, '2026-12-30')).not.toBeNull();
+    expect(trialSkipReason(trial, '2026-12-31')).toBeNull();
+    expect(trialSkipReason({ ...trial, convertedOn: '2026-12-10' }, '2026-12-07')).toBeNull();
+    expect(trialSkipReason(undefined, '2026-12-07')).toBeNull();
+    expect(trialSkipReason({ trialEndsOn: null, convertedOn: null }, '2026-12-07')).toBeNull();
+  });
+
+  it('property: skipped exactly while the trial runs and the account has not converted', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -400, max: 400 }),
+        fc.option(fc.integer({ min: -400, max: 400 })),
+        (endOffset, converted) => {
+          const run = '2026-12-07';
+          const trial = {
+            trialEndsOn: addDays(run, endOffset),
+            convertedOn: converted === null ? null : addDays(run, converted),
+          };
+          const skipped = trialSkipReason(trial, run) !== null;
+          expect(skipped).toBe(trial.convertedOn === null && endOffset >= 0);
+        },
+      ),
+    );
   });
 });

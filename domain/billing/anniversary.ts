@@ -1,6 +1,6 @@
 import type { VatCategory } from '../catalogue/events.js';
 import { isBillable, type Product } from '../catalogue/catalogue.js';
-import { addDays, daysInclusive, parseDay, type Day } from '../shared/day.js';
+import { addDays, daysInclusive, formatDayFr, parseDay, type Day } from '../shared/day.js';
 import { DomainError, parseField } from '../shared/errors.js';
 import { Dec, Money, parseDecimal } from '../shared/money.js';
 import type { LineKind } from './events.js';
@@ -118,6 +118,22 @@ export interface PlanContext {
   /** The invoice date: the run's day (numbers come from that year's counter, as Gloux's G1). */
   readonly issuedOn: Day;
   readonly vatRateOn: (category: VatCategory, day: Day) => string;
+}
+
+/** An account's free trial as the log holds it (gloux2's sign-ups; Gloux's accounts have none). */
+export interface AccountTrial {
+  readonly trialEndsOn: Day | null;
+  readonly convertedOn: Day | null;
+}
+
+/**
+ * Why the anniversary run leaves an account alone on `issuedOn` (null: bill it). An account in
+ * its free trial is invoiced when it converts or once the trial has ended, never before.
+ */
+export function trialSkipReason(trial: AccountTrial | undefined, issuedOn: Day): string | null {
+  if (!trial || trial.trialEndsOn === null || trial.convertedOn !== null) return null;
+  if (issuedOn > trial.trialEndsOn) return null;
+  return `en période d’essai jusqu’au ${formatDayFr(trial.trialEndsOn)} : facturé à sa conversion ou à la fin de l’essai`;
 }
 
 /** One invoice per hosting account and year: the key a retried or repeated run reuses. */

@@ -3,6 +3,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import {
   parseBillingWindow,
   planAnniversaryInvoice,
+  trialSkipReason,
+  type AccountTrial,
   type AnniversaryPlan,
   type BillableHosting,
   type BillingWindow,
@@ -32,11 +34,11 @@ import {
 import { vatSchedule } from '../../projections/vat-rates/vat-rates.queries.js';
 import { IssueInvoiceCommand, type IssueInvoiceResult } from '../billing/issue-invoice.command.js';
 import { Clock } from '../kernel/clock.js';
-import { Db } from '../kernel/database/db.js';
+import { Db, type Queryable } from '../kernel/database/db.js';
 import { inParallel } from '../kernel/in-parallel.js';
 import { sqlTimestamp } from '../kernel/event-store/event-store.js';
 
-export type AccountStatus = 'issued' | 'planned' | 'already_billed' | 'error';
+export type AccountStatus = 'issued' | 'planned' | 'already_billed' | 'skipped' | 'error';
 
 export interface RunLine {
   kind: PlannedLine['kind'];
@@ -91,6 +93,7 @@ const STATUS_MESSAGE: Record<AccountStatus, string> = {
   issued: 'facturé',
   planned: 'à facturer',
   already_billed: 'déjà facturé',
+  skipped: 'laissé de côté',
   error: 'erreur',
 };
 
@@ -102,6 +105,8 @@ interface WindowData {
   products: Map<string, Product>;
   schedule: Awaited<ReturnType<typeof vatSchedule>>;
   names: Map<string, { name: string; customerId: string }>;
+  /** The free trials of the window's accounts (g2_rm_accounts), by account id. */
+  trials: Map<string, AccountTrial>;
 }
 
 /** One run: what it read, its settings, and the anniversaries it has still to move on. */
@@ -166,6 +171,7 @@ export class AnniversaryBillingService {
       issued: 0,
       planned: 0,
       already_billed: 0,
+      skipped: 0,
       error: 0,
     };
     for (const a of accounts) counts[a.status] += 1;
@@ -206,6 +212,7 @@ export class AnniversaryBillingService {
         products: new Map((await listProducts(q)).map((p) => [p.productId, p])),
         schedule: await vatSchedule(q),
         names,
+        trials: await trialsOf(q),
       };
     });
   }
@@ -230,6 +237,14 @@ export class AnniversaryBillingService {
           to: addDays(billed.periodEnd, 1),
         });
       return alreadyBilled(h.hostingId, h.name, h.customerId, billed);
+    }
+    const skip = trialSkipReason(data.trials.get(h.hostingId), state.issuedOn);
+    if (skip) {
+      return {
+        ...emptyAccount(h.hostingId, h.name, h.customerId, h.anniversary),
+        status: 'skipped',
+        message: skip,
+      };
     }
     const glouxNumber = data.glouxBilled.get(h.hostingId);
     if (glouxNumber) {
@@ -373,4 +388,14 @@ function alreadyBilled(
     number: b.number,
     invoiceId: b.invoiceId,
   };
+}
+
+/** Accounts opened with a free trial not converted yet (the others are billed as usual). */
+async function trialsOf(q: Queryable): Promise<Map<string, AccountTrial>> {
+  const rows = await q.query<{ account_id: string; trial_ends_on: string }>(
+    `SELECT account_id, trial_ends_on FROM g2_rm_accounts WHERE trial_ends_on IS NOT NULL AND converted_on IS NULL`,
+  );
+  return new Map(
+    rows.map((r) => [String(r.account_id), { trialEndsOn: r.trial_ends_on, convertedOn: null }]),
+  );
 }

@@ -46,9 +46,9 @@ export async function billingRunCli(
   }
   const perSecond =
     report.durationMs > 0 ? ((report.accounts.length * 1000) / report.durationMs).toFixed(1) : '–';
-  const { issued, planned, already_billed: already, error } = report.counts;
+  const { issued, planned, already_billed: already, skipped, error } = report.counts;
   console.log(
-    `${report.dryRun ? `${planned} à facturer` : `${issued} facture(s) émise(s)`}, ${already} déjà facturé(s), ${error} erreur(s) — ${report.accounts.length} compte(s) en ${report.durationMs} ms (${perSecond} comptes/s).`,
+    `${report.dryRun ? `${planned} à facturer` : `${issued} facture(s) émise(s)`}, ${already} déjà facturé(s), ${skipped} laissé(s) de côté (essai), ${error} erreur(s) — ${report.accounts.length} compte(s) en ${report.durationMs} ms (${perSecond} comptes/s).`,
   );
   return error > 0 ? 2 : 0;
 }

@@ -34,6 +34,7 @@ const STATUS_FILTERS: readonly { value: AccountStatus; label: string }[] = [
   { value: 'planned', label: 'À facturer' },
   { value: 'issued', label: 'Facturés' },
   { value: 'already_billed', label: 'Déjà facturés' },
+  { value: 'skipped', label: 'Laissés de côté (essai)' },
   { value: 'error', label: 'En erreur' },
 ];
 
@@ -56,6 +57,7 @@ const STATUS_CLASS: Record<string, string> = {
   issued: 'paid',
   planned: 'issued',
   already_billed: '',
+  skipped: '',
   error: 'error',
 };
 

@@ -63,20 +63,30 @@ describe('catalogue and anniversary billing over HTTP (demo data)', () => {
     expect(preview.body.upcoming.map((u) => u.name)).toContain('annelef');
     expect(preview.body.preview.accounts.map((a) => [a.hostingName, a.status, a.total])).toEqual([
       ['annelef', 'planned', '135.00'],
-      ['jdupont', 'planned', '120.00'],
+      // Still in its free trial (the demo opened it a week ago): billed when it converts.
+      ['jdupont', 'skipped', null],
     ]);
     const page = await getPage(`/admin/facturation?du=${window.from}&au=${window.to}`);
     expect(page.html).toContain('Base MySQL supplémentaire (prorata 179/365 j)');
+    expect(page.html).toContain('en période d’essai jusqu’au');
 
     const run = await postJson<RunReport>('/api/facturation', window);
-    expect([run.status, run.body.counts.issued]).toEqual([200, 2]);
+    expect([run.status, run.body.counts.issued]).toEqual([200, 1]);
     const again = await postJson<RunReport>('/api/facturation', window);
-    expect(again.body.counts).toEqual({ issued: 0, planned: 0, already_billed: 2, error: 0 });
+    expect(again.body.counts).toEqual({
+      issued: 0,
+      planned: 0,
+      already_billed: 1,
+      skipped: 1,
+      error: 0,
+    });
     await legacySynced();
     // The page's "Lancer la facturation" (a form POST) says the same.
     const form = await postForm('/admin/facturation', { du: window.from, au: window.to });
     expect(form.status).toBe(200);
-    expect(await form.text()).toMatch(/0 facture\(s\) émise\(s\),\s+2 déjà facturée\(s\)/);
+    expect(await form.text()).toMatch(
+      /0 facture\(s\) émise\(s\),\s+1 déjà facturée\(s\),\s+1 laissée\(s\) de côté/,
+    );
   });
 
   it('refuses a window over 366 days, on the page and in JSON', async () => {

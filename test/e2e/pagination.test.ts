@@ -102,8 +102,9 @@ describe('pages of the long lists (PAGE_SIZE=1)', () => {
     const second = await getPage(`/admin/facturation?${window}&page=2`);
     expect([name(first.html), name(second.html)]).toEqual(['annelef', 'jdupont']);
     for (const page of [first, second]) {
-      expect(page.html).toMatch(/2 facture\(s\) à émettre/);
-      expect(page.html).toContain(`${euros('254.99')} TTC (toute la période)`);
+      expect(page.html).toMatch(/1 facture\(s\) à émettre/);
+      // jdupont, in its free trial, is listed but not counted in what is to bill.
+      expect(page.html).toContain(`${euros('135.00')} TTC (toute la période)`);
     }
     expect(second.html).toContain('Comptes 2 à 2 sur 2');
     const jdupont = accounts[1]!;
@@ -122,7 +123,7 @@ describe('pages of the long lists (PAGE_SIZE=1)', () => {
     });
     const html = await launched.text();
     expect(launched.status).toBe(200);
-    expect(html.match(/badge paid">facturé</g)).toHaveLength(2);
+    expect(html.match(/badge paid">facturé</g)).toHaveLength(1);
     expect(html).not.toContain('rel="next"');
   });
 });

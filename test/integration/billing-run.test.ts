@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { SignUpService } from '../../src/auth/sign-up.service.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { Dec } from '../../domain/shared/money.js';
 import { AnniversaryBillingService } from '../../src/billing-run/anniversary-billing.service.js';
@@ -89,7 +90,13 @@ describe.each(dialects)('anniversary billing run on %s', (dialect) => {
 
   it('bills annelef’s year: plaque, options and Gloux’s pending line attached, not copied', async () => {
     const report = await billing.run({ from: '2009-03-01', to: '2009-03-31' });
-    expect(report.counts).toEqual({ issued: 1, planned: 0, already_billed: 0, error: 0 });
+    expect(report.counts).toEqual({
+      issued: 1,
+      planned: 0,
+      already_billed: 0,
+      skipped: 0,
+      error: 0,
+    });
     const [account] = report.accounts;
     expect(account).toMatchObject({
       hostingName: 'annelef',
@@ -145,7 +152,13 @@ describe.each(dialects)('anniversary billing run on %s', (dialect) => {
   it('issues nothing on a second run over the same window, and says "déjà facturé"', async () => {
     const before = [await counter(), await app.count('g2_events'), await app.count('factures')];
     const again = await billing.run({ from: '2009-03-01', to: '2009-03-31' });
-    expect(again.counts).toEqual({ issued: 0, planned: 0, already_billed: 1, error: 0 });
+    expect(again.counts).toEqual({
+      issued: 0,
+      planned: 0,
+      already_billed: 1,
+      skipped: 0,
+      error: 0,
+    });
     expect(again.accounts[0]).toMatchObject({
       hostingName: 'annelef',
       status: 'already_billed',
@@ -188,6 +201,46 @@ describe.each(dialects)('anniversary billing run on %s', (dialect) => {
       ['discount', 'Remise revendeur 10 %', '-2.01'],
     ]);
     expect(await anniversaryOf(2)).toBe('2010-09-12');
+  });
+
+  it('leaves an account in its free trial alone until the trial ends, and says why', async () => {
+    const opened = await app.context.get(SignUpService).signUp(
+      {
+        kind: 'physique',
+        firstName: 'Zoé',
+        lastName: 'Essai',
+        email: 'essai@example.org',
+        address: '1 rue de la Paix',
+        postalCode: '75002',
+        city: 'Paris',
+        login: 'essai',
+        password: 'mot de passe sûr',
+        passwordConfirmation: 'mot de passe sûr',
+        hostingName: 'essaisite',
+      },
+      'billing-trial',
+    );
+    expect(opened.trialEndsOn).toBe('2009-04-05');
+    const statusOf = async () =>
+      (await billing.run({ from: '2009-04-01', to: '2009-04-30', dryRun: true })).accounts.find(
+        (a) => a.hostingId === opened.accountId,
+      );
+    expect(await statusOf()).toMatchObject({
+      status: 'skipped',
+      message:
+        'en période d’essai jusqu’au 05/04/2009 : facturé à sa conversion ou à la fin de l’essai',
+      total: null,
+    });
+    const report = await billing.run({ from: '2009-04-01', to: '2009-04-30' });
+    expect(report.counts.skipped).toBe(1);
+    expect(report.counts.issued).toBe(0);
+    const now = app.clock.now();
+    app.clock.set(new Date('2009-04-06T09:00:00Z'));
+    try {
+      expect((await statusOf())?.status).toBe('planned');
+    } finally {
+      app.clock.set(now);
+    }
   });
 
   it('refuses a window that ends before it starts or spans more than 366 days, changing nothing', async () => {
