@@ -1,200 +1,219 @@
 import { foldText } from '../../domain/shared/text.js';
-import {
-  isAssemblyEvent,
-  type AssemblyEvent,
-  type VotingMember,
-} from '../../domain/assemblies/events.js';
-import type { Tx } from '../../src/kernel/database/db.js';
-import type { RecordedEvent } from '../../src/kernel/event-store/event-store.js';
-import type { Projection } from '../../src/kernel/projection.js';
+import type { AssemblyEvent } from '../../domain/assemblies/events.js';
+import { defineProjection, noMemo, type Row, type Rows } from '../../src/kernel/projection.js';
 
 /** What the member search compares: lower case, no accents, single spaces. */
 export function searchKey(text: string): string {
   return foldText(text).replace(/\s+/g, ' ').trim();
 }
 
-/** 60 members × 8 values per INSERT: well under SQLite's and MySQL's placeholder limits. */
-const ROWS_PER_INSERT = 60;
+const ASSEMBLIES = 'g2_rm_assemblies';
+const MEMBERS = 'g2_rm_assembly_members';
+const RESOLUTIONS = 'g2_rm_assembly_resolutions';
 
-async function insertMembers(
-  tx: Tx,
+/** The count of the assembly row a member's attendance adds to (null: none). */
+type Count = 'present' | 'represented' | 'blank_proxies' | 'postal';
+function countOf(member: Row | undefined): Count | null {
+  const attendance = member?.['attendance'];
+  if (attendance === 'represented')
+    return member?.['holder_id'] === null ? 'blank_proxies' : 'represented';
+  return attendance === 'present' || attendance === 'postal' ? attendance : null;
+}
+
+/**
+ * Changes a member's attendance and keeps the assembly's counts as a recount would give them
+ * (each member counts once, in the count of its attendance), and the assembly's position.
+ */
+async function attend(
+  rows: Rows,
   assemblyId: string,
-  members: readonly VotingMember[],
+  tiersId: string,
+  position: number,
+  change: Row,
 ): Promise<void> {
-  for (let start = 0; start < members.length; start += ROWS_PER_INSERT) {
-    const part = members.slice(start, start + ROWS_PER_INSERT);
-    await tx.execute(
-      `INSERT INTO g2_rm_assembly_members (assembly_id, tiers_id, row_no, name, search_key, address, shares, numbers)
-       VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-      part.flatMap((m, i) => [
-        assemblyId,
-        m.tiersId,
-        start + i + 1,
-        m.name.slice(0, 255),
-        searchKey(m.name).slice(0, 255),
-        m.address,
-        m.shares,
-        m.numbers,
-      ]),
-    );
-  }
+  const before = await rows.get(MEMBERS, [assemblyId, tiersId]);
+  const after = before ? { ...before, ...change } : undefined;
+  if (after) rows.put(MEMBERS, after);
+  const from = countOf(before);
+  const to = countOf(after);
+  await rows.update(ASSEMBLIES, [assemblyId], (a) => {
+    const counts: Record<Count, number> = {
+      present: Number(a['present']),
+      represented: Number(a['represented']),
+      blank_proxies: Number(a['blank_proxies']),
+      postal: Number(a['postal']),
+    };
+    if (from) counts[from] -= 1;
+    if (to) counts[to] += 1;
+    return { ...counts, last_position: position };
+  });
 }
 
-/** The assembly's counts, recomputed from its member rows (each member is one row: once). */
-async function recount(tx: Tx, assemblyId: string, position: number): Promise<void> {
-  const rows = await tx.query<{ attendance: string; blank: unknown; n: unknown }>(
-    `SELECT attendance, CASE WHEN holder_id IS NULL THEN 1 ELSE 0 END AS blank, COUNT(*) AS n
-       FROM g2_rm_assembly_members WHERE assembly_id = ? AND attendance IS NOT NULL
-      GROUP BY attendance, CASE WHEN holder_id IS NULL THEN 1 ELSE 0 END`,
-    [assemblyId],
-  );
-  const count = (attendance: string, blank?: boolean) =>
-    rows
-      .filter(
-        (r) =>
-          r.attendance === attendance && (blank === undefined || Number(r.blank) === Number(blank)),
-      )
-      .reduce((s, r) => s + Number(r.n), 0);
-  await tx.execute(
-    `UPDATE g2_rm_assemblies SET present = ?, represented = ?, blank_proxies = ?, postal = ?, last_position = ? WHERE assembly_id = ?`,
-    [
-      count('present'),
-      count('represented', false),
-      count('represented', true),
-      count('postal'),
-      position,
-      assemblyId,
-    ],
-  );
-}
-
-async function addHeld(tx: Tx, assemblyId: string, holderId: string, delta: number) {
-  await tx.execute(
-    `UPDATE g2_rm_assembly_members SET proxies_held = proxies_held + ? WHERE assembly_id = ? AND tiers_id = ?`,
-    [delta, assemblyId, holderId],
-  );
+async function addHeld(rows: Rows, assemblyId: string, holderId: string, delta: number) {
+  await rows.update(MEMBERS, [assemblyId, holderId], (m) => ({
+    proxies_held: Number(m['proxies_held']) + delta,
+  }));
 }
 
 /** General assemblies: the assembly and its live counts, the member list, the resolutions. */
-export class AssembliesProjection implements Projection {
-  readonly name = 'assemblies';
-  readonly tables = ['g2_rm_assemblies', 'g2_rm_assembly_members', 'g2_rm_assembly_resolutions'];
-
-  async apply(tx: Tx, event: RecordedEvent): Promise<void> {
-    if (!isAssemblyEvent(event)) return;
-    const e = event as unknown as AssemblyEvent;
-    switch (e.type) {
-      case 'AssemblyConvened': {
-        const d = e.data;
-        await tx.execute(
-          `INSERT INTO g2_rm_assemblies (assembly_id, kind, title, held_on, call_no, postal_deadline, proxy_cap, quorum_num, quorum_den,
-             majority_num, majority_den, majority_strict, list_on, convened_on, members, present, represented, blank_proxies, postal,
-             closed_on, last_position)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, NULL, ?)`,
-          [
-            d.assemblyId,
-            d.kind,
-            d.title,
-            d.heldOn,
-            d.call,
-            d.postalDeadline,
-            d.proxyCap,
-            d.quorum?.num ?? null,
-            d.quorum?.den ?? null,
-            d.majority.num,
-            d.majority.den,
-            d.majority.strict ? 1 : 0,
-            d.listOn,
-            d.convenedOn,
-            d.members.length,
-            event.position,
-          ],
-        );
-        await insertMembers(tx, d.assemblyId, d.members);
-        return;
-      }
-      case 'ResolutionAdded': {
-        const d = e.data;
-        await tx.execute(
-          `INSERT INTO g2_rm_assembly_resolutions (assembly_id, resolution_id, number, resolution_text, by_board) VALUES (?, ?, ?, ?, ?)`,
-          [d.assemblyId, d.resolutionId, d.number, d.text, d.byBoard ? 1 : 0],
-        );
-        return;
-      }
-      case 'MemberMarkedPresent': {
-        const d = e.data;
-        await tx.execute(
-          `UPDATE g2_rm_assembly_members SET attendance = 'present', recorded_on = ? WHERE assembly_id = ? AND tiers_id = ?`,
-          [d.on, d.assemblyId, d.tiersId],
-        );
-        await recount(tx, d.assemblyId, event.position);
-        return;
-      }
-      case 'ProxyRecorded': {
-        const d = e.data;
-        await tx.execute(
-          `UPDATE g2_rm_assembly_members SET attendance = 'represented', holder_id = ?, recorded_on = ? WHERE assembly_id = ? AND tiers_id = ?`,
-          [d.holderId, d.on, d.assemblyId, d.tiersId],
-        );
-        if (d.holderId !== null) await addHeld(tx, d.assemblyId, d.holderId, 1);
-        await recount(tx, d.assemblyId, event.position);
-        return;
-      }
-      case 'PostalVoteRecorded': {
-        const d = e.data;
-        await tx.execute(
-          `UPDATE g2_rm_assembly_members SET attendance = 'postal', received_on = ?, postal_choices = ?, recorded_on = ?
-            WHERE assembly_id = ? AND tiers_id = ?`,
-          [d.receivedOn, JSON.stringify(d.choices), d.receivedOn, d.assemblyId, d.tiersId],
-        );
-        await recount(tx, d.assemblyId, event.position);
-        return;
-      }
-      case 'AttendanceWithdrawn': {
-        const d = e.data;
-        const [row] = await tx.query<{ attendance: string | null; holder_id: string | null }>(
-          `SELECT attendance, holder_id FROM g2_rm_assembly_members WHERE assembly_id = ? AND tiers_id = ?`,
-          [d.assemblyId, d.tiersId],
-        );
-        if (row?.attendance === 'represented' && row.holder_id !== null) {
-          await addHeld(tx, d.assemblyId, row.holder_id, -1);
+export const assembliesProjection = () =>
+  defineProjection<AssemblyEvent>({
+    name: 'assemblies',
+    tables: [
+      { name: ASSEMBLIES, key: ['assembly_id'], lookup: true },
+      { name: MEMBERS, key: ['assembly_id', 'tiers_id'], lookup: true },
+      { name: RESOLUTIONS, key: ['assembly_id', 'resolution_id'], lookup: true },
+    ],
+    handles: {
+      AssemblyConvened: true,
+      ResolutionAdded: true,
+      MemberMarkedPresent: true,
+      ProxyRecorded: true,
+      PostalVoteRecorded: true,
+      AttendanceWithdrawn: true,
+      ResolutionVoted: true,
+      AssemblyClosed: true,
+    },
+    memo: noMemo,
+    async apply(rows, event) {
+      switch (event.type) {
+        case 'AssemblyConvened': {
+          const d = event.data;
+          rows.put(ASSEMBLIES, {
+            assembly_id: d.assemblyId,
+            kind: d.kind,
+            title: d.title,
+            held_on: d.heldOn,
+            call_no: d.call,
+            postal_deadline: d.postalDeadline,
+            proxy_cap: d.proxyCap,
+            quorum_num: d.quorum?.num ?? null,
+            quorum_den: d.quorum?.den ?? null,
+            majority_num: d.majority.num,
+            majority_den: d.majority.den,
+            majority_strict: d.majority.strict ? 1 : 0,
+            list_on: d.listOn,
+            convened_on: d.convenedOn,
+            members: d.members.length,
+            present: 0,
+            represented: 0,
+            blank_proxies: 0,
+            postal: 0,
+            closed_on: null,
+            last_position: event.position,
+          });
+          d.members.forEach((m, i) =>
+            rows.put(MEMBERS, {
+              assembly_id: d.assemblyId,
+              tiers_id: m.tiersId,
+              row_no: i + 1,
+              name: m.name.slice(0, 255),
+              search_key: searchKey(m.name).slice(0, 255),
+              address: m.address,
+              shares: m.shares,
+              numbers: m.numbers,
+              attendance: null,
+              holder_id: null,
+              proxies_held: 0,
+              received_on: null,
+              postal_choices: null,
+              recorded_on: null,
+            }),
+          );
+          return;
         }
-        await tx.execute(
-          `UPDATE g2_rm_assembly_members SET attendance = NULL, holder_id = NULL, received_on = NULL, postal_choices = NULL, recorded_on = NULL
-            WHERE assembly_id = ? AND tiers_id = ?`,
-          [d.assemblyId, d.tiersId],
-        );
-        await recount(tx, d.assemblyId, event.position);
-        return;
+        case 'ResolutionAdded': {
+          const d = event.data;
+          rows.put(RESOLUTIONS, {
+            assembly_id: d.assemblyId,
+            resolution_id: d.resolutionId,
+            number: d.number,
+            resolution_text: d.text,
+            by_board: d.byBoard ? 1 : 0,
+            voted_on: null,
+            room_for: null,
+            room_against: null,
+            room_abstain: null,
+            blank_for: null,
+            blank_against: null,
+            blank_abstain: null,
+            postal_for: null,
+            postal_against: null,
+            postal_abstain: null,
+            votes_for: null,
+            votes_against: null,
+            votes_abstain: null,
+            voters: null,
+            adopted: null,
+          });
+          return;
+        }
+        case 'MemberMarkedPresent': {
+          const d = event.data;
+          return attend(rows, d.assemblyId, d.tiersId, event.position, {
+            attendance: 'present',
+            recorded_on: d.on,
+          });
+        }
+        case 'ProxyRecorded': {
+          const d = event.data;
+          await attend(rows, d.assemblyId, d.tiersId, event.position, {
+            attendance: 'represented',
+            holder_id: d.holderId,
+            recorded_on: d.on,
+          });
+          if (d.holderId !== null) await addHeld(rows, d.assemblyId, d.holderId, 1);
+          return;
+        }
+        case 'PostalVoteRecorded': {
+          const d = event.data;
+          return attend(rows, d.assemblyId, d.tiersId, event.position, {
+            attendance: 'postal',
+            received_on: d.receivedOn,
+            postal_choices: JSON.stringify(d.choices),
+            recorded_on: d.receivedOn,
+          });
+        }
+        case 'AttendanceWithdrawn': {
+          const d = event.data;
+          const member = await rows.get(MEMBERS, [d.assemblyId, d.tiersId]);
+          const holder = member?.['attendance'] === 'represented' ? member['holder_id'] : null;
+          if (typeof holder === 'string') await addHeld(rows, d.assemblyId, holder, -1);
+          return attend(rows, d.assemblyId, d.tiersId, event.position, {
+            attendance: null,
+            holder_id: null,
+            received_on: null,
+            postal_choices: null,
+            recorded_on: null,
+          });
+        }
+        case 'ResolutionVoted': {
+          const d = event.data;
+          await rows.update(RESOLUTIONS, [d.assemblyId, d.resolutionId], () => ({
+            voted_on: d.on,
+            room_for: d.room.for,
+            room_against: d.room.against,
+            room_abstain: d.room.abstain,
+            blank_for: d.blankProxies.for,
+            blank_against: d.blankProxies.against,
+            blank_abstain: d.blankProxies.abstain,
+            postal_for: d.postal.for,
+            postal_against: d.postal.against,
+            postal_abstain: d.postal.abstain,
+            votes_for: d.total.for,
+            votes_against: d.total.against,
+            votes_abstain: d.total.abstain,
+            voters: d.voters,
+            adopted: d.adopted ? 1 : 0,
+          }));
+          return;
+        }
+        case 'AssemblyClosed':
+          await rows.update(ASSEMBLIES, [event.data.assemblyId], () => ({
+            closed_on: event.data.closedOn,
+            last_position: event.position,
+          }));
+          return;
       }
-      case 'ResolutionVoted': {
-        const d = e.data;
-        await tx.execute(
-          `UPDATE g2_rm_assembly_resolutions SET voted_on = ?, room_for = ?, room_against = ?, room_abstain = ?,
-             blank_for = ?, blank_against = ?, blank_abstain = ?, postal_for = ?, postal_against = ?, postal_abstain = ?,
-             votes_for = ?, votes_against = ?, votes_abstain = ?, voters = ?, adopted = ?
-            WHERE assembly_id = ? AND resolution_id = ?`,
-          [
-            d.on,
-            ...[d.room, d.blankProxies, d.postal, d.total].flatMap((c) => [
-              c.for,
-              c.against,
-              c.abstain,
-            ]),
-            d.voters,
-            d.adopted ? 1 : 0,
-            d.assemblyId,
-            d.resolutionId,
-          ],
-        );
-        return;
-      }
-      case 'AssemblyClosed':
-        await tx.execute(
-          `UPDATE g2_rm_assemblies SET closed_on = ?, last_position = ? WHERE assembly_id = ?`,
-          [e.data.closedOn, event.position, e.data.assemblyId],
-        );
-        return;
-    }
-  }
-}
+    },
+  });

@@ -1,119 +1,126 @@
-import { isBankEvent, type BankEvent } from '../../domain/bank/events.js';
-import type { Tx } from '../../src/kernel/database/db.js';
-import type { RecordedEvent } from '../../src/kernel/event-store/event-store.js';
-import { type Projection } from '../../src/kernel/projection.js';
+import type { BankEvent } from '../../domain/bank/events.js';
+import { defineProjection, noMemo } from '../../src/kernel/projection.js';
 import { toCents } from '../../domain/shared/cents.js';
 
 /** Deposit slips, imported bank lines and confirmed matches (see migration 850). */
-export class BankProjection implements Projection {
-  readonly name = 'bank';
-  readonly tables = [
-    'g2_rm_deposit_slips',
-    'g2_rm_deposit_slip_cheques',
-    'g2_rm_bank_imports',
-    'g2_rm_bank_lines',
-    'g2_rm_bank_matches',
-    'g2_rm_bank_balances',
-  ];
-
-  async apply(tx: Tx, event: RecordedEvent): Promise<void> {
-    if (!isBankEvent(event)) return;
-    const e = event as unknown as BankEvent;
-    switch (e.type) {
-      case 'DepositSlipIssued': {
-        const d = e.data;
-        await tx.execute(
-          `INSERT INTO g2_rm_deposit_slips (slip_id, number, deposit_on, cheque_count, total_cents, status, cancelled_on, cancel_reason, position) VALUES (?, ?, ?, ?, ?, 'active', NULL, NULL, ?)`,
-          [d.slipId, d.number, d.depositOn, d.cheques.length, toCents(d.total), event.position],
-        );
-        let seq = 0;
-        for (const c of d.cheques)
-          await tx.execute(
-            `INSERT INTO g2_rm_deposit_slip_cheques (slip_id, payment_id, seq, customer_id, amount_cents, received_on, reference, bank) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-            [
-              d.slipId,
-              c.paymentId,
-              seq++,
-              c.customerId,
-              toCents(c.amount),
-              c.receivedOn,
-              c.reference.slice(0, 64),
-              c.bank.slice(0, 64),
-            ],
+export const bankProjection = () =>
+  defineProjection<BankEvent>({
+    name: 'bank',
+    tables: [
+      { name: 'g2_rm_deposit_slips', key: ['slip_id'] },
+      { name: 'g2_rm_deposit_slip_cheques', key: ['slip_id', 'payment_id'] },
+      { name: 'g2_rm_bank_imports', key: ['import_id'] },
+      { name: 'g2_rm_bank_lines', key: ['line_id'] },
+      { name: 'g2_rm_bank_matches', key: ['match_id'] },
+      { name: 'g2_rm_bank_balances', key: ['account', 'kind', 'on_day', 'amount_cents'] },
+    ],
+    handles: {
+      DepositSlipIssued: true,
+      DepositSlipCancelled: true,
+      BankStatementImported: true,
+      BankBalancesStated: true,
+      BankLineMatched: true,
+      BankLineUnmatched: true,
+    },
+    memo: noMemo,
+    async apply(rows, event) {
+      switch (event.type) {
+        case 'DepositSlipIssued': {
+          const d = event.data;
+          rows.put('g2_rm_deposit_slips', {
+            slip_id: d.slipId,
+            number: d.number,
+            deposit_on: d.depositOn,
+            cheque_count: d.cheques.length,
+            total_cents: toCents(d.total),
+            status: 'active',
+            cancelled_on: null,
+            cancel_reason: null,
+            position: event.position,
+          });
+          d.cheques.forEach((c, seq) =>
+            rows.put('g2_rm_deposit_slip_cheques', {
+              slip_id: d.slipId,
+              payment_id: c.paymentId,
+              seq,
+              customer_id: c.customerId,
+              amount_cents: toCents(c.amount),
+              received_on: c.receivedOn,
+              reference: c.reference.slice(0, 64),
+              bank: c.bank.slice(0, 64),
+            }),
           );
-        return;
+          return;
+        }
+        case 'DepositSlipCancelled': {
+          const d = event.data;
+          await rows.update('g2_rm_deposit_slips', [d.slipId], () => ({
+            status: 'cancelled',
+            cancelled_on: d.on,
+            cancel_reason: d.reason,
+          }));
+          return;
+        }
+        case 'BankStatementImported': {
+          const d = event.data;
+          rows.put('g2_rm_bank_imports', {
+            import_id: d.importId,
+            account: d.account,
+            format: d.format,
+            file_name: d.fileName.slice(0, 255),
+            file_hash: d.fileHash,
+            imported_on: d.importedOn,
+            line_count: d.lines.length,
+            skipped: d.skipped,
+            position: event.position,
+          });
+          for (const l of d.lines)
+            rows.put('g2_rm_bank_lines', {
+              line_id: l.lineId,
+              account: d.account,
+              import_id: d.importId,
+              booked_on: l.bookedOn,
+              value_on: l.valueOn,
+              amount_cents: toCents(l.amount),
+              label: l.label.slice(0, 255),
+              reference: l.reference.slice(0, 128),
+              position: event.position,
+            });
+          return;
+        }
+        case 'BankBalancesStated': {
+          const d = event.data;
+          for (const b of d.balances)
+            rows.put('g2_rm_bank_balances', {
+              account: d.account,
+              kind: b.kind,
+              on_day: b.on,
+              amount_cents: toCents(b.amount),
+              format: d.format,
+              import_id: d.importId,
+              position: event.position,
+            });
+          return;
+        }
+        case 'BankLineMatched': {
+          const d = event.data;
+          rows.put('g2_rm_bank_matches', {
+            match_id: d.matchId,
+            line_id: d.lineId,
+            target_kind: d.target.kind,
+            target_key: d.target.kind === 'card_day' ? d.target.day : d.target.slipId,
+            slip_number: d.target.kind === 'deposit_slip' ? d.target.number : null,
+            line_cents: toCents(d.lineAmount),
+            expected_cents: toCents(d.expectedAmount),
+            difference_cents: toCents(d.difference),
+            matched_on: d.on,
+            position: event.position,
+          });
+          return;
+        }
+        case 'BankLineUnmatched':
+          rows.delete('g2_rm_bank_matches', [event.data.matchId]);
+          return;
       }
-      case 'DepositSlipCancelled':
-        await tx.execute(
-          `UPDATE g2_rm_deposit_slips SET status = 'cancelled', cancelled_on = ?, cancel_reason = ? WHERE slip_id = ?`,
-          [e.data.on, e.data.reason, e.data.slipId],
-        );
-        return;
-      case 'BankStatementImported': {
-        const d = e.data;
-        await tx.execute(
-          `INSERT INTO g2_rm_bank_imports (import_id, account, format, file_name, file_hash, imported_on, line_count, skipped, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            d.importId,
-            d.account,
-            d.format,
-            d.fileName.slice(0, 255),
-            d.fileHash,
-            d.importedOn,
-            d.lines.length,
-            d.skipped,
-            event.position,
-          ],
-        );
-        for (const l of d.lines)
-          await tx.execute(
-            `INSERT INTO g2_rm_bank_lines (line_id, account, import_id, booked_on, value_on, amount_cents, label, reference, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            [
-              l.lineId,
-              d.account,
-              d.importId,
-              l.bookedOn,
-              l.valueOn,
-              toCents(l.amount),
-              l.label.slice(0, 255),
-              l.reference.slice(0, 128),
-              event.position,
-            ],
-          );
-        return;
-      }
-      case 'BankBalancesStated': {
-        const d = e.data;
-        for (const b of d.balances)
-          await tx.execute(
-            `INSERT INTO g2_rm_bank_balances (account, kind, on_day, amount_cents, format, import_id, position) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-            [d.account, b.kind, b.on, toCents(b.amount), d.format, d.importId, event.position],
-          );
-        return;
-      }
-      case 'BankLineMatched': {
-        const d = e.data;
-        const key = d.target.kind === 'card_day' ? d.target.day : d.target.slipId;
-        await tx.execute(
-          `INSERT INTO g2_rm_bank_matches (match_id, line_id, target_kind, target_key, slip_number, line_cents, expected_cents, difference_cents, matched_on, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            d.matchId,
-            d.lineId,
-            d.target.kind,
-            key,
-            d.target.kind === 'deposit_slip' ? d.target.number : null,
-            toCents(d.lineAmount),
-            toCents(d.expectedAmount),
-            toCents(d.difference),
-            d.on,
-            event.position,
-          ],
-        );
-        return;
-      }
-      case 'BankLineUnmatched':
-        await tx.execute(`DELETE FROM g2_rm_bank_matches WHERE match_id = ?`, [e.data.matchId]);
-        return;
-    }
-  }
-}
+    },
+  });

@@ -1,214 +1,214 @@
-import { isBillingEvent, type BillingEvent } from '../../domain/billing/events.js';
-import type { Tx } from '../../src/kernel/database/db.js';
-import type { RecordedEvent } from '../../src/kernel/event-store/event-store.js';
-import { insertRows, type Projection } from '../../src/kernel/projection.js';
+import type { BillingEvent, InvoiceLine } from '../../domain/billing/events.js';
+import { defineProjection, int, noMemo, type Row, type Rows } from '../../src/kernel/projection.js';
 import { negatedCents, toCents } from '../../domain/shared/cents.js';
 
-/** Invoices with what is paid and what is left, their lines, and the payments received. */
-export class InvoiceBalancesProjection implements Projection {
-  readonly name = 'invoice-balances';
-  readonly tables = [
-    'g2_rm_invoices',
-    'g2_rm_invoice_lines',
-    'g2_rm_payments',
-    'g2_rm_invoice_payments',
-    'g2_rm_payment_reversals',
-  ];
+type BalanceEvent = Exclude<
+  BillingEvent,
+  { type: 'CustomerCredited' | 'CustomerCreditApplied' | 'CustomerCreditWithdrawn' }
+>;
 
-  async apply(tx: Tx, event: RecordedEvent): Promise<void> {
-    if (!isBillingEvent(event)) return;
-    const e = event as unknown as BillingEvent;
-    switch (e.type) {
-      case 'InvoiceIssued': {
-        const d = e.data;
-        const zero = toCents(d.total) === '0';
-        await tx.execute(
-          `INSERT INTO g2_rm_invoices (invoice_id, number, customer_id, issued_on, due_on, total_net_cents, total_vat_cents, total_cents, paid_cents, status, paid_on, last_position)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
-          [
-            d.invoiceId,
-            d.number,
-            d.customerId,
-            d.issuedOn,
-            d.dueOn,
-            toCents(d.totalNet),
-            toCents(d.totalVat),
-            toCents(d.total),
-            zero ? 'paid' : 'issued',
-            zero ? d.issuedOn : null,
-            event.position,
-          ],
-        );
-        await insertLines(tx, d.invoiceId, d.lines, toCents);
-        return;
-      }
-      case 'CreditNoteIssued': {
-        const d = e.data;
-        // The credit note is a document of its own (negative totals, settled at once)…
-        await tx.execute(
-          `INSERT INTO g2_rm_invoices (invoice_id, number, customer_id, issued_on, due_on, total_net_cents, total_vat_cents, total_cents, paid_cents, status, paid_on, last_position, kind, credited_cents, origin_invoice_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 'paid', ?, ?, 'credit_note', 0, ?)`,
-          [
-            d.creditNoteId,
-            d.number,
-            d.customerId,
-            d.issuedOn,
-            d.issuedOn,
-            negatedCents(d.totalNet),
-            negatedCents(d.totalVat),
-            negatedCents(d.total),
-            d.issuedOn,
-            event.position,
-            d.invoiceId,
-          ],
-        );
-        await insertLines(tx, d.creditNoteId, d.lines, negatedCents);
-        // …and lowers what the invoice asks; money already paid beyond it leaves for the credit.
-        await tx.execute(
-          `UPDATE g2_rm_invoices
-              SET credited_cents = credited_cents + ?,
-                  paid_cents = paid_cents - ?,
-                  last_position = ?
-            WHERE invoice_id = ?`,
-          [toCents(d.total), toCents(d.toCredit), event.position, d.invoiceId],
-        );
-        await refreshStatus(tx, d.invoiceId, d.issuedOn);
-        return;
-      }
-      case 'InvoicePaymentAllocated': {
-        const d = e.data;
-        // A payment imported from Gloux may get more of its allocation later: one row per pair.
-        // One read gives both whether the pair exists and the next sequence number.
-        const [rows] = await tx.query<{ n: number | string; mine: number | string | null }>(
-          `SELECT COUNT(*) AS n, SUM(CASE WHEN payment_id = ? THEN 1 ELSE 0 END) AS mine
-             FROM g2_rm_invoice_payments WHERE invoice_id = ?`,
-          [d.paymentId, d.invoiceId],
-        );
-        if (Number(rows?.mine ?? 0) > 0) {
-          await tx.execute(
-            `UPDATE g2_rm_invoice_payments SET amount_cents = amount_cents + ? WHERE invoice_id = ? AND payment_id = ?`,
-            [toCents(d.amount), d.invoiceId, d.paymentId],
-          );
-        } else {
-          await tx.execute(
-            `INSERT INTO g2_rm_invoice_payments (invoice_id, payment_id, seq, paid_on, amount_cents) VALUES (?, ?, ?, ?, ?)`,
-            [d.invoiceId, d.paymentId, Number(rows?.n ?? 0) + 1, d.paidOn, toCents(d.amount)],
-          );
+const INVOICES = 'g2_rm_invoices';
+const PAIRS = 'g2_rm_invoice_payments';
+const PAYMENTS = 'g2_rm_payments';
+
+/** Invoices with what is paid and what is left, their lines, and the payments received. */
+export const invoiceBalancesProjection = () =>
+  defineProjection<BalanceEvent>({
+    name: 'invoice-balances',
+    tables: [
+      { name: INVOICES, key: ['invoice_id'], lookup: true },
+      { name: 'g2_rm_invoice_lines', key: ['invoice_id', 'line_id'] },
+      { name: PAYMENTS, key: ['payment_id'], lookup: true },
+      { name: PAIRS, key: ['invoice_id', 'payment_id'], lookup: true },
+      { name: 'g2_rm_payment_reversals', key: ['reversal_id'] },
+    ],
+    handles: {
+      InvoiceIssued: true,
+      CreditNoteIssued: true,
+      InvoicePaymentAllocated: true,
+      PaymentRecorded: true,
+      PaymentAllocationChanged: true,
+      PaymentReversed: true,
+    },
+    memo: noMemo,
+    async apply(rows, event) {
+      switch (event.type) {
+        case 'InvoiceIssued': {
+          const d = event.data;
+          const zero = toCents(d.total) === '0';
+          rows.put(INVOICES, {
+            invoice_id: d.invoiceId,
+            number: d.number,
+            customer_id: d.customerId,
+            issued_on: d.issuedOn,
+            due_on: d.dueOn,
+            total_net_cents: toCents(d.totalNet),
+            total_vat_cents: toCents(d.totalVat),
+            total_cents: toCents(d.total),
+            paid_cents: 0,
+            status: zero ? 'paid' : 'issued',
+            paid_on: zero ? d.issuedOn : null,
+            last_position: event.position,
+            kind: 'invoice',
+            credited_cents: 0,
+            origin_invoice_id: null,
+          });
+          putLines(rows, d.invoiceId, d.lines, toCents);
+          return;
         }
-        await tx.execute(
-          `UPDATE g2_rm_invoices SET paid_cents = paid_cents + ?, last_position = ? WHERE invoice_id = ?`,
-          [toCents(d.amount), event.position, d.invoiceId],
-        );
-        await refreshStatus(tx, d.invoiceId, d.paidOn);
-        return;
+        case 'CreditNoteIssued': {
+          const d = event.data;
+          // The credit note is a document of its own (negative totals, settled at once)…
+          rows.put(INVOICES, {
+            invoice_id: d.creditNoteId,
+            number: d.number,
+            customer_id: d.customerId,
+            issued_on: d.issuedOn,
+            due_on: d.issuedOn,
+            total_net_cents: negatedCents(d.totalNet),
+            total_vat_cents: negatedCents(d.totalVat),
+            total_cents: negatedCents(d.total),
+            paid_cents: 0,
+            status: 'paid',
+            paid_on: d.issuedOn,
+            last_position: event.position,
+            kind: 'credit_note',
+            credited_cents: 0,
+            origin_invoice_id: d.invoiceId,
+          });
+          putLines(rows, d.creditNoteId, d.lines, negatedCents);
+          // …and lowers what the invoice asks; money already paid beyond it leaves for the credit.
+          await rows.update(INVOICES, [d.invoiceId], (r) =>
+            settled(
+              {
+                ...r,
+                credited_cents: (int(r['credited_cents']) + BigInt(toCents(d.total))).toString(),
+                paid_cents: (int(r['paid_cents']) - BigInt(toCents(d.toCredit))).toString(),
+                last_position: event.position,
+              },
+              d.issuedOn,
+            ),
+          );
+          return;
+        }
+        case 'InvoicePaymentAllocated': {
+          const d = event.data;
+          // A payment imported from Gloux may get more of its allocation later: one row per pair.
+          const pair = await rows.get(PAIRS, [d.invoiceId, d.paymentId]);
+          if (pair) {
+            rows.put(PAIRS, {
+              ...pair,
+              amount_cents: (int(pair['amount_cents']) + BigInt(toCents(d.amount))).toString(),
+            });
+          } else {
+            const earlier = await rows.select(PAIRS, {
+              where: [{ column: 'invoice_id', op: '=', value: d.invoiceId }],
+            });
+            rows.put(PAIRS, {
+              invoice_id: d.invoiceId,
+              payment_id: d.paymentId,
+              seq: earlier.length + 1,
+              paid_on: d.paidOn,
+              amount_cents: toCents(d.amount),
+            });
+          }
+          await rows.update(INVOICES, [d.invoiceId], (r) =>
+            settled(
+              {
+                ...r,
+                paid_cents: (int(r['paid_cents']) + BigInt(toCents(d.amount))).toString(),
+                last_position: event.position,
+              },
+              d.paidOn,
+            ),
+          );
+          return;
+        }
+        case 'PaymentRecorded': {
+          const d = event.data;
+          const allocated = d.allocations.reduce((s, a) => s + BigInt(toCents(a.amount)), 0n);
+          rows.put(PAYMENTS, {
+            payment_id: d.paymentId,
+            customer_id: d.customerId,
+            method: d.method,
+            amount_cents: toCents(d.amount),
+            received_on: d.receivedOn,
+            reference: d.reference,
+            bank: d.bank,
+            position: event.position,
+            credit_cents: (BigInt(toCents(d.amount)) - allocated).toString(),
+            reversed_cents: 0,
+            status: 'valid',
+          });
+          return;
+        }
+        case 'PaymentAllocationChanged': {
+          // What the payment leaves unallocated; the invoice side is its InvoicePaymentAllocated.
+          const d = event.data;
+          await rows.update(PAYMENTS, [d.paymentId], (r) => ({
+            credit_cents: (int(r['credit_cents']) - BigInt(toCents(d.amount))).toString(),
+          }));
+          return;
+        }
+        case 'PaymentReversed': {
+          const d = event.data;
+          await rows.update(PAYMENTS, [d.paymentId], (r) => ({
+            reversed_cents: (int(r['reversed_cents']) + BigInt(toCents(d.amount))).toString(),
+            status: d.kind === 'bounced' ? 'bounced' : 'valid',
+          }));
+          rows.put('g2_rm_payment_reversals', {
+            reversal_id: d.reversalId,
+            payment_id: d.paymentId,
+            customer_id: d.customerId,
+            kind: d.kind,
+            amount_cents: toCents(d.amount),
+            on_day: d.on,
+            reference: d.reference,
+            reason: d.reason,
+            position: event.position,
+          });
+          return;
+        }
       }
-      case 'PaymentRecorded': {
-        const d = e.data;
-        const allocated = d.allocations.reduce((s, a) => s + BigInt(toCents(a.amount)), 0n);
-        await tx.execute(
-          `INSERT INTO g2_rm_payments (payment_id, customer_id, method, amount_cents, received_on, reference, bank, position, credit_cents, reversed_cents, status)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'valid')`,
-          [
-            d.paymentId,
-            d.customerId,
-            d.method,
-            toCents(d.amount),
-            d.receivedOn,
-            d.reference,
-            d.bank,
-            event.position,
-            (BigInt(toCents(d.amount)) - allocated).toString(),
-          ],
-        );
-        return;
-      }
-      case 'PaymentAllocationChanged': {
-        // What the payment leaves unallocated; the invoice side is its InvoicePaymentAllocated.
-        const d = e.data;
-        await tx.execute(
-          `UPDATE g2_rm_payments SET credit_cents = credit_cents - ? WHERE payment_id = ?`,
-          [toCents(d.amount), d.paymentId],
-        );
-        return;
-      }
-      case 'PaymentReversed': {
-        const d = e.data;
-        await tx.execute(
-          `UPDATE g2_rm_payments SET reversed_cents = reversed_cents + ?, status = ? WHERE payment_id = ?`,
-          [toCents(d.amount), d.kind === 'bounced' ? 'bounced' : 'valid', d.paymentId],
-        );
-        await tx.execute(
-          `INSERT INTO g2_rm_payment_reversals (reversal_id, payment_id, customer_id, kind, amount_cents, on_day, reference, reason, position)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            d.reversalId,
-            d.paymentId,
-            d.customerId,
-            d.kind,
-            toCents(d.amount),
-            d.on,
-            d.reference,
-            d.reason,
-            event.position,
-          ],
-        );
-        return;
-      }
-      case 'CustomerCredited':
-      case 'CustomerCreditApplied':
-      case 'CustomerCreditWithdrawn':
-        return; // the customer-credit projection
-    }
-  }
-}
+    },
+  });
 
 /**
  * Status from the amounts: cancelled when credit notes cover the whole invoice, paid when
- * nothing is left (dated by the event that settled it), issued otherwise (a reversal reopens it).
+ * nothing is left (dated by the event that settled it, `on`), issued otherwise (a reversal
+ * reopens it).
  */
-async function refreshStatus(tx: Tx, invoiceId: string, on: string): Promise<void> {
-  await tx.execute(
-    `UPDATE g2_rm_invoices
-        SET paid_on = CASE WHEN total_cents <> 0 AND credited_cents >= total_cents THEN paid_on
-                           WHEN paid_cents + credited_cents >= total_cents THEN CASE WHEN status = 'paid' THEN paid_on ELSE ? END
-                           ELSE NULL END,
-            status = CASE WHEN total_cents <> 0 AND credited_cents >= total_cents THEN 'cancelled'
-                          WHEN paid_cents + credited_cents >= total_cents THEN 'paid'
-                          ELSE 'issued' END
-      WHERE invoice_id = ?`,
-    [on, invoiceId],
-  );
+export function settled(r: Row, on: string): Row {
+  const total = int(r['total_cents']);
+  const credited = int(r['credited_cents']);
+  const paid = int(r['paid_cents']);
+  if (total !== 0n && credited >= total) return { ...r, status: 'cancelled' };
+  if (paid + credited >= total)
+    return { ...r, status: 'paid', paid_on: r['status'] === 'paid' ? (r['paid_on'] ?? null) : on };
+  return { ...r, status: 'issued', paid_on: null };
 }
 
-async function insertLines(
-  tx: Tx,
+function putLines(
+  rows: Rows,
   documentId: string,
-  lines: readonly {
-    lineId: string;
-    label: string;
-    net: string;
-    vatRate: string;
-    vat: string;
-    total: string;
-    serviceStart: string;
-    serviceEnd: string;
-  }[],
+  lines: readonly Pick<
+    InvoiceLine,
+    'lineId' | 'label' | 'net' | 'vatRate' | 'vat' | 'total' | 'serviceStart' | 'serviceEnd'
+  >[],
   cents: (amount: string) => string,
-): Promise<void> {
-  await insertRows(
-    tx,
-    `INSERT INTO g2_rm_invoice_lines (invoice_id, line_id, line_no, label, net_cents, vat_rate, vat_cents, total_cents, service_start, service_end) VALUES`,
-    lines.map((l, i) => [
-      documentId,
-      l.lineId,
-      i + 1,
-      l.label,
-      cents(l.net),
-      l.vatRate,
-      cents(l.vat),
-      cents(l.total),
-      l.serviceStart,
-      l.serviceEnd,
-    ]),
+): void {
+  lines.forEach((l, i) =>
+    rows.put('g2_rm_invoice_lines', {
+      invoice_id: documentId,
+      line_id: l.lineId,
+      line_no: i + 1,
+      label: l.label,
+      net_cents: cents(l.net),
+      vat_rate: l.vatRate,
+      vat_cents: cents(l.vat),
+      total_cents: cents(l.total),
+      service_start: l.serviceStart,
+      service_end: l.serviceEnd,
+    }),
   );
 }

@@ -2,6 +2,7 @@ import {
   allocationDelta,
   invoiceFigures,
   type AllocationEntry,
+  type InvoiceFigures,
 } from '../../domain/billing/allocation.js';
 import {
   allocationOrder,
@@ -10,247 +11,174 @@ import {
   type AllocationChange,
 } from '../../domain/billing/allocation-history.js';
 import { effectiveLines } from '../../domain/billing/credit-note.js';
+import { invoiceStream, type InvoiceEvent } from '../../domain/billing/events.js';
 import {
-  invoiceStream,
-  isBillingEvent,
-  type BillingEvent,
-  type InvoiceEvent,
-} from '../../domain/billing/events.js';
-import { evolveInvoice, replayInvoice, type InvoiceState } from '../../domain/billing/invoice.js';
+  evolveInvoice,
+  initialInvoiceState,
+  type InvoiceState,
+} from '../../domain/billing/invoice.js';
 import { fiscalYearOf, type FiscalYearStart } from '../../domain/shared/fiscal-year.js';
-import type { Tx } from '../../src/kernel/database/db.js';
-import { readStream, type RecordedEvent } from '../../src/kernel/event-store/event-store.js';
-import { insertRows, type Projection } from '../../src/kernel/projection.js';
+import {
+  defineProjection,
+  int,
+  isOneOf,
+  type EventTypes,
+  type Recorded,
+  type Row,
+  type Rows,
+} from '../../src/kernel/projection.js';
 import { toCents } from '../../domain/shared/cents.js';
 
-const LINE_INSERT = `INSERT INTO g2_rm_payment_lines (payment_id, invoice_id, line_id, paid_on, payment_fy, vat_rate, vat_cents, kind) VALUES`;
-const YEAR_INSERT = `INSERT INTO g2_rm_payment_years (payment_id, invoice_id, line_id, paid_on, payment_fy, fiscal_year, bucket, net_cents, kind) VALUES`;
+const LINES = 'g2_rm_payment_lines';
+const YEARS = 'g2_rm_payment_years';
+
+const invoiceTypes: EventTypes<InvoiceEvent> = {
+  InvoiceIssued: true,
+  InvoicePaymentAllocated: true,
+  CreditNoteIssued: true,
+};
+const isInvoiceEvent = isOneOf(invoiceTypes);
+
+/** An invoice as it stood after an event: its events so far, state and figures. */
+interface Folded {
+  readonly events: readonly InvoiceEvent[];
+  readonly state: InvoiceState;
+  readonly figures: InvoiceFigures;
+}
+
+/** Folded invoices kept in one run (a rebuild sees each invoice's events in order). */
+const FOLDED_INVOICES = 10_000;
 
 /**
  * How each payment splits over lines, VAT and fiscal years (N-1 / N / N+1), docs/accounting.md §2.
  * The buckets depend on the fiscal year start: changing it means rebuilding this projection.
  */
-export class PaymentAllocationProjection implements Projection {
-  readonly name = 'payment-allocation';
-  readonly tables = ['g2_rm_payment_lines', 'g2_rm_payment_years'];
+export const paymentAllocationProjection = (fiscalYearStart: FiscalYearStart) => {
+  const figures = (state: InvoiceState) =>
+    invoiceFigures(effectiveLines(state), state.paid.toString(), fiscalYearStart);
 
-  constructor(private readonly fiscalYearStart: FiscalYearStart) {}
-
-  async apply(tx: Tx, event: RecordedEvent): Promise<void> {
-    if (!isBillingEvent(event)) return;
-    const e = event as unknown as BillingEvent;
-    switch (e.type) {
-      case 'InvoiceIssued':
-      case 'PaymentRecorded':
-      case 'PaymentReversed':
-      case 'PaymentAllocationChanged': // the invoice's InvoicePaymentAllocated carries it
-      case 'CustomerCredited':
-      case 'CustomerCreditApplied':
-      case 'CustomerCreditWithdrawn':
-        return;
-      case 'InvoicePaymentAllocated':
-        return this.record(tx, event.position, e.data.invoiceId, {
-          id: e.data.paymentId,
-          on: e.data.paidOn,
-          kind: e.data.amount.startsWith('-') ? 'reversal' : 'payment',
-        });
-      case 'CreditNoteIssued':
-        return this.record(tx, event.position, e.data.invoiceId, {
-          id: e.data.creditNoteId,
-          on: e.data.issuedOn,
-          kind: 'credit_note',
-        });
+  /** The invoice before `event` (its earlier events only, so a rebuild agrees with live). */
+  async function before(
+    rows: Rows,
+    memo: Map<string, Folded>,
+    event: Recorded<InvoiceEvent>,
+  ): Promise<Folded> {
+    const invoiceId = event.data.invoiceId;
+    const kept = memo.get(invoiceId);
+    if (kept) {
+      memo.delete(invoiceId);
+      return kept;
     }
+    const history = (await rows.stream(invoiceStream(invoiceId), event.position))
+      .filter(isInvoiceEvent)
+      .filter((x) => x.position < event.position);
+    const state = history.reduce(evolveInvoice, initialInvoiceState);
+    return { events: history, state, figures: figures(state) };
   }
 
-  /**
-   * Rows of one change of the invoice: its figures after the event minus before it (a credit
-   * note changes the lines, a payment or reversal the amount paid), dated on the event's day.
-   */
-  private async record(
-    tx: Tx,
-    position: number,
-    invoiceId: string,
-    change: { id: string; on: string; kind: 'payment' | 'reversal' | 'credit_note' },
-  ): Promise<void> {
-    // The invoice as it stood around this event (later events ignored, so a rebuild agrees).
-    const history = (await readStream(tx, invoiceStream(invoiceId))).filter(
-      (x) => x.position <= position,
+  return defineProjection<InvoiceEvent, Map<string, Folded>>({
+    name: 'payment-allocation',
+    tables: [
+      { name: LINES, key: ['payment_id', 'invoice_id', 'line_id'] },
+      { name: YEARS, key: ['payment_id', 'invoice_id', 'line_id', 'fiscal_year'] },
+    ],
+    handles: invoiceTypes,
+    memo: () => new Map(),
+    async apply(rows, event, memo) {
+      const was = await before(rows, memo, event);
+      const state = evolveInvoice(was.state, event);
+      const after: Folded = { events: [...was.events, event], state, figures: figures(state) };
+      memo.set(event.data.invoiceId, after);
+      if (memo.size > FOLDED_INVOICES) memo.delete(memo.keys().next().value!);
+      if (event.type === 'InvoiceIssued') return;
+      const inOrder = allocationOrder(was.events).every((e, i) => e === was.events[i]);
+      if (!inOrder || !arrivesInOrder(was.events, event)) {
+        // Recorded out of date order: the payments dated after this one get their cents again.
+        return rewrite(rows, fiscalYearStart, event.data.invoiceId, was.events, after.events);
+      }
+      switch (event.type) {
+        case 'InvoicePaymentAllocated':
+          return record(rows, fiscalYearStart, was, after, event.data.invoiceId, {
+            id: event.data.paymentId,
+            on: event.data.paidOn,
+            kind: event.data.amount.startsWith('-') ? 'reversal' : 'payment',
+          });
+        case 'CreditNoteIssued':
+          return record(rows, fiscalYearStart, was, after, event.data.invoiceId, {
+            id: event.data.creditNoteId,
+            on: event.data.issuedOn,
+            kind: 'credit_note',
+          });
+      }
+    },
+  });
+};
+
+/**
+ * Rows of one change of the invoice: its figures after the event minus before it (a credit
+ * note changes the lines, a payment or reversal the amount paid), dated on the event's day.
+ */
+async function record(
+  rows: Rows,
+  fiscalYearStart: FiscalYearStart,
+  before: Folded,
+  after: Folded,
+  invoiceId: string,
+  change: { id: string; on: string; kind: 'payment' | 'reversal' | 'credit_note' },
+): Promise<void> {
+  const entries = allocationDelta(
+    before.figures,
+    after.figures,
+    change.on,
+    change.id,
+    fiscalYearStart,
+  );
+  const paymentFy = fiscalYearOf(change.on, fiscalYearStart);
+  const rateOf = new Map(after.state.lines.map((l) => [l.lineId, l.vatRate]));
+  const rowsKept = kept({ ...change, entries });
+  const lineRow = (entry: AllocationEntry): Row => ({
+    payment_id: change.id,
+    invoice_id: invoiceId,
+    line_id: entry.lineId,
+    paid_on: change.on,
+    payment_fy: paymentFy,
+    vat_rate: rateOf.get(entry.lineId) ?? '0',
+    vat_cents: toCents(entry.vat),
+    kind: change.kind,
+  });
+  const yearRow = (entry: AllocationEntry, y: AllocationEntry['years'][number]): Row => ({
+    payment_id: change.id,
+    invoice_id: invoiceId,
+    line_id: entry.lineId,
+    paid_on: change.on,
+    payment_fy: paymentFy,
+    fiscal_year: y.fiscalYear,
+    bucket: y.bucket,
+    net_cents: toCents(y.net),
+    kind: change.kind,
+  });
+  // Rows of this id on this invoice exist only if an earlier event of the invoice carried the
+  // same id (a Gloux payment allocated again): then it adds to them, otherwise no read.
+  const again = before.state.payments.some((p) => p.paymentId === change.id);
+  for (const entry of rowsKept) {
+    const line = again ? await rows.get(LINES, [change.id, invoiceId, entry.lineId]) : undefined;
+    rows.put(
+      LINES,
+      line
+        ? { ...line, vat_cents: (int(line['vat_cents']) + BigInt(toCents(entry.vat))).toString() }
+        : lineRow(entry),
     );
-    const figures = (state: InvoiceState) =>
-      invoiceFigures(effectiveLines(state), state.paid.toString(), this.fiscalYearStart);
-    const events = history as unknown as InvoiceEvent[];
-    const earlier = events.slice(0, -1);
-    const inOrder = allocationOrder(earlier).every((e, i) => e === earlier[i]);
-    if (!inOrder || !arrivesInOrder(earlier, events[events.length - 1]!)) {
-      // Recorded out of date order: the payments dated after this one get their cents again.
-      return this.rewrite(tx, invoiceId, earlier, events);
-    }
-    const before = replayInvoice(earlier);
-    const after = evolveInvoice(before, events[events.length - 1]!);
-    const entries = allocationDelta(
-      figures(before),
-      figures(after),
-      change.on,
-      change.id,
-      this.fiscalYearStart,
-    );
-    const paymentFy = fiscalYearOf(change.on, this.fiscalYearStart);
-    const rateOf = new Map(after.lines.map((l) => [l.lineId, l.vatRate]));
-    const rows = kept({ ...change, entries });
-    // One row of each table, in the column order of LINE_INSERT and YEAR_INSERT.
-    const lineRow = (entry: AllocationEntry): unknown[] => [
-      change.id,
-      invoiceId,
-      entry.lineId,
-      change.on,
-      paymentFy,
-      rateOf.get(entry.lineId) ?? '0',
-      toCents(entry.vat),
-      change.kind,
-    ];
-    const yearRow = (entry: AllocationEntry, y: AllocationEntry['years'][number]): unknown[] => [
-      change.id,
-      invoiceId,
-      entry.lineId,
-      change.on,
-      paymentFy,
-      y.fiscalYear,
-      y.bucket,
-      toCents(y.net),
-      change.kind,
-    ];
-    // Rows of this id on this invoice exist only if an earlier event of the invoice carried the
-    // same id (a Gloux payment allocated again); otherwise one multi-row INSERT per table, since
-    // a replay of the whole log pays a round trip per statement.
-    const again = events
-      .slice(0, -1)
-      .some((x) => x.type === 'InvoicePaymentAllocated' && x.data.paymentId === change.id);
-    if (!again) {
-      await insertRows(tx, LINE_INSERT, rows.map(lineRow));
-      await insertRows(
-        tx,
-        YEAR_INSERT,
-        rows.flatMap((entry) => entry.years.map((y) => yearRow(entry, y))),
+    for (const y of entry.years) {
+      const year = again
+        ? await rows.get(YEARS, [change.id, invoiceId, entry.lineId, y.fiscalYear])
+        : undefined;
+      rows.put(
+        YEARS,
+        year
+          ? { ...year, net_cents: (int(year['net_cents']) + BigInt(toCents(y.net))).toString() }
+          : yearRow(entry, y),
       );
-      return;
     }
-    for (const entry of rows) {
-      // A payment imported from Gloux may get more of its allocation later: added to its rows.
-      const [line] = await tx.query(
-        `SELECT 1 AS x FROM g2_rm_payment_lines WHERE payment_id = ? AND invoice_id = ? AND line_id = ?`,
-        [change.id, invoiceId, entry.lineId],
-      );
-      if (line) {
-        await tx.execute(
-          `UPDATE g2_rm_payment_lines SET vat_cents = vat_cents + ? WHERE payment_id = ? AND invoice_id = ? AND line_id = ?`,
-          [toCents(entry.vat), change.id, invoiceId, entry.lineId],
-        );
-      } else {
-        await insertRows(tx, LINE_INSERT, [lineRow(entry)]);
-      }
-      for (const y of entry.years) {
-        const [year] = await tx.query(
-          `SELECT 1 AS x FROM g2_rm_payment_years WHERE payment_id = ? AND invoice_id = ? AND line_id = ? AND fiscal_year = ?`,
-          [change.id, invoiceId, entry.lineId, y.fiscalYear],
-        );
-        if (year) {
-          await tx.execute(
-            `UPDATE g2_rm_payment_years SET net_cents = net_cents + ? WHERE payment_id = ? AND invoice_id = ? AND line_id = ? AND fiscal_year = ?`,
-            [toCents(y.net), change.id, invoiceId, entry.lineId, y.fiscalYear],
-          );
-          continue;
-        }
-        await insertRows(tx, YEAR_INSERT, [yearRow(entry, y)]);
-      }
-    }
-  }
-
-  /**
-   * The invoice's rows as the allocation in date order gives them (docs/accounting.md §2), written
-   * as the difference from the rows of the events before this one: only what moved is touched.
-   */
-  private async rewrite(
-    tx: Tx,
-    invoiceId: string,
-    earlier: readonly InvoiceEvent[],
-    events: readonly InvoiceEvent[],
-  ): Promise<void> {
-    const old = this.rowsOf(invoiceId, earlier);
-    const now = this.rowsOf(invoiceId, events);
-    for (const [table, keys] of [
-      ['g2_rm_payment_lines', ['payment_id', 'invoice_id', 'line_id']],
-      ['g2_rm_payment_years', ['payment_id', 'invoice_id', 'line_id', 'fiscal_year']],
-    ] as const) {
-      const before = table === 'g2_rm_payment_lines' ? old.lines : old.years;
-      const after = table === 'g2_rm_payment_lines' ? now.lines : now.years;
-      const where = keys.map((k) => `${k} = ?`).join(' AND ');
-      for (const [key, row] of before) {
-        if (after.has(key)) continue;
-        await tx.execute(
-          `DELETE FROM ${table} WHERE ${where}`,
-          keys.map((k) => row[k]),
-        );
-      }
-      for (const [key, row] of after) {
-        const was = before.get(key);
-        if (was && JSON.stringify(was) === JSON.stringify(row)) continue;
-        const columns = Object.keys(row);
-        if (was) {
-          await tx.execute(
-            `UPDATE ${table} SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE ${where}`,
-            [...columns.map((c) => row[c]), ...keys.map((k) => row[k])],
-          );
-        } else {
-          await insertRows(tx, `INSERT INTO ${table} (${columns.join(', ')}) VALUES`, [
-            columns.map((c) => row[c]),
-          ]);
-        }
-      }
-    }
-  }
-
-  /** Rows of both tables for these events, keyed as their primary keys, in allocation order. */
-  private rowsOf(invoiceId: string, events: readonly InvoiceEvent[]) {
-    const issued = events.find((e) => e.type === 'InvoiceIssued');
-    const rateOf = new Map(
-      (issued?.type === 'InvoiceIssued' ? issued.data.lines : []).map((l) => [l.lineId, l.vatRate]),
-    );
-    type Row = Record<string, string | number>;
-    const lines = new Map<string, Row>();
-    const years = new Map<string, Row>();
-    // A payment id met again (a Gloux allocation added later) adds to its first rows.
-    const accumulate = (rows: Map<string, Row>, key: string, fresh: Row, column: string) => {
-      const row = rows.get(key);
-      if (row) row[column] = (BigInt(row[column]!) + BigInt(fresh[column]!)).toString();
-      else rows.set(key, fresh);
-    };
-    for (const change of invoiceAllocationChanges(events, this.fiscalYearStart)) {
-      const paymentFy = fiscalYearOf(change.on, this.fiscalYearStart);
-      for (const entry of kept(change)) {
-        const lineKey = `${change.id}|${entry.lineId}`;
-        const common = {
-          payment_id: change.id,
-          invoice_id: invoiceId,
-          line_id: entry.lineId,
-          paid_on: change.on,
-          payment_fy: paymentFy,
-        };
-        const rate = rateOf.get(entry.lineId) ?? '0';
-        const vat = { vat_rate: rate, vat_cents: toCents(entry.vat), kind: change.kind };
-        accumulate(lines, lineKey, { ...common, ...vat }, 'vat_cents');
-        for (const y of entry.years) {
-          const year = { fiscal_year: y.fiscalYear, bucket: y.bucket, net_cents: toCents(y.net) };
-          accumulate(
-            years,
-            `${lineKey}|${y.fiscalYear}`,
-            { ...common, ...year, kind: change.kind },
-            'net_cents',
-          );
-        }
-      }
-    }
-    return { lines, years };
   }
 }
 
@@ -259,4 +187,81 @@ function kept(change: AllocationChange): AllocationEntry[] {
   return change.entries.filter(
     (entry) => !(change.kind === 'credit_note' && entry.vat === '0.00' && entry.years.length === 0),
   );
+}
+
+/**
+ * The invoice's rows as the allocation in date order gives them (docs/accounting.md §2), written
+ * as the difference from the rows of the events before this one: only what moved is touched.
+ */
+function rewrite(
+  rows: Rows,
+  fiscalYearStart: FiscalYearStart,
+  invoiceId: string,
+  earlier: readonly InvoiceEvent[],
+  events: readonly InvoiceEvent[],
+): void {
+  const old = rowsOf(fiscalYearStart, invoiceId, earlier);
+  const now = rowsOf(fiscalYearStart, invoiceId, events);
+  for (const [table, keys, before, after] of [
+    [LINES, ['payment_id', 'invoice_id', 'line_id'], old.lines, now.lines],
+    [YEARS, ['payment_id', 'invoice_id', 'line_id', 'fiscal_year'], old.years, now.years],
+  ] as const) {
+    for (const [key, row] of before)
+      if (!after.has(key))
+        rows.delete(
+          table,
+          keys.map((k) => row[k] ?? null),
+        );
+    for (const [key, row] of after) {
+      const was = before.get(key);
+      if (!was || JSON.stringify(was) !== JSON.stringify(row)) rows.put(table, row);
+    }
+  }
+}
+
+/** Rows of both tables for these events, keyed as their primary keys, in allocation order. */
+function rowsOf(
+  fiscalYearStart: FiscalYearStart,
+  invoiceId: string,
+  events: readonly InvoiceEvent[],
+) {
+  const issued = events.find((e) => e.type === 'InvoiceIssued');
+  const rateOf = new Map(
+    (issued?.type === 'InvoiceIssued' ? issued.data.lines : []).map((l) => [l.lineId, l.vatRate]),
+  );
+  type Built = Record<string, string | number>;
+  const lines = new Map<string, Built>();
+  const years = new Map<string, Built>();
+  // A payment id met again (a Gloux allocation added later) adds to its first rows.
+  const accumulate = (built: Map<string, Built>, key: string, fresh: Built, column: string) => {
+    const row = built.get(key);
+    if (row) row[column] = (BigInt(row[column]!) + BigInt(fresh[column]!)).toString();
+    else built.set(key, fresh);
+  };
+  for (const change of invoiceAllocationChanges(events, fiscalYearStart)) {
+    const paymentFy = fiscalYearOf(change.on, fiscalYearStart);
+    for (const entry of kept(change)) {
+      const lineKey = `${change.id}|${entry.lineId}`;
+      const common = {
+        payment_id: change.id,
+        invoice_id: invoiceId,
+        line_id: entry.lineId,
+        paid_on: change.on,
+        payment_fy: paymentFy,
+      };
+      const rate = rateOf.get(entry.lineId) ?? '0';
+      const vat = { vat_rate: rate, vat_cents: toCents(entry.vat), kind: change.kind };
+      accumulate(lines, lineKey, { ...common, ...vat }, 'vat_cents');
+      for (const y of entry.years) {
+        const year = { fiscal_year: y.fiscalYear, bucket: y.bucket, net_cents: toCents(y.net) };
+        accumulate(
+          years,
+          `${lineKey}|${y.fiscalYear}`,
+          { ...common, ...year, kind: change.kind },
+          'net_cents',
+        );
+      }
+    }
+  }
+  return { lines, years };
 }

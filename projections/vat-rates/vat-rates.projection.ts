@@ -1,25 +1,27 @@
-import { isCatalogueEvent, type CatalogueEvent } from '../../domain/catalogue/events.js';
-import type { Tx } from '../../src/kernel/database/db.js';
-import type { RecordedEvent } from '../../src/kernel/event-store/event-store.js';
-import type { Projection } from '../../src/kernel/projection.js';
+import type { CatalogueEvent } from '../../domain/catalogue/events.js';
+import { defineProjection, noMemo } from '../../src/kernel/projection.js';
 
 /** The dated VAT schedule, one row per entry (corrections included: the latest recorded wins). */
-export class VatRatesProjection implements Projection {
-  readonly name = 'vat-rates';
-  readonly tables = ['g2_rm_vat_rates'];
-
-  async apply(tx: Tx, event: RecordedEvent): Promise<void> {
-    if (!isCatalogueEvent(event)) return;
-    const e = event as unknown as CatalogueEvent;
-    switch (e.type) {
-      case 'VatRateScheduled': {
-        const d = e.data;
-        await tx.execute(
-          `INSERT INTO g2_rm_vat_rates (entry_id, category, rate, effective_from, reason, position) VALUES (?, ?, ?, ?, ?, ?)`,
-          [d.entryId, d.category, d.rate, d.effectiveFrom, d.reason, event.position],
-        );
-        return;
+export const vatRatesProjection = () =>
+  defineProjection<CatalogueEvent>({
+    name: 'vat-rates',
+    tables: [{ name: 'g2_rm_vat_rates', key: ['entry_id'] }],
+    handles: { VatRateScheduled: true },
+    memo: noMemo,
+    apply(rows, event) {
+      switch (event.type) {
+        case 'VatRateScheduled': {
+          const d = event.data;
+          rows.put('g2_rm_vat_rates', {
+            entry_id: d.entryId,
+            category: d.category,
+            rate: d.rate,
+            effective_from: d.effectiveFrom,
+            reason: d.reason,
+            position: event.position,
+          });
+          return;
+        }
       }
-    }
-  }
-}
+    },
+  });

@@ -6,18 +6,7 @@ import {
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
-import { DocumentsProjection } from '../../projections/documents/documents.projection.js';
-import { CustomerCreditProjection } from '../../projections/customer-credit/customer-credit.projection.js';
-import { OverageProjection } from '../../projections/overage/overage.projection.js';
-import { InvoiceBalancesProjection } from '../../projections/invoice-balances/invoice-balances.projection.js';
-import { PaymentAllocationProjection } from '../../projections/payment-allocation/payment-allocation.projection.js';
-import { VatRatesProjection } from '../../projections/vat-rates/vat-rates.projection.js';
-import { HostingBillingsProjection } from '../../projections/hosting-billings/hosting-billings.projection.js';
-import { SharesProjection } from '../../projections/shares/shares.projection.js';
-import { AssembliesProjection } from '../../projections/assemblies/assemblies.projection.js';
-import { BankProjection } from '../../projections/bank/bank.projection.js';
-import { TreasuryProjection } from '../../projections/treasury/treasury.projection.js';
-import { AccountsProjection } from '../../projections/accounts/accounts.projection.js';
+import { allProjections } from '../../projections/all-projections.js';
 import { Clock } from '../kernel/clock.js';
 import {
   APP_CONFIG,
@@ -69,20 +58,7 @@ const SLICES: readonly (readonly [token: symbol, key: keyof Config])[] = [
       provide: CommandPipeline,
       inject: [Db, APP_CONFIG],
       useFactory: (db: Db, config: AppConfig) =>
-        new CommandPipeline(db, [
-          new InvoiceBalancesProjection(),
-          new PaymentAllocationProjection(config.fiscalYearStart),
-          new VatRatesProjection(),
-          new HostingBillingsProjection(),
-          new CustomerCreditProjection(),
-          new DocumentsProjection(),
-          new OverageProjection(),
-          new SharesProjection(),
-          new AssembliesProjection(),
-          new BankProjection(),
-          new TreasuryProjection(),
-          new AccountsProjection(),
-        ]),
+        new CommandPipeline(db, allProjections(config.fiscalYearStart)),
     },
   ],
   exports: [Clock, Db, CommandPipeline],

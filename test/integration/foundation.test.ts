@@ -7,8 +7,8 @@ import {
 } from '../../projections/invoice-balances/invoice-balances.queries.js';
 import { readAll } from '../../src/kernel/event-store/event-store.js';
 import { CommandPipeline } from '../../src/kernel/event-store/command-pipeline.js';
-import { CustomerCreditProjection } from '../../projections/customer-credit/customer-credit.projection.js';
-import { InvoiceBalancesProjection } from '../../projections/invoice-balances/invoice-balances.projection.js';
+import { customerCreditProjection } from '../../projections/customer-credit/customer-credit.projection.js';
+import { invoiceBalancesProjection } from '../../projections/invoice-balances/invoice-balances.projection.js';
 import type { Projection } from '../../src/kernel/projection.js';
 import { AppHarness, cheque, yearLine } from '../support/app-harness.js';
 import { snapshotReadModels } from '../support/read-models.js';
@@ -387,18 +387,20 @@ describe.each(dialects)('foundation on %s', (dialect) => {
     const snapshot = () => snapshotReadModels((table) => app.db.query(`SELECT * FROM ${table}`));
     const live = await snapshot();
     expect(live.g2_rm_invoice_lines!.length).toBeGreaterThan(0);
-    const balances = new InvoiceBalancesProjection();
+    const balances = invoiceBalancesProjection();
     let applied = 0;
     // Fails halfway through the log, once its tables are emptied and half refilled.
     const failing: Projection = {
-      name: balances.name,
-      tables: balances.tables,
-      apply: async (tx, event) => {
-        if (++applied > 3) throw new Error('projection failed');
-        await balances.apply(tx, event);
+      ...balances,
+      start: () => {
+        const apply = balances.start();
+        return async (rows, event) => {
+          if (++applied > 3) throw new Error('projection failed');
+          await apply(rows, event);
+        };
       },
     };
-    const pipeline = new CommandPipeline(app.db, [new CustomerCreditProjection(), failing]);
+    const pipeline = new CommandPipeline(app.db, [customerCreditProjection(), failing]);
     await expect(pipeline.rebuild()).rejects.toThrow('projection failed');
     expect(await snapshot()).toEqual(live);
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Dec } from '../../domain/shared/money.js';
 import { readHostingUsage } from '../../legacy-sync/legacy-usage.js';
-import { OverageProjection } from '../../projections/overage/overage.projection.js';
+import { overageProjection } from '../../projections/overage/overage.projection.js';
 import { CommandPipeline } from '../../src/kernel/event-store/command-pipeline.js';
 import { OverageQueries } from '../../src/overage/overage-page.queries.js';
 import { OverageService } from '../../src/overage/overage.service.js';
@@ -66,8 +66,8 @@ describe.each(dialects)('overage on %s', (dialect) => {
       events: await app.count('g2_events'),
       counter: await app.db.query(`SELECT nom, valeur FROM compteurs ORDER BY nom`),
     };
-    for (const t of new OverageProjection().tables)
-      out[t] = await app.db.query(`SELECT * FROM ${t} ORDER BY 1, 2`);
+    for (const { name } of overageProjection().tables)
+      out[name] = await app.db.query(`SELECT * FROM ${name} ORDER BY 1, 2`);
     return out;
   };
 

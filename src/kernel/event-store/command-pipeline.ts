@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Subject } from 'rxjs';
 import type { Projection } from '../projection.js';
+import { ProjectionRows, type RowsMode } from '../projection-rows.js';
 import { isDuplicateKey, type Db, type Tx } from '../database/db.js';
 import {
   append,
@@ -171,9 +172,9 @@ export class CommandPipeline {
           ...(key ? { idempotencyKey: key } : {}),
         };
         const events = await append(tx, appends, metadata, options.now);
-        for (const event of events) {
-          for (const projection of this.projections) await projection.apply(tx, event);
-        }
+        const run = startRun(tx, this.projections, 'command');
+        for (const event of events) await run.apply(event);
+        await run.flush();
         if (key) {
           await tx.execute(
             `INSERT INTO g2_commands (idempotency_key, command_type, request_hash, result, first_position, last_position, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -281,6 +282,29 @@ export class CommandPipeline {
  */
 const REBUILD_CONNECTIONS = 4;
 
+/**
+ * The projections fed by one command or one rebuild: each event goes only to the projections
+ * handling its type, whose changes gather in memory until `flush` (or `flushIfFull`).
+ */
+function startRun(tx: Tx, projections: readonly Projection[], mode: RowsMode) {
+  const runs = projections.map((p) => ({
+    p,
+    apply: p.start(),
+    rows: new ProjectionRows(tx, p.tables, mode),
+  }));
+  return {
+    async apply(event: RecordedEvent): Promise<void> {
+      for (const r of runs) if (r.p.handles(event.type)) await r.apply(r.rows, event);
+    },
+    async flushIfFull(): Promise<void> {
+      for (const r of runs) await r.rows.flushIfFull();
+    },
+    async flush(): Promise<void> {
+      for (const r of runs) await r.rows.flush();
+    },
+  };
+}
+
 /** Empties the projections' tables and replays the whole log into them, in `tx`. */
 async function replayInto(
   tx: Tx,
@@ -288,12 +312,15 @@ async function replayInto(
   onProgress?: (position: number) => void,
 ): Promise<{ events: number }> {
   for (const p of projections)
-    for (const table of p.tables) await tx.execute(`DELETE FROM ${table}`);
+    for (const table of p.tables) await tx.execute(`DELETE FROM ${table.name}`);
+  const run = startRun(tx, projections, 'rebuild');
   let count = 0;
   for await (const batch of readAllBatches(tx, 0, 1000)) {
-    for (const event of batch) for (const p of projections) await p.apply(tx, event);
+    for (const event of batch) await run.apply(event);
+    await run.flushIfFull();
     count += batch.length;
     onProgress?.(batch[batch.length - 1]!.position);
   }
+  await run.flush();
   return { events: count };
 }
