@@ -171,7 +171,14 @@ export function dayClock(day: string): FixedClock {
  */
 export async function measured<T>(
   work: () => Promise<T>,
-): Promise<{ value: T; seconds: number; peakRssMiB: number; peakHeapMiB: number }> {
+): Promise<{
+  value: T;
+  seconds: number;
+  /** This process's CPU time (user + system): less sensitive than wall time to a busy machine. */
+  cpuSeconds: number;
+  peakRssMiB: number;
+  peakHeapMiB: number;
+}> {
   let rss = process.memoryUsage().rss;
   let heap = process.memoryUsage().heapUsed;
   const timer = setInterval(() => {
@@ -180,13 +187,16 @@ export async function measured<T>(
     heap = Math.max(heap, m.heapUsed);
   }, 20);
   const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   try {
     const value = await work();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const used = process.cpuUsage(cpu);
+    const cpuSeconds = (used.user + used.system) / 1e6;
     const m = process.memoryUsage();
     rss = Math.max(rss, m.rss);
     heap = Math.max(heap, m.heapUsed);
-    return { value, seconds, peakRssMiB: mib(rss), peakHeapMiB: mib(heap) };
+    return { value, seconds, cpuSeconds, peakRssMiB: mib(rss), peakHeapMiB: mib(heap) };
   } finally {
     clearInterval(timer);
   }

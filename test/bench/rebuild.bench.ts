@@ -38,11 +38,13 @@ async function bench(dialect: Dialect, shape: CoopShape): Promise<void> {
     console.log(
       `${dialect.padEnd(6)} ${shapeName(shape)} (${n(manifest.events)} events): rebuild of ${only ? only.join(', ') : 'every projection'} ` +
         `${n(events)} events in ${rebuilt.seconds.toFixed(1)} s = ${rate(events, rebuilt.seconds)} events/s, ` +
-        `peak RSS ${rebuilt.peakRssMiB} MiB (${mib(booted)} MiB before), heap peak ${rebuilt.peakHeapMiB} MiB`,
+        `peak RSS ${rebuilt.peakRssMiB} MiB (${mib(booted)} MiB before), heap peak ${rebuilt.peakHeapMiB} MiB, ` +
+        `CPU ${rebuilt.cpuSeconds.toFixed(1)} s`,
     );
     console.log(
       `       raw streaming SELECT + JSON.parse: ${n(raw.value)} rows in ${raw.seconds.toFixed(1)} s = ${rate(raw.value, raw.seconds)} rows/s, ` +
-        `peak RSS ${raw.peakRssMiB} MiB (${mib(base)} MiB before) → rebuild is ${(raw.value / raw.seconds / (events / rebuilt.seconds)).toFixed(0)}× slower`,
+        `peak RSS ${raw.peakRssMiB} MiB (${mib(base)} MiB before), CPU ${raw.cpuSeconds.toFixed(1)} s → rebuild is ${(raw.value / raw.seconds / (events / rebuilt.seconds)).toFixed(1)}× slower ` +
+        `(CPU time of this process: ${(raw.value / raw.cpuSeconds / (events / rebuilt.cpuSeconds)).toFixed(1)}×)`,
     );
   } finally {
     await app.close();
