@@ -1,7 +1,14 @@
 import type { Queryable } from '../../src/kernel/database/db.js';
 import { readStream } from '../../src/kernel/event-store/event-store.js';
-import { SHARE_CAPITAL_STREAM, type ShareEvent } from '../../domain/shares/events.js';
+import {
+  SHARE_CAPITAL_STREAM,
+  shareEventTypes,
+  type ShareEvent,
+} from '../../domain/shares/events.js';
+import { isOneOf } from '../../src/kernel/projection.js';
 import { replayShareCapital, type ShareCapitalState } from '../../domain/shares/share-capital.js';
+
+const isShareEvent = isOneOf<ShareEvent>(shareEventTypes);
 
 /**
  * The share capital as of its last event, kept between commands: the one stream holds every
@@ -24,13 +31,13 @@ export class ShareCapitalCache {
         const state =
           fresh.length === 0
             ? kept.state
-            : replayShareCapital(fresh as unknown as ShareEvent[], kept.state);
+            : replayShareCapital(fresh.filter(isShareEvent), kept.state);
         this.keep(state, since[since.length - 1]!.streamVersion, since[since.length - 1]!.position);
         return { state, version: since[since.length - 1]!.streamVersion };
       }
     }
     const history = await readStream(q, SHARE_CAPITAL_STREAM);
-    const state = replayShareCapital(history as unknown as ShareEvent[]);
+    const state = replayShareCapital(history.filter(isShareEvent));
     const last = history[history.length - 1];
     if (last) this.keep(state, last.streamVersion, last.position);
     return { state, version: history.length - 1 };

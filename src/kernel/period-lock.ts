@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BOOKS_STREAM, isBooksEvent, type BooksEvent } from '../../domain/books/events.js';
+import { BOOKS_STREAM, type BooksEvent } from '../../domain/books/events.js';
 import {
   accountingDays,
   assertOpen,
@@ -10,52 +10,63 @@ import {
 } from '../../domain/books/period-lock.js';
 import { lastDayOf } from '../../domain/overage/months.js';
 import type { Queryable, Tx } from './database/db.js';
-import type { AppendRequest, EventSource, RecordedEvent } from './event-store/event-store.js';
-import type { Projection } from './projection.js';
+import type { AppendRequest, EventSource } from './event-store/event-store.js';
+import { defineProjection, noMemo } from './projection.js';
 
 /**
  * Closed years and declared VAT months as a read model, consulted by the command pipeline
  * before every append: the lock holds for every command, whatever its handler.
  */
-export class PeriodLockProjection implements Projection {
-  readonly name = 'period-locks';
-  readonly tables = ['g2_rm_period_locks', 'g2_rm_redated_writes'];
-
-  async apply(tx: Tx, event: RecordedEvent): Promise<void> {
-    if (!isBooksEvent(event)) return;
-    const e = event as unknown as BooksEvent;
-    switch (e.type) {
-      case 'FiscalYearClosed': {
-        const d = e.data;
-        await tx.execute(
-          `INSERT INTO g2_rm_period_locks (kind, period, first_day, last_day, locked_on, position) VALUES ('year', ?, ?, ?, ?, ?)`,
-          [String(d.fiscalYear), d.first, d.last, d.closedOn, event.position],
-        );
-        return;
+export const periodLockProjection = () =>
+  defineProjection<BooksEvent>({
+    name: 'period-locks',
+    tables: [
+      { name: 'g2_rm_period_locks', key: ['kind', 'period'] },
+      { name: 'g2_rm_redated_writes', key: ['redate_id'] },
+    ],
+    handles: { FiscalYearClosed: true, VatMonthDeclared: true, LockedPeriodWriteRedated: true },
+    memo: noMemo,
+    apply(rows, event) {
+      switch (event.type) {
+        case 'FiscalYearClosed': {
+          const d = event.data;
+          rows.put('g2_rm_period_locks', {
+            kind: 'year',
+            period: String(d.fiscalYear),
+            first_day: d.first,
+            last_day: d.last,
+            locked_on: d.closedOn,
+            position: event.position,
+          });
+          return;
+        }
+        case 'VatMonthDeclared': {
+          const d = event.data;
+          rows.put('g2_rm_period_locks', {
+            kind: 'vat_month',
+            period: d.month,
+            first_day: `${d.month}-01`,
+            last_day: lastDayOf(d.month),
+            locked_on: d.declaredOn,
+            position: event.position,
+          });
+          return;
+        }
+        case 'LockedPeriodWriteRedated': {
+          const d = event.data;
+          rows.put('g2_rm_redated_writes', {
+            redate_id: d.redateId,
+            from_day: d.from,
+            to_day: d.to,
+            command_type: d.commandType,
+            events: JSON.stringify(d.events),
+            position: event.position,
+          });
+          return;
+        }
       }
-      case 'VatMonthDeclared': {
-        const d = e.data;
-        await tx.execute(
-          `INSERT INTO g2_rm_period_locks (kind, period, first_day, last_day, locked_on, position) VALUES ('vat_month', ?, ?, ?, ?, ?)`,
-          [d.month, `${d.month}-01`, lastDayOf(d.month), d.declaredOn, event.position],
-        );
-        return;
-      }
-      case 'LockedPeriodWriteRedated': {
-        const d = e.data;
-        await tx.execute(
-          `INSERT INTO g2_rm_redated_writes (redate_id, from_day, to_day, command_type, events, position) VALUES (?, ?, ?, ?, ?, ?)`,
-          [d.redateId, d.from, d.to, d.commandType, JSON.stringify(d.events), event.position],
-        );
-        return;
-      }
-      default: {
-        const never: never = e;
-        return never;
-      }
-    }
-  }
-}
+    },
+  });
 
 export async function loadPeriodLocks(q: Queryable): Promise<PeriodLocks> {
   const rows = await q.query<{

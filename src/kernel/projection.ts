@@ -61,9 +61,9 @@ export type EventTypes<E extends NewEvent> = { readonly [T in E['type']]: true }
 
 /** A type guard for the union `E` from its types: narrows a recorded event without a cast. */
 export function isOneOf<E extends NewEvent>(
-  types: EventTypes<E>,
+  types: EventTypes<E> | readonly E['type'][],
 ): (event: RecordedEvent) => event is Recorded<E> {
-  const names = new Set<string>(Object.keys(types));
+  const names = new Set<string>(Array.isArray(types) ? types : Object.keys(types));
   return (event): event is Recorded<E> => names.has(event.type);
 }
 

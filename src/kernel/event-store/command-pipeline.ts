@@ -15,7 +15,7 @@ import {
 } from './event-store.js';
 import { parseIdempotencyKey, previousResult, requestHash } from './idempotency.js';
 import { inParallel } from '../in-parallel.js';
-import { assertPeriodsOpen, guardLockedPeriods, PeriodLockProjection } from '../period-lock.js';
+import { assertPeriodsOpen, guardLockedPeriods, periodLockProjection } from '../period-lock.js';
 import { recordNumberGap, type DrawnNumber } from './number-gaps.js';
 
 export interface CommandContext {
@@ -91,7 +91,7 @@ export class CommandPipeline {
     // The locked periods are read by every command: their read model is always kept.
     this.projections = projections.some((p) => p.name === 'period-locks')
       ? projections
-      : [new PeriodLockProjection(), ...projections];
+      : [periodLockProjection(), ...projections];
   }
 
   /**
