@@ -169,9 +169,7 @@ export function dayClock(day: string): FixedClock {
  * Peak resident memory while `work` runs (sampled every 20 ms, plus the process's maxRSS so a
  * spike between samples is not missed when it is the process's highest), and heap peak.
  */
-export async function measured<T>(
-  work: () => Promise<T>,
-): Promise<{
+export async function measured<T>(work: () => Promise<T>): Promise<{
   value: T;
   seconds: number;
   /** This process's CPU time (user + system): less sensitive than wall time to a busy machine. */
