@@ -10,7 +10,7 @@ import {
   decideRecordProxy,
   decideRecordVote,
   quorumStatus,
-  replayAssembly,
+  foldAssembly,
 } from './assembly.js';
 import type { AssemblyCall, AssemblyKind, VoteChoice } from './events.js';
 
@@ -161,7 +161,7 @@ describe('a 1,200-member ordinary assembly on first call (quorum 1/5 = 240 membe
   });
 
   it('replays its 1,200-member history to the same state', () => {
-    const replayed = replayAssembly('ag-1', ag.events);
+    const replayed = foldAssembly('ag-1', ag.events);
     expect(quorumStatus(replayed)).toEqual(quorumStatus(ag.state));
     expect(replayed.resolutions.map((r) => r.vote?.adopted)).toEqual([true, false, true]);
   });

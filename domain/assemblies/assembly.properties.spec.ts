@@ -4,14 +4,14 @@ import { addDays } from '../shared/day.js';
 import { DomainError } from '../shared/errors.js';
 import {
   decideAddResolution,
-  decideClose,
+  decideCloseAssembly,
   decideMarkPresent,
   decideRecordPostalVote,
   decideRecordProxy,
   decideRecordVote,
   decideWithdrawAttendance,
   quorumStatus,
-  replayAssembly,
+  foldAssembly,
   roomVoters,
   type AssemblyState,
 } from './assembly.js';
@@ -115,7 +115,7 @@ function decision(action: Action, state: AssemblyState): AssemblyEvent {
       );
     }
     case 'close':
-      return decideClose(state, on);
+      return decideCloseAssembly(state, on);
   }
 }
 
@@ -211,7 +211,7 @@ describe('general assembly properties', () => {
           expect(ag.state.proxiesHeld.size).toBe(held.size);
         });
         // Rebuildable: the accepted history replays to the same count.
-        expect(quorumStatus(replayAssembly('ag-1', ag.events))).toEqual(quorumStatus(ag.state));
+        expect(quorumStatus(foldAssembly('ag-1', ag.events))).toEqual(quorumStatus(ag.state));
       }),
       { numRuns: 300 },
     );

@@ -1,8 +1,8 @@
 import { AG_DAY, AssemblyRecorder, convened, numberedMembers } from './assembly.testkit.js';
 import {
   decideAddResolution,
-  decideClose,
-  decideConvene,
+  decideCloseAssembly,
+  decideConveneAssembly,
   decideMarkPresent,
   decideRecordPostalVote,
   decideRecordProxy,
@@ -10,7 +10,7 @@ import {
   decideWithdrawAttendance,
   parseConvocation,
   quorumStatus,
-  replayAssembly,
+  foldAssembly,
 } from './assembly.js';
 import {
   defaultAssemblyRules,
@@ -70,7 +70,11 @@ describe('convening an assembly', () => {
   it('refuses an assembly nobody could vote at', () => {
     const c = parseConvocation({ kind: 'ordinary', heldOn: AG_DAY, call: 1 }, '2026-05-20');
     expect(() =>
-      decideConvene(c, [], { assemblyId: 'x', today: '2026-05-20', rules: defaultAssemblyRules }),
+      decideConveneAssembly(c, [], {
+        assemblyId: 'x',
+        today: '2026-05-20',
+        rules: defaultAssemblyRules,
+      }),
     ).toThrow(expect.objectContaining({ code: 'no_members', field: 'listOn' }));
   });
 });
@@ -336,7 +340,7 @@ describe('closing', () => {
   it('refuses every recording once closed', () => {
     const ag = tenMembers();
     ag.record((s) => decideMarkPresent(s, { tiersId: '1' }, on));
-    const closed = ag.record((s) => decideClose(s, on));
+    const closed = ag.record((s) => decideCloseAssembly(s, on));
     expect(closed.data).toEqual({
       assemblyId: 'ag-1',
       closedOn: AG_DAY,
@@ -353,7 +357,7 @@ describe('closing', () => {
       ag.refused((s) =>
         decideRecordVote(s, { resolutionId: 'r1', for: 1, against: 0, abstain: 0 }, on),
       ),
-      ag.refused((s) => decideClose(s, on)),
+      ag.refused((s) => decideCloseAssembly(s, on)),
     ];
     for (const e of refusals) {
       expect(e.code).toBe('already_closed');
@@ -361,7 +365,7 @@ describe('closing', () => {
         'Cette assemblée est close depuis le 12/06/2026 : plus rien ne peut y être enregistré.',
       );
     }
-    expect(replayAssembly('ag-1', ag.events).closedOn).toBe(AG_DAY);
+    expect(foldAssembly('ag-1', ag.events).closedOn).toBe(AG_DAY);
   });
 });
 

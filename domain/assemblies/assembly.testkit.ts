@@ -1,6 +1,6 @@
 /** Shared by the assembly specs: a convened assembly of n numbered members, and a recorder. */
 import {
-  decideConvene,
+  decideConveneAssembly,
   evolveAssembly,
   initialAssemblyState,
   parseConvocation,
@@ -39,7 +39,7 @@ export function convening(
     { kind: 'ordinary', heldOn: AG_DAY, call: 1, ...input },
     today,
   );
-  return decideConvene(convocation, members, { assemblyId: 'ag-1', today, rules });
+  return decideConveneAssembly(convocation, members, { assemblyId: 'ag-1', today, rules });
 }
 
 export function convened(...args: Parameters<typeof convening>): AssemblyState {

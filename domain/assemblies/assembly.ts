@@ -158,10 +158,7 @@ export function evolveAssembly(state: AssemblyState, event: AssemblyEvent): Asse
 }
 
 /** The state after a whole history, folded on one draft (a stream of thousands of events). */
-export function replayAssembly(
-  assemblyId: string,
-  events: readonly AssemblyEvent[],
-): AssemblyState {
+export function foldAssembly(assemblyId: string, events: readonly AssemblyEvent[]): AssemblyState {
   const d = draftOf(initialAssemblyState(assemblyId));
   for (const e of events) applyTo(d, e);
   return frozen(d);
@@ -331,7 +328,7 @@ export function parseConvocation(input: ConveneAssembly, today: Day): Convocatio
  * Convenes the assembly with the members holding at least one share at the end of the list
  * day: the list is frozen in the event, one member one vote whatever their shares.
  */
-export function decideConvene(
+export function decideConveneAssembly(
   convocation: Convocation,
   members: readonly VotingMember[],
   ctx: { assemblyId: string; today: Day; rules: AssemblyRules },
@@ -715,7 +712,7 @@ export function decideRecordVote(
   };
 }
 
-export function decideClose(state: AssemblyState, ctx: { today: Day }): AssemblyClosed {
+export function decideCloseAssembly(state: AssemblyState, ctx: { today: Day }): AssemblyClosed {
   const s = openAssembly(state);
   notBeforeMeeting(s, ctx.today, 'L’assemblée se clôt');
   const q = quorumStatus(s);

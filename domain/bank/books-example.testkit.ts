@@ -1,7 +1,7 @@
 import { decideIssueCreditNote } from '../billing/credit-note.js';
 import {
   evolveCustomerAccount,
-  initialCustomerAccount,
+  initialCustomerAccountState,
   type CustomerAccountState,
 } from '../billing/customer-account.js';
 import type { BillingEvent, InvoiceEvent, PaymentEvent } from '../billing/events.js';
@@ -65,7 +65,7 @@ class Scenario {
       const c = (b.data as { customerId: string }).customerId;
       this.accounts.set(
         c,
-        evolveCustomerAccount(this.accounts.get(c) ?? initialCustomerAccount(c), b as never),
+        evolveCustomerAccount(this.accounts.get(c) ?? initialCustomerAccountState(c), b as never),
       );
     }
   }
@@ -103,7 +103,7 @@ class Scenario {
     const d = decideReversePayment(
       payment,
       this.invoices,
-      this.accounts.get(payment.customerId) ?? initialCustomerAccount(payment.customerId),
+      this.accounts.get(payment.customerId) ?? initialCustomerAccountState(payment.customerId),
       { paymentId, kind: 'bounced', on, reason: 'Sans provision' },
       { reversalId: `${paymentId}-impaye`, withdrawalId: `${paymentId}-w`, today: '2027-12-31' },
     );

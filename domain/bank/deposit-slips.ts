@@ -64,7 +64,7 @@ export function evolveDepositSlips(
   }
 }
 
-export const replayDepositSlips = (events: readonly DepositSlipEvent[]): DepositSlipsState =>
+export const foldDepositSlips = (events: readonly DepositSlipEvent[]): DepositSlipsState =>
   events.reduce(evolveDepositSlips, initialDepositSlipsState);
 
 /** What the decision needs to know of a payment put on a slip (from its stream). */

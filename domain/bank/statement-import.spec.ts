@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { BankStatementEvent, StatementFormat } from './events.js';
-import { decideStatementImport, type AccountHistory } from './statement-import.js';
+import { decideImportBankStatement, type AccountHistory } from './statement-import.js';
 import type { ParsedLine, ParsedStatement } from './statements/statement.js';
 import { DomainError } from '../shared/errors.js';
 
@@ -46,7 +46,7 @@ function importAll(statements: ParsedStatement[], known: string[] | null = null)
   const streams = new Map<string, BankStatementEvent[]>();
   let n = 0;
   const results = statements.map((s) => {
-    const d = decideStatementImport(
+    const d = decideImportBankStatement(
       {
         statement: s,
         fileName: 'f',
@@ -148,7 +148,7 @@ describe('statement import decision', () => {
         ],
       ],
     ]);
-    const d = decideStatementImport(
+    const d = decideImportBankStatement(
       {
         statement: statement('cfonb120', [{}]),
         fileName: 'f',

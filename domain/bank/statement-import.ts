@@ -74,7 +74,7 @@ const dayAmount = (l: { bookedOn: string; amount: string }) => `${l.bookedOn}|${
  * identical card payments on one day stay two; a third format adds nothing. Movements recorded
  * under an account's former key (before the formats shared one) are counted the same way.
  */
-export function decideStatementImport(
+export function decideImportBankStatement(
   input: StatementImportInput,
   histories: ReadonlyMap<string, AccountHistory>,
 ): StatementImportDecision {

@@ -6,7 +6,7 @@ import {
   decideApplyCredit,
   decideRefundCredit,
   evolveCustomerAccount,
-  initialCustomerAccount,
+  initialCustomerAccountState,
   type CustomerAccountState,
 } from './customer-account.js';
 import type { CustomerAccountEvent, InvoiceEvent } from './events.js';
@@ -95,7 +95,7 @@ export function day(offset: number): string {
 export class Ledger {
   readonly invoices = new Map<string, InvoiceState>();
   readonly payments = new Map<string, PaymentState>();
-  account: CustomerAccountState = initialCustomerAccount(CUSTOMER);
+  account: CustomerAccountState = initialCustomerAccountState(CUSTOMER);
   /** Per invoice, the running sum of its allocation rows (VAT and nets per line and year). */
   readonly allocated = new Map<string, Map<string, Dec>>();
   /** Every event the history produced, in the order a command appends them. */

@@ -22,7 +22,7 @@ export interface CustomerAccountState {
   readonly applications: readonly { applicationId: string; invoiceId: string; amount: Money }[];
 }
 
-export const initialCustomerAccount = (customerId: string): CustomerAccountState => ({
+export const initialCustomerAccountState = (customerId: string): CustomerAccountState => ({
   customerId,
   credit: Money.ZERO,
   applications: [],

@@ -119,7 +119,7 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
 }
 
 /** The invoice as its events leave it (events in stream order). */
-export function replayInvoice(events: readonly InvoiceEvent[]): InvoiceState {
+export function foldInvoice(events: readonly InvoiceEvent[]): InvoiceState {
   return events.reduce(evolveInvoice, initialInvoiceState);
 }
 

@@ -13,7 +13,7 @@ import {
   decideIssueInvoice,
   evolveInvoice,
   initialInvoiceState,
-  replayInvoice,
+  foldInvoice,
   validateIssueInvoice,
   vatPerRate,
   type InvoiceState,
@@ -129,7 +129,7 @@ describe('VAT per rate — worked examples', () => {
         total: '134.99',
       },
     };
-    const state = replayInvoice([old]);
+    const state = foldInvoice([old]);
     expect(effectiveLines(state).map((l) => l.vat)).toEqual(['7.50', '7.50', '7.49']);
     const entries = allocateInvoicePayments({
       lines: effectiveLines(state),

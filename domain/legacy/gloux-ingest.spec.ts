@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { PaymentEvent } from '../billing/events.js';
-import { replayInvoice } from '../billing/invoice.js';
+import { foldInvoice } from '../billing/invoice.js';
 import { evolvePayment, initialPaymentState } from '../billing/payment.js';
 import { Money } from '../shared/money.js';
 import {
@@ -335,8 +335,8 @@ describe('a Gloux payment as events', () => {
 describe('a Gloux avoir as a CreditNoteIssued', () => {
   const issued = invoiceFromGloux(invoiceRow, [line(1, '20.07'), line(2, '5.02')], ids);
   if ('issue' in issued) throw new Error(issued.issue.message);
-  const unpaid = replayInvoice([issued.event]);
-  const paid = replayInvoice([
+  const unpaid = foldInvoice([issued.event]);
+  const paid = foldInvoice([
     issued.event,
     {
       type: 'InvoicePaymentAllocated',
@@ -389,7 +389,7 @@ describe('a Gloux avoir as a CreditNoteIssued', () => {
       ['line-1', '20.07', '3.93'],
       ['line-2', '5.02', '0.99'],
     ]);
-    expect(replayInvoice([issued.event, r.event]).status).toBe('cancelled');
+    expect(foldInvoice([issued.event, r.event]).status).toBe('cancelled');
   });
 
   it('reads an avoir written with positive amounts the same; on a paid invoice it becomes credit', () => {
@@ -449,7 +449,7 @@ describe('a Gloux avoir as a CreditNoteIssued', () => {
       serviceStart: '2008-03-02',
       serviceEnd: '2009-03-01',
     });
-    const before = replayInvoice([
+    const before = foldInvoice([
       {
         type: 'InvoiceIssued',
         data: {
@@ -511,7 +511,7 @@ describe('a Gloux avoir as a CreditNoteIssued', () => {
     ).toBe('credit_note_total');
     const cancelled = creditNoteFromGloux(avoir('-30.01'), [], unpaid, avoirIds);
     if ('issue' in cancelled) throw new Error(cancelled.issue.message);
-    const twice = replayInvoice([issued.event, cancelled.event]);
+    const twice = foldInvoice([issued.event, cancelled.event]);
     expect(code(creditNoteFromGloux(avoir('-30.01'), [], twice, avoirIds))).toBe(
       'already_cancelled',
     );

@@ -4,7 +4,7 @@ import type { ImportedShare, ShareEvent } from '../shares/events.js';
 import {
   currentCapital,
   highestCapital,
-  replayShareCapital,
+  foldShareCapital,
   type ShareCapitalState,
 } from '../shares/share-capital.js';
 import { sharesFromGloux, type GlouxShareContext } from './gloux-shares.js';
@@ -54,7 +54,7 @@ function gloux(...changed: ImportedShare[]): ImportedShare[] {
   return [...byNumber.values()];
 }
 
-const start: ShareCapitalState = replayShareCapital([imported]);
+const start: ShareCapitalState = foldShareCapital([imported]);
 
 describe('Gloux’s parts_sociales rows taken in at a poll', () => {
   it('takes in a transfer made in Gloux without raising the highest capital', () => {
@@ -69,7 +69,7 @@ describe('Gloux’s parts_sociales rows taken in at a poll', () => {
       ctx(),
     );
     expect(r.events.map((e) => e.type)).toEqual(['LegacyShareChanged', 'LegacySharesImported']);
-    const after = replayShareCapital(r.events, start);
+    const after = foldShareCapital(r.events, start);
     expect(currentCapital(after).toString()).toBe('80.00');
     expect(highestCapital(after).toString()).toBe('80.00');
   });
@@ -98,7 +98,7 @@ describe('Gloux’s parts_sociales rows taken in at a poll', () => {
         },
       },
     ]);
-    expect(currentCapital(replayShareCapital(r.events, start)).toString()).toBe('96.00');
+    expect(currentCapital(foldShareCapital(r.events, start)).toString()).toBe('96.00');
   });
 
   it('reports each oddity of a new row (zero dates), and still takes it in', () => {
@@ -132,7 +132,7 @@ describe('Gloux’s parts_sociales rows taken in at a poll', () => {
         },
       },
     ]);
-    const after = replayShareCapital(r.events, start);
+    const after = foldShareCapital(r.events, start);
     expect(currentCapital(after).toString()).toBe('64.00');
     expect(after.shares.get(2)).toMatchObject({ state: 'remboursee', heldUntil: '2026-11-20' });
     // Taken in: the next poll finds the register and Gloux in agreement.
@@ -155,7 +155,7 @@ describe('Gloux’s parts_sociales rows taken in at a poll', () => {
         issue: expect.objectContaining({ code: 'share_no_paid_date' }),
       }),
     ]);
-    expect(replayShareCapital(r.events, start).shares.get(5)).toMatchObject({
+    expect(foldShareCapital(r.events, start).shares.get(5)).toMatchObject({
       state: 'liberee',
       legacyPaymentId: 77,
     });
@@ -165,7 +165,7 @@ describe('Gloux’s parts_sociales rows taken in at a poll', () => {
     const r = sharesFromGloux(start, gloux(row(3, { subscribedOn: '2019-05-01' })), ctx());
     expect(r.events.map((e) => e.type === 'LegacyShareChanged' && e.data.movement)).toEqual([null]);
     expect(r.issues.map((i) => [i.issue.code, i.blocking])).toEqual([['share_dates', false]]);
-    expect(replayShareCapital(r.events, start).changes).toEqual(start.changes);
+    expect(foldShareCapital(r.events, start).changes).toEqual(start.changes);
   });
 
   it.each([
@@ -192,7 +192,7 @@ describe('Gloux’s parts_sociales rows taken in at a poll', () => {
   });
 
   it('refuses a share coming back into the capital after it left', () => {
-    const gone = replayShareCapital(
+    const gone = foldShareCapital(
       sharesFromGloux(start, gloux(row(1, { state: 'remboursee', exitOn: TODAY })), ctx()).events,
       start,
     );
@@ -214,7 +214,7 @@ describe('Gloux’s parts_sociales rows taken in at a poll', () => {
         reason: '',
       },
     };
-    const state = replayShareCapital([moved], start);
+    const state = foldShareCapital([moved], start);
     const mirrored = row(4, { state: 'remboursee', exitOn: '2026-11-24' });
     const r = sharesFromGloux(
       state,
@@ -233,7 +233,7 @@ describe('Gloux’s parts_sociales rows taken in at a poll', () => {
       [4, 'share_floor'],
       [5, 'share_floor'],
     ]);
-    expect(currentCapital(replayShareCapital(r.events, start)).toString()).toBe('32.00');
+    expect(currentCapital(foldShareCapital(r.events, start)).toString()).toBe('32.00');
   });
 
   it('leaves shares whose gloux2 events the mirror has not written yet for a later poll', () => {

@@ -7,12 +7,12 @@ import {
   currentCapital,
   highestCapital,
   heldBy,
-  initialShareCapital,
-  replayShareCapital,
+  initialShareCapitalState,
+  foldShareCapital,
   type FloorPolicy,
   type ShareCapitalState,
 } from './share-capital.js';
-import { decideRedemption, decideSubscription, type ShareContext } from './share-movements.js';
+import { decideRedeemShares, decideSubscribeShares, type ShareContext } from './share-movements.js';
 
 /**
  * The worked example of the capital floor (docs/accounting.md §5, loi du 10 septembre 1947 art. 13),
@@ -43,12 +43,12 @@ function subscribe(
   on: string,
   policy: FloorPolicy = 'refuse',
 ) {
-  const events = decideSubscription(
+  const events = decideSubscribeShares(
     state,
     { tiersId, count: numbers.length, on },
     { ...context(policy, on), numbers },
   );
-  return { events, state: replayShareCapital(events, state) };
+  return { events, state: foldShareCapital(events, state) };
 }
 
 function redeem(
@@ -59,13 +59,17 @@ function redeem(
   policy: FloorPolicy = 'refuse',
   statutory?: string,
 ) {
-  const events = decideRedemption(state, { tiersId, numbers, on }, context(policy, on, statutory));
-  return { events, state: replayShareCapital(events, state) };
+  const events = decideRedeemShares(
+    state,
+    { tiersId, numbers, on },
+    context(policy, on, statutory),
+  );
+  return { events, state: foldShareCapital(events, state) };
 }
 
 /** A and B as in the table, down to 400.00 € with the highest at 1 200.00 €. */
 function atFourHundred(): ShareCapitalState {
-  let s = subscribe(initialShareCapital, '1', range(1, 50), '2020-01-10').state;
+  let s = subscribe(initialShareCapitalState, '1', range(1, 50), '2020-01-10').state;
   expect(currentCapital(s).toString()).toBe('800.00');
   s = subscribe(s, '2', range(51, 75), '2020-03-01').state;
   expect(currentCapital(s).toString()).toBe('1200.00');
@@ -142,7 +146,7 @@ describe('the capital floor, worked example', () => {
   });
 
   it('counts a peak reached the same day as a redemption (a subscription then a redemption)', () => {
-    let s = subscribe(initialShareCapital, '1', range(1, 4), '2020-01-10').state; // 64.00
+    let s = subscribe(initialShareCapitalState, '1', range(1, 4), '2020-01-10').state; // 64.00
     s = subscribe(s, '2', range(5, 8), '2020-01-10').state; // 128.00, the peak
     // Down to 32.00 the same day: still ≥ 128 ÷ 4; one more share would be 16.00 < 32.00.
     s = redeem(s, '1', '1-4', '2020-01-10', 'refuse', '0.00').state;

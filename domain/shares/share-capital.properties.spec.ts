@@ -12,17 +12,17 @@ import {
   evolveShareCapital,
   heldBy,
   highestCapital,
-  initialShareCapital,
-  replayShareCapital,
+  initialShareCapitalState,
+  foldShareCapital,
   type FloorPolicy,
   type ShareCapitalState,
 } from './share-capital.js';
 import {
-  decideCancellation,
-  decidePayUp,
-  decideRedemption,
-  decideSubscription,
-  decideTransfer,
+  decideCancelShares,
+  decidePayUpShares,
+  decideRedeemShares,
+  decideSubscribeShares,
+  decideTransferShares,
   decideWithdrawRedemption,
   type ShareContext,
 } from './share-movements.js';
@@ -84,7 +84,7 @@ function someShares(state: ShareCapitalState, tiersId: string, pick: number, all
 
 /** Plays the operations through the decide functions, as the handlers do, keeping what passes. */
 function play(s: Scenario): Outcome {
-  let state = initialShareCapital;
+  let state = initialShareCapitalState;
   let day = START;
   let counter = 100;
   let id = 0;
@@ -109,14 +109,14 @@ function play(s: Scenario): Outcome {
     try {
       switch (op.kind) {
         case 'subscribe':
-          decided = decideSubscription(
+          decided = decideSubscribeShares(
             state,
             { tiersId: op.tiers, count: op.count, on: day, paid: op.pick % 2 === 0 },
             { ...ctx, numbers: draw(op.count) },
           );
           break;
         case 'pay':
-          decided = decidePayUp(
+          decided = decidePayUpShares(
             state,
             { tiersId: owner, numbers: someShares(state, owner, op.pick), on: day },
             ctx,
@@ -125,7 +125,7 @@ function play(s: Scenario): Outcome {
         case 'transfer': {
           const numbers = someShares(state, owner, op.pick);
           const to = op.count === 6 ? op.other : (holders.find((t) => t !== owner) ?? op.other);
-          decided = decideTransfer(
+          decided = decideTransferShares(
             state,
             { fromTiersId: owner, toTiersId: to, numbers, on: day },
             { ...ctx, numbers: draw(numbers.length) },
@@ -133,7 +133,7 @@ function play(s: Scenario): Outcome {
           break;
         }
         case 'redeem':
-          decided = decideRedemption(
+          decided = decideRedeemShares(
             state,
             {
               tiersId: op.tiers,
@@ -144,7 +144,7 @@ function play(s: Scenario): Outcome {
           );
           break;
         case 'cancel':
-          decided = decideCancellation(
+          decided = decideCancelShares(
             state,
             { tiersId: owner, numbers: someShares(state, owner, op.pick), on: day },
             ctx,
@@ -169,7 +169,7 @@ function play(s: Scenario): Outcome {
       if (!(error instanceof DomainError)) throw error;
       continue; // refused: nothing recorded
     }
-    state = replayShareCapital(decided, state);
+    state = foldShareCapital(decided, state);
     events.push(...decided);
     for (const e of decided) {
       if (e.type === 'SharesSubscribed')
@@ -265,7 +265,7 @@ describe('share capital properties', () => {
           type: 'LegacySharesImported',
           data: { importedOn: addDays(o.lastDay, 1), shares },
         });
-        const oneByOne = o.events.reduce(evolveShareCapital, initialShareCapital);
+        const oneByOne = o.events.reduce(evolveShareCapital, initialShareCapitalState);
         for (const state of [o.state, imported, oneByOne]) {
           expect({
             capital: currentCapital(state).toString(),

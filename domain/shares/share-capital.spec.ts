@@ -10,17 +10,17 @@ import {
   highestCapital,
   evolveShareCapital,
   importedInterval,
-  initialShareCapital,
+  initialShareCapitalState,
   legacyShareAnomalies,
-  replayShareCapital,
+  foldShareCapital,
   type ShareCapitalState,
 } from './share-capital.js';
 import {
-  decideCancellation,
-  decidePayUp,
-  decideRedemption,
-  decideSubscription,
-  decideTransfer,
+  decideCancelShares,
+  decidePayUpShares,
+  decideRedeemShares,
+  decideSubscribeShares,
+  decideTransferShares,
   decideWithdrawRedemption,
   newLegacyShares,
   type ShareContext,
@@ -64,7 +64,7 @@ function share(
 }
 
 const imported = (shares: ImportedShare[], importedOn = TODAY): ShareCapitalState =>
-  replayShareCapital([{ type: 'LegacySharesImported', data: { importedOn, shares } }]);
+  foldShareCapital([{ type: 'LegacySharesImported', data: { importedOn, shares } }]);
 
 const refusal = refusalOf;
 
@@ -116,7 +116,7 @@ describe('share movements', () => {
   const base = () => imported(sample);
 
   it('subscribe: the drawn numbers, counted from the day; paid up at once when asked', () => {
-    const events = decideSubscription(
+    const events = decideSubscribeShares(
       base(),
       { tiersId: '3', count: '2', on: TODAY, paid: true },
       { ...ctx(), numbers: [10414, 10413] },
@@ -127,14 +127,14 @@ describe('share movements', () => {
       numbers: [10413, 10414],
       nominal: '16.00',
     });
-    const s = replayShareCapital(events, base());
+    const s = foldShareCapital(events, base());
     expect(currentCapital(s).toString()).toBe('80.00');
     expect(heldBy(s, '3').map((x) => x.state)).toEqual(['liberee', 'liberee']);
   });
 
   it('subscribe: refuses a number the register already knows (the counter went back)', () => {
     const error = refusal(() =>
-      decideSubscription(
+      decideSubscribeShares(
         base(),
         { tiersId: '3', count: 1, on: TODAY },
         { ...ctx(), numbers: [10399] },
@@ -159,7 +159,7 @@ describe('share movements', () => {
     ],
   ])('subscribe: refuses %j', (input, field, message) => {
     const error = refusal(() =>
-      decideSubscription(
+      decideSubscribeShares(
         base(),
         { tiersId: '3', count: 1, on: TODAY, ...input },
         { ...ctx(), numbers: [10413] },
@@ -174,10 +174,10 @@ describe('share movements', () => {
     data: { importedOn: TODAY, shares: sample },
   };
   const spec = <C>(decide: (s: ShareCapitalState, c: C, x: ShareContext) => ShareEvent[]) =>
-    deciderSpec({ initial: initialShareCapital, evolve: evolveShareCapital, decide });
+    deciderSpec({ initial: initialShareCapitalState, evolve: evolveShareCapital, decide });
 
   it('pay up: only subscribed shares, not before their subscription', () => {
-    const payUp = spec(decidePayUp).given(sampleImported);
+    const payUp = spec(decidePayUpShares).given(sampleImported);
     const [e] = payUp
       .when({ tiersId: '2', numbers: '10400', on: TODAY, legacyPaymentId: '502' }, ctx())
       .events();
@@ -191,12 +191,12 @@ describe('share movements', () => {
   });
 
   it('transfer: new numbers for the transferee with the paid-up state; the capital stays', () => {
-    const events = decideTransfer(
+    const events = decideTransferShares(
       base(),
       { fromTiersId: '1', toTiersId: '2', numbers: [2207, 10398], on: TODAY },
       { ...ctx(), numbers: [10413, 10414] },
     );
-    const s = replayShareCapital(events, base());
+    const s = foldShareCapital(events, base());
     expect(currentCapital(s).toString()).toBe('48.00');
     expect(heldBy(s, '1')).toEqual([]);
     expect(heldBy(s, '2').map((x) => [x.number, x.state])).toEqual([
@@ -214,7 +214,7 @@ describe('share movements', () => {
   it('transfer: refuses a non-member, an unknown tiers, oneself and shares not held', () => {
     const t = (input: object) =>
       refusal(() =>
-        decideTransfer(
+        decideTransferShares(
           base(),
           { fromTiersId: '1', toTiersId: '2', numbers: '2207', on: TODAY, ...input },
           { ...ctx(), numbers: [10413] },
@@ -231,7 +231,7 @@ describe('share movements', () => {
 
   it('redeem: refuses shares one does not hold', () => {
     expect(
-      spec(decideRedemption)
+      spec(decideRedeemShares)
         .given(sampleImported)
         .when({ tiersId: '2', numbers: '2207', on: TODAY }, ctx())
         .thenThrows('invalid_input').message,
@@ -243,22 +243,22 @@ describe('share movements', () => {
       rules: { nominal: Money.of('16.00'), statutoryFloor: Money.of('30.00'), policy: 'queue' },
     });
     let s = base(); // 48.00; floor 30.00 (statutes) above 64.00 ÷ 4
-    const first = decideRedemption(s, { tiersId: '1', numbers: '2207, 10398', on: TODAY }, queue);
+    const first = decideRedeemShares(s, { tiersId: '1', numbers: '2207, 10398', on: TODAY }, queue);
     expect(first.map((e) => e.type)).toEqual(['ShareRedemptionQueued']); // 16.00 < 30.00
-    s = replayShareCapital(first, s);
+    s = foldShareCapital(first, s);
     expect(
-      refusal(() => decideRedemption(s, { tiersId: '1', numbers: '2207', on: TODAY }, queue))
+      refusal(() => decideRedeemShares(s, { tiersId: '1', numbers: '2207', on: TODAY }, queue))
         .message,
     ).toBe('La part n° 2207 est en attente de remboursement.');
     // 48 − 16 = 32 ≥ 30 would fit, but first in, first out.
-    const second = decideRedemption(s, { tiersId: '2', numbers: '10400', on: TODAY }, queue);
+    const second = decideRedeemShares(s, { tiersId: '2', numbers: '10400', on: TODAY }, queue);
     expect(second.map((e) => e.type)).toEqual(['ShareRedemptionQueued']);
-    s = replayShareCapital(second, s);
+    s = foldShareCapital(second, s);
     const requestId = (first[0] as Extract<ShareEvent, { type: 'ShareRedemptionQueued' }>).data
       .requestId;
     const withdrawn = decideWithdrawRedemption(s, { requestId, on: TODAY }, queue);
     expect(withdrawn.map((e) => e.type)).toEqual(['ShareRedemptionWithdrawn', 'SharesRedeemed']);
-    s = replayShareCapital(withdrawn, s);
+    s = foldShareCapital(withdrawn, s);
     expect(s.queue).toEqual([]);
     expect(s.shares.get(2207)!.pendingRequestId).toBeNull();
     expect(s.shares.get(10400)!.state).toBe('remboursee');
@@ -267,11 +267,11 @@ describe('share movements', () => {
 
   it('cancel: only shares never paid up', () => {
     expect(
-      refusal(() => decideCancellation(base(), { tiersId: '1', numbers: '2207', on: TODAY }, ctx()))
+      refusal(() => decideCancelShares(base(), { tiersId: '1', numbers: '2207', on: TODAY }, ctx()))
         .message,
     ).toBe('La part n° 2207 est libérée : elle ne peut pas être annulée, seulement remboursée.');
-    const s = replayShareCapital(
-      decideCancellation(base(), { tiersId: '2', numbers: '10400', on: TODAY }, ctx()),
+    const s = foldShareCapital(
+      decideCancelShares(base(), { tiersId: '2', numbers: '10400', on: TODAY }, ctx()),
       base(),
     );
     expect(currentCapital(s).toString()).toBe('32.00');
@@ -279,6 +279,6 @@ describe('share movements', () => {
   });
 
   it('starts empty', () => {
-    expect(currentCapital(initialShareCapital).toString()).toBe('0.00');
+    expect(currentCapital(initialShareCapitalState).toString()).toBe('0.00');
   });
 });

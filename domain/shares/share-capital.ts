@@ -67,7 +67,7 @@ export interface ShareCapitalState {
   readonly lastChangeOn: Day | null;
 }
 
-export const initialShareCapital: ShareCapitalState = {
+export const initialShareCapitalState: ShareCapitalState = {
   shares: PersistentMap(),
   changes: new Map(),
   queue: [],
@@ -366,9 +366,9 @@ export function evolveShareCapital(state: ShareCapitalState, event: ShareEvent):
 }
 
 /** Folds a whole history, copying the state once (a stream may hold thousands of shares). */
-export function replayShareCapital(
+export function foldShareCapital(
   events: readonly ShareEvent[],
-  from: ShareCapitalState = initialShareCapital,
+  from: ShareCapitalState = initialShareCapitalState,
 ): ShareCapitalState {
   const d = draftOf(from);
   for (const event of events) apply(d, event);

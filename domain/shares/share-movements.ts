@@ -14,7 +14,7 @@ import {
   evolveShareCapital,
   isHeldState,
   isMember,
-  replayShareCapital,
+  foldShareCapital,
   type PendingRedemption,
   type Share,
   type ShareCapitalState,
@@ -146,7 +146,7 @@ export interface SubscribeShares {
 }
 
 /** Checks a subscription before numbers are drawn (bad input must not burn numbers). */
-export function validateSubscription(
+export function validateSubscribeShares(
   state: ShareCapitalState,
   input: SubscribeShares,
   ctx: ShareContext,
@@ -158,12 +158,12 @@ export function validateSubscription(
   return { tiersId, count, on, reference };
 }
 
-export function decideSubscription(
+export function decideSubscribeShares(
   state: ShareCapitalState,
   input: SubscribeShares,
   ctx: ShareContext & { numbers: readonly number[] },
 ): ShareEvent[] {
-  const v = validateSubscription(state, input, ctx);
+  const v = validateSubscribeShares(state, input, ctx);
   freshNumbers(state, ctx.numbers, v.count);
   const numbers = [...ctx.numbers].sort((a, b) => a - b);
   const events: ShareEvent[] = [
@@ -193,7 +193,7 @@ export function decideSubscription(
     });
   }
   // More capital: queued redemptions may now fit.
-  return [...events, ...executeQueue(replayShareCapital(events, state), v.on, ctx)];
+  return [...events, ...executeQueue(foldShareCapital(events, state), v.on, ctx)];
 }
 
 export interface PayUpShares {
@@ -205,7 +205,7 @@ export interface PayUpShares {
   legacyPaymentId?: number | string | null;
 }
 
-export function decidePayUp(
+export function decidePayUpShares(
   state: ShareCapitalState,
   input: PayUpShares,
   ctx: ShareContext,
@@ -255,7 +255,7 @@ export interface TransferShares {
 }
 
 /** Checks a transfer before new numbers are drawn; returns how many are needed. */
-export function validateTransfer(
+export function validateTransferShares(
   state: ShareCapitalState,
   input: TransferShares,
   ctx: ShareContext,
@@ -278,12 +278,12 @@ export function validateTransfer(
   return { fromTiersId, toTiersId, shares, on, reference };
 }
 
-export function decideTransfer(
+export function decideTransferShares(
   state: ShareCapitalState,
   input: TransferShares,
   ctx: ShareContext & { numbers: readonly number[] },
 ): ShareEvent[] {
-  const v = validateTransfer(state, input, ctx);
+  const v = validateTransferShares(state, input, ctx);
   freshNumbers(state, ctx.numbers, v.shares.length);
   return [
     {
@@ -386,7 +386,7 @@ export interface RedeemShares {
  * refused with the figures (policy 'refuse'), or queued (policy 'queue'). Under 'queue' a new
  * request also waits behind the ones already queued.
  */
-export function decideRedemption(
+export function decideRedeemShares(
   state: ShareCapitalState,
   input: RedeemShares,
   ctx: ShareContext,
@@ -469,7 +469,7 @@ export interface CancelShares {
  * Cancels subscribed shares never paid up (a paid-up share is redeemed, not cancelled). The
  * capital loses them on `on`, so the floor applies; a cancellation is never queued.
  */
-export function decideCancellation(
+export function decideCancelShares(
   state: ShareCapitalState,
   input: CancelShares,
   ctx: ShareContext,

@@ -1,5 +1,5 @@
 import { customerStream, invoiceStream, type InvoiceEvent } from '../../domain/billing/events.js';
-import { replayInvoice } from '../../domain/billing/invoice.js';
+import { foldInvoice } from '../../domain/billing/invoice.js';
 import {
   creditNoteFromGloux,
   IMPORTABLE_INVOICE_STATUSES,
@@ -181,7 +181,7 @@ async function importCreditNote(
   // The invoice as it stands, this batch's events included (it may have been imported just now).
   const stream = invoiceStream(originG2);
   const history = [...(await readStream(tx, stream)), ...appends.pending(stream)];
-  const origin = replayInvoice(history as unknown as InvoiceEvent[]);
+  const origin = foldInvoice(history as unknown as InvoiceEvent[]);
   const creditNoteId = legacyUuid('avoir', row.id);
   const r = creditNoteFromGloux(row, lines, origin, {
     creditNoteId,

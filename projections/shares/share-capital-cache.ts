@@ -6,7 +6,7 @@ import {
   type ShareEvent,
 } from '../../domain/shares/events.js';
 import { isOneOf } from '../../src/kernel/projection.js';
-import { replayShareCapital, type ShareCapitalState } from '../../domain/shares/share-capital.js';
+import { foldShareCapital, type ShareCapitalState } from '../../domain/shares/share-capital.js';
 
 const isShareEvent = isOneOf<ShareEvent>(shareEventTypes);
 
@@ -31,13 +31,13 @@ export class ShareCapitalCache {
         const state =
           fresh.length === 0
             ? kept.state
-            : replayShareCapital(fresh.filter(isShareEvent), kept.state);
+            : foldShareCapital(fresh.filter(isShareEvent), kept.state);
         this.keep(state, since[since.length - 1]!.streamVersion, since[since.length - 1]!.position);
         return { state, version: since[since.length - 1]!.streamVersion };
       }
     }
     const history = await readStream(q, SHARE_CAPITAL_STREAM);
-    const state = replayShareCapital(history.filter(isShareEvent));
+    const state = foldShareCapital(history.filter(isShareEvent));
     const last = history[history.length - 1];
     if (last) this.keep(state, last.streamVersion, last.position);
     return { state, version: history.length - 1 };

@@ -3,8 +3,8 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   decideAddResolution,
-  decideClose,
-  decideConvene,
+  decideCloseAssembly,
+  decideConveneAssembly,
   decideMarkPresent,
   decideRecordPostalVote,
   decideRecordProxy,
@@ -13,7 +13,7 @@ import {
   evolveAssembly,
   parseConvocation,
   quorumStatus,
-  replayAssembly,
+  foldAssembly,
   type AssemblyState,
 } from '../../domain/assemblies/assembly.js';
 import {
@@ -44,10 +44,10 @@ export async function loadAssembly(
   q: Queryable,
   assemblyId: string,
 ): Promise<Loaded<AssemblyState>> {
-  if (!isId(assemblyId)) return { state: replayAssembly(String(assemblyId), []), version: -1 };
+  if (!isId(assemblyId)) return { state: foldAssembly(String(assemblyId), []), version: -1 };
   const history = await readStream(q, assemblyStream(assemblyId));
   return {
-    state: replayAssembly(
+    state: foldAssembly(
       assemblyId,
       history.map((e) => e as unknown as AssemblyEvent),
     ),
@@ -80,7 +80,11 @@ export class ConveneAssemblyHandler implements ICommandHandler<
       decide: async (tx) => {
         // Read in the command's transaction: the list is the register as it stands now.
         const members: VotingMember[] = await membersWithVotingRights(tx, convocation.listOn);
-        const event = decideConvene(convocation, members, { assemblyId, today, rules: this.rules });
+        const event = decideConveneAssembly(convocation, members, {
+          assemblyId,
+          today,
+          rules: this.rules,
+        });
         return {
           appends: [{ streamId: assemblyStream(assemblyId), expectedVersion: -1, events: [event] }],
           result: { assemblyId, members: members.length },
@@ -110,7 +114,7 @@ function decideRecording(
     case 'vote':
       return decideRecordVote(state, r, ctx);
     case 'close':
-      return decideClose(state, ctx);
+      return decideCloseAssembly(state, ctx);
   }
 }
 

@@ -15,7 +15,7 @@ import {
   type ConfirmMatch,
   type MatchCandidate,
 } from '../../domain/bank/matching.js';
-import { accountsOf, decideStatementImport } from '../../domain/bank/statement-import.js';
+import { accountsOf, decideImportBankStatement } from '../../domain/bank/statement-import.js';
 import { badFile } from '../../domain/bank/statements/statement.js';
 import { parseStatement } from '../../domain/bank/statements/detect.js';
 import { isDay, parisDayOf } from '../../domain/shared/day.js';
@@ -101,7 +101,7 @@ export class ImportBankStatementHandler implements ICommandHandler<
           streams.set(account, { versions, keys });
           histories.set(account, history);
         }
-        const decision = decideStatementImport(
+        const decision = decideImportBankStatement(
           {
             statement,
             fileName,

@@ -57,7 +57,7 @@ export class BooksService {
     @Inject(FecService) private readonly fec: FecService,
   ) {}
 
-  private decideClose(
+  private decideCloseAssembly(
     locks: PeriodLocks,
     fiscalYear: number,
     through = 0,
@@ -83,7 +83,7 @@ export class BooksService {
       const entries = ledger.entriesOf(fiscalYear);
       let refusal: string | null = null;
       try {
-        this.decideClose(locks, fiscalYear);
+        this.decideCloseAssembly(locks, fiscalYear);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         refusal = error.message;
@@ -124,10 +124,10 @@ export class BooksService {
       decide: async (tx) => {
         await holdAppends(tx);
         const locks = await loadPeriodLocks(tx);
-        this.decideClose(locks, fiscalYear); // refused before reading the whole log
+        this.decideCloseAssembly(locks, fiscalYear); // refused before reading the whole log
         const through = await lastPosition(tx);
         const ledger = await this.fec.ledgerIn(tx);
-        const event = this.decideClose(
+        const event = this.decideCloseAssembly(
           locks,
           fiscalYear,
           through,

@@ -4,7 +4,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   decideCancelDepositSlip,
   decideIssueDepositSlip,
-  replayDepositSlips,
+  foldDepositSlips,
   type ChequeFacts,
 } from '../../domain/bank/deposit-slips.js';
 import { DEPOSIT_SLIP_STREAM, type DepositSlipEvent } from '../../domain/bank/events.js';
@@ -31,7 +31,7 @@ import {
 export async function loadDepositSlips(q: Queryable) {
   const history = await readStream(q, DEPOSIT_SLIP_STREAM);
   return {
-    state: replayDepositSlips(history as unknown as DepositSlipEvent[]),
+    state: foldDepositSlips(history as unknown as DepositSlipEvent[]),
     version: history.length - 1,
   };
 }

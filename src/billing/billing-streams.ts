@@ -8,12 +8,12 @@ import {
 } from '../../domain/billing/events.js';
 import {
   evolveCustomerAccount,
-  initialCustomerAccount,
+  initialCustomerAccountState,
   type CustomerAccountState,
 } from '../../domain/billing/customer-account.js';
 import {
   initialInvoiceState,
-  replayInvoice,
+  foldInvoice,
   type InvoiceState,
 } from '../../domain/billing/invoice.js';
 import {
@@ -41,7 +41,7 @@ export async function loadInvoice(q: Queryable, invoiceId: string): Promise<Load
   if (!isId(invoiceId)) return { state: initialInvoiceState, version: -1 };
   const history = await readStream(q, invoiceStream(invoiceId));
   return {
-    state: replayInvoice(history as unknown as InvoiceEvent[]),
+    state: foldInvoice(history as unknown as InvoiceEvent[]),
     version: history.length - 1,
   };
 }
@@ -66,7 +66,7 @@ export async function loadCustomerAccount(
   return {
     state: history.reduce(
       (s, e) => evolveCustomerAccount(s, e as unknown as CustomerAccountEvent),
-      initialCustomerAccount(customerId),
+      initialCustomerAccountState(customerId),
     ),
     version: history.length - 1,
   };

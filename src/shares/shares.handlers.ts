@@ -6,20 +6,20 @@ import {
   capitalFloor,
   currentCapital,
   legacyShareAnomalies,
-  replayShareCapital,
+  foldShareCapital,
   type ShareCapitalState,
   type ShareRules,
 } from '../../domain/shares/share-capital.js';
 import {
-  decideCancellation,
-  decidePayUp,
-  decideRedemption,
-  decideSubscription,
-  decideTransfer,
+  decideCancelShares,
+  decidePayUpShares,
+  decideRedeemShares,
+  decideSubscribeShares,
+  decideTransferShares,
   decideWithdrawRedemption,
   newLegacyShares,
-  validateSubscription,
-  validateTransfer,
+  validateSubscribeShares,
+  validateTransferShares,
   type ShareContext,
 } from '../../domain/shares/share-movements.js';
 import { formatNumberRanges } from '../../domain/shares/share-numbers.js';
@@ -113,7 +113,7 @@ export class ShareMovements {
           ctx,
           drawn.map((d) => d.value),
         );
-        const after = replayShareCapital(events, state);
+        const after = foldShareCapital(events, state);
         return {
           appends: [{ streamId: SHARE_CAPITAL_STREAM, expectedVersion: version, events }],
           result: resultOf(events, after, this.rules),
@@ -248,8 +248,8 @@ export class SubscribeSharesHandler implements ICommandHandler<SubscribeSharesCo
       actor,
       idempotencyKey,
       tiersIds: [input?.tiersId],
-      numbersNeeded: (state, ctx) => validateSubscription(state, input, ctx).count,
-      decide: (state, ctx, numbers) => decideSubscription(state, input, { ...ctx, numbers }),
+      numbersNeeded: (state, ctx) => validateSubscribeShares(state, input, ctx).count,
+      decide: (state, ctx, numbers) => decideSubscribeShares(state, input, { ...ctx, numbers }),
     });
   }
 }
@@ -265,8 +265,8 @@ export class TransferSharesHandler implements ICommandHandler<TransferSharesComm
       actor,
       idempotencyKey,
       tiersIds: [input?.toTiersId],
-      numbersNeeded: (state, ctx) => validateTransfer(state, input, ctx).shares.length,
-      decide: (state, ctx, numbers) => decideTransfer(state, input, { ...ctx, numbers }),
+      numbersNeeded: (state, ctx) => validateTransferShares(state, input, ctx).shares.length,
+      decide: (state, ctx, numbers) => decideTransferShares(state, input, { ...ctx, numbers }),
     });
   }
 }
@@ -282,7 +282,7 @@ export class PayUpSharesHandler implements ICommandHandler<PayUpSharesCommand> {
       actor,
       idempotencyKey,
       tiersIds: [],
-      decide: (state, ctx) => decidePayUp(state, input, ctx),
+      decide: (state, ctx) => decidePayUpShares(state, input, ctx),
     });
   }
 }
@@ -298,7 +298,7 @@ export class RedeemSharesHandler implements ICommandHandler<RedeemSharesCommand>
       actor,
       idempotencyKey,
       tiersIds: [],
-      decide: (state, ctx) => decideRedemption(state, input, ctx),
+      decide: (state, ctx) => decideRedeemShares(state, input, ctx),
     });
   }
 }
@@ -334,7 +334,7 @@ export class CancelSharesHandler implements ICommandHandler<CancelSharesCommand>
       actor,
       idempotencyKey,
       tiersIds: [],
-      decide: (state, ctx) => decideCancellation(state, input, ctx),
+      decide: (state, ctx) => decideCancelShares(state, input, ctx),
     });
   }
 }
