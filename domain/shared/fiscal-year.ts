@@ -37,3 +37,20 @@ export function fiscalYearBounds(
   const nextFirst = `${String(firstYear + 1).padStart(4, '0')}-${start}`;
   return { first, last: addDays(nextFirst, -1) };
 }
+
+/**
+ * The fiscal years a selector offers, newest first: every year from the earliest of those with
+ * activity (and the one shown) to next year or the latest activity, none skipped — a year without payments is still a
+ * year one may want to look at.
+ */
+export function fiscalYearChoices(
+  withActivity: readonly number[],
+  current: number,
+  shown: number = current,
+): number[] {
+  const first = Math.min(current, shown, ...withActivity);
+  const last = Math.max(current + 1, shown, ...withActivity);
+  const years: number[] = [];
+  for (let y = last; y >= first; y--) years.push(y);
+  return years;
+}

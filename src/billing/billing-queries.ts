@@ -21,7 +21,11 @@ import {
   listCustomers,
   type LegacyCustomer,
 } from '../../legacy-sync/legacy-gateway.js';
-import { fiscalYearBounds, fiscalYearOf } from '../../domain/shared/fiscal-year.js';
+import {
+  fiscalYearBounds,
+  fiscalYearChoices,
+  fiscalYearOf,
+} from '../../domain/shared/fiscal-year.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { Clock } from '../kernel/clock.js';
 import { APP_CONFIG, type AppConfig } from '../kernel/config.js';
@@ -101,7 +105,8 @@ export class BillingQueries {
   /** The year's allocation: every row, or the `slice` asked for (totals over the year). */
   async allocation(fiscalYear?: string, slice?: RowSlice): Promise<AllocationPage> {
     const start = this.config.fiscalYearStart;
-    let fy = fiscalYearOf(this.clock.today(), start);
+    const current = fiscalYearOf(this.clock.today(), start);
+    let fy = current;
     if (fiscalYear !== undefined && fiscalYear !== '') {
       if (!/^\d{4}$/.test(fiscalYear)) {
         throw new DomainError(
@@ -114,15 +119,14 @@ export class BillingQueries {
     }
     return this.db.run(async (q) => {
       const data = await allocationOfFiscalYear(q, fy, slice);
-      const years = await fiscalYearsWithPayments(q);
-      if (!years.includes(fy)) years.unshift(fy);
+      const years = fiscalYearChoices(await fiscalYearsWithPayments(q), current, fy);
       const { first, last } = fiscalYearBounds(fy, start);
       return {
         ...data,
         fiscalYearStart: start,
         firstDay: first,
         lastDay: last,
-        years: years.sort((a, b) => b - a),
+        years,
       };
     });
   }

@@ -141,6 +141,12 @@ describe('treasurer pages and JSON', () => {
     expect(page.html).toContain(
       'la colonne N+1 n’est <strong>pas</strong> le montant des produits constatés d’avance',
     );
+    // Every fiscal year from the first payment to next year, none skipped.
+    const offered = [...page.html.matchAll(/<option value="(\d{4})"/g)].map((m) => Number(m[1]));
+    expect(offered[0]).toBeGreaterThanOrEqual(2027);
+    offered.forEach((y, i) => i > 0 && expect(offered[i - 1]! - y).toBe(1));
+    const older = await getPage('/tresorerie/repartition?exercice=2022');
+    expect(older.html).toContain('<option value="2023"');
     const unknown = await getJson<ApiError>('/api/tresorerie/repartition?exercice=2026&produit=99');
     expect(unknown.status).toBe(404);
   });
