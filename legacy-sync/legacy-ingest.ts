@@ -129,6 +129,7 @@ export class LegacyIngester {
     private readonly clock: Clock,
     private readonly batchSize = 200,
     shareRules: ShareRules = defaultShareRules,
+    private readonly linesDelayMs = 600_000,
   ) {
     this.shareIngest = new LegacyShareIngest(db, pipeline, clock, shareRules);
     this.accounts = new LegacyAccountAdoption(db, pipeline, clock);
@@ -268,7 +269,14 @@ export class LegacyIngester {
       request: { table, ids },
       decide: async (tx) => {
         const appends = new Appends();
-        const counts = await TABLES[table].importBatch({ tx, ids, appends, now, today });
+        const counts = await TABLES[table].importBatch({
+          tx,
+          ids,
+          appends,
+          now,
+          today,
+          linesDelayMs: this.linesDelayMs,
+        });
         if (checkpoint) await setCheckpoint(tx, checkpoint, ids[ids.length - 1]!, now);
         return { appends: appends.list, result: { ...counts, events: appends.eventCount } };
       },

@@ -31,7 +31,15 @@ import { LegacySyncWorker } from './legacy-sync.worker.js';
         clock: Clock,
         config: AppConfig,
         shareRules: ShareRules,
-      ) => new LegacyIngester(db, pipeline, clock, config.legacyIngestBatch ?? 200, shareRules),
+      ) =>
+        new LegacyIngester(
+          db,
+          pipeline,
+          clock,
+          config.legacyIngestBatch ?? 200,
+          shareRules,
+          (config.legacyInvoiceLinesDelayS ?? 600) * 1000,
+        ),
     },
   ],
   exports: [LegacySyncWorker, LegacyIngester],

@@ -137,8 +137,12 @@ function withGlouxVat(lines: InvoiceLine[], totalNet: Money, totalVat: Money): v
   });
 }
 
+/** Issue code of a Gloux invoice whose lines do not make its total (yet). */
+export const INCOMPLETE_LINES = 'lines_incomplete';
+
 /**
- * The InvoiceIssued for a Gloux invoice, or why it cannot be imported. Lines keep Gloux's
+ * The InvoiceIssued for a Gloux invoice, or why it cannot be imported, or (pending) that its
+ * lines do not make its total yet: it is taken once they do. Lines keep Gloux's
  * labels, periods and rates; their VAT is Gloux's `total_tva` (see withGlouxVat), so the
  * invoice keeps Gloux's totals exactly (what a payment settles and the customer's balance
  * agree with Gloux to the cent). Lines whose nets miss `total_ht` leave a gap: an adjustment
@@ -148,7 +152,10 @@ export function invoiceFromGloux(
   row: GlouxInvoiceRow,
   lines: readonly GlouxLineRow[],
   ids: { invoiceId: string; lineId: (legacyLineId: number) => string; adjustmentLineId: string },
-): { event: InvoiceIssued; notes: IngestIssue[] } | { issue: IngestIssue } {
+):
+  | { event: InvoiceIssued; notes: IngestIssue[] }
+  | { issue: IngestIssue }
+  | { pending: IngestIssue } {
   if (row.kind !== 'facture')
     return {
       issue: {
@@ -232,14 +239,21 @@ export function invoiceFromGloux(
   withGlouxVat(out, totalNet, totalVat);
   const linesTotal = Money.sum(out.map((l) => Money.of(l.total)));
   const gap = total.minus(linesTotal);
+  // Gloux writes factures, then its lines one by one: lines that miss the total by more than
+  // a cent each are not all written yet. Never invent the rest: the invoice waits for them.
+  const tolerance = Money.of((out.length / 100).toFixed(2));
+  if (abs(gap).compare(tolerance) > 0)
+    return {
+      pending: {
+        code: INCOMPLETE_LINES,
+        message: `Facture ${row.number} : ses lignes dans Gloux font ${linesTotal.toString()} pour un total de ${total.toString()} ; elle est prise dès que ses lignes font son total.`,
+      },
+    };
   if (!gap.isZero()) {
     out.push({
       lineId: ids.adjustmentLineId,
       kind: 'misc',
-      label:
-        out.length === 0
-          ? 'Total de la facture (lignes absentes de Gloux)'
-          : 'Écart d’arrondi de Gloux (TVA calculée sur le total)',
+      label: 'Écart d’arrondi de Gloux (TVA calculée sur le total)',
       productId: null,
       hostingId: null,
       quantity: '1',
@@ -251,17 +265,10 @@ export function invoiceFromGloux(
       serviceStart: period.start,
       serviceEnd: period.end,
     });
-    notes.push(
-      out.length === 1
-        ? {
-            code: 'no_lines',
-            message: `Facture ${row.number} sans lignes dans Gloux : une ligne porte son total (${total.toString()}).`,
-          }
-        : {
-            code: 'rounding',
-            message: `Facture ${row.number} : les lignes font ${linesTotal.toString()} pour un total de ${total.toString()} ; l’écart est porté par une ligne d’ajustement.`,
-          },
-    );
+    notes.push({
+      code: 'rounding',
+      message: `Facture ${row.number} : les lignes font ${linesTotal.toString()} pour un total de ${total.toString()} ; l’écart est porté par une ligne d’ajustement.`,
+    });
   }
   return {
     event: {

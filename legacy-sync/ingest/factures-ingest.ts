@@ -3,6 +3,7 @@ import { foldInvoice } from '../../domain/billing/invoice.js';
 import {
   creditNoteFromGloux,
   IMPORTABLE_INVOICE_STATUSES,
+  INCOMPLETE_LINES,
   invoiceFromGloux,
   type GlouxInvoiceRow,
   type GlouxLineRow,
@@ -55,6 +56,7 @@ export async function importInvoices({
   ids,
   appends,
   now,
+  linesDelayMs,
 }: BatchContext): Promise<IngestCounts> {
   const counts = emptyCounts();
   const rows = await readLegacyInvoices(tx, ids);
@@ -104,7 +106,16 @@ export async function importInvoices({
       await issue(row.id, r.issue, true);
       continue;
     }
+    if ('pending' in r) {
+      await linesPending(tx, row, r.pending, linesDelayMs, now);
+      counts.issues += 1;
+      continue;
+    }
     for (const n of r.notes) await issue(row.id, n, false);
+    await tx.execute(
+      `DELETE FROM g2_legacy_issues WHERE source_table = 'factures' AND legacy_id = ? AND code = ?`,
+      [row.id, INCOMPLETE_LINES],
+    );
     await appends.add(tx, invoiceStream(invoiceId), [r.event]);
     await tx.execute(
       `INSERT INTO g2_legacy_map (kind, g2_id, legacy_id) VALUES ('invoice', ?, ?)`,
@@ -117,6 +128,30 @@ export async function importInvoices({
     counts.invoices += 1;
   }
   return counts;
+}
+
+/**
+ * An invoice whose lines do not make its total yet: Gloux is still writing them (50–800 ms
+ * after the factures row), so it is looked at again at every poll, never taken with made-up
+ * lines. Named in the import report; past the delay, as something for a person to settle.
+ */
+async function linesPending(
+  tx: Tx,
+  row: GlouxInvoiceRow,
+  pending: IngestIssue,
+  delayMs: number,
+  now: Date,
+): Promise<void> {
+  const [seen] = await tx.query<{ first_seen: unknown }>(
+    `SELECT first_seen FROM g2_legacy_issues WHERE source_table = 'factures' AND legacy_id = ? AND code = ?`,
+    [row.id, INCOMPLETE_LINES],
+  );
+  const since = seen ? new Date(`${String(seen.first_seen).slice(0, 19).replace(' ', 'T')}Z`) : now;
+  const overdue = now.getTime() - since.getTime() > delayMs;
+  const message = overdue
+    ? `${pending.message} Toujours incomplète après ${Math.round(delayMs / 60_000)} min : compléter ses lignes dans Gloux (ou l’annuler par un avoir).`
+    : pending.message;
+  await recordIssue(tx, 'factures', row.id, { code: INCOMPLETE_LINES, message }, false, now);
 }
 
 /**

@@ -75,6 +75,8 @@ export interface BatchContext {
   readonly appends: Appends;
   readonly now: Date;
   readonly today: string;
+  /** How long a Gloux invoice may wait for its lines before a person is asked to settle it. */
+  readonly linesDelayMs: number;
 }
 
 /** gloux2 ids of Gloux invoices (written by gloux2 or imported), by Gloux id. */

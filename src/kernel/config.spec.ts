@@ -76,6 +76,13 @@ const VARIABLES: readonly {
     expected: 50,
     invalid: '0',
   },
+  {
+    name: 'LEGACY_INVOICE_LINES_DELAY_S',
+    valid: '30',
+    read: (c) => c.app.legacyInvoiceLinesDelayS,
+    expected: 30,
+    invalid: '0',
+  },
   { name: 'PAGE_SIZE', valid: '25', read: (c) => c.app.pageSize, expected: 25, invalid: '2.5' },
   {
     name: 'PAYMENT_MAX_AMOUNT',
@@ -687,6 +694,7 @@ describe('one config module', () => {
       legacySyncIntervalMs: 2000,
       legacyIngest: true,
       legacyIngestBatch: 200,
+      legacyInvoiceLinesDelayS: 600,
       pageSize: 100,
       paymentMaxAmount: '1000000.00',
     });

@@ -48,6 +48,8 @@ export interface AppConfig {
   readonly legacyIngest?: boolean;
   /** Gloux rows per ingestion transaction (default 200). */
   readonly legacyIngestBatch?: number;
+  /** Seconds a Gloux invoice may wait for its lines before a person is asked to settle it. */
+  readonly legacyInvoiceLinesDelayS?: number;
   /** Rows per page of the long panel lists (allocation, share holders, billing preview). */
   readonly pageSize?: number;
   /** Sanity ceiling of one payment, euros (Gloux's columns stop at 99,999,999.99 anyway). */
@@ -106,6 +108,7 @@ export function loadConfig(env: Env): AppConfig {
     demoData: flag(env, 'DEMO_DATA', database.dialect === 'sqlite'),
     legacySyncIntervalMs: int(env, 'LEGACY_SYNC_INTERVAL_MS', 2000, 100, 3_600_000),
     legacyIngestBatch: int(env, 'LEGACY_INGEST_BATCH', 200, 1, 5000),
+    legacyInvoiceLinesDelayS: int(env, 'LEGACY_INVOICE_LINES_DELAY_S', 600, 1, 86_400),
     pageSize: int(env, 'PAGE_SIZE', 100, 1, 1000),
     paymentMaxAmount: amount(env, 'PAYMENT_MAX_AMOUNT', '1000000.00', {
       decimals: 2,

@@ -163,6 +163,44 @@ describe.each(dialects)('Gloux writes become events on %s', (dialect) => {
     expect(f?.statut).toBe('payee');
   });
 
+  it('waits for the lines of an invoice read before Gloux wrote them, inventing none (issue 16 item 1)', async () => {
+    const { idFacture, numero, writeLines } = await glouxInvoice(side, {
+      idClient: 2,
+      date: '2026-10-02',
+      lines: [{ libelle: 'Hébergement', montantHt: 20.07 }],
+      linesLater: true,
+    });
+    await settle();
+    expect(await app.db.run((q) => findInvoiceByNumber(q, numero))).toBeNull();
+    const issue = async () =>
+      (
+        await app.db.query<{ code: string; message: string; blocking: unknown }>(
+          `SELECT code, message, blocking FROM g2_legacy_issues WHERE source_table = 'factures' AND legacy_id = ?`,
+          [idFacture],
+        )
+      ).map((i) => [i.code, Number(i.blocking), /Toujours incomplète/.test(i.message)]);
+    expect(await issue()).toEqual([['lines_incomplete', 0, false]]);
+    // Long past the delay, a person is asked to settle it.
+    await app.db.run((q) =>
+      q.execute(
+        `UPDATE g2_legacy_issues SET first_seen = '2000-01-01 00:00:00.000' WHERE legacy_id = ? AND code = 'lines_incomplete'`,
+        [idFacture],
+      ),
+    );
+    await settle();
+    expect(await issue()).toEqual([['lines_incomplete', 0, true]]);
+    await writeLines();
+    expect(describeDrift(await settle())).toEqual(SAMPLE_DRIFT);
+    const mine = await app.db.run((q) => findInvoiceByNumber(q, numero));
+    expect(mine).toMatchObject({ total: '24.00', status: 'issued' });
+    const lines = await app.db.query<{ label: string }>(
+      `SELECT label FROM g2_rm_invoice_lines WHERE invoice_id = ?`,
+      [mine!.invoiceId],
+    );
+    expect(lines.map((l) => l.label)).toEqual(['Hébergement']);
+    expect(await issue()).toEqual([]);
+  });
+
   it('takes a cheque Gloux marks rejected back, and Gloux’s sums follow', async () => {
     const { idFacture, numero } = await glouxInvoice(side, {
       idClient: 3,

@@ -116,8 +116,15 @@ export async function glouxInvoice(
     date: string;
     lines: { libelle: string; montantHt: number; taux?: number; debut?: string; fin?: string }[];
     statut?: string;
+    /** Leave the lines to `writeLines`: a reader sees the factures row without them. */
+    linesLater?: boolean;
   },
-): Promise<{ idFacture: number; numero: string; total: string }> {
+): Promise<{
+  idFacture: number;
+  numero: string;
+  total: string;
+  writeLines: () => Promise<void>;
+}> {
   const numero = await glouxInvoiceNumber(side, Number(v.date.slice(0, 4)));
   const net = v.lines.reduce((s, l) => s + Math.round(l.montantHt * 100), 0);
   const vat = Math.round((net * (v.lines[0]?.taux ?? 19.6)) / 100);
@@ -141,12 +148,13 @@ export async function glouxInvoice(
       v.statut ?? 'emise',
     ],
   );
-  await glouxLines(side, idFacture, v.idClient, v.date, v.lines, 1);
+  const writeLines = () => glouxLines(side, idFacture, v.idClient, v.date, v.lines, 1);
+  if (!v.linesLater) await writeLines();
   await exec(side, `UPDATE clients SET solde = solde - ? WHERE id_client = ?`, [
     total / 100,
     v.idClient,
   ]);
-  return { idFacture, numero, total: euros(total) };
+  return { idFacture, numero, total: euros(total), writeLines };
 }
 
 /** factures_lignes rows as Gloux writes them (FLOAT amounts, UTF-8 bytes); sign -1 for an avoir. */
