@@ -103,7 +103,7 @@ Commands:
                                   file for the accounting software (default: last year),
                                   <SIREN>-gloux2-ecritures-<AAAAMMJJ>.txt (docs/fec.md)
   fiscal-year:close --year 2025   the closing act: entries numbered for good and validated,
-                                  deferred revenue booked, the year locked (ACCOUNTING.md §7)
+                                  deferred revenue booked, the year locked (docs/accounting.md §7)
   vat:declare --month 2026-01 [--reference REF]
                                   the month's CA3 is filed: nothing may be dated in it any more
 

@@ -391,7 +391,7 @@ const closing = (fiscalYear: number, closedOn: string, position: number) => ({
   },
 });
 
-describe('the books of ACCOUNTING.md §7', () => {
+describe('the books of docs/accounting.md §7', () => {
   it('defers the service days after the closing of every line issued by then, paid or not', () => {
     const ledger = new GeneralLedger();
     // §7's worked example: issued in 2025, unpaid at 31/12/2025.

@@ -20,7 +20,7 @@ import { isShareEvent, type ShareEvent } from '../shares/events.js';
 import { isBankEvent, type BankEvent } from './events.js';
 
 /**
- * The general ledger of gloux2's events (docs/fec.md, ACCOUNTING.md §7): one balanced entry per
+ * The general ledger of gloux2's events (docs/fec.md, docs/accounting.md §7): one balanced entry per
  * invoice, credit note, payment, reversal, use or refund of credit, deposit slip, bank charge
  * and share movement; the deferred revenue (487) of the lines issued by the end of a year and
  * its reversal on the next first day; the opening balances (journal AN); and the closing act,
@@ -109,7 +109,7 @@ interface ServiceLine {
 }
 
 /**
- * The part of a line's net for its service days after `last` (ACCOUNTING.md §7: the day split
+ * The part of a line's net for its service days after `last` (docs/accounting.md §7: the day split
  * of §2, cumulative rounding, so the shares of all years add up to the net to the cent).
  */
 export function deferredNet(net: Dec, start: Day, end: Day, last: Day): Dec {
@@ -967,7 +967,7 @@ export function* fecRows(
 /**
  * `<SIREN>-gloux2-ecritures-<AAAAMMJJ>.txt` (the fiscal year's last day): an import file of
  * gloux2's journals for the accounting software, in the FEC layout, deliberately not named
- * `<SIREN>FEC<date>.txt` since it is not the company's whole FEC (ACCOUNTING.md §7).
+ * `<SIREN>FEC<date>.txt` since it is not the company's whole FEC (docs/accounting.md §7).
  */
 export function exportFileName(siren: string, closingDay: Day): string {
   return `${siren.replace(/\D/g, '')}-gloux2-ecritures-${fecDate(closingDay)}.txt`;

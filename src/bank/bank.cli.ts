@@ -209,7 +209,7 @@ export async function fecCli(
   return summary.balanced ? 0 : 2;
 }
 
-/** `fiscal-year:close --year 2025`: the closing act (ACCOUNTING.md §7); says what it did. */
+/** `fiscal-year:close --year 2025`: the closing act (docs/accounting.md §7); says what it did. */
 export async function fiscalYearCloseCli(
   app: INestApplicationContext,
   o: { year?: string },

@@ -46,7 +46,7 @@ async function holdAppends(tx: Tx): Promise<void> {
   else await tx.execute(`UPDATE g2_append_lock SET last_position = last_position WHERE id = 1`);
 }
 
-/** The closing act and the VAT declarations (ACCOUNTING.md §7). */
+/** The closing act and the VAT declarations (docs/accounting.md §7). */
 @Injectable()
 export class BooksService {
   constructor(

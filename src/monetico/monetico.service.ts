@@ -245,7 +245,7 @@ export class MoneticoService {
     const code = parsed.ok ? (parsed.fields['code-retour'] ?? '') : '';
     const id = await this.keep(now, reference, code, raw);
     if (!parsed.ok) {
-      // cdr reports the seal (MONETICO.md): a notification the bank sealed is answered cdr=0
+      // cdr reports the seal (docs/monetico.md): a notification the bank sealed is answered cdr=0
       // even when its fields cannot be used, and the treasurer sees it as an anomaly.
       const sealed = this.sealedDespiteShape(pairs);
       await this.settle(id, 'malformed', parsed.reason, sealed);

@@ -33,7 +33,7 @@ describe.each(dialects)('closing a fiscal year on %s', (dialect) => {
   });
 
   it('books the deferred revenue, numbers and validates the year for good, then locks it', async () => {
-    // ACCOUNTING.md §7: issued in 2025 for 2025-09-15 → 2026-09-14, unpaid at the closing.
+    // docs/accounting.md §7: issued in 2025 for 2025-09-15 → 2026-09-14, unpaid at the closing.
     const invoice = await app.issue({
       customerId: '3',
       issuedOn: '2025-09-15',
