@@ -12,6 +12,14 @@ const row = {
 };
 
 describe('a Gloux hosting account as account events', () => {
+  it('dates a state with a zero date_etat the day it is seen, and says so (issue 16 item 6)', () => {
+    const closed = { ...row, etat: 'ferme' as const, motif: '', stateOn: null };
+    const r = accountFromGloux(initialAccountState('2'), closed, '2026-11-25');
+    expect(r.events[1]).toMatchObject({ type: 'AccountClosed', data: { on: '2026-11-25' } });
+    expect(r.issue).toMatchObject({ code: 'zero_state_date' });
+    expect(r.issue?.message).toContain('2026-11-25');
+  });
+
   it('opens an account Gloux suspended (G3) with the reason kept apart', () => {
     const r = accountFromGloux(initialAccountState('2'), row, '2026-11-25');
     expect(r.events.map((e) => e.type)).toEqual(['AccountOpened', 'AccountSuspended']);

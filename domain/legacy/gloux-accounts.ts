@@ -31,7 +31,14 @@ export function accountFromGloux(
   today: string,
   mirrored = true,
 ): { events: AccountEvent[]; issue: { code: string; message: string } | null } {
-  const events = decideAdoptLegacy(state, row, mirrored, today);
+  // A zero date_etat is unknown, not the opening day: the state is dated the day it was seen.
+  const undated = row.etat !== 'actif' && row.stateOn === null;
+  const events = decideAdoptLegacy(
+    state,
+    undated ? { ...row, stateOn: today } : row,
+    mirrored,
+    today,
+  );
   if (!mirrored) return { events, issue: null };
   const after = events.reduce<AccountState>(
     (s, e) => (e.type === 'AccountOpened' ? { ...s, exists: true } : s),
@@ -54,5 +61,14 @@ export function accountFromGloux(
         data: { accountId: row.accountId, liftedReason: s.reason, on: today },
       });
   }
+  const dated = events.some((e) => e.type === 'AccountSuspended' || e.type === 'AccountClosed');
+  if (undated && dated)
+    return {
+      events,
+      issue: {
+        code: 'zero_state_date',
+        message: `Compte ${row.name} (n° ${row.accountId}) : « ${row.etat} » dans Gloux sans date (date_etat nulle) ; daté du jour où gloux2 l’a vu, le ${today}.`,
+      },
+    };
   return { events, issue: null };
 }
