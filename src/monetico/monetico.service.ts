@@ -112,6 +112,12 @@ interface RequestRow {
 }
 
 const RAW_LIMIT = 64 * 1024;
+/**
+ * What is kept of a notification until its seal is found right: anyone can post to the
+ * callback, so an unauthenticated body costs at most this much room (the bank's own notices
+ * are kept whole once their seal checks out).
+ */
+const UNSEALED_RAW_LIMIT = 2048;
 
 /** Card payment through Monetico: the sealed request, the CGI2 notification, the anomalies. */
 @Injectable()
@@ -248,6 +254,7 @@ export class MoneticoService {
       // cdr reports the seal (docs/monetico.md): a notification the bank sealed is answered cdr=0
       // even when its fields cannot be used, and the treasurer sees it as an anomaly.
       const sealed = this.sealedDespiteShape(pairs);
+      if (sealed) await this.keepWhole(id, raw);
       await this.settle(id, 'malformed', parsed.reason, sealed);
       this.logger.warn(
         `Notification CGI2 n° ${id} refusée (mal formée${sealed ? ', sceau valide' : ''}) : ${parsed.reason}${reference ? ` — référence ${reference}` : ''}`,
@@ -262,6 +269,7 @@ export class MoneticoService {
       );
       return cgi2Answer(false);
     }
+    await this.keepWhole(id, raw);
     try {
       await this.process(id, fields, now);
     } catch (error) {
@@ -434,10 +442,21 @@ export class MoneticoService {
     const { insertId } = await this.db.run((q) =>
       q.execute(
         `INSERT INTO g2_card_notifications (received_at, reference, code_retour, mac_valid, outcome, detail, raw) VALUES (?, ?, ?, 0, 'received', '', ?)`,
-        [sqlTimestamp(now), reference, code.slice(0, 32), raw.slice(0, RAW_LIMIT)],
+        [sqlTimestamp(now), reference, code.slice(0, 32), raw.slice(0, UNSEALED_RAW_LIMIT)],
       ),
     );
     return insertId;
+  }
+
+  /** The whole body of a notification whose seal checked out. */
+  private async keepWhole(id: number, raw: string): Promise<void> {
+    if (raw.length <= UNSEALED_RAW_LIMIT) return;
+    await this.db.run((q) =>
+      q.execute(`UPDATE g2_card_notifications SET raw = ? WHERE id = ?`, [
+        raw.slice(0, RAW_LIMIT),
+        id,
+      ]),
+    );
   }
 
   private async settle(
@@ -455,14 +474,18 @@ export class MoneticoService {
     );
   }
 
-  /** What the treasurer must look at: every notification that did not simply pay or cancel. */
+  /**
+   * What the treasurer must look at: every notification that did not simply pay or cancel.
+   * Those the bank sealed come first, so a flood of forged ones never pushes a real anomaly
+   * (money the bank took) off the list.
+   */
   async anomalies(): Promise<CardAnomaly[]> {
     const normal = NORMAL.map(() => '?').join(', ');
     const rows = await this.db.query<Record<string, unknown>>(
       `SELECT n.id, n.received_at, n.reference, n.code_retour, n.mac_valid, n.outcome, n.detail, n.payment_id,
               r.invoice_id, r.customer_id, r.amount
          FROM g2_card_notifications n LEFT JOIN g2_card_requests r ON r.reference = n.reference
-        WHERE n.outcome NOT IN (${normal}) ORDER BY n.id DESC LIMIT 500`,
+        WHERE n.outcome NOT IN (${normal}) ORDER BY n.mac_valid DESC, n.id DESC LIMIT 500`,
       [...NORMAL],
     );
     return rows.map((r) => {

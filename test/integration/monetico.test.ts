@@ -333,6 +333,26 @@ describe.each(dialects)('Monetico card payment on %s', (dialect) => {
       expect(lines.some((l) => l.includes('xxxxxxxxxx'))).toBe(false);
     });
 
+    it('a flood of forged notifications neither hides a sealed anomaly nor stores its bodies whole', async () => {
+      const invoice = await issue('3', '27.00');
+      const form = await monetico().requestForm('3', invoice.invoiceId);
+      const [realRaw, realPairs] = notification(form, { reference: 'INCONNUE42' });
+      expect(await monetico().notify(realRaw, realPairs)).toBe('version=2\ncdr=0\n');
+      const [, pairs] = notification(form);
+      const forged = pairs.map(
+        ([k, v]) => [k, k === 'MAC' ? '0'.repeat(40) : v] as [string, string],
+      );
+      const padding = 'x'.repeat(10_000);
+      for (let i = 0; i < 510; i++)
+        expect(await monetico().notify(`${padding}${i}`, forged)).toBe('version=2\ncdr=1\n');
+      const anomalies = await monetico().anomalies();
+      expect(anomalies.some((a) => a.reference === 'INCONNUE42' && a.macValid)).toBe(true);
+      const [size] = await app.db.query<{ n: number | string }>(
+        `SELECT MAX(LENGTH(raw)) AS n FROM g2_card_notifications WHERE mac_valid = 0`,
+      );
+      expect(Number(size?.n)).toBeLessThanOrEqual(2048);
+    });
+
     it('a sealed but malformed notification is answered cdr=0 (the seal is right) and listed', async () => {
       const invoice = await issue('3', '26.00');
       const form = await monetico().requestForm('3', invoice.invoiceId);
