@@ -45,6 +45,14 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/kernel/' },
     },
     {
+      name: 'controllers-no-db',
+      severity: 'error',
+      comment:
+        'A controller maps input to a command or a query and nothing else: it reaches the database through a handler or a query service, never the Db port.',
+      from: { path: '\\.controller\\.ts$' },
+      to: { path: '^src/kernel/database/' },
+    },
+    {
       name: 'no-unresolvable',
       severity: 'error',
       comment: 'An import that resolves to no file cannot be checked against the layers.',

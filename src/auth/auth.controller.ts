@@ -1,8 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { findCustomers } from '../../legacy-sync/legacy-gateway.js';
 import { DomainError } from '../../domain/shared/errors.js';
-import { Db } from '../kernel/database/db.js';
 import { statusOf } from '../kernel/errors.js';
 import { Public, SignedIn } from './access.decorators.js';
 import { AUTH_CONFIG, type AuthConfig } from '../kernel/config.js';
@@ -38,7 +36,6 @@ export class AuthController {
   constructor(
     @Inject(AuthService) private readonly auth: AuthService,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
-    @Inject(Db) private readonly db: Db,
   ) {}
 
   @Public()
@@ -127,7 +124,7 @@ export class AuthController {
   @SignedIn()
   @Get('/mon-compte')
   async myAccounts(@CurrentUser() user: AuthUser, @Res() res: Response) {
-    const accounts = await this.db.run((q) => findCustomers(q, [...user.customerIds]));
+    const accounts = await this.auth.accountsOf(user.customerIds);
     res.render('my-accounts', {
       title: 'Mon compte',
       accounts: accounts.map((a) => ({ ...a, page: `/adherents/${a.customerId}` })),
@@ -137,7 +134,7 @@ export class AuthController {
   @SignedIn()
   @Get('/api/mon-compte')
   async myAccountsData(@CurrentUser() user: AuthUser) {
-    const accounts = await this.db.run((q) => findCustomers(q, [...user.customerIds]));
+    const accounts = await this.auth.accountsOf(user.customerIds);
     return { user: this.describe(user), accounts };
   }
 

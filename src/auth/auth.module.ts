@@ -4,6 +4,7 @@ import { AccessGuard } from './access.guard.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { MembersController } from './members.controller.js';
+import { MembersService } from './members.service.js';
 import { Ownership } from './ownership.js';
 import { SignUpController } from './sign-up.controller.js';
 import { SignUpService } from './sign-up.service.js';
@@ -11,7 +12,13 @@ import { SignUpService } from './sign-up.service.js';
 /** Sign-in, sessions and the global access guard (every route: deny by default). */
 @Module({
   controllers: [AuthController, SignUpController, MembersController],
-  providers: [AuthService, Ownership, SignUpService, { provide: APP_GUARD, useClass: AccessGuard }],
+  providers: [
+    AuthService,
+    MembersService,
+    Ownership,
+    SignUpService,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
   exports: [AuthService],
 })
 export class AuthModule {}

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { findCustomers } from '../../legacy-sync/legacy-gateway.js';
 import {
   customerIdsOf,
   findUser,
@@ -193,6 +194,11 @@ export class AuthService {
    * Sets a user's password in gloux2 and in Gloux (its MD5 column, so Gloux's login keeps
    * working), and ends the user's other sessions.
    */
+  /** The customer accounts of a signed-in user's person. */
+  accountsOf(customerIds: Iterable<string>) {
+    return this.db.run((q) => findCustomers(q, [...customerIds]));
+  }
+
   async changePassword(userId: string, password: string, keepSession: string | null = null) {
     if (password.length < MIN_PASSWORD_LENGTH) {
       throw new DomainError(

@@ -1,66 +1,32 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from '../../domain/shared/errors.js';
-import { findCustomer } from '../../legacy-sync/legacy-gateway.js';
-import {
-  loginsOf,
-  readTiers,
-  searchMembers,
-  writeTiers,
-  type TiersFields,
-} from '../../legacy-sync/legacy-members.js';
-import { Db } from '../kernel/database/db.js';
 import { statusOf } from '../kernel/errors.js';
 import { AdminOnly } from './access.decorators.js';
 import { AuthService } from './auth.service.js';
+import { FIELDS, MembersService } from './members.service.js';
 import { authOf } from './request-auth.js';
-
-const FIELDS: [keyof TiersFields, string, number][] = [
-  ['lastName', 'nom', 100],
-  ['firstName', 'prenom', 100],
-  ['company', 'raison_sociale', 150],
-  ['address', 'adresse', 500],
-  ['postalCode', 'code_postal', 10],
-  ['city', 'ville', 100],
-  ['email', 'email', 128],
-  ['phone', 'telephone', 30],
-];
-
-/** Checks an edited person: French errors naming the form's input. */
-export function parseTiersForm(body: Record<string, unknown>): TiersFields {
-  const out = {} as TiersFields;
-  for (const [field, input, max] of FIELDS) {
-    const v = typeof body[input] === 'string' ? (body[input] as string).trim() : '';
-    if (v.length > max) throw new DomainError('invalid_input', `${max} caractères au plus.`, input);
-    out[field] = v;
-  }
-  if (out.lastName === '' && out.company === '')
-    throw new DomainError('invalid_input', 'Indiquez un nom ou une raison sociale.', 'nom');
-  if (out.email !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(out.email))
-    throw new DomainError('invalid_input', 'Adresse électronique invalide.', 'email');
-  return out;
-}
 
 /** Admin: members list with search, a member's page, editing the person, a login's password. */
 @AdminOnly()
 @Controller()
 export class MembersController {
   constructor(
-    @Inject(Db) private readonly db: Db,
+    @Inject(MembersService) private readonly members: MembersService,
     @Inject(AuthService) private readonly auth: AuthService,
   ) {}
 
   @Get('/admin/adherents')
   async list(@Query('q') q: unknown, @Res() res: Response) {
     const search = typeof q === 'string' ? q.slice(0, 100) : '';
-    const members = await this.db.run((db) => searchMembers(db, search));
+    const members = await this.members.search(search);
     res.render('members', { title: 'Adhérents', search, members });
   }
 
   @Get('/api/adherents')
   async listData(@Query('q') q: unknown) {
     const search = typeof q === 'string' ? q.slice(0, 100) : '';
-    return { search, members: await this.db.run((db) => searchMembers(db, search)) };
+    return { search, members: await this.members.search(search) };
   }
 
   @Get('/admin/adherents/:customerId')
@@ -153,19 +119,11 @@ export class MembersController {
     await this.auth.changePassword(userId, typeof password === 'string' ? password : '', keep);
   }
 
-  private async save(customerId: string, body: Record<string, unknown>) {
-    const customer = await this.db.run((q) => findCustomer(q, customerId));
-    if (!customer) throw new DomainError('not_found', 'Adhérent introuvable.', 'customerId');
-    const fields = parseTiersForm(body);
-    await this.db.run((q) => writeTiers(q, customer.tiersId, fields));
+  private save(customerId: string, body: Record<string, unknown>) {
+    return this.members.save(customerId, body);
   }
 
-  private async member(customerId: string) {
-    return this.db.run(async (q) => {
-      const customer = await findCustomer(q, customerId);
-      if (!customer) throw new DomainError('not_found', 'Adhérent introuvable.', 'customerId');
-      const tiers = await readTiers(q, customer.tiersId);
-      return { customer, tiers, logins: await loginsOf(q, customer.tiersId, customerId) };
-    });
+  private member(customerId: string) {
+    return this.members.member(customerId);
   }
 }

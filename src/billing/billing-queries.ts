@@ -30,6 +30,12 @@ import { DomainError } from '../../domain/shared/errors.js';
 import { Clock } from '../kernel/clock.js';
 import { APP_CONFIG, type AppConfig } from '../kernel/config.js';
 import { Db } from '../kernel/database/db.js';
+import { lastPosition } from '../kernel/event-store/event-store.js';
+import { allocationDetailRows } from '../../reports/treasury-reports.js';
+import {
+  allocationDetailPage,
+  type AllocationDetailRow,
+} from '../../projections/treasury/treasury.queries.js';
 
 export interface CustomerPage {
   customer: LegacyCustomer;
@@ -57,6 +63,22 @@ export class BillingQueries {
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** The last position of the event log (the home page compares the Gloux mirror with it). */
+  logPosition(): Promise<number> {
+    return this.db.run((q) => lastPosition(q));
+  }
+
+  /** One product's allocation rows of a fiscal year: all of them, or one page. */
+  async allocationDetail(fy: number, product: string | null): Promise<AllocationDetailRow[]> {
+    const rows: AllocationDetailRow[] = [];
+    for await (const r of allocationDetailRows(this.db, fy, product)) rows.push(r);
+    return rows;
+  }
+
+  allocationDetailPage(fy: number, product: string | null, offset: number, limit: number) {
+    return this.db.run((q) => allocationDetailPage(q, fy, product, offset, limit));
+  }
 
   async customers(): Promise<LegacyCustomer[]> {
     return this.db.run((q) => listCustomers(q));

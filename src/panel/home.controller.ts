@@ -7,15 +7,12 @@ import { isStaff, type AuthUser } from '../auth/auth-user.js';
 import { forbidden } from '../auth/auth-errors.js';
 import { CurrentUser } from '../auth/request-auth.js';
 import { BillingQueries } from '../billing/billing-queries.js';
-import { lastPosition } from '../kernel/event-store/event-store.js';
-import { Db } from '../kernel/database/db.js';
 
 @Controller()
 export class HomeController {
   constructor(
     @Inject(BillingQueries) private readonly queries: BillingQueries,
     @Inject(LegacySyncWorker) private readonly sync: LegacySyncWorker,
-    @Inject(Db) private readonly db: Db,
   ) {}
 
   /** Staff see the members; a cooperator is sent to their own page (or list of accounts). */
@@ -34,7 +31,7 @@ export class HomeController {
   async data() {
     const [customers, logPosition, syncPosition] = await Promise.all([
       this.queries.customers(),
-      this.db.run((q) => lastPosition(q)),
+      this.queries.logPosition(),
       this.sync.position(),
     ]);
     return {

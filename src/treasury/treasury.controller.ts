@@ -2,16 +2,11 @@ import { Controller, Get, Inject, Param, Query, Render, Req, Res } from '@nestjs
 import type { Request, Response } from 'express';
 import { DomainError } from '../../domain/shared/errors.js';
 import { exportHeaders, writeReport } from '../../reports/export-report.js';
-import { allocationDetailRows } from '../../reports/treasury-reports.js';
-import {
-  allocationDetailPage,
-  type AllocationDetailRow,
-} from '../../projections/treasury/treasury.queries.js';
+import type { AllocationDetailRow } from '../../projections/treasury/treasury.queries.js';
 import type { RowSlice } from '../../projections/payment-allocation/payment-allocation.queries.js';
 import { BillingQueries, type AllocationPage } from '../billing/billing-queries.js';
 import { PAGE_SIZE, pageHref, pager, requestedPage, type Pager } from '../panel/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../kernel/config.js';
-import { Db } from '../kernel/database/db.js';
 import {
   isTreasuryReport,
   TREASURY_REPORTS,
@@ -30,7 +25,6 @@ export class TreasuryController {
   constructor(
     @Inject(TreasuryPages) private readonly pages: TreasuryPages,
     @Inject(BillingQueries) private readonly billing: BillingQueries,
-    @Inject(Db) private readonly db: Db,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -123,8 +117,7 @@ export class TreasuryController {
     if (page === null) {
       all = await this.billing.allocation(year);
       if (product !== null) {
-        productDetail = [];
-        for await (const r of allocationDetailRows(this.db, fy, product)) productDetail.push(r);
+        productDetail = await this.billing.allocationDetail(fy, product);
       }
     } else if (product === null) {
       ({ data: all, pager: paging } = await paged(page, (s) => this.billing.allocation(year, s)));
@@ -132,7 +125,7 @@ export class TreasuryController {
       // The product view lists that product's rows instead of the payments: totals only.
       all = await this.billing.allocation(year, { offset: 0, limit: 0 });
       const detail = await paged(page, (s) =>
-        this.db.run((q) => allocationDetailPage(q, fy, product, s.offset, s.limit)),
+        this.billing.allocationDetailPage(fy, product, s.offset, s.limit),
       );
       productDetail = detail.data.rows;
       paging = detail.pager;

@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError } from '../../domain/shared/errors.js';
+import { findCustomer } from '../../legacy-sync/legacy-gateway.js';
+import {
+  loginsOf,
+  readTiers,
+  searchMembers,
+  writeTiers,
+  type TiersFields,
+} from '../../legacy-sync/legacy-members.js';
+import { Db } from '../kernel/database/db.js';
+
+/** The person form's inputs: field, input name, longest length. */
+export const FIELDS: [keyof TiersFields, string, number][] = [
+  ['lastName', 'nom', 100],
+  ['firstName', 'prenom', 100],
+  ['company', 'raison_sociale', 150],
+  ['address', 'adresse', 500],
+  ['postalCode', 'code_postal', 10],
+  ['city', 'ville', 100],
+  ['email', 'email', 128],
+  ['phone', 'telephone', 30],
+];
+
+/** Checks an edited person: French errors naming the form's input. */
+export function parseTiersForm(body: Record<string, unknown>): TiersFields {
+  const out = {} as TiersFields;
+  for (const [field, input, max] of FIELDS) {
+    const v = typeof body[input] === 'string' ? (body[input] as string).trim() : '';
+    if (v.length > max) throw new DomainError('invalid_input', `${max} caractères au plus.`, input);
+    out[field] = v;
+  }
+  if (out.lastName === '' && out.company === '')
+    throw new DomainError('invalid_input', 'Indiquez un nom ou une raison sociale.', 'nom');
+  if (out.email !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(out.email))
+    throw new DomainError('invalid_input', 'Adresse électronique invalide.', 'email');
+  return out;
+}
+
+/** The members' pages read Gloux's people, and the admin edits a person (Gloux's `tiers`). */
+@Injectable()
+export class MembersService {
+  constructor(@Inject(Db) private readonly db: Db) {}
+
+  search(search: string) {
+    return this.db.run((q) => searchMembers(q, search));
+  }
+
+  async save(customerId: string, body: Record<string, unknown>) {
+    const customer = await this.db.run((q) => findCustomer(q, customerId));
+    if (!customer) throw new DomainError('not_found', 'Adhérent introuvable.', 'customerId');
+    const fields = parseTiersForm(body);
+    await this.db.run((q) => writeTiers(q, customer.tiersId, fields));
+  }
+
+  member(customerId: string) {
+    return this.db.run(async (q) => {
+      const customer = await findCustomer(q, customerId);
+      if (!customer) throw new DomainError('not_found', 'Adhérent introuvable.', 'customerId');
+      const tiers = await readTiers(q, customer.tiersId);
+      return { customer, tiers, logins: await loginsOf(q, customer.tiersId, customerId) };
+    });
+  }
+}
