@@ -26,6 +26,8 @@ export interface DocumentLine {
   readonly total: string;
   readonly serviceStart: Day;
   readonly serviceEnd: Day;
+  /** The hosting the line is for (Gloux's id_hebergement), when it is for one. */
+  readonly hostingId: string | null;
 }
 
 /** One row of the "net / VAT per rate" table. */
@@ -152,6 +154,7 @@ function documentLine(l: InvoiceLine | CreditNoteLine): DocumentLine {
     total: l.total,
     serviceStart: l.serviceStart,
     serviceEnd: l.serviceEnd,
+    hostingId: l.hostingId,
   };
 }
 

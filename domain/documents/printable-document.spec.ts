@@ -1,5 +1,6 @@
 import type { BillingDocument } from './billing-document.js';
 import {
+  acquittal,
   formatPeriod,
   formatQuantity,
   formatRate,
@@ -43,6 +44,7 @@ const invoice: BillingDocument = {
       total: '1476.46',
       serviceStart: '2026-02-03',
       serviceEnd: '2027-02-02',
+      hostingId: '7',
     },
     {
       kind: 'overage',
@@ -55,6 +57,7 @@ const invoice: BillingDocument = {
       total: '0.01',
       serviceStart: '2026-01-31',
       serviceEnd: '2026-01-31',
+      hostingId: null,
     },
   ],
   vatByRate: [
@@ -172,6 +175,39 @@ describe('printable credit note', () => {
   it('prints no quantity and no payment terms', () => {
     expect(p.lines[0]).toMatchObject({ quantity: '', unitNet: '' });
     expect(p.mentions).toEqual([]);
+  });
+});
+
+describe('what the document shows beyond its stream', () => {
+  const context = {
+    customerNumber: '2026020001',
+    hostings: ['clairem'],
+    settled: { on: '2026-02-10', methods: ['card', 'cheque', 'card'] as const },
+  };
+
+  it('shows the customer number members know, not the internal id, and names the hosting', () => {
+    const p = printableDocument(invoice, seller, context);
+    expect(p.facts).toContainEqual({ label: 'Client n°', value: '2026020001' });
+    expect(p.facts).not.toContainEqual({ label: 'Client n°', value: '1' });
+    expect(p.facts).toContainEqual({ label: 'Hébergement', value: 'clairem' });
+    const two = printableDocument(invoice, seller, { ...context, hostings: ['a', 'b'] });
+    expect(two.facts).toContainEqual({ label: 'Hébergements', value: 'a, b' });
+  });
+
+  it('says "Acquittée le … par …" on a paid invoice, each means once', () => {
+    const p = printableDocument(invoice, seller, context);
+    expect(p.notes[0]).toBe('Acquittée le 10/02/2026 par carte et chèque');
+    const unpaid = printableDocument(invoice, seller, { ...context, settled: null });
+    expect(unpaid.notes.some((n) => n.startsWith('Acquittée'))).toBe(false);
+  });
+
+  it('words one, several or no means', () => {
+    expect(acquittal('2026-02-10', ['transfer'])).toBe('Acquittée le 10/02/2026 par virement');
+    expect(acquittal('2026-02-10', ['card', 'cheque', 'transfer'])).toBe(
+      'Acquittée le 10/02/2026 par carte, chèque et virement',
+    );
+    // Settled by credit or a credit note alone: no means to name.
+    expect(acquittal('2026-02-10', [])).toBe('Acquittée le 10/02/2026');
   });
 });
 

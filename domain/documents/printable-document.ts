@@ -1,5 +1,6 @@
 import { formatDayFr } from '../shared/day.js';
 import { Dec, formatEuros } from '../shared/money.js';
+import type { PaymentMethod } from '../billing/events.js';
 import type { BillingDocument, DocumentLine } from './billing-document.js';
 
 /** Who issues the documents (mentions required on every French invoice). */
@@ -16,6 +17,40 @@ export interface SellerIdentity {
   readonly vatNumber: string;
   readonly email: string;
   readonly website: string;
+}
+
+/**
+ * What the document shows beyond its stream: the customer number members know (Gloux's
+ * num_client, not the internal id), the hostings' names, and how a paid invoice was settled.
+ */
+export interface DocumentContext {
+  readonly customerNumber: string | null;
+  /** Names of the hostings the lines are for, in the lines' order, without repeats. */
+  readonly hostings: readonly string[];
+  /** A paid invoice: the day it was settled (the last payment) and the means used. */
+  readonly settled: { readonly on: string; readonly methods: readonly PaymentMethod[] } | null;
+}
+
+export const NO_CONTEXT: DocumentContext = { customerNumber: null, hostings: [], settled: null };
+
+const SETTLEMENT_METHODS: Readonly<Record<PaymentMethod, string>> = {
+  card: 'carte',
+  cheque: 'chèque',
+  transfer: 'virement',
+  cash: 'espèces',
+  other: 'autre moyen',
+};
+
+/** "Acquittée le 3 février 2026 par carte et chèque". */
+export function acquittal(on: string, methods: readonly PaymentMethod[]): string {
+  const names = [...new Set(methods)].map((m) => SETTLEMENT_METHODS[m]);
+  const by =
+    names.length === 0
+      ? ''
+      : names.length === 1
+        ? ` par ${names[0]}`
+        : ` par ${names.slice(0, -1).join(', ')} et ${names[names.length - 1]}`;
+  return `Acquittée le ${formatDayFr(on)}${by}`;
 }
 
 export interface PrintableLine {
@@ -121,7 +156,11 @@ export function paymentMentions(dueOn: string): string[] {
   ];
 }
 
-export function printableDocument(doc: BillingDocument, seller: SellerIdentity): PrintableDocument {
+export function printableDocument(
+  doc: BillingDocument,
+  seller: SellerIdentity,
+  context: DocumentContext = NO_CONTEXT,
+): PrintableDocument {
   const isInvoice = doc.kind === 'invoice';
   const heading = isInvoice ? 'Facture' : 'Avoir';
   const [name = '', ...addressLines] = doc.billingAddress;
@@ -140,9 +179,20 @@ export function printableDocument(doc: BillingDocument, seller: SellerIdentity):
           },
         ]
       : []),
-    { label: 'Client n°', value: doc.customerId },
+    { label: 'Client n°', value: context.customerNumber ?? doc.customerId },
+    ...(context.hostings.length > 0
+      ? [
+          {
+            label: context.hostings.length > 1 ? 'Hébergements' : 'Hébergement',
+            value: context.hostings.join(', '),
+          },
+        ]
+      : []),
   ];
   const notes: string[] = [];
+  if (isInvoice && context.settled) {
+    notes.push(acquittal(context.settled.on, context.settled.methods));
+  }
   if (doc.reason !== null) notes.push(`Motif : ${doc.reason}`);
   if (doc.settlement && doc.creditedInvoice) {
     if (!new Dec(doc.settlement.settled).isZero()) {

@@ -166,3 +166,13 @@ export async function findPayment(q: Queryable, paymentId: string): Promise<Paym
   ]);
   return row ? toPaymentView(row) : null;
 }
+
+/** Means of the payments allocated to an invoice, oldest first (a credit application has none). */
+export async function paymentMethodsOfInvoice(q: Queryable, invoiceId: string): Promise<string[]> {
+  const rows = await q.query<{ method: string }>(
+    `SELECT p.method FROM g2_rm_invoice_payments ip JOIN g2_rm_payments p ON p.payment_id = ip.payment_id
+      WHERE ip.invoice_id = ? ORDER BY ip.seq`,
+    [invoiceId],
+  );
+  return rows.map((r) => String(r.method));
+}

@@ -7,8 +7,9 @@ export { winAnsi } from './pdf-layout.js';
 const MARGIN = 48;
 
 const LINE_COLUMNS: readonly PdfColumn[] = [
-  { title: 'Désignation et période', width: 177, align: 'left' },
-  { title: 'Qté', width: 30, align: 'right' },
+  // Qté fits a metered quantity such as "0,4904" on one line.
+  { title: 'Désignation et période', width: 165, align: 'left' },
+  { title: 'Qté', width: 42, align: 'right' },
   { title: 'PU HT', width: 58, align: 'right' },
   { title: 'Montant HT', width: 62, align: 'right' },
   { title: 'TVA', width: 38, align: 'right' },

@@ -55,8 +55,8 @@ export class DocumentsController {
     return this.data(await this.documents.creditNote(creditNoteId));
   }
 
-  private page(document: BillingDocument) {
-    const printable = this.documents.printable(document);
+  private async page(document: BillingDocument) {
+    const printable = await this.documents.printable(document);
     return {
       // A page of its own, with print CSS, rather than the panel's layout.
       layout: 'layouts/document',

@@ -5,13 +5,21 @@ import {
   invoiceDocument,
   type BillingDocument,
 } from '../../domain/documents/billing-document.js';
+import type { PaymentMethod } from '../../domain/billing/events.js';
 import {
   printableDocument,
+  type DocumentContext,
   type PrintableDocument,
   type SellerIdentity,
 } from '../../domain/documents/printable-document.js';
 import { DomainError } from '../../domain/shared/errors.js';
+import { findCustomer } from '../../legacy-sync/legacy-gateway.js';
+import { hostingNames } from '../../legacy-sync/legacy-hostings.js';
 import { findDocument } from '../../projections/documents/documents.queries.js';
+import {
+  findInvoice,
+  paymentMethodsOfInvoice,
+} from '../../projections/invoice-balances/invoice-balances.queries.js';
 import { SELLER_IDENTITY } from '../kernel/config.js';
 import { Db } from '../kernel/database/db.js';
 import { readStream } from '../kernel/event-store/event-store.js';
@@ -24,6 +32,14 @@ const NOT_FOUND = {
   invoice: 'Facture introuvable.',
   credit_note: 'Avoir introuvable.',
 } as const;
+
+const PAYMENT_METHODS: Readonly<Record<PaymentMethod, true>> = {
+  cheque: true,
+  card: true,
+  transfer: true,
+  cash: true,
+  other: true,
+};
 
 /** Invoices and credit notes as documents, built from the invoice's stream. */
 @Injectable()
@@ -49,12 +65,38 @@ export class DocumentsService {
     return creditNoteDocument(events, creditNoteId) ?? notFound('credit_note');
   }
 
-  printable(document: BillingDocument): PrintableDocument {
-    return printableDocument(document, this.seller);
+  async printable(document: BillingDocument): Promise<PrintableDocument> {
+    return printableDocument(document, this.seller, await this.context(document));
   }
 
-  pdf(document: BillingDocument): Promise<Buffer> {
-    return renderDocumentPdf(this.printable(document), document.issuedOn);
+  async pdf(document: BillingDocument): Promise<Buffer> {
+    return renderDocumentPdf(await this.printable(document), document.issuedOn);
+  }
+
+  /** The customer number, hosting names and settlement, read from Gloux and the read models. */
+  private context(document: BillingDocument): Promise<DocumentContext> {
+    return this.db.run(async (q) => {
+      const customer = await findCustomer(q, document.customerId);
+      const ids = [
+        ...new Set(document.lines.flatMap((l) => (l.hostingId === null ? [] : [l.hostingId]))),
+      ];
+      const names = await hostingNames(q, ids);
+      const hostings = ids.flatMap((id) => {
+        const name = names.get(id)?.name ?? '';
+        return name === '' ? [] : [name];
+      });
+      let settled: DocumentContext['settled'] = null;
+      if (document.kind === 'invoice') {
+        const view = await findInvoice(q, document.invoiceId);
+        if (view?.status === 'paid' && view.paidOn !== null) {
+          const methods = (await paymentMethodsOfInvoice(q, document.invoiceId)).filter(
+            (m): m is PaymentMethod => m in PAYMENT_METHODS,
+          );
+          settled = { on: view.paidOn, methods };
+        }
+      }
+      return { customerNumber: customer?.customerNumber ?? null, hostings, settled };
+    });
   }
 }
 

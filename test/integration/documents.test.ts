@@ -13,7 +13,7 @@ import { DocumentsService } from '../../src/documents/documents.service.js';
 import { readStream } from '../../src/kernel/event-store/event-store.js';
 import { AppHarness, yearLine } from '../support/app-harness.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
-import { pdfText } from '../support/pdf-text.js';
+import { pdfLines, pdfText } from '../support/pdf-text.js';
 
 jest.setTimeout(60_000);
 
@@ -104,6 +104,54 @@ describe.each(dialects)('invoices and credit notes as documents on %s', (dialect
     }
   });
 
+  it('shows the customer number, the hosting by name, a metered quantity on one line, and "Acquittée" once paid', async () => {
+    const metered = await app.issue({
+      customerId: '1',
+      issuedOn: '2026-02-04',
+      lines: [
+        {
+          ...yearLine('Trafic', '0.49', '2026-01-01', '2026-01-31'),
+          kind: 'overage',
+          hostingId: '1',
+          quantity: '0.4904',
+          unitNet: '1.00',
+        },
+      ],
+    });
+    const doc = await documents.invoice(metered.invoiceId);
+    const before = await documents.printable(doc);
+    // Gloux's num_client of the demo customer 1, not its internal id.
+    expect(before.facts).toContainEqual({ label: 'Client n°', value: '0403020000017' });
+    expect(before.facts).toContainEqual({ label: 'Hébergement', value: 'annelef' });
+    expect(before.notes.some((n) => n.startsWith('Acquittée'))).toBe(false);
+
+    const lines = pdfLines(await documents.pdf(doc));
+    expect(lines.find((l) => l.startsWith('Trafic'))).toMatch(/^Trafic 0,4904 /);
+    expect(lines).toContainEqual(expect.stringContaining('0403020000017'));
+
+    await app.pay({
+      customerId: '1',
+      method: 'card',
+      amount: '0.30',
+      receivedOn: '2026-02-05',
+      reference: 'CB-1',
+      allocations: [{ invoiceId: metered.invoiceId, amount: '0.30' }],
+    });
+    await app.pay({
+      customerId: '1',
+      method: 'cheque',
+      amount: '0.29',
+      receivedOn: '2026-02-09',
+      reference: '1000003',
+      allocations: [{ invoiceId: metered.invoiceId, amount: '0.29' }],
+    });
+    const paid = await documents.printable(doc);
+    expect(paid.notes[0]).toBe('Acquittée le 09/02/2026 par carte et chèque');
+    expect(pdfText(await documents.pdf(doc))).toContain(
+      'Acquittée le 09/02/2026 par carte et chèque',
+    );
+  });
+
   it('finds a credit note through the documents read model and cites the invoice', async () => {
     const line = issued.data.lines[0]!;
     const credited = await app.context
@@ -161,7 +209,8 @@ describe.each(dialects)('invoices and credit notes as documents on %s', (dialect
   it('rebuilds the documents read model from the log to the same rows', async () => {
     const rows = () => app.db.query(`SELECT * FROM g2_rm_documents ORDER BY document_id`);
     const live = await rows();
-    expect(live).toHaveLength(2);
+    // Two invoices and a credit note.
+    expect(live).toHaveLength(3);
     await app.pipeline.rebuild(['documents']);
     expect(await rows()).toEqual(live);
   });

@@ -9,6 +9,21 @@ import { join } from 'node:path';
  * collapsed to single spaces so tests can search for phrases.
  */
 export function pdfText(pdf: Buffer | Uint8Array): string {
+  return pdfLayoutText(pdf).replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The lines of a PDF as pdftotext -layout places them, spaces within a line collapsed: what
+ * is printed on one visual line stays on one line, so a test can see that a cell did not wrap.
+ */
+export function pdfLines(pdf: Buffer | Uint8Array): string[] {
+  return pdfLayoutText(pdf)
+    .split('\n')
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .filter((l) => l !== '');
+}
+
+function pdfLayoutText(pdf: Buffer | Uint8Array): string {
   const dir = mkdtempSync(join(tmpdir(), 'gloux2-pdf-'));
   try {
     const file = join(dir, 'document.pdf');
@@ -27,7 +42,7 @@ export function pdfText(pdf: Buffer | Uint8Array): string {
       }
       throw error;
     }
-    return text.replace(/\s+/g, ' ').trim();
+    return text;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
