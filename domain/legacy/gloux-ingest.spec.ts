@@ -191,6 +191,17 @@ function knownAfter(known: KnownPayment | null, r: PaymentIngest): KnownPayment 
 }
 
 describe('a Gloux payment as events', () => {
+  it('names a payment dated 0000-00-00 instead of dating it silently (issue 16 item 7)', () => {
+    const r = paymentFromGloux(
+      { ...payment, paidOn: null, enteredOn: '2026-11-20' },
+      [],
+      null,
+      pid,
+      '2026-12-07',
+    );
+    expect(r.issues.map((i) => i.code)).toContain('zero_payment_date');
+  });
+
   const invoice = (id: string, balance: string) => ({
     invoiceId: id,
     number: id,

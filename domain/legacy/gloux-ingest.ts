@@ -347,6 +347,12 @@ export function paymentFromGloux(
     return out;
   }
   if (known === null && row.state === 'attente') return out;
+  // A zero date_paiement is unknown: dated by its entry, and said, so G7 and gloux2 can be squared.
+  if (row.paidOn === null)
+    out.issues.push({
+      code: 'zero_payment_date',
+      message: `Paiement n° ${row.id} sans date de paiement dans Gloux (date_paiement nulle) : daté du ${on}, jour de sa saisie ; à corriger dans Gloux.`,
+    });
   const addInvoiceEvent = (invoiceId: string, paymentId: string, m: Money, day = on) => {
     const list = out.invoices.get(invoiceId) ?? [];
     list.push({
