@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import ExcelJS from 'exceljs';
 import { unzipSync, strFromU8 } from 'fflate';
 import { reportBuffer } from './export-report.js';
 import type { ReportDocument } from './report-document.js';
@@ -54,5 +55,14 @@ describe('report exports', () => {
     const files = unzipSync(new Uint8Array(buf));
     expect(Object.keys(files)).toContain('xl/worksheets/sheet1.xml');
     expect(strFromU8(files['xl/worksheets/sheet1.xml']!)).toContain('-1234.56');
+  });
+
+  it('xlsx: prints one page wide, as many tall as needed, the header row on each page', async () => {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await reportBuffer(doc(), 'xlsx'));
+    const setup = workbook.getWorksheet('Détail')!.pageSetup;
+    expect(setup).toMatchObject({ fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 });
+    // Row 1 is the heading, row 2 the column headers.
+    expect(setup.printTitlesRow).toBe('2:2');
   });
 });

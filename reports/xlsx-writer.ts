@@ -27,7 +27,19 @@ export async function writeXlsx(doc: ReportDocument, out: Writable): Promise<voi
   workbook.creator = 'gloux2';
   const used = new Set<string>();
   for (const sheet of doc.sheets) {
-    const ws = workbook.addWorksheet(sheetName(sheet.name, used));
+    const headerRow = sheet.heading.length + 1;
+    // Printed on A4: as wide as one page (as many pages tall as it takes), the column headers
+    // repeated on each page.
+    const ws = workbook.addWorksheet(sheetName(sheet.name, used), {
+      pageSetup: {
+        paperSize: 9,
+        orientation: sheet.columns.length > 6 ? 'landscape' : 'portrait',
+        fitToPage: true,
+        fitToWidth: 1,
+        fitToHeight: 0,
+        printTitlesRow: `${headerRow}:${headerRow}`,
+      },
+    });
     // The number format is the column's style: each new cell takes it (cheaper than per cell).
     ws.columns = sheet.columns.map((c) => {
       const numFmt = FORMATS[c.kind];

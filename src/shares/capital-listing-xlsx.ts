@@ -32,7 +32,16 @@ export async function capitalListingXlsx(
   workbook.creator = p.seller.name;
   workbook.created = new Date(`${data.generatedOn}T00:00:00Z`);
   const sheet = workbook.addWorksheet(`Capital au ${formatDayFr(data.day).replaceAll('/', '-')}`, {
-    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1 },
+    // One page wide, as many tall as the members take (fitToHeight 1, exceljs' default, would
+    // shrink the whole register onto one page); the column headers (row 4) on each page.
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: '4:4',
+    },
   });
   sheet.columns = [
     { width: 10 },
