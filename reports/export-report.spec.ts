@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { unzipSync, strFromU8 } from 'fflate';
 import { reportBuffer } from './export-report.js';
 import type { ReportDocument } from './report-document.js';
+import { arrayBufferOf } from './xlsx-writer.js';
 
 const doc = (): ReportDocument => ({
   fileName: 'essai',
@@ -59,7 +60,7 @@ describe('report exports', () => {
 
   it('xlsx: prints one page wide, as many tall as needed, the header row on each page', async () => {
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(await reportBuffer(doc(), 'xlsx'));
+    await workbook.xlsx.load(arrayBufferOf(await reportBuffer(doc(), 'xlsx')));
     const setup = workbook.getWorksheet('Détail')!.pageSetup;
     expect(setup).toMatchObject({ fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 });
     // Row 1 is the heading, row 2 the column headers.

@@ -86,3 +86,8 @@ function sheetName(name: string, used: Set<string>): string {
   used.add(n.toLowerCase());
   return n;
 }
+
+/** A Node buffer's bytes as the ArrayBuffer exceljs' reader is typed to take. */
+export function arrayBufferOf(buf: Buffer): ArrayBuffer {
+  return new Uint8Array(buf).buffer;
+}

@@ -1,18 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import type { SellerIdentity } from '../documents/printable-document.js';
+import { testSeller } from '../documents/seller.testkit.js';
 import { printableCapitalListing, printableShareCertificate } from './share-documents.js';
 
-const seller: SellerIdentity = {
-  name: 'Ouvaton',
-  legalForm: 'SA coopérative à capital variable',
-  capital: '',
-  addressLines: ['Paris'],
-  siren: '000 000 000',
-  rcs: 'RCS Paris',
-  vatNumber: 'FR00000000000',
-  email: '',
-  website: '',
-};
+const seller = testSeller;
 
 describe('capital listing and certificate as printed', () => {
   it('lists members with ranges and totals, dated, with the closing statement', () => {

@@ -1,20 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import ExcelJS from 'exceljs';
-import type { SellerIdentity } from '../../domain/documents/printable-document.js';
+import { testSeller as seller } from '../../domain/documents/seller.testkit.js';
 import { printableCapitalListing } from '../../domain/shares/share-documents.js';
+import { arrayBufferOf } from '../../reports/xlsx-writer.js';
 import { capitalListingXlsx } from './capital-listing-xlsx.js';
-
-const seller: SellerIdentity = {
-  name: 'Ouvaton',
-  legalForm: 'SA coopérative à capital variable',
-  capital: '',
-  addressLines: ['Paris'],
-  siren: '000 000 000',
-  rcs: 'RCS Paris',
-  vatNumber: 'FR00000000000',
-  email: '',
-  website: '',
-};
 
 describe('capital listing as xlsx', () => {
   it('prints one page wide, as many pages tall as needed, the column headers on each', async () => {
@@ -38,7 +27,7 @@ describe('capital listing as xlsx', () => {
       data,
     );
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(buf);
+    await workbook.xlsx.load(arrayBufferOf(buf));
     const sheet = workbook.worksheets[0]!;
     expect(sheet.pageSetup).toMatchObject({ fitToPage: true, fitToWidth: 1, fitToHeight: 0 });
     expect(sheet.pageSetup.printTitlesRow).toBe('4:4');
