@@ -17,7 +17,7 @@ const COLUMNS = [
 
 /** The deposit slip as the bank receives it: account, the cheques, count and total. */
 export function renderDepositSlipPdf(p: PrintableSlip): Promise<Buffer> {
-  const { text, table, finish } = pdfLayout({
+  const { text, table, ensureRoom, finish } = pdfLayout({
     title: p.title,
     author: p.seller.name,
     day: p.depositOn,
@@ -49,6 +49,15 @@ export function renderDepositSlipPdf(p: PrintableSlip): Promise<Buffer> {
       formatEuros(c.amount),
     ]),
   );
-  row(['', '', `Total (${p.chequeCount} chèque(s))`, '', '', formatEuros(p.total)], BOLD);
+  const end = row(
+    ['', '', `Total (${p.chequeCount} chèque(s))`, '', '', formatEuros(p.total)],
+    BOLD,
+  );
+  // The bank wants the depositor's signature: room for it under the total, on one page.
+  const half = CONTENT_WIDTH / 2;
+  text('Signature du remettant :', MARGIN + half, ensureRoom(end + 24, 80), {
+    size: 10,
+    width: half,
+  });
   return finish(p.footer, 12, 60);
 }

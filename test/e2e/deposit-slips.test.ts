@@ -54,6 +54,7 @@ describe('deposit slips over HTTP (demo data)', () => {
     const text = pdfText(Buffer.from(await pdf.arrayBuffer()));
     expect(text).toContain(`Bordereau de remise de chèques n° ${number}`);
     expect(text).toContain('0000778');
+    expect(text).toContain('Signature du remettant :');
 
     const again = await postJson<ApiError>('/api/tresorerie/remises', {
       paymentIds: day.cheques.map((c) => c.paymentId),
