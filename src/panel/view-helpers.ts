@@ -12,6 +12,10 @@ export function registerHelpers(handlebars: Handlebars): void {
   handlebars.registerHelper('day', (v) =>
     typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? formatDayFr(v) : '',
   );
+  /** {{plural n "paiement" "paiements"}} → '1 paiement', '2 paiements' (never '(s)'). */
+  handlebars.registerHelper('plural', (n, one, many) =>
+    typeof n === 'number' ? `${n} ${n === 1 || n === 0 ? String(one) : String(many)}` : '',
+  );
   handlebars.registerHelper('eq', (a, b) => a === b);
   handlebars.registerHelper('add1', (v) => (typeof v === 'number' ? v + 1 : v));
   handlebars.registerHelper('negative', (v) => typeof v === 'string' && v.startsWith('-'));
