@@ -48,4 +48,22 @@ describe('closing a fiscal year from its page (demo data, as the treasurer)', ()
     const twice = await postJson<ApiError>('/api/tresorerie/cloture', { fiscalYear: 2025 });
     expect(twice.status).toBe(409);
   });
+
+  it('declares a VAT month from the form of its row', async () => {
+    const page = await getPage('/tresorerie/cloture?exercice=2026');
+    // Each row's form carries its month (a bare {{month}} once called the date helper: empty).
+    const months = [...page.html.matchAll(/name="mois" value="([^"]*)"/g)].map((m) => m[1]);
+    expect(months.length).toBeGreaterThan(0);
+    for (const m of months) expect(m).toMatch(/^2026-\d{2}$/);
+    const month = months[0]!;
+    expect(page.html).toContain(`data-month="${month}"`);
+    const declared = await postForm(client, '/tresorerie/cloture/tva', [
+      ['exercice', '2026'],
+      ['mois', month],
+      ['reference', 'CA3-TEST'],
+    ]);
+    expect(declared.status).toBe(303);
+    const after = await getPage(declared.location!);
+    expect(after.html).not.toContain(`name="mois" value="${month}"`);
+  });
 });
