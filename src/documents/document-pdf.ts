@@ -8,13 +8,13 @@ const MARGIN = 48;
 
 const LINE_COLUMNS: readonly PdfColumn[] = [
   // Qté fits a metered quantity such as "0,4904" on one line.
-  { title: 'Désignation et période', width: 165, align: 'left' },
+  { title: 'Désignation et période', width: 177, align: 'left' },
   { title: 'Qté', width: 42, align: 'right' },
   { title: 'PU HT', width: 58, align: 'right' },
-  { title: 'Montant HT', width: 62, align: 'right' },
+  { title: 'Montant HT', width: 58, align: 'right' },
   { title: 'TVA', width: 38, align: 'right' },
-  { title: 'Montant TVA', width: 60, align: 'right' },
-  { title: 'Total TTC', width: 74.28, align: 'right' },
+  { title: 'Montant TVA', width: 56, align: 'right' },
+  { title: 'Total TTC', width: 70.28, align: 'right' },
 ];
 
 /**
