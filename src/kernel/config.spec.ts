@@ -609,9 +609,14 @@ const VARIABLES: readonly {
   },
 ];
 
-/** The variable names the README documents (backticked, as `NAME` or `NAME=value`). */
+/**
+ * The variable names the README and docs/configuration.md document (backticked, as `NAME` or
+ * `NAME=value`): the README keeps the essentials, the configuration page every variable.
+ */
 function documented(): Set<string> {
-  const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+  const readme = ['README.md', 'docs/configuration.md']
+    .map((file) => readFileSync(join(projectRoot, file), 'utf8'))
+    .join('\n');
   const names = new Set<string>();
   for (const [, name] of readme.matchAll(/`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)(?:=[^`]*)?`/g))
     names.add(name!);

@@ -8,7 +8,7 @@ import type { Fraction } from '../../../domain/assemblies/events.js';
 import { ConfigError, int, raw, type Env } from './parse.js';
 
 /**
- * The general assembly settings the statutes fix (README "General assemblies"), read once at
+ * The general assembly settings the statutes fix (docs/configuration.md "General assemblies"), read once at
  * start-up and copied into each assembly when it is convened:
  * AG_PROXY_CAP (named proxies one present member may hold, default 2),
  * AG_QUORUM_ORDINARY_FIRST (1/5), AG_QUORUM_ORDINARY_SECOND (0: none),

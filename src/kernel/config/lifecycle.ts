@@ -10,7 +10,7 @@ export const PROVISIONING_ACTIONS: readonly ProvisioningAction[] = [
   'close',
 ];
 
-/** Account lifecycle settings (environment), documented in README.md "Account lifecycle". */
+/** Account lifecycle settings (environment), documented in docs/configuration.md "Account lifecycle". */
 export interface LifecycleConfig {
   readonly rules: LifecycleRules;
   /** LIFECYCLE_SCHEDULER: run the daily job in the app (default on, off under NODE_ENV=test). */

@@ -6,7 +6,7 @@ import {
 } from '../../../domain/monetico/monetico.js';
 import { ConfigError, flag, int, oneOf, raw, text, type Env } from './parse.js';
 
-/** Card payment settings (environment), documented in README.md "Card payment (Monetico)". */
+/** Card payment settings (environment), documented in docs/configuration.md "Card payment (Monetico)". */
 export const MONETICO_CONFIG = Symbol('MONETICO_CONFIG');
 
 /** The merchant key's bytes, kept out of every log, page, JSON and error. */

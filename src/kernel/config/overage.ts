@@ -1,7 +1,7 @@
 import type { PricingDefaults } from '../../../domain/overage/pricing.js';
 import { amount, int, raw, type Env } from './parse.js';
 
-/** Overage settings (environment), documented in README.md "Overage". */
+/** Overage settings (environment), documented in docs/configuration.md "Overage". */
 export interface OverageConfig {
   /** OVERAGE_GRACE_DAYS: days between the warning and the first billable day (default 7). */
   readonly graceDays: number;

@@ -2,7 +2,7 @@ import type { ShareRules } from '../../../domain/shares/share-capital.js';
 import { Money } from '../../../domain/shared/money.js';
 import { amount, oneOf, type Env } from './parse.js';
 
-/** Share capital settings (environment), documented in README.md "Share capital". */
+/** Share capital settings (environment), documented in docs/configuration.md "Share capital". */
 export const SHARES_CONFIG = Symbol('SHARES_CONFIG');
 
 /**
