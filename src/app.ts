@@ -5,7 +5,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import hbs from 'hbs';
 import { AppModule } from './app.module.js';
 import { CGI2_PATH, cgi2BodyReader } from './monetico/cgi2-body.js';
-import { AUTH_CONFIG, type AuthConfig, type Config } from './kernel/config.js';
+import {
+  AUTH_CONFIG,
+  PANEL_CONFIG,
+  type AuthConfig,
+  type Config,
+  type PanelConfig,
+} from './kernel/config.js';
 import { ErrorsFilter } from './panel/errors.filter.js';
 import { registerHelpers } from './panel/view-helpers.js';
 import { viewsDir } from './kernel/paths.js';
@@ -30,6 +36,8 @@ export async function createApp(
   app.setBaseViewsDir(viewsDir);
   app.setViewEngine('hbs');
   app.set('view options', { layout: 'layouts/main' });
+  // Every page's header and title name the cooperative (BRAND_NAME).
+  app.setLocal('brandName', app.get<PanelConfig>(PANEL_CONFIG).brandName);
   hbs.registerPartials(join(viewsDir, 'partials'));
   registerHelpers(hbs.handlebars);
   app.useGlobalFilters(new ErrorsFilter());

@@ -34,7 +34,7 @@ export function ruleOf(reflector: Reflector, context: ExecutionContext): AccessR
 /**
  * The one gate of every route (registered globally): finds the session of the cookie, checks
  * the route's access rule (deny by default: admin-only), and the CSRF token of every unsafe
- * request. Pages get `currentUser` and `csrfToken` in res.locals for the layout and forms.
+ * request. Pages get `currentUser`, `currentPath` and `csrfToken` in res.locals for the layout and forms.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -69,6 +69,8 @@ export class AccessGuard implements CanActivate {
     }
     res.locals.csrfToken = csrfToken;
     res.locals.currentUser = signedIn ? viewUser(signedIn.user) : null;
+    // The navigation marks the page the user is on.
+    res.locals.currentPath = req.path;
 
     if (rule.kind !== 'public' && !signedIn) throw unauthenticated();
     this.checkCsrf(req, rule, signedIn, csrfToken);

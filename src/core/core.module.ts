@@ -18,6 +18,7 @@ import {
   LIFECYCLE_CONFIG,
   MONETICO_CONFIG,
   OVERAGE_CONFIG,
+  PANEL_CONFIG,
   SELLER_IDENTITY,
   SHARES_CONFIG,
   type AppConfig,
@@ -38,6 +39,7 @@ const SLICES: readonly (readonly [token: symbol, key: keyof Config])[] = [
   [BANK_CONFIG, 'bank'],
   [MONETICO_CONFIG, 'monetico'],
   [LIFECYCLE_CONFIG, 'lifecycle'],
+  [PANEL_CONFIG, 'panel'],
 ];
 
 /** Database, event store pipeline, clock and configuration: what every module needs. */

@@ -41,6 +41,13 @@ const VARIABLES: readonly {
   },
   { name: 'PORT', valid: '8080', read: (c) => c.app.port, expected: 8080, invalid: '80a' },
   {
+    name: 'BRAND_NAME',
+    valid: 'Coop Hébergement',
+    read: (c) => c.panel.brandName,
+    expected: 'Coop Hébergement',
+    invalid: '<b>Coop</b>',
+  },
+  {
     name: 'HOST',
     valid: '127.0.0.1',
     read: (c) => c.app.host,
@@ -703,6 +710,7 @@ describe('one config module', () => {
       pageSize: 100,
       paymentMaxAmount: '1000000.00',
     });
+    expect(config.panel.brandName).toBe('Ouvaton');
     expect(config.monetico.enabled).toBe(false);
     expect(config.lifecycle.schedulerEnabled).toBe(true);
     expect(loadAllConfig({ NODE_ENV: 'test' }).lifecycle.schedulerEnabled).toBe(false);

@@ -15,6 +15,7 @@ import {
   type MoneticoConfig,
 } from './config/monetico.js';
 import { loadOverageConfig, type OverageConfig } from './config/overage.js';
+import { loadPanelConfig, type PanelConfig } from './config/panel.js';
 import { amount, ConfigError, flag, int, raw, type Env } from './config/parse.js';
 import { loadSeller } from './config/seller.js';
 import { loadSharesConfig } from './config/shares.js';
@@ -27,6 +28,7 @@ export * from './config/database.js';
 export * from './config/lifecycle.js';
 export * from './config/monetico.js';
 export * from './config/overage.js';
+export * from './config/panel.js';
 export { ConfigError, type Env } from './config/parse.js';
 export * from './config/seller.js';
 export * from './config/shares.js';
@@ -70,6 +72,7 @@ export interface Config {
   readonly monetico: MoneticoConfig;
   readonly fakeBank: FakeBankConfig;
   readonly lifecycle: LifecycleConfig;
+  readonly panel: PanelConfig;
 }
 
 export const CONFIG = Symbol('CONFIG');
@@ -132,6 +135,7 @@ export function loadAllConfig(env: Env): Config {
     monetico: loadMoneticoConfig(env),
     fakeBank: loadFakeBankConfig(env),
     lifecycle: loadLifecycleConfig(env),
+    panel: loadPanelConfig(env),
   };
 }
 

@@ -1,6 +1,7 @@
 import { formatDayFr } from '../../domain/shared/day.js';
 import { formatEuros } from '../../domain/shared/money.js';
 import { METHOD_LABELS, MOVEMENT_LABELS } from '../../domain/treasury/treasury.js';
+import { navigationFor, type NavViewer } from './navigation.js';
 
 type Handlebars = { registerHelper(name: string, fn: (...args: unknown[]) => unknown): void };
 
@@ -17,6 +18,13 @@ export function registerHelpers(handlebars: Handlebars): void {
     typeof n === 'number' ? `${n} ${n === 1 || n === 0 ? String(one) : String(many)}` : '',
   );
   handlebars.registerHelper('eq', (a, b) => a === b);
+  /** {{#each (navigation currentUser currentPath)}}: the groups of links this user may follow. */
+  handlebars.registerHelper('navigation', (user, path) =>
+    navigationFor(
+      user && typeof user === 'object' ? (user as NavViewer) : null,
+      typeof path === 'string' ? path : '',
+    ),
+  );
   handlebars.registerHelper('add1', (v) => (typeof v === 'number' ? v + 1 : v));
   handlebars.registerHelper('negative', (v) => typeof v === 'string' && v.startsWith('-'));
   handlebars.registerHelper(

@@ -1,0 +1,43 @@
+import { describe, expect, it } from '@jest/globals';
+import { NAVIGATION, navigationFor } from './navigation.js';
+
+const cooperator = { admin: false, staff: false, cooperator: true };
+const treasurer = { admin: false, staff: true, cooperator: false };
+const admin = { admin: true, staff: true, cooperator: true };
+
+const hrefs = (groups: ReturnType<typeof navigationFor>) =>
+  groups.flatMap((g) => g.entries.map((e) => e.href));
+
+describe('the grouped navigation', () => {
+  it('shows a cooperator only their own account and the help', () => {
+    const groups = navigationFor(cooperator, '/mon-compte');
+    expect(groups.map((g) => g.label)).toEqual(['Mon compte', 'Aide']);
+    expect(hrefs(groups)).toEqual(['/mon-compte', '/aide']);
+    // One link alone is the group's own link, marked when it is the current page.
+    expect(groups[0]!.single?.href).toBe('/mon-compte');
+    expect(groups[0]!.current).toBe(true);
+  });
+
+  it('shows a treasurer the members and the treasury, no admin page', () => {
+    const groups = navigationFor(treasurer, '/tresorerie/remises/3');
+    expect(groups.map((g) => g.label)).toEqual(['Adhérents', 'Trésorerie', 'Aide']);
+    expect(hrefs(groups)).toContain('/admin/adherents');
+    expect(hrefs(groups)).not.toContain('/admin/facturation');
+    expect(hrefs(groups)).not.toContain('/admin/parts');
+    const current = groups.flatMap((g) => g.entries).filter((e) => e.current);
+    expect(current.map((e) => e.href)).toEqual(['/tresorerie/remises']);
+    expect(groups.find((g) => g.label === 'Trésorerie')?.current).toBe(true);
+  });
+
+  it('shows an admin every link once, and nobody anything when signed out', () => {
+    const all = NAVIGATION.flatMap((g) => g.entries.map((e) => e.href));
+    expect(new Set(all).size).toBe(all.length);
+    expect(hrefs(navigationFor(admin, '/'))).toEqual(all);
+    expect(navigationFor(null, '/')).toEqual([]);
+  });
+
+  it('does not take a longer path for a page below a link (/admin/parts-x is not /admin/parts)', () => {
+    const links = navigationFor(admin, '/admin/partsx').flatMap((g) => g.entries);
+    expect(links.filter((e) => e.current)).toEqual([]);
+  });
+});
