@@ -1,5 +1,7 @@
 import { foldText } from '../domain/shared/text.js';
 import type { Queryable } from '../src/kernel/database/db.js';
+import { findCustomers, type LegacyCustomer } from './legacy-gateway.js';
+import { legacyDay } from './legacy-rows.js';
 import { decodeLegacyText, legacyTextParam, legacyTextSelect } from './legacy-text.js';
 
 /** Gloux's members for the admin list: a person (tiers), its customer accounts and logins. */
@@ -158,4 +160,64 @@ export async function loginsOf(
     roles: String(decodeLegacyText(r.roles as Buffer | string | null)),
     active: r.actif === 'Y',
   }));
+}
+
+/** A hosting account as the member page lists it. */
+export interface LegacyHostingRow {
+  hostingId: string;
+  name: string;
+  /** The renewal day, null when Gloux holds a zero date. */
+  anniversary: string | null;
+  state: 'actif' | 'suspendu' | 'ferme';
+}
+
+/**
+ * The person's customer accounts (those of `tiersId`, and `customerId` itself when the person is
+ * unknown), each with its hosting accounts, closed ones included: the member page gathers them.
+ */
+export async function accountsOfPerson(
+  q: Queryable,
+  tiersId: string,
+  customerId: string,
+): Promise<(LegacyCustomer & { hostings: LegacyHostingRow[] })[]> {
+  const ids = await q.query<{ id_client: number | string }>(
+    `SELECT id_client FROM clients WHERE (id_tiers = ? AND id_tiers <> 0) OR id_client = ?
+      ORDER BY id_client`,
+    [Number(tiersId) || 0, Number(customerId)],
+  );
+  const customers = await findCustomers(
+    q,
+    ids.map((r) => String(r.id_client)),
+  );
+  if (customers.length === 0) return [];
+  const col = (c: string) => (q.dialect === 'mysql' ? `CAST(${c} AS CHAR)` : c);
+  const rows = await q.query<{
+    id_hebergement: number | string;
+    id_client: number | string;
+    nom: unknown;
+    anniversaire: unknown;
+    etat: unknown;
+  }>(
+    `SELECT id_hebergement, id_client, ${legacyTextSelect('nom', q.dialect)} AS nom,
+            ${col('date_anniversaire')} AS anniversaire, etat
+       FROM hebergements WHERE id_client IN (${customers.map(() => '?').join(', ')})
+      ORDER BY id_hebergement`,
+    customers.map((c) => Number(c.customerId)),
+  );
+  return customers
+    .sort((a, b) => Number(a.customerId) - Number(b.customerId))
+    .map((c) => ({
+      ...c,
+      hostings: rows
+        .filter((r) => String(r.id_client) === c.customerId)
+        .map((r) => {
+          const etat = String(r.etat ?? '');
+          return {
+            hostingId: String(r.id_hebergement),
+            name: decodeLegacyText(r.nom as Buffer | string | null).trim(),
+            anniversary: legacyDay(r.anniversaire),
+            state: etat === 'suspendu' || etat === 'ferme' ? etat : 'actif',
+          };
+        }),
+    }));
 }

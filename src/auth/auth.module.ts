@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { BillingModule } from '../billing/billing.module.js';
+import { SharesModule } from '../shares/shares.module.js';
 import { AccessGuard } from './access.guard.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
@@ -11,6 +13,7 @@ import { SignUpService } from './sign-up.service.js';
 
 /** Sign-in, sessions and the global access guard (every route: deny by default). */
 @Module({
+  imports: [BillingModule, SharesModule],
   controllers: [AuthController, SignUpController, MembersController],
   providers: [
     AuthService,

@@ -2,20 +2,29 @@ import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@ne
 import type { Request, Response } from 'express';
 import { DomainError } from '../../domain/shared/errors.js';
 import { statusOf } from '../kernel/errors.js';
-import { AdminOnly } from './access.decorators.js';
+import { BillingQueries } from '../billing/billing-queries.js';
+import { SharesPages } from '../shares/shares-pages.service.js';
+import { AdminOnly, Staff } from './access.decorators.js';
 import { AuthService } from './auth.service.js';
 import { FIELDS, MembersService } from './members.service.js';
 import { authOf } from './request-auth.js';
 
-/** Admin: members list with search, a member's page, editing the person, a login's password. */
+/**
+ * The one member list (with search) and a member's page gathering the person, their accounts,
+ * hostings, invoices and shares, for staff; editing the person and a login's password, for an
+ * admin.
+ */
 @AdminOnly()
 @Controller()
 export class MembersController {
   constructor(
     @Inject(MembersService) private readonly members: MembersService,
     @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(BillingQueries) private readonly billing: BillingQueries,
+    @Inject(SharesPages) private readonly shares: SharesPages,
   ) {}
 
+  @Staff()
   @Get('/admin/adherents')
   async list(@Query('q') q: unknown, @Res() res: Response) {
     const search = typeof q === 'string' ? q.slice(0, 100) : '';
@@ -23,12 +32,14 @@ export class MembersController {
     res.render('members', { title: 'Adhérents', search, members });
   }
 
+  @Staff()
   @Get('/api/adherents')
   async listData(@Query('q') q: unknown) {
     const search = typeof q === 'string' ? q.slice(0, 100) : '';
     return { search, members: await this.members.search(search) };
   }
 
+  @Staff()
   @Get('/admin/adherents/:customerId')
   async page(
     @Param('customerId') customerId: string,
@@ -46,6 +57,7 @@ export class MembersController {
     });
   }
 
+  @Staff()
   @Get('/api/admin/adherents/:customerId')
   data(@Param('customerId') customerId: string) {
     return this.member(customerId);
@@ -123,7 +135,21 @@ export class MembersController {
     return this.members.save(customerId, body);
   }
 
-  private member(customerId: string) {
-    return this.members.member(customerId);
+  private async member(customerId: string) {
+    const member = await this.members.member(customerId);
+    const [account, shares] = await Promise.all([
+      this.billing.customerPage(customerId),
+      // A customer whose person Gloux does not know holds no share.
+      this.shares.member(customerId).catch((error: unknown) => {
+        if (error instanceof DomainError && error.code === 'not_found') return null;
+        throw error;
+      }),
+    ]);
+    const { balance, due, credit, invoices } = account;
+    return {
+      ...member,
+      billing: { balance, due, credit, invoices, payments: account.payments.length },
+      shares: shares && { held: shares.held, total: shares.shares.length },
+    };
   }
 }

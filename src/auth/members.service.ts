@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '../../domain/shared/errors.js';
-import { findCustomer } from '../../legacy-sync/legacy-gateway.js';
+import { findCustomer, findCustomers } from '../../legacy-sync/legacy-gateway.js';
 import {
+  accountsOfPerson,
   loginsOf,
   readTiers,
   searchMembers,
@@ -42,8 +43,24 @@ export function parseTiersForm(body: Record<string, unknown>): TiersFields {
 export class MembersService {
   constructor(@Inject(Db) private readonly db: Db) {}
 
+  /** The one member list: who, their e-mail and logins, and each account's city, state and balance. */
   search(search: string) {
-    return this.db.run((q) => searchMembers(q, search));
+    return this.db.run(async (q) => {
+      const members = await searchMembers(q, search);
+      const customers = new Map(
+        (
+          await findCustomers(
+            q,
+            members.map((m) => m.customerId),
+          )
+        ).map((c) => [c.customerId, c]),
+      );
+      return members.map((m) => ({
+        ...m,
+        city: customers.get(m.customerId)?.city ?? '',
+        balance: customers.get(m.customerId)?.balance ?? '0.00',
+      }));
+    });
   }
 
   async save(customerId: string, body: Record<string, unknown>) {
@@ -58,7 +75,12 @@ export class MembersService {
       const customer = await findCustomer(q, customerId);
       if (!customer) throw new DomainError('not_found', 'Adhérent introuvable.', 'customerId');
       const tiers = await readTiers(q, customer.tiersId);
-      return { customer, tiers, logins: await loginsOf(q, customer.tiersId, customerId) };
+      return {
+        customer,
+        tiers,
+        logins: await loginsOf(q, customer.tiersId, customerId),
+        accounts: await accountsOfPerson(q, customer.tiersId, customerId),
+      };
     });
   }
 }

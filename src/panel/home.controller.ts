@@ -15,15 +15,15 @@ export class HomeController {
     @Inject(LegacySyncWorker) private readonly sync: LegacySyncWorker,
   ) {}
 
-  /** Staff see the members; a cooperator is sent to their own page (or list of accounts). */
+  /** Staff are sent to the member list (the one list), a cooperator to their own page. */
   @SignedIn()
   @Get('/')
-  async page(@CurrentUser() user: AuthUser, @Res() res: Response) {
+  page(@CurrentUser() user: AuthUser, @Res() res: Response) {
     if (!isStaff(user)) {
       if (!user.cooperator) throw forbidden();
       return res.redirect(303, homeOf(user));
     }
-    res.render('home', { title: 'Accueil', ...(await this.data()) });
+    res.redirect(303, '/admin/adherents');
   }
 
   @Staff()

@@ -40,7 +40,7 @@ describe('signing in and out in headless Chromium', () => {
       'Identifiant ou mot de passe incorrect.',
     );
     await signInBrowser(page, session.url(''), DEMO.admin);
-    expect(new URL(page.url()).pathname).toBe('/');
+    expect(new URL(page.url()).pathname).toBe('/admin/adherents');
     expect(await page.locator('header').textContent()).toContain('admin (administrateur)');
   });
 

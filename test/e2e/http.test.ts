@@ -16,11 +16,14 @@ type Allocation = AllocationPage;
 type IssuedInvoice = IssueInvoiceResult;
 type RecordedPayment = RecordPaymentResult;
 
-const { getPage, getJson, postJson, legacySynced } = useAppClient();
+const { getPage, getJson, postJson, legacySynced, fetch: clientFetch } = useAppClient();
+const fetchManual = (path: string) => clientFetch(path, { redirect: 'manual' });
 
 describe('pages and read APIs on the demo data', () => {
-  it('GET / lists the members in a French UTF-8 page', async () => {
-    const page = await getPage('/');
+  it('GET / sends staff to the one member list, a French UTF-8 page', async () => {
+    const home = await fetchManual('/');
+    expect([home.status, home.headers.get('location')]).toEqual([303, '/admin/adherents']);
+    const page = await getPage('/admin/adherents');
     expect(page.status).toBe(200);
     expect(page.type).toMatch(/^text\/html; charset=utf-8/i);
     expect(page.html).toContain('<html lang="fr">');
@@ -29,7 +32,7 @@ describe('pages and read APIs on the demo data', () => {
     }
     // Accented names arrive intact, not double-encoded (Gloux's tables are latin1).
     expect(page.html).not.toMatch(/Ã|Â|\uFFFD/);
-    expect(page.html).toContain('href="/adherents/1"');
+    expect(page.html).toContain('href="/admin/adherents/1"');
   });
 
   it('GET /api returns the customers and the legacy-sync positions', async () => {
@@ -448,7 +451,7 @@ describe('issuing an invoice and paying it by cheque', () => {
     await expectGlouxBalanceInSync('3');
     const { body } = await getJson<CustomerPage>('/api/adherents/3');
     expect(body.due).toBe('126.02');
-    const page = await getPage('/');
+    const page = await getPage('/admin/adherents');
     expect(page.html).toContain(euros('-126.02'));
   });
 });

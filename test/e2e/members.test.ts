@@ -61,9 +61,45 @@ describe('admin: members list, search, edit, password', () => {
     expect((await again.fetch('/api/adherents/1')).status).toBe(200);
   });
 
-  it('is for admins only', async () => {
+  it('the list and the member page are for staff; editing the person is for admins only', async () => {
     const treasurer = client(DEMO.treasurer);
-    expect((await treasurer.fetch('/admin/adherents', { redirect: 'manual' })).status).toBe(403);
+    const list = await treasurer.fetch('/admin/adherents');
+    expect(list.status).toBe(200);
+    const html = await list.text();
+    // One list: the customer number (not the internal id), the city, the state in French, the balance.
+    expect(html).toContain('1206010000412');
+    expect(html).toContain('Actif');
+    expect(html).not.toMatch(/<td>actif<\/td>/);
+    const member = await treasurer.fetch('/admin/adherents/1');
+    expect(member.status).toBe(200);
+    const page = await member.text();
+    // The treasurer reads the person but has no form to edit it nor a login to change.
+    expect(page).toContain('id="identite"');
+    expect(page).not.toContain('id="fiche"');
+    expect(page).not.toContain('/admin/utilisateurs/');
+    const edit = await treasurer.postForm('/admin/adherents/4', { nom: 'X' });
+    expect(edit.status).toBe(403);
     expect((await client(DEMO.jean).fetch('/api/admin/adherents/4')).status).toBe(403);
+    expect((await client(DEMO.jean).fetch('/admin/adherents', { redirect: 'manual' })).status).toBe(
+      403,
+    );
+  });
+
+  it('gathers on one page the person, their accounts and hostings, invoices and shares', async () => {
+    const { body } = await getJson<{
+      accounts: { customerId: string; hostings: { name: string; state: string }[] }[];
+      billing: { invoices: { number: string }[] };
+      shares: { held: { count: number } } | null;
+    }>('/api/admin/adherents/1');
+    // Anne's two accounts, each with its hosting.
+    expect(body.accounts.map((a) => a.customerId)).toEqual(['1', '5']);
+    for (const account of body.accounts) expect(account.hostings.length).toBeGreaterThan(0);
+    expect(body.billing.invoices.length).toBeGreaterThan(0);
+    expect(body.shares?.held.count).toBeGreaterThan(0);
+    const page = await getPage('/admin/adherents/1');
+    expect(page.html).toContain(body.accounts[1]!.hostings[0]!.name);
+    expect(page.html).toContain(body.billing.invoices[0]!.number);
+    expect(page.html).toContain('id="fiche"');
+    expect(page.html).toMatch(/\d+ parts? détenues?/);
   });
 });
