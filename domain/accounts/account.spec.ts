@@ -49,7 +49,7 @@ function runDays(
 ) {
   const all: (AccountEvent & { day: string })[] = [];
   for (let day = from; day <= to; day = addDays(day, 1)) {
-    for (const e of decideDaily(state, invoices, r, day)) {
+    for (const e of decideDaily(state, { on: day }, { invoices, rules: r })) {
       state = evolveAccount(state, e);
       all.push({ ...e, day });
     }
@@ -68,7 +68,9 @@ describe('account lifecycle decisions', () => {
         },
       ]);
     const notices = (state: AccountState, on: string) =>
-      decideDaily(state, [], rules, on).filter((e) => e.type === 'AccountClosureNoticeSent');
+      decideDaily(state, { on }, { invoices: [], rules }).filter(
+        (e) => e.type === 'AccountClosureNoticeSent',
+      );
     // 30 days of suspension: the notice, also when the job was off for up to 7 days.
     expect(notices(suspendedOn('2026-10-01'), '2026-10-31')).toHaveLength(1);
     expect(notices(suspendedOn('2026-10-01'), '2026-11-06')).toHaveLength(1);
@@ -95,7 +97,7 @@ describe('account lifecycle decisions', () => {
     expect(runDays(start, invoices, '2025-01-01', '2025-12-31').events).toEqual([]);
     const dunning = initialDunningState('3');
     for (let day = '2025-01-01'; day <= '2025-12-31'; day = addDays(day, 1))
-      expect(decideDunning(dunning, invoices, rules, day)).toEqual([]);
+      expect(decideDunning(dunning, { on: day }, { invoices, rules })).toEqual([]);
   });
 
   it('a payment lifts only the unpaid reason, and only when nothing is overdue any more', () => {
@@ -107,19 +109,17 @@ describe('account lifecycle decisions', () => {
       });
     const still = [invoice('2025-01-15', '10.00')];
     expect(
-      decideAfterPayment(s, {
-        invoices: still,
-        paidInvoice: { invoiceId: 'x', issuedOn: '2025-04-01' },
-        rules,
-        on: '2025-04-10',
-      }),
+      decideAfterPayment(
+        s,
+        { paidInvoice: { invoiceId: 'x', issuedOn: '2025-04-01' }, on: '2025-04-10' },
+        { invoices: still, rules },
+      ),
     ).toEqual([]);
-    const events = decideAfterPayment(s, {
-      invoices: [],
-      paidInvoice: { invoiceId: 'x', issuedOn: '2025-04-01' },
-      rules,
-      on: '2025-04-10',
-    });
+    const events = decideAfterPayment(
+      s,
+      { paidInvoice: { invoiceId: 'x', issuedOn: '2025-04-01' }, on: '2025-04-10' },
+      { invoices: [], rules },
+    );
     expect(events).toEqual([
       {
         type: 'AccountReactivated',
@@ -133,17 +133,18 @@ describe('account lifecycle decisions', () => {
     const start = foldAccount('7', [opened('2025-02-01')]);
     const { state, events } = runDays(start, [], '2025-01-15', '2025-02-10');
     expect(events.map((e) => [e.type, e.day])).toEqual([['AccountSuspended', '2025-02-02']]);
-    const after = decideAfterPayment(state, {
-      invoices: [],
-      paidInvoice: { invoiceId: 'i1', issuedOn: '2025-02-01' },
-      rules,
-      on: '2025-02-05',
-    });
+    const after = decideAfterPayment(
+      state,
+      { paidInvoice: { invoiceId: 'i1', issuedOn: '2025-02-01' }, on: '2025-02-05' },
+      { invoices: [], rules },
+    );
     expect(after.map((e) => e.type)).toEqual(['AccountConverted', 'AccountReactivated']);
     const converted = after.reduce(evolveAccount, state);
     expect(statusOf(converted)).toBe('active');
     expect(runDays(converted, [], '2025-02-05', '2025-03-30').events).toEqual([]);
-    expect(() => decideConvertByAdmin(converted, '2025-02-06')).toThrow('pas en période d’essai');
+    expect(() => decideConvertByAdmin(converted, { on: '2025-02-06' })).toThrow(
+      'pas en période d’essai',
+    );
   });
 
   it('closes at the end of the trial when configured so', () => {
@@ -160,7 +161,7 @@ describe('account lifecycle decisions', () => {
     const sent: string[] = [];
     const inv = invoice('2025-03-01');
     for (let day = '2025-01-25'; day <= '2025-06-01'; day = addDays(day, 1)) {
-      for (const e of decideDunning(state, [inv], rules, day)) {
+      for (const e of decideDunning(state, { on: day }, { invoices: [inv], rules })) {
         state = evolveDunning(state, e);
         sent.push(`${e.type}@${day}`);
       }
@@ -182,11 +183,14 @@ describe('account lifecycle decisions', () => {
       motif: 'impayé > 60 jours',
       stateOn: '2025-03-04',
     };
-    const adopted = decideAdoptLegacy(foldAccount('7', []), row, true, '2025-04-01');
+    const adopted = decideAdoptLegacy(foldAccount('7', []), row, {
+      mirrored: true,
+      today: '2025-04-01',
+    });
     expect(adopted.map((e) => e.type)).toEqual(['AccountOpened', 'AccountSuspended']);
     const known = foldAccount('7', [opened()]);
-    expect(decideAdoptLegacy(known, row, false, '2025-04-01')).toEqual([]);
-    expect(decideAdoptLegacy(known, row, true, '2025-04-01')).toEqual([
+    expect(decideAdoptLegacy(known, row, { mirrored: false, today: '2025-04-01' })).toEqual([]);
+    expect(decideAdoptLegacy(known, row, { mirrored: true, today: '2025-04-01' })).toEqual([
       {
         type: 'AccountSuspended',
         data: { accountId: '7', reason: 'unpaid', note: 'impayé > 60 jours', on: '2025-03-04' },
@@ -234,7 +238,7 @@ describe('account lifecycle properties', () => {
         ),
         day,
         (s, invoices, paid, on) => {
-          const events = decideAfterPayment(s, { invoices, paidInvoice: paid, rules, on });
+          const events = decideAfterPayment(s, { paidInvoice: paid, on }, { invoices, rules });
           for (const e of events) {
             if (e.type !== 'AccountReactivated') continue;
             expect(['unpaid', 'trial_expired']).toContain(e.data.liftedReason);
@@ -259,8 +263,8 @@ describe('account lifecycle properties', () => {
     fc.assert(
       fc.property(fc.array(nothingDue, { maxLength: 5 }), day, (invoices, on) => {
         const s = foldAccount('7', [opened()]);
-        expect(decideDaily(s, invoices, rules, on)).toEqual([]);
-        expect(decideDunning(initialDunningState('3'), invoices, rules, on)).toEqual([]);
+        expect(decideDaily(s, { on }, { invoices, rules })).toEqual([]);
+        expect(decideDunning(initialDunningState('3'), { on }, { invoices, rules })).toEqual([]);
       }),
     );
   });
@@ -268,9 +272,9 @@ describe('account lifecycle properties', () => {
   it('the daily decision is idempotent: deciding again on the state it produced decides nothing', () => {
     fc.assert(
       fc.property(stateArb, fc.array(invoiceArb, { maxLength: 4 }), day, (s, invoices, on) => {
-        const first = decideDaily(s, invoices, rules, on);
+        const first = decideDaily(s, { on }, { invoices, rules });
         const after = first.reduce(evolveAccount, s);
-        expect(decideDaily(after, invoices, rules, on)).toEqual([]);
+        expect(decideDaily(after, { on }, { invoices, rules })).toEqual([]);
       }),
     );
   });

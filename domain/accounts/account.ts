@@ -167,10 +167,11 @@ function apply(state: AccountState, events: AccountEvent[], e: AccountEvent): Ac
  */
 export function decideDaily(
   state: AccountState,
-  invoices: readonly OpenInvoice[],
-  rules: LifecycleRules,
-  on: Day,
-): AccountEvent[] {
+  command: { readonly on: Day },
+  context: { readonly invoices: readonly OpenInvoice[]; readonly rules: LifecycleRules },
+): readonly AccountEvent[] {
+  const { on } = command;
+  const { invoices, rules } = context;
   if (!state.exists || state.closedOn !== null) return [];
   const events: AccountEvent[] = [];
   const id = state.accountId;
@@ -239,39 +240,41 @@ function reasonsText(state: AccountState): string {
  */
 export function decideAfterPayment(
   state: AccountState,
-  context: {
-    readonly invoices: readonly OpenInvoice[];
+  command: {
     /** An invoice of the customer (with something to pay) now fully paid, if any. */
     readonly paidInvoice: { readonly invoiceId: string; readonly issuedOn: Day } | null;
-    readonly rules: Pick<LifecycleRules, 'suspensionDays'>;
     readonly on: Day;
   },
-): AccountEvent[] {
+  context: {
+    readonly invoices: readonly OpenInvoice[];
+    readonly rules: Pick<LifecycleRules, 'suspensionDays'>;
+  },
+): readonly AccountEvent[] {
   if (!state.exists || state.closedOn !== null) return [];
+  const { on, paidInvoice: paid } = command;
   const events: AccountEvent[] = [];
   const id = state.accountId;
   let s = state;
   // Only an invoice of the account's own time converts it (not one from before the sign-up).
-  const paid = context.paidInvoice;
   if (inTrial(s) && paid !== null && paid.issuedOn >= (s.openedOn ?? '')) {
     s = apply(s, events, {
       type: 'AccountConverted',
-      data: { accountId: id, on: context.on, by: 'payment', invoiceId: paid.invoiceId },
+      data: { accountId: id, on, by: 'payment', invoiceId: paid.invoiceId },
     });
-    if (hasReason(s, 'trial_expired'))
-      s = apply(s, events, lifted(id, 'trial_expired', context.on));
+    if (hasReason(s, 'trial_expired')) s = apply(s, events, lifted(id, 'trial_expired', on));
   }
-  if (
-    hasReason(s, 'unpaid') &&
-    overdueInvoices(context.invoices, context.rules, context.on).length === 0
-  ) {
-    apply(s, events, lifted(id, 'unpaid', context.on));
+  if (hasReason(s, 'unpaid') && overdueInvoices(context.invoices, context.rules, on).length === 0) {
+    apply(s, events, lifted(id, 'unpaid', on));
   }
   return events;
 }
 
 /** An admin turns a trial account into a paying one (lifting a 'trial_expired' suspension). */
-export function decideConvertByAdmin(state: AccountState, on: Day): AccountEvent[] {
+export function decideConvertByAdmin(
+  state: AccountState,
+  command: { readonly on: Day },
+): readonly AccountEvent[] {
+  const { on } = command;
   if (!state.exists) throw new DomainError('not_found', 'Compte d’hébergement inconnu.');
   if (state.closedOn !== null)
     throw new DomainError('account_closed', 'Ce compte est fermé.', undefined);
@@ -317,9 +320,9 @@ export interface LegacyAccountRow {
 export function decideAdoptLegacy(
   state: AccountState,
   row: LegacyAccountRow,
-  mirrored: boolean,
-  today: Day,
-): AccountEvent[] {
+  context: { readonly mirrored: boolean; readonly today: Day },
+): readonly AccountEvent[] {
+  const { mirrored, today } = context;
   const id = state.accountId;
   const since = row.stateOn ?? row.createdOn ?? today;
   if (!state.exists) {

@@ -41,10 +41,14 @@ export function evolveDunning(state: DunningState, event: DunningEvent): Dunning
  */
 export function decideDunning(
   state: DunningState,
-  invoices: readonly OpenInvoice[],
-  rules: Pick<LifecycleRules, 'reminderDays' | 'catchUpDays'>,
-  on: Day,
-): DunningEvent[] {
+  command: { readonly on: Day },
+  context: {
+    readonly invoices: readonly OpenInvoice[];
+    readonly rules: Pick<LifecycleRules, 'reminderDays' | 'catchUpDays'>;
+  },
+): readonly DunningEvent[] {
+  const { on } = command;
+  const { invoices, rules } = context;
   const events: DunningEvent[] = [];
   for (const invoice of invoices) {
     if (!isOwed(invoice) || invoice.issuedOn > on) continue;

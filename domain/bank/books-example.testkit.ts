@@ -132,10 +132,11 @@ class Scenario {
         ];
       }),
     );
-    const slip = decideIssueDepositSlip(this.slips, { paymentIds, depositOn }, cheques, {
-      slipId,
-      today: '2027-12-31',
-    });
+    const [slip] = decideIssueDepositSlip(
+      this.slips,
+      { paymentIds, depositOn },
+      { slipId, today: '2027-12-31', cheques },
+    );
     this.slips = evolveDepositSlips(this.slips, slip);
     this.apply(slip);
   }

@@ -33,11 +33,10 @@ describe('deposit slips', () => {
       ['p1', cheque(1, '25.40', '2026-11-03')],
       ['p3', cheque(3, '7.00', '2026-11-01')],
     ]);
-    const e = decideIssueDepositSlip(
+    const [e] = decideIssueDepositSlip(
       initialDepositSlipsState,
       { paymentIds: ['p2', 'p1', 'p3'], depositOn: '2026-11-04' },
-      cheques,
-      ctx(1),
+      { ...ctx(1), cheques },
     );
     expect(e.data.number).toBe(1);
     expect(e.data.total).toBe('42.40');
@@ -50,13 +49,16 @@ describe('deposit slips', () => {
       decideIssueDepositSlip(
         initialDepositSlipsState,
         { paymentIds: ['p1'], depositOn: '2026-11-09' },
-        c,
-        ctx(1),
+        { ...ctx(1), cheques: c },
       ),
     ).toThrow(DomainError);
     const refunded = new Map([['p1', { ...cheque(1, '5.00'), reversed: '1.00' }]]);
     expect(() =>
-      decideIssueDepositSlip(initialDepositSlipsState, { paymentIds: ['p1'] }, refunded, ctx(1)),
+      decideIssueDepositSlip(
+        initialDepositSlipsState,
+        { paymentIds: ['p1'] },
+        { ...ctx(1), cheques: refunded },
+      ),
     ).toThrow(/rejeté ou remboursé/);
   });
 
@@ -90,13 +92,12 @@ describe('deposit slips', () => {
           for (const op of ops) {
             let event: DepositSlipEvent;
             try {
-              event =
+              [event] =
                 op.kind === 'issue'
                   ? decideIssueDepositSlip(
                       state,
                       { paymentIds: [...new Set(op.picks.map((p) => `p${p}`))] },
-                      cheques,
-                      ctx(++n),
+                      { ...ctx(++n), cheques },
                     )
                   : decideCancelDepositSlip(state, { number: op.slip, reason: 'erreur' }, ctx(0));
             } catch (error) {

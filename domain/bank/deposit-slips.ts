@@ -91,9 +91,9 @@ export interface IssueDepositSlip {
 export function decideIssueDepositSlip(
   state: DepositSlipsState,
   cmd: IssueDepositSlip,
-  cheques: ReadonlyMap<string, ChequeFacts>,
-  ctx: { slipId: string; today: Day },
-): DepositSlipIssued {
+  ctx: { slipId: string; today: Day; cheques: ReadonlyMap<string, ChequeFacts> },
+): readonly [DepositSlipIssued] {
+  const { cheques } = ctx;
   const ids = Array.isArray(cmd?.paymentIds) ? cmd.paymentIds.map(String) : [];
   if (ids.length === 0)
     throw new DomainError('invalid_input', 'Choisissez au moins un chèque.', 'paymentIds');
@@ -149,16 +149,18 @@ export function decideIssueDepositSlip(
   lines.sort(
     (a, b) => compareDays(a.receivedOn, b.receivedOn) || a.reference.localeCompare(b.reference),
   );
-  return {
-    type: 'DepositSlipIssued',
-    data: {
-      slipId: ctx.slipId,
-      number: state.nextNumber,
-      depositOn,
-      cheques: lines,
-      total: Money.sum(lines.map((l) => Money.of(l.amount))).toString(),
+  return [
+    {
+      type: 'DepositSlipIssued',
+      data: {
+        slipId: ctx.slipId,
+        number: state.nextNumber,
+        depositOn,
+        cheques: lines,
+        total: Money.sum(lines.map((l) => Money.of(l.amount))).toString(),
+      },
     },
-  };
+  ];
 }
 
 export interface CancelDepositSlip {
@@ -172,7 +174,7 @@ export function decideCancelDepositSlip(
   state: DepositSlipsState,
   cmd: CancelDepositSlip,
   ctx: { today: Day },
-): DepositSlipCancelled {
+): readonly [DepositSlipCancelled] {
   const slip = slipByNumber(state, cmd?.number);
   if (!slip) throw new DomainError('not_found', 'Bordereau introuvable.', 'number');
   if (slip.cancelled)
@@ -193,10 +195,12 @@ export function decideCancelDepositSlip(
   );
   if (compareDays(on, ctx.today) > 0)
     throw new DomainError('invalid_input', 'La date ne peut pas être dans le futur.', 'on');
-  return {
-    type: 'DepositSlipCancelled',
-    data: { slipId: slip.slipId, number: slip.number, on, reason },
-  };
+  return [
+    {
+      type: 'DepositSlipCancelled',
+      data: { slipId: slip.slipId, number: slip.number, on, reason },
+    },
+  ];
 }
 
 export function slipByNumber(state: DepositSlipsState, number: unknown): SlipState | undefined {

@@ -80,11 +80,10 @@ describe('FEC general ledger', () => {
     );
     ledger.apply(paid.payment);
     for (const a of paid.allocations) ledger.apply(a);
-    const slip = decideIssueDepositSlip(
+    const [slip] = decideIssueDepositSlip(
       initialDepositSlipsState,
       { paymentIds: ['pay-1'], depositOn: '2025-09-22' },
-      new Map([['pay-1', facts(paid.payment)]]),
-      { slipId: 's1', today: '2025-12-31' },
+      { slipId: 's1', today: '2025-12-31', cheques: new Map([['pay-1', facts(paid.payment)]]) },
     );
     ledger.apply(slip);
     const entries = ledger.entriesOf(2025);
@@ -331,7 +330,7 @@ function slipOp(
           slips,
           { number: last.number, reason: 'test' },
           { today: '2027-12-31' },
-        )
+        )[0]
       : null;
   }
   const cheques = new Map<string, ChequeFacts>();
@@ -351,9 +350,8 @@ function slipOp(
   return decideIssueDepositSlip(
     slips,
     { paymentIds: [...cheques.keys()], depositOn: latest },
-    cheques,
-    { slipId: `slip-${n}`, today: '2027-12-31' },
-  );
+    { slipId: `slip-${n}`, today: '2027-12-31', cheques },
+  )[0];
 }
 
 /** An invoice of one line (20 % VAT) as the log holds it. */

@@ -33,12 +33,9 @@ export function accountFromGloux(
 ): { events: AccountEvent[]; issue: { code: string; message: string } | null } {
   // A zero date_etat is unknown, not the opening day: the state is dated the day it was seen.
   const undated = row.etat !== 'actif' && row.stateOn === null;
-  const events = decideAdoptLegacy(
-    state,
-    undated ? { ...row, stateOn: today } : row,
-    mirrored,
-    today,
-  );
+  const events = [
+    ...decideAdoptLegacy(state, undated ? { ...row, stateOn: today } : row, { mirrored, today }),
+  ];
   if (!mirrored) return { events, issue: null };
   const after = events.reduce<AccountState>(
     (s, e) => (e.type === 'AccountOpened' ? { ...s, exists: true } : s),

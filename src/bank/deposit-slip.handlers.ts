@@ -99,17 +99,14 @@ export class IssueDepositSlipHandler implements ICommandHandler<
           const f = await chequeFacts(tx, id);
           if (f) facts.set(id, f);
         }
-        const event = decideIssueDepositSlip(
+        const events = decideIssueDepositSlip(
           slips.state,
           { paymentIds: ids, depositOn: input.depositOn },
-          facts,
-          { slipId, today: parisDayOf(now) },
+          { slipId, today: parisDayOf(now), cheques: facts },
         );
-        const d = event.data;
+        const d = events[0].data;
         return {
-          appends: [
-            { streamId: DEPOSIT_SLIP_STREAM, expectedVersion: slips.version, events: [event] },
-          ],
+          appends: [{ streamId: DEPOSIT_SLIP_STREAM, expectedVersion: slips.version, events }],
           result: {
             slipId,
             number: d.number,
@@ -143,14 +140,12 @@ export class CancelDepositSlipHandler implements ICommandHandler<
       now: this.clock.now(),
       decide: async (tx, { now }) => {
         const slips = await loadDepositSlips(tx);
-        const event = decideCancelDepositSlip(slips.state, command.input, {
+        const events = decideCancelDepositSlip(slips.state, command.input, {
           today: parisDayOf(now),
         });
-        const slip = slips.state.slips.get(event.data.slipId)!;
+        const slip = slips.state.slips.get(events[0].data.slipId)!;
         return {
-          appends: [
-            { streamId: DEPOSIT_SLIP_STREAM, expectedVersion: slips.version, events: [event] },
-          ],
+          appends: [{ streamId: DEPOSIT_SLIP_STREAM, expectedVersion: slips.version, events }],
           result: {
             slipId: slip.slipId,
             number: slip.number,

@@ -116,7 +116,7 @@ export class AccountLifecycle {
     actor: string;
     idempotencyKey?: string;
     request: unknown;
-    decide: (state: AccountState) => AccountEvent[];
+    decide: (state: AccountState) => readonly AccountEvent[];
   }): Promise<AccountEvent[]> {
     await this.adoption.adopt(options.accountId);
     const now = this.clock.now();
@@ -178,9 +178,10 @@ export class AccountLifecycle {
     }));
     const recorded: AccountEvent[] = [];
     for (const [accountId, row] of accounts) {
-      const context = { invoices, paidInvoice, rules: this.config.rules, on };
+      const command = { paidInvoice, on };
+      const context = { invoices, rules: this.config.rules };
       const preview = await this.db.run((q) => this.load(q, accountId, row ?? undefined));
-      if (decideAfterPayment(preview.state, context).length === 0) continue;
+      if (decideAfterPayment(preview.state, command, context).length === 0) continue;
       recorded.push(
         ...(await this.record({
           accountId,
@@ -188,7 +189,7 @@ export class AccountLifecycle {
           actor: 'lifecycle',
           idempotencyKey: `${key}:${accountId}`,
           request: { customerId, paidInvoice, on },
-          decide: (state) => decideAfterPayment(state, context),
+          decide: (state) => decideAfterPayment(state, command, context),
         })),
       );
     }
@@ -205,7 +206,7 @@ export class AccountLifecycle {
       commandType: 'ConvertAccount',
       actor,
       request: { accountId, on },
-      decide: (state) => decideConvertByAdmin(state, on),
+      decide: (state) => decideConvertByAdmin(state, { on }),
     });
   }
 }

@@ -114,7 +114,7 @@ export class LifecycleService {
     }
     for (const [customerId, list] of invoices) {
       const preview = sentOf.get(customerId) ?? initialDunningState(customerId);
-      if (decideDunning(preview, list, rules, on).length === 0) continue;
+      if (decideDunning(preview, { on }, { invoices: list, rules }).length === 0) continue;
       try {
         for (const e of await this.dun(customerId, list, on)) {
           if (e.type === 'InvoiceNoticeSent') summary.notices += 1;
@@ -131,7 +131,7 @@ export class LifecycleService {
           this.accounts.load(q, accountId, row ?? undefined),
         );
         const list: readonly OpenInvoice[] = owed.get(preview.state.customerId) ?? [];
-        const decided = decideDaily(preview.state, list, rules, on).length > 0;
+        const decided = decideDaily(preview.state, { on }, { invoices: list, rules }).length > 0;
         // Gloux suspended or closed it (G3, an admin): taken in now, so its e-mail goes out today.
         if (!decided && preview.adoption.some((e) => e.type !== 'AccountOpened'))
           await this.accounts.adopt(accountId);
@@ -141,7 +141,7 @@ export class LifecycleService {
             commandType: 'LifecycleDaily',
             actor: 'lifecycle-job',
             request: { accountId, on },
-            decide: (state) => decideDaily(state, list, rules, on),
+            decide: (state) => decideDaily(state, { on }, { invoices: list, rules }),
           });
           for (const e of events) {
             if (
@@ -170,7 +170,7 @@ export class LifecycleService {
       request: { customerId, on },
       decide: async (tx) => {
         const { state, version } = await loadDunning(tx, customerId);
-        const events = decideDunning(state, invoices, this.config.rules, on);
+        const events = decideDunning(state, { on }, { invoices, rules: this.config.rules });
         return {
           appends: [{ streamId: dunningStream(customerId), expectedVersion: version, events }],
           result: null,
