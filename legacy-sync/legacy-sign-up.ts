@@ -29,14 +29,6 @@ export async function signUpConflicts(
   return { login: u !== undefined, hostingName: h !== undefined };
 }
 
-/** Gloux's current base product (plaque): the active one with the lowest id. */
-async function plaqueId(q: Queryable): Promise<number> {
-  const [row] = await q.query<{ id_produit: number | string }>(
-    `SELECT id_produit FROM produits WHERE type_produit = 'plaque' AND actif = 1 ORDER BY id_produit LIMIT 1`,
-  );
-  return Number(row?.id_produit ?? 0);
-}
-
 /** The first character of the num_client sign-up writes before the real one (Gloux's are digits). */
 export const SIGN_UP_PLACEHOLDER = '~';
 
@@ -45,7 +37,7 @@ const mysqlDateTime = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' '
 /**
  * Writes the rows Gloux's own sign-up form writes: `tiers`, `clients` (num_client AAMMJJ + 7
  * digits), `utilisateurs` (MD5 password, role client), `hebergements` (uid from Gloux's `uid`
- * counter, anniversary at the end of the trial). MyISAM: no rollback; the caller records the
+ * counter, the plaque chosen, anniversary at the end of the trial). MyISAM: no rollback; the caller records the
  * ids under its idempotency key so a retry never writes them twice.
  */
 export async function createLegacyAccount(
@@ -106,7 +98,7 @@ export async function createLegacyAccount(
       client.insertId,
       s.hostingName,
       uid,
-      await plaqueId(q),
+      Number(s.planId),
       `/home/${s.hostingName[0]}/${s.hostingName}`,
       mysqlDateTime(now),
       input.trialEndsOn,

@@ -155,3 +155,34 @@ export const dunningEventTypes: readonly DunningEvent['type'][] = [
 export function isDunningEvent(e: { type: string }): e is DunningEvent {
   return (dunningEventTypes as readonly string[]).includes(e.type);
 }
+
+/**
+ * Joining the cooperative by the public sign-up: one `joining-<customerId>` stream per new
+ * customer. Records what was chosen and the versions of the terms of sale and of the
+ * personal-data notice accepted, with the time (never the password nor a hash of it).
+ */
+export const joiningStream = (customerId: string): string => `joining-${customerId}`;
+
+export interface CooperatorJoined {
+  readonly type: 'CooperatorJoined';
+  readonly data: {
+    readonly customerId: string;
+    readonly tiersId: string;
+    readonly accountId: string;
+    readonly hostingName: string;
+    /** Gloux's `produits.id_produit` of the plaque chosen, its label and yearly price. */
+    readonly planId: string;
+    readonly planLabel: string;
+    readonly planPriceNet: string;
+    readonly joinedOn: string;
+    readonly trialEndsOn: string;
+    /** The share subscription made at sign-up (SharesSubscribed on the share-capital stream). */
+    readonly subscriptionId: string;
+    readonly shareNumbers: readonly number[];
+    readonly shareNominal: string;
+    readonly termsVersion: string;
+    readonly privacyVersion: string;
+    /** ISO 8601 instant of the acceptance (the form's submission). */
+    readonly acceptedAt: string;
+  };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DomainError } from '../shared/errors.js';
-import { customerNumberOf, parseSignUp, trialEndOf } from './sign-up.js';
+import { checkSignUp, customerNumberOf, parseSignUp, trialEndOf } from './sign-up.js';
 import type { Day } from '../shared/day.js';
 
 const valid = {
@@ -15,11 +15,16 @@ const valid = {
   password: 'un mot de passe',
   passwordConfirmation: 'un mot de passe',
   hostingName: 'ZoeSite',
+  planId: '1',
+  shares: '1',
+  acceptsTerms: 'on',
+  acceptsPrivacy: 'on',
 };
+const rules = { minShares: 1, maxShares: 100, planIds: ['1', '5'] };
 
 const refusal = (input: Record<string, unknown>) => {
   try {
-    parseSignUp(input);
+    parseSignUp(input, rules);
   } catch (e) {
     expect(e).toBeInstanceOf(DomainError);
     return { field: (e as DomainError).field, message: (e as DomainError).message };
@@ -29,11 +34,75 @@ const refusal = (input: Record<string, unknown>) => {
 
 describe('sign-up form', () => {
   it('trims, lower-cases the hosting name, keeps only the fields of the kind of person', () => {
-    expect(parseSignUp({ ...valid, company: 'ignored' })).toMatchObject({
+    expect(parseSignUp({ ...valid, company: 'ignored' }, rules)).toMatchObject({
       firstName: 'Zoé',
       company: '',
       hostingName: 'zoesite',
+      planId: '1',
+      shares: 1,
     });
+  });
+
+  it('lists every refusal at once, each naming its field, in the form’s order', () => {
+    const { signUp, errors } = checkSignUp(
+      {
+        ...valid,
+        firstName: '',
+        email: 'zoe@',
+        hostingName: '1abc',
+        planId: '9',
+        shares: '0',
+        acceptsTerms: undefined,
+        acceptsPrivacy: '',
+      },
+      rules,
+    );
+    expect(signUp).toBeNull();
+    expect(errors).toEqual([
+      { field: 'firstName', message: 'Indiquez votre prénom.' },
+      { field: 'email', message: 'Adresse électronique invalide.' },
+      {
+        field: 'hostingName',
+        message:
+          'Nom de l’hébergement : 3 à 16 lettres minuscules sans accent ou chiffres, commençant par une lettre.',
+      },
+      { field: 'planId', message: 'Choisissez une formule d’hébergement.' },
+      {
+        field: 'shares',
+        message:
+          'Souscrivez au moins une part sociale (au plus 100) : les statuts le demandent pour devenir coopérateur.',
+      },
+      {
+        field: 'acceptsTerms',
+        message: 'Acceptez les conditions générales de vente pour ouvrir un compte.',
+      },
+      {
+        field: 'acceptsPrivacy',
+        message: 'Acceptez le traitement de vos données personnelles pour ouvrir un compte.',
+      },
+    ]);
+    try {
+      parseSignUp({ ...valid, firstName: '', lastName: '' }, rules);
+      throw new Error('accepted');
+    } catch (e) {
+      expect(e).toMatchObject({
+        code: 'invalid_input',
+        field: 'firstName',
+        message: 'Le formulaire comporte 2 erreurs : corrigez-les toutes.',
+        details: { errors: [{ field: 'firstName' }, { field: 'lastName' }] },
+      });
+    }
+  });
+
+  it('requires the shares the statutes ask (configurable) and a whole number of them', () => {
+    const two = { ...rules, minShares: 2 };
+    expect(checkSignUp({ ...valid, shares: '1' }, two).errors.map((e) => e.message)).toEqual([
+      'Souscrivez au moins 2 parts sociales (au plus 100) : les statuts le demandent pour devenir coopérateur.',
+    ]);
+    expect(checkSignUp({ ...valid, shares: '1.5' }, rules).errors[0]?.field).toBe('shares');
+    expect(checkSignUp({ ...valid, shares: '101' }, rules).errors[0]?.field).toBe('shares');
+    expect(parseSignUp({ ...valid, shares: 3 }, two).shares).toBe(3);
+    expect(parseSignUp({ ...valid, acceptsTerms: true, acceptsPrivacy: true }, rules)).toBeTruthy();
   });
 
   it('refuses in French, naming the field', () => {

@@ -1,7 +1,7 @@
 import { DomainError } from '../shared/errors.js';
 import type { Day } from '../shared/day.js';
 
-/** What a person types to open an account (validated, trimmed). */
+/** What a person types to join (validated, trimmed). */
 export interface SignUp {
   readonly kind: 'physique' | 'morale';
   readonly firstName: string;
@@ -15,19 +15,49 @@ export interface SignUp {
   readonly password: string;
   /** Gloux's `hebergements.nom`, the system login of the hosting account. */
   readonly hostingName: string;
+  /** The plan chosen: Gloux's `produits.id_produit` of an active plaque. */
+  readonly planId: string;
+  /** Shares subscribed: at least what the statutes require. */
+  readonly shares: number;
+}
+
+/** What the statutes and the catalogue allow a sign-up to choose. */
+export interface SignUpRules {
+  /** The shares the statutes require of a new cooperator (at least 1). */
+  readonly minShares: number;
+  readonly maxShares: number;
+  /** The active plaques one may choose. */
+  readonly planIds: readonly string[];
+}
+
+/** One refused input: its field and a French sentence. */
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
 }
 
 const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
-function need(value: string, field: string, message: string, max: number): string {
-  if (value === '') throw new DomainError('invalid_input', message, field);
-  if (value.length > max)
-    throw new DomainError('invalid_input', `${max} caractères au plus.`, field);
-  return value;
-}
+/** A checkbox ticked: a form sends 'on' (or a value), JSON sends true. */
+const ticked = (v: unknown) => v === true || (typeof v === 'string' && v !== '' && v !== 'false');
 
-/** Checks a sign-up form; every refusal is a French sentence naming its field. */
-export function parseSignUp(input: Record<string, unknown>): SignUp {
+/**
+ * Checks a sign-up form and lists every refusal at once (a French sentence naming its field),
+ * so the form shows them all on one return.
+ */
+export function checkSignUp(
+  input: Record<string, unknown>,
+  rules: SignUpRules,
+): { signUp: SignUp | null; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const fail = (field: string, message: string) => {
+    errors.push({ field, message });
+  };
+  const need = (value: string, field: string, message: string, max: number) => {
+    if (value === '') fail(field, message);
+    else if (value.length > max) fail(field, `${max} caractères au plus.`);
+    return value;
+  };
   const kind = text(input.kind) === 'morale' ? 'morale' : 'physique';
   const firstName = text(input.firstName);
   const lastName = text(input.lastName);
@@ -38,58 +68,93 @@ export function parseSignUp(input: Record<string, unknown>): SignUp {
   } else {
     need(company, 'company', 'Indiquez la raison sociale de la personne morale.', 150);
   }
-  const email = need(text(input.email), 'email', 'Indiquez votre adresse électronique.', 128);
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
-    throw new DomainError('invalid_input', 'Adresse électronique invalide.', 'email');
+  const email = text(input.email);
+  if (email === '') fail('email', 'Indiquez votre adresse électronique.');
+  else if (email.length > 128) fail('email', '128 caractères au plus.');
+  else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    fail('email', 'Adresse électronique invalide.');
   const address = need(text(input.address), 'address', 'Indiquez votre adresse.', 500);
   const postalCode = need(text(input.postalCode), 'postalCode', 'Indiquez le code postal.', 10);
   const city = need(text(input.city), 'city', 'Indiquez la ville.', 100);
-  const login = need(text(input.login), 'login', 'Choisissez un identifiant.', 64);
-  if (!/^[a-z0-9][a-z0-9._-]{2,63}$/i.test(login))
-    throw new DomainError(
-      'invalid_input',
-      'Identifiant : 3 à 64 caractères, lettres sans accent, chiffres, point, tiret ou souligné.',
+  const login = text(input.login);
+  if (login === '') fail('login', 'Choisissez un identifiant.');
+  else if (!/^[a-z0-9][a-z0-9._-]{2,63}$/i.test(login))
+    fail(
       'login',
+      'Identifiant : 3 à 64 caractères, lettres sans accent, chiffres, point, tiret ou souligné.',
     );
   const password = typeof input.password === 'string' ? input.password : '';
-  if (password.length < 8)
-    throw new DomainError(
-      'invalid_input',
-      'Le mot de passe doit compter au moins 8 caractères.',
-      'password',
-    );
-  if (password.length > 200)
-    throw new DomainError(
-      'invalid_input',
-      'Mot de passe trop long (200 caractères au plus).',
-      'password',
-    );
+  if (password.length < 8) fail('password', 'Le mot de passe doit compter au moins 8 caractères.');
+  else if (password.length > 200)
+    fail('password', 'Mot de passe trop long (200 caractères au plus).');
   if (typeof input.passwordConfirmation === 'string' && input.passwordConfirmation !== password)
-    throw new DomainError(
-      'invalid_input',
-      'Les deux mots de passe ne sont pas identiques.',
-      'passwordConfirmation',
-    );
+    fail('passwordConfirmation', 'Les deux mots de passe ne sont pas identiques.');
   const hostingName = text(input.hostingName).toLowerCase();
   if (!/^[a-z][a-z0-9]{2,15}$/.test(hostingName))
-    throw new DomainError(
-      'invalid_input',
-      'Nom de l’hébergement : 3 à 16 lettres minuscules sans accent ou chiffres, commençant par une lettre.',
+    fail(
       'hostingName',
+      'Nom de l’hébergement : 3 à 16 lettres minuscules sans accent ou chiffres, commençant par une lettre.',
     );
+  const planId = text(input.planId);
+  if (!rules.planIds.includes(planId)) fail('planId', 'Choisissez une formule d’hébergement.');
+  const sharesText = text(typeof input.shares === 'number' ? String(input.shares) : input.shares);
+  const shares = /^\d{1,4}$/.test(sharesText) ? Number(sharesText) : NaN;
+  if (!(shares >= rules.minShares && shares <= rules.maxShares))
+    fail(
+      'shares',
+      rules.minShares === 1
+        ? `Souscrivez au moins une part sociale (au plus ${rules.maxShares}) : les statuts le demandent pour devenir coopérateur.`
+        : `Souscrivez au moins ${rules.minShares} parts sociales (au plus ${rules.maxShares}) : les statuts le demandent pour devenir coopérateur.`,
+    );
+  if (!ticked(input.acceptsTerms))
+    fail('acceptsTerms', 'Acceptez les conditions générales de vente pour ouvrir un compte.');
+  if (!ticked(input.acceptsPrivacy))
+    fail(
+      'acceptsPrivacy',
+      'Acceptez le traitement de vos données personnelles pour ouvrir un compte.',
+    );
+  if (errors.length > 0) return { signUp: null, errors };
   return {
-    kind,
-    firstName: kind === 'physique' ? firstName : '',
-    lastName: kind === 'physique' ? lastName : '',
-    company: kind === 'morale' ? company : '',
-    email,
-    address,
-    postalCode,
-    city,
-    login,
-    password,
-    hostingName,
+    signUp: {
+      kind,
+      firstName: kind === 'physique' ? firstName : '',
+      lastName: kind === 'physique' ? lastName : '',
+      company: kind === 'morale' ? company : '',
+      email,
+      address,
+      postalCode,
+      city,
+      login,
+      password,
+      hostingName,
+      planId,
+      shares,
+    },
+    errors,
   };
+}
+
+/**
+ * The refusal of a form with these errors: the first one's field and sentence (one error), or
+ * a count; every error is in `details.errors`. A taken name alone is a conflict (409).
+ */
+export function signUpRefusal(errors: readonly FieldError[], conflicts: readonly string[] = []) {
+  const first = errors[0]!;
+  const only = errors.length === 1;
+  const code = errors.every((e) => conflicts.includes(e.field)) ? 'conflict' : 'invalid_input';
+  return new DomainError(
+    code,
+    only ? first.message : `Le formulaire comporte ${errors.length} erreurs : corrigez-les toutes.`,
+    first.field,
+    { errors },
+  );
+}
+
+/** Checks a sign-up form; every refusal is listed (see checkSignUp). */
+export function parseSignUp(input: Record<string, unknown>, rules: SignUpRules): SignUp {
+  const { signUp, errors } = checkSignUp(input, rules);
+  if (!signUp) throw signUpRefusal(errors);
+  return signUp;
 }
 
 /** The trial ends one calendar month later (31 January → 28/29 February, as MySQL's DATE_ADD). */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import { APP_GUARD } from '@nestjs/core';
 import { BillingModule } from '../billing/billing.module.js';
 import { SharesModule } from '../shares/shares.module.js';
@@ -9,17 +10,19 @@ import { MembersController } from './members.controller.js';
 import { MembersService } from './members.service.js';
 import { Ownership } from './ownership.js';
 import { SignUpController } from './sign-up.controller.js';
-import { SignUpService } from './sign-up.service.js';
+import { SignUpHandler } from './sign-up.handler.js';
+import { SignUpPages } from './sign-up-pages.js';
 
 /** Sign-in, sessions and the global access guard (every route: deny by default). */
 @Module({
-  imports: [BillingModule, SharesModule],
+  imports: [CqrsModule, BillingModule, SharesModule],
   controllers: [AuthController, SignUpController, MembersController],
   providers: [
     AuthService,
     MembersService,
     Ownership,
-    SignUpService,
+    SignUpHandler,
+    SignUpPages,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
   exports: [AuthService],

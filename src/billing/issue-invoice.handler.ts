@@ -47,9 +47,7 @@ export class IssueInvoiceHandler implements ICommandHandler<
       check: () => this.check(input),
       datedOn: ({ issuedOn }) => [issuedOn],
       draw: ({ issuedOn }) =>
-        this.db.run(async (q) => [
-          await drawInvoiceNumber(q, Number(issuedOn.slice(0, 4)), this.clock.now()),
-        ]),
+        this.db.run(async (q) => [await drawInvoiceNumber(q, Number(issuedOn.slice(0, 4)))]),
       decide: async (tx, _ctx, [drawn], { catalogue, customer }) => {
         const number = drawn!.number;
         const events = decideIssueInvoice(initialInvoiceState, input, {

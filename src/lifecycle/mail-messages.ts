@@ -4,6 +4,7 @@ import Handlebars from 'handlebars';
 import { addDays, formatDayFr } from '../../domain/shared/day.js';
 import { formatEuros, Money } from '../../domain/shared/money.js';
 import type {
+  CooperatorJoined,
   AccountClosed,
   AccountClosureNoticeSent,
   AccountReactivated,
@@ -15,6 +16,7 @@ import type {
 import type { PaymentMethod, PaymentRecorded } from '../../domain/billing/events.js';
 import type { OverageDetected } from '../../domain/overage/events.js';
 import { describeOverage } from '../../domain/overage/describe.js';
+import { formatNumberRanges } from '../../domain/shares/share-numbers.js';
 import { findCustomer } from '../../legacy-sync/legacy-gateway.js';
 import { readLegacyAccount, readLegacyAccountsOf } from '../../legacy-sync/legacy-accounts.js';
 import { foldAccount, hasReason } from '../../domain/accounts/account.js';
@@ -35,7 +37,8 @@ export type MailKind =
   | 'reactivation'
   | 'closure-notice'
   | 'closure'
-  | 'overage';
+  | 'overage'
+  | 'welcome';
 
 /** One e-mail, before it goes to the outbox. */
 export interface MailMessage {
@@ -81,6 +84,7 @@ export function causesMail(event: RecordedEvent): boolean {
       );
     case 'AccountReactivated':
     case 'AccountClosed':
+    case 'CooperatorJoined':
       return event.metadata.source === 'g2';
     default:
       return false;
@@ -113,6 +117,7 @@ const SUBJECTS: Record<MailKind, string> = {
   'closure-notice': 'Hébergement {{account.name}} : fermeture le {{day closesOn}}',
   closure: 'Hébergement {{account.name}} fermé',
   overage: 'Hébergement {{hostingName}} : dépassement de quota ({{resource}})',
+  welcome: 'Bienvenue chez {{seller}} : votre hébergement {{hostingName}} est ouvert',
 };
 
 /** Handlebars (text + HTML) templates of the e-mails, in French. */
@@ -134,6 +139,7 @@ export class MailTemplates {
     this.hbs.registerHelper('day', (v: unknown) =>
       typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? formatDayFr(v) : '',
     );
+    this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     this.hbs.registerPartial('layout', readFileSync(join(templatesDir, 'layout.html.hbs'), 'utf8'));
     for (const kind of Object.keys(SUBJECTS) as MailKind[]) {
       const file = (ext: string) => readFileSync(join(templatesDir, `${kind}.${ext}.hbs`), 'utf8');
@@ -308,6 +314,22 @@ export class MailMessages {
             resource: { disk: 'espace disque', traffic: 'trafic', mail: 'boîtes mail' }[d.resource],
             description: describeOverage(d.resource, d.measured, d.quota, d.excess),
             estimate: d.estimate.total,
+          },
+        };
+      }
+      case 'CooperatorJoined': {
+        const d = (event as unknown as CooperatorJoined).data;
+        const count = d.shareNumbers.length;
+        return {
+          kind: 'welcome',
+          customerId: d.customerId,
+          model: {
+            ...d,
+            shareCount: count,
+            shareNumbers: formatNumberRanges(d.shareNumbers),
+            shareAmount: Money.round(Money.of(d.shareNominal).times(String(count))).toString(),
+            welcomeUrl: `${this.config.panelUrl}/adherents/${d.customerId}/bienvenue`,
+            sharesUrl: `${this.config.panelUrl}/adherents/${d.customerId}/parts`,
           },
         };
       }

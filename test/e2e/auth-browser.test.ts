@@ -44,13 +44,17 @@ describe('signing in and out in headless Chromium', () => {
     expect(await page.locator('header').textContent()).toContain('admin (administrateur)');
   });
 
-  it('signs up in French without validation: the account opens with a trial, and the person is signed in', async () => {
+  it('joins as a cooperator: plan and price, the shares, the terms, every error at once, then a welcome page', async () => {
     const { page } = session;
     await signOutBrowser(page);
     await page.goto(session.url('/inscription'));
+    // The plan with its price and what the trial includes; the share the statutes require.
+    expect(await page.locator('[data-plan="1"]').textContent()).toContain('Plaque de base');
+    expect(await page.locator('[data-plan="1"]').textContent()).toMatch(/€ TTC par an/);
+    expect(await page.locator('#essai').textContent()).toContain('mois d’essai gratuit');
+    expect(await page.locator('#parts').inputValue()).toBe('1');
     await page.fill('#prenom', 'Zoé');
-    await page.fill('#nom', 'Martin');
-    await page.fill('#email', 'zoe@example.org');
+    await page.fill('#email', 'zoe@');
     await page.fill('#adresse', '1 rue de la Paix');
     await page.fill('#code_postal', '75002');
     await page.fill('#ville', 'Paris');
@@ -59,14 +63,37 @@ describe('signing in and out in headless Chromium', () => {
     await page.fill('#mot_de_passe', 'mot de passe sûr');
     await page.fill('#confirmation', 'mot de passe sûr');
     await page.click('button[type=submit]');
-    expect(await page.locator('.error').textContent()).toBe(
+    // Every error at once, each input marked; what was typed is kept.
+    expect(await page.locator('#erreurs li').allTextContents()).toEqual([
+      'Indiquez votre nom.',
+      'Adresse électronique invalide.',
+      'Acceptez les conditions générales de vente pour ouvrir un compte.',
+      'Acceptez le traitement de vos données personnelles pour ouvrir un compte.',
       'Ce nom d’hébergement est déjà pris : choisissez-en un autre.',
+    ]);
+    expect(await page.locator('#nom.invalid, #email.invalid, #hebergement.invalid').count()).toBe(
+      3,
     );
+    expect(await page.locator('#prenom').inputValue()).toBe('Zoé');
+    await page.fill('#nom', 'Martin');
+    await page.fill('#email', 'zoe@example.org');
     await page.fill('#hebergement', 'zoesite');
     await page.fill('#mot_de_passe', 'mot de passe sûr');
     await page.fill('#confirmation', 'mot de passe sûr');
-    await Promise.all([page.waitForURL(/\/adherents\/\d+/), page.click('button[type=submit]')]);
+    await page.check('#cgv');
+    await page.check('#donnees');
+    await Promise.all([
+      page.waitForURL(/\/adherents\/\d+\/bienvenue$/),
+      page.click('button[type=submit]'),
+    ]);
     expect(await page.locator('header').textContent()).toContain('zoe (coopérateur)');
-    expect(await page.locator('h1').textContent()).toContain('Zoé Martin');
+    expect(await page.locator('h1').textContent()).toBe('Bienvenue dans la coopérative');
+    // The trial's end is on the page (not only in the URL), with the next steps.
+    expect(await page.locator('#fin-essai').textContent()).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+    expect(await page.locator('#etapes li').count()).toBe(3);
+    expect(await page.locator('#etapes').textContent()).toContain('1 part sociale');
+    expect(await page.locator('#etapes').textContent()).toContain('16,00');
+    await page.click('#etapes a[href$="/parts"]');
+    expect(await page.locator('#detenues').textContent()).toBe('1 part');
   });
 });

@@ -35,6 +35,11 @@ const config: AuthConfig = {
   signUpsTotal: 50,
   signUpWindowMs: 3_600_000,
   trustProxy: '',
+  signUpShares: 1,
+  termsVersion: '1',
+  privacyVersion: '1',
+  termsUrl: '',
+  privacyUrl: '',
 };
 
 /** The users of each database: SQLite's demo rows, MariaDB's Gloux sample data. */

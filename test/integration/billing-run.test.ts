@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { SignUpService } from '../../src/auth/sign-up.service.js';
+import { CommandBus } from '@nestjs/cqrs';
+import { SignUpCommand, type SignUpResult } from '../../src/auth/sign-up.command.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { Dec } from '../../domain/shared/money.js';
 import { AnniversaryBillingService } from '../../src/billing-run/anniversary-billing.service.js';
@@ -204,21 +205,27 @@ describe.each(dialects)('anniversary billing run on %s', (dialect) => {
   });
 
   it('leaves an account in its free trial alone until the trial ends, and says why', async () => {
-    const opened = await app.context.get(SignUpService).signUp(
-      {
-        kind: 'physique',
-        firstName: 'Zoé',
-        lastName: 'Essai',
-        email: 'essai@example.org',
-        address: '1 rue de la Paix',
-        postalCode: '75002',
-        city: 'Paris',
-        login: 'essai',
-        password: 'mot de passe sûr',
-        passwordConfirmation: 'mot de passe sûr',
-        hostingName: 'essaisite',
-      },
-      'billing-trial',
+    const opened = await app.context.get(CommandBus).execute<SignUpCommand, SignUpResult>(
+      new SignUpCommand(
+        {
+          kind: 'physique',
+          firstName: 'Zoé',
+          lastName: 'Essai',
+          email: 'essai@example.org',
+          address: '1 rue de la Paix',
+          postalCode: '75002',
+          city: 'Paris',
+          login: 'essai',
+          password: 'mot de passe sûr',
+          passwordConfirmation: 'mot de passe sûr',
+          hostingName: 'essaisite',
+          planId: '1',
+          shares: 1,
+          acceptsTerms: true,
+          acceptsPrivacy: true,
+        },
+        'billing-trial',
+      ),
     );
     expect(opened.trialEndsOn).toBe('2009-04-05');
     const statusOf = async () =>

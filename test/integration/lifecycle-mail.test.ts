@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { CommandBus } from '@nestjs/cqrs';
 import { accountStream } from '../../domain/accounts/events.js';
+import { SignUpCommand, type SignUpResult } from '../../src/auth/sign-up.command.js';
 import { overageStream } from '../../domain/overage/events.js';
 import { AfterCommit } from '../../src/lifecycle/after-commit.js';
 import { LifecycleAdminController } from '../../src/lifecycle/lifecycle-admin.controller.js';
@@ -186,5 +188,49 @@ describe.each(dialects)('lifecycle e-mails on %s', (dialect) => {
     await glouxPayment('00000000-0000-4000-8000-000000002026', '2026-11-18');
     await app.context.get(AfterCommit).settle();
     expect(await payments()).toBe(before + 1);
+  });
+
+  it('welcomes a new cooperator by e-mail, every link on the configured public address', async () => {
+    await app.close();
+    await start(
+      { ...base, smtpUrl: smtp.url, retryBaseMs: 0, panelUrl: 'https://panel.ouvaton.example' },
+      false,
+    );
+    const joined = await app.context.get(CommandBus).execute<SignUpCommand, SignUpResult>(
+      new SignUpCommand(
+        {
+          kind: 'physique',
+          firstName: 'Zoé',
+          lastName: 'Martin',
+          email: 'zoe@example.org',
+          address: '1 rue de la Paix',
+          postalCode: '75002',
+          city: 'Paris',
+          login: 'zoe',
+          password: 'mot de passe sûr',
+          hostingName: 'zoesite',
+          planId: '1',
+          shares: '2',
+          acceptsTerms: 'on',
+          acceptsPrivacy: 'on',
+        },
+        'welcome-zoe',
+      ),
+    );
+    await app.context.get(AfterCommit).settle();
+    const mail = smtp.received.find((m) => m.to === 'zoe@example.org');
+    expect(mail?.subject).toBe('Bienvenue chez Ouvaton : votre hébergement zoesite est ouvert');
+    expect(mail?.text).toContain('Votre essai gratuit se termine le 20/12/2026.');
+    expect(mail?.text).toContain(
+      `Réglez votre souscription de 2 parts sociales (n° ${joined.shareNumbers}) : 32,00 €.`,
+    );
+    expect(mail?.text).toContain(
+      `https://panel.ouvaton.example/adherents/${joined.customerId}/bienvenue`,
+    );
+    expect(mail?.html).toContain(
+      `href="https://panel.ouvaton.example/adherents/${joined.customerId}/parts"`,
+    );
+    expect(`${mail?.text} ${mail?.html}`).not.toContain('localhost');
+    expect(`${mail?.text} ${mail?.html}`).not.toContain('mot de passe sûr');
   });
 });

@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { DomainError } from '../../domain/shared/errors.js';
 import { AuthService } from '../../src/auth/auth.service.js';
-import { SignUpService } from '../../src/auth/sign-up.service.js';
-import { loadAuthConfig } from '../../src/kernel/config.js';
+import { PayUpSharesCommand } from '../../src/shares/shares.commands.js';
+import { CommandBus } from '@nestjs/cqrs';
+import { SignUpCommand, type SignUpResult } from '../../src/auth/sign-up.command.js';
+import { SignUpHandler } from '../../src/auth/sign-up.handler.js';
+import { defaultShareRules, loadAuthConfig } from '../../src/kernel/config.js';
 import { CommandPipeline } from '../../src/kernel/event-store/command-pipeline.js';
 import { LegacyIngester } from '../../legacy-sync/legacy-ingest.js';
 import { readTiers, writeTiers } from '../../legacy-sync/legacy-members.js';
@@ -24,17 +27,28 @@ const form = (login: string, hostingName: string) => ({
   password: 'mot de passe sûr',
   passwordConfirmation: 'mot de passe sûr',
   hostingName,
+  planId: '1',
+  shares: 1,
+  acceptsTerms: 'on',
+  acceptsPrivacy: 'on',
+});
+
+/** Runs sign-ups as the panel does: a command on the bus. */
+const bus = (execute: (c: SignUpCommand) => Promise<SignUpResult>) => ({
+  signUp: (input: Record<string, unknown>, key: string, ip = '') =>
+    execute(new SignUpCommand(input, key, ip)),
 });
 
 describe.each(dialects)('public sign-up on %s', (dialect) => {
   let database: TestDatabase;
   let app: AppHarness;
-  let signUps: SignUpService;
+  let signUps: ReturnType<typeof bus>;
 
   beforeAll(async () => {
     database = await createTestDatabase(dialect);
     app = await AppHarness.start(database);
-    signUps = app.context.get(SignUpService);
+    const commands = app.context.get(CommandBus);
+    signUps = bus((c) => commands.execute<SignUpCommand, SignUpResult>(c));
   });
 
   afterAll(async () => {
@@ -124,6 +138,106 @@ describe.each(dialects)('public sign-up on %s', (dialect) => {
       userAgent: 'jest',
     });
     expect(signed.user).toMatchObject({ cooperator: true, customerIds: [r.customerId] });
+  });
+
+  it('joining makes a cooperator: the plan chosen, a real share subscription mirrored to parts_sociales and paid up like any, the terms accepted recorded', async () => {
+    const [user] = await app.db.query<{ id_tiers: number; id_client: number }>(
+      `SELECT id_tiers, id_client FROM utilisateurs WHERE login = 'zoe'`,
+    );
+    const tiersId = String(user?.id_tiers);
+    const customerId = String(user?.id_client);
+    const [hosting] = await app.db.query<{ id_plaque: number; id_hebergement: number }>(
+      `SELECT id_plaque, id_hebergement FROM hebergements WHERE nom = 'zoesite'`,
+    );
+    expect(Number(hosting?.id_plaque)).toBe(1);
+    const shareEvents = await app.db.query<{ type: string; data: string; metadata: string }>(
+      `SELECT type, data, metadata FROM g2_events WHERE stream_id = 'share-capital' AND type = 'SharesSubscribed'`,
+    );
+    const mine = shareEvents
+      .map((e) => JSON.parse(e.data) as { tiersId: string; numbers: number[]; nominal: string })
+      .filter((d) => d.tiersId === tiersId);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ nominal: '16.00', on: '2026-11-25' });
+    const [number] = mine[0]!.numbers;
+    const [joined] = await app.db.query<{ data: string }>(
+      `SELECT data FROM g2_events WHERE stream_id = ?`,
+      [`joining-${customerId}`],
+    );
+    const data = JSON.parse(String(joined?.data)) as Record<string, unknown>;
+    expect(data).toMatchObject({
+      customerId,
+      tiersId,
+      accountId: String(hosting?.id_hebergement),
+      hostingName: 'zoesite',
+      planId: '1',
+      joinedOn: '2026-11-25',
+      trialEndsOn: '2026-12-25',
+      shareNumbers: [number],
+      shareNominal: '16.00',
+      termsVersion: '1',
+      privacyVersion: '1',
+      acceptedAt: app.clock.now().toISOString(),
+    });
+    // No secret in the log: neither the password nor its MD5.
+    const md5 = createHash('md5').update('mot de passe sûr').digest('hex');
+    const all = JSON.stringify(await app.db.query(`SELECT data, metadata FROM g2_events`));
+    expect(all).not.toContain('mot de passe sûr');
+    expect(all).not.toContain(md5);
+    // Mirrored to Gloux's parts_sociales as every gloux2 subscription; Gloux then sees a member.
+    await app.syncLegacy();
+    const share = async () =>
+      (
+        await app.db.query<{ id_tiers: number; etat: string; valeur_nominale: unknown }>(
+          `SELECT id_tiers, etat, valeur_nominale FROM parts_sociales WHERE numero = ?`,
+          [number],
+        )
+      )[0];
+    expect(await share()).toMatchObject({ etat: 'souscrite' });
+    expect(String((await share())?.id_tiers)).toBe(tiersId);
+    const [tiers] = await app.db.query<{ societaire: string; nb_parts: number }>(
+      `SELECT societaire, nb_parts FROM tiers WHERE id_tiers = ?`,
+      [Number(tiersId)],
+    );
+    expect(tiers).toMatchObject({ societaire: 'O' });
+    expect(Number(tiers?.nb_parts)).toBe(1);
+    // Payable like any subscription: the treasurer pays it up on receipt.
+    await app.context
+      .get(CommandBus)
+      .execute(
+        new PayUpSharesCommand(
+          { tiersId, numbers: String(number), on: '2026-11-25', reference: 'chèque 1234567' },
+          'tresorier',
+        ),
+      );
+    await app.syncLegacy();
+    expect(await share()).toMatchObject({ etat: 'liberee' });
+  });
+
+  it('lists every refusal of the form at once, taken names included, writing nothing and drawing no share number', async () => {
+    const before = await app.db.query(`SELECT valeur FROM compteurs WHERE nom = 'part_sociale'`);
+    const clients = await app.count('clients');
+    const error = await signUps
+      .signUp({ ...form('zoe', 'zoesite'), acceptsTerms: '', shares: '0', email: 'x' }, 'k-all')
+      .then(
+        () => null,
+        (e: unknown) => e as DomainError,
+      );
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({
+      code: 'invalid_input',
+      message: 'Le formulaire comporte 5 erreurs : corrigez-les toutes.',
+    });
+    expect((error?.details?.errors as { field: string }[]).map((e) => e.field)).toEqual([
+      'email',
+      'shares',
+      'acceptsTerms',
+      'login',
+      'hostingName',
+    ]);
+    expect(await app.count('clients')).toBe(clients);
+    expect(await app.db.query(`SELECT valeur FROM compteurs WHERE nom = 'part_sociale'`)).toEqual(
+      before,
+    );
   });
 
   it('Gloux’s poll running beside a sign-up never takes its hosting row in as Gloux’s own', async () => {
@@ -225,12 +339,19 @@ describe.each(dialects)('public sign-up on %s', (dialect) => {
   });
 
   it('limits anonymous sign-ups per address and in all, in French; a retry by key is not counted', async () => {
-    const limited = new SignUpService(app.db, app.context.get(CommandPipeline), app.clock, {
-      ...loadAuthConfig({}),
-      signUpsPerIp: 2,
-      signUpsTotal: 3,
-      signUpWindowMs: 3_600_000,
-    });
+    const handler = new SignUpHandler(
+      app.db,
+      app.context.get(CommandPipeline),
+      app.clock,
+      {
+        ...loadAuthConfig({}),
+        signUpsPerIp: 2,
+        signUpsTotal: 3,
+        signUpWindowMs: 3_600_000,
+      },
+      defaultShareRules,
+    );
+    const limited = bus((c) => handler.execute(c));
     // The counts start here (the tests above opened accounts too).
     await app.db.query(`DELETE FROM g2_auth_throttle WHERE throttle_key LIKE 'sign-up:%'`);
     const customers = async () =>

@@ -1,4 +1,4 @@
-import { flag, int, raw, text, type Env } from './parse.js';
+import { ConfigError, flag, int, raw, text, type Env } from './parse.js';
 
 /** Sign-in, session and throttling settings (environment). */
 export interface AuthConfig {
@@ -20,6 +20,17 @@ export interface AuthConfig {
   readonly signUpWindowMs: number;
   /** Express's `trust proxy` (e.g. `loopback` or `1`); empty: trust no proxy. */
   readonly trustProxy: string;
+  /** SIGN_UP_SHARES: the shares the statutes require of a new cooperator (default 1). */
+  readonly signUpShares: number;
+  /**
+   * TERMS_VERSION / PRIVACY_VERSION: the versions of the terms of sale and of the personal-data
+   * notice a sign-up accepts (recorded with the acceptance); TERMS_URL / PRIVACY_URL: where
+   * they are read (empty: no link).
+   */
+  readonly termsVersion: string;
+  readonly privacyVersion: string;
+  readonly termsUrl: string;
+  readonly privacyUrl: string;
 }
 
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
@@ -46,5 +57,26 @@ export function loadAuthConfig(env: Env): AuthConfig {
     signUpsTotal: int(env, 'SIGN_UP_MAX_TOTAL', 50, 1, 1_000_000),
     signUpWindowMs: int(env, 'SIGN_UP_WINDOW_MINUTES', 60, 1, 7 * 24 * 60) * 60_000,
     trustProxy: text(env, 'TRUST_PROXY', ''),
+    signUpShares: int(env, 'SIGN_UP_SHARES', 1, 1, 1000),
+    termsVersion: version(env, 'TERMS_VERSION'),
+    privacyVersion: version(env, 'PRIVACY_VERSION'),
+    termsUrl: url(env, 'TERMS_URL'),
+    privacyUrl: url(env, 'PRIVACY_URL'),
   };
+}
+
+/** A version label as people read it (e.g. 2026-01 or 3.1): short, no spaces. */
+function version(env: Env, name: string): string {
+  const value = text(env, name, '1');
+  if (!/^[\w.-]{1,32}$/.test(value))
+    throw new ConfigError(name, `must be a short version label like 2026-01 (got ${value})`);
+  return value;
+}
+
+/** An http(s) address, or empty. */
+function url(env: Env, name: string): string {
+  const value = text(env, name, '');
+  if (value !== '' && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(value))
+    throw new ConfigError(name, `must be an http(s) URL (got ${value})`);
+  return value;
 }
