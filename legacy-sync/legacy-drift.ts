@@ -10,6 +10,9 @@ import { customerNumberOf } from '../domain/accounts/sign-up.js';
 import { SIGN_UP_PLACEHOLDER } from './legacy-sign-up.js';
 import { mirrorEvent, refreshCustomerBalance, refreshInvoiceSettlement } from './legacy-mirror.js';
 import { refreshTiersShares, writeShares } from './legacy-shares-mirror.js';
+import { SHARE_COUNTER } from './legacy-shares.js';
+import { numberOf } from './legacy-number-gaps.js';
+import { drawsInProgress } from '../src/kernel/event-store/number-gaps.js';
 
 /**
  * The drift report: every row where Gloux's tables and gloux2's read models disagree (Gloux
@@ -391,37 +394,34 @@ async function shareDrift(q: Queryable): Promise<Drift[]> {
 
 const BASELINE = 'counter-baseline:';
 
+/** The numbered series whose draws gloux2 accounts for: invoices, credit notes, shares. */
+const NUMBERED_COUNTERS = `(nom LIKE 'facture%' OR nom LIKE 'avoir%' OR nom = '${SHARE_COUNTER}')`;
+
 /**
- * Remembers each invoice counter's value when gloux2 first sees it: numbers drawn after that
- * must each end on a document or in g2_number_gaps (Gloux README point 1); those before are
- * Gloux's history, whatever became of them.
+ * Remembers each numbered counter's value when gloux2 first sees it: numbers drawn after that
+ * must each end on a document, a share or in g2_number_gaps (Gloux README point 1); those
+ * before are Gloux's history, whatever became of them.
  */
 export async function recordCounterBaselines(q: Queryable, at: string): Promise<void> {
   const insert = q.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
   const name = q.dialect === 'mysql' ? `CONCAT('${BASELINE}', nom)` : `'${BASELINE}' || nom`;
   await q.execute(
     `${insert} INTO g2_checkpoints (name, position, updated_at)
-     SELECT ${name}, valeur, ? FROM compteurs WHERE nom LIKE 'facture%'`,
+     SELECT ${name}, valeur, ? FROM compteurs WHERE ${NUMBERED_COUNTERS}`,
     [at],
   );
 }
 
-/** Invoice numbers drawn since gloux2 runs that are on no document and in no recorded gap. */
-async function numberDrift(q: Queryable): Promise<Drift[]> {
-  const out: Drift[] = [];
-  const baselines = await q.query<{ name: string; position: unknown }>(
-    `SELECT name, position FROM g2_checkpoints WHERE name LIKE '${BASELINE}facture%' ORDER BY name`,
-  );
-  for (const b of baselines) {
-    const counter = b.name.slice(BASELINE.length);
-    const series = `F${counter.slice('facture_'.length)}`;
-    const [c] = await q.query<{ valeur: unknown }>(`SELECT valeur FROM compteurs WHERE nom = ?`, [
-      counter,
-    ]);
-    const from = Number(b.position) + 1;
-    const to = Number(c?.valeur ?? 0);
-    if (to < from) continue;
-    const used = new Set<number>();
+/** The values of a counter on a document or share (either side), or recorded as gaps. */
+async function usedValues(q: Queryable, counter: string): Promise<Set<number>> {
+  const used = new Set<number>();
+  if (counter === SHARE_COUNTER) {
+    for (const r of await q.query<{ n: unknown }>(
+      `SELECT numero AS n FROM parts_sociales UNION SELECT number FROM g2_rm_shares`,
+    ))
+      used.add(Number(r.n));
+  } else {
+    const series = numberOf(counter, 0)!.slice(0, 5);
     const range = [`${series}-`, `${series}.`];
     for (const r of [
       ...(await q.query<{ n: string }>(
@@ -434,21 +434,53 @@ async function numberDrift(q: Queryable): Promise<Drift[]> {
       )),
     ])
       used.add(Number(String(r.n).slice(series.length + 1)));
-    for (const r of await q.query<{ value: unknown }>(
-      `SELECT value FROM g2_number_gaps WHERE counter = ?`,
-      [counter],
-    ))
-      used.add(Number(r.value));
+  }
+  for (const r of await q.query<{ value: unknown }>(
+    `SELECT value FROM g2_number_gaps WHERE counter = ?`,
+    [counter],
+  ))
+    used.add(Number(r.value));
+  return used;
+}
+
+/**
+ * Numbers drawn since gloux2 runs that are on no document or share and in no recorded gap; a
+ * number a living gloux2 process is still using (draw journal) is not one.
+ */
+async function numberDrift(q: Queryable): Promise<Drift[]> {
+  const out: Drift[] = [];
+  const baselines = await q.query<{ name: string; position: unknown }>(
+    `SELECT name, position FROM g2_checkpoints WHERE name LIKE '${BASELINE}%' ORDER BY name`,
+  );
+  const draws = await drawsInProgress(q);
+  for (const b of baselines) {
+    const counter = b.name.slice(BASELINE.length);
+    if (numberOf(counter, 0) === null) continue;
+    const [c] = await q.query<{ valeur: unknown }>(`SELECT valeur FROM compteurs WHERE nom = ?`, [
+      counter,
+    ]);
+    const from = Number(b.position) + 1;
+    const to = Number(c?.valeur ?? 0);
+    if (to < from) continue;
+    const used = await usedValues(q, counter);
+    // A draw under way whose value is not written yet may hold any number above its floor.
+    const pending = draws.filter((d) => d.alive && d.counter === counter);
+    const floor = Math.min(
+      ...pending.filter((d) => d.value === null).map((d) => d.floorValue),
+      Infinity,
+    );
+    for (const d of pending) if (d.value !== null) used.add(d.value);
     for (let v = from; v <= to; v++) {
-      if (used.has(v)) continue;
-      const number = `${series}-${String(v).padStart(6, '0')}`;
+      if (used.has(v) || v > floor) continue;
+      const number = numberOf(counter, v)!;
+      const share = counter === SHARE_COUNTER;
       out.push({
         area: 'numero',
         legacyId: String(v),
-        label: number,
+        label: share ? `part n° ${number}` : number,
         field: 'numéro',
         gloux: `tiré (${counter} = ${to})`,
-        gloux2: 'ni document ni trou enregistré',
+        gloux2: share ? 'ni part ni trou enregistré' : 'ni document ni trou enregistré',
         owner: 'gloux2',
         repair: { kind: 'gap', counter, value: v, number },
       });

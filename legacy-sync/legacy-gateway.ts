@@ -1,4 +1,5 @@
 import type { Queryable } from '../src/kernel/database/db.js';
+import { beginDraw, drawTaken } from '../src/kernel/event-store/number-gaps.js';
 import { decodeLegacyText, legacyTextSelect } from './legacy-text.js';
 
 /** Read access to Gloux's tables for the rest of gloux2 (legacy-sync owns every Gloux access). */
@@ -135,6 +136,27 @@ export async function drawCounter(q: Queryable, counter: string): Promise<number
 }
 
 /**
+ * A draw of a numbered series (invoices, credit notes, shares), journaled from before the counter
+ * moves (g2_number_draws): if this process is killed before the number is used, the next start
+ * records it as a gap (legacy-sync/legacy-number-gaps.ts). `q` must not be a transaction.
+ */
+export async function drawJournaled(q: Queryable, counter: string, at: Date): Promise<number> {
+  const [row] = await q.query<{ valeur: unknown }>(`SELECT valeur FROM compteurs WHERE nom = ?`, [
+    counter,
+  ]);
+  const drawId = await beginDraw(q, counter, Number(row?.valeur ?? 0), at);
+  let value: number;
+  try {
+    value = await drawCounter(q, counter);
+  } catch (error) {
+    await q.execute(`DELETE FROM g2_number_draws WHERE id = ?`, [drawId]);
+    throw error;
+  }
+  await drawTaken(q, drawId, value);
+  return value;
+}
+
+/**
  * Draws the next document number from Gloux's shared counters exactly as Gloux does (G1):
  * atomic UPDATE … LAST_INSERT_ID(valeur + 1) on the same connection. MyISAM: it never rolls back.
  * Invoices use Gloux's `facture_<year>` (F2026-000001); credit notes their own chronological
@@ -144,11 +166,12 @@ export async function drawDocumentNumber(
   q: Queryable,
   kind: 'invoice' | 'credit_note',
   year: number,
+  at: Date,
 ): Promise<{ counter: string; value: number; number: string }> {
   const counter = `${kind === 'invoice' ? 'facture' : 'avoir'}_${year}`;
   const insert = q.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
   await q.execute(`${insert} INTO compteurs (nom, valeur) VALUES (?, 0)`, [counter]);
-  const value = await drawCounter(q, counter);
+  const value = await drawJournaled(q, counter, at);
   const prefix = kind === 'invoice' ? 'F' : 'A';
   return { counter, value, number: `${prefix}${year}-${String(value).padStart(6, '0')}` };
 }
@@ -167,6 +190,6 @@ export async function latestDayOfSeries(q: Queryable, series: string): Promise<s
   return row?.d ? String(row.d).slice(0, 10) : null; // DATE columns come back as strings
 }
 
-export function drawInvoiceNumber(q: Queryable, year: number) {
-  return drawDocumentNumber(q, 'invoice', year);
+export function drawInvoiceNumber(q: Queryable, year: number, at: Date) {
+  return drawDocumentNumber(q, 'invoice', year, at);
 }

@@ -7,6 +7,7 @@ import { isTransientDatabaseError } from '../src/kernel/errors.js';
 import type { ShareRules } from '../domain/shares/share-capital.js';
 import { recordCounterBaselines } from './legacy-drift.js';
 import { recordIssue } from './legacy-issues.js';
+import { recordAbandonedDraws } from './legacy-number-gaps.js';
 import { SingleFlight } from './single-flight.js';
 import {
   importInvoices,
@@ -147,6 +148,8 @@ export class LegacyIngester {
 
   /** Imports everything Gloux wrote that gloux2 does not know yet (invoices before payments). */
   async poll(): Promise<IngestCounts> {
+    // First poll of a start (the backfill ends with one): what a killed process drew is a gap.
+    await recordAbandonedDraws(this.db, this.clock.now());
     await this.db.run((q) => recordCounterBaselines(q, sqlTimestamp(this.clock.now())));
     let total = emptyCounts();
     for (const table of ['factures', 'paiements'] as const) {

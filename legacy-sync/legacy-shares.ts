@@ -1,6 +1,6 @@
 import type { ImportedShare, ShareState } from '../domain/shares/events.js';
 import type { Queryable } from '../src/kernel/database/db.js';
-import { drawCounter } from './legacy-gateway.js';
+import { drawJournaled } from './legacy-gateway.js';
 import { legacyDay } from './legacy-rows.js';
 import { decodeLegacyText, legacyTextSelect } from './legacy-text.js';
 
@@ -177,7 +177,7 @@ export const SHARE_COUNTER = 'part_sociale';
  * Without a counter row (a database Gloux never used for shares) it is created at the highest
  * number in parts_sociales, so no number is ever given twice.
  */
-export async function drawShareNumbers(q: Queryable, count: number): Promise<number[]> {
+export async function drawShareNumbers(q: Queryable, count: number, at: Date): Promise<number[]> {
   const [counter] = await q.query(`SELECT valeur FROM compteurs WHERE nom = ?`, [SHARE_COUNTER]);
   if (!counter) {
     // Plain reads, not INSERT … SELECT: that form share-locks parts_sociales (InnoDB) and
@@ -192,6 +192,6 @@ export async function drawShareNumbers(q: Queryable, count: number): Promise<num
     ]);
   }
   const out: number[] = [];
-  for (let i = 0; i < count; i++) out.push(await drawCounter(q, SHARE_COUNTER));
+  for (let i = 0; i < count; i++) out.push(await drawJournaled(q, SHARE_COUNTER, at));
   return out;
 }

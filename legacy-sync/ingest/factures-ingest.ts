@@ -11,6 +11,7 @@ import {
 } from '../../domain/legacy/gloux-ingest.js';
 import type { Db, Queryable, Tx } from '../../src/kernel/database/db.js';
 import { readStream, sqlTimestamp } from '../../src/kernel/event-store/event-store.js';
+import { recordNumberGap } from '../../src/kernel/event-store/number-gaps.js';
 import { recordIssue } from '../legacy-issues.js';
 import { legacyUuid, readLegacyInvoices, readLegacyLines } from '../legacy-rows.js';
 import {
@@ -255,27 +256,39 @@ async function importCreditNote(
     `DELETE FROM g2_legacy_issues WHERE source_table = 'factures' AND legacy_id = ? AND code IN (?, ?)`,
     [row.id, OLD_CREDIT_NOTE_BLOCK, 'credit_note_pending'],
   );
-  await reserveCreditNoteNumber(tx, d.number);
+  await reserveCreditNoteNumber(tx, d.number, now);
   return 1;
 }
 
 /**
  * An avoir Gloux numbered in gloux2's own credit-note series (A<year>-NNNNNN, a counter Gloux
  * never draws from: typed by hand) keeps its number, and the counter moves past it so gloux2
- * never draws it again. F-series avoirs come from Gloux's facture_<year> counter (G1) like its
- * invoices, and the series' chronology already reads them from factures.
+ * never draws it again; the numbers it jumps over are recorded as gaps, with their reason
+ * (docs/legacy-contract.md rule 1). F-series avoirs come from Gloux's facture_<year> counter (G1)
+ * like its invoices, and the series' chronology already reads them from factures.
  */
-async function reserveCreditNoteNumber(tx: Tx, number: string): Promise<void> {
+async function reserveCreditNoteNumber(tx: Tx, number: string, now: Date): Promise<void> {
   const m = /^A(\d{4})-(\d{6})$/.exec(number);
   if (!m) return;
   const counter = `avoir_${m[1]}`;
+  const typed = Number(m[2]);
   const insert = tx.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
   await tx.execute(`${insert} INTO compteurs (nom, valeur) VALUES (?, 0)`, [counter]);
-  await tx.execute(`UPDATE compteurs SET valeur = ? WHERE nom = ? AND valeur < ?`, [
-    Number(m[2]),
+  const [c] = await tx.query<{ valeur: unknown }>(`SELECT valeur FROM compteurs WHERE nom = ?`, [
     counter,
-    Number(m[2]),
   ]);
+  const { affected } = await tx.execute(
+    `UPDATE compteurs SET valeur = ? WHERE nom = ? AND valeur < ?`,
+    [typed, counter, typed],
+  );
+  if (affected === 0) return;
+  for (let v = Number(c?.valeur ?? 0) + 1; v < typed; v++)
+    await recordNumberGap(
+      tx,
+      now,
+      { counter, value: v, number: `A${m[1]}-${String(v).padStart(6, '0')}` },
+      `sauté : l’avoir ${number} a été numéroté à la main dans Gloux`,
+    );
 }
 
 /**

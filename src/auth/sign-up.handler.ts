@@ -84,7 +84,7 @@ export class SignUpHandler implements ICommandHandler<SignUpCommand, SignUpResul
       check: () => this.check(fields, key, ip, now.getTime()),
       datedOn: () => [openedOn],
       draw: async ({ form }) => {
-        const numbers = await this.db.run((q) => drawShareNumbers(q, form.shares));
+        const numbers = await this.db.run((q) => drawShareNumbers(q, form.shares, now));
         return numbers.map((value) => ({ counter: SHARE_COUNTER, value, number: String(value) }));
       },
       // Gloux's rows, AccountOpened and the subscription commit together: Gloux's poll must

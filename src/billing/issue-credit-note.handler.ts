@@ -46,7 +46,12 @@ export class IssueCreditNoteHandler implements ICommandHandler<
       datedOn: (issuedOn) => [issuedOn],
       draw: (issuedOn) =>
         this.db.run(async (q) => [
-          await drawDocumentNumber(q, 'credit_note', Number(issuedOn.slice(0, 4))),
+          await drawDocumentNumber(
+            q,
+            'credit_note',
+            Number(issuedOn.slice(0, 4)),
+            this.clock.now(),
+          ),
         ]),
       decide: async (tx, _ctx, [drawn]) => {
         const number = drawn!.number;

@@ -47,7 +47,9 @@ export class IssueInvoiceHandler implements ICommandHandler<
       check: () => this.check(input),
       datedOn: ({ issuedOn }) => [issuedOn],
       draw: ({ issuedOn }) =>
-        this.db.run(async (q) => [await drawInvoiceNumber(q, Number(issuedOn.slice(0, 4)))]),
+        this.db.run(async (q) => [
+          await drawInvoiceNumber(q, Number(issuedOn.slice(0, 4)), this.clock.now()),
+        ]),
       decide: async (tx, _ctx, [drawn], { catalogue, customer }) => {
         const number = drawn!.number;
         const events = decideIssueInvoice(initialInvoiceState, input, {

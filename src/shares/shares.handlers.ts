@@ -103,7 +103,7 @@ export class ShareMovements {
       },
       draw: async ({ needed }) => {
         if (needed === 0) return [];
-        const numbers = await this.db.run((q) => drawShareNumbers(q, needed));
+        const numbers = await this.db.run((q) => drawShareNumbers(q, needed, this.clock.now()));
         return numbers.map((value) => ({ counter: SHARE_COUNTER, value, number: String(value) }));
       },
       decide: async (tx, _cmd, drawn, { ctx }) => {

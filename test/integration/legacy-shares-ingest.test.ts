@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { CommandBus } from '@nestjs/cqrs';
 import { customerNumberOf } from '../../domain/accounts/sign-up.js';
 import { driftReport, repairDrift, type Drift } from '../../legacy-sync/legacy-drift.js';
@@ -16,6 +18,7 @@ import { dialects, type TestDatabase } from '../support/databases.js';
 import {
   glouxEdit,
   glouxShareExit,
+  glouxShareNumber,
   glouxSharePaid,
   glouxShares,
   type GlouxSide,
@@ -26,6 +29,19 @@ import { snapshotReadModels } from '../support/read-models.js';
 jest.setTimeout(120_000);
 
 const TODAY = '2026-11-25';
+
+/** The pid of a process that has ended (ran to its end before this returns). */
+function deadPid(): number {
+  return spawnSync(process.execPath, ['-e', '0']).pid!;
+}
+
+/** The MariaDB connection id of Gloux's side (alive all along the test). */
+async function connectionId(side: GlouxSide): Promise<number> {
+  const [rows] = (await side.conn!.query('SELECT CONNECTION_ID() AS id')) as unknown as [
+    { id: number }[],
+  ];
+  return rows[0]!.id;
+}
 
 /** A poll that found nothing to take in or report. */
 const NOTHING = {
@@ -104,6 +120,54 @@ describe.each(dialects)('Gloux share movements become events on %s', (dialect) =
   it('starts in agreement: the sample’s shares are in the register', async () => {
     expect(describeDrift(await settle())).toEqual([]);
     expect(await ingester.poll()).toMatchObject({ shares: 0, events: 0 });
+  });
+
+  it('names a share number drawn and never used, and repair records it as a gap', async () => {
+    expect(await settle()).toEqual([]);
+    // Gloux's form drew a number (G2) and stopped before writing the row.
+    const lost = await glouxShareNumber(side);
+    const drift = await settle();
+    expect(describeDrift(drift)).toEqual([
+      `numero part n° ${lost} numéro: gloux=tiré (part_sociale = ${lost}) gloux2=ni part ni trou enregistré (gloux2)`,
+    ]);
+    expect(drift[0]).toMatchObject({
+      label: `part n° ${lost}`,
+      gloux2: 'ni part ni trou enregistré',
+    });
+    await app.db.transaction((tx) => repairDrift(tx, drift));
+    expect(await settle()).toEqual([]);
+    const [gap] = await app.db.query<{ number: string }>(
+      `SELECT number FROM g2_number_gaps WHERE counter = 'part_sociale' AND value = ?`,
+      [lost],
+    );
+    expect(gap?.number).toBe(String(lost));
+  });
+
+  it('records at the next poll a share number whose drawing process died before using it', async () => {
+    // A draw journaled by a process that no longer exists (its number drawn, never used).
+    const lost = await glouxShareNumber(side);
+    const holder = dialect === 'mysql' ? 'conn:4000000000' : `pid:${hostname()}:${deadPid()}`;
+    await app.db.query(
+      `INSERT INTO g2_number_draws (counter, floor_value, value, holder, started_at) VALUES ('part_sociale', ?, ?, ?, '2026-11-25 10:00:00.000')`,
+      [lost - 1, lost, holder],
+    );
+    // A live draw beside it (this process) is left alone.
+    const live =
+      dialect === 'mysql' ? `conn:${await connectionId(side)}` : `pid:${hostname()}:${process.pid}`;
+    await app.db.query(
+      `INSERT INTO g2_number_draws (counter, floor_value, value, holder, started_at) VALUES ('part_sociale', ?, NULL, ?, '2026-11-25 10:00:00.000')`,
+      [lost, live],
+    );
+    await ingester.poll();
+    const [gap] = await app.db.query<{ reason: string }>(
+      `SELECT reason FROM g2_number_gaps WHERE counter = 'part_sociale' AND value = ?`,
+      [lost],
+    );
+    expect(gap?.reason).toContain('redémarrage');
+    const left = await app.db.query<{ holder: string }>(`SELECT holder FROM g2_number_draws`);
+    expect(left.map((r) => r.holder)).toEqual([live]);
+    await app.db.query(`DELETE FROM g2_number_draws`);
+    expect(await settle()).toEqual([]);
   });
 
   it('takes in the shares Gloux subscribes within one poll, exactly once', async () => {

@@ -16,7 +16,7 @@ import {
 import { parseIdempotencyKey, previousResult, requestHash } from './idempotency.js';
 import { inParallel } from '../in-parallel.js';
 import { assertPeriodsOpen, guardLockedPeriods, periodLockProjection } from '../period-lock.js';
-import { recordNumberGap, type DrawnNumber } from './number-gaps.js';
+import { endDraws, recordNumberGap, type DrawnNumber } from './number-gaps.js';
 
 export interface CommandContext {
   readonly now: Date;
@@ -113,6 +113,7 @@ export class CommandPipeline {
     const gaps = (reason: string) =>
       this.db.run(async (q) => {
         for (const d of drawn) await recordNumberGap(q, command.now, d, reason);
+        await endDraws(q, drawn);
       });
     try {
       const outcome = await this.execute<R>({
@@ -122,6 +123,9 @@ export class CommandPipeline {
       if (outcome.replayed && drawn.length > 0) {
         const own = drawn.length > 1 ? 'numbers' : 'number';
         await gaps(`idempotent replay: the first command kept its own ${own}`);
+      } else if (drawn.length > 0) {
+        // On their documents now; a kill before this line is settled at the next start.
+        await this.db.run((q) => endDraws(q, drawn));
       }
       return outcome.result;
     } catch (error) {

@@ -17,6 +17,7 @@ import { LegacyIngest1764900000900 } from './1764900000900-legacy-ingest.js';
 import { Treasury1764900000800 } from './1764900000800-treasury.js';
 import { Books1764900002200 } from './1764900002200-books.js';
 import { BankBalances1764900002350 } from './1764900002350-bank-balances.js';
+import { NumberDraws1764900002460 } from './1764900002460-number-draws.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   Treasury1764900000800,
   Books1764900002200,
   BankBalances1764900002350,
+  NumberDraws1764900002460,
 ];
