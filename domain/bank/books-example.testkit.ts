@@ -24,6 +24,7 @@ import {
   evolveDepositSlips,
   initialDepositSlipsState,
 } from './deposit-slips.js';
+import { decideBookBankLine, initialMatchesState } from './matching.js';
 import { fecRows, GeneralLedger, journalTotals, type LedgerEvent } from './fec.js';
 
 /**
@@ -329,6 +330,35 @@ export function twoYearScenario(): GeneralLedger {
   });
   s.deposit('r2', ['p-chq2'], '2026-02-04');
   s.bounce('p-chq2', '2026-02-10');
+  // The bank charges 15.00 for the bounce; the treasurer books that line (627).
+  const feeLine = {
+    lineId: 'bl-2',
+    bookedOn: '2026-02-10',
+    valueOn: '2026-02-10',
+    amount: '-15.00',
+    label: 'FRAIS CHQ IMPAYE 0007789',
+    reference: 'FI100226',
+  };
+  s.apply({
+    type: 'BankStatementImported',
+    data: {
+      importId: 'rel-02',
+      account: 'FR76',
+      format: 'ofx',
+      fileName: 'releve-2026-02.ofx',
+      fileHash: 'h2',
+      importedOn: '2026-03-02',
+      skipped: 0,
+      lines: [feeLine],
+    },
+  });
+  s.apply(
+    decideBookBankLine(
+      initialMatchesState,
+      { line: feeLine, kind: 'bounce_fee' },
+      { today: '2026-03-02', newId: () => 'bk-1' },
+    ),
+  );
   s.pay('p-vir', {
     customerId: '1',
     method: 'transfer',

@@ -130,8 +130,35 @@ export interface BankLineUnmatched {
   };
 }
 
+/**
+ * What the treasurer books an unmatched bank line as (docs/accounting.md §7): bank charges
+ * (627), a bounced-cheque fee (627), an internal transfer (58), or nothing at all (ignored,
+ * with the reason: a movement the accountant books elsewhere).
+ */
+export type BankLineBookingKind = 'bank_fee' | 'bounce_fee' | 'internal_transfer' | 'ignored';
+
+/**
+ * A bank line no card day or slip accounts for, booked by the treasurer on `on` (the bank's
+ * day unless that period is locked). Undone by BankLineUnmatched naming `bookingId`.
+ */
+export interface BankLineBooked {
+  readonly type: 'BankLineBooked';
+  readonly data: {
+    readonly bookingId: string;
+    readonly lineId: string;
+    readonly kind: BankLineBookingKind;
+    /** The line's signed amount: negative is a debit of our account. */
+    readonly lineAmount: string;
+    readonly lineBookedOn: string;
+    /** The bank's label of the line, for the entry's. */
+    readonly label: string;
+    readonly reason: string;
+    readonly on: string;
+  };
+}
+
 export type BankStatementEvent = BankStatementImported | BankBalancesStated;
-export type BankMatchEvent = BankLineMatched | BankLineUnmatched;
+export type BankMatchEvent = BankLineMatched | BankLineUnmatched | BankLineBooked;
 export type BankEvent = DepositSlipEvent | BankStatementEvent | BankMatchEvent;
 
 export const bankEventTypes: readonly BankEvent['type'][] = [
@@ -141,6 +168,7 @@ export const bankEventTypes: readonly BankEvent['type'][] = [
   'BankBalancesStated',
   'BankLineMatched',
   'BankLineUnmatched',
+  'BankLineBooked',
 ];
 
 export function isBankEvent(e: { type: string }): e is BankEvent {

@@ -17,7 +17,7 @@ import { daysInclusive, minDay, type Day } from '../shared/day.js';
 import { fiscalYearBounds, fiscalYearOf } from '../shared/fiscal-year.js';
 import { Dec, Money, roundCents } from '../shared/money.js';
 import { isShareEvent, type ShareEvent } from '../shares/events.js';
-import { isBankEvent, type BankEvent } from './events.js';
+import { isBankEvent, type BankEvent, type BankLineBookingKind } from './events.js';
 
 /**
  * The general ledger of gloux2's events (docs/fec.md, docs/accounting.md §7): one balanced entry per
@@ -127,6 +127,12 @@ const METHOD_LABEL: Record<PaymentMethod, string> = {
   transfer: 'virement',
   cash: 'espèces',
   other: 'autre',
+};
+
+const BOOKING_LABEL: Record<Exclude<BankLineBookingKind, 'ignored'>, string> = {
+  bank_fee: 'Frais bancaires',
+  bounce_fee: 'Frais de chèque impayé',
+  internal_transfer: 'Virement interne',
 };
 
 /** One line of `amount` on the debit side (or on the credit side when negative). */
@@ -568,6 +574,26 @@ export class GeneralLedger {
                 : `Frais bancaires sur la remise n° ${t.number}`,
           },
           lines,
+        );
+        return;
+      }
+      case 'BankLineBooked': {
+        const d = e.data;
+        if (d.kind === 'ignored') return;
+        const amount = Money.of(d.lineAmount);
+        const reference = this.bankLines.get(d.lineId)?.reference ?? '';
+        this.matchEntries.set(d.bookingId, d.bookingId);
+        this.entry(
+          d.bookingId,
+          {
+            journal: 'BQ',
+            date: d.on,
+            pieceRef: reference || `REL${d.lineBookedOn.replace(/-/g, '')}`,
+            pieceDate: d.on,
+            label: d.label ? `${BOOKING_LABEL[d.kind]} : ${d.label}` : BOOKING_LABEL[d.kind],
+          },
+          // A debit of the bank (negative amount) is a charge or money sent to another account.
+          [debit('512', amount), credit(d.kind === 'internal_transfer' ? '58' : '627', amount)],
         );
         return;
       }

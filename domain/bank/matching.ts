@@ -1,7 +1,14 @@
-import { daysBetween, type Day } from '../shared/day.js';
+import { daysBetween, formatDayFr, isDay, type Day } from '../shared/day.js';
 import { DomainError } from '../shared/errors.js';
 import { Money } from '../shared/money.js';
-import type { BankLineMatched, BankLineUnmatched, BankMatchEvent, MatchTarget } from './events.js';
+import type {
+  BankLineBooked,
+  BankLineBookingKind,
+  BankLineMatched,
+  BankLineUnmatched,
+  BankMatchEvent,
+  MatchTarget,
+} from './events.js';
 
 /** What a bank line can be: the card receipts of a day, or a cheque deposit slip. */
 export interface MatchCandidate {
@@ -112,6 +119,15 @@ export function evolveMatches(state: MatchesState, event: BankMatchEvent): Match
       matches.set(event.data.matchId, { lineId: event.data.lineId, targetKey: key });
       break;
     }
+    case 'BankLineBooked': {
+      // A booking holds its line like a match does, and is undone the same way.
+      byLine.set(event.data.lineId, event.data.bookingId);
+      matches.set(event.data.bookingId, {
+        lineId: event.data.lineId,
+        targetKey: `booking:${event.data.bookingId}`,
+      });
+      break;
+    }
     case 'BankLineUnmatched': {
       const m = matches.get(event.data.matchId);
       if (!m) return state;
@@ -119,6 +135,10 @@ export function evolveMatches(state: MatchesState, event: BankMatchEvent): Match
       byTarget.delete(m.targetKey);
       matches.delete(event.data.matchId);
       break;
+    }
+    default: {
+      const never: never = event;
+      return never;
     }
   }
   return { byLine, byTarget, matches };
@@ -185,5 +205,90 @@ export function decideUndoMatch(
   return {
     type: 'BankLineUnmatched',
     data: { matchId, lineId: cmd.lineId, on: ctx.today, reason: reason.slice(0, 255) },
+  };
+}
+
+export const BANK_LINE_BOOKING_KINDS: Record<BankLineBookingKind, string> = {
+  bank_fee: 'Frais bancaires (627)',
+  bounce_fee: 'Frais de chèque impayé (627)',
+  internal_transfer: 'Virement interne (58)',
+  ignored: 'Ignorée (sans écriture)',
+};
+
+const isBookingKind = (v: unknown): v is BankLineBookingKind =>
+  typeof v === 'string' && Object.prototype.hasOwnProperty.call(BANK_LINE_BOOKING_KINDS, v);
+
+export interface BookBankLine {
+  /** The line as imported. */
+  readonly line: LineToMatch & { readonly label: string };
+  readonly kind: string;
+  /** The day to book it on: the bank's day when empty (a later one if that period is locked). */
+  readonly on?: string;
+  readonly reason?: string;
+}
+
+/**
+ * Books a bank line no card day or slip accounts for (docs/accounting.md §7): charges and a
+ * bounced-cheque fee to 627, an internal transfer to 58, or ignored with a reason. Never on a
+ * line already matched or booked, never before the bank's day nor after today.
+ */
+export function decideBookBankLine(
+  state: MatchesState,
+  cmd: BookBankLine,
+  ctx: { today: Day; newId: () => string },
+): BankLineBooked {
+  const line = cmd.line;
+  if (!isBookingKind(cmd?.kind))
+    throw new DomainError(
+      'invalid_input',
+      'Choisissez ce que la ligne est : frais bancaires, frais de chèque impayé, virement interne, ou ignorée.',
+      'nature',
+    );
+  if (state.byLine.has(line.lineId))
+    throw new DomainError(
+      'already_matched',
+      `La ligne du ${formatDayFr(line.bookedOn)} (${line.amount}) est déjà rapprochée ou comptabilisée.`,
+      'lineId',
+    );
+  const amount = Money.of(line.amount);
+  if (amount.isZero())
+    throw new DomainError(
+      'invalid_input',
+      'Une ligne de 0,00 € n’a rien à comptabiliser.',
+      'lineId',
+    );
+  if (cmd.kind === 'bounce_fee' && amount.isPositive())
+    throw new DomainError(
+      'invalid_input',
+      'Des frais de chèque impayé sont un débit du compte : cette ligne est un crédit.',
+      'nature',
+    );
+  const reason = String(cmd.reason ?? '')
+    .trim()
+    .slice(0, 255);
+  if (cmd.kind === 'ignored' && reason === '')
+    throw new DomainError('invalid_input', 'Dites pourquoi la ligne est ignorée (motif).', 'motif');
+  const on = String(cmd.on ?? '').trim() || line.bookedOn;
+  if (!isDay(on)) throw new DomainError('invalid_input', 'Date invalide (AAAA-MM-JJ).', 'date');
+  if (on < line.bookedOn)
+    throw new DomainError(
+      'invalid_input',
+      `La ligne ne peut pas être comptabilisée avant le jour où la banque l’a passée (${formatDayFr(line.bookedOn)}).`,
+      'date',
+    );
+  if (on > ctx.today)
+    throw new DomainError('invalid_input', 'La date ne peut pas être dans le futur.', 'date');
+  return {
+    type: 'BankLineBooked',
+    data: {
+      bookingId: ctx.newId(),
+      lineId: line.lineId,
+      kind: cmd.kind,
+      lineAmount: amount.toString(),
+      lineBookedOn: line.bookedOn,
+      label: line.label.slice(0, 255),
+      reason,
+      on,
+    },
   };
 }

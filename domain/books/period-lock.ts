@@ -130,6 +130,7 @@ const DAY_FIELDS: { readonly [T in AccountingEvent['type']]: readonly string[] }
   BankBalancesStated: [],
   BankLineMatched: ['on'],
   BankLineUnmatched: ['on'],
+  BankLineBooked: ['on'],
   SharesSubscribed: ['on'],
   SharesPaidUp: ['on'],
   SharesTransferred: ['on'],

@@ -13,6 +13,7 @@ export const bankProjection = () =>
       { name: 'g2_rm_bank_lines', key: ['line_id'] },
       { name: 'g2_rm_bank_matches', key: ['match_id'] },
       { name: 'g2_rm_bank_balances', key: ['account', 'kind', 'on_day', 'amount_cents'] },
+      { name: 'g2_rm_bank_bookings', key: ['booking_id'] },
     ],
     handles: {
       DepositSlipIssued: true,
@@ -21,6 +22,7 @@ export const bankProjection = () =>
       BankBalancesStated: true,
       BankLineMatched: true,
       BankLineUnmatched: true,
+      BankLineBooked: true,
     },
     memo: noMemo,
     async apply(rows, event) {
@@ -118,8 +120,23 @@ export const bankProjection = () =>
           });
           return;
         }
+        case 'BankLineBooked': {
+          const d = event.data;
+          rows.put('g2_rm_bank_bookings', {
+            booking_id: d.bookingId,
+            line_id: d.lineId,
+            kind: d.kind,
+            amount_cents: toCents(d.lineAmount),
+            on_day: d.on,
+            reason: d.reason,
+            position: event.position,
+          });
+          return;
+        }
         case 'BankLineUnmatched':
+          // A match or a booking: the id is one or the other.
           rows.delete('g2_rm_bank_matches', [event.data.matchId]);
+          rows.delete('g2_rm_bank_bookings', [event.data.matchId]);
           return;
       }
     },

@@ -132,6 +132,30 @@ export async function bankMatches(q: Queryable): Promise<MatchRow[]> {
   }));
 }
 
+export interface BookingRow {
+  bookingId: string;
+  lineId: string;
+  kind: string;
+  amount: string;
+  on: string;
+  reason: string;
+}
+
+/** The lines the treasurer booked (fees, transfers) or ignored, in force. */
+export async function bankBookings(q: Queryable): Promise<BookingRow[]> {
+  const rows = await q.query(
+    `SELECT booking_id, line_id, kind, amount_cents, on_day, reason FROM g2_rm_bank_bookings ORDER BY position`,
+  );
+  return rows.map((r) => ({
+    bookingId: String(r.booking_id),
+    lineId: String(r.line_id),
+    kind: String(r.kind),
+    amount: fromCents(r.amount_cents),
+    on: String(r.on_day),
+    reason: String(r.reason ?? ''),
+  }));
+}
+
 /** Closing balances statements stated for days in [from, to]. */
 export async function bankClosings(
   q: Queryable,

@@ -45,6 +45,22 @@ export class UndoBankMatchCommand {
   ) {}
 }
 
+/** Books an unmatched line: bank fees, bounce fee, internal transfer, or ignored (§7). */
+export class BookBankLineCommand {
+  constructor(
+    readonly input: { lineId: string; kind: string; on?: string; reason?: string },
+    readonly actor: string,
+    readonly idempotencyKey?: string,
+  ) {}
+}
+
+export interface BookBankLineResult {
+  bookingId: string;
+  lineId: string;
+  kind: string;
+  on: string;
+}
+
 export interface BankMatchResult {
   matched: { matchId: string; lineId: string; difference: string }[];
 }

@@ -8,6 +8,7 @@ import {
   type BankStatementEvent,
 } from '../../domain/bank/events.js';
 import {
+  decideBookBankLine,
   decideConfirmMatches,
   decideUndoMatch,
   evolveMatches,
@@ -28,10 +29,12 @@ import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
 import { BANK_CONFIG, type BankConfig } from '../kernel/config.js';
 import { readStream } from '../kernel/event-store/event-store.js';
 import {
+  BookBankLineCommand,
   ConfirmBankMatchesCommand,
   ImportBankStatementCommand,
   UndoBankMatchCommand,
   type BankMatchResult,
+  type BookBankLineResult,
   type ImportBankStatementResult,
   type MatchTargetInput,
 } from './bank-statement.commands.js';
@@ -245,6 +248,51 @@ export class UndoBankMatchHandler implements ICommandHandler<
             { streamId: BANK_MATCH_STREAM, expectedVersion: matches.version, events: [event] },
           ],
           result: { matchId: event.data.matchId, lineId: event.data.lineId },
+        };
+      },
+    });
+  }
+}
+
+@CommandHandler(BookBankLineCommand)
+export class BookBankLineHandler implements ICommandHandler<
+  BookBankLineCommand,
+  BookBankLineResult
+> {
+  constructor(
+    @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async execute(command: BookBankLineCommand): Promise<BookBankLineResult> {
+    return this.pipeline.run({
+      commandType: 'BookBankLine',
+      actor: command.actor,
+      idempotencyKey: command.idempotencyKey,
+      request: command.input,
+      now: this.clock.now(),
+      decide: async (tx, { now }) => {
+        const matches = await loadMatches(tx);
+        const line = await bankLine(tx, String(command.input?.lineId ?? ''));
+        if (!line) throw new DomainError('not_found', 'Ligne de relevé introuvable.', 'lineId');
+        const event = decideBookBankLine(
+          matches.state,
+          { ...command.input, line },
+          {
+            today: parisDayOf(now),
+            newId: () => randomUUID(),
+          },
+        );
+        return {
+          appends: [
+            { streamId: BANK_MATCH_STREAM, expectedVersion: matches.version, events: [event] },
+          ],
+          result: {
+            bookingId: event.data.bookingId,
+            lineId: event.data.lineId,
+            kind: event.data.kind,
+            on: event.data.on,
+          },
         };
       },
     });

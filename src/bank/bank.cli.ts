@@ -151,6 +151,8 @@ const STATUS: Record<string, string> = {
   difference: 'rapprochée (écart)',
   exact: 'proposée',
   near: 'écart proposé',
+  booked: 'comptabilisée',
+  ignored: 'ignorée',
   unmatched: 'non rapprochée',
 };
 

@@ -4,6 +4,7 @@ import { CancelDepositSlipHandler, IssueDepositSlipHandler } from './deposit-sli
 import { DepositSlipPages } from './deposit-slip-pages.service.js';
 import { DepositSlipsController } from './deposit-slips.controller.js';
 import {
+  BookBankLineHandler,
   ConfirmBankMatchesHandler,
   ImportBankStatementHandler,
   UndoBankMatchHandler,
@@ -26,6 +27,7 @@ import { ReconciliationService } from './reconciliation.service.js';
     ImportBankStatementHandler,
     ConfirmBankMatchesHandler,
     UndoBankMatchHandler,
+    BookBankLineHandler,
     ReconciliationService,
     FecService,
     BooksService,

@@ -19,6 +19,7 @@ import { parseIdempotencyKey } from '../kernel/event-store/idempotency.js';
 import { jsonObject, str } from '../panel/form-input.js';
 import { formErrorModel, formKey, submitForm } from '../panel/form-page.js';
 import {
+  BookBankLineCommand,
   ConfirmBankMatchesCommand,
   ImportBankStatementCommand,
   UndoBankMatchCommand,
@@ -127,6 +128,39 @@ export class ReconciliationController {
     });
   }
 
+  /** An unmatched line booked as bank fees, a bounce fee, an internal transfer, or ignored. */
+  @Post('/tresorerie/rapprochement/comptabilisation')
+  book(@Body() body: Record<string, unknown>, @Res() res: Response) {
+    return this.submit(body, res, async () => {
+      await this.commands.execute(
+        new BookBankLineCommand(
+          {
+            lineId: str(body?.ligne),
+            kind: str(body?.nature),
+            on: str(body?.date),
+            reason: str(body?.motif),
+          },
+          'treasurer',
+          parseIdempotencyKey(str(body?.cle)),
+        ),
+      );
+      return { comptabilisee: '1' };
+    });
+  }
+
+  @Post('/api/tresorerie/rapprochements/comptabilisation')
+  @HttpCode(201)
+  bookApi(@Body() body: unknown) {
+    const b = jsonObject(body);
+    return this.commands.execute(
+      new BookBankLineCommand(
+        { lineId: str(b.lineId), kind: str(b.kind), on: str(b.on), reason: str(b.reason) },
+        'api',
+        parseIdempotencyKey(b.idempotencyKey),
+      ),
+    );
+  }
+
   @Post('/api/tresorerie/rapprochements')
   @HttpCode(201)
   confirmApi(@Body() body: unknown) {
@@ -195,6 +229,7 @@ export class ReconciliationController {
       );
     if (str(query.confirmes) !== '') return `${str(query.confirmes)} rapprochement(s) confirmé(s).`;
     if (str(query.defait) !== '') return 'Rapprochement défait.';
+    if (str(query.comptabilisee) !== '') return 'Ligne comptabilisée.';
     return null;
   }
 

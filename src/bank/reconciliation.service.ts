@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  BANK_LINE_BOOKING_KINDS,
   proposeMatches,
   targetKey,
   type MatchCandidate,
@@ -10,6 +11,7 @@ import { addDays, formatDayFr, isDay } from '../../domain/shared/day.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { checkBalanceChain, type BalanceCheck } from '../../domain/bank/balances.js';
 import {
+  bankBookings,
   bankClosings,
   bankImports,
   bankLines,
@@ -24,7 +26,8 @@ import { Clock } from '../kernel/clock.js';
 import { Db, type Queryable } from '../kernel/database/db.js';
 import { BANK_CONFIG, type BankConfig } from '../kernel/config.js';
 
-export type LineStatus = 'matched' | 'difference' | 'exact' | 'near' | 'unmatched';
+export type LineStatus =
+  'matched' | 'difference' | 'exact' | 'near' | 'booked' | 'ignored' | 'unmatched';
 
 export interface ReconciliationLine extends BankLineRow {
   /** matched: confirmed, same amount; difference: confirmed with an écart; exact/near: proposed. */
@@ -32,6 +35,8 @@ export interface ReconciliationLine extends BankLineRow {
   target: (MatchTarget & { label: string; input: string }) | null;
   expected: string | null;
   difference: string | null;
+  /** booked / ignored: what the treasurer booked it as (docs/accounting.md §7). */
+  booking: { kind: string; label: string; on: string; reason: string } | null;
 }
 
 export interface WaitingTarget {
@@ -48,6 +53,8 @@ export interface Reconciliation {
   nearPercent: string;
   lines: ReconciliationLine[];
   counts: Record<LineStatus, number>;
+  /** What an unmatched line can be booked as (form choices). */
+  bookingKinds: { value: string; label: string }[];
   /** Card days and slips of the period no bank line accounts for yet. */
   waiting: WaitingTarget[];
   imports: ImportRow[];
@@ -91,6 +98,7 @@ export class ReconciliationService {
     const data = await this.db.run(async (q) => ({
       lines: await bankLines(q, from, to),
       matches: await bankMatches(q),
+      bookings: await bankBookings(q),
       cards: await cardDays(q, addDays(from, -window), to),
       slips: (await depositSlips(q, { from: addDays(from, -window), to })).filter(
         (s) => s.status === 'active',
@@ -118,16 +126,32 @@ export class ReconciliationService {
       })),
     ];
     const matchedByLine = new Map<string, MatchRow>(data.matches.map((m) => [m.lineId, m]));
+    const bookedByLine = new Map(data.bookings.map((b) => [b.lineId, b]));
     const matchedTargets = new Set(data.matches.map((m) => `${m.targetKind}:${m.targetKey}`));
     const open = candidates.filter((c) => !matchedTargets.has(targetKey(c.target)));
     const proposals = new Map<string, Proposal>(
       proposeMatches(
-        data.lines.filter((l) => !matchedByLine.has(l.lineId)),
+        data.lines.filter((l) => !matchedByLine.has(l.lineId) && !bookedByLine.has(l.lineId)),
         open,
         { windowDays: window, nearPercent: this.config.nearMatchPercent },
       ).map((p) => [p.lineId, p]),
     );
+    const none = { target: null, expected: null, difference: null, booking: null };
     const lines: ReconciliationLine[] = data.lines.map((l) => {
+      const b = bookedByLine.get(l.lineId);
+      if (b)
+        return {
+          ...l,
+          ...none,
+          status: b.kind === 'ignored' ? 'ignored' : 'booked',
+          booking: {
+            kind: b.kind,
+            label:
+              BANK_LINE_BOOKING_KINDS[b.kind as keyof typeof BANK_LINE_BOOKING_KINDS] ?? b.kind,
+            on: b.on,
+            reason: b.reason,
+          },
+        };
       const m = matchedByLine.get(l.lineId);
       if (m) {
         const target: MatchTarget =
@@ -140,6 +164,7 @@ export class ReconciliationService {
           target: { ...target, label: label(target), input: targetInput(target) },
           expected: m.expected,
           difference: m.difference,
+          booking: null,
         };
       }
       const p = proposals.get(l.lineId);
@@ -150,8 +175,9 @@ export class ReconciliationService {
           target: { ...p.target, label: label(p.target), input: targetInput(p.target) },
           expected: p.expected,
           difference: p.difference,
+          booking: null,
         };
-      return { ...l, status: 'unmatched', target: null, expected: null, difference: null };
+      return { ...l, ...none, status: 'unmatched' };
     });
     const proposed = new Set([...proposals.values()].map((p) => targetKey(p.target)));
     const waiting = open
@@ -163,7 +189,15 @@ export class ReconciliationService {
         input: targetInput(c.target),
       }))
       .sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : 0));
-    const counts = { matched: 0, difference: 0, exact: 0, near: 0, unmatched: 0 };
+    const counts = {
+      matched: 0,
+      difference: 0,
+      exact: 0,
+      near: 0,
+      booked: 0,
+      ignored: 0,
+      unmatched: 0,
+    };
     for (const l of lines) counts[l.status]++;
     return {
       from,
@@ -172,6 +206,10 @@ export class ReconciliationService {
       nearPercent: this.config.nearMatchPercent,
       lines,
       counts,
+      bookingKinds: Object.entries(BANK_LINE_BOOKING_KINDS).map(([value, label]) => ({
+        value,
+        label,
+      })),
       waiting,
       imports: data.imports,
       balances: data.chain,

@@ -80,6 +80,50 @@ describe('bank reconciliation over HTTP (demo data)', () => {
     expect((await getPage(undone.location!)).html).toContain('Rapprochement défait.');
   });
 
+  it('books an unmatched line from the page (bank fees) and the API, in French when refused', async () => {
+    const v = (await getJson<Reconciliation>('/api/tresorerie/rapprochement')).body;
+    const fees = v.lines.find((l) => l.amount === '-12.34')!;
+    const bounced = v.lines.find((l) => l.amount === '-55.55')!;
+    expect(fees.status).toBe('unmatched');
+    const page = await getPage('/tresorerie/rapprochement');
+    expect(page.html).toContain('<option value="bounce_fee">Frais de chèque impayé (627)</option>');
+    const booked = await postForm(client, '/tresorerie/rapprochement/comptabilisation', [
+      ['ligne', fees.lineId],
+      ['nature', 'bank_fee'],
+      ['date', ''],
+      ['motif', ''],
+    ]);
+    expect(booked.status).toBe(303);
+    const after = await getPage(booked.location!);
+    expect(after.html).toContain('Ligne comptabilisée.');
+    expect(after.html).toContain(`data-status="booked" data-line="${fees.lineId}"`);
+    const noReason = await postForm(client, '/tresorerie/rapprochement/comptabilisation', [
+      ['ligne', bounced.lineId],
+      ['nature', 'ignored'],
+      ['motif', ''],
+    ]);
+    expect(noReason.status).toBe(422);
+    expect(noReason.html).toContain('Dites pourquoi la ligne est ignorée (motif).');
+    const api = await postJson<{ kind: string; on: string }>(
+      '/api/tresorerie/rapprochements/comptabilisation',
+      { lineId: bounced.lineId, kind: 'bounce_fee' },
+    );
+    expect(api.status).toBe(201);
+    expect(api.body).toMatchObject({ kind: 'bounce_fee', on: bounced.bookedOn });
+    const twice = await postJson<ApiError>('/api/tresorerie/rapprochements/comptabilisation', {
+      lineId: bounced.lineId,
+      kind: 'bank_fee',
+    });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error.code).toBe('already_matched');
+    const undone = await postForm(client, '/tresorerie/rapprochement/annulation', [
+      ['ligne', bounced.lineId],
+    ]);
+    expect(undone.status).toBe(303);
+    const view = (await getJson<Reconciliation>('/api/tresorerie/rapprochement')).body;
+    expect(view.lines.find((l) => l.lineId === bounced.lineId)!.status).toBe('unmatched');
+  });
+
   it('answers a bad file in French naming the line (page) and as JSON (API)', async () => {
     const bad = readFileSync(fixturePath('releve-ofx1.ofx'), 'latin1').replace(
       '<TRNAMT>80.00',

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { CommandBus } from '@nestjs/cqrs';
 import {
+  BookBankLineCommand,
   ConfirmBankMatchesCommand,
   ImportBankStatementCommand,
   UndoBankMatchCommand,
@@ -18,6 +19,7 @@ import {
   ReconciliationService,
   type Reconciliation,
 } from '../../src/bank/reconciliation.service.js';
+import { BooksService } from '../../src/bank/books.service.js';
 import { FecService } from '../../src/bank/fec.service.js';
 import { ReversePaymentCommand } from '../../src/billing/reverse-payment.command.js';
 import { projectRoot } from '../../src/kernel/paths.js';
@@ -97,6 +99,21 @@ describe.each(dialects)('bank statement import and matching on %s', (dialect) =>
       ),
     );
 
+  /** The 2026 export's rows, split in columns. */
+  const exportRows = async () =>
+    (await app.context.get(FecService).export(2026)).content
+      .toString('latin1')
+      .split('\r\n')
+      .slice(1)
+      .filter((l) => l !== '')
+      .map((l) => l.split('\t'));
+  const amountOf = (v: string) => Money.of(v.replace(',', '.'));
+  /** Debit − credit of an account over the rows. */
+  const netOf = (rows: string[][]) => (account: string) =>
+    Money.sum(
+      rows.filter((r) => r[4] === account).map((r) => amountOf(r[11]!).minus(amountOf(r[12]!))),
+    ).toString();
+
   it('imports a CFONB 120 statement once: the same file again imports nothing new', async () => {
     const first = await importFile('releve-cfonb120.txt');
     expect(first).toMatchObject({ format: 'cfonb120', lines: 6, imported: 6, skipped: 0 });
@@ -143,7 +160,15 @@ describe.each(dialects)('bank statement import and matching on %s', (dialect) =>
     });
     expect(byAmount(v, '98.76').status).toBe('unmatched');
     expect(byAmount(v, '-12.34').status).toBe('unmatched');
-    expect(v.counts).toEqual({ matched: 0, difference: 0, exact: 2, near: 1, unmatched: 3 });
+    expect(v.counts).toEqual({
+      matched: 0,
+      difference: 0,
+      exact: 2,
+      near: 1,
+      booked: 0,
+      ignored: 0,
+      unmatched: 3,
+    });
     expect(v.waiting).toEqual([]);
   });
 
@@ -192,36 +217,58 @@ describe.each(dialects)('bank statement import and matching on %s', (dialect) =>
   });
 
   it('exports a balanced FEC whose 411 of the member is what their invoices still ask', async () => {
-    const { summary, content } = await app.context.get(FecService).export(2026);
+    const { summary } = await app.context.get(FecService).export(2026);
     expect(summary).toMatchObject({ fiscalYear: 2026, balanced: true });
     expect(summary.fileName).toMatch(/^\d+-gloux2-ecritures-20261231\.txt$/);
-    const rows = content
-      .toString('latin1')
-      .split('\r\n')
-      .slice(1)
-      .filter((l) => l !== '')
-      .map((l) => l.split('\t'));
-    const amount = (v: string) => Money.of(v.replace(',', '.'));
-    const net411 = Money.sum(
-      rows
-        .filter((r) => r[4] === '411' && r[6] === `C${customer}`)
-        .map((r) => amount(r[11]!).minus(amount(r[12]!))),
-    );
+    const rows = await exportRows();
+    const net411 = netOf(rows.filter((r) => r[6] === `C${customer}`))('411');
     const [due] = await app.db.query(
       `SELECT SUM(total_cents - paid_cents - credited_cents) AS cents FROM g2_rm_invoices WHERE customer_id = ?`,
       [customer],
     );
-    expect(net411.toString()).toBe(fromCents(due?.cents));
+    expect(net411).toBe(fromCents(due?.cents));
     // The deposit slip moved the cheque from 5112 to 512. Card receipts wait in 5115 until
     // their remittance is confirmed on the statement (docs/accounting.md §7): the 123.45 day
     // (130.00 less the 6.55 refund) was; the 150.00 day, whose match was undone, was not.
-    const net = (account: string) =>
-      Money.sum(
-        rows.filter((r) => r[4] === account).map((r) => amount(r[11]!).minus(amount(r[12]!))),
-      ).toString();
+    const net = netOf(rows);
     expect(net('5112')).toBe('0.00');
     expect(net('512')).toBe('203.45'); // 123.45 card day confirmed, 80.00 deposited
     expect(net('5115')).toBe('150.00');
+  });
+
+  it('books unmatched lines (fees 627, ignored), refused in a locked period; 512 follows the statement', async () => {
+    const v = await view();
+    const fees = byAmount(v, '-12.34');
+    const bounced = byAmount(v, '-55.55');
+    const transfer = byAmount(v, '98.76');
+    const book = (lineId: string, kind: string, on?: string, reason?: string) =>
+      bus().execute(new BookBankLineCommand({ lineId, kind, on, reason }, 'test'));
+    await book(fees.lineId, 'bank_fee');
+    await book(transfer.lineId, 'ignored', undefined, 'Virement d’un adhérent saisi dans Gloux');
+    await refusal(book(fees.lineId, 'bank_fee'), 'already_matched', 'lineId');
+    // November's VAT declared: the bounce fee of 10/11 cannot be dated in it any more.
+    app.clock.set(new Date('2026-12-05T10:00:00Z'));
+    await app.context.get(BooksService).declareVatMonth('2026-11', 'CA3-11', 'test');
+    const locked = await refusal(book(bounced.lineId, 'bounce_fee'), 'period_locked');
+    expect(locked.message).toMatch(/datée du 10\/11\/2026. Datez-la du 01\/12\/2026 ou après/);
+    await book(bounced.lineId, 'bounce_fee', '2026-12-01');
+    const after = await app.context.get(ReconciliationService).view('2026-11-01', '2026-12-05');
+    expect(byAmount(after, '-12.34')).toMatchObject({
+      status: 'booked',
+      booking: { kind: 'bank_fee', on: '2026-11-06' },
+    });
+    expect(byAmount(after, '-55.55')).toMatchObject({
+      status: 'booked',
+      booking: { kind: 'bounce_fee', on: '2026-12-01' },
+    });
+    expect(byAmount(after, '98.76')).toMatchObject({
+      status: 'ignored',
+      booking: { reason: 'Virement d’un adhérent saisi dans Gloux' },
+    });
+    const net = netOf(await exportRows());
+    // 203.45 less the two charges; the ignored credit is not ours to book.
+    expect(net('512')).toBe('135.56');
+    expect(net('627')).toBe('67.89');
   });
 
   it('rebuilds the bank tables from the log to exactly the live ones', async () => {

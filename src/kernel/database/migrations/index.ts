@@ -18,6 +18,7 @@ import { Treasury1764900000800 } from './1764900000800-treasury.js';
 import { Books1764900002200 } from './1764900002200-books.js';
 import { BankBalances1764900002350 } from './1764900002350-bank-balances.js';
 import { NumberDraws1764900002460 } from './1764900002460-number-draws.js';
+import { BankBookings1764900002517 } from './1764900002517-bank-bookings.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -41,4 +42,5 @@ export const migrations = [
   Books1764900002200,
   BankBalances1764900002350,
   NumberDraws1764900002460,
+  BankBookings1764900002517,
 ];
