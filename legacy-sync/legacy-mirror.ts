@@ -11,6 +11,7 @@ import {
   type PaymentReversed,
 } from '../domain/billing/events.js';
 import { parisDateTimeOf } from '../domain/shared/day.js';
+import { INCOMPLETE_LINES } from '../domain/legacy/gloux-ingest.js';
 import type { Queryable, Tx } from '../src/kernel/database/db.js';
 import type { RecordedEvent } from '../src/kernel/event-store/event-store.js';
 import { fromCents, toCents } from '../domain/shared/cents.js';
@@ -115,7 +116,9 @@ export async function refreshAfterIngest(tx: Tx, event: RecordedEvent): Promise<
     if (idFacture !== null) await imputeCreditNote(tx, e.data, idFacture, event.recordedAt);
     await refreshCustomerBalance(tx, e.data.customerId);
   }
-  if (e.type === 'CustomerCredited') await refreshCustomerBalance(tx, e.data.customerId);
+  // Gloux's invoice is in now: the balance counts it (see STILL_WRITTEN).
+  if (e.type === 'InvoiceIssued' || e.type === 'CustomerCredited')
+    await refreshCustomerBalance(tx, e.data.customerId);
   if (e.type === 'InvoicePaymentAllocated') {
     const idFacture = await legacyIdOf(tx, 'invoice', e.data.invoiceId);
     if (idFacture !== null)
@@ -264,10 +267,21 @@ export async function refreshInvoiceSettlement(
 }
 
 /**
+ * A Gloux invoice gloux2 has not taken in because Gloux is still writing it (no lines yet, or
+ * lines that do not make its total): Gloux's page lowers clients.solde once it is done, so a
+ * balance written meanwhile must leave it out or it is counted twice (issue 16 item 2). It is
+ * counted again when it is taken in (refreshAfterIngest).
+ */
+const STILL_WRITTEN = `NOT EXISTS (SELECT 1 FROM g2_legacy_map m WHERE m.kind = 'invoice' AND m.legacy_id = f.id_facture)
+   AND (NOT EXISTS (SELECT 1 FROM factures_lignes l WHERE l.id_facture = f.id_facture)
+        OR EXISTS (SELECT 1 FROM g2_legacy_issues i WHERE i.source_table = 'factures' AND i.legacy_id = f.id_facture AND i.code = '${INCOMPLETE_LINES}'))`;
+
+/**
  * clients.solde = what was allocated to the customer's standing invoices, minus what they were
  * invoiced, plus the customer's credit held by gloux2 (sample data: -14.35 = 7.25 - 21.60).
- * Invoices cancelled by avoir ('annulee') count neither way. Recomputed, never incremented:
- * idempotent, so a crash between this MyISAM write and the commit is repaired by the re-run.
+ * Invoices cancelled by avoir ('annulee') count neither way, nor one Gloux is still writing.
+ * Recomputed, never incremented: idempotent, so a crash between this MyISAM write and the
+ * commit is repaired by the re-run.
  */
 export async function refreshCustomerBalance(tx: Tx, customerId: string): Promise<void> {
   await tx.execute(
@@ -277,7 +291,8 @@ export async function refreshCustomerBalance(tx: Tx, customerId: string): Promis
            JOIN factures f ON f.id_facture = pf.id_facture
           WHERE f.id_client = clients.id_client AND f.type_facture = 'facture' AND f.statut IN ('emise', 'payee'))
       - (SELECT COALESCE(SUM(f.total_ttc), 0) FROM factures f
-          WHERE f.id_client = clients.id_client AND f.statut IN ('emise', 'payee') AND f.type_facture = 'facture')
+          WHERE f.id_client = clients.id_client AND f.statut IN ('emise', 'payee') AND f.type_facture = 'facture'
+            AND NOT (${STILL_WRITTEN}))
       + (SELECT COALESCE(SUM(cc.credit_cents), 0) FROM g2_rm_customer_credit cc
           WHERE cc.customer_id = ?) / 100.0, 2)
       WHERE id_client = ?`,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { legacyUuid } from '../../legacy-sync/legacy-rows.js';
 import { LegacyIngester } from '../../legacy-sync/legacy-ingest.js';
 import { driftReport, repairDrift, type Drift } from '../../legacy-sync/legacy-drift.js';
+import { findCustomer } from '../../legacy-sync/legacy-gateway.js';
 import {
   customerBalance,
   findInvoice,
@@ -199,6 +200,33 @@ describe.each(dialects)('Gloux writes become events on %s', (dialect) => {
     );
     expect(lines.map((l) => l.label)).toEqual(['Hébergement']);
     expect(await issue()).toEqual([]);
+  });
+
+  it('counts a late-lined invoice once in clients.solde while gloux2 writes for the customer meanwhile (issue 16 item 2)', async () => {
+    const solde = async () => (await app.db.run((q) => findCustomer(q, '3')))!.balance;
+    expect(describeDrift(await settle())).toEqual(SAMPLE_DRIFT);
+    const before = await solde();
+    // Gloux writes the factures row; its page writes the lines, then lowers the balance.
+    const gloux = await glouxInvoice(side, {
+      idClient: 3,
+      date: '2026-11-02',
+      lines: [{ libelle: 'Hébergement', montantHt: 20.07 }],
+      linesLater: true,
+      balanceWithLines: true,
+    });
+    await settle();
+    // Meanwhile gloux2 invoices the same customer, and the mirror writes clients.solde.
+    const mine = await app.issue({
+      customerId: '3',
+      issuedOn: '2026-11-02',
+      lines: [yearLine('Plaque', '10.00', '2026-11-02', '2027-11-01')],
+    });
+    await app.syncLegacy();
+    await gloux.writeLines();
+    expect(describeDrift(await settle())).toEqual(SAMPLE_DRIFT);
+    expect(await solde()).toBe(
+      (Number(before) - Number(gloux.total) - Number(mine.total)).toFixed(2),
+    );
   });
 
   it('takes a cheque Gloux marks rejected back, and Gloux’s sums follow', async () => {

@@ -118,6 +118,8 @@ export async function glouxInvoice(
     statut?: string;
     /** Leave the lines to `writeLines`: a reader sees the factures row without them. */
     linesLater?: boolean;
+    /** With `linesLater`: the balance too is lowered by `writeLines`, once the lines are in. */
+    balanceWithLines?: boolean;
   },
 ): Promise<{
   idFacture: number;
@@ -148,12 +150,17 @@ export async function glouxInvoice(
       v.statut ?? 'emise',
     ],
   );
-  const writeLines = () => glouxLines(side, idFacture, v.idClient, v.date, v.lines, 1);
+  const lowerBalance = () =>
+    exec(side, `UPDATE clients SET solde = solde - ? WHERE id_client = ?`, [
+      total / 100,
+      v.idClient,
+    ]);
+  const writeLines = async () => {
+    await glouxLines(side, idFacture, v.idClient, v.date, v.lines, 1);
+    if (v.balanceWithLines) await lowerBalance();
+  };
   if (!v.linesLater) await writeLines();
-  await exec(side, `UPDATE clients SET solde = solde - ? WHERE id_client = ?`, [
-    total / 100,
-    v.idClient,
-  ]);
+  if (!v.balanceWithLines) await lowerBalance();
   return { idFacture, numero, total: euros(total), writeLines };
 }
 
