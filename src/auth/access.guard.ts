@@ -5,7 +5,7 @@ import { ACCESS_RULE, DEFAULT_RULE, type AccessRule, type OwnedKind } from './ac
 import { AUTH_CONFIG, type AuthConfig } from '../kernel/config.js';
 import { csrfInvalid, forbidden, unauthenticated } from './auth-errors.js';
 import { AuthService, type SignedIn } from './auth.service.js';
-import { isStaff, viewUser } from './auth-user.js';
+import { isStaff, viewUser, type AuthUser } from './auth-user.js';
 import { Ownership } from './ownership.js';
 import { randomToken, sameSecret } from './password.js';
 import {
@@ -104,27 +104,39 @@ export class AccessGuard implements CanActivate {
     if (body && typeof body === 'object') delete body[CSRF_FIELD];
   }
 
-  private async allowed(rule: AccessRule, { user }: SignedIn, req: Request): Promise<boolean> {
-    switch (rule.kind) {
-      case 'public':
-      case 'signed_in':
-        return true;
-      case 'admin':
-        return user.admin;
-      case 'staff':
-        return isStaff(user);
-      case 'member': {
-        if (isStaff(user)) return true;
-        if (!user.cooperator) return false;
-        const params = req.params as Record<string, string | undefined>;
-        const named: [OwnedKind, string][] = [];
-        for (const [kind, param] of Object.entries(rule.params) as [OwnedKind, string][]) {
-          const value = params[param];
-          if (value === undefined) return false;
-          named.push([kind, value]);
-        }
-        return this.ownership.owns(user, named);
+  private allowed(rule: AccessRule, { user }: SignedIn, req: Request): Promise<boolean> {
+    return mayUse(rule, user, req.params as Record<string, string | undefined>, this.ownership);
+  }
+}
+
+/**
+ * Whether `user` may call a route under `rule` with these route parameters: the guard's own
+ * decision, also used by the panel walk test to check a form's action without submitting it.
+ */
+export async function mayUse(
+  rule: AccessRule,
+  user: AuthUser,
+  params: Record<string, string | undefined>,
+  ownership: Ownership,
+): Promise<boolean> {
+  switch (rule.kind) {
+    case 'public':
+    case 'signed_in':
+      return true;
+    case 'admin':
+      return user.admin;
+    case 'staff':
+      return isStaff(user);
+    case 'member': {
+      if (isStaff(user)) return true;
+      if (!user.cooperator) return false;
+      const named: [OwnedKind, string][] = [];
+      for (const [kind, param] of Object.entries(rule.params) as [OwnedKind, string][]) {
+        const value = params[param];
+        if (value === undefined) return false;
+        named.push([kind, value]);
       }
+      return ownership.owns(user, named);
     }
   }
 }

@@ -38,7 +38,6 @@ export const NAVIGATION: readonly NavGroup[] = [
     label: 'Trésorerie',
     entries: [
       { label: 'Saisir un chèque', href: '/admin/cheques/nouveau', who: 'staff' },
-      { label: 'Enregistrer un paiement', href: '/admin/paiements/nouveau', who: 'staff' },
       { label: 'Remises de chèques', href: '/tresorerie/remises', who: 'staff' },
       { label: 'Rapprochement bancaire', href: '/tresorerie/rapprochement', who: 'staff' },
       { label: 'Paiements par carte', href: '/tresorerie/cartes', who: 'staff' },
