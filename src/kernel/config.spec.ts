@@ -538,6 +538,20 @@ const VARIABLES: readonly {
     invalid: null,
   },
   {
+    name: 'MONETICO_FORGED_MAX_PER_IP',
+    valid: '5',
+    read: (c) => c.monetico.forgedPerAddress,
+    expected: 5,
+    invalid: '0',
+  },
+  {
+    name: 'MONETICO_FORGED_WINDOW_MINUTES',
+    valid: '30',
+    read: (c) => c.monetico.forgedWindowMs,
+    expected: 1_800_000,
+    invalid: '0',
+  },
+  {
     name: 'FAKE_BANK',
     valid: '0',
     read: (c) => c.fakeBank.inDemo,

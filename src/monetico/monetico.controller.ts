@@ -18,6 +18,7 @@ import { MoneticoService } from './monetico.service.js';
 import { Member, Public, Staff } from '../auth/access.decorators.js';
 import { isStaff } from '../auth/auth-user.js';
 import { authOf } from '../auth/request-auth.js';
+import { pager, requestedPage } from '../panel/pagination.js';
 
 /** Card payment pages, the bank's CGI2 callback and the treasurer's anomalies. Thin: see MoneticoService. */
 @Controller()
@@ -43,12 +44,19 @@ export class MoneticoController {
   @Public({ csrf: false })
   @Post(CGI2_PATH)
   @HttpCode(200)
-  async cgi2(@Body() body: Cgi2Body | undefined, @Res() res: Response): Promise<void> {
+  async cgi2(
+    @Body() body: Cgi2Body | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    // The address the limits of forged notifications count on (TRUST_PROXY behind a proxy).
+    const address = req.ip ?? '';
     const answer =
       body?.kind === 'cgi2'
-        ? await this.monetico.notify(body.raw, body.pairs)
-        : this.monetico.refuseUnreadable(
+        ? await this.monetico.notify(body.raw, body.pairs, address)
+        : await this.monetico.refuseUnreadable(
             body?.kind === 'cgi2-unreadable' ? body.reason : 'corps illisible',
+            address,
           );
     res.status(200).type('text/plain').send(answer);
   }
@@ -90,16 +98,47 @@ export class MoneticoController {
   @Staff()
   @Get('/tresorerie/anomalies-cb')
   @Render('card-anomalies')
-  async anomaliesPage() {
+  async anomaliesPage(@Query() query: Record<string, unknown>) {
     return {
       title: 'Anomalies des paiements par carte',
-      anomalies: await this.monetico.anomalies(),
+      ...this.monetico.forgedLimits,
+      ...(await this.anomalyPages(query)),
     };
   }
 
+  /** The same pages as JSON (`page`, `page_falsifiees`). */
   @Staff()
   @Get('/api/tresorerie/anomalies-cb')
-  async anomalies() {
-    return { anomalies: await this.monetico.anomalies() };
+  async anomalies(@Query() query: Record<string, unknown>) {
+    return this.anomalyPages(query);
+  }
+
+  /**
+   * Sealed anomalies and forged notifications, each paged on its own: however many forged
+   * ones come, the sealed ones keep their first page.
+   */
+  private async anomalyPages(query: Record<string, unknown>) {
+    const page = requestedPage(query.page);
+    const forgedPage = requestedPage(query.page_falsifiees);
+    const [total, forgedTotal] = await Promise.all([
+      this.monetico.anomalyCount(),
+      this.monetico.forgedCount(),
+    ]);
+    // Each list's links keep the other list's page.
+    const href = (pages: Record<'page' | 'page_falsifiees', number>) => {
+      const q = new URLSearchParams();
+      for (const [name, n] of Object.entries(pages)) if (n > 1) q.set(name, String(n));
+      const search = q.toString();
+      return `/tresorerie/anomalies-cb${search ? `?${search}` : ''}`;
+    };
+    const paging = pager(page, total, (to) => href({ page: to, page_falsifiees: forgedPage }));
+    const forgedPaging = pager(forgedPage, forgedTotal, (to) =>
+      href({ page, page_falsifiees: to }),
+    );
+    const [anomalies, forged] = await Promise.all([
+      this.monetico.anomalies({ offset: paging.offset, limit: paging.pageSize }),
+      this.monetico.forged({ offset: forgedPaging.offset, limit: forgedPaging.pageSize }),
+    ]);
+    return { anomalies, pager: paging, forged, forgedPager: forgedPaging };
   }
 }

@@ -26,6 +26,7 @@ import {
 import { Clock } from '../kernel/clock.js';
 import { Db, isDuplicateKey } from '../kernel/database/db.js';
 import { sqlTimestamp } from '../kernel/event-store/event-store.js';
+import { addressKey, ForgedLimiter } from './forged-limiter.js';
 import { hmacSha1, randomReference } from './monetico-crypto.js';
 import { MONETICO_CONFIG, type MoneticoConfig } from '../kernel/config.js';
 
@@ -91,6 +92,27 @@ export interface CardAnomaly {
   requestedAmount: string | null;
 }
 
+/** One address's notifications with a wrong seal on one Paris day (address `*`: the others). */
+export interface ForgedNotifications {
+  day: string;
+  address: string;
+  received: number;
+  firstAt: string;
+  lastAt: string;
+  lastReference: string;
+  lastReason: string;
+}
+
+export interface Page {
+  offset: number;
+  limit: number;
+}
+
+/** Whole numbers written into the SQL (placeholders in LIMIT differ between the drivers). */
+function limitClause(page: Page): string {
+  return ` LIMIT ${Math.max(0, Math.floor(page.limit))} OFFSET ${Math.max(0, Math.floor(page.offset))}`;
+}
+
 export interface CardReturn {
   reference: string;
   invoiceId: string;
@@ -113,26 +135,39 @@ interface RequestRow {
 
 const RAW_LIMIT = 64 * 1024;
 /**
- * What is kept of a notification until its seal is found right: anyone can post to the
- * callback, so an unauthenticated body costs at most this much room (the bank's own notices
- * are kept whole once their seal checks out).
+ * What is kept of a notification whose seal fails (the last one per address and day): anyone
+ * can post to the callback, so an unauthenticated body costs at most this much room.
  */
 const UNSEALED_RAW_LIMIT = 2048;
+/** Addresses with their own forged-notification row per day; the others share address `*`. */
+export const FORGED_ADDRESSES_PER_DAY = 1000;
 
 /** Card payment through Monetico: the sealed request, the CGI2 notification, the anomalies. */
 @Injectable()
 export class MoneticoService {
   private readonly logger = new Logger('Monetico');
+  private readonly forgedLimiter: ForgedLimiter;
 
   constructor(
     @Inject(Db) private readonly db: Db,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(MONETICO_CONFIG) private readonly config: MoneticoConfig,
-  ) {}
+  ) {
+    this.forgedLimiter = new ForgedLimiter(config.forgedPerAddress, config.forgedWindowMs);
+  }
 
   get enabled(): boolean {
     return this.config.enabled;
+  }
+
+  /** What the anomalies page says of the limits on forged notifications. */
+  get forgedLimits() {
+    return {
+      forgedPerAddress: this.config.forgedPerAddress,
+      forgedWindowMinutes: this.config.forgedWindowMs / 60_000,
+      forgedAddressesPerDay: FORGED_ADDRESSES_PER_DAY,
+    };
   }
 
   /**
@@ -234,44 +269,70 @@ export class MoneticoService {
     }
   }
 
-  /** Refusal of a body the route could not even read (too big, wrong type): a log line and cdr=1. */
-  refuseUnreadable(reason: string): string {
-    this.logger.warn(`Notification CGI2 refusée : ${reason}`);
-    return cgi2Answer(false);
+  /**
+   * Refusal of a body the route could not even read (too big, wrong type): cdr=1, counted
+   * like a forged notification (nobody sealed it).
+   */
+  async refuseUnreadable(reason: string, address = ''): Promise<string> {
+    return this.refuseForged(
+      this.clock.now(),
+      address,
+      '',
+      `corps illisible : ${reason}`,
+      '',
+      ` : ${reason}`,
+    );
   }
 
   /**
-   * The CGI2 notification: kept raw, seal checked over all received fields, then the payment
-   * recorded once per reference (idempotency key) before the answer. Returns the text to send.
+   * The CGI2 notification: seal checked over all received fields; a sealed one is kept raw,
+   * then the payment recorded once per reference (idempotency key) before the answer. One
+   * whose seal fails is only counted (see refuseForged). Returns the text to send.
    */
-  async notify(raw: string, pairs: readonly (readonly [string, string])[]): Promise<string> {
+  async notify(
+    raw: string,
+    pairs: readonly (readonly [string, string])[],
+    address = '',
+  ): Promise<string> {
     const now = this.clock.now();
     const parsed = parseNotification(pairs);
     const reference = parsed.ok ? parsed.fields.reference! : parsed.reference;
     const code = parsed.ok ? (parsed.fields['code-retour'] ?? '') : '';
+    // cdr reports the seal (docs/monetico.md): a notification the bank sealed is answered cdr=0
+    // even when its fields cannot be used, and the treasurer sees it as an anomaly.
+    const sealed = parsed.ok
+      ? this.config.enabled &&
+        verifyMac(parsed.fields, 'current', this.config.key.bytes(), hmacSha1)
+      : this.sealedDespiteShape(pairs);
+    if (!sealed) {
+      if (parsed.ok)
+        return this.refuseForged(
+          now,
+          address,
+          reference,
+          'sceau MAC invalide',
+          raw,
+          ` : sceau MAC invalide — référence ${reference}, code-retour ${code.slice(0, 32)}`,
+        );
+      return this.refuseForged(
+        now,
+        address,
+        reference,
+        `mal formée : ${parsed.reason}`,
+        raw,
+        ` (mal formée) : ${parsed.reason}${reference ? ` — référence ${reference}` : ''}`,
+      );
+    }
     const id = await this.keep(now, reference, code, raw);
     if (!parsed.ok) {
-      // cdr reports the seal (docs/monetico.md): a notification the bank sealed is answered cdr=0
-      // even when its fields cannot be used, and the treasurer sees it as an anomaly.
-      const sealed = this.sealedDespiteShape(pairs);
-      if (sealed) await this.keepWhole(id, raw);
-      await this.settle(id, 'malformed', parsed.reason, sealed);
+      await this.settle(id, 'malformed', parsed.reason, true);
       this.logger.warn(
-        `Notification CGI2 n° ${id} refusée (mal formée${sealed ? ', sceau valide' : ''}) : ${parsed.reason}${reference ? ` — référence ${reference}` : ''}`,
+        `Notification CGI2 n° ${id} refusée (mal formée, sceau valide) : ${parsed.reason}${reference ? ` — référence ${reference}` : ''}`,
       );
-      return cgi2Answer(sealed);
+      return cgi2Answer(true);
     }
-    const fields = parsed.fields;
-    if (!this.config.enabled || !verifyMac(fields, 'current', this.config.key.bytes(), hmacSha1)) {
-      await this.settle(id, 'bad_mac', 'le sceau ne correspond pas aux champs reçus', false);
-      this.logger.warn(
-        `Notification CGI2 n° ${id} refusée : sceau MAC invalide — référence ${reference}, code-retour ${code.slice(0, 32)}, rien n’est enregistré`,
-      );
-      return cgi2Answer(false);
-    }
-    await this.keepWhole(id, raw);
     try {
-      await this.process(id, fields, now);
+      await this.process(id, parsed.fields, now);
     } catch (error) {
       // The seal was right: the bank is told so; the treasurer sees what could not be recorded.
       const message = error instanceof Error ? error.message : String(error);
@@ -281,6 +342,69 @@ export class MoneticoService {
       );
     }
     return cgi2Answer(true);
+  }
+
+  /**
+   * A notification nobody sealed: anyone can post one, so it costs one counter on the row of
+   * its address and day (bounded rows, see g2_card_forged), and nothing at all once its address
+   * is over MONETICO_FORGED_MAX_PER_IP in the window. Answered cdr=1. `reason` is what the
+   * treasurer reads, `logged` the end of the log line.
+   */
+  private async refuseForged(
+    now: Date,
+    address: string,
+    reference: string,
+    reason: string,
+    raw: string,
+    logged: string,
+  ): Promise<string> {
+    const from = address || 'adresse inconnue';
+    const verdict = this.forgedLimiter.take(address, now.getTime());
+    if (verdict === 'kept') {
+      await this.countForged(now, address ? addressKey(address) : '?', reference, reason, raw);
+      this.logger.warn(
+        `Notification CGI2 refusée${logged} — depuis ${from}, rien n’est enregistré`,
+      );
+    } else if (verdict === 'newly-limited') {
+      const minutes = this.config.forgedWindowMs / 60_000;
+      this.logger.warn(
+        `Notifications CGI2 au sceau invalide : plus de ${this.config.forgedPerAddress} en ${minutes} minutes depuis ${from}, les suivantes sont refusées sans être gardées jusqu’à la fin de la fenêtre`,
+      );
+    }
+    return cgi2Answer(false);
+  }
+
+  private async countForged(
+    now: Date,
+    address: string,
+    reference: string,
+    reason: string,
+    raw: string,
+  ): Promise<void> {
+    const day = parisDayOf(now);
+    const at = sqlTimestamp(now);
+    const last = [reference.slice(0, 12), reason.slice(0, 255), raw.slice(0, UNSEALED_RAW_LIMIT)];
+    await this.db.run(async (q) => {
+      const updated = await q.execute(
+        `UPDATE g2_card_forged SET received = received + 1, last_at = ?, last_reference = ?, last_reason = ?, last_raw = ? WHERE on_day = ? AND address = ?`,
+        [at, ...last, day, address.slice(0, 64)],
+      );
+      if (updated.affected > 0) return;
+      // Past so many addresses in a day, the others share one row: storage stays bounded.
+      const [row] = await q.query<{ n: number | string }>(
+        `SELECT COUNT(*) AS n FROM g2_card_forged WHERE on_day = ?`,
+        [day],
+      );
+      const key = Number(row?.n ?? 0) >= FORGED_ADDRESSES_PER_DAY ? '*' : address.slice(0, 64);
+      const conflict =
+        q.dialect === 'mysql'
+          ? `ON DUPLICATE KEY UPDATE received = received + 1, last_at = VALUES(last_at), last_reference = VALUES(last_reference), last_reason = VALUES(last_reason), last_raw = VALUES(last_raw)`
+          : `ON CONFLICT (on_day, address) DO UPDATE SET received = received + 1, last_at = excluded.last_at, last_reference = excluded.last_reference, last_reason = excluded.last_reason, last_raw = excluded.last_raw`;
+      await q.execute(
+        `INSERT INTO g2_card_forged (on_day, address, received, first_at, last_at, last_reference, last_reason, last_raw) VALUES (?, ?, 1, ?, ?, ?, ?, ?) ${conflict}`,
+        [day, key, at, at, ...last],
+      );
+    });
   }
 
   /** True when a notification that failed the shape checks still carries the bank's seal. */
@@ -437,26 +561,15 @@ export class MoneticoService {
     };
   }
 
-  /** Keeps the notification as received, before anything is decided on it. */
+  /** Keeps a sealed notification as received, before anything is decided on it. */
   private async keep(now: Date, reference: string, code: string, raw: string): Promise<number> {
     const { insertId } = await this.db.run((q) =>
       q.execute(
-        `INSERT INTO g2_card_notifications (received_at, reference, code_retour, mac_valid, outcome, detail, raw) VALUES (?, ?, ?, 0, 'received', '', ?)`,
-        [sqlTimestamp(now), reference, code.slice(0, 32), raw.slice(0, UNSEALED_RAW_LIMIT)],
+        `INSERT INTO g2_card_notifications (received_at, reference, code_retour, mac_valid, outcome, detail, raw) VALUES (?, ?, ?, 1, 'received', '', ?)`,
+        [sqlTimestamp(now), reference, code.slice(0, 32), raw.slice(0, RAW_LIMIT)],
       ),
     );
     return insertId;
-  }
-
-  /** The whole body of a notification whose seal checked out. */
-  private async keepWhole(id: number, raw: string): Promise<void> {
-    if (raw.length <= UNSEALED_RAW_LIMIT) return;
-    await this.db.run((q) =>
-      q.execute(`UPDATE g2_card_notifications SET raw = ? WHERE id = ?`, [
-        raw.slice(0, RAW_LIMIT),
-        id,
-      ]),
-    );
   }
 
   private async settle(
@@ -475,17 +588,18 @@ export class MoneticoService {
   }
 
   /**
-   * What the treasurer must look at: every notification that did not simply pay or cancel.
-   * Those the bank sealed come first, so a flood of forged ones never pushes a real anomaly
-   * (money the bank took) off the list.
+   * What the treasurer must look at: every kept notification that did not simply pay or
+   * cancel, newest first, a page at a time. Notifications nobody sealed are only counted (see
+   * `forged`), so they never push a real anomaly (money the bank took) off a page; rows kept
+   * unsealed before they were counted apart come after every sealed one.
    */
-  async anomalies(): Promise<CardAnomaly[]> {
-    const normal = NORMAL.map(() => '?').join(', ');
+  async anomalies(page: Page = { offset: 0, limit: 100 }): Promise<CardAnomaly[]> {
     const rows = await this.db.query<Record<string, unknown>>(
       `SELECT n.id, n.received_at, n.reference, n.code_retour, n.mac_valid, n.outcome, n.detail, n.payment_id,
               r.invoice_id, r.customer_id, r.amount
          FROM g2_card_notifications n LEFT JOIN g2_card_requests r ON r.reference = n.reference
-        WHERE n.outcome NOT IN (${normal}) ORDER BY n.mac_valid DESC, n.id DESC LIMIT 500`,
+        WHERE n.outcome NOT IN (${NORMAL.map(() => '?').join(', ')})
+        ORDER BY n.mac_valid DESC, n.id DESC${limitClause(page)}`,
       [...NORMAL],
     );
     return rows.map((r) => {
@@ -505,6 +619,38 @@ export class MoneticoService {
         requestedAmount: r.amount == null ? null : fromCents(r.amount),
       };
     });
+  }
+
+  async anomalyCount(): Promise<number> {
+    const [row] = await this.db.query<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM g2_card_notifications WHERE outcome NOT IN (${NORMAL.map(() => '?').join(', ')})`,
+      [...NORMAL],
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  /** Notifications whose seal failed, counted per day and address, newest first. */
+  async forged(page: Page = { offset: 0, limit: 100 }): Promise<ForgedNotifications[]> {
+    const rows = await this.db.query<Record<string, unknown>>(
+      `SELECT on_day, address, received, first_at, last_at, last_reference, last_reason
+         FROM g2_card_forged ORDER BY on_day DESC, last_at DESC, address${limitClause(page)}`,
+    );
+    return rows.map((r) => ({
+      day: String(r.on_day),
+      address: String(r.address),
+      received: Number(r.received),
+      firstAt: String(r.first_at),
+      lastAt: String(r.last_at),
+      lastReference: String(r.last_reference ?? ''),
+      lastReason: String(r.last_reason ?? ''),
+    }));
+  }
+
+  async forgedCount(): Promise<number> {
+    const [row] = await this.db.query<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM g2_card_forged`,
+    );
+    return Number(row?.n ?? 0);
   }
 
   /** What the return pages show for a reference (null: unknown). */

@@ -6,7 +6,11 @@ import { computeMac, decodeKey, formatNotificationDate } from '../../domain/mone
 import { DomainError } from '../../domain/shared/errors.js';
 import { startFakeBank, type FakeBank } from '../../src/fake-bank/fake-bank.js';
 import { hmacSha1 } from '../../src/monetico/monetico-crypto.js';
-import { MoneticoService, type CardForm } from '../../src/monetico/monetico.service.js';
+import {
+  FORGED_ADDRESSES_PER_DAY,
+  MoneticoService,
+  type CardForm,
+} from '../../src/monetico/monetico.service.js';
 import { loadMoneticoConfig, MONETICO_CONFIG } from '../../src/kernel/config.js';
 import { AfterCommit } from '../../src/lifecycle/after-commit.js';
 import { LifecycleService } from '../../src/lifecycle/lifecycle.service.js';
@@ -107,6 +111,8 @@ describe.each(dialects)('Monetico card payment on %s', (dialect) => {
       )
     ).map((r) => r.outcome);
   const logged = (pattern: RegExp) => lines.some((l) => pattern.test(l));
+  const forgedOf = async (address: string) =>
+    (await monetico().forged({ offset: 0, limit: 5000 })).find((f) => f.address === address);
 
   it('builds the sealed form for what is still due, with a stored reference tied to the invoice', async () => {
     const invoice = await issue('3', '100.00');
@@ -260,20 +266,31 @@ describe.each(dialects)('Monetico card payment on %s', (dialect) => {
   });
 
   describe('adversarial notifications: no payment, a clear log line, an anomaly', () => {
-    it('forged MAC (another key, or a changed field)', async () => {
+    it('forged MAC (another key, or a changed field): counted for its address, not kept', async () => {
       const invoice = await issue('3', '25.00');
       const form = await monetico().requestForm('3', invoice.invoiceId);
       const before = await cardPayments();
       const [raw, pairs] = notification(form, {}, 'fedcba9876543210fedcba9876543210fedcba98');
-      expect(await monetico().notify(raw, pairs)).toBe('version=2\ncdr=1\n');
+      expect(await monetico().notify(raw, pairs, '192.0.2.10')).toBe('version=2\ncdr=1\n');
       const [, good] = notification(form);
       const tampered = good.map(
         ([k, v]) => [k, k === 'montant' ? '0.01EUR' : v] as [string, string],
       );
-      expect(await monetico().notify('tampered', tampered)).toBe('version=2\ncdr=1\n');
+      expect(await monetico().notify('tampered', tampered, '192.0.2.10')).toBe(
+        'version=2\ncdr=1\n',
+      );
       expect(await cardPayments()).toBe(before);
-      expect(await outcomes(form.reference)).toEqual(['bad_mac', 'bad_mac']);
-      expect(logged(new RegExp(`sceau MAC invalide — référence ${form.reference}`))).toBe(true);
+      expect(await outcomes(form.reference)).toEqual([]);
+      expect(await forgedOf('192.0.2.10')).toMatchObject({
+        received: 2,
+        lastReference: form.reference,
+        lastReason: 'sceau MAC invalide',
+      });
+      expect(
+        logged(
+          new RegExp(`sceau MAC invalide — référence ${form.reference}.*depuis 192\\.0\\.2\\.10`),
+        ),
+      ).toBe(true);
       expect((await app.queries.invoice(invoice.invoiceId)).status).toBe('issued');
     });
 
@@ -333,24 +350,46 @@ describe.each(dialects)('Monetico card payment on %s', (dialect) => {
       expect(lines.some((l) => l.includes('xxxxxxxxxx'))).toBe(false);
     });
 
-    it('a flood of forged notifications neither hides a sealed anomaly nor stores its bodies whole', async () => {
-      const invoice = await issue('3', '27.00');
-      const form = await monetico().requestForm('3', invoice.invoiceId);
-      const [realRaw, realPairs] = notification(form, { reference: 'INCONNUE42' });
-      expect(await monetico().notify(realRaw, realPairs)).toBe('version=2\ncdr=0\n');
-      const [, pairs] = notification(form);
-      const forged = pairs.map(
+    it('a flood of forged notifications: bounded storage, per-address limit, a paid-as-credit anomaly still first', async () => {
+      // Money the bank took for an invoice paid meanwhile: the anomaly that must never drop off.
+      // (Member 2: the credit it leaves would pay member 3's later invoices.)
+      const invoice = await issue('2', '27.00');
+      const form = await monetico().requestForm('2', invoice.invoiceId);
+      await app.pay(cheque('2', invoice.invoiceId, '32.40', '2026-11-20', 'CHQ-FLOOD'));
+      const [realRaw, realPairs] = notification(form);
+      expect(await monetico().notify(realRaw, realPairs, '203.0.113.1')).toBe('version=2\ncdr=0\n');
+      const kept = await app.count('g2_card_notifications');
+      const forged = realPairs.map(
         ([k, v]) => [k, k === 'MAC' ? '0'.repeat(40) : v] as [string, string],
       );
       const padding = 'x'.repeat(10_000);
-      for (let i = 0; i < 510; i++)
-        expect(await monetico().notify(`${padding}${i}`, forged)).toBe('version=2\ncdr=1\n');
-      const anomalies = await monetico().anomalies();
-      expect(anomalies.some((a) => a.reference === 'INCONNUE42' && a.macValid)).toBe(true);
-      const [size] = await app.db.query<{ n: number | string }>(
-        `SELECT MAX(LENGTH(raw)) AS n FROM g2_card_notifications WHERE mac_valid = 0`,
+      // 300 from one address (the limit is 20 per 10 minutes), then one each from 1,100 others
+      // (IPv6 addresses in distinct /64s), more than the rows a day may hold.
+      for (let i = 0; i < 300; i++)
+        expect(await monetico().notify(`${padding}${i}`, forged, '198.51.100.7')).toBe(
+          'version=2\ncdr=1\n',
+        );
+      for (let i = 0; i < 1100; i++)
+        expect(
+          await monetico().notify(`${padding}${i}`, forged, `2001:db8:${i.toString(16)}::1`),
+        ).toBe('version=2\ncdr=1\n');
+      // Nothing forged is kept as a notification; its counters are bounded.
+      expect(await app.count('g2_card_notifications')).toBe(kept);
+      expect(await forgedOf('198.51.100.7')).toMatchObject({ received: 20 });
+      const [rows] = await app.db.query<{ n: number | string; longest: number | string }>(
+        `SELECT COUNT(*) AS n, MAX(LENGTH(last_raw)) AS longest FROM g2_card_forged`,
       );
-      expect(Number(size?.n)).toBeLessThanOrEqual(2048);
+      expect(Number(rows?.n)).toBeLessThanOrEqual(FORGED_ADDRESSES_PER_DAY + 1);
+      expect(Number(rows?.longest)).toBeLessThanOrEqual(2048);
+      expect((await forgedOf('*'))?.received).toBeGreaterThan(0);
+      expect(logged(/plus de 20 en 10 minutes depuis 198\.51\.100\.7/)).toBe(true);
+      // The real anomaly is the first of the first page.
+      const [first] = await monetico().anomalies({ offset: 0, limit: 100 });
+      expect(first).toMatchObject({
+        reference: form.reference,
+        outcome: 'paid_as_credit',
+        macValid: true,
+      });
     });
 
     it('a sealed but malformed notification is answered cdr=0 (the seal is right) and listed', async () => {

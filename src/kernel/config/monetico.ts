@@ -40,6 +40,12 @@ export interface MoneticoConfig {
   readonly mode: MoneticoMode;
   /** The app's address as the browser reaches it (return URLs); empty: the request's own origin. */
   readonly publicUrl: string;
+  /**
+   * Notifications whose seal fails, kept (aggregated) per address within a window; past it
+   * the address's forged ones are refused unkept until the window ends. Sealed ones always pass.
+   */
+  readonly forgedPerAddress: number;
+  readonly forgedWindowMs: number;
 }
 
 /** The demo key of the bank's kit (docs/monetico.md): only ever used with the local fake bank. */
@@ -51,10 +57,15 @@ export const DEMO_SOCIETE = 'ouvatondemo';
  * MONETICO_URL (bank payment URL; unset: card payment off), MONETICO_KEY (40 hex), MONETICO_TPE
  * (7 characters), MONETICO_SOCIETE, MONETICO_SCHEME (current|legacy, default current),
  * MONETICO_MODE (test|production; default test when the URL has /test/), MONETICO_PUBLIC_URL
- * (default: the address the cooperator's browser used).
+ * (default: the address the cooperator's browser used), MONETICO_FORGED_MAX_PER_IP (default 20)
+ * per MONETICO_FORGED_WINDOW_MINUTES (default 10).
  */
 export function loadMoneticoConfig(env: Env): MoneticoConfig {
   const bankUrl = text(env, 'MONETICO_URL', '');
+  const flood = {
+    forgedPerAddress: int(env, 'MONETICO_FORGED_MAX_PER_IP', 20, 1, 100_000),
+    forgedWindowMs: int(env, 'MONETICO_FORGED_WINDOW_MINUTES', 10, 1, 24 * 60) * 60_000,
+  };
   const publicUrl = text(env, 'MONETICO_PUBLIC_URL', '').replace(/\/+$/, '');
   const scheme = oneOf(env, 'MONETICO_SCHEME', ['current', 'legacy'], 'current');
   if (bankUrl === '') {
@@ -67,6 +78,7 @@ export function loadMoneticoConfig(env: Env): MoneticoConfig {
       scheme,
       mode: 'test',
       publicUrl,
+      ...flood,
     };
   }
   let url: URL;
@@ -103,6 +115,7 @@ export function loadMoneticoConfig(env: Env): MoneticoConfig {
     scheme,
     mode,
     publicUrl,
+    ...flood,
   };
 }
 
