@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { customerNumberOf, type SignUp } from '../domain/accounts/sign-up.js';
-import type { Day } from '../domain/shared/day.js';
+import { parisDateTimeOf, type Day } from '../domain/shared/day.js';
 import type { Queryable } from '../src/kernel/database/db.js';
 import { drawCounter } from './legacy-gateway.js';
 import { legacyTextParam } from './legacy-text.js';
@@ -32,7 +32,8 @@ export async function signUpConflicts(
 /** The first character of the num_client sign-up writes before the real one (Gloux's are digits). */
 export const SIGN_UP_PLACEHOLDER = '~';
 
-const mysqlDateTime = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ');
+/** Gloux's DATETIMEs are Paris time (its NOW()): the poll's "created in the last minutes" reads them so. */
+const mysqlDateTime = (d: Date) => parisDateTimeOf(d);
 
 /**
  * Writes the rows Gloux's own sign-up form writes: `tiers`, `clients` (num_client AAMMJJ + 7

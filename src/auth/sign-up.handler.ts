@@ -92,13 +92,15 @@ export class SignUpHandler implements ICommandHandler<SignUpCommand, SignUpResul
       // account of Gloux's own and the sign-up then fails on the stream it found taken.
       decide: async (tx, _ctx, drawn, { form, plan, known, hash }) => {
         const rows = { form, md5: md5Hex(form.password), hash, key, openedOn, trialEndsOn, now };
+        // Read before Gloux's rows are written: the poll sees them at once (MyISAM), so the
+        // window until AccountOpened is appended stays as short as it can be.
+        const { state, version } = await this.capital.load(tx);
         let opened = known;
         if (!opened) {
           opened = (await stillThere(tx, attempted)) ? attempted! : await this.createRows(tx, rows);
           attempted = opened;
           await recordRows(tx, opened, rows);
         }
-        const { state, version } = await this.capital.load(tx);
         const shares = decideSubscribeShares(
           state,
           {
