@@ -7,6 +7,7 @@ import { csrfInvalid, forbidden, unauthenticated } from './auth-errors.js';
 import { AuthService, type SignedIn } from './auth.service.js';
 import { isStaff, viewUser, type AuthUser } from './auth-user.js';
 import { Ownership } from './ownership.js';
+import { CSRF_AFTER_UPLOAD } from './upload-form.js';
 import { randomToken, sameSecret } from './password.js';
 import {
   ANON_CSRF_COOKIE,
@@ -73,7 +74,11 @@ export class AccessGuard implements CanActivate {
     res.locals.currentPath = req.path;
 
     if (rule.kind !== 'public' && !signedIn) throw unauthenticated();
-    this.checkCsrf(req, rule, signedIn, csrfToken);
+    // An upload's form is parsed after the guards: its token is checked then (UploadForm).
+    const afterUpload =
+      req.is('multipart/form-data') &&
+      this.reflector.get<boolean | undefined>(CSRF_AFTER_UPLOAD, context.getHandler()) === true;
+    if (!afterUpload) this.checkCsrf(req, rule, signedIn, csrfToken);
     if (rule.kind === 'public' || !signedIn) return true;
     if (await this.allowed(rule, signedIn, req)) return true;
     throw forbidden();
@@ -92,14 +97,7 @@ export class AccessGuard implements CanActivate {
     // A JSON request without a session has no session to ride: a cross-site form cannot send
     // application/json (no CORS here), so anonymous JSON calls (sign-in, sign-up) need no token.
     if (!signedIn && req.is('application/json')) return;
-    // A multipart form is parsed after the guards (upload interceptors): its token comes in
-    // the action's query string instead (`?_csrf=…`, see bank-reconciliation.hbs).
-    const query = req.is('multipart/form-data')
-      ? (req.query as Record<string, unknown>)[CSRF_FIELD]
-      : undefined;
-    const provided =
-      req.get(CSRF_HEADER) ??
-      (typeof field === 'string' ? field : typeof query === 'string' ? query : undefined);
+    const provided = req.get(CSRF_HEADER) ?? (typeof field === 'string' ? field : undefined);
     if (!expected || !provided || !sameSecret(provided, expected)) throw csrfInvalid();
     if (body && typeof body === 'object') delete body[CSRF_FIELD];
   }

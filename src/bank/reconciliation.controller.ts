@@ -9,10 +9,8 @@ import {
   Render,
   Res,
   UploadedFile,
-  UseInterceptors,
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import type { DomainError } from '../../domain/shared/errors.js';
 import { parseIdempotencyKey } from '../kernel/event-store/idempotency.js';
@@ -28,6 +26,7 @@ import {
 } from './bank-statement.commands.js';
 import { parseTargetInput, ReconciliationService } from './reconciliation.service.js';
 import { Staff } from '../auth/access.decorators.js';
+import { UploadForm } from '../auth/upload-form.js';
 
 interface UploadedStatement {
   originalname: string;
@@ -60,7 +59,7 @@ export class ReconciliationController {
   }
 
   @Post('/tresorerie/rapprochement/releves')
-  @UseInterceptors(FileInterceptor('releve', { limits: { fileSize: MAX_FILE } }))
+  @UploadForm('releve', { fileSize: MAX_FILE })
   async importPage(
     @UploadedFile() file: UploadedStatement | undefined,
     @Body() body: Record<string, unknown>,
@@ -86,7 +85,7 @@ export class ReconciliationController {
 
   @Post('/api/tresorerie/releves')
   @HttpCode(201)
-  @UseInterceptors(FileInterceptor('releve', { limits: { fileSize: MAX_FILE } }))
+  @UploadForm('releve', { fileSize: MAX_FILE })
   importApi(@UploadedFile() file: UploadedStatement | undefined, @Body() body: unknown) {
     if (file) return this.importFile(file, 'api');
     // JSON: {"fileName": "…", "content": "<the file's text>"}

@@ -67,9 +67,11 @@ describe('sign-in pages over HTTP', () => {
     expect(noHeader.status).toBe(403);
     expect(((await noHeader.json()) as ApiError).error.code).toBe('csrf_invalid');
 
-    // An upload (multipart, read after the guard) carries the token in its action's query.
-    const upload = (query: string) => {
+    // An upload (multipart, parsed after the guard) carries the token as a form field, checked
+    // once the form is parsed; a token in the URL is not taken (it would show in the address bar).
+    const upload = (query: string, field?: string) => {
       const form = new FormData();
+      if (field !== undefined) form.append('_csrf', field);
       form.append('releve', new Blob(['pas un relevé']), 'releve.txt');
       return fetch(`${admin.baseUrl()}/tresorerie/rapprochement/releves${query}`, {
         method: 'POST',
@@ -79,7 +81,9 @@ describe('sign-in pages over HTTP', () => {
       });
     };
     expect((await upload('')).status).toBe(403);
-    const withToken = await upload(`?_csrf=${admin.csrfToken()}`);
+    expect((await upload(`?_csrf=${admin.csrfToken()}`)).status).toBe(403);
+    expect((await upload('', 'x'.repeat(43))).status).toBe(403);
+    const withToken = await upload('', admin.csrfToken()!);
     expect(withToken.status).toBe(422);
     expect(await withToken.text()).not.toContain('Formulaire expiré');
   });

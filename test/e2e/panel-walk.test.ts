@@ -222,6 +222,28 @@ describe('walking every page of the panel as each demo role', () => {
     },
   );
 
+  it('a failed statement import shows its French error, and no token in the address bar', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    await signInBrowser(page, demo.baseUrl, DEMO.treasurer);
+    await page.goto(`${demo.baseUrl}/tresorerie/rapprochement`);
+    await page.setInputFiles('#releve', {
+      name: 'releve.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('pas un relevé'),
+    });
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.click('#import button[type=submit]'),
+    ]);
+    expect(answer.status()).toBe(422);
+    await page.waitForLoadState('load');
+    expect(await page.locator('.error[role=alert]').count()).toBe(1);
+    expect(page.url()).not.toContain('_csrf');
+    expect(new URL(page.url()).search).toBe('');
+    await context.close();
+  });
+
   it('on a phone, a menu opens in place and its links are within the screen', async () => {
     const context = await browser.newContext({
       locale: 'fr-FR',
