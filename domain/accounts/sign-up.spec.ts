@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { DomainError } from '../shared/errors.js';
 import { checkSignUp, customerNumberOf, parseSignUp, trialEndOf } from './sign-up.js';
 import type { Day } from '../shared/day.js';
@@ -120,6 +121,28 @@ describe('sign-up form', () => {
     );
     expect(refusal({ ...valid, login: 'é' }).field).toBe('login');
     expect(refusal({ ...valid, hostingName: '1abc' }).field).toBe('hostingName');
+  });
+
+  it('refuses a name within the character limit but over the bytes Gloux’s column holds (issue 16 item 5)', () => {
+    // 100 characters, 200 UTF-8 bytes: tiers.nom holds 100.
+    const r = refusal({ ...valid, lastName: 'é'.repeat(100) });
+    expect(r.field).toBe('lastName');
+    expect(r.message).toMatch(/100 octets au plus, ici 200/);
+    expect(parseSignUp({ ...valid, lastName: 'é'.repeat(50) }, rules).lastName).toHaveLength(50);
+    expect(refusal({ ...valid, city: '🏔'.repeat(26) }).field).toBe('city');
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 100 }), (name) => {
+        const trimmed = name.trim();
+        fc.pre(trimmed !== '');
+        const fits = new TextEncoder().encode(trimmed).length <= 100;
+        try {
+          parseSignUp({ ...valid, lastName: name }, rules);
+          return fits;
+        } catch (e) {
+          return !fits && (e as DomainError).field === 'lastName';
+        }
+      }),
+    );
   });
 
   it('a one-month trial; Gloux’s customer number AAMMJJ + 7 digits', () => {

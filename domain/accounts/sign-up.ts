@@ -1,4 +1,5 @@
 import { DomainError } from '../shared/errors.js';
+import { glouxColumnError, type GlouxTextColumn } from '../legacy/gloux-columns.js';
 import type { Day } from '../shared/day.js';
 
 /** What a person types to join (validated, trimmed). */
@@ -53,9 +54,21 @@ export function checkSignUp(
   const fail = (field: string, message: string) => {
     errors.push({ field, message });
   };
-  const need = (value: string, field: string, message: string, max: number) => {
+  // Characters are not bytes: what Gloux's column holds is checked too, before anything is written.
+  const fits = (value: string, field: string, column: GlouxTextColumn) => {
+    const error = glouxColumnError(value, column);
+    if (error !== null) fail(field, error);
+  };
+  const need = (
+    value: string,
+    field: string,
+    message: string,
+    max: number,
+    column: GlouxTextColumn,
+  ) => {
     if (value === '') fail(field, message);
     else if (value.length > max) fail(field, `${max} caractères au plus.`);
+    else fits(value, field, column);
     return value;
   };
   const kind = text(input.kind) === 'morale' ? 'morale' : 'physique';
@@ -63,19 +76,38 @@ export function checkSignUp(
   const lastName = text(input.lastName);
   const company = text(input.company);
   if (kind === 'physique') {
-    need(firstName, 'firstName', 'Indiquez votre prénom.', 100);
-    need(lastName, 'lastName', 'Indiquez votre nom.', 100);
+    need(firstName, 'firstName', 'Indiquez votre prénom.', 100, 'tiers.prenom');
+    need(lastName, 'lastName', 'Indiquez votre nom.', 100, 'tiers.nom');
   } else {
-    need(company, 'company', 'Indiquez la raison sociale de la personne morale.', 150);
+    need(
+      company,
+      'company',
+      'Indiquez la raison sociale de la personne morale.',
+      150,
+      'tiers.raison_sociale',
+    );
   }
   const email = text(input.email);
   if (email === '') fail('email', 'Indiquez votre adresse électronique.');
   else if (email.length > 128) fail('email', '128 caractères au plus.');
   else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
     fail('email', 'Adresse électronique invalide.');
-  const address = need(text(input.address), 'address', 'Indiquez votre adresse.', 500);
-  const postalCode = need(text(input.postalCode), 'postalCode', 'Indiquez le code postal.', 10);
-  const city = need(text(input.city), 'city', 'Indiquez la ville.', 100);
+  else fits(email, 'email', 'tiers.email');
+  const address = need(
+    text(input.address),
+    'address',
+    'Indiquez votre adresse.',
+    500,
+    'tiers.adresse',
+  );
+  const postalCode = need(
+    text(input.postalCode),
+    'postalCode',
+    'Indiquez le code postal.',
+    10,
+    'tiers.code_postal',
+  );
+  const city = need(text(input.city), 'city', 'Indiquez la ville.', 100, 'tiers.ville');
   const login = text(input.login);
   if (login === '') fail('login', 'Choisissez un identifiant.');
   else if (!/^[a-z0-9][a-z0-9._-]{2,63}$/i.test(login))

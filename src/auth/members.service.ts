@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '../../domain/shared/errors.js';
+import { fitGlouxColumn, type GlouxTextColumn } from '../../domain/legacy/gloux-columns.js';
 import { findCustomer, findCustomers } from '../../legacy-sync/legacy-gateway.js';
 import {
   accountsOfPerson,
@@ -11,25 +12,25 @@ import {
 } from '../../legacy-sync/legacy-members.js';
 import { Db } from '../kernel/database/db.js';
 
-/** The person form's inputs: field, input name, longest length. */
-export const FIELDS: [keyof TiersFields, string, number][] = [
-  ['lastName', 'nom', 100],
-  ['firstName', 'prenom', 100],
-  ['company', 'raison_sociale', 150],
-  ['address', 'adresse', 500],
-  ['postalCode', 'code_postal', 10],
-  ['city', 'ville', 100],
-  ['email', 'email', 128],
-  ['phone', 'telephone', 30],
+/** The person form's inputs: field, input name, longest length, and Gloux's column. */
+export const FIELDS: [keyof TiersFields, string, number, GlouxTextColumn][] = [
+  ['lastName', 'nom', 100, 'tiers.nom'],
+  ['firstName', 'prenom', 100, 'tiers.prenom'],
+  ['company', 'raison_sociale', 150, 'tiers.raison_sociale'],
+  ['address', 'adresse', 500, 'tiers.adresse'],
+  ['postalCode', 'code_postal', 10, 'tiers.code_postal'],
+  ['city', 'ville', 100, 'tiers.ville'],
+  ['email', 'email', 128, 'tiers.email'],
+  ['phone', 'telephone', 30, 'tiers.telephone'],
 ];
 
 /** Checks an edited person: French errors naming the form's input. */
 export function parseTiersForm(body: Record<string, unknown>): TiersFields {
   const out = {} as TiersFields;
-  for (const [field, input, max] of FIELDS) {
+  for (const [field, input, max, column] of FIELDS) {
     const v = typeof body[input] === 'string' ? (body[input] as string).trim() : '';
     if (v.length > max) throw new DomainError('invalid_input', `${max} caractères au plus.`, input);
-    out[field] = v;
+    out[field] = fitGlouxColumn(v, column, input);
   }
   if (out.lastName === '' && out.company === '')
     throw new DomainError('invalid_input', 'Indiquez un nom ou une raison sociale.', 'nom');

@@ -10,6 +10,7 @@ import { defaultShareRules, loadAuthConfig } from '../../src/kernel/config.js';
 import { CommandPipeline } from '../../src/kernel/event-store/command-pipeline.js';
 import { LegacyIngester } from '../../legacy-sync/legacy-ingest.js';
 import { readTiers, writeTiers } from '../../legacy-sync/legacy-members.js';
+import { parseTiersForm } from '../../src/auth/members.service.js';
 import { AppHarness } from '../support/app-harness.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
 
@@ -309,6 +310,23 @@ describe.each(dialects)('public sign-up on %s', (dialect) => {
       'Adresse électronique invalide.',
     );
     expect((await app.db.query(`SELECT id_tiers FROM tiers`)).length).toBe(tiersBefore);
+  });
+
+  it('refuses a name that fits the form but not Gloux’s column bytes, writing nothing (issue 16 item 5)', async () => {
+    const clients = await app.count('clients');
+    const error = await signUps
+      .signUp({ ...form('zoe2', 'zoesite2'), lastName: 'é'.repeat(100) }, 'k-bytes')
+      .then(
+        () => null,
+        (e: unknown) => e as DomainError,
+      );
+    expect(error).toMatchObject({ code: 'invalid_input', field: 'lastName' });
+    expect(error?.message).toMatch(/100 octets au plus, ici 200/);
+    expect(await app.count('clients')).toBe(clients);
+    // The person form of the admin pages checks the same.
+    expect(() => parseTiersForm({ nom: 'Zoé', ville: 'é'.repeat(51) })).toThrow(
+      /100 octets au plus, ici 102/,
+    );
   });
 
   it('an admin’s edit of the person lands in Gloux’s tiers as Gloux writes text', async () => {
