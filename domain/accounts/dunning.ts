@@ -33,6 +33,9 @@ export function evolveDunning(state: DunningState, event: DunningEvent): Dunning
   return { ...state, invoices };
 }
 
+export const foldDunning = (customerId: string, events: readonly DunningEvent[]): DunningState =>
+  events.reduce(evolveDunning, initialDunningState(customerId));
+
 /**
  * The day's notices and reminders for one customer's invoices. Nothing is ever sent about an
  * invoice with nothing left to pay (0.00, paid, covered by credit notes). A notice goes out

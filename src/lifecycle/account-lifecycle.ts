@@ -1,14 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import {
   decideAfterPayment,
-  decideConvertByAdmin,
-  type AccountState,
   type LegacyAccountRow,
   type OpenInvoice,
 } from '../../domain/accounts/account.js';
-import { accountStream, type AccountEvent } from '../../domain/accounts/events.js';
+import type { AccountEvent } from '../../domain/accounts/events.js';
 import type { Day } from '../../domain/shared/day.js';
-import { DomainError } from '../../domain/shared/errors.js';
 import {
   readGlouxOnlyOpenInvoices,
   readLegacyAccountsOf,
@@ -22,6 +20,11 @@ import { Clock } from '../kernel/clock.js';
 import { Db, type Queryable } from '../kernel/database/db.js';
 import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
 import { LIFECYCLE_CONFIG, type LifecycleConfig } from '../kernel/config.js';
+import {
+  ConvertAccountCommand,
+  ReactAfterPaymentCommand,
+  type AccountCommandResult,
+} from './account.commands.js';
 
 export type { LoadedAccount };
 
@@ -83,15 +86,17 @@ export async function owedInvoicesByCustomer(
 }
 
 /**
- * Commands on hosting accounts: loading an account (its stream, or Gloux's row for an account
- * the log does not know), taking in Gloux's own changes, and recording decisions.
+ * Hosting accounts: loading an account (its stream, or Gloux's row for an account the log does
+ * not know), taking in Gloux's own changes, and dispatching the account commands
+ * (account.handlers.ts records them).
  */
 @Injectable()
 export class AccountLifecycle {
   constructor(
     @Inject(Db) private readonly db: Db,
-    @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
-    @Inject(Clock) private readonly clock: Clock,
+    @Inject(CommandPipeline) pipeline: CommandPipeline,
+    @Inject(Clock) clock: Clock,
+    @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(LIFECYCLE_CONFIG) private readonly config: LifecycleConfig,
   ) {
     this.adoption = new LegacyAccountAdoption(db, pipeline, clock);
@@ -103,41 +108,6 @@ export class AccountLifecycle {
   /** The account as the log has it plus what Gloux did to it (legacy-sync owns that adoption). */
   load(q: Queryable, accountId: string, row?: LegacyAccountRow | null): Promise<LoadedAccount> {
     return this.adoption.load(q, accountId, row);
-  }
-
-  /**
-   * Records `decide`'s events on the account, first taking in what Gloux did (a separate
-   * command with source 'gloux', so neither the mirror nor the e-mails act on it again).
-   * Returns the events recorded by the decision.
-   */
-  async record(options: {
-    accountId: string;
-    commandType: string;
-    actor: string;
-    idempotencyKey?: string;
-    request: unknown;
-    decide: (state: AccountState) => readonly AccountEvent[];
-  }): Promise<AccountEvent[]> {
-    await this.adoption.adopt(options.accountId);
-    const now = this.clock.now();
-    const outcome = await this.pipeline.execute({
-      commandType: options.commandType,
-      actor: options.actor,
-      now,
-      idempotencyKey: options.idempotencyKey,
-      request: options.request,
-      decide: async (tx) => {
-        const loaded = await this.load(tx, options.accountId);
-        const events = options.decide(loaded.state);
-        return {
-          appends: [
-            { streamId: accountStream(options.accountId), expectedVersion: loaded.version, events },
-          ],
-          result: events.map((e) => e.type),
-        };
-      },
-    });
-    return outcome.events.map((e) => ({ type: e.type, data: e.data }) as AccountEvent);
   }
 
   /** Records what Gloux did to the account that the log does not know yet (source 'gloux'). */
@@ -183,30 +153,25 @@ export class AccountLifecycle {
       const preview = await this.db.run((q) => this.load(q, accountId, row ?? undefined));
       if (decideAfterPayment(preview.state, command, context).length === 0) continue;
       recorded.push(
-        ...(await this.record({
-          accountId,
-          commandType: 'ReactAfterPayment',
-          actor: 'lifecycle',
-          idempotencyKey: `${key}:${accountId}`,
-          request: { customerId, paidInvoice, on },
-          decide: (state) => decideAfterPayment(state, command, context),
-        })),
+        ...(await this.commands.execute<ReactAfterPaymentCommand, AccountCommandResult>(
+          new ReactAfterPaymentCommand(
+            accountId,
+            customerId,
+            paidInvoice,
+            on,
+            invoices,
+            `${key}:${accountId}`,
+          ),
+        )),
       );
     }
     return recorded;
   }
 
   /** An admin converts a trial account into a paying one. */
-  async convert(accountId: string, actor: string): Promise<AccountEvent[]> {
-    const on = this.clock.today();
-    const known = await this.db.run((q) => this.load(q, accountId));
-    if (!known.state.exists) throw new DomainError('not_found', 'Compte d’hébergement inconnu.');
-    return this.record({
-      accountId,
-      commandType: 'ConvertAccount',
-      actor,
-      request: { accountId, on },
-      decide: (state) => decideConvertByAdmin(state, { on }),
-    });
+  convert(accountId: string, actor: string): Promise<AccountEvent[]> {
+    return this.commands.execute<ConvertAccountCommand, AccountCommandResult>(
+      new ConvertAccountCommand(accountId, actor),
+    );
   }
 }

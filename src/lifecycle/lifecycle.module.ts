@@ -6,6 +6,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import type { Subscription } from 'rxjs';
@@ -17,6 +18,12 @@ import { Db } from '../kernel/database/db.js';
 import type { SellerIdentity } from '../../domain/documents/printable-document.js';
 import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
 import { AccountLifecycle } from './account-lifecycle.js';
+import {
+  ConvertAccountHandler,
+  ReactAfterPaymentHandler,
+  ReviewAccountHandler,
+  SendDunningHandler,
+} from './account.handlers.js';
 import { AfterCommit } from './after-commit.js';
 import { LifecycleAdminController } from './lifecycle-admin.controller.js';
 import { LifecycleService } from './lifecycle.service.js';
@@ -32,10 +39,14 @@ import { LifecyclePagesQueries } from './lifecycle-pages.queries.js';
  */
 @Global()
 @Module({
-  imports: [ScheduleModule.forRoot(), LegacySyncModule],
+  imports: [CqrsModule, ScheduleModule.forRoot(), LegacySyncModule],
   controllers: [LifecycleAdminController],
   providers: [
     AccountLifecycle,
+    ReviewAccountHandler,
+    ReactAfterPaymentHandler,
+    ConvertAccountHandler,
+    SendDunningHandler,
     LifecycleService,
     LifecyclePagesQueries,
     {

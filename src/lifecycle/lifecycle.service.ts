@@ -1,26 +1,29 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { decideDaily, type OpenInvoice } from '../../domain/accounts/account.js';
 import {
   decideDunning,
-  evolveDunning,
   initialDunningState,
   type DunningState,
 } from '../../domain/accounts/dunning.js';
-import { dunningStream, type DunningEvent } from '../../domain/accounts/events.js';
 import { parseDay, type Day } from '../../domain/shared/day.js';
 import { DomainError, parseField } from '../../domain/shared/errors.js';
 import { readOpenLegacyAccounts } from '../../legacy-sync/legacy-accounts.js';
 import type { LegacyAccountRow } from '../../domain/accounts/account.js';
 import { Clock } from '../kernel/clock.js';
-import { Db, type Queryable } from '../kernel/database/db.js';
-import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
-import { readStream } from '../kernel/event-store/event-store.js';
+import { Db } from '../kernel/database/db.js';
 import {
   AccountLifecycle,
   openInvoicesByCustomer,
   owedInvoicesByCustomer,
 } from './account-lifecycle.js';
 import { LIFECYCLE_CONFIG, type LifecycleConfig } from '../kernel/config.js';
+import {
+  ReviewAccountCommand,
+  SendDunningCommand,
+  type AccountCommandResult,
+  type SendDunningResult,
+} from './account.commands.js';
 
 export interface LifecycleRunSummary {
   on: Day;
@@ -33,13 +36,6 @@ export interface LifecycleRunSummary {
   errors: { id: string; message: string }[];
 }
 
-async function loadDunning(q: Queryable, customerId: string) {
-  const events = await readStream(q, dunningStream(customerId));
-  let state: DunningState = initialDunningState(customerId);
-  for (const e of events) state = evolveDunning(state, e as unknown as DunningEvent);
-  return { state, version: events.length === 0 ? -1 : events[events.length - 1]!.streamVersion };
-}
-
 /**
  * The daily lifecycle job: invoice notices and reminders (per customer), then per account the
  * closure of expired notices, trial expiry, suspension for unpaid invoices and closure notices.
@@ -50,7 +46,7 @@ async function loadDunning(q: Queryable, customerId: string) {
 export class LifecycleService {
   constructor(
     @Inject(Db) private readonly db: Db,
-    @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
+    @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(AccountLifecycle) private readonly accounts: AccountLifecycle,
     @Inject(LIFECYCLE_CONFIG) private readonly config: LifecycleConfig,
@@ -116,7 +112,9 @@ export class LifecycleService {
       const preview = sentOf.get(customerId) ?? initialDunningState(customerId);
       if (decideDunning(preview, { on }, { invoices: list, rules }).length === 0) continue;
       try {
-        for (const e of await this.dun(customerId, list, on)) {
+        for (const e of await this.commands.execute<SendDunningCommand, SendDunningResult>(
+          new SendDunningCommand(customerId, on, list),
+        )) {
           if (e.type === 'InvoiceNoticeSent') summary.notices += 1;
           else summary.reminders += 1;
         }
@@ -136,13 +134,9 @@ export class LifecycleService {
         if (!decided && preview.adoption.some((e) => e.type !== 'AccountOpened'))
           await this.accounts.adopt(accountId);
         if (decided) {
-          const events = await this.accounts.record({
-            accountId,
-            commandType: 'LifecycleDaily',
-            actor: 'lifecycle-job',
-            request: { accountId, on },
-            decide: (state) => decideDaily(state, { on }, { invoices: list, rules }),
-          });
+          const events = await this.commands.execute<ReviewAccountCommand, AccountCommandResult>(
+            new ReviewAccountCommand(accountId, on, list),
+          );
           for (const e of events) {
             if (
               e.type === 'AccountSuspended' &&
@@ -160,23 +154,5 @@ export class LifecycleService {
       onProgress?.(++done, accounts.size);
     }
     return summary;
-  }
-
-  private async dun(customerId: string, invoices: readonly OpenInvoice[], on: Day) {
-    const outcome = await this.pipeline.execute({
-      commandType: 'SendDunning',
-      actor: 'lifecycle-job',
-      now: this.clock.now(),
-      request: { customerId, on },
-      decide: async (tx) => {
-        const { state, version } = await loadDunning(tx, customerId);
-        const events = decideDunning(state, { on }, { invoices, rules: this.config.rules });
-        return {
-          appends: [{ streamId: dunningStream(customerId), expectedVersion: version, events }],
-          result: null,
-        };
-      },
-    });
-    return outcome.events.map((e) => ({ type: e.type, data: e.data }) as DunningEvent);
   }
 }

@@ -1,39 +1,20 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
-  overageBillingStream,
   overageStream,
   type HostingOverageEvent,
-  type OverageBillingEvent,
-  type OverageCharge,
   type OverageInvoiceReason,
 } from '../../domain/overage/events.js';
-import {
-  decideCloseOverage,
-  decideRecordUsage,
-  evolveHostingOverage,
-  initialHostingOverageState,
-  type HostingOverageState,
-  type OverageRules,
-  type RecordUsage,
-  type UsageReading,
+import type {
+  OverageRules,
+  RecordUsage,
+  UsageReading,
 } from '../../domain/overage/hosting-overage.js';
 import { monthOf, previousMonth } from '../../domain/overage/months.js';
-import {
-  decideRecordOverageInvoiced,
-  decideRequestOverageInvoice,
-  evolveOverageBilling,
-  initialOverageBillingState,
-  openBatch,
-  overageInvoiceInput,
-  type OverageBatch,
-  type OverageBillingState,
-} from '../../domain/overage/overage-invoicing.js';
+import { overageInvoiceInput } from '../../domain/overage/overage-invoicing.js';
 import { KO_PER_GO, KO_PER_MO, overagePricing } from '../../domain/overage/pricing.js';
 import { maxDay, parseDay, type Day } from '../../domain/shared/day.js';
 import { DomainError, parseField } from '../../domain/shared/errors.js';
-import { Money } from '../../domain/shared/money.js';
 import {
   hostingIdsOfCustomer,
   readHostingUsage,
@@ -44,12 +25,16 @@ import { customersWithPendingOverage } from '../../projections/overage/overage.q
 import { IssueInvoiceCommand, type IssueInvoiceResult } from '../billing/issue-invoice.command.js';
 import { Clock } from '../kernel/clock.js';
 import { Db, type Queryable } from '../kernel/database/db.js';
-import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
-import { readStream, type AppendRequest } from '../kernel/event-store/event-store.js';
 import { OVERAGE_CONFIG, type OverageConfig } from '../kernel/config.js';
+import {
+  CloseOverageCommand,
+  OVERAGE_ACTOR,
+  RecordOverageInvoicedCommand,
+  RecordOverageUsageCommand,
+  RequestOverageInvoiceCommand,
+  type RequestOverageInvoiceResult,
+} from './overage.commands.js';
 import { loadOverageVatLookup } from './overage-vat.js';
-
-const ACTOR = 'overage-job';
 
 export interface OverageRunSummary {
   on: Day;
@@ -82,30 +67,6 @@ export function recordUsageOf(u: HostingUsage, on: Day, config: OverageConfig): 
   return { hostingId: u.hostingId, customerId: u.customerId, hostingName: u.name, on, readings };
 }
 
-async function loadHosting(q: Queryable, hostingId: string) {
-  const events = await readStream(q, overageStream(hostingId));
-  let state: HostingOverageState = initialHostingOverageState;
-  for (const e of events) state = evolveHostingOverage(state, e as unknown as HostingOverageEvent);
-  return { state, version: events.length === 0 ? -1 : events[events.length - 1]!.streamVersion };
-}
-
-/** The customer's invoicing stream and every overage line of its hosting accounts. */
-async function loadBilling(q: Queryable, customerId: string) {
-  const events = await readStream(q, overageBillingStream(customerId));
-  let state: OverageBillingState = { ...initialOverageBillingState, customerId };
-  for (const e of events) state = evolveOverageBilling(state, e as unknown as OverageBillingEvent);
-  const charges: OverageCharge[] = [];
-  for (const hostingId of await hostingIdsOfCustomer(q, customerId)) {
-    for (const e of await readStream(q, overageStream(hostingId)))
-      if (e.type === 'OverageCharged') charges.push(e.data as OverageCharge);
-  }
-  return {
-    state,
-    charges,
-    version: events.length === 0 ? -1 : events[events.length - 1]!.streamVersion,
-  };
-}
-
 /** The invoice issued under this key, whatever its date (the key is derived from the lines: ours only). */
 async function issuedUnder(q: Queryable, key: string): Promise<IssueInvoiceResult | null> {
   const [row] = await q.query<{ result: string }>(
@@ -113,14 +74,6 @@ async function issuedUnder(q: Queryable, key: string): Promise<IssueInvoiceResul
     [key],
   );
   return row ? (JSON.parse(row.result) as IssueInvoiceResult) : null;
-}
-
-/** The idempotency key of the invoice of these lines: the same lines always give the same key. */
-export function overageInvoiceKey(customerId: string, chargeIds: readonly string[]): string {
-  const digest = createHash('sha256')
-    .update([...chargeIds].sort().join('\n'))
-    .digest('hex');
-  return `overage-invoice:${customerId}:${digest}`;
 }
 
 /**
@@ -132,7 +85,6 @@ export function overageInvoiceKey(customerId: string, chargeIds: readonly string
 export class OverageService {
   constructor(
     @Inject(Db) private readonly db: Db,
-    @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(OVERAGE_CONFIG) private readonly config: OverageConfig,
@@ -188,9 +140,10 @@ export class OverageService {
       // Nothing over and no history: nothing to decide (most accounts, most days).
       const quiet = cmd.readings.every((r) => r.measured <= r.quota);
       if (!quiet || tracked.has(overageStream(usage.hostingId))) {
-        for (const e of await this.record(cmd.hostingId, 'RecordOverageUsage', cmd, (state) =>
-          decideRecordUsage(state, cmd, rules),
-        )) {
+        for (const e of await this.commands.execute<
+          RecordOverageUsageCommand,
+          HostingOverageEvent[]
+        >(new RecordOverageUsageCommand(cmd, rules))) {
           if (e.type === 'OverageDetected') summary.detected += 1;
           if (e.type === 'OverageResolved') summary.resolved += 1;
           if (e.type === 'OverageCharged') summary.charged += 1;
@@ -221,36 +174,11 @@ export class OverageService {
       hostingIds: await hostingIdsOfCustomer(q, customerId),
     }));
     for (const hostingId of hostingIds) {
-      await this.record(hostingId, 'CloseOverage', { hostingId, on: day }, (state) =>
-        decideCloseOverage(state, { on: day }, rules),
+      await this.commands.execute<CloseOverageCommand, HostingOverageEvent[]>(
+        new CloseOverageCommand(hostingId, day, rules),
       );
     }
     return this.invoicePending(customerId, day, 'account_closed');
-  }
-
-  /** One command on one hosting's overage stream; returns what it recorded. */
-  private async record(
-    hostingId: string,
-    commandType: string,
-    request: unknown,
-    decide: (state: HostingOverageState) => HostingOverageEvent[],
-  ): Promise<HostingOverageEvent[]> {
-    const outcome = await this.pipeline.execute<null>({
-      commandType,
-      actor: ACTOR,
-      now: this.clock.now(),
-      request,
-      decide: async (tx) => {
-        const { state, version } = await loadHosting(tx, hostingId);
-        const events = decide(state);
-        const appends: AppendRequest[] =
-          events.length > 0
-            ? [{ streamId: overageStream(hostingId), expectedVersion: version, events }]
-            : [];
-        return { appends, result: null };
-      },
-    });
-    return outcome.events.map((e) => ({ type: e.type, data: e.data }) as HostingOverageEvent);
   }
 
   /**
@@ -264,10 +192,9 @@ export class OverageService {
     reason: OverageInvoiceReason,
   ): Promise<IssueInvoiceResult[]> {
     const issued: IssueInvoiceResult[] = [];
-    const threshold = Money.of(this.config.threshold);
     // More than one batch only when a closure has more than 500 lines to flush.
     for (let round = 0; round < 100; round++) {
-      const { charges, batch } = await this.batchToIssue(customerId, on, reason, threshold);
+      const { charges, batch } = await this.batchToIssue(customerId, on, reason);
       if (!batch) return issued;
       // Issued before an interruption: its first result. Never issued: issue it now, dated today
       // at the earliest, as invoice numbers must stay chronological.
@@ -279,72 +206,26 @@ export class OverageService {
               ...overageInvoiceInput(batch, customerId, charges),
               issuedOn: maxDay(batch.requestedOn, on),
             },
-            ACTOR,
+            OVERAGE_ACTOR,
             batch.idempotencyKey,
           ),
         ));
-      await this.pipeline.execute<null>({
-        commandType: 'RecordOverageInvoiced',
-        actor: ACTOR,
-        now: this.clock.now(),
-        request: { customerId, batchId: batch.batchId, invoiceId: result.invoiceId },
-        decide: async (tx) => {
-          const { state, version } = await loadBilling(tx, customerId);
-          const events = decideRecordOverageInvoiced(state, {
-            batchId: batch.batchId,
-            invoiceId: result.invoiceId,
-            number: result.number,
-            total: result.total,
-            on,
-          });
-          const appends: AppendRequest[] =
-            events.length > 0
-              ? [{ streamId: overageBillingStream(customerId), expectedVersion: version, events }]
-              : [];
-          return { appends, result: null };
-        },
-      });
+      await this.commands.execute<RecordOverageInvoicedCommand, null>(
+        new RecordOverageInvoicedCommand(customerId, batch.batchId, result, on),
+      );
       issued.push(result);
     }
     throw new Error(`Overage invoicing of customer ${customerId} does not settle`);
   }
 
   /** The batch left open by an interrupted run, or a new one if the pending lines call for it. */
-  private async batchToIssue(
+  private batchToIssue(
     customerId: string,
     on: Day,
     reason: OverageInvoiceReason,
-    threshold: Money,
-  ): Promise<{ charges: OverageCharge[]; batch: OverageBatch | null }> {
-    const outcome = await this.pipeline.execute<{
-      charges: OverageCharge[];
-      batch: OverageBatch | null;
-    }>({
-      commandType: 'RequestOverageInvoice',
-      actor: ACTOR,
-      now: this.clock.now(),
-      request: { customerId, on, reason },
-      decide: async (tx) => {
-        const { state, charges, version } = await loadBilling(tx, customerId);
-        const open = openBatch(state);
-        if (open) return { appends: [], result: { charges, batch: open } };
-        const events = decideRequestOverageInvoice(
-          state,
-          charges,
-          { customerId, on, reason },
-          { threshold },
-          { batchId: randomUUID(), idempotencyKey: (ids) => overageInvoiceKey(customerId, ids) },
-        );
-        const after = events.reduce(evolveOverageBilling, state);
-        return {
-          appends:
-            events.length > 0
-              ? [{ streamId: overageBillingStream(customerId), expectedVersion: version, events }]
-              : [],
-          result: { charges, batch: openBatch(after) },
-        };
-      },
-    });
-    return outcome.result;
+  ): Promise<RequestOverageInvoiceResult> {
+    return this.commands.execute<RequestOverageInvoiceCommand, RequestOverageInvoiceResult>(
+      new RequestOverageInvoiceCommand(customerId, on, reason, this.config.threshold),
+    );
   }
 }

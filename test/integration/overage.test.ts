@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Dec } from '../../domain/shared/money.js';
 import { readHostingUsage } from '../../legacy-sync/legacy-usage.js';
 import { overageProjection } from '../../projections/overage/overage.projection.js';
+import { IssueInvoiceCommand } from '../../src/billing/issue-invoice.command.js';
 import { CommandPipeline } from '../../src/kernel/event-store/command-pipeline.js';
 import { OverageQueries } from '../../src/overage/overage-page.queries.js';
 import { OverageService } from '../../src/overage/overage.service.js';
@@ -201,8 +202,16 @@ describe.each(dialects)('overage on %s', (dialect) => {
     await measure(2, '2026-06-15', 2000);
     await measure(2, '2026-07-01', 2000);
     // 1. The invoice command fails: the frozen lines stay pending, nothing is issued.
+    // (The job's own recordings go through the bus too: only the invoice command fails.)
     const bus = app.context.get(CommandBus);
-    jest.spyOn(bus, 'execute').mockRejectedValueOnce(new Error('connection lost'));
+    const dispatch = bus.execute.bind(bus);
+    const failing = jest.spyOn(bus, 'execute').mockImplementation((command) => {
+      if (command instanceof IssueInvoiceCommand) {
+        failing.mockRestore();
+        return Promise.reject(new Error('connection lost'));
+      }
+      return dispatch(command);
+    });
     await expect(runOn('2026-07-01')).rejects.toThrow('connection lost');
     expect(await invoicesOf('2')).toEqual([]);
     expect((await page('2')).pendingLines.length).toBe(2); // May (from the 9th) and June
