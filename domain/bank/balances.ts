@@ -1,3 +1,4 @@
+import { compareBy } from '../shared/compare.js';
 import { Money } from '../shared/money.js';
 
 export interface KeptClosing {
@@ -24,16 +25,11 @@ export function checkBalanceChain(
   closings: readonly KeptClosing[],
   lines: readonly { account: string; bookedOn: string; amount: string }[],
 ): BalanceCheck[] {
-  const sorted = [...closings].sort((a, b) =>
-    a.account !== b.account
-      ? a.account < b.account
-        ? -1
-        : 1
-      : a.on < b.on
-        ? -1
-        : a.on > b.on
-          ? 1
-          : 0,
+  const sorted = [...closings].sort(
+    compareBy(
+      (c) => c.account,
+      (c) => c.on,
+    ),
   );
   return sorted.map((c, i) => {
     const prev = i > 0 && sorted[i - 1]!.account === c.account ? sorted[i - 1]! : null;

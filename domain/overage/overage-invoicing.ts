@@ -1,6 +1,7 @@
 import { vatPerRate, type IssueInvoice } from '../billing/invoice.js';
 import { parseDay, type Day } from '../shared/day.js';
 import { DomainError, parseField } from '../shared/errors.js';
+import { compareBy } from '../shared/compare.js';
 import { Money } from '../shared/money.js';
 import type {
   OverageBillingEvent,
@@ -79,16 +80,11 @@ export function pendingCharges(
   const taken = new Set(state.batches.flatMap((b) => b.chargeIds));
   return charges
     .filter((c) => c.customerId === customerId && !taken.has(c.chargeId))
-    .sort((a, b) =>
-      a.periodStart !== b.periodStart
-        ? a.periodStart < b.periodStart
-          ? -1
-          : 1
-        : a.chargeId < b.chargeId
-          ? -1
-          : a.chargeId > b.chargeId
-            ? 1
-            : 0,
+    .sort(
+      compareBy(
+        (c) => c.periodStart,
+        (c) => c.chargeId,
+      ),
     );
 }
 
