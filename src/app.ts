@@ -7,11 +7,14 @@ import { AppModule } from './app.module.js';
 import { CGI2_PATH, cgi2BodyReader } from './monetico/cgi2-body.js';
 import {
   AUTH_CONFIG,
+  MONETICO_CONFIG,
   PANEL_CONFIG,
   type AuthConfig,
   type Config,
+  type MoneticoConfig,
   type PanelConfig,
 } from './kernel/config.js';
+import { securityHeaders } from './security-headers.js';
 import { ErrorsFilter } from './panel/errors.filter.js';
 import { registerHelpers } from './panel/view-helpers.js';
 import { viewsDir } from './kernel/paths.js';
@@ -25,6 +28,9 @@ export async function createApp(
     logger: options.logger === false ? false : ['log', 'warn', 'error'],
     bodyParser: false,
   });
+  // First, so that every answer (pages, API, errors, the bank's callback) carries them.
+  app.disable('x-powered-by');
+  app.use(...securityHeaders(app.get<MoneticoConfig>(MONETICO_CONFIG).bankUrl));
   // Before the parsers: the bank's notification is read raw (audit, duplicates, size limit).
   app.use(CGI2_PATH, cgi2BodyReader);
   // Behind a reverse proxy, TRUST_PROXY makes req.ip and req.secure (Secure cookies) right.

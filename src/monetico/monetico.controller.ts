@@ -25,9 +25,22 @@ import { pager, requestedPage } from '../panel/pagination.js';
 export class MoneticoController {
   constructor(@Inject(MoneticoService) private readonly monetico: MoneticoService) {}
 
-  /** "Payer par carte": the sealed form, posted to the bank by the page itself. */
+  /**
+   * "Payer par carte": what is due and a button. Only its POST draws a payment reference (a
+   * GET, a reload or a prefetch writes nothing).
+   */
   @Member({ customer: 'customerId', invoice: 'invoiceId' })
   @Get('/adherents/:customerId/factures/:invoiceId/carte')
+  @Render('card-confirm')
+  async confirm(@Param('customerId') customerId: string, @Param('invoiceId') invoiceId: string) {
+    const quote = await this.monetico.quote(customerId, invoiceId);
+    return { title: `Paiement par carte — facture ${quote.invoiceNumber}`, ...quote };
+  }
+
+  /** The sealed form, posted to the bank by the page itself. */
+  @Member({ customer: 'customerId', invoice: 'invoiceId' })
+  @Post('/adherents/:customerId/factures/:invoiceId/carte')
+  @HttpCode(200)
   @Render('card-payment')
   async form(
     @Param('customerId') customerId: string,

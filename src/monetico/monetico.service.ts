@@ -77,6 +77,13 @@ export interface CardForm {
   customerId: string;
 }
 
+export interface CardQuote {
+  invoiceId: string;
+  invoiceNumber: string;
+  amount: string;
+  customerId: string;
+}
+
 export interface CardAnomaly {
   id: number;
   receivedAt: string;
@@ -170,11 +177,14 @@ export class MoneticoService {
     };
   }
 
-  /**
-   * The sealed form that sends the cooperator to the bank for what is still due on the
-   * invoice; its reference is stored with the invoice, customer and amount it stands for.
-   */
-  async requestForm(customerId: string, invoiceId: string, origin = ''): Promise<CardForm> {
+  /** What the card page offers to pay, read only: nothing is written until the member confirms. */
+  async quote(customerId: string, invoiceId: string): Promise<CardQuote> {
+    const { invoice, due } = await this.payable(customerId, invoiceId);
+    return { invoiceId, invoiceNumber: invoice.number, amount: due.toString(), customerId };
+  }
+
+  /** The invoice and what is still due on it, when it can be paid by card now. */
+  private async payable(customerId: string, invoiceId: string) {
     if (!this.config.enabled) {
       throw new DomainError(
         'card_unavailable',
@@ -198,6 +208,15 @@ export class MoneticoService {
     if (invoice.status === 'paid' || !due.isPositive()) {
       throw new DomainError('already_paid', `La facture ${invoice.number} est déjà réglée.`);
     }
+    return { customer, invoice, due };
+  }
+
+  /**
+   * The sealed form that sends the cooperator to the bank for what is still due on the
+   * invoice; its reference is stored with the invoice, customer and amount it stands for.
+   */
+  async requestForm(customerId: string, invoiceId: string, origin = ''): Promise<CardForm> {
+    const { customer, invoice, due } = await this.payable(customerId, invoiceId);
     const now = this.clock.now();
     const texteLibre = `Facture ${invoice.number} client ${customerId}`;
     const reference = await this.storeRequest(invoiceId, customerId, due, texteLibre, now);

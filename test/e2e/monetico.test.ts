@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import type { CustomerPage } from '../../src/billing/billing-queries.js';
@@ -82,15 +84,32 @@ const cardPayments = async (reference: string) =>
     (p) => p.reference === `CB ${reference}`,
   );
 
-/** From the member's page to the fake bank's card page, through the sealed auto-submitting form. */
+/**
+ * From the member's page to the fake bank's card page: the card page (what is due, a button),
+ * then its POST, whose sealed form submits itself to the bank.
+ */
 async function toBank(number: string, on = page, member = MEMBER): Promise<string> {
   await on.goto(`${baseUrl()}/adherents/${member}`);
   const row = on.locator(`tr[data-invoice="${number}"]`);
   await Promise.all([
-    on.waitForURL(/\/test\/paiement\.cgi$/),
+    on.waitForURL(/\/carte$/),
     row.locator('a.pay-card', { hasText: 'Payer par carte' }).click(),
   ]);
+  await Promise.all([
+    on.waitForURL(/\/test\/paiement\.cgi$/),
+    on.click('#payer-carte button[type=submit]'),
+  ]);
   return (await on.locator('body').textContent()) ?? '';
+}
+
+/** Payment references drawn so far (read from the app's SQLite file, read only). */
+function cardRequests(): number {
+  const db = new Database(join(app().dir, 'gloux2.sqlite'), { readonly: true });
+  try {
+    return (db.prepare(`SELECT COUNT(*) AS n FROM g2_card_requests`).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
 }
 
 const referenceOf = (url: string) => new URL(url).searchParams.get('reference') ?? '';
@@ -128,6 +147,24 @@ describe('card payment through the fake bank, in headless Chromium', () => {
     );
     expect(mail).toBeDefined();
     expect(mail!.text).toContain('126,02');
+  });
+
+  it('opening the card page draws no reference: only its button (a POST with its CSRF token) does', async () => {
+    const inv = await issue('12.00');
+    const before = cardRequests();
+    const path = `/adherents/${MEMBER}/factures/${inv.invoiceId}/carte`;
+    for (let i = 0; i < 3; i++) {
+      const res = await page.goto(`${baseUrl()}${path}`);
+      expect(res?.status()).toBe(200);
+    }
+    expect(await page.locator('main').textContent()).toContain('14,40');
+    expect(cardRequests()).toBe(before);
+    // Without the page's token the POST is refused, and writes nothing either.
+    const forged = await page.context().request.post(`${baseUrl()}${path}`, { form: {} });
+    expect(forged.status()).toBe(403);
+    expect(cardRequests()).toBe(before);
+    expect(await toBank(inv.number)).toContain('14.40EUR');
+    expect(cardRequests()).toBe(before + 1);
   });
 
   it('a cooperator cannot ask the bank for another member’s invoice', async () => {
@@ -299,5 +336,42 @@ describe('the CGI2 route over HTTP', () => {
     expect(out).not.toContain(DEMO_KEY);
     expect(out).not.toContain('1234567890123456789012345678901234567890');
     expect(await page.content()).not.toContain(DEMO_KEY);
+  });
+});
+
+describe('security headers on every answer (helmet)', () => {
+  it('a CSP with no inline code but the page’s own nonce, no framing, nosniff, same-origin referrer, no X-Powered-By', async () => {
+    const answers = [
+      await fetch(`${baseUrl()}/connexion`),
+      await fetch(`${baseUrl()}/connexion`),
+      await fetch(`${baseUrl()}/api/adherents/4`),
+      await fetch(`${baseUrl()}/monetico/cgi2`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'a=1',
+      }),
+    ];
+    const nonces: string[] = [];
+    for (const res of answers) {
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9_-]{20,}'/);
+      expect(csp).toContain("script-src-attr 'none'");
+      expect(csp).toContain("style-src-attr 'none'");
+      expect(csp).not.toContain('unsafe-inline');
+      // The card form goes to the bank: its origin, and only it, besides the app's own.
+      expect(csp).toMatch(/form-action 'self' http:\/\/127\.0\.0\.1:\d+;/);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('same-origin');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('x-powered-by')).toBeNull();
+      nonces.push(/'nonce-([^']+)'/.exec(csp)?.[1] ?? '');
+    }
+    // A page's inline style carries its answer's nonce, new at every answer.
+    const [first, second] = nonces;
+    expect(first).not.toBe(second);
+    const html = await (await fetch(`${baseUrl()}/connexion`)).text();
+    expect(html).toMatch(/<style nonce="[A-Za-z0-9_-]{20,}">/);
+    expect(html).not.toMatch(/ style="| on(click|change|submit)="/);
   });
 });

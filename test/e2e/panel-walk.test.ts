@@ -20,15 +20,16 @@ jest.setTimeout(900_000);
  * form's action is checked against the access rule of the route it posts to (without posting:
  * the walk changes nothing). Any link or action that would be refused (403), lead nowhere
  * (404) or fail (500) fails the test. Each page is also laid out at 390 and 1280 px, must not
- * overflow the viewport sideways, and is kept as a screenshot (test/e2e/screenshots/, ignored).
+ * overflow the viewport sideways, must have nothing refused by the Content-Security-Policy, and
+ * is kept as a screenshot (test/e2e/screenshots/, ignored).
  */
 const BRAND = 'Ouvaton Essai';
 const SHOTS = join(projectRoot, 'test', 'e2e', 'screenshots');
 const WIDTHS = [390, 1280] as const;
 /** Pages of the same shape (ids aside) are walked once: /factures/12 stands for every invoice. */
 const PER_SHAPE = 1;
-/** Files and the card page (which posts itself to the bank) are requested, not displayed. */
-const NOT_DISPLAYED = /\.(pdf|xlsx|ods|csv|txt|png)(\?|$)|\/carte(\?|$)|\/fec\/|\/export/;
+/** Files are requested, not displayed. */
+const NOT_DISPLAYED = /\.(pdf|xlsx|ods|csv|txt|png)(\?|$)|\/fec\/|\/export/;
 /** Served by the French user guide's own module (and its own test). */
 const OWNED_ELSEWHERE = /^\/aide(\/|$)/;
 
@@ -112,6 +113,12 @@ async function walk(role: string, credentials: Credentials) {
     viewport: { width: 1280, height: 800 },
   });
   const page = await context.newPage();
+  // What the Content-Security-Policy refused on the page being walked (an inline style or script).
+  const refused: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy'))
+      refused.push(message.text().slice(0, 200));
+  });
   await signInBrowser(page, demo.baseUrl, credentials);
   const token = (await context.cookies(demo.baseUrl)).find((c) => c.name === 'g2_session')?.value;
   const signedIn = token ? await demo.app.get(AuthService).fromToken(token) : null;
@@ -149,6 +156,7 @@ async function walk(role: string, credentials: Credentials) {
     shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
 
     await page.setViewportSize({ width: 1280, height: 800 });
+    refused.length = 0;
     const response = await page.goto(url.href);
     const status = response?.status() ?? 0;
     const landed = new URL(page.url());
@@ -158,6 +166,7 @@ async function walk(role: string, credentials: Credentials) {
     }
     if (landed.origin !== demo.baseUrl) continue;
     walked.push(key);
+    for (const what of refused) problems.push({ from, to: key, what });
     // A panel page (printable documents have their own layout) names the cooperative.
     const brand = page.locator('header .brand');
     if ((await brand.count()) > 0 && !(await page.title()).endsWith(`— ${BRAND}`))
