@@ -285,11 +285,14 @@ describe('a Gloux payment as events', () => {
           customerId: '1',
           invoiceId: 'b',
           amount: '32.00',
-          on: '2008-03-18',
+          // The day gloux2 sees it, not the payment's 2008-03-18 (issue 16 item 8).
+          on: '2026-11-25',
         },
       },
     ]);
-    expect(r.invoices.get('b')?.map((e) => e.data.amount)).toEqual(['32.00']);
+    expect(r.invoices.get('b')?.map((e) => [e.data.amount, e.data.paidOn])).toEqual([
+      ['32.00', '2026-11-25'],
+    ]);
     const state = [...first.payment, ...r.payment].reduce(evolvePayment, initialPaymentState);
     expect([...state.allocations].map(([id, m]) => [id, m.toString()])).toEqual([
       ['a', '30.01'],

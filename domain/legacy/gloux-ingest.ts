@@ -404,6 +404,8 @@ export function paymentFromGloux(
     });
   } else {
     // On the payment's own stream too, so a later bounce or refund takes these invoices back.
+    // Dated the day gloux2 sees it, never the payment's day: a period already declared is not
+    // rewritten, and the reports show it as a correction of that day (docs/legacy-contract.md rule 4).
     for (const c of changes)
       out.payment.push({
         type: 'PaymentAllocationChanged',
@@ -412,11 +414,12 @@ export function paymentFromGloux(
           customerId: row.customerId,
           invoiceId: c.invoiceId,
           amount: c.amount.toString(),
-          on,
+          on: today,
         },
       });
   }
-  for (const c of changes) addInvoiceEvent(c.invoiceId, ids.paymentId, c.amount);
+  for (const c of changes)
+    addInvoiceEvent(c.invoiceId, ids.paymentId, c.amount, known === null ? on : today);
   // Gloux's etat: 'rejete' (bounced cheque) and 'rembourse' (refunded) take the money back.
   const reversed = known?.reversed ?? Money.ZERO;
   const pending =
