@@ -29,10 +29,14 @@ interface Entry {
 
 class TableRows {
   readonly entries = new Map<string, Entry>();
-  /** Keys of rows dropped from memory (rebuild): those, and only those, must be read again. */
-  readonly dropped = new Set<string>();
-  /** First key column's values whose rows are not all in memory. */
-  readonly droppedPrefixes = new Set<string>();
+  /**
+   * Hashes of the keys of rows dropped from memory (rebuild): a key whose hash is here may have
+   * a row in the database and is read again; any other key not in memory has none. A hash
+   * shared with another key only costs a read, and a number takes far less room than the key.
+   */
+  readonly dropped = new Set<number>();
+  /** Hashes of first key column values whose rows are not all in memory. */
+  readonly droppedPrefixes = new Set<number>();
   /** Keys by first key column value (multi-column keys), for selections on that column. */
   readonly byPrefix = new Map<string, Set<string>>();
   dirty = 0;
@@ -57,13 +61,32 @@ class TableRows {
 
   forget(key: string): void {
     this.entries.delete(key);
-    this.dropped.add(key);
+    this.dropped.add(hash(key));
     if (this.spec.key.length > 1) {
       const prefix = key.slice(0, key.indexOf(SEP));
-      this.byPrefix.get(prefix)?.delete(key);
-      this.droppedPrefixes.add(prefix);
+      const keys = this.byPrefix.get(prefix);
+      keys?.delete(key);
+      // An emptied set would stay for every prefix ever seen.
+      if (keys?.size === 0) this.byPrefix.delete(prefix);
+      this.droppedPrefixes.add(hash(prefix));
     }
   }
+
+  /** Whether the row with this key may be in the database and not in memory. */
+  mayBeDropped(key: string): boolean {
+    return this.dropped.has(hash(key));
+  }
+
+  prefixMayBeDropped(prefix: string): boolean {
+    return this.droppedPrefixes.has(hash(prefix));
+  }
+}
+
+/** 30-bit FNV-1a of a string: small integers are stored unboxed in a Set. */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h & 0x3fffffff;
 }
 
 const SEP = '\u001f';
@@ -109,7 +132,7 @@ export class ProjectionRows implements Rows {
     private readonly mode: RowsMode,
     options: RowsOptions = {},
   ) {
-    this.cachedRowsPerTable = options.cachedRowsPerTable ?? 20_000;
+    this.cachedRowsPerTable = options.cachedRowsPerTable ?? 5_000;
     this.flushAfter = options.flushAfter ?? 5_000;
     for (const spec of specs) {
       this.tables.set(spec.name, new TableRows(spec, mode === 'rebuild' && spec.lookup === true));
@@ -130,7 +153,7 @@ export class ProjectionRows implements Rows {
       if (t.tracked && !entry.dirty) t.remember(k, entry);
       return entry.row ?? undefined;
     }
-    if (t.tracked && !t.dropped.has(k)) return undefined;
+    if (t.tracked && !t.mayBeDropped(k)) return undefined;
     const [row] = await this.q.query<Record<string, Cell>>(
       `SELECT * FROM ${table} WHERE ${t.spec.key.map((c) => `${c} = ?`).join(' AND ')}`,
       [...key],
@@ -180,7 +203,7 @@ export class ProjectionRows implements Rows {
         first?.op === '=' && first.column === t.spec.key[0] && t.spec.key.length > 1
           ? String(first.value)
           : null;
-      if (prefix !== null && !t.droppedPrefixes.has(prefix)) {
+      if (prefix !== null && !t.prefixMayBeDropped(prefix)) {
         const keys = t.byPrefix.get(prefix) ?? new Set<string>();
         candidates = [...keys].map((k) => t.entries.get(k)!);
       } else if (t.dropped.size === 0) candidates = t.entries.values();
@@ -229,6 +252,14 @@ export class ProjectionRows implements Rows {
 
   async stream(streamId: string, position: number): Promise<RecordedEvent[]> {
     return (await readStream(this.q, streamId)).filter((e) => e.position <= position);
+  }
+
+  /** What each table holds in memory: rows, and groups of rows by first key column. */
+  held(): Record<string, { rows: number; prefixes: number }> {
+    const out: Record<string, { rows: number; prefixes: number }> = {};
+    for (const [name, t] of this.tables)
+      out[name] = { rows: t.entries.size, prefixes: t.byPrefix.size };
+    return out;
   }
 
   /** Writes the changes once enough have gathered (a rebuild calls it between batches). */
