@@ -39,7 +39,8 @@ export interface AllocationEntry {
   years: { fiscalYear: number; bucket: Bucket; net: string }[];
 }
 
-interface Line {
+/** A line parsed for the allocation (see `prepareInvoice`). */
+export interface PreparedLine {
   id: string;
   vat: Decimal; // v_i
   total: Decimal; // t_i
@@ -54,7 +55,7 @@ function invalid(message: string, field: string): never {
   throw new DomainError('invalid_input', message, field);
 }
 
-function parseLines(input: AllocationInput['lines'], fyStart: string): Line[] {
+function parseLines(input: AllocationInput['lines'], fyStart: string): PreparedLine[] {
   if (!Array.isArray(input)) invalid('Les lignes de la facture sont manquantes.', 'lines');
   const ids = new Set<string>();
   const parsed = input.map((l, i) => {
@@ -105,7 +106,7 @@ function parseLines(input: AllocationInput['lines'], fyStart: string): Line[] {
     const total = net.toDecimal().plus(vat);
     const cumulativeBefore = cumulative;
     cumulative = cumulative.plus(total);
-    const years: Line['years'] = [];
+    const years: PreparedLine['years'] = [];
     let daysUpTo = 0;
     for (let fy = fiscalYearOf(start, fyStart); fy <= fiscalYearOf(end, fyStart); fy++) {
       const b = fiscalYearBounds(fy, fyStart);
@@ -118,7 +119,7 @@ function parseLines(input: AllocationInput['lines'], fyStart: string): Line[] {
 
 /** The figures of every line when `c` (TTC) has been paid in all: VAT and net per fiscal year. */
 function figuresAt(
-  lines: readonly Line[],
+  lines: readonly PreparedLine[],
   invoiceTotal: Decimal,
   c: Decimal,
 ): { vat: Decimal; nets: Decimal[] }[] {
@@ -242,8 +243,29 @@ export function invoiceFigures(
   paid: string,
   fiscalYearStart = '01-01',
 ): InvoiceFigures {
+  return figuresWhenPaid(prepareInvoice(lines, fiscalYearStart), paid);
+}
+
+/**
+ * An invoice's lines parsed once, for the figures at several amounts paid: its lines change only
+ * with a credit note, while every payment asks for the figures again.
+ */
+export interface PreparedInvoice {
+  readonly lines: readonly PreparedLine[];
+  readonly total: Decimal;
+}
+
+export function prepareInvoice(
+  lines: AllocationInput['lines'],
+  fiscalYearStart = '01-01',
+): PreparedInvoice {
   const parsed = parseLines(lines, fiscalYearStart);
-  const total = parsed.reduce((s, l) => s.plus(l.total), new Dec(0));
+  return { lines: parsed, total: parsed.reduce((s, l) => s.plus(l.total), new Dec(0)) };
+}
+
+/** `invoiceFigures` of a prepared invoice (same figures, same errors). */
+export function figuresWhenPaid(invoice: PreparedInvoice, paid: string): InvoiceFigures {
+  const { lines, total } = invoice;
   const c = Money.of(paid).toDecimal();
   if (c.greaterThan(Dec.max(0, total)) || c.lessThan(Dec.min(0, total))) {
     invalid(
@@ -251,9 +273,9 @@ export function invoiceFigures(
       'paid',
     );
   }
-  const figures = figuresAt(parsed, total, c);
+  const figures = figuresAt(lines, total, c);
   return {
-    lines: parsed.map((line, i) => ({
+    lines: lines.map((line, i) => ({
       lineId: line.id,
       vat: figures[i]!.vat,
       years: line.years.map((y, k) => ({ fiscalYear: y.fiscalYear, net: figures[i]!.nets[k]! })),

@@ -1,8 +1,10 @@
 import {
   allocationDelta,
-  invoiceFigures,
+  figuresWhenPaid,
+  prepareInvoice,
   type AllocationEntry,
   type InvoiceFigures,
+  type PreparedInvoice,
 } from '../../domain/billing/allocation.js';
 import {
   allocationOrder,
@@ -39,25 +41,57 @@ const invoiceTypes: EventTypes<InvoiceEvent> = {
 };
 const isInvoiceEvent = isOneOf(invoiceTypes);
 
-/** An invoice as it stood after an event: its events so far, state and figures. */
+/** An invoice as it stood after an event: its state, parsed lines and figures. */
 interface Folded {
-  readonly events: readonly InvoiceEvent[];
   readonly state: InvoiceState;
+  /** Its lines as its credit notes left them, parsed once: payments do not change them. */
+  readonly invoice: PreparedInvoice;
   readonly figures: InvoiceFigures;
+  /** Whether its events so far are in allocation order (none arrived out of date order). */
+  readonly inOrder: boolean;
+  /** The payments recorded since its last credit note (or its issue): a new one sorts among them. */
+  readonly run: readonly InvoiceEvent[];
 }
 
-/** Folded invoices kept in one run (a rebuild sees each invoice's events in order). */
-const FOLDED_INVOICES = 10_000;
+/**
+ * Folded invoices kept in one run, the least recently used dropped first: an invoice is paid
+ * within months of its issue, and one dropped is folded again from its stream.
+ */
+const FOLDED_INVOICES = 3_000;
+
+/** Nothing paid: no figure moved yet (`allocationDelta` reads a line it does not find as zero). */
+const NOTHING_PAID: InvoiceFigures = { lines: [] };
 
 /**
  * How each payment splits over lines, VAT and fiscal years (N-1 / N / N+1), docs/accounting.md §2.
  * The buckets depend on the fiscal year start: changing it means rebuilding this projection.
  */
 export const paymentAllocationProjection = (fiscalYearStart: FiscalYearStart) => {
-  const figures = (state: InvoiceState) =>
-    invoiceFigures(effectiveLines(state), state.paid.toString(), fiscalYearStart);
+  const prepared = (state: InvoiceState) => prepareInvoice(effectiveLines(state), fiscalYearStart);
+  const figures = (invoice: PreparedInvoice, state: InvoiceState) =>
+    state.paid.isZero() ? NOTHING_PAID : figuresWhenPaid(invoice, state.paid.toString());
+  const fold = (events: readonly InvoiceEvent[]): Folded => {
+    const state = events.reduce(evolveInvoice, initialInvoiceState);
+    const invoice = prepared(state);
+    const last = events.findLastIndex((e) => e.type !== 'InvoicePaymentAllocated');
+    return {
+      state,
+      invoice,
+      figures: figures(invoice, state),
+      inOrder: allocationOrder(events).every((e, i) => e === events[i]),
+      run: events.slice(last + 1),
+    };
+  };
+  const unissued = fold([]);
 
-  /** The invoice before `event` (its earlier events only, so a rebuild agrees with live). */
+  /** The invoice's events before `event`, read from its stream (a rebuild agrees with live). */
+  async function history(rows: Rows, event: Recorded<InvoiceEvent>): Promise<InvoiceEvent[]> {
+    return (await rows.stream(invoiceStream(event.data.invoiceId), event.position))
+      .filter(isInvoiceEvent)
+      .filter((x) => x.position < event.position);
+  }
+
+  /** The invoice before `event`. */
   async function before(
     rows: Rows,
     memo: Map<string, Folded>,
@@ -69,11 +103,26 @@ export const paymentAllocationProjection = (fiscalYearStart: FiscalYearStart) =>
       memo.delete(invoiceId);
       return kept;
     }
-    const history = (await rows.stream(invoiceStream(invoiceId), event.position))
-      .filter(isInvoiceEvent)
-      .filter((x) => x.position < event.position);
-    const state = history.reduce(evolveInvoice, initialInvoiceState);
-    return { events: history, state, figures: figures(state) };
+    // The stream's first event has nothing before it: no read (every invoice's issue).
+    return event.streamVersion === 0 ? unissued : fold(await history(rows, event));
+  }
+
+  /** The invoice after `event`: a payment keeps the parsed lines and asks figures once. */
+  function next(was: Folded, event: Recorded<InvoiceEvent>): Folded {
+    const state = evolveInvoice(was.state, event);
+    const invoice = event.type === 'InvoicePaymentAllocated' ? was.invoice : prepared(state);
+    const payment = event.type === 'InvoicePaymentAllocated';
+    return {
+      state,
+      invoice,
+      // Figures of a change are "after − before": a change to nothing paid has rows of zero.
+      figures:
+        event.type === 'InvoiceIssued'
+          ? figures(invoice, state)
+          : figuresWhenPaid(invoice, state.paid.toString()),
+      inOrder: was.inOrder && arrivesInOrder(was.run, event),
+      run: payment ? [...was.run, event] : [],
+    };
   }
 
   return defineProjection<InvoiceEvent, Map<string, Folded>>({
@@ -86,15 +135,14 @@ export const paymentAllocationProjection = (fiscalYearStart: FiscalYearStart) =>
     memo: () => new Map(),
     async apply(rows, event, memo) {
       const was = await before(rows, memo, event);
-      const state = evolveInvoice(was.state, event);
-      const after: Folded = { events: [...was.events, event], state, figures: figures(state) };
+      const after = next(was, event);
       memo.set(event.data.invoiceId, after);
       if (memo.size > FOLDED_INVOICES) memo.delete(memo.keys().next().value!);
       if (event.type === 'InvoiceIssued') return;
-      const inOrder = allocationOrder(was.events).every((e, i) => e === was.events[i]);
-      if (!inOrder || !arrivesInOrder(was.events, event)) {
+      if (!after.inOrder) {
         // Recorded out of date order: the payments dated after this one get their cents again.
-        return rewrite(rows, fiscalYearStart, event.data.invoiceId, was.events, after.events);
+        const earlier = await history(rows, event);
+        return rewrite(rows, fiscalYearStart, event.data.invoiceId, earlier, [...earlier, event]);
       }
       switch (event.type) {
         case 'InvoicePaymentAllocated':
