@@ -6,7 +6,7 @@ import type {
 } from '../../domain/shares/events.js';
 import { importedInterval, isHeldState } from '../../domain/shares/share-capital.js';
 import { formatNumberRanges } from '../../domain/shares/share-numbers.js';
-import { defineProjection, int, noMemo, type Row, type Rows } from '../../src/kernel/projection.js';
+import { defineProjection, int, type Row, type Rows } from '../../src/kernel/projection.js';
 import { toCents } from '../../domain/shared/cents.js';
 
 const SHARES = 'g2_rm_shares';
@@ -46,7 +46,7 @@ interface Movement {
  * and the queued redemptions (g2_rm_share_redemption_requests).
  */
 export const sharesProjection = () =>
-  defineProjection<ShareEvent>({
+  defineProjection<ShareEvent, CapitalDays>({
     name: 'shares',
     tables: [
       { name: SHARES, key: ['number'], lookup: true },
@@ -65,8 +65,8 @@ export const sharesProjection = () =>
       LegacySharesImported: true,
       LegacyShareChanged: true,
     },
-    memo: noMemo,
-    async apply(rows, event) {
+    memo: (): CapitalDays => ({ last: undefined }),
+    async apply(rows, event, days) {
       const position = event.position;
       switch (event.type) {
         case 'SharesSubscribed': {
@@ -99,7 +99,7 @@ export const sharesProjection = () =>
             reference: d.reference,
             source: 'g2',
           });
-          return addCapital(rows, d.on, amount, d.numbers.length);
+          return addCapital(rows, days, d.on, amount, d.numbers.length);
         }
         case 'SharesPaidUp': {
           const d = event.data;
@@ -198,7 +198,7 @@ export const sharesProjection = () =>
             reference: d.reason,
             source: 'g2',
           });
-          return addCapital(rows, d.on, -amount, -d.numbers.length);
+          return addCapital(rows, days, d.on, -amount, -d.numbers.length);
         }
         case 'ShareRedemptionWithdrawn': {
           const d = event.data;
@@ -226,18 +226,23 @@ export const sharesProjection = () =>
             reference: d.reason,
             source: 'g2',
           });
-          return addCapital(rows, d.on, -amount, -d.numbers.length);
+          return addCapital(rows, days, d.on, -amount, -d.numbers.length);
         }
         case 'LegacySharesImported':
-          return imported(rows, event.data.shares, event.data.importedOn, position);
+          return imported(rows, days, event.data.shares, event.data.importedOn, position);
         case 'LegacyShareChanged':
-          return changed(rows, event.data, position);
+          return changed(rows, days, event.data, position);
       }
     },
   });
 
 /** Gloux changed a row the register holds: the row follows it, and its movement is listed. */
-async function changed(rows: Rows, d: LegacyShareChanged['data'], position: number): Promise<void> {
+async function changed(
+  rows: Rows,
+  days: CapitalDays,
+  d: LegacyShareChanged['data'],
+  position: number,
+): Promise<void> {
   const s = d.share;
   const leaves = d.movement !== null && d.movement !== 'liberation' && d.on !== null;
   await rows.update(SHARES, [s.number], (r) => ({
@@ -267,12 +272,13 @@ async function changed(rows: Rows, d: LegacyShareChanged['data'], position: numb
         : 'Gloux',
     source: 'gloux',
   });
-  if (leaves) await addCapital(rows, d.on, -cents, -1);
+  if (leaves) await addCapital(rows, days, d.on, -cents, -1);
 }
 
 /** Gloux's rows: each share, its subscription (and paid-up, exit) in the register, the capital. */
 async function imported(
   rows: Rows,
+  days: CapitalDays,
   shares: readonly ImportedShare[],
   importedOn: string,
   position: number,
@@ -346,7 +352,7 @@ async function imported(
     }
   }
   for (const [day, c] of [...capital].sort(([a], [b]) => (a < b ? -1 : 1)))
-    await addCapital(rows, day, c.cents, c.shares);
+    await addCapital(rows, days, day, c.cents, c.shares);
 }
 
 function putShare(
@@ -444,14 +450,27 @@ function movement(rows: Rows, position: number, m: Movement): void {
  * Gloux share imported late): that day's capital and peak, then every later day's running
  * figures. A day's peak starts at the capital it opens with (the previous day's close).
  */
-async function addCapital(rows: Rows, day: string, cents: bigint, shares: number): Promise<void> {
+async function addCapital(
+  rows: Rows,
+  days: CapitalDays,
+  day: string,
+  cents: bigint,
+  shares: number,
+): Promise<void> {
+  const last = await lastDay(rows, days);
+  // Days almost always come in order: then the day before is the last one, and none is later.
+  const inOrder = last === null || day >= last;
   let row = await rows.get(DAYS, [day]);
   if (!row) {
-    const [previous] = await rows.select(DAYS, {
-      where: [{ column: 'day', op: '<', value: day }],
-      orderBy: { column: 'day', desc: true },
-      limit: 1,
-    });
+    const [previous] = inOrder
+      ? last === null
+        ? []
+        : [await rows.get(DAYS, [last])]
+      : await rows.select(DAYS, {
+          where: [{ column: 'day', op: '<', value: day }],
+          orderBy: { column: 'day', desc: true },
+          limit: 1,
+        });
     const opening = int(previous?.['capital_cents']).toString();
     row = {
       day,
@@ -472,6 +491,10 @@ async function addCapital(rows: Rows, day: string, cents: bigint, shares: number
     peak_cents: (capital > peak ? capital : peak).toString(),
     shares: Number(row['shares']) + shares,
   });
+  if (inOrder) {
+    days.last = day;
+    return;
+  }
   const later = await rows.select(DAYS, { where: [{ column: 'day', op: '>', value: day }] });
   for (const r of later)
     rows.put(DAYS, {
@@ -480,4 +503,21 @@ async function addCapital(rows: Rows, day: string, cents: bigint, shares: number
       peak_cents: (int(r['peak_cents']) + cents).toString(),
       shares: Number(r['shares']) + shares,
     });
+}
+
+/** The latest day of the capital in this run (read once: later days are written through it). */
+interface CapitalDays {
+  last: string | null | undefined;
+}
+
+async function lastDay(rows: Rows, days: CapitalDays): Promise<string | null> {
+  if (days.last === undefined) {
+    const [latest] = await rows.select(DAYS, {
+      where: [],
+      orderBy: { column: 'day', desc: true },
+      limit: 1,
+    });
+    days.last = latest ? String(latest['day']) : null;
+  }
+  return days.last;
 }
