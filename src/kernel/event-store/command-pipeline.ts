@@ -14,7 +14,6 @@ import {
   type RecordedEvent,
 } from './event-store.js';
 import { parseIdempotencyKey, previousResult, requestHash } from './idempotency.js';
-import { inParallel } from '../in-parallel.js';
 import { assertPeriodsOpen, guardLockedPeriods, periodLockProjection } from '../period-lock.js';
 import { endDraws, recordNumberGap, type DrawnNumber } from './number-gaps.js';
 
@@ -233,9 +232,10 @@ export class CommandPipeline {
   }
 
   /**
-   * Drops the projections' tables and replays the whole log into them, streaming in batches,
-   * while no command commits: on SQLite in one transaction; on MariaDB each projection in its
-   * own transaction while another holds the append lock (see below).
+   * Drops the projections' tables and replays the whole log into them in one streaming pass and
+   * one transaction, while no command commits (SQLite has one writer; MariaDB: the transaction
+   * holds the append lock). The changes gather in memory and go out in multi-row statements,
+   * so the pass is not a round trip per change; a failure leaves every table as it was.
    */
   async rebuild(
     names?: readonly string[],
@@ -246,32 +246,10 @@ export class CommandPipeline {
     );
     const unknown = (names ?? []).filter((n) => !this.projections.some((p) => p.name === n));
     if (unknown.length > 0) throw new Error(`Unknown projection(s): ${unknown.join(', ')}`);
-    if (this.db.dialect !== 'mysql') {
-      return this.db.transaction((tx) => replayInto(tx, selected, onProgress));
-    }
-    // MariaDB: every read-model statement is a round trip, so one connection is the limit
-    // (a rebuild ran ~270x slower than reading the log). Appends wait on the append lock while
-    // each projection, which writes only its own tables, is rebuilt in its own transaction,
-    // several at once: each one atomic; one that fails stays as it was and the error is thrown.
-    return this.db.transaction(async (lock) => {
-      await lock.query(`SELECT last_position FROM g2_append_lock WHERE id = 1 FOR UPDATE`);
-      const reached = new Map<string, number>();
-      const progress = (name: string, position: number) => {
-        reached.set(name, position);
-        if (reached.size === selected.length) onProgress?.(Math.min(...reached.values()));
-      };
-      // A projection that fails is reported once the others are done (each is atomic).
-      const outcomes = await inParallel(selected, REBUILD_CONNECTIONS, (p) =>
-        this.db
-          .transaction((tx) => replayInto(tx, [p], (position) => progress(p.name, position)))
-          .then(
-            (done) => ({ events: done.events, error: null }),
-            (error: unknown) => ({ events: 0, error }),
-          ),
-      );
-      const failed = outcomes.find((o) => o.error !== null);
-      if (failed) throw failed.error;
-      return { events: outcomes[0]?.events ?? 0 };
+    return this.db.transaction(async (tx) => {
+      if (tx.dialect === 'mysql')
+        await tx.query(`SELECT last_position FROM g2_append_lock WHERE id = 1 FOR UPDATE`);
+      return replayInto(tx, selected, onProgress);
     });
   }
 
@@ -279,12 +257,6 @@ export class CommandPipeline {
     return this.projections.map((p) => p.name);
   }
 }
-
-/**
- * Connections a MariaDB rebuild uses at once, besides the one holding the append lock (the
- * pool has 10, and the app keeps serving meanwhile).
- */
-const REBUILD_CONNECTIONS = 4;
 
 /**
  * The projections fed by one command or one rebuild: each event goes only to the projections
