@@ -169,7 +169,10 @@ export function dayClock(day: string): FixedClock {
  * Peak resident memory while `work` runs (sampled every 20 ms, plus the process's maxRSS so a
  * spike between samples is not missed when it is the process's highest), and heap peak.
  */
-export async function measured<T>(work: () => Promise<T>): Promise<{
+export async function measured<T>(
+  /** `sample` records memory now: work that never yields to the timer (SQLite) calls it itself. */
+  work: (sample: () => void) => Promise<T>,
+): Promise<{
   value: T;
   seconds: number;
   /** This process's CPU time (user + system): less sensitive than wall time to a busy machine. */
@@ -179,15 +182,16 @@ export async function measured<T>(work: () => Promise<T>): Promise<{
 }> {
   let rss = process.memoryUsage().rss;
   let heap = process.memoryUsage().heapUsed;
-  const timer = setInterval(() => {
+  const sample = () => {
     const m = process.memoryUsage();
     rss = Math.max(rss, m.rss);
     heap = Math.max(heap, m.heapUsed);
-  }, 20);
+  };
+  const timer = setInterval(sample, 20);
   const started = process.hrtime.bigint();
   const cpu = process.cpuUsage();
   try {
-    const value = await work();
+    const value = await work(sample);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const used = process.cpuUsage(cpu);
     const cpuSeconds = (used.user + used.system) / 1e6;
