@@ -47,6 +47,14 @@ class RunnerQueryable implements Queryable {
 }
 
 /**
+ * gloux2's own MariaDB sessions are strict: a value a column cannot hold is an error, never cut
+ * in the middle of a character (docs/legacy-contract.md rule 5); values are checked before
+ * writing, this is the last guard. Zero dates stay allowed (no NO_ZERO_DATE): they are Gloux's
+ * "unset", read and written alike by both. Gloux's own sessions keep its sql_mode ''.
+ */
+export const GLOUX2_SQL_MODE = 'STRICT_ALL_TABLES';
+
+/**
  * The database: a TypeORM DataSource plus the two rules everything relies on —
  * one transaction per command, and on SQLite (one connection) strictly one unit of work at a time.
  */
@@ -63,10 +71,7 @@ export class Db {
     const ds = new DataSource(dataSourceOptions(settings));
     await ds.initialize();
     const db = new Db(ds);
-    if (db.dialect === 'mysql') {
-      // Gloux's own mode: its statements and ours must behave alike on zero dates.
-      await ds.query(`SET SESSION sql_mode = ''`);
-    }
+    if (db.dialect === 'mysql') await ds.query(`SET SESSION sql_mode = '${GLOUX2_SQL_MODE}'`);
     return db;
   }
 
@@ -78,7 +83,7 @@ export class Db {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
-  /** Pooled connections already in Gloux's sql_mode: a session keeps it, so set it once each. */
+  /** Pooled connections already in gloux2's sql_mode: a session keeps it, so set it once each. */
   private readonly prepared = new WeakSet<object>();
 
   private async prepare(runner: QueryRunner): Promise<void> {
@@ -86,7 +91,7 @@ export class Db {
     const connection = (runner as { databaseConnection?: unknown }).databaseConnection;
     if (typeof connection === 'object' && connection !== null && this.prepared.has(connection))
       return;
-    await runner.query(`SET SESSION sql_mode = ''`);
+    await runner.query(`SET SESSION sql_mode = '${GLOUX2_SQL_MODE}'`);
     if (typeof connection === 'object' && connection !== null) this.prepared.add(connection);
   }
 
