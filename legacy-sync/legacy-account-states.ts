@@ -2,46 +2,11 @@ import {
   evolveAccount,
   initialAccountState,
   type AccountState,
-  type LegacyAccountRow,
 } from '../domain/accounts/account.js';
 import { accountStream, type AccountEvent } from '../domain/accounts/events.js';
 import type { Queryable } from '../src/kernel/database/db.js';
-import { legacyDay } from './legacy-rows.js';
-import { decodeLegacyText, legacyTextSelect } from './legacy-text.js';
 
-/**
- * Every Gloux hosting account (closed ones too) and every account stream, for the ingestion of
- * Gloux's account states and the drift report (legacy-accounts.ts reads one account and mirrors).
- */
-
-export interface HostingState extends LegacyAccountRow {
-  /** date_creation as Gloux holds it ('YYYY-MM-DD HH:MM:SS'), '' when zero. */
-  readonly createdAt: string;
-}
-
-export async function readHostings(q: Queryable): Promise<HostingState[]> {
-  const col = (c: string) => (q.dialect === 'mysql' ? `CAST(${c} AS CHAR)` : c);
-  const rows = await q.query(
-    `SELECT id_hebergement, id_client, ${legacyTextSelect('nom', q.dialect)} AS nom, etat,
-            ${legacyTextSelect('motif_etat', q.dialect)} AS motif, ${col('date_creation')} AS date_creation,
-            ${col('date_etat')} AS date_etat
-       FROM hebergements ORDER BY id_hebergement`,
-  );
-  return rows.map((r) => {
-    const created = String(r.date_creation ?? '');
-    const etat = String(r.etat ?? '');
-    return {
-      accountId: String(r.id_hebergement),
-      customerId: String(r.id_client),
-      name: decodeLegacyText(r.nom as Buffer | string | null).trim(),
-      etat: etat === 'suspendu' || etat === 'ferme' ? etat : 'actif',
-      motif: decodeLegacyText(r.motif as Buffer | string | null).trim(),
-      createdOn: legacyDay(created),
-      stateOn: legacyDay(r.date_etat),
-      createdAt: created.startsWith('0000') ? '' : created.slice(0, 19),
-    };
-  });
-}
+/** Every account stream, for the ingestion of Gloux's account states and the drift report. */
 
 export interface AccountStreamState {
   readonly state: AccountState;

@@ -3,6 +3,7 @@ import { isAccountEvent } from '../domain/accounts/events.js';
 import { parisDateTimeOf } from '../domain/shared/day.js';
 import type { Queryable, Tx } from '../src/kernel/database/db.js';
 import type { RecordedEvent } from '../src/kernel/event-store/event-store.js';
+import { legacyDay } from './legacy-rows.js';
 import { decodeLegacyText, legacyTextParam, legacyTextSelect } from './legacy-text.js';
 
 /**
@@ -16,32 +17,44 @@ const dayOf = (v: unknown): string | null => {
   return /^\d{4}-\d{2}-\d{2}$/.test(s) && s !== '0000-00-00' ? s : null;
 };
 
-interface HostingStateRow {
-  id_hebergement: number | string;
-  id_client: number | string;
-  nom: unknown;
-  date_creation: unknown;
-  etat: string;
-  motif_etat: unknown;
-  date_etat: unknown;
-  [k: string]: unknown;
+/** A Gloux hosting account as gloux2 reads it, with its creation time as Gloux holds it. */
+export interface HostingState extends LegacyAccountRow {
+  /** date_creation as Gloux holds it ('YYYY-MM-DD HH:MM:SS'), '' when zero. */
+  readonly createdAt: string;
 }
 
-function toRow(r: HostingStateRow): LegacyAccountRow {
+type HostingStateRow = Record<string, unknown>;
+
+/** One reading of `hebergements` for every path (poll, lifecycle, drift), so they agree. */
+function toRow(r: HostingStateRow): HostingState {
+  const created = String(r.date_creation ?? '');
+  const etat = String(r.etat ?? '');
   return {
     accountId: String(r.id_hebergement),
     customerId: String(r.id_client),
-    name: decodeLegacyText(r.nom as Buffer | string | null),
-    createdOn: dayOf(r.date_creation),
-    etat: r.etat === 'suspendu' || r.etat === 'ferme' ? r.etat : 'actif',
-    motif: decodeLegacyText(r.motif_etat as Buffer | string | null),
-    stateOn: dayOf(r.date_etat),
+    name: decodeLegacyText(r.nom as Buffer | string | null).trim(),
+    etat: etat === 'suspendu' || etat === 'ferme' ? etat : 'actif',
+    motif: decodeLegacyText(r.motif as Buffer | string | null).trim(),
+    createdOn: legacyDay(created),
+    stateOn: legacyDay(r.date_etat),
+    createdAt: created.startsWith('0000') ? '' : created.slice(0, 19),
   };
 }
 
 function select(q: Queryable): string {
-  return `SELECT id_hebergement, id_client, ${legacyTextSelect('nom', q.dialect)} AS nom, date_creation, etat,
-    ${legacyTextSelect('motif_etat', q.dialect)} AS motif_etat, date_etat FROM hebergements`;
+  const col = (c: string) => (q.dialect === 'mysql' ? `CAST(${c} AS CHAR)` : c);
+  return `SELECT id_hebergement, id_client, ${legacyTextSelect('nom', q.dialect)} AS nom, etat,
+            ${legacyTextSelect('motif_etat', q.dialect)} AS motif, ${col('date_creation')} AS date_creation,
+            ${col('date_etat')} AS date_etat
+       FROM hebergements`;
+}
+
+/**
+ * Every Gloux hosting account (closed ones too), in id order, for the ingestion of Gloux's
+ * account states and the drift report.
+ */
+export async function readHostings(q: Queryable): Promise<HostingState[]> {
+  return (await q.query<HostingStateRow>(`${select(q)} ORDER BY id_hebergement`)).map(toRow);
 }
 
 /** Every hosting account Gloux has not closed, in id order. */

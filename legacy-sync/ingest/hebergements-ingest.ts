@@ -15,8 +15,8 @@ import {
   sqlTimestamp,
   type AppendRequest,
 } from '../../src/kernel/event-store/event-store.js';
-import { accountStreams, readHostings, unmirroredAccountEvents } from '../legacy-account-states.js';
-import { readLegacyAccount } from '../legacy-accounts.js';
+import { accountStreams, unmirroredAccountEvents } from '../legacy-account-states.js';
+import { readHostings, readLegacyAccount } from '../legacy-accounts.js';
 import { recordIssue } from '../legacy-issues.js';
 import { LEGACY_SYNC_CHECKPOINT } from '../legacy-sync.worker.js';
 import { emptyCounts, type IngestCounts } from './ingest-batch.js';
