@@ -15,7 +15,7 @@ import {
 import { Clock } from '../kernel/clock.js';
 import { parseIdempotencyKey } from '../kernel/event-store/idempotency.js';
 import { statusOf } from '../kernel/errors.js';
-import { jsonObject, str, typedAmount } from './form-input.js';
+import { jsonCommand, str, typedAmount } from './form-input.js';
 import { memberPageUrl } from './member-notice.js';
 import { AdminOnly, Staff } from '../auth/access.decorators.js';
 
@@ -111,8 +111,7 @@ export class AdminController {
   @Post('/api/paiements/cheques')
   @HttpCode(201)
   recordChequeApi(@Body() body: unknown) {
-    const { idempotencyKey, ...input } = jsonObject(body);
-    const key = parseIdempotencyKey(idempotencyKey);
+    const { input, key } = jsonCommand(body);
     return this.commands.execute<RecordPaymentCommand, RecordPaymentResult>(
       new RecordPaymentCommand(
         { ...input, method: 'cheque' } as unknown as RecordPayment,
@@ -126,8 +125,7 @@ export class AdminController {
   @Post('/api/factures')
   @HttpCode(201)
   issueInvoiceApi(@Body() body: unknown) {
-    const { idempotencyKey, ...input } = jsonObject(body);
-    const key = parseIdempotencyKey(idempotencyKey);
+    const { input, key } = jsonCommand(body);
     return this.commands.execute<IssueInvoiceCommand, IssueInvoiceResult>(
       new IssueInvoiceCommand(input as unknown as IssueInvoice, 'api', key),
     );

@@ -21,7 +21,7 @@ import {
 } from '../billing/issue-credit-note.command.js';
 import { Clock } from '../kernel/clock.js';
 import { parseIdempotencyKey } from '../kernel/event-store/idempotency.js';
-import { jsonObject, str, typedAmount } from './form-input.js';
+import { jsonCommand, str, typedAmount } from './form-input.js';
 import { formErrorModel, formKey, submitForm } from './form-page.js';
 import { memberPageUrl } from './member-notice.js';
 import { Staff } from '../auth/access.decorators.js';
@@ -127,8 +127,7 @@ export class CreditNotesController {
   @Post('/api/avoirs')
   @HttpCode(201)
   issueApi(@Body() body: unknown) {
-    const { idempotencyKey, ...input } = jsonObject(body);
-    const key = parseIdempotencyKey(idempotencyKey);
+    const { input, key } = jsonCommand(body);
     return this.commands.execute<IssueCreditNoteCommand, IssueCreditNoteResult>(
       new IssueCreditNoteCommand(input as unknown as IssueCreditNote, 'api', key),
     );

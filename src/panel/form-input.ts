@@ -1,4 +1,5 @@
 import { DomainError } from '../../domain/shared/errors.js';
+import { parseIdempotencyKey } from '../kernel/event-store/idempotency.js';
 
 /**
  * An amount as a person types it in the form ("30,01", "1 234,56 €", "30.01") as a decimal
@@ -26,4 +27,13 @@ export function jsonObject(body: unknown): Record<string, unknown> {
     throw new DomainError('invalid_input', 'Corps JSON attendu : un objet.');
   }
   return body as Record<string, unknown>;
+}
+
+/** A JSON command body: the command's own fields, and the idempotency key sent beside them. */
+export function jsonCommand(body: unknown): {
+  input: Record<string, unknown>;
+  key: string | undefined;
+} {
+  const { idempotencyKey, ...input } = jsonObject(body);
+  return { input, key: parseIdempotencyKey(idempotencyKey) };
 }

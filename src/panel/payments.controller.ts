@@ -30,7 +30,7 @@ import {
 } from '../billing/reverse-payment.command.js';
 import { Clock } from '../kernel/clock.js';
 import { parseIdempotencyKey } from '../kernel/event-store/idempotency.js';
-import { jsonObject, str, typedAmount } from './form-input.js';
+import { jsonCommand, str, typedAmount } from './form-input.js';
 import { formErrorModel, formKey, submitForm } from './form-page.js';
 import { memberPageUrl } from './member-notice.js';
 import { Staff } from '../auth/access.decorators.js';
@@ -174,8 +174,7 @@ export class PaymentsController {
   @Post('/api/paiements')
   @HttpCode(201)
   async recordApi(@Body() body: unknown) {
-    const { idempotencyKey, ...input } = jsonObject(body);
-    const key = parseIdempotencyKey(idempotencyKey);
+    const { input, key } = jsonCommand(body);
     // What is not allocated becomes credit: it must belong to a member who exists.
     await this.queries.customer(input.customerId);
     return this.commands.execute<RecordPaymentCommand, RecordPaymentResult>(
@@ -228,8 +227,7 @@ export class PaymentsController {
   }
 
   private reverseApi(paymentId: string, kind: ReversePayment['kind'], body: unknown) {
-    const { idempotencyKey, ...input } = jsonObject(body);
-    const key = parseIdempotencyKey(idempotencyKey);
+    const { input, key } = jsonCommand(body);
     return this.commands.execute<ReversePaymentCommand, ReversePaymentResult>(
       new ReversePaymentCommand(
         { ...(input as unknown as ReversePayment), paymentId, kind },
