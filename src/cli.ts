@@ -23,6 +23,7 @@ import { lifecycleRunCli } from './lifecycle/lifecycle.cli.js';
 import {
   sharesCapitalCli,
   sharesImportCli,
+  sharesPayRedemptionCli,
   sharesRedeemCli,
   sharesSubscribeCli,
 } from './shares/shares.cli.js';
@@ -74,6 +75,8 @@ Commands:
                                   subscribe K shares (numbers from Gloux's part_sociale counter)
   shares:redeem --tiers N --numbers 2207,10398-10399 [--on …] [--reason …] [--key …]
                                   redeem shares at nominal value (capital floor: refused or queued)
+  shares:pay-redemption [--redemption ID --on YYYY-MM-DD --method transfer|cheque --reference …]
+                                  pay a redemption back (4567 → 512); alone, lists those to pay
   shares:capital [--on YYYY-MM-DD]
                                   capital at the end of that day, highest capital and floor
   deposit-slip:create --day YYYY-MM-DD | --payment ID[,ID…] [--on YYYY-MM-DD] [--out f.pdf] [--key …]
@@ -127,6 +130,7 @@ const COMMANDS = [
   'shares:import-legacy',
   'shares:subscribe',
   'shares:redeem',
+  'shares:pay-redemption',
   'shares:capital',
   'deposit-slip:create',
   'deposit-slip:cancel',
@@ -176,6 +180,7 @@ async function main(): Promise<number> {
       product: { type: 'string' },
       file: { type: 'string' },
       'confirm-exact': { type: 'boolean' },
+      redemption: { type: 'string' },
       month: { type: 'string' },
     },
   });
@@ -230,6 +235,8 @@ async function main(): Promise<number> {
         return await sharesSubscribeCli(app, values);
       case 'shares:redeem':
         return await sharesRedeemCli(app, values);
+      case 'shares:pay-redemption':
+        return await sharesPayRedemptionCli(app, values);
       case 'shares:capital':
         return await sharesCapitalCli(app, values);
       case 'deposit-slip:create':

@@ -1,10 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { movementOf } from './ledger.testkit.js';
 import { deciderSpec } from '../shared/decider.testkit.js';
 import { addDays } from '../shared/day.js';
 import { Money } from '../shared/money.js';
 import type { BankLineBookingKind, BankStatementImported } from './events.js';
-import { GeneralLedger, isBalanced, type Account } from './fec.js';
+import { GeneralLedger, isBalanced } from './fec.js';
 import {
   decideBookBankLine,
   decideUndoMatch,
@@ -40,18 +41,6 @@ const statement = (
     lines: lines.map((l) => ({ ...l, valueOn: l.bookedOn, reference: '' })),
   },
 });
-
-/** Debit − credit of `account` over every entry of the years (opening entries left out). */
-function movement(ledger: GeneralLedger, account: Account): Money {
-  return Money.sum(
-    ledger
-      .years()
-      .flatMap((y) => ledger.entriesOf(y))
-      .filter((x) => x.journal !== 'AN')
-      .flatMap((x) => x.lines.filter((l) => l.account === account))
-      .map((l) => l.debit.minus(l.credit)),
-  );
-}
 
 describe('booking an unmatched bank line (docs/accounting.md §7)', () => {
   it('books a bounce fee on the bank’s day: D 627 / C 512, 15.00', () => {
@@ -153,8 +142,8 @@ describe('booking an unmatched bank line (docs/accounting.md §7)', () => {
     ledger.apply(statement([fee]));
     ledger.apply(booked!);
     ledger.apply(undone!);
-    expect(movement(ledger, '512').isZero()).toBe(true);
-    expect(movement(ledger, '627').isZero()).toBe(true);
+    expect(movementOf(ledger, '512').isZero()).toBe(true);
+    expect(movementOf(ledger, '627').isZero()).toBe(true);
   });
 
   it('property: 512 moves by exactly the lines booked (not the ignored ones), every entry balanced', () => {
@@ -205,11 +194,11 @@ describe('booking an unmatched bank line (docs/accounting.md §7)', () => {
           });
           const entries = ledger.years().flatMap((y) => ledger.entriesOf(y));
           expect(entries.every(isBalanced)).toBe(true);
-          expect(movement(ledger, '512').toString()).toBe(expected.toString());
+          expect(movementOf(ledger, '512').toString()).toBe(expected.toString());
           expect(
-            movement(ledger, '512')
-              .plus(movement(ledger, '627'))
-              .plus(movement(ledger, '58'))
+            movementOf(ledger, '512')
+              .plus(movementOf(ledger, '627'))
+              .plus(movementOf(ledger, '58'))
               .isZero(),
           ).toBe(true);
         },

@@ -24,6 +24,7 @@ import {
   evolveDepositSlips,
   initialDepositSlipsState,
 } from './deposit-slips.js';
+import { decidePayRedemption, initialRedemptionPayoutState } from '../shares/redemption-payout.js';
 import { decideBookBankLine, initialMatchesState } from './matching.js';
 import { fecRows, GeneralLedger, journalTotals, type LedgerEvent } from './fec.js';
 
@@ -384,6 +385,19 @@ export function twoYearScenario(): GeneralLedger {
       reason: 'Démission',
     },
   });
+  // Paid back by transfer on 2026-07-15 (D 4567 / C 512).
+  s.apply(
+    decidePayRedemption(
+      initialRedemptionPayoutState,
+      {
+        redemption: { redemptionId: 'rb-6', tiersId: '6', amount: '16.00', on: '2026-06-30' },
+        on: '2026-07-15',
+        method: 'transfer',
+        reference: 'VIR-REMB-6',
+      },
+      { today: '2026-07-15', newId: () => 'v-6' },
+    ),
+  );
   s.close(2026, '2027-01-15');
   return s.ledger;
 }

@@ -16,7 +16,12 @@ import { isBooksEvent, type BooksEvent, type ClosedJournal } from '../books/even
 import { daysInclusive, minDay, type Day } from '../shared/day.js';
 import { fiscalYearBounds, fiscalYearOf } from '../shared/fiscal-year.js';
 import { Dec, Money, roundCents } from '../shared/money.js';
-import { isShareEvent, type ShareEvent } from '../shares/events.js';
+import {
+  isShareEvent,
+  isSharePayoutEvent,
+  type ShareEvent,
+  type SharePayoutEvent,
+} from '../shares/events.js';
 import { isBankEvent, type BankEvent, type BankLineBookingKind } from './events.js';
 
 /**
@@ -261,6 +266,7 @@ export class GeneralLedger {
     if (isBillingEvent(e)) this.billing(e as BillingEvent);
     else if (isBankEvent(e)) this.bank(e as BankEvent);
     else if (isShareEvent(e)) this.shares(e as ShareEvent);
+    else if (isSharePayoutEvent(e)) this.payout(e as SharePayoutEvent);
     else if (isBooksEvent(e)) this.books(e as BooksEvent, position);
   }
 
@@ -785,6 +791,24 @@ export class GeneralLedger {
       case 'LegacyShareChanged': // Gloux's own: its money went through Gloux's payments
         return;
     }
+  }
+
+  /** Redeemed capital paid back: what 4567 owed leaves the bank (§7). */
+  private payout(e: SharePayoutEvent): void {
+    const d = e.data;
+    const amount = Money.of(d.amount);
+    const ref = d.reference || `P${d.redemptionId.slice(0, 8)}`;
+    this.entry(
+      d.payoutId,
+      {
+        journal: 'BQ',
+        date: d.on,
+        pieceRef: ref,
+        pieceDate: d.on,
+        label: `Versement du remboursement de parts sociales ${ref}`,
+      },
+      [debit('4567', amount, tiersAux(d.tiersId)), credit('512', amount)],
+    );
   }
 
   /** The fiscal years that have entries, in order. */

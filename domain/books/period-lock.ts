@@ -4,7 +4,7 @@ import { addDays, formatDayFr, isDay, type Day } from '../shared/day.js';
 import { formatMonthFr, firstDayOf, monthOf, nextMonth } from '../overage/months.js';
 import { DomainError } from '../shared/errors.js';
 import { fiscalYearBounds, fiscalYearOf } from '../shared/fiscal-year.js';
-import type { ShareEvent } from '../shares/events.js';
+import type { ShareEvent, SharePayoutEvent } from '../shares/events.js';
 import type { BooksEvent, ClosedJournal, FiscalYearClosed, VatMonthDeclared } from './events.js';
 
 /**
@@ -107,7 +107,7 @@ export function assertOpen(locks: PeriodLocks, days: readonly Day[]): void {
   }
 }
 
-type AccountingEvent = BillingEvent | BankEvent | ShareEvent;
+type AccountingEvent = BillingEvent | BankEvent | ShareEvent | SharePayoutEvent;
 
 /**
  * The fields holding the day an event is booked on, per event type (a Record over every type:
@@ -140,6 +140,7 @@ const DAY_FIELDS: { readonly [T in AccountingEvent['type']]: readonly string[] }
   SharesCancelled: ['on'],
   LegacySharesImported: [],
   LegacyShareChanged: [],
+  ShareRedemptionPaid: ['on'],
 };
 
 function dayFields(e: { type: string }): readonly string[] {

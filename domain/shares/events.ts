@@ -189,3 +189,31 @@ export const shareEventTypes: readonly ShareEvent['type'][] = [
 export function isShareEvent(e: { type: string }): e is ShareEvent {
   return (shareEventTypes as readonly string[]).includes(e.type);
 }
+
+/**
+ * The capital of redeemed shares paid back to the member (docs/accounting.md §7: D 4567 / C 512),
+ * on `on`, by transfer or cheque. Its own stream per redemption (`redemptionPayoutStream`), so a
+ * redemption is paid once and the share-capital stream is not touched.
+ */
+export interface ShareRedemptionPaid {
+  readonly type: 'ShareRedemptionPaid';
+  readonly data: {
+    readonly payoutId: string;
+    readonly redemptionId: string;
+    readonly tiersId: string;
+    readonly amount: string;
+    readonly on: string;
+    readonly method: 'transfer' | 'cheque';
+    readonly reference: string;
+  };
+}
+
+export type SharePayoutEvent = ShareRedemptionPaid;
+
+export const sharePayoutEventTypes: readonly SharePayoutEvent['type'][] = ['ShareRedemptionPaid'];
+
+export function isSharePayoutEvent(e: { type: string }): e is SharePayoutEvent {
+  return (sharePayoutEventTypes as readonly string[]).includes(e.type);
+}
+
+export const redemptionPayoutStream = (redemptionId: string) => `share-payout-${redemptionId}`;

@@ -2,6 +2,7 @@ import type {
   ImportedShare,
   LegacyShareChanged,
   ShareEvent,
+  SharePayoutEvent,
   ShareState,
 } from '../../domain/shares/events.js';
 import { importedInterval, isHeldState } from '../../domain/shares/share-capital.js';
@@ -13,6 +14,7 @@ const SHARES = 'g2_rm_shares';
 const MOVEMENTS = 'g2_rm_share_movements';
 const DAYS = 'g2_rm_capital_days';
 const REQUESTS = 'g2_rm_share_redemption_requests';
+const PAYOUTS = 'g2_rm_share_payouts';
 
 /** Movement kinds of the register (French words, as the register prints them). */
 export type MovementKind =
@@ -46,13 +48,14 @@ interface Movement {
  * and the queued redemptions (g2_rm_share_redemption_requests).
  */
 export const sharesProjection = () =>
-  defineProjection<ShareEvent, CapitalDays>({
+  defineProjection<ShareEvent | SharePayoutEvent, CapitalDays>({
     name: 'shares',
     tables: [
       { name: SHARES, key: ['number'], lookup: true },
       { name: MOVEMENTS, key: ['movement_id'] },
       { name: DAYS, key: ['day'], lookup: true },
       { name: REQUESTS, key: ['request_id'], lookup: true },
+      { name: PAYOUTS, key: ['redemption_id'] },
     ],
     handles: {
       SharesSubscribed: true,
@@ -64,6 +67,7 @@ export const sharesProjection = () =>
       SharesCancelled: true,
       LegacySharesImported: true,
       LegacyShareChanged: true,
+      ShareRedemptionPaid: true,
     },
     memo: (): CapitalDays => ({ last: undefined }),
     async apply(rows, event, days) {
@@ -180,6 +184,20 @@ export const sharesProjection = () =>
             reason: d.reason.slice(0, 255),
             status: 'pending',
             closed_on: null,
+          });
+          return;
+        }
+        case 'ShareRedemptionPaid': {
+          const d = event.data;
+          rows.put(PAYOUTS, {
+            redemption_id: d.redemptionId,
+            payout_id: d.payoutId,
+            tiers_id: d.tiersId,
+            amount_cents: toCents(d.amount),
+            on_day: d.on,
+            method: d.method,
+            reference: d.reference,
+            position,
           });
           return;
         }

@@ -312,3 +312,47 @@ export async function redemptionRequests(
     closedOn: r.closed_on,
   }));
 }
+
+/** A redemption decided in gloux2 and its payout, if made. */
+export interface RedemptionPayoutRow {
+  redemptionId: string;
+  tiersId: string;
+  numbers: string;
+  amount: string;
+  on: Day;
+  paidOn: Day | null;
+}
+
+/**
+ * gloux2's redemptions not paid back yet (or one of them, any state, with `redemptionId`);
+ * Gloux's own exits are paid through Gloux.
+ */
+export async function redemptionPayouts(
+  q: Queryable,
+  options: { redemptionId?: string } = {},
+): Promise<RedemptionPayoutRow[]> {
+  const one = options.redemptionId !== undefined;
+  const rows = await q.query<{
+    movement_id: string;
+    tiers_id: string;
+    numbers: string;
+    amount_cents: unknown;
+    on_day: string;
+    paid_on: string | null;
+  }>(
+    `SELECT m.movement_id, m.tiers_id, m.numbers, m.amount_cents, m.on_day, p.on_day AS paid_on
+       FROM g2_rm_share_movements m LEFT JOIN g2_rm_share_payouts p ON p.redemption_id = m.movement_id
+      WHERE m.kind = 'remboursement' AND m.source = 'g2'
+        AND ${one ? 'm.movement_id = ?' : 'p.redemption_id IS NULL'}
+      ORDER BY m.on_day, m.position`,
+    one ? [options.redemptionId] : [],
+  );
+  return rows.map((r) => ({
+    redemptionId: r.movement_id,
+    tiersId: r.tiers_id,
+    numbers: r.numbers,
+    amount: fromCents(r.amount_cents),
+    on: r.on_day,
+    paidOn: r.paid_on ?? null,
+  }));
+}

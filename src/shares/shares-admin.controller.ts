@@ -13,7 +13,9 @@ import {
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
+import { formatDayFr, isDay } from '../../domain/shared/day.js';
 import { DomainError } from '../../domain/shared/errors.js';
+import { formatEuros } from '../../domain/shared/money.js';
 import { printableCapitalListing } from '../../domain/shares/share-documents.js';
 import { parseIdempotencyKey } from '../kernel/event-store/idempotency.js';
 import { jsonObject, str } from '../panel/form-input.js';
@@ -21,11 +23,13 @@ import { formErrorModel, formKey, submitForm } from '../panel/form-page.js';
 import { capitalListingXlsx } from './capital-listing-xlsx.js';
 import {
   CancelSharesCommand,
+  PayRedemptionCommand,
   PayUpSharesCommand,
   RedeemSharesCommand,
   SubscribeSharesCommand,
   TransferSharesCommand,
   WithdrawRedemptionCommand,
+  type PayRedemptionResult,
   type ShareMovementResult,
 } from './shares.commands.js';
 import { SharesPages } from './shares-pages.service.js';
@@ -79,6 +83,8 @@ const DONE: Record<ShareMovementResult['kind'], string> = {
 
 /** The notice shown after a movement, from the redirect's query string. */
 function noticeOf(query: Record<string, unknown>): string | null {
+  if (/^\d+\.\d{2}$/.test(str(query.verse)))
+    return `Remboursement de ${formatEuros(str(query.verse))} versé au tiers ${str(query.tiers)}${isDay(str(query.le)) ? ` le ${formatDayFr(str(query.le))}` : ''}.`;
   const kind = str(query.fait) as ShareMovementResult['kind'];
   if (!(kind in DONE)) return null;
   const parts = str(query.parts);
@@ -163,6 +169,50 @@ export class SharesAdminController {
           ),
         ),
       (error) => this.adminModel(null, this.blank(), error, null),
+    );
+  }
+
+  /** Pays back a redemption's capital (4567 → 512) on the day given. */
+  @Post('/admin/parts/remboursements/:redemptionId/versement')
+  async payRedemption(
+    @Param('redemptionId') redemptionId: string,
+    @Body() body: Record<string, unknown>,
+    @Res() res: Response,
+  ) {
+    await submitForm(
+      res,
+      'shares-admin',
+      async () => {
+        const r = await this.payout(redemptionId, body, 'admin');
+        return `/admin/parts?${new URLSearchParams({ verse: r.amount, tiers: r.tiersId, le: r.on }).toString()}`;
+      },
+      (error) => this.adminModel(null, this.blank(), error, null),
+    );
+  }
+
+  @Post('/api/parts/remboursements/:redemptionId/versement')
+  @HttpCode(201)
+  payRedemptionApi(@Param('redemptionId') redemptionId: string, @Body() body: unknown) {
+    const b = jsonObject(body);
+    return this.payout(
+      redemptionId,
+      { date: b.on, mode: b.method, reference: b.reference, cle: b.idempotencyKey },
+      'api',
+    );
+  }
+
+  private payout(redemptionId: string, form: Record<string, unknown>, actor: string) {
+    return this.commands.execute<PayRedemptionCommand, PayRedemptionResult>(
+      new PayRedemptionCommand(
+        {
+          redemptionId,
+          on: str(form.date),
+          method: str(form.mode),
+          reference: str(form.reference),
+        },
+        actor,
+        parseIdempotencyKey(str(form.cle)),
+      ),
     );
   }
 

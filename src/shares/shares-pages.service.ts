@@ -19,6 +19,7 @@ import {
   capitalOnDay,
   currentCapital,
   highestCapital,
+  redemptionPayouts,
   redemptionRequests,
   shareRegister,
   sharesOfTiers,
@@ -118,14 +119,16 @@ export class SharesPages {
         const listing = await capitalListing(q, today);
         const pending = await redemptionRequests(q);
         const undated = await undatedShares(q);
-        const names = await findTiersByIds(
-          q,
-          pending.map((p) => p.tiersId),
-        );
+        const toPay = await redemptionPayouts(q);
+        const names = await findTiersByIds(q, [
+          ...pending.map((p) => p.tiersId),
+          ...toPay.map((p) => p.tiersId),
+        ]);
         return {
           current,
           listing,
           pending: pending.map((p) => ({ ...p, name: names.get(p.tiersId)?.name ?? '' })),
+          toPay: toPay.map((p) => ({ ...p, name: names.get(p.tiersId)?.name ?? '' })),
           undated: undated.map((s) => ({
             ...s,
             counted: s.heldUntil === null,
@@ -146,6 +149,8 @@ export class SharesPages {
         amount: data.listing.totalAmount,
       },
       pending: data.pending,
+      /** Redemptions whose capital is still owed to the member (4567). */
+      toPay: data.toPay,
       undated: data.undated,
     };
   }

@@ -4,9 +4,11 @@ import { formatDayFr } from '../../domain/shared/day.js';
 import { formatEuros } from '../../domain/shared/money.js';
 import { Clock } from '../kernel/clock.js';
 import { Db } from '../kernel/database/db.js';
-import { capitalOnDay } from '../../projections/shares/shares.queries.js';
+import { capitalOnDay, redemptionPayouts } from '../../projections/shares/shares.queries.js';
 import {
   ImportLegacySharesCommand,
+  PayRedemptionCommand,
+  type PayRedemptionResult,
   RedeemSharesCommand,
   SubscribeSharesCommand,
   type ImportLegacySharesResult,
@@ -24,6 +26,8 @@ export interface SharesCliOptions {
   reference?: string;
   reason?: string;
   key?: string;
+  redemption?: string;
+  method?: string;
 }
 
 /** `shares:import-legacy`: Gloux's parts_sociales rows not yet known, and what to check in them. */
@@ -103,6 +107,41 @@ export async function sharesCapitalCli(
   console.log(`Capital au ${formatDayFr(day)} : ${formatEuros(c.capital)} (${c.shares} parts)`);
   console.log(
     `Capital le plus élevé : ${formatEuros(f.highest)}${f.highestOn ? ` (${formatDayFr(f.highestOn)})` : ''} ; plancher : ${formatEuros(f.floor)} (${f.binding === 'statutory' ? 'minimum statutaire' : 'quart du plus élevé'})`,
+  );
+  return 0;
+}
+
+/**
+ * `shares:pay-redemption --redemption ID [--on …] [--method transfer|cheque] [--reference …]`:
+ * pays a redemption back (4567 → 512); without --redemption, lists those still to pay.
+ */
+export async function sharesPayRedemptionCli(
+  app: INestApplicationContext,
+  o: SharesCliOptions,
+): Promise<number> {
+  if (!o.redemption) {
+    const toPay = await app.get(Db).run((q) => redemptionPayouts(q));
+    if (toPay.length === 0) console.log('Aucun remboursement à verser.');
+    for (const r of toPay)
+      console.log(
+        `${r.redemptionId}  ${formatDayFr(r.on)}  tiers ${r.tiersId}  parts ${r.numbers}  ${formatEuros(r.amount)}`,
+      );
+    return 0;
+  }
+  const r = await app.get(CommandBus).execute<PayRedemptionCommand, PayRedemptionResult>(
+    new PayRedemptionCommand(
+      {
+        redemptionId: o.redemption,
+        on: o.on ?? '',
+        method: o.method ?? 'transfer',
+        reference: o.reference,
+      },
+      'cli',
+      o.key,
+    ),
+  );
+  console.log(
+    `Remboursement de ${formatEuros(r.amount)} versé au tiers ${r.tiersId} le ${formatDayFr(r.on)}.`,
   );
   return 0;
 }

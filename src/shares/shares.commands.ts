@@ -89,3 +89,20 @@ export interface ImportLegacySharesResult {
   /** Tiers whose tiers.nb_parts in Gloux differs from the shares its parts_sociales holds. */
   mismatches: string[];
 }
+
+/** Pays back a redemption's capital (D 4567 / C 512, docs/accounting.md §7). */
+export class PayRedemptionCommand {
+  constructor(
+    readonly input: { redemptionId: string; on?: string; method: string; reference?: string },
+    readonly actor: string,
+    readonly idempotencyKey?: string,
+  ) {}
+}
+
+export interface PayRedemptionResult {
+  payoutId: string;
+  redemptionId: string;
+  tiersId: string;
+  amount: string;
+  on: string;
+}

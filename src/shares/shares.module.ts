@@ -12,6 +12,7 @@ import {
   TransferSharesHandler,
   WithdrawRedemptionHandler,
 } from './shares.handlers.js';
+import { PayRedemptionHandler } from './redemption-payout.handler.js';
 import { SharesPages } from './shares-pages.service.js';
 
 /** Share capital: movements, Gloux import, pages, listing exports and certificates. */
@@ -27,6 +28,7 @@ import { SharesPages } from './shares-pages.service.js';
     WithdrawRedemptionHandler,
     CancelSharesHandler,
     ImportLegacySharesHandler,
+    PayRedemptionHandler,
     SharesPages,
   ],
   exports: [ShareMovements, SharesPages],

@@ -206,6 +206,34 @@ describe('share capital over HTTP (demo data: 7 shares from Gloux)', () => {
     expect((await postForm('/admin/parts/inconnu', {})).status).toBe(404);
   });
 
+  it('pays the redeemed capital back from the page and the API, once (4567 → 512)', async () => {
+    const page = await getPage('/admin/parts');
+    const ids = [...page.html.matchAll(/data-redemption="([^"]+)"/g)].map((m) => m[1]!);
+    expect(ids).toHaveLength(2);
+    const paid = await postForm(`/admin/parts/remboursements/${ids[0]}/versement`, {
+      date: today,
+      mode: 'transfer',
+      reference: 'VIR-REMB-1',
+    });
+    expect(paid.status).toBe(303);
+    expect((await getPage(paid.location!)).html).toMatch(
+      /Remboursement de 16,00\u00a0€ versé au tiers \d+ le /,
+    );
+    const api = await postJson<{ amount: string } & ApiError>(
+      `/api/parts/remboursements/${ids[1]}/versement`,
+      { on: today, method: 'cheque', reference: '0000042' },
+    );
+    expect(api.status).toBe(201);
+    expect(api.body.amount).toBe('16.00');
+    const again = await postJson<ApiError>(`/api/parts/remboursements/${ids[1]}/versement`, {
+      on: today,
+      method: 'cheque',
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('already_paid');
+    expect((await getPage('/admin/parts')).html).toContain('Aucun remboursement à verser.');
+  });
+
   it('prints the register in date order, and the capital of any day with its chart', async () => {
     const register = await getPage('/admin/parts/registre');
     expect(register.status).toBe(200);

@@ -14,14 +14,18 @@ import {
 import {
   CancelSharesCommand,
   ImportLegacySharesCommand,
+  PayRedemptionCommand,
   PayUpSharesCommand,
   RedeemSharesCommand,
   SubscribeSharesCommand,
   TransferSharesCommand,
   WithdrawRedemptionCommand,
   type ImportLegacySharesResult,
+  type PayRedemptionResult,
   type ShareMovementResult,
 } from '../../src/shares/shares.commands.js';
+import { SharesPages } from '../../src/shares/shares-pages.service.js';
+import { FecService } from '../../src/bank/fec.service.js';
 import { AppHarness } from '../support/app-harness.js';
 import {
   createTestDatabase,
@@ -340,6 +344,35 @@ describe.each(dialects)('share capital on %s (Gloux’s sample data)', (dialect)
       'toTiersId',
     );
     await expectG8Agrees([1, 2, 3]);
+  });
+
+  it('pays the redeemed capital back once (4567 → 512), listed until then', async () => {
+    const pages = app.context.get(SharesPages);
+    const [owed] = (await pages.summary()).toPay;
+    expect(owed).toMatchObject({ tiersId: '2', amount: '32.00', on: TODAY, paidOn: null });
+    const pay = (on: string) =>
+      app.context
+        .get(CommandBus)
+        .execute<PayRedemptionCommand, PayRedemptionResult>(
+          new PayRedemptionCommand(
+            { redemptionId: owed!.redemptionId, on, method: 'cheque', reference: '0001234' },
+            'test',
+          ),
+        );
+    await refusal(pay('2000-01-01'), 'invalid_input', 'date');
+    expect(await pay(TODAY)).toMatchObject({ tiersId: '2', amount: '32.00', on: TODAY });
+    expect((await pages.summary()).toPay).toEqual([]);
+    await refusal(pay(TODAY), 'already_paid', 'redemptionId');
+    const { content } = await app.context.get(FecService).export(Number(TODAY.slice(0, 4)));
+    const rows = content
+      .toString('latin1')
+      .split('\r\n')
+      .filter((l) => l.includes('Versement du remboursement de parts sociales 0001234'))
+      .map((l) => l.split('\t'));
+    expect(rows.map((r) => [r[0], r[4], r[6], r[11], r[12]])).toEqual([
+      ['BQ', '4567', 'T2', '32,00', '0,00'],
+      ['BQ', '512', '', '0,00', '32,00'],
+    ]);
   });
 
   it('cancels subscribed shares never paid up', async () => {

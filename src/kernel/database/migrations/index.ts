@@ -19,6 +19,7 @@ import { Books1764900002200 } from './1764900002200-books.js';
 import { BankBalances1764900002350 } from './1764900002350-bank-balances.js';
 import { NumberDraws1764900002460 } from './1764900002460-number-draws.js';
 import { BankBookings1764900002517 } from './1764900002517-bank-bookings.js';
+import { SharePayouts1764900002518 } from './1764900002518-share-payouts.js';
 import { CardForged1764900002530 } from './1764900002530-card-forged.js';
 
 /** In order. A released migration is never edited: add a new one. */
@@ -44,5 +45,6 @@ export const migrations = [
   BankBalances1764900002350,
   NumberDraws1764900002460,
   BankBookings1764900002517,
+  SharePayouts1764900002518,
   CardForged1764900002530,
 ];
