@@ -56,7 +56,7 @@ function toCustomer(r: CustomerRow): LegacyCustomer {
     customerId: String(r.id_client),
     customerNumber: r.num_client,
     tiersId: String(r.id_tiers ?? '0'),
-    name: company || person || `Client ${r.id_client}`,
+    name: company || person || `Client n° ${r.num_client}`,
     email: text(r.email),
     address: text(r.adresse),
     postalCode: text(r.code_postal),

@@ -65,7 +65,7 @@ export async function searchMembers(
   for (const r of rows) {
     const company = text(r.raison_sociale).trim();
     const name =
-      company || `${text(r.prenom)} ${text(r.nom)}`.trim() || `Client ${String(r.id_client)}`;
+      company || `${text(r.prenom)} ${text(r.nom)}`.trim() || `Client n° ${String(r.num_client)}`;
     // In Gloux's order, as the filter over every login gave them.
     const mine = new Set([
       ...(byClient.get(String(r.id_client)) ?? []),

@@ -70,7 +70,10 @@ export class DepositSlipPages {
         total: '0.00',
         cheques: [],
       };
-      day.cheques.push({ ...c, customerName: names.get(c.customerId) ?? `Client ${c.customerId}` });
+      day.cheques.push({
+        ...c,
+        customerName: names.get(c.customerId) ?? '(client inconnu de Gloux)',
+      });
       day.count++;
       day.total = Money.of(day.total).plus(Money.of(c.amount)).toString();
       byDay.set(c.receivedOn, day);
@@ -96,7 +99,7 @@ export class DepositSlipPages {
       account: this.config.account,
       cheques: slip.cheques.map((c) => ({
         ...c,
-        customerName: names.get(c.customerId) ?? `Client ${c.customerId}`,
+        customerName: names.get(c.customerId) ?? '(client inconnu de Gloux)',
         bounced: c.paymentStatus === 'bounced',
       })),
       footer: `${s.name} — bordereau n° ${slip.number} du ${formatDayFr(slip.depositOn)} — ${slip.chequeCount} chèque(s), ${formatEuros(slip.total)}`,

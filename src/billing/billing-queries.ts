@@ -29,7 +29,7 @@ import {
 import { DomainError } from '../../domain/shared/errors.js';
 import { Clock } from '../kernel/clock.js';
 import { APP_CONFIG, type AppConfig } from '../kernel/config.js';
-import { Db } from '../kernel/database/db.js';
+import { Db, type Queryable } from '../kernel/database/db.js';
 import { lastPosition } from '../kernel/event-store/event-store.js';
 import { allocationDetailRows } from '../../reports/treasury-reports.js';
 import {
@@ -112,14 +112,13 @@ export class BillingQueries {
   async unpaid(): Promise<(InvoiceView & { customerName: string })[]> {
     return this.db.run(async (q) => {
       const invoices = await unpaidInvoices(q);
-      const customers = await findCustomers(
+      const names = await namesOf(
         q,
         invoices.map((i) => i.customerId),
       );
-      const names = new Map(customers.map((c) => [c.customerId, c.name]));
       return invoices.map((i) => ({
         ...i,
-        customerName: names.get(i.customerId) ?? `Client ${i.customerId}`,
+        customerName: names.get(i.customerId) ?? '(client inconnu de Gloux)',
       }));
     });
   }
@@ -143,8 +142,14 @@ export class BillingQueries {
       const data = await allocationOfFiscalYear(q, fy, slice);
       const years = fiscalYearChoices(await fiscalYearsWithPayments(q), current, fy);
       const { first, last } = fiscalYearBounds(fy, start);
+      // The member by name, as people know them, not by the customer's internal id.
+      const names = await namesOf(
+        q,
+        data.rows.map((r) => r.customerId),
+      );
       return {
         ...data,
+        rows: data.rows.map((r) => ({ ...r, customerName: names.get(r.customerId) ?? '' })),
         fiscalYearStart: start,
         firstDay: first,
         lastDay: last,
@@ -152,4 +157,9 @@ export class BillingQueries {
       };
     });
   }
+}
+
+/** Gloux's names of these customers, by customer id. */
+async function namesOf(q: Queryable, customerIds: readonly string[]) {
+  return new Map((await findCustomers(q, customerIds)).map((c) => [c.customerId, c.name]));
 }

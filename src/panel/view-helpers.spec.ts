@@ -13,4 +13,10 @@ describe('view helpers', () => {
       '2 paiements',
     ]);
   });
+  it('writes a stored UTC time in French, Paris time, never the raw timestamp', () => {
+    const render = hbs.compile('{{dateTime t}}');
+    expect(render({ t: '2026-12-07 05:31:27.988' })).toBe('07/12/2026 à 06:31');
+    expect(render({ t: '2026-07-14T22:05:00Z' })).toBe('15/07/2026 à 00:05');
+    expect(render({ t: 'pas une date' })).toBe('pas une date');
+  });
 });

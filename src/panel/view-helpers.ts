@@ -3,6 +3,15 @@ import { formatEuros } from '../../domain/shared/money.js';
 import { METHOD_LABELS, MOVEMENT_LABELS } from '../../domain/treasury/treasury.js';
 import { navigationFor, type NavViewer } from './navigation.js';
 
+const PARIS_TIME = new Intl.DateTimeFormat('fr-FR', {
+  timeZone: 'Europe/Paris',
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
 type Handlebars = { registerHelper(name: string, fn: (...args: unknown[]) => unknown): void };
 
 /** Formatting for the French pages; amounts stay strings end to end. */
@@ -17,6 +26,15 @@ export function registerHelpers(handlebars: Handlebars): void {
   handlebars.registerHelper('plural', (n, one, many) =>
     typeof n === 'number' ? `${n} ${n === 1 || n === 0 ? String(one) : String(many)}` : '',
   );
+  /** A stored UTC time ('2026-12-07 05:31:27.988' or ISO) → '07/12/2026 à 06:31', Paris time. */
+  handlebars.registerHelper('dateTime', (v) => {
+    const text = v instanceof Date ? v.toISOString() : typeof v === 'string' ? v : '';
+    const m =
+      /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?$/.exec(text);
+    if (!m) return text;
+    const at = new Date(`${m[1]}T${m[2]}${m[3] ?? 'Z'}`);
+    return Number.isNaN(at.getTime()) ? text : PARIS_TIME.format(at).replace(' ', ' à ');
+  });
   handlebars.registerHelper('eq', (a, b) => a === b);
   /** {{#each (navigation currentUser currentPath)}}: the groups of links this user may follow. */
   handlebars.registerHelper('navigation', (user, path) =>

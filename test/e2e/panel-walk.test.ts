@@ -33,6 +33,13 @@ const NOT_DISPLAYED = /\.(pdf|xlsx|ods|csv|txt|png)(\?|$)|\/fec\/|\/export/;
 /** Served by the French user guide's own module (and its own test). */
 const OWNED_ELSEWHERE = /^\/aide(\/|$)/;
 
+/** Text no page may show, and why. */
+const TEXT_RULES: readonly [RegExp, string][] = [
+  [/\b(?:adhérent|client) \d{1,6}\b/i, 'internal id shown'],
+  [/\(tiers \d+\)|\w+ \(\d{1,6}\)(?= ·|$)/m, 'internal id shown'],
+  [/\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}/, 'raw timestamp'],
+];
+
 let demo: DemoApp;
 let browser: Browser;
 let routes: RouteAccess[];
@@ -171,6 +178,15 @@ async function walk(role: string, credentials: Credentials) {
     const brand = page.locator('header .brand');
     if ((await brand.count()) > 0 && !(await page.title()).endsWith(`— ${BRAND}`))
       problems.push({ from, to: key, what: `title without the brand: ${await page.title()}` });
+
+    // What a person reads (not the JSON): no internal id as an identifier, no raw timestamp.
+    const text = key.startsWith('/api')
+      ? ''
+      : String(await page.evaluate('document.body.innerText'));
+    for (const [pattern, what] of TEXT_RULES) {
+      const found = pattern.exec(text);
+      if (found) problems.push({ from, to: key, what: `${what}: « ${found[0]} »` });
+    }
 
     const slug = `${role}${landed.pathname.replace(/\//g, '_')}${landed.search ? '_q' : ''}`.slice(
       0,
