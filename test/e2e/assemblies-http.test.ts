@@ -38,7 +38,8 @@ describe('general assemblies over HTTP (the demo members and their shares)', () 
     const list = await getPage('/admin/ag');
     expect(list.status).toBe(200);
     expect(list.html).toContain('Convoquer une assemblée');
-    expect(list.html).toContain('<a href="/admin/ag">Assemblées</a>');
+    // The navigation marks the page it is on.
+    expect(list.html).toContain('<a href="/admin/ag" aria-current="page">Assemblées générales</a>');
 
     const bad = await postJson<ApiError>('/api/ag', {
       kind: 'annuelle',
