@@ -273,3 +273,41 @@ export async function hostingNames(
   }
   return out;
 }
+
+/** A hosting account as its cooperator's home shows it. */
+export interface CustomerHosting {
+  hostingId: string;
+  customerId: string;
+  name: string;
+  /** The plan (plaque) it is on: the product's label. */
+  plan: string;
+  /** The next anniversary: the day the year is renewed (and invoiced). */
+  renewsOn: string | null;
+  /** Gloux's state: actif, suspendu, ferme. */
+  state: 'actif' | 'suspendu' | 'ferme';
+}
+
+/** The hosting accounts of these customers, by customer then name (indexed on id_client). */
+export async function hostingsOfCustomers(
+  q: Queryable,
+  customerIds: readonly string[],
+): Promise<CustomerHosting[]> {
+  const ids = [...new Set(customerIds)].filter((id) => /^\d{1,10}$/.test(id)).map(Number);
+  if (ids.length === 0) return [];
+  const rows = await q.query<Record<string, unknown>>(
+    `SELECT h.id_hebergement, h.id_client, ${legacyTextSelect('h.nom', q.dialect)} AS nom,
+            ${legacyTextSelect('p.libelle', q.dialect)} AS plan, h.date_anniversaire, h.etat
+       FROM hebergements h LEFT JOIN produits p ON p.id_produit = h.id_plaque
+      WHERE h.id_client IN (${ids.map(() => '?').join(', ')})
+      ORDER BY h.id_client, h.id_hebergement`,
+    ids,
+  );
+  return rows.map((r) => ({
+    hostingId: String(r.id_hebergement),
+    customerId: String(r.id_client),
+    name: decodeLegacyText(r.nom as Buffer | string | null),
+    plan: decodeLegacyText(r.plan as Buffer | string | null),
+    renewsOn: legacyDay(String(r.date_anniversaire ?? '')),
+    state: r.etat === 'suspendu' || r.etat === 'ferme' ? r.etat : 'actif',
+  }));
+}

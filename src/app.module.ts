@@ -13,6 +13,7 @@ import { MoneticoModule } from './monetico/monetico.module.js';
 import { OverageModule } from './overage/overage.module.js';
 import { LegacySyncModule } from '../legacy-sync/legacy-sync.module.js';
 import { LegacyModule } from './legacy/legacy.module.js';
+import { HomeTilesModule } from './panel/home-tiles.js';
 import { PanelModule } from './panel/panel.module.js';
 import { SharesModule } from './shares/shares.module.js';
 import { TreasuryModule } from './treasury/treasury.module.js';
@@ -23,6 +24,7 @@ function appImports(core: DynamicModule) {
   return [
     CqrsModule.forRoot(),
     core,
+    HomeTilesModule,
     AuthModule,
     BillingModule,
     CatalogueModule,

@@ -14,6 +14,7 @@ import {
   type MoneticoConfig,
   type PanelConfig,
 } from './kernel/config.js';
+import { ErrorLog } from './panel/error-log.js';
 import { securityHeaders } from './security-headers.js';
 import { ErrorsFilter } from './panel/errors.filter.js';
 import { registerHelpers } from './panel/view-helpers.js';
@@ -46,7 +47,7 @@ export async function createApp(
   app.setLocal('brandName', app.get<PanelConfig>(PANEL_CONFIG).brandName);
   hbs.registerPartials(join(viewsDir, 'partials'));
   registerHelpers(hbs.handlebars);
-  app.useGlobalFilters(new ErrorsFilter());
+  app.useGlobalFilters(new ErrorsFilter(app.get(ErrorLog)));
   app.enableShutdownHooks();
   return app;
 }

@@ -187,3 +187,36 @@ export async function bankImports(q: Queryable, limit = 50): Promise<ImportRow[]
     skipped: Number(r.skipped),
   }));
 }
+
+/**
+ * Bank lines booked in [from, to] that nothing accounts for yet (no match, not booked as fees,
+ * transfer or ignored): how many, and their sum.
+ */
+export async function unmatchedLinesSummary(
+  q: Queryable,
+  from: string,
+  to: string,
+): Promise<{ count: number; total: string }> {
+  const [row] = await q.query(
+    `SELECT COUNT(*) AS n, COALESCE(SUM(l.amount_cents), 0) AS cents FROM g2_rm_bank_lines l
+      WHERE l.booked_on >= ? AND l.booked_on <= ?
+        AND NOT EXISTS (SELECT 1 FROM g2_rm_bank_matches m WHERE m.line_id = l.line_id)
+        AND NOT EXISTS (SELECT 1 FROM g2_rm_bank_bookings b WHERE b.line_id = l.line_id)`,
+    [from, to],
+  );
+  return { count: Number(row?.n ?? 0), total: fromCents(row?.cents ?? 0) };
+}
+
+/** The card days in [from, to] a bank line was matched to. */
+export async function matchedCardDays(
+  q: Queryable,
+  from: string,
+  to: string,
+): Promise<Set<string>> {
+  const rows = await q.query(
+    `SELECT target_key FROM g2_rm_bank_matches
+      WHERE target_kind = 'card_day' AND target_key >= ? AND target_key <= ?`,
+    [from, to],
+  );
+  return new Set(rows.map((r) => String(r.target_key)));
+}

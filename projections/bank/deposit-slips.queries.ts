@@ -116,3 +116,14 @@ export async function depositSlip(
     })),
   };
 }
+
+/** How many cheques wait for a slip, and their total (the treasurer's home). */
+export async function pendingChequesSummary(
+  q: Queryable,
+): Promise<{ count: number; total: string }> {
+  const [row] = await q.query(
+    `SELECT COUNT(*) AS n, COALESCE(SUM(p.amount_cents), 0) AS cents FROM g2_rm_payments p
+      WHERE p.method = 'cheque' AND p.status = 'valid' AND p.reversed_cents = 0 AND ${NOT_ON_ACTIVE_SLIP}`,
+  );
+  return { count: Number(row?.n ?? 0), total: fromCents(row?.cents ?? 0) };
+}

@@ -98,6 +98,34 @@ export async function unpaidInvoices(q: Queryable, customerId?: string): Promise
   return rows.map(toView);
 }
 
+const OVERDUE = `kind = 'invoice' AND status = 'issued' AND due_on < ?`;
+
+/** Invoices still due after their due date (before `today`): how many, and what they still ask. */
+export async function overdueSummary(
+  q: Queryable,
+  today: string,
+): Promise<{ count: number; total: string }> {
+  const [row] = await q.query<{ n: unknown; cents: unknown }>(
+    `SELECT COUNT(*) AS n, COALESCE(SUM(total_cents - credited_cents - paid_cents), 0) AS cents
+       FROM g2_rm_invoices WHERE ${OVERDUE}`,
+    [today],
+  );
+  return { count: Number(row?.n ?? 0), total: fromCents(row?.cents ?? 0) };
+}
+
+/** One page of the overdue invoices, the oldest due first. */
+export async function overdueInvoices(
+  q: Queryable,
+  today: string,
+  page: { limit: number; offset: number },
+): Promise<InvoiceView[]> {
+  const rows = await q.query<InvoiceRow>(
+    `${SELECT} WHERE ${OVERDUE} ORDER BY due_on, number LIMIT ${Math.floor(page.limit)} OFFSET ${Math.floor(page.offset)}`,
+    [today],
+  );
+  return rows.map(toView);
+}
+
 /**
  * Credit minus what the invoices still ask, as Gloux's clients.solde means it (negative: the
  * customer owes; positive: the customer has credit).

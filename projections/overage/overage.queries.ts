@@ -3,6 +3,7 @@ import type { Queryable } from '../../src/kernel/database/db.js';
 import { fromCents } from '../../domain/shared/cents.js';
 
 export interface CurrentOverage {
+  customerId: string;
   hostingId: string;
   hostingName: string;
   resource: OverageResource;
@@ -33,31 +34,62 @@ export interface OverageLineView {
   invoiceNumber: string | null;
 }
 
+const OVERAGE_COLUMNS = `customer_id, hosting_id, hosting_name, resource, measured, quota, excess, since, grace_ends_on, observed_on,
+  estimate_quantity, estimate_unit_net, estimate_net_cents, estimate_vat_rate, estimate_total_cents`;
+
+const overageOf = (r: Record<string, unknown>): CurrentOverage => ({
+  customerId: String(r.customer_id),
+  hostingId: String(r.hosting_id),
+  hostingName: String(r.hosting_name),
+  resource: r.resource as OverageResource,
+  measured: Number(r.measured),
+  quota: Number(r.quota),
+  excess: Number(r.excess),
+  since: String(r.since),
+  graceEndsOn: String(r.grace_ends_on),
+  observedOn: String(r.observed_on),
+  estimate: {
+    quantity: String(r.estimate_quantity),
+    unitNet: String(r.estimate_unit_net),
+    net: fromCents(r.estimate_net_cents),
+    vatRate: String(r.estimate_vat_rate),
+    total: fromCents(r.estimate_total_cents),
+  },
+});
+
 export async function currentOverages(q: Queryable, customerId: string): Promise<CurrentOverage[]> {
   const rows = await q.query<Record<string, unknown>>(
-    `SELECT hosting_id, hosting_name, resource, measured, quota, excess, since, grace_ends_on, observed_on,
-            estimate_quantity, estimate_unit_net, estimate_net_cents, estimate_vat_rate, estimate_total_cents
-       FROM g2_rm_overages WHERE customer_id = ? ORDER BY hosting_id, resource`,
+    `SELECT ${OVERAGE_COLUMNS} FROM g2_rm_overages WHERE customer_id = ? ORDER BY hosting_id, resource`,
     [customerId],
   );
-  return rows.map((r) => ({
-    hostingId: String(r.hosting_id),
-    hostingName: String(r.hosting_name),
-    resource: r.resource as OverageResource,
-    measured: Number(r.measured),
-    quota: Number(r.quota),
-    excess: Number(r.excess),
-    since: String(r.since),
-    graceEndsOn: String(r.grace_ends_on),
-    observedOn: String(r.observed_on),
-    estimate: {
-      quantity: String(r.estimate_quantity),
-      unitNet: String(r.estimate_unit_net),
-      net: fromCents(r.estimate_net_cents),
-      vatRate: String(r.estimate_vat_rate),
-      total: fromCents(r.estimate_total_cents),
-    },
-  }));
+  return rows.map(overageOf);
+}
+
+/**
+ * The hostings over their quota of one resource now, longest first (the table holds only the
+ * overages in progress, one row per hosting and resource).
+ */
+export async function overagesOfResource(
+  q: Queryable,
+  resource: OverageResource,
+  limit = 500,
+): Promise<CurrentOverage[]> {
+  const rows = await q.query<Record<string, unknown>>(
+    `SELECT ${OVERAGE_COLUMNS} FROM g2_rm_overages WHERE resource = ? ORDER BY since, hosting_id LIMIT ${Math.floor(limit)}`,
+    [resource],
+  );
+  return rows.map(overageOf);
+}
+
+/** How many hostings are over their quota now, per resource. */
+export async function overageCounts(q: Queryable): Promise<Record<OverageResource, number>> {
+  const rows = await q.query<{ resource: string; n: unknown }>(
+    `SELECT resource, COUNT(*) AS n FROM g2_rm_overages GROUP BY resource`,
+  );
+  const counts: Record<OverageResource, number> = { disk: 0, traffic: 0, mail: 0 };
+  for (const r of rows)
+    if (r.resource in counts) counts[r.resource as OverageResource] = Number(r.n);
+  return counts;
 }
 
 /** The customer's overage lines not invoiced yet (pending), oldest first. */

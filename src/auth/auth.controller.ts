@@ -5,7 +5,7 @@ import { statusOf } from '../kernel/errors.js';
 import { Public, SignedIn } from './access.decorators.js';
 import { AUTH_CONFIG, type AuthConfig } from '../kernel/config.js';
 import { AuthService } from './auth.service.js';
-import { isStaff, viewUser, type AuthUser } from './auth-user.js';
+import { viewUser, type AuthUser } from './auth-user.js';
 import {
   authOf,
   clearSessionCookie,
@@ -21,10 +21,10 @@ export function safeNext(value: unknown): string {
     : '/';
 }
 
-/** Where a user lands after sign-in: staff on the panel, a cooperator on their own page. */
+/** Where a user lands after sign-in and from `/`: each role's home. */
 export function homeOf(user: AuthUser): string {
-  if (isStaff(user)) return '/';
-  if (user.customerIds.length === 1) return `/adherents/${user.customerIds[0]}`;
+  if (user.admin) return '/admin';
+  if (user.treasurer) return '/tresorerie';
   return '/mon-compte';
 }
 
@@ -119,16 +119,6 @@ export class AuthController {
     await this.endCurrent(req);
     clearSessionCookie(req, res, this.config);
     res.json({ signedOut: true });
-  }
-
-  @SignedIn()
-  @Get('/mon-compte')
-  async myAccounts(@CurrentUser() user: AuthUser, @Res() res: Response) {
-    const accounts = await this.auth.accountsOf(user.customerIds);
-    res.render('my-accounts', {
-      title: 'Mon compte',
-      accounts: accounts.map((a) => ({ ...a, page: `/adherents/${a.customerId}` })),
-    });
   }
 
   @SignedIn()

@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { CancelDepositSlipHandler, IssueDepositSlipHandler } from './deposit-slip.handlers.js';
 import { DepositSlipPages } from './deposit-slip-pages.service.js';
 import { DepositSlipsController } from './deposit-slips.controller.js';
+import { BankHomeTiles } from './bank-home-tiles.js';
 import {
   BookBankLineHandler,
   ConfirmBankMatchesHandler,
@@ -31,6 +32,7 @@ import { ReconciliationService } from './reconciliation.service.js';
     ReconciliationService,
     FecService,
     BooksService,
+    BankHomeTiles,
   ],
   exports: [DepositSlipPages, ReconciliationService, FecService, BooksService],
 })

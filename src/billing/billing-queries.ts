@@ -4,6 +4,8 @@ import {
   customerCredit,
   findInvoice,
   invoicesOfCustomer,
+  overdueInvoices,
+  overdueSummary,
   paymentsOfCustomer,
   unpaidInvoices,
   type InvoiceView,
@@ -119,6 +121,31 @@ export class BillingQueries {
       return invoices.map((i) => ({
         ...i,
         customerName: names.get(i.customerId) ?? '(client inconnu de Gloux)',
+      }));
+    });
+  }
+
+  /** Invoices past their due date and still due: how many, and what they still ask. */
+  overdueSummary(today: string): Promise<{ count: number; total: string }> {
+    return this.db.run((q) => overdueSummary(q, today));
+  }
+
+  /** One page of the overdue invoices (oldest due first), with their customer's name. */
+  async overdue(
+    today: string,
+    page: { limit: number; offset: number },
+  ): Promise<(InvoiceView & { customerName: string; customerNumber: string })[]> {
+    return this.db.run(async (q) => {
+      const invoices = await overdueInvoices(q, today, page);
+      const customers = await findCustomers(
+        q,
+        invoices.map((i) => i.customerId),
+      );
+      const byId = new Map(customers.map((c) => [c.customerId, c]));
+      return invoices.map((i) => ({
+        ...i,
+        customerName: byId.get(i.customerId)?.name ?? '',
+        customerNumber: byId.get(i.customerId)?.customerNumber ?? '',
       }));
     });
   }

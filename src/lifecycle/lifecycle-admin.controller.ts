@@ -2,19 +2,13 @@ import { Controller, Get, Inject, Param, Post, Query, Render, Res } from '@nestj
 import type { Response } from 'express';
 import { DomainError } from '../../domain/shared/errors.js';
 import { Clock } from '../kernel/clock.js';
+import { reasonLabel } from './account-labels.js';
 import { AccountLifecycle } from './account-lifecycle.js';
 import { AfterCommit } from './after-commit.js';
 import { LifecyclePagesQueries } from './lifecycle-pages.queries.js';
 import { MailOutbox } from './mail-outbox.js';
 import { Provisioning } from './provisioning.js';
 import { AdminOnly } from '../auth/access.decorators.js';
-
-const REASON_LABELS: Record<string, string> = {
-  unpaid: 'impayé',
-  admin: 'décision administrative',
-  abuse: 'abus',
-  trial_expired: 'fin d’essai',
-};
 
 function days(value: unknown, fallback: number): number {
   if (value === undefined || value === '') return fallback;
@@ -32,7 +26,7 @@ function numericId(value: string): number {
 const withLabels = <T extends { reasons: { reason: string }[] }>(list: T[]) =>
   list.map((a) => ({
     ...a,
-    reasons: a.reasons.map((r) => ({ ...r, label: REASON_LABELS[r.reason] ?? r.reason })),
+    reasons: a.reasons.map((r) => ({ ...r, label: reasonLabel(r.reason) })),
   }));
 
 /** Admin pages of the account lifecycle, each with its JSON twin under /api. */
@@ -96,6 +90,20 @@ export class LifecycleAdminController {
       closing: withLabels(data.closing),
       closed: withLabels(data.closed),
       days: days(jours, 90),
+    };
+  }
+
+  @Get('/api/comptes/suspendus')
+  async suspendedData() {
+    return { accounts: await this.queries.suspendedAccounts() };
+  }
+
+  @Get('/admin/comptes/suspendus')
+  @Render('accounts-suspended')
+  async suspended() {
+    return {
+      title: 'Comptes suspendus',
+      accounts: withLabels(await this.queries.suspendedAccounts()),
     };
   }
 

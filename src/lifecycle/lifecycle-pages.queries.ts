@@ -111,6 +111,56 @@ export class LifecyclePagesQueries {
     };
   }
 
+  /** Accounts suspended now, with their reasons. */
+  suspendedAccounts(): Promise<AccountListItem[]> {
+    return this.accounts(`status = 'suspended'`, [], 'account_id');
+  }
+
+  /**
+   * The admin home's account figures, each an indexed count: sign-ups since `newSince`,
+   * accounts under notice, closed since `closedSince`, suspended (and per reason).
+   */
+  async accountFigures(newSince: Day, closedSince: Day) {
+    return this.db.run(async (q) => {
+      const count = async (sql: string, params: unknown[] = []) =>
+        Number((await q.query<{ n: unknown }>(sql, params))[0]?.n ?? 0);
+      const reasons = await q.query<{ reason: string; n: unknown }>(
+        `SELECT s.reason, COUNT(*) AS n FROM g2_rm_account_suspensions s
+           JOIN g2_rm_accounts a ON a.account_id = s.account_id AND a.status = 'suspended'
+          GROUP BY s.reason ORDER BY s.reason`,
+      );
+      return {
+        opened: await count(
+          `SELECT COUNT(*) AS n FROM g2_rm_accounts WHERE opened_on >= ? AND customer_id <> ''`,
+          [newSince],
+        ),
+        closing: await count(
+          `SELECT COUNT(*) AS n FROM g2_rm_accounts WHERE closes_on IS NOT NULL AND closed_on IS NULL`,
+        ),
+        closed: await count(`SELECT COUNT(*) AS n FROM g2_rm_accounts WHERE closed_on >= ?`, [
+          closedSince,
+        ]),
+        suspended: await count(
+          `SELECT COUNT(*) AS n FROM g2_rm_accounts WHERE status = 'suspended'`,
+        ),
+        suspendedByReason: reasons.map((r) => ({ reason: r.reason, count: Number(r.n) })),
+      };
+    });
+  }
+
+  /** E-mails and provisioning runs that gave up (each an indexed count on their status). */
+  async failures(): Promise<{ mails: number; provisioning: number }> {
+    const count = async (table: string) =>
+      Number(
+        (
+          await this.db.query<{ n: unknown }>(
+            `SELECT COUNT(*) AS n FROM ${table} WHERE status = 'failed'`,
+          )
+        )[0]?.n ?? 0,
+      );
+    return { mails: await count('g2_outbox'), provisioning: await count('g2_provisioning_runs') };
+  }
+
   async mails(status?: string) {
     const filter = status && /^(pending|sent|failed)$/.test(status) ? status : null;
     return this.db.query<Record<string, unknown>>(

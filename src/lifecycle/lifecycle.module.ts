@@ -31,6 +31,7 @@ import { MailMessages, MailTemplates } from './mail-messages.js';
 import { MailOutbox } from './mail-outbox.js';
 import { PaymentReactor } from './payment-reactor.js';
 import { Provisioning } from './provisioning.js';
+import { LifecycleHomeTiles } from './lifecycle-home-tiles.js';
 import { LifecyclePagesQueries } from './lifecycle-pages.queries.js';
 
 /**
@@ -49,6 +50,7 @@ import { LifecyclePagesQueries } from './lifecycle-pages.queries.js';
     SendDunningHandler,
     LifecycleService,
     LifecyclePagesQueries,
+    LifecycleHomeTiles,
     {
       provide: MailOutbox,
       inject: [Db, LIFECYCLE_CONFIG, Clock, SELLER_IDENTITY],

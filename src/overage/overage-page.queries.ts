@@ -2,11 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { describeOverage, formatUsage, RESOURCE_LABELS } from '../../domain/overage/describe.js';
 import {
   currentOverages,
+  overageCounts,
+  overagesOfResource,
   pendingOverageLines,
   pendingOverageTotal,
   type CurrentOverage,
   type OverageLineView,
 } from '../../projections/overage/overage.queries.js';
+import type { OverageResource } from '../../domain/overage/events.js';
 import { addDays } from '../../domain/shared/day.js';
 import { Clock } from '../kernel/clock.js';
 import { Db } from '../kernel/database/db.js';
@@ -45,6 +48,20 @@ export interface CustomerOverage {
 
 const frenchDecimal = (d: string, unit = '') => `${d.replace('.', ',')}${unit}`;
 
+function overageView(o: CurrentOverage, today: string): OverageView {
+  return {
+    ...o,
+    resourceLabel: RESOURCE_LABELS[o.resource],
+    description: describeOverage(o.resource, o.measured, o.quota, o.excess),
+    measuredText: formatUsage(o.resource, o.measured),
+    quotaText: formatUsage(o.resource, o.quota),
+    excessText: formatUsage(o.resource, o.excess),
+    status: today < o.graceEndsOn ? 'warning' : 'billable',
+    graceLastDay: addDays(o.graceEndsOn, -1),
+    unitNetText: frenchDecimal(o.estimate.unitNet, ' €'),
+  };
+}
+
 /** What the cooperator's page says of overage: which resource, by how much, since when, the cost. */
 @Injectable()
 export class OverageQueries {
@@ -54,20 +71,23 @@ export class OverageQueries {
     @Inject(OVERAGE_CONFIG) private readonly config: OverageConfig,
   ) {}
 
+  /** The hostings over their quota of `resource` now (the admin's list). */
+  ofResource(resource: OverageResource): Promise<OverageView[]> {
+    const today = this.clock.today();
+    return this.db.run(async (q) =>
+      (await overagesOfResource(q, resource)).map((o) => overageView(o, today)),
+    );
+  }
+
+  /** How many hostings are over their quota now, per resource. */
+  counts(): Promise<Record<OverageResource, number>> {
+    return this.db.run((q) => overageCounts(q));
+  }
+
   ofCustomer(customerId: string): Promise<CustomerOverage> {
     return this.db.run(async (q) => {
       const today = this.clock.today();
-      const overages = (await currentOverages(q, customerId)).map((o) => ({
-        ...o,
-        resourceLabel: RESOURCE_LABELS[o.resource],
-        description: describeOverage(o.resource, o.measured, o.quota, o.excess),
-        measuredText: formatUsage(o.resource, o.measured),
-        quotaText: formatUsage(o.resource, o.quota),
-        excessText: formatUsage(o.resource, o.excess),
-        status: today < o.graceEndsOn ? ('warning' as const) : ('billable' as const),
-        graceLastDay: addDays(o.graceEndsOn, -1),
-        unitNetText: frenchDecimal(o.estimate.unitNet, ' €'),
-      }));
+      const overages = (await currentOverages(q, customerId)).map((o) => overageView(o, today));
       const pendingLines = (await pendingOverageLines(q, customerId)).map((l) => ({
         ...l,
         unitNetText: frenchDecimal(l.unitNet, ' €'),

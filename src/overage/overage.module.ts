@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { OverageAdminController } from './overage-admin.controller.js';
+import { OverageHomeTiles } from './overage-home-tiles.js';
 import { OverageQueries } from './overage-page.queries.js';
 import {
   CloseOverageHandler,
@@ -13,9 +15,11 @@ import { OverageService } from './overage.service.js';
 @Global()
 @Module({
   imports: [CqrsModule],
+  controllers: [OverageAdminController],
   providers: [
     OverageService,
     OverageQueries,
+    OverageHomeTiles,
     RecordOverageUsageHandler,
     CloseOverageHandler,
     RequestOverageInvoiceHandler,

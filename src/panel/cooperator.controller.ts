@@ -3,16 +3,37 @@ import { BillingQueries } from '../billing/billing-queries.js';
 import { OverageQueries } from '../overage/overage-page.queries.js';
 import { MoneticoService } from '../monetico/monetico.service.js';
 import { noticeText } from './member-notice.js';
-import { Member } from '../auth/access.decorators.js';
+import { Member, SignedIn } from '../auth/access.decorators.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { CurrentUser } from '../auth/request-auth.js';
+import { CooperatorHome } from './cooperator-home.js';
 
-/** What a cooperator sees of their account. (Sign-in and access control come with the accounts issue.) */
+/** What a cooperator sees: their home, and each account's invoices and payments. */
 @Controller()
 export class CooperatorController {
   constructor(
     @Inject(BillingQueries) private readonly queries: BillingQueries,
     @Inject(OverageQueries) private readonly overage: OverageQueries,
     @Inject(MoneticoService) private readonly monetico: MoneticoService,
+    @Inject(CooperatorHome) private readonly homes: CooperatorHome,
   ) {}
+
+  /** The cooperator's home: their hostings, what is due, and the way to their pages. */
+  @SignedIn()
+  @Get('/mon-compte')
+  @Render('my-accounts')
+  async home(@CurrentUser() user: AuthUser) {
+    return { title: 'Mon compte', ...(await this.homeData(user)) };
+  }
+
+  @SignedIn()
+  @Get('/api/mon-compte/accueil')
+  async homeData(@CurrentUser() user: AuthUser) {
+    return {
+      cardPayment: this.monetico.enabled,
+      accounts: await this.homes.of(user.customerIds),
+    };
+  }
 
   @Member({ customer: 'customerId' })
   @Get('/adherents/:customerId')

@@ -9,6 +9,7 @@ import type { Request, Response } from 'express';
 import { DomainError } from '../../domain/shared/errors.js';
 import { AccessError } from '../auth/auth-errors.js';
 import { ERROR_CATALOGUE, messageOf, statusOf, type ApiErrorCode } from '../kernel/errors.js';
+import type { ErrorLog } from './error-log.js';
 
 /** Express's own refusals (unknown route, bad JSON, body too big) in French. */
 const HTTP_MESSAGES: Record<number, string> = {
@@ -19,11 +20,14 @@ const HTTP_MESSAGES: Record<number, string> = {
 
 /**
  * Every error leaves as a clear answer: structured JSON under /api, a French page elsewhere.
- * Unexpected errors are logged with their stack and shown without internals.
+ * Unexpected errors are logged with their stack, kept in the error log (the admin home counts
+ * them) and shown without internals.
  */
 @Catch()
 export class ErrorsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
+
+  constructor(private readonly errorLog?: ErrorLog) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -56,6 +60,7 @@ export class ErrorsFilter implements ExceptionFilter {
       };
     } else {
       this.logger.error((exception as Error)?.stack ?? String(exception));
+      void this.errorLog?.record(req.method, req.originalUrl ?? req.path, exception);
       body = { code: 'internal_error', message: ERROR_CATALOGUE.internal_error.message };
     }
     if (res.headersSent) return;

@@ -36,6 +36,18 @@ describe('the grouped navigation', () => {
     expect(navigationFor(null, '/')).toEqual([]);
   });
 
+  it('marks a home only on itself, not on the pages listed beside it', () => {
+    const current = (path: string) =>
+      navigationFor(admin, path)
+        .flatMap((g) => g.entries)
+        .filter((e) => e.current)
+        .map((e) => e.href);
+    expect(current('/tresorerie')).toEqual(['/tresorerie']);
+    expect(current('/tresorerie/remises/3')).toEqual(['/tresorerie/remises']);
+    expect(current('/admin')).toEqual(['/admin']);
+    expect(current('/admin/ag/12')).toEqual(['/admin/ag']);
+  });
+
   it('does not take a longer path for a page below a link (/admin/parts-x is not /admin/parts)', () => {
     const links = navigationFor(admin, '/admin/partsx').flatMap((g) => g.entries);
     expect(links.filter((e) => e.current)).toEqual([]);

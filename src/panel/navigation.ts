@@ -12,6 +12,8 @@ export interface NavEntry {
   readonly label: string;
   readonly href: string;
   readonly who: NavAudience;
+  /** A home, whose pages are listed beside it: current on itself only. */
+  readonly exact?: boolean;
 }
 
 export interface NavGroup {
@@ -29,6 +31,7 @@ export const NAVIGATION: readonly NavGroup[] = [
     entries: [
       { label: 'Liste des adhérents', href: '/admin/adherents', who: 'staff' },
       { label: 'Nouveaux comptes', href: '/admin/comptes/nouveaux', who: 'admin' },
+      { label: 'Comptes suspendus', href: '/admin/comptes/suspendus', who: 'admin' },
       { label: 'Fermetures de comptes', href: '/admin/comptes/fermetures', who: 'admin' },
       { label: 'Parts sociales', href: '/admin/parts', who: 'admin' },
       { label: 'Assemblées générales', href: '/admin/ag', who: 'admin' },
@@ -37,11 +40,13 @@ export const NAVIGATION: readonly NavGroup[] = [
   {
     label: 'Trésorerie',
     entries: [
+      { label: 'Accueil de la trésorerie', href: '/tresorerie', who: 'staff', exact: true },
       { label: 'Saisir un chèque', href: '/admin/cheques/nouveau', who: 'staff' },
       { label: 'Remises de chèques', href: '/tresorerie/remises', who: 'staff' },
       { label: 'Rapprochement bancaire', href: '/tresorerie/rapprochement', who: 'staff' },
       { label: 'Paiements par carte', href: '/tresorerie/cartes', who: 'staff' },
       { label: 'Anomalies de paiement par carte', href: '/tresorerie/anomalies-cb', who: 'staff' },
+      { label: 'Factures échues impayées', href: '/tresorerie/impayes', who: 'staff' },
       { label: 'Encaissements', href: '/tresorerie/encaissements', who: 'staff' },
       { label: 'Chiffre d’affaires', href: '/tresorerie/chiffre-affaires', who: 'staff' },
       { label: 'Répartition par exercice', href: '/tresorerie/repartition', who: 'staff' },
@@ -53,10 +58,13 @@ export const NAVIGATION: readonly NavGroup[] = [
   {
     label: 'Administration',
     entries: [
+      { label: 'Tableau de bord', href: '/admin', who: 'admin', exact: true },
       { label: 'Facturation', href: '/admin/facturation', who: 'admin' },
       { label: 'Catalogue', href: '/admin/catalogue', who: 'admin' },
       { label: 'Courriels', href: '/admin/courriels', who: 'admin' },
       { label: 'Provisionnement', href: '/admin/provisionnement', who: 'admin' },
+      { label: 'Dépassements de quota', href: '/admin/depassements', who: 'admin' },
+      { label: 'Erreurs du serveur', href: '/admin/erreurs', who: 'admin' },
       { label: 'Écarts avec Gloux', href: '/admin/derive', who: 'admin' },
     ],
   },
@@ -84,8 +92,9 @@ export function sees(viewer: NavViewer, who: NavAudience): boolean {
   }
 }
 
-/** A link is the current page's when the path is its own or below it. */
-const isCurrent = (href: string, path: string) => path === href || path.startsWith(`${href}/`);
+/** A link is the current page's when the path is its own or below it (a home: its own only). */
+const isCurrent = (e: NavEntry, path: string) =>
+  path === e.href || (!e.exact && path.startsWith(`${e.href}/`));
 
 /** The groups this viewer sees (empty groups left out), the current page's link marked. */
 export function navigationFor(viewer: NavViewer | null, path: string) {
@@ -93,7 +102,7 @@ export function navigationFor(viewer: NavViewer | null, path: string) {
   return NAVIGATION.map((group) => {
     const entries = group.entries
       .filter((e) => sees(viewer, e.who))
-      .map((e) => ({ ...e, current: isCurrent(e.href, path) }));
+      .map((e) => ({ ...e, current: isCurrent(e, path) }));
     return {
       label: group.label,
       entries,

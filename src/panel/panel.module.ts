@@ -10,9 +10,12 @@ import { AdminController } from './admin.controller.js';
 import { BillingRunController } from './billing-run.controller.js';
 import { CatalogueController } from './catalogue.controller.js';
 import { CooperatorController } from './cooperator.controller.js';
+import { CooperatorHome } from './cooperator-home.js';
 import { CreditNotesController } from './credit-notes.controller.js';
 import { CustomerCreditController } from './customer-credit.controller.js';
+import { ErrorLog } from './error-log.js';
 import { HomeController } from './home.controller.js';
+import { PanelHomeTiles } from './panel-home-tiles.js';
 import { PaymentsController } from './payments.controller.js';
 
 @Module({
@@ -34,6 +37,7 @@ import { PaymentsController } from './payments.controller.js';
     PaymentsController,
     CustomerCreditController,
   ],
-  providers: [BillingFormQueries],
+  providers: [BillingFormQueries, ErrorLog, PanelHomeTiles, CooperatorHome],
+  exports: [ErrorLog],
 })
 export class PanelModule {}

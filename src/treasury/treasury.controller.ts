@@ -7,6 +7,8 @@ import type { RowSlice } from '../../projections/payment-allocation/payment-allo
 import { BillingQueries, type AllocationPage } from '../billing/billing-queries.js';
 import { PAGE_SIZE, pageHref, pager, requestedPage, type Pager } from '../panel/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../kernel/config.js';
+import { Clock } from '../kernel/clock.js';
+import { daysBetween } from '../../domain/shared/day.js';
 import {
   isTreasuryReport,
   TREASURY_REPORTS,
@@ -26,7 +28,41 @@ export class TreasuryController {
     @Inject(TreasuryPages) private readonly pages: TreasuryPages,
     @Inject(BillingQueries) private readonly billing: BillingQueries,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
+
+  /** Invoices past their due date and still due, the oldest due first, one page at a time. */
+  private async overdue(pageInput: unknown) {
+    const today = this.clock.today();
+    const summary = await this.billing.overdueSummary(today);
+    const paging = pager(
+      requestedPage(pageInput),
+      summary.count,
+      pageHref('/tresorerie/impayes', {}),
+    );
+    const invoices = await this.billing.overdue(today, {
+      limit: paging.pageSize,
+      offset: paging.offset,
+    });
+    return {
+      today,
+      count: summary.count,
+      total: summary.total,
+      pager: paging,
+      invoices: invoices.map((i) => ({ ...i, daysLate: daysBetween(i.dueOn, today) })),
+    };
+  }
+
+  @Get('/tresorerie/impayes')
+  @Render('treasury-overdue')
+  async overduePage(@Query('page') page?: string) {
+    return { title: 'Factures échues impayées', ...(await this.overdue(page)) };
+  }
+
+  @Get('/api/tresorerie/impayes')
+  overdueData(@Query('page') page?: string) {
+    return this.overdue(page);
+  }
 
   @Get('/tresorerie/cartes')
   @Render('treasury-cards')

@@ -3,13 +3,14 @@ import { BillingModule } from '../billing/billing.module.js';
 import { Db } from '../kernel/database/db.js';
 import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
 import { TreasuryController } from './treasury.controller.js';
+import { TreasuryHomeTiles } from './treasury-home-tiles.js';
 import { TreasuryPages } from './treasury-pages.service.js';
 
 /** The treasurer's reports: pages, JSON, exports (xlsx, ods, csv) and their CLI. */
 @Module({
   imports: [BillingModule],
   controllers: [TreasuryController],
-  providers: [TreasuryPages],
+  providers: [TreasuryPages, TreasuryHomeTiles],
   exports: [TreasuryPages],
 })
 export class TreasuryModule implements OnModuleInit {

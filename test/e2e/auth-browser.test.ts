@@ -30,7 +30,7 @@ describe('signing in and out in headless Chromium', () => {
     expect(new URL(page.url()).pathname).toBe('/connexion');
   });
 
-  it('a wrong password shows the French error; the admin then lands on the members', async () => {
+  it('a wrong password shows the French error; the admin then lands on their home', async () => {
     const { page } = session;
     await page.goto(session.url('/connexion'));
     await page.fill('#login', 'admin');
@@ -40,7 +40,7 @@ describe('signing in and out in headless Chromium', () => {
       'Identifiant ou mot de passe incorrect.',
     );
     await signInBrowser(page, session.url(''), DEMO.admin);
-    expect(new URL(page.url()).pathname).toBe('/admin/adherents');
+    expect(new URL(page.url()).pathname).toBe('/admin');
     expect(await page.locator('header').textContent()).toContain('admin (administrateur)');
   });
 

@@ -20,9 +20,9 @@ const { getPage, getJson, postJson, legacySynced, fetch: clientFetch } = useAppC
 const fetchManual = (path: string) => clientFetch(path, { redirect: 'manual' });
 
 describe('pages and read APIs on the demo data', () => {
-  it('GET / sends staff to the one member list, a French UTF-8 page', async () => {
+  it('GET / sends the admin to their home; the one member list is a French UTF-8 page', async () => {
     const home = await fetchManual('/');
-    expect([home.status, home.headers.get('location')]).toEqual([303, '/admin/adherents']);
+    expect([home.status, home.headers.get('location')]).toEqual([303, '/admin']);
     const page = await getPage('/admin/adherents');
     expect(page.status).toBe(200);
     expect(page.type).toMatch(/^text\/html; charset=utf-8/i);

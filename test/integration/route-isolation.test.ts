@@ -181,7 +181,7 @@ describe('cooperator A with cooperator B’s ids', () => {
       expect([path, (await jean.fetch(path)).status]).toEqual([path, 200]);
     }
     const home = await jean.fetch('/', { redirect: 'manual' });
-    expect([home.status, home.headers.get('location')]).toEqual([303, '/adherents/4']);
+    expect([home.status, home.headers.get('location')]).toEqual([303, '/mon-compte']);
   });
 
   it('one login sees all the accounts of its person: Anne, customers 1 and 5, her documents', async () => {

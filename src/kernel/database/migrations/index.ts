@@ -21,6 +21,7 @@ import { NumberDraws1764900002460 } from './1764900002460-number-draws.js';
 import { BankBookings1764900002517 } from './1764900002517-bank-bookings.js';
 import { SharePayouts1764900002518 } from './1764900002518-share-payouts.js';
 import { CardForged1764900002530 } from './1764900002530-card-forged.js';
+import { Homes1764900002600 } from './1764900002600-homes.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -47,4 +48,5 @@ export const migrations = [
   BankBookings1764900002517,
   SharePayouts1764900002518,
   CardForged1764900002530,
+  Homes1764900002600,
 ];
