@@ -14,6 +14,7 @@ import { CooperatorHome } from './cooperator-home.js';
 import { CreditNotesController } from './credit-notes.controller.js';
 import { CustomerCreditController } from './customer-credit.controller.js';
 import { ErrorLog } from './error-log.js';
+import { GuideController } from './guide.controller.js';
 import { HomeController } from './home.controller.js';
 import { PanelHomeTiles } from './panel-home-tiles.js';
 import { PaymentsController } from './payments.controller.js';
@@ -29,6 +30,7 @@ import { PaymentsController } from './payments.controller.js';
   ],
   controllers: [
     HomeController,
+    GuideController,
     CooperatorController,
     AdminController,
     CatalogueController,

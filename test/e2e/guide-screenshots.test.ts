@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { Locator, Page } from 'playwright-core';
+import { projectRoot } from '../../src/kernel/paths.js';
+import { signInBrowser } from './browser-sign-in.js';
+import { useBrowserSession } from './chromium.js';
+import { DEMO, httpClient } from './http-client.js';
+
+jest.setTimeout(120_000);
+
+/**
+ * Walks each task of the French user guide (docs/guide) as its role, on the demo data, asserts
+ * what the guide says is on the page (headings, buttons, links: the test fails when the guide
+ * goes stale) and writes the guide's screenshots into docs/guide/images/ (commit them).
+ */
+const IMAGES = join(projectRoot, 'docs', 'guide', 'images');
+/** Anne Lefèvre (login anne): customer 1, holds paid-up shares in the demo. */
+const ANNE = '1';
+const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+
+/** One browser session for the cooperator's walk: not signed in, it signs in as the guide says. */
+const session = useBrowserSession({ as: 'anonymous' });
+const baseUrl = () => session.url('');
+/** The demo admin's API client (issues the invoice to pay). */
+const admin = session.http;
+
+beforeAll(() => {
+  mkdirSync(IMAGES, { recursive: true });
+});
+
+/** The guide's image `name`.png: the page's `main` (or `clip`), within the viewport. */
+async function shot(page: Page, name: string, clip?: Locator): Promise<void> {
+  const path = join(IMAGES, `${name}.png`);
+  if (clip) await clip.screenshot({ path });
+  else await page.screenshot({ path });
+}
+
+async function open(page: Page, path: string): Promise<void> {
+  const res = await page.goto(baseUrl() + path);
+  expect(res?.status()).toBe(200);
+}
+
+/** Every link of the guide page leads somewhere this user may go (no 403, no 404). */
+async function linksWork(page: Page): Promise<void> {
+  const hrefs = await page
+    .locator('main a')
+    .evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+  const imgs = await page
+    .locator('main img')
+    .evaluateAll((images) => images.map((i) => i.getAttribute('src') ?? ''));
+  for (const href of [...hrefs, ...imgs]) {
+    const res = await page.request.get(new URL(href, page.url()).href);
+    expect({ href, status: res.status() }).toEqual({ href, status: 200 });
+  }
+}
+
+/** Reads each chapter of /aide as this user shows it, and checks its links and images. */
+async function readGuide(page: Page): Promise<string[]> {
+  await open(page, '/aide');
+  expect(await page.locator('h1').textContent()).toBe('Aide');
+  const chapters = await page
+    .locator('ul.guide-chapters a')
+    .evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+  for (const chapter of chapters) {
+    await open(page, chapter);
+    await linksWork(page);
+  }
+  return chapters;
+}
+
+describe('the French user guide, walked in Chromium', () => {
+  it('a cooperator: signing in, paying by card, shares and certificate, password', async () => {
+    const page = session.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    // Se connecter
+    await open(page, '/connexion');
+    expect(await page.locator('h1').textContent()).toBe('Connexion');
+    expect(await page.locator('label[for=login]').textContent()).toBe('Identifiant');
+    expect(await page.locator('button[type=submit]').textContent()).toBe('Se connecter');
+    expect(await page.locator('a[href="/inscription"]').textContent()).toBe('Ouvrir un compte');
+    await shot(page, 'cooperateur-connexion', page.locator('main'));
+    // An invoice to pay (Payer une facture par carte), issued by the admin today.
+    const issued = await admin.postJson<{ number: string }>('/api/factures', {
+      customerId: ANNE,
+      issuedOn: today,
+      lines: [
+        {
+          label: 'Plaque de base',
+          net: '10.00',
+          vatRate: '20',
+          serviceStart: today,
+          serviceEnd: today,
+        },
+      ],
+      idempotencyKey: `guide-${randomUUID()}`,
+    });
+    expect(issued.status).toBe(201);
+    await signInBrowser(page, baseUrl(), DEMO.anne);
+    expect(new URL(page.url()).pathname).toBe('/mon-compte');
+    expect(await page.locator('h1').textContent()).toBe('Mon compte');
+    // Anne's account (customer n° 0403020000017).
+    const account = page.locator('section.account-home[data-customer="0403020000017"]');
+    expect(await account.locator('.shortcuts a').allTextContents()).toEqual([
+      'Factures et paiements',
+      'Parts sociales et attestation',
+    ]);
+    expect(await account.locator('.due').textContent()).toContain(issued.body.number);
+    expect(await account.locator('a.button.pay').textContent()).toMatch(
+      /^Payer 12,00\s€ par carte$/,
+    );
+    expect(await page.locator('form.signout button').textContent()).toBe('Se déconnecter');
+    expect(await page.locator('main a[href="/mon-compte/mot-de-passe"]').textContent()).toBe(
+      'Changer de mot de passe',
+    );
+    await shot(page, 'cooperateur-mon-compte');
+
+    // Payer une facture par carte, from the invoice list.
+    await Promise.all([
+      page.waitForURL(`**/adherents/${ANNE}`),
+      page.click('text=Factures et paiements'),
+    ]);
+    expect(await page.locator('h1').textContent()).toMatch(/^Factures de /);
+    const row = page.locator(`tr[data-invoice="${issued.body.number}"]`);
+    expect(await row.locator('a', { hasText: 'Voir' }).count()).toBe(1);
+    expect(await row.locator('a', { hasText: 'PDF' }).count()).toBe(1);
+    await shot(page, 'cooperateur-factures');
+    await Promise.all([
+      page.waitForURL(/\/carte$/),
+      row.locator('a.pay-card', { hasText: 'Payer par carte' }).click(),
+    ]);
+    expect(await page.locator('h1').textContent()).toBe('Paiement par carte');
+    expect(await page.locator('main').textContent()).toContain(issued.body.number);
+    expect(await page.locator('#payer-carte button').textContent()).toMatch(
+      /^Payer 12,00\s€ par carte$/,
+    );
+    expect(await page.locator('a', { hasText: 'Revenir à mes factures sans payer' }).count()).toBe(
+      1,
+    );
+    await shot(page, 'cooperateur-paiement-carte', page.locator('main'));
+
+    // Lire ses parts sociales et son attestation
+    await open(page, `/adherents/${ANNE}`);
+    await Promise.all([
+      page.waitForURL(/\/parts$/),
+      page.click('text=Parts sociales et attestation'),
+    ]);
+    expect(await page.locator('h1').textContent()).toMatch(/^Parts sociales de /);
+    expect(await page.locator('h2').allTextContents()).toEqual(['Mes parts', 'Mouvements']);
+    await shot(page, 'cooperateur-parts');
+    await Promise.all([
+      page.waitForURL(/\/attestation$/),
+      page.click('text=Attestation de détention de parts sociales'),
+    ]);
+    expect(await page.locator('button[data-print]').textContent()).toBe('Imprimer');
+    expect(await page.locator('.toolbar a', { hasText: 'PDF' }).count()).toBe(1);
+    await shot(page, 'cooperateur-attestation');
+
+    // Changer son mot de passe: the header's link, the form (nothing is changed here).
+    await open(page, '/mon-compte');
+    await Promise.all([
+      page.waitForURL(/\/mot-de-passe$/),
+      page.click('header a[href="/mon-compte/mot-de-passe"]'),
+    ]);
+    expect(await page.locator('h1').textContent()).toBe('Changer de mot de passe');
+    for (const [id, label] of [
+      ['actuel', 'Mot de passe actuel'],
+      ['nouveau', 'Nouveau mot de passe (8 caractères au moins)'],
+      ['confirmation', 'Nouveau mot de passe, une seconde fois'],
+    ]) {
+      expect(await page.locator(`label[for=${id}]`).textContent()).toBe(label);
+    }
+    expect(await page.locator('main button[type=submit]').textContent()).toBe(
+      'Changer le mot de passe',
+    );
+    await shot(page, 'cooperateur-mot-de-passe', page.locator('main'));
+
+    // The guide in the panel: the menu's Aide, the cooperator's chapters only, every link good.
+    await Promise.all([page.waitForURL(/\/aide$/), page.click('header a[href="/aide"]')]);
+    expect(await readGuide(page)).toEqual([
+      '/aide/cooperateur-mot-de-passe',
+      '/aide/cooperateur-parts-sociales',
+      '/aide/cooperateur-payer-une-facture',
+      '/aide/cooperateur-se-connecter',
+    ]);
+    await open(page, '/aide/cooperateur-payer-une-facture');
+    expect(await page.locator('article.guide h1').textContent()).toBe(
+      'Payer une facture par carte',
+    );
+    expect(await page.locator('article.guide img').count()).toBe(2);
+  });
+
+  it('staff are not shown the cooperator chapters, and a missing chapter is a French 404', async () => {
+    const treasurer = httpClient(baseUrl, DEMO.treasurer);
+    const index = await treasurer.getPage('/aide');
+    expect(index.status).toBe(200);
+    expect(index.html).not.toContain('/aide/cooperateur-');
+    expect((await treasurer.getPage('/aide/cooperateur-se-connecter')).status).toBe(403);
+    const missing = await treasurer.getPage('/aide/tresorier-inexistant');
+    expect(missing.status).toBe(404);
+    expect(missing.html).toContain('Ce chapitre de l’aide n’existe pas.');
+    expect((await treasurer.getPage('/aide/images/..%2FREADME.md')).status).toBe(404);
+    const anonymous = httpClient(baseUrl, 'anonymous');
+    expect((await anonymous.rawFetch('/aide')).status).not.toBe(200);
+  });
+});
