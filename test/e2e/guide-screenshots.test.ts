@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Locator, Page } from 'playwright-core';
 import { projectRoot } from '../../src/kernel/paths.js';
-import { signInBrowser } from './browser-sign-in.js';
+import { signInBrowser, signOutBrowser } from './browser-sign-in.js';
 import { useBrowserSession } from './chromium.js';
 import { DEMO, httpClient } from './http-client.js';
 
@@ -189,6 +189,53 @@ describe('the French user guide, walked in Chromium', () => {
       'Payer une facture par carte',
     );
     expect(await page.locator('article.guide img').count()).toBe(2);
+  });
+
+  it('a treasurer: recording a cheque', async () => {
+    const page = session.page;
+    await open(page, '/mon-compte');
+    await signOutBrowser(page);
+    await signInBrowser(page, baseUrl(), DEMO.treasurer);
+    const due = await admin.postJson<{ number: string }>('/api/factures', {
+      customerId: ANNE,
+      issuedOn: today,
+      lines: [
+        {
+          label: 'Plaque de base',
+          net: '5.00',
+          vatRate: '20',
+          serviceStart: today,
+          serviceEnd: today,
+        },
+      ],
+      idempotencyKey: `guide-${randomUUID()}`,
+    });
+    expect(due.status).toBe(201);
+    // The menu Trésorerie's link, then its page.
+    expect(await page.locator('header a[href="/admin/cheques/nouveau"]').textContent()).toBe(
+      'Saisir un chèque',
+    );
+    await open(page, '/admin/cheques/nouveau');
+    expect(await page.locator('h1').textContent()).toBe('Saisir un chèque');
+    expect(await page.locator('main button[type=submit]').textContent()).toBe(
+      'Enregistrer le chèque',
+    );
+    const option = page.locator('#facture option', { hasText: `${due.body.number} ` });
+    await page.selectOption('#facture', (await option.getAttribute('value')) ?? '');
+    await page.fill('#montant', '6,00');
+    await page.fill('#date_reception', today);
+    await page.fill('#numero_cheque', '0001234');
+    await page.fill('#banque', 'La Banque Postale');
+    expect(await page.locator('label.check').textContent()).toContain(
+      'Garder le surplus en crédit',
+    );
+    await shot(page, 'tresorier-saisir-un-cheque', page.locator('main'));
+    await Promise.all([
+      page.waitForURL(`**/adherents/${ANNE}*`),
+      page.click('main button[type=submit]'),
+    ]);
+    expect(await page.locator('[role=status]').textContent()).toContain(due.body.number);
+    expect(await readGuide(page)).toContain('/aide/tresorier-saisir-un-cheque');
   });
 
   it('staff are not shown the cooperator chapters, and a missing chapter is a French 404', async () => {
