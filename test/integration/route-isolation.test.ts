@@ -80,6 +80,11 @@ beforeAll(async () => {
     id: [assemblyId, '1', '5'],
     resolutionId: page.body.resolutions.map((r) => r.resolutionId),
     requestId: ['1'],
+    // A redemption to pay back (admin-only: refused before any lookup).
+    redemptionId: ['1'],
+    // The French guide (docs/guide): a cooperator's chapter, a treasurer's, and a screenshot.
+    chapter: ['cooperateur-payer-une-facture', 'tresorier-saisir-un-cheque'],
+    file: ['cooperateur-factures.png'],
     action: ['souscription', 'liberation', 'cession', 'remboursement', 'annulation'],
     operation: ['presences', 'procurations', 'retraits', 'cloture'],
     number: ['1'],
