@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GLOUX_TEXT_BYTES } from '../domain/legacy/gloux-columns.js';
+import { cutToGlouxColumn, GLOUX_TEXT_BYTES } from '../domain/legacy/gloux-columns.js';
 
 /**
  * What each text column of the vendored schema holds, in bytes: one byte a character in a latin1
@@ -29,5 +29,14 @@ describe('Gloux column sizes', () => {
     const sizes = columnBytes(schema);
     for (const [column, bytes] of Object.entries(GLOUX_TEXT_BYTES))
       expect([column, sizes.get(column)]).toEqual([column, bytes]);
+  });
+});
+
+describe('cutToGlouxColumn', () => {
+  it('keeps whole characters within the column’s bytes', () => {
+    const cut = cutToGlouxColumn('a' + 'é'.repeat(200), 'hebergements.motif_etat');
+    expect(cut).toBe('a' + 'é'.repeat(127));
+    expect(Buffer.byteLength(cut)).toBe(255);
+    expect(cutToGlouxColumn('court', 'paiements.reference')).toBe('court');
   });
 });

@@ -5,6 +5,7 @@ import type { Queryable, Tx } from '../src/kernel/database/db.js';
 import type { RecordedEvent } from '../src/kernel/event-store/event-store.js';
 import { legacyDay } from './legacy-rows.js';
 import { decodeLegacyText, legacyTextParam, legacyTextSelect } from './legacy-text.js';
+import { cutToGlouxColumn } from '../domain/legacy/gloux-columns.js';
 
 /**
  * Hosting-account states in Gloux's tables: read (`hebergements`, for accounts the log does not
@@ -111,10 +112,7 @@ export async function mirrorAccountEvent(tx: Tx, event: RecordedEvent): Promise<
     account.status === 'closed' ? 'ferme' : account.status === 'suspended' ? 'suspendu' : 'actif';
   const motif =
     etat === 'suspendu'
-      ? notes
-          .map((n) => n.note)
-          .join(', ')
-          .slice(0, 255)
+      ? cutToGlouxColumn(notes.map((n) => n.note).join(', '), 'hebergements.motif_etat')
       : '';
   const at = parisDateTimeOf(new Date(event.recordedAt.replace(' ', 'T') + 'Z'));
   const text = legacyTextParam(motif, tx.dialect);

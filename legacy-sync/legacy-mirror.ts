@@ -19,6 +19,7 @@ import { attachClaimedLine, claimedLines } from './legacy-line-claims.js';
 import { isShareEvent } from '../domain/shares/events.js';
 import { mirrorShareEvent } from './legacy-shares-mirror.js';
 import { legacyTextParam } from './legacy-text.js';
+import { cutToGlouxColumn } from '../domain/legacy/gloux-columns.js';
 import { mirrorAccountEvent } from './legacy-accounts.js';
 import { isAccountEvent } from '../domain/accounts/events.js';
 
@@ -327,8 +328,8 @@ async function insertLegacyPayment(
       p.amount,
       p.on,
       p.on,
-      text(p.reference.slice(0, 64)),
-      text(p.bank ?? ''),
+      text(cutToGlouxColumn(p.reference, 'paiements.reference')),
+      text(cutToGlouxColumn(p.bank ?? '', 'paiements.banque')),
       p.comment === null ? null : text(p.comment),
       unixSeconds(p.recordedAt),
     ],

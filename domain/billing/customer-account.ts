@@ -1,5 +1,6 @@
 import { compareDays, parseDay, type Day } from '../shared/day.js';
 import { DomainError, parseField } from '../shared/errors.js';
+import { fitGlouxColumn } from '../legacy/gloux-columns.js';
 import { formatEuros, Money } from '../shared/money.js';
 import type {
   CustomerAccountEvent,
@@ -151,7 +152,8 @@ export function checkedReference(reference: unknown): string {
   const r = String(reference ?? '').trim();
   if (r.length > 64)
     throw new DomainError('invalid_input', 'La référence fait au plus 64 caractères.', 'reference');
-  return r;
+  // Mirrored into paiements.reference (latin1 bytes): refused here rather than cut there.
+  return fitGlouxColumn(r, 'paiements.reference', 'reference');
 }
 
 export function checkedReversalDay(input: unknown, today: Day, notBefore?: Day): Day {

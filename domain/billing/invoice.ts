@@ -1,5 +1,6 @@
 import { addDays, compareDays, parseDay, type Day } from '../shared/day.js';
 import { DomainError, parseField } from '../shared/errors.js';
+import { glouxColumnError } from '../legacy/gloux-columns.js';
 import { Money, parseDecimal, roundCents, Dec } from '../shared/money.js';
 import { isBillable, type ProductType } from '../catalogue/catalogue.js';
 import type { VatCategory } from '../catalogue/events.js';
@@ -330,6 +331,14 @@ export function validateIssueInvoice(
       throw new DomainError(
         'invalid_input',
         `Ligne ${n} : le libellé est obligatoire (255 caractères au plus).`,
+        `${at}.label`,
+      );
+    }
+    const labelBytes = glouxColumnError(label, 'factures_lignes.libelle');
+    if (labelBytes !== null) {
+      throw new DomainError(
+        'invalid_input',
+        `Ligne ${n} : libellé ${labelBytes.charAt(0).toLowerCase()}${labelBytes.slice(1)}`,
         `${at}.label`,
       );
     }

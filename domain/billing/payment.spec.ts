@@ -147,3 +147,65 @@ describe('decideRecordPayment — dates and ceilings', () => {
     );
   });
 });
+
+describe('decideRecordPayment — texts mirrored into Gloux’s latin1 columns (issue 16 item 5)', () => {
+  it('refuses a reference within 64 characters but over paiements.reference’s 64 bytes', () => {
+    const e = refusal(() =>
+      decideRecordPayment(payment({ reference: 'é'.repeat(40) }), invoice(), ctx),
+    );
+    expect(e).toMatchObject({ code: 'invalid_input', field: 'reference' });
+    expect(e.message).toMatch(/64 octets au plus, ici 80/);
+  });
+
+  it('refuses a bank name within 64 characters but over paiements.banque’s 64 bytes', () => {
+    const e = refusal(() =>
+      decideRecordPayment(payment({ bank: 'Crédit Agricole ' + '€'.repeat(20) }), invoice(), ctx),
+    );
+    expect(e).toMatchObject({ code: 'invalid_input', field: 'bank' });
+    expect(e.message).toMatch(/64 octets au plus, ici 77/);
+  });
+
+  it('accepts 64 bytes exactly', () => {
+    const d = decideRecordPayment(
+      payment({ reference: 'é'.repeat(32), bank: 'a'.repeat(62) + 'é' }),
+      invoice(),
+      ctx,
+    );
+    expect(d.payment.data.reference).toBe('é'.repeat(32));
+  });
+});
+
+describe('decideIssueInvoice — line labels and factures_lignes.libelle (issue 16 item 5)', () => {
+  it('refuses a label within 255 characters but over the column’s 255 bytes, naming the line', () => {
+    const e = refusal(() =>
+      decideIssueInvoice(
+        initialInvoiceState,
+        {
+          customerId: '3',
+          issuedOn: ISSUED_ON,
+          lines: [
+            {
+              label: 'Hébergement',
+              net: '1.00',
+              vatRate: '20',
+              serviceStart: ISSUED_ON,
+              serviceEnd: ISSUED_ON,
+            },
+            {
+              label: 'Réglé '.repeat(40),
+              net: '1.00',
+              vatRate: '20',
+              serviceStart: ISSUED_ON,
+              serviceEnd: ISSUED_ON,
+            },
+          ],
+        },
+        { invoiceId: 'inv-2', number: 'F2026-000002', billingAddress: '', lineId: () => 'l' },
+      ),
+    );
+    expect(e).toMatchObject({ code: 'invalid_input', field: 'lines[1].label' });
+    expect(e.message).toMatch(
+      /^Ligne 2 : libellé trop long pour la base commune avec Gloux : 255 octets au plus, ici 319/,
+    );
+  });
+});

@@ -1,5 +1,6 @@
 import { compareDays, formatDayFr, parseDay, type Day } from '../shared/day.js';
 import { DomainError, parseField } from '../shared/errors.js';
+import { fitGlouxColumn } from '../legacy/gloux-columns.js';
 import { formatEuros, Money } from '../shared/money.js';
 import {
   checkedMethod,
@@ -129,6 +130,7 @@ export function decideRecordPayment(
       'bank',
     );
   }
+  fitGlouxColumn(bank, 'paiements.banque', 'bank');
   const overpayment = cmd.overpayment === true;
   if (!Array.isArray(cmd.allocations) || (cmd.allocations.length === 0 && !overpayment)) {
     throw new DomainError('invalid_input', 'Indiquez la facture réglée.', 'allocations');

@@ -18,6 +18,7 @@ export const GLOUX_TEXT_BYTES = {
   'utilisateurs.login': 64,
   'utilisateurs.email': 128,
   'hebergements.nom': 32,
+  'hebergements.motif_etat': 255,
   'factures_lignes.libelle': 255,
   'paiements.reference': 64,
   'paiements.banque': 64,
@@ -46,4 +47,21 @@ export function fitGlouxColumn(value: string, column: GlouxTextColumn, field: st
   const error = glouxColumnError(value, column);
   if (error !== null) throw new DomainError('invalid_input', error, field);
   return value;
+}
+
+/**
+ * The longest start of `text` that the column holds whole, never cutting a character: only for
+ * text gloux2 composes itself (a summary of several notes) or recorded before these checks; what
+ * a person types is refused instead (fitGlouxColumn).
+ */
+export function cutToGlouxColumn(text: string, column: GlouxTextColumn): string {
+  const max = GLOUX_TEXT_BYTES[column];
+  let out = '';
+  let bytes = 0;
+  for (const ch of text) {
+    bytes += glouxBytes(ch);
+    if (bytes > max) break;
+    out += ch;
+  }
+  return out;
 }
