@@ -1,6 +1,7 @@
 /**
- * Counts forged card notifications per address in fixed windows, in memory: refusing an
- * address over its limit then costs no database work at all. Memory is bounded too: when
+ * Counts forged card notifications per address in fixed windows, in this process's memory: a
+ * lower bound of the count the database keeps for all instances (MoneticoService.countForged),
+ * so refusing an address this process already saw over its limit costs no database work. Memory is bounded too: when
  * `maxAddresses` addresses are all within their window, a new one is refused outright.
  */
 export class ForgedLimiter {

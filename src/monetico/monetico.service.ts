@@ -366,7 +366,9 @@ export class MoneticoService {
   /**
    * A notification nobody sealed: anyone can post one, so it costs one counter on the row of
    * its address and day (bounded rows, see g2_card_forged), and nothing at all once its address
-   * is over MONETICO_FORGED_MAX_PER_IP in the window. Answered cdr=1. `reason` is what the
+   * is over MONETICO_FORGED_MAX_PER_IP in the window. The window is counted on that row, so the
+   * limit holds across app instances; this process's own count (a lower bound) spares the
+   * database the requests it already knows are over. Answered cdr=1. `reason` is what the
    * treasurer reads, `logged` the end of the log line.
    */
   private async refuseForged(
@@ -378,9 +380,16 @@ export class MoneticoService {
     logged: string,
   ): Promise<string> {
     const from = address || 'adresse inconnue';
-    const verdict = this.forgedLimiter.take(address, now.getTime());
+    let verdict = this.forgedLimiter.take(address, now.getTime());
+    if (verdict === 'kept')
+      verdict = await this.countForged(
+        now,
+        address ? addressKey(address) : '?',
+        reference,
+        reason,
+        raw,
+      );
     if (verdict === 'kept') {
-      await this.countForged(now, address ? addressKey(address) : '?', reference, reason, raw);
       this.logger.warn(
         `Notification CGI2 refusée${logged} — depuis ${from}, rien n’est enregistré`,
       );
@@ -393,36 +402,74 @@ export class MoneticoService {
     return cgi2Answer(false);
   }
 
+  /**
+   * Counts one forged notification on its address's row of the day, within the row's window:
+   * each step is one conditional UPDATE, so two instances never keep more than the limit
+   * between them. `limited` when the window is full (nothing written).
+   */
   private async countForged(
     now: Date,
     address: string,
     reference: string,
     reason: string,
     raw: string,
-  ): Promise<void> {
+  ): Promise<'kept' | 'limited' | 'newly-limited'> {
     const day = parisDayOf(now);
     const at = sqlTimestamp(now);
+    const expired = sqlTimestamp(new Date(now.getTime() - this.config.forgedWindowMs));
+    const max = this.config.forgedPerAddress;
     const last = [reference.slice(0, 12), reason.slice(0, 255), raw.slice(0, UNSEALED_RAW_LIMIT)];
-    await this.db.run(async (q) => {
-      const updated = await q.execute(
-        `UPDATE g2_card_forged SET received = received + 1, last_at = ?, last_reference = ?, last_reason = ?, last_raw = ? WHERE on_day = ? AND address = ?`,
-        [at, ...last, day, address.slice(0, 64)],
-      );
-      if (updated.affected > 0) return;
-      // Past so many addresses in a day, the others share one row: storage stays bounded.
-      const [row] = await q.query<{ n: number | string }>(
-        `SELECT COUNT(*) AS n FROM g2_card_forged WHERE on_day = ?`,
-        [day],
-      );
-      const key = Number(row?.n ?? 0) >= FORGED_ADDRESSES_PER_DAY ? '*' : address.slice(0, 64);
-      const conflict =
-        q.dialect === 'mysql'
-          ? `ON DUPLICATE KEY UPDATE received = received + 1, last_at = VALUES(last_at), last_reference = VALUES(last_reference), last_reason = VALUES(last_reason), last_raw = VALUES(last_raw)`
-          : `ON CONFLICT (on_day, address) DO UPDATE SET received = received + 1, last_at = excluded.last_at, last_reference = excluded.last_reference, last_reason = excluded.last_reason, last_raw = excluded.last_raw`;
-      await q.execute(
-        `INSERT INTO g2_card_forged (on_day, address, received, first_at, last_at, last_reference, last_reason, last_raw) VALUES (?, ?, 1, ?, ?, ?, ?, ?) ${conflict}`,
-        [day, key, at, at, ...last],
-      );
+    const keep = `received = received + 1, last_at = ?, last_reference = ?, last_reason = ?, last_raw = ?`;
+    return this.db.run(async (q) => {
+      let key = address.slice(0, 64);
+      // A few turns at most: each one sees another instance's change to the row, or the row created.
+      for (let turn = 0; turn < 4; turn++) {
+        const row = [day, key];
+        const within = await q.execute(
+          `UPDATE g2_card_forged SET ${keep}, window_count = window_count + 1
+            WHERE on_day = ? AND address = ? AND window_start > ? AND window_count < ?`,
+          [at, ...last, ...row, expired, max],
+        );
+        if (within.affected > 0) return 'kept';
+        const restarted = await q.execute(
+          `UPDATE g2_card_forged SET ${keep}, window_start = ?, window_count = 1
+            WHERE on_day = ? AND address = ? AND window_start <= ?`,
+          [at, ...last, at, ...row, expired],
+        );
+        if (restarted.affected > 0) return 'kept';
+        // One past the limit marks the window as refusing, so that is said once.
+        const over = await q.execute(
+          `UPDATE g2_card_forged SET window_count = window_count + 1
+            WHERE on_day = ? AND address = ? AND window_start > ? AND window_count = ?`,
+          [...row, expired, max],
+        );
+        if (over.affected > 0) return 'newly-limited';
+        const [current] = await q.query<{ window_start: string; window_count: number | string }>(
+          `SELECT window_start, window_count FROM g2_card_forged WHERE on_day = ? AND address = ?`,
+          row,
+        );
+        if (current) {
+          if (current.window_start > expired && Number(current.window_count) > max)
+            return 'limited';
+          continue; // changed by another instance between two statements
+        }
+        // Past so many addresses in a day, the others share one row: storage stays bounded.
+        const [count] = await q.query<{ n: number | string }>(
+          `SELECT COUNT(*) AS n FROM g2_card_forged WHERE on_day = ?`,
+          [day],
+        );
+        if (key !== '*' && Number(count?.n ?? 0) >= FORGED_ADDRESSES_PER_DAY) {
+          key = '*';
+          continue;
+        }
+        const ignore = q.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+        await q.execute(
+          `${ignore} INTO g2_card_forged (on_day, address, received, first_at, last_at, last_reference, last_reason, last_raw, window_start, window_count)
+           VALUES (?, ?, 0, ?, ?, ?, ?, ?, '', 0)`,
+          [...row, at, at, ...last],
+        );
+      }
+      return 'limited';
     });
   }
 

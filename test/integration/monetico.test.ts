@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jes
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { computeMac, decodeKey, formatNotificationDate } from '../../domain/monetico/monetico.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { startFakeBank, type FakeBank } from '../../src/fake-bank/fake-bank.js';
@@ -348,6 +349,38 @@ describe.each(dialects)('Monetico card payment on %s', (dialect) => {
       expect(logged(/mal formée\) : champ texte-libre trop long \(100000 caractères\)/)).toBe(true);
       expect(logged(/mal formée\) : champ montant en double/)).toBe(true);
       expect(lines.some((l) => l.includes('xxxxxxxxxx'))).toBe(false);
+    });
+
+    it('the per-address limit holds across two app instances: the window is counted in the database', async () => {
+      // Before the flood below: past its 1,000 addresses of the day they all share one row.
+      // A second instance of the app: its own memory, the same database.
+      const other = new MoneticoService(
+        app.db,
+        app.clock,
+        app.context.get(CommandBus),
+        app.context.get(MONETICO_CONFIG),
+      );
+      const invoice = await issue('3', '23.00');
+      const form = await monetico().requestForm('3', invoice.invoiceId);
+      const forged = notification(form)[1].map(
+        ([k, v]) => [k, k === 'MAC' ? '1'.repeat(40) : v] as [string, string],
+      );
+      const address = '192.0.2.77';
+      // 15 to each instance, in turns: 20 (the limit) are counted between them, not 30.
+      for (let i = 0; i < 15; i++)
+        for (const instance of [monetico(), other])
+          expect(await instance.notify(`forged ${i}`, forged, address)).toBe('version=2\ncdr=1\n');
+      expect(await forgedOf(address)).toMatchObject({ received: 20 });
+      expect(logged(/plus de 20 en 10 minutes depuis 192\.0\.2\.77/)).toBe(true);
+      // The window over (10 minutes), the next one is counted again, by either instance.
+      const start = app.clock.now();
+      try {
+        app.clock.set(new Date(start.getTime() + 10 * 60_000 + 1));
+        expect(await other.notify('later', forged, address)).toBe('version=2\ncdr=1\n');
+        expect(await forgedOf(address)).toMatchObject({ received: 21 });
+      } finally {
+        app.clock.set(start);
+      }
     });
 
     it('a flood of forged notifications: bounded storage, per-address limit, a paid-as-credit anomaly still first', async () => {

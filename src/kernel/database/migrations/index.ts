@@ -22,6 +22,7 @@ import { BankBookings1764900002517 } from './1764900002517-bank-bookings.js';
 import { SharePayouts1764900002518 } from './1764900002518-share-payouts.js';
 import { CardForged1764900002530 } from './1764900002530-card-forged.js';
 import { Homes1764900002600 } from './1764900002600-homes.js';
+import { CardForgedWindow1764900002700 } from './1764900002700-card-forged-window.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -49,4 +50,5 @@ export const migrations = [
   SharePayouts1764900002518,
   CardForged1764900002530,
   Homes1764900002600,
+  CardForgedWindow1764900002700,
 ];
