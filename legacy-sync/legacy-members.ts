@@ -1,5 +1,7 @@
 import { foldText } from '../domain/shared/text.js';
-import type { Queryable } from '../src/kernel/database/db.js';
+import type { PersonEvent, PersonField } from '../domain/accounts/events.js';
+import { PERSON_FIELDS, type PersonDetails } from '../domain/accounts/person.js';
+import type { Queryable, Tx } from '../src/kernel/database/db.js';
 import { findCustomers, type LegacyCustomer } from './legacy-gateway.js';
 import { legacyDay } from './legacy-rows.js';
 import { decodeLegacyText, legacyTextParam, legacyTextSelect } from './legacy-text.js';
@@ -13,18 +15,6 @@ export interface LegacyMemberRow {
   email: string;
   state: string;
   logins: string[];
-}
-
-/** The tiers fields an admin edits (Gloux's columns, written as Gloux writes text). */
-export interface TiersFields {
-  lastName: string;
-  firstName: string;
-  company: string;
-  address: string;
-  postalCode: string;
-  city: string;
-  email: string;
-  phone: string;
 }
 
 /**
@@ -88,54 +78,54 @@ export async function searchMembers(
   return out;
 }
 
-export async function readTiers(q: Queryable, tiersId: string): Promise<TiersFields | null> {
+/** Gloux's `tiers` column of each field the person form edits. */
+const TIERS_COLUMNS = PERSON_FIELDS.map(
+  ([field, , , column]) => [field, column.slice('tiers.'.length)] as const,
+);
+
+export async function readTiers(q: Queryable, tiersId: string): Promise<PersonDetails | null> {
   if (!/^\d{1,10}$/.test(tiersId)) return null;
-  const cols = [
-    'nom',
-    'prenom',
-    'raison_sociale',
-    'adresse',
-    'code_postal',
-    'ville',
-    'email',
-    'telephone',
-  ];
   const [r] = await q.query<Record<string, unknown>>(
-    `SELECT ${cols.map((c) => `${legacyTextSelect(c, q.dialect)} AS ${c}`).join(', ')} FROM tiers WHERE id_tiers = ?`,
+    `SELECT ${TIERS_COLUMNS.map(([, c]) => `${legacyTextSelect(c, q.dialect)} AS ${c}`).join(', ')} FROM tiers WHERE id_tiers = ?`,
     [Number(tiersId)],
   );
   if (!r) return null;
-  const text = (v: unknown) => decodeLegacyText(v as Buffer | string | null);
-  return {
-    lastName: text(r.nom),
-    firstName: text(r.prenom),
-    company: text(r.raison_sociale),
-    address: text(r.adresse),
-    postalCode: text(r.code_postal),
-    city: text(r.ville),
-    email: text(r.email),
-    phone: text(r.telephone),
-  };
+  return Object.fromEntries(
+    TIERS_COLUMNS.map(([field, c]) => [field, decodeLegacyText(r[c] as Buffer | string | null)]),
+  ) as Record<PersonField, string>;
 }
 
-/** Writes an edited person into Gloux's `tiers` (UTF-8 bytes, as Gloux's pages write them). */
-export async function writeTiers(q: Queryable, tiersId: string, f: TiersFields): Promise<void> {
-  const t = (v: string) => legacyTextParam(v, q.dialect);
+/** Writes fields of a person into Gloux's `tiers` (UTF-8 bytes, as Gloux's pages write them). */
+export async function writeTiers(
+  q: Queryable,
+  tiersId: string,
+  f: Partial<PersonDetails>,
+): Promise<void> {
+  const set = TIERS_COLUMNS.filter(([field]) => f[field] !== undefined);
+  if (set.length === 0) return;
   await q.execute(
-    `UPDATE tiers SET nom = ?, prenom = ?, raison_sociale = ?, adresse = ?, code_postal = ?, ville = ?, email = ?, telephone = ?
-      WHERE id_tiers = ?`,
-    [
-      t(f.lastName),
-      t(f.firstName),
-      t(f.company),
-      t(f.address),
-      t(f.postalCode),
-      t(f.city),
-      t(f.email),
-      t(f.phone),
-      Number(tiersId),
-    ],
+    `UPDATE tiers SET ${set.map(([, c]) => `${c} = ?`).join(', ')} WHERE id_tiers = ?`,
+    [...set.map(([field]) => legacyTextParam(f[field]!, q.dialect)), Number(tiersId)],
   );
+}
+
+/**
+ * Writes an admin's edit (PersonDetailsChanged) into `tiers`: each field Gloux still holds as
+ * it was when the edit was decided. A field Gloux changed since keeps Gloux's value (its pages
+ * edit `tiers` too: the later edit wins), and one already written is left alone, so a replay
+ * after a crash or a mirror catching up late never undoes what Gloux did meanwhile.
+ */
+export async function mirrorPersonEvent(tx: Tx, event: PersonEvent): Promise<void> {
+  switch (event.type) {
+    case 'PersonDetailsChanged': {
+      const { tiersId, changes } = event.data;
+      const current = await readTiers(tx, tiersId);
+      if (!current) return; // Gloux no longer holds the person: nothing to write to
+      const due = changes.filter((c) => current[c.field] === c.from);
+      await writeTiers(tx, tiersId, Object.fromEntries(due.map((c) => [c.field, c.to])));
+      return;
+    }
+  }
 }
 
 /** The logins of a person or customer (for the member page and password changes). */

@@ -21,7 +21,8 @@ import { mirrorShareEvent } from './legacy-shares-mirror.js';
 import { legacyTextParam } from './legacy-text.js';
 import { cutToGlouxColumn } from '../domain/legacy/gloux-columns.js';
 import { mirrorAccountEvent } from './legacy-accounts.js';
-import { isAccountEvent } from '../domain/accounts/events.js';
+import { isAccountEvent, isPersonEvent } from '../domain/accounts/events.js';
+import { mirrorPersonEvent } from './legacy-members.js';
 
 /** gloux2 → Gloux: writes what an event means into Gloux's own tables, the way Gloux writes them. */
 
@@ -70,6 +71,7 @@ function localDateTime(recordedAt: string): string {
 export async function mirrorEvent(tx: Tx, event: RecordedEvent): Promise<void> {
   if (isShareEvent(event)) return mirrorShareEvent(tx, event);
   if (isAccountEvent(event)) return mirrorAccountEvent(tx, event);
+  if (isPersonEvent(event)) return mirrorPersonEvent(tx, event);
   if (!isBillingEvent(event)) return;
   const e = event as unknown as BillingEvent;
   switch (e.type) {

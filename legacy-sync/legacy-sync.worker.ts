@@ -1,9 +1,18 @@
-import type { Db, Tx } from '../src/kernel/database/db.js';
+import type { Db, Queryable, Tx } from '../src/kernel/database/db.js';
 import { readAll, sqlTimestamp } from '../src/kernel/event-store/event-store.js';
 import { mirrorEvent, refreshAfterIngest } from './legacy-mirror.js';
 import { SingleFlight } from './single-flight.js';
 
 export const LEGACY_SYNC_CHECKPOINT = 'legacy-sync';
+
+/** The last position the mirror has written to Gloux's tables (0: none yet). */
+export async function mirroredUpTo(q: Pick<Queryable, 'query'>): Promise<number> {
+  const [row] = await q.query<{ position: number | string }>(
+    `SELECT position FROM g2_checkpoints WHERE name = ?`,
+    [LEGACY_SYNC_CHECKPOINT],
+  );
+  return Number(row?.position ?? 0);
+}
 
 /**
  * Mirrors the log into Gloux's tables after commit, from its own checkpoint.
@@ -44,12 +53,8 @@ export class LegacySyncWorker {
     return this.flight.wake();
   }
 
-  async position(): Promise<number> {
-    const [row] = await this.db.query<{ position: number | string }>(
-      `SELECT position FROM g2_checkpoints WHERE name = ?`,
-      [LEGACY_SYNC_CHECKPOINT],
-    );
-    return Number(row?.position ?? 0);
+  position(): Promise<number> {
+    return mirroredUpTo(this.db);
   }
 
   private async step(tx: Tx): Promise<number> {

@@ -186,3 +186,42 @@ export interface CooperatorJoined {
     readonly acceptedAt: string;
   };
 }
+
+/**
+ * A person's details as an admin edits them (Gloux's `tiers`): one `person-<id_tiers>` stream
+ * per person, so edits of one person are recorded one after the other. Gloux's row stays the
+ * person's truth (Gloux's own pages edit it without any event); the event records what gloux2
+ * changed, and the mirror writes it to `tiers` (legacy-sync/legacy-members.ts). Contact
+ * details only: nothing secret is ever in it.
+ */
+export const personStream = (tiersId: string): string => `person-${tiersId}`;
+
+/** The person's fields an admin edits, each one of Gloux's `tiers` columns. */
+export type PersonField =
+  'lastName' | 'firstName' | 'company' | 'address' | 'postalCode' | 'city' | 'email' | 'phone';
+
+export interface PersonDetailsChanged {
+  readonly type: 'PersonDetailsChanged';
+  readonly data: {
+    readonly tiersId: string;
+    /** The customer account whose page the edit was made from. */
+    readonly customerId: string;
+    /**
+     * Only the fields that changed: what Gloux held (`from`) and what was typed (`to`). The
+     * mirror writes a field only while Gloux still holds `from`, so a later edit in Gloux wins.
+     */
+    readonly changes: readonly {
+      readonly field: PersonField;
+      readonly from: string;
+      readonly to: string;
+    }[];
+  };
+}
+
+export type PersonEvent = PersonDetailsChanged;
+
+export const personEventTypes: readonly PersonEvent['type'][] = ['PersonDetailsChanged'];
+
+export function isPersonEvent(e: { type: string }): e is PersonEvent {
+  return (personEventTypes as readonly string[]).includes(e.type);
+}

@@ -1,6 +1,7 @@
 import { DomainError } from '../shared/errors.js';
 import { glouxColumnError, type GlouxTextColumn } from '../legacy/gloux-columns.js';
 import type { Day } from '../shared/day.js';
+import { isEmailAddress } from '../shared/text.js';
 
 /** What a person types to join (validated, trimmed). */
 export interface SignUp {
@@ -90,8 +91,7 @@ export function checkSignUp(
   const email = text(input.email);
   if (email === '') fail('email', 'Indiquez votre adresse électronique.');
   else if (email.length > 128) fail('email', '128 caractères au plus.');
-  else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
-    fail('email', 'Adresse électronique invalide.');
+  else if (!isEmailAddress(email)) fail('email', 'Adresse électronique invalide.');
   else fits(email, 'email', 'tiers.email');
   const address = need(
     text(input.address),

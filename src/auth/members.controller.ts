@@ -1,12 +1,15 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { CommandBus } from '@nestjs/cqrs';
+import { PERSON_FIELDS } from '../../domain/accounts/person.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { statusOf } from '../kernel/errors.js';
 import { BillingQueries } from '../billing/billing-queries.js';
 import { SharesPages } from '../shares/shares-pages.service.js';
 import { AdminOnly, Staff } from './access.decorators.js';
 import { AuthService } from './auth.service.js';
-import { FIELDS, MembersService } from './members.service.js';
+import { MembersService } from './members.service.js';
+import { UpdatePersonCommand, type UpdatePersonResult } from './update-person.command.js';
 import { authOf } from './request-auth.js';
 
 /**
@@ -18,6 +21,7 @@ import { authOf } from './request-auth.js';
 @Controller()
 export class MembersController {
   constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(MembersService) private readonly members: MembersService,
     @Inject(AuthService) private readonly auth: AuthService,
     @Inject(BillingQueries) private readonly billing: BillingQueries,
@@ -67,10 +71,11 @@ export class MembersController {
   async edit(
     @Param('customerId') customerId: string,
     @Body() body: Record<string, unknown>,
+    @Req() req: Request,
     @Res() res: Response,
   ) {
     try {
-      await this.save(customerId, body);
+      await this.save(customerId, body, `admin:${authOf(req)?.user.login ?? ''}`);
       res.redirect(303, `/admin/adherents/${customerId}?enregistre=1`);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
@@ -78,7 +83,10 @@ export class MembersController {
       res.status(statusOf(error)).render('member', {
         title: 'Adhérent',
         ...data,
-        tiers: { ...data.tiers, ...Object.fromEntries(FIELDS.map(([f, i]) => [f, body[i]])) },
+        tiers: {
+          ...data.tiers,
+          ...Object.fromEntries(PERSON_FIELDS.map(([f, i]) => [f, body[i]])),
+        },
         error: { message: error.message },
         errorOn: error.field ? { [error.field]: true } : {},
       });
@@ -86,8 +94,12 @@ export class MembersController {
   }
 
   @Post('/api/admin/adherents/:customerId')
-  async editApi(@Param('customerId') customerId: string, @Body() body: Record<string, unknown>) {
-    await this.save(customerId, body ?? {});
+  async editApi(
+    @Param('customerId') customerId: string,
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+  ) {
+    await this.save(customerId, body ?? {}, `api:${authOf(req)?.user.login ?? ''}`);
     return this.member(customerId);
   }
 
@@ -131,8 +143,10 @@ export class MembersController {
     await this.auth.changePassword(userId, typeof password === 'string' ? password : '', keep);
   }
 
-  private save(customerId: string, body: Record<string, unknown>) {
-    return this.members.save(customerId, body);
+  private save(customerId: string, body: Record<string, unknown>, actor: string) {
+    return this.commands.execute<UpdatePersonCommand, UpdatePersonResult>(
+      new UpdatePersonCommand(customerId, body, actor),
+    );
   }
 
   private async member(customerId: string) {

@@ -1,45 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '../../domain/shared/errors.js';
-import { fitGlouxColumn, type GlouxTextColumn } from '../../domain/legacy/gloux-columns.js';
 import { findCustomer, findCustomers } from '../../legacy-sync/legacy-gateway.js';
 import {
   accountsOfPerson,
   loginsOf,
   readTiers,
   searchMembers,
-  writeTiers,
-  type TiersFields,
 } from '../../legacy-sync/legacy-members.js';
 import { Db } from '../kernel/database/db.js';
 
-/** The person form's inputs: field, input name, longest length, and Gloux's column. */
-export const FIELDS: [keyof TiersFields, string, number, GlouxTextColumn][] = [
-  ['lastName', 'nom', 100, 'tiers.nom'],
-  ['firstName', 'prenom', 100, 'tiers.prenom'],
-  ['company', 'raison_sociale', 150, 'tiers.raison_sociale'],
-  ['address', 'adresse', 500, 'tiers.adresse'],
-  ['postalCode', 'code_postal', 10, 'tiers.code_postal'],
-  ['city', 'ville', 100, 'tiers.ville'],
-  ['email', 'email', 128, 'tiers.email'],
-  ['phone', 'telephone', 30, 'tiers.telephone'],
-];
-
-/** Checks an edited person: French errors naming the form's input. */
-export function parseTiersForm(body: Record<string, unknown>): TiersFields {
-  const out = {} as TiersFields;
-  for (const [field, input, max, column] of FIELDS) {
-    const v = typeof body[input] === 'string' ? (body[input] as string).trim() : '';
-    if (v.length > max) throw new DomainError('invalid_input', `${max} caractères au plus.`, input);
-    out[field] = fitGlouxColumn(v, column, input);
-  }
-  if (out.lastName === '' && out.company === '')
-    throw new DomainError('invalid_input', 'Indiquez un nom ou une raison sociale.', 'nom');
-  if (out.email !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(out.email))
-    throw new DomainError('invalid_input', 'Adresse électronique invalide.', 'email');
-  return out;
-}
-
-/** The members' pages read Gloux's people, and the admin edits a person (Gloux's `tiers`). */
+/** The members' pages read Gloux's people (an admin's edit is UpdatePersonCommand). */
 @Injectable()
 export class MembersService {
   constructor(@Inject(Db) private readonly db: Db) {}
@@ -62,13 +32,6 @@ export class MembersService {
         balance: customers.get(m.customerId)?.balance ?? '0.00',
       }));
     });
-  }
-
-  async save(customerId: string, body: Record<string, unknown>) {
-    const customer = await this.db.run((q) => findCustomer(q, customerId));
-    if (!customer) throw new DomainError('not_found', 'Adhérent introuvable.', 'customerId');
-    const fields = parseTiersForm(body);
-    await this.db.run((q) => writeTiers(q, customer.tiersId, fields));
   }
 
   member(customerId: string) {

@@ -10,7 +10,7 @@ import { defaultShareRules, loadAuthConfig } from '../../src/kernel/config.js';
 import { CommandPipeline } from '../../src/kernel/event-store/command-pipeline.js';
 import { LegacyIngester } from '../../legacy-sync/legacy-ingest.js';
 import { readTiers, writeTiers } from '../../legacy-sync/legacy-members.js';
-import { parseTiersForm } from '../../src/auth/members.service.js';
+import { parsePersonDetails } from '../../domain/accounts/person.js';
 import { AppHarness } from '../support/app-harness.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
 
@@ -324,7 +324,7 @@ describe.each(dialects)('public sign-up on %s', (dialect) => {
     expect(error?.message).toMatch(/100 octets au plus, ici 200/);
     expect(await app.count('clients')).toBe(clients);
     // The person form of the admin pages checks the same.
-    expect(() => parseTiersForm({ nom: 'Zoé', ville: 'é'.repeat(51) })).toThrow(
+    expect(() => parsePersonDetails({ nom: 'Zoé', ville: 'é'.repeat(51) })).toThrow(
       /100 octets au plus, ici 102/,
     );
   });
