@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Locator, Page } from 'playwright-core';
-import { projectRoot } from '../../src/kernel/paths.js';
+import { describe, expect, it, jest } from '@jest/globals';
 import { signInBrowser, signOutBrowser } from './browser-sign-in.js';
 import { useBrowserSession } from './chromium.js';
+import { guideWalk, parisToday } from './guide-walk.js';
 import { DEMO, httpClient } from './http-client.js';
 
 jest.setTimeout(120_000);
@@ -15,60 +12,16 @@ jest.setTimeout(120_000);
  * what the guide says is on the page (headings, buttons, links: the test fails when the guide
  * goes stale) and writes the guide's screenshots into docs/guide/images/ (commit them).
  */
-const IMAGES = join(projectRoot, 'docs', 'guide', 'images');
 /** Anne Lefèvre (login anne): customer 1, holds paid-up shares in the demo. */
 const ANNE = '1';
-const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+const today = parisToday();
 
 /** One browser session for the cooperator's walk: not signed in, it signs in as the guide says. */
 const session = useBrowserSession({ as: 'anonymous' });
 const baseUrl = () => session.url('');
 /** The demo admin's API client (issues the invoice to pay). */
 const admin = session.http;
-
-beforeAll(() => {
-  mkdirSync(IMAGES, { recursive: true });
-});
-
-/** The guide's image `name`.png: the page's `main` (or `clip`), within the viewport. */
-async function shot(page: Page, name: string, clip?: Locator): Promise<void> {
-  const path = join(IMAGES, `${name}.png`);
-  if (clip) await clip.screenshot({ path });
-  else await page.screenshot({ path });
-}
-
-async function open(page: Page, path: string): Promise<void> {
-  const res = await page.goto(baseUrl() + path);
-  expect(res?.status()).toBe(200);
-}
-
-/** Every link of the guide page leads somewhere this user may go (no 403, no 404). */
-async function linksWork(page: Page): Promise<void> {
-  const hrefs = await page
-    .locator('main a')
-    .evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
-  const imgs = await page
-    .locator('main img')
-    .evaluateAll((images) => images.map((i) => i.getAttribute('src') ?? ''));
-  for (const href of [...hrefs, ...imgs]) {
-    const res = await page.request.get(new URL(href, page.url()).href);
-    expect({ href, status: res.status() }).toEqual({ href, status: 200 });
-  }
-}
-
-/** Reads each chapter of /aide as this user shows it, and checks its links and images. */
-async function readGuide(page: Page): Promise<string[]> {
-  await open(page, '/aide');
-  expect(await page.locator('h1').textContent()).toBe('Aide');
-  const chapters = await page
-    .locator('ul.guide-chapters a')
-    .evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
-  for (const chapter of chapters) {
-    await open(page, chapter);
-    await linksWork(page);
-  }
-  return chapters;
-}
+const { shot, open, readGuide } = guideWalk(baseUrl);
 
 describe('the French user guide, walked in Chromium', () => {
   it('a cooperator: signing in, paying by card, shares and certificate, password', async () => {
