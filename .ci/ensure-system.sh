@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the system tools the test suite uses are here and running:
 # MariaDB (integration tests), Debian's Chromium (browser tests), pdftotext (PDF tests) and
-# LibreOffice Calc (soffice, reads the xlsx exports back).
+# LibreOffice Calc (soffice, reads the xlsx exports back), BIND's named-checkzone (DNS zones).
 # Installs them with apt-get when missing (needs root); otherwise says how to.
 set -euo pipefail
 
@@ -12,6 +12,8 @@ command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need_apt+=(m
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 # soffice (libreoffice-calc-nogui): the tests convert the xlsx exports to CSV and read the figures back.
 command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-calc-nogui)
+# named-checkzone (bind9-utils): the tests check the DNS zone files gloux2 writes with BIND's own checker.
+command -v named-checkzone >/dev/null 2>&1 || need_apt+=(bind9-utils)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
