@@ -5,6 +5,7 @@ import { LegacySyncWorker } from '../legacy-sync/legacy-sync.worker.js';
 import { AppModule } from './app.module.js';
 import {
   bankImportCli,
+  bankBookLineCli,
   bankMatchCli,
   fecCli,
   fiscalYearCloseCli,
@@ -101,6 +102,10 @@ Commands:
   bank:match [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--confirm-exact]
                                   bank lines against card days and deposit slips: matched,
                                   proposed, écarts, unmatched; confirms the exact proposals
+  bank:book-line (--line ID | --day YYYY-MM-DD --amount=-12.34) --kind KIND
+         [--on YYYY-MM-DD] [--reason …] [--key …]
+                                  book an unmatched bank line: bank_fee (627), bounce_fee (627),
+                                  internal_transfer (58), or ignored (--reason required)
   report:fec [--year 2025] [--out dir|file]
                                   gloux2's journals of a fiscal year in the FEC layout, an import
                                   file for the accounting software (default: last year),
@@ -139,6 +144,7 @@ const COMMANDS = [
   ...Object.keys(REPORT_COMMANDS),
   'bank:import',
   'bank:match',
+  'bank:book-line',
   'report:fec',
   'fiscal-year:close',
   'vat:declare',
@@ -182,6 +188,8 @@ async function main(): Promise<number> {
       'confirm-exact': { type: 'boolean' },
       redemption: { type: 'string' },
       month: { type: 'string' },
+      line: { type: 'string' },
+      kind: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -255,6 +263,8 @@ async function main(): Promise<number> {
         return await bankImportCli(app, values);
       case 'bank:match':
         return await bankMatchCli(app, values);
+      case 'bank:book-line':
+        return await bankBookLineCli(app, values);
       case 'report:fec':
         return await fecCli(app, values);
       case 'fiscal-year:close':

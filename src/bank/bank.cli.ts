@@ -3,8 +3,10 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { formatDayFr } from '../../domain/shared/day.js';
-import { formatEuros } from '../../domain/shared/money.js';
+import { BANK_LINE_BOOKING_KINDS } from '../../domain/bank/matching.js';
+import { formatDayFr, isDay } from '../../domain/shared/day.js';
+import { DomainError } from '../../domain/shared/errors.js';
+import { formatEuros, Money } from '../../domain/shared/money.js';
 import {
   CancelDepositSlipCommand,
   IssueDepositSlipCommand,
@@ -12,9 +14,11 @@ import {
 } from './deposit-slip.commands.js';
 import { DepositSlipPages } from './deposit-slip-pages.service.js';
 import {
+  BookBankLineCommand,
   ConfirmBankMatchesCommand,
   ImportBankStatementCommand,
   type BankMatchResult,
+  type BookBankLineResult,
   type ImportBankStatementResult,
 } from './bank-statement.commands.js';
 import { BooksService } from './books.service.js';
@@ -188,6 +192,86 @@ export async function bankMatchCli(
     );
   for (const w of view.waiting)
     console.log(`  en attente : ${w.label}, ${formatEuros(w.expected)}`);
+  return 0;
+}
+
+/** The unmatched line a `bank:book-line` names: by --line, or by its bank day and amount. */
+async function lineToBook(
+  service: ReconciliationService,
+  o: { line?: string; day?: string; amount?: string },
+): Promise<string> {
+  if (o.line) return o.line;
+  if (!o.day || !isDay(o.day) || !o.amount)
+    throw new DomainError(
+      'invalid_input',
+      'Indiquez la ligne : --line ID, ou --day AAAA-MM-JJ (jour de la banque) et --amount=-12,34 (montant signé, après « = »).',
+      'line',
+    );
+  let amount: Money;
+  try {
+    amount = Money.of(o.amount.trim().replace(',', '.'));
+  } catch {
+    throw new DomainError(
+      'invalid_input',
+      `Montant invalide : ${o.amount} (ex. -12,34).`,
+      'amount',
+    );
+  }
+  const same = (await service.view(o.day, o.day)).lines.filter(
+    (l) => l.bookedOn === o.day && Money.of(l.amount).equals(amount),
+  );
+  const open = same.find((l) => !['matched', 'difference', 'booked', 'ignored'].includes(l.status));
+  if (open) return open.lineId;
+  throw new DomainError(
+    same.length === 0 ? 'not_found' : 'already_matched',
+    same.length === 0
+      ? `Aucune ligne de relevé du ${formatDayFr(o.day)} de ${formatEuros(amount)}.`
+      : `La ligne du ${formatDayFr(o.day)} de ${formatEuros(amount)} est déjà rapprochée ou comptabilisée.`,
+    'line',
+  );
+}
+
+/**
+ * `bank:book-line (--line ID | --day D --amount A) --kind K [--on D] [--reason …] [--key …]`:
+ * books an unmatched bank line as the reconciliation page does (docs/accounting.md §7).
+ */
+export async function bankBookLineCli(
+  app: INestApplicationContext,
+  o: {
+    line?: string;
+    day?: string;
+    amount?: string;
+    kind?: string;
+    on?: string;
+    reason?: string;
+    key?: string;
+  },
+): Promise<number> {
+  const kinds = Object.keys(BANK_LINE_BOOKING_KINDS);
+  if (!o.kind || !kinds.includes(o.kind))
+    throw new DomainError(
+      'invalid_input',
+      `Indiquez --kind : ${kinds.map((k) => `${k} (${BANK_LINE_BOOKING_KINDS[k as keyof typeof BANK_LINE_BOOKING_KINDS]})`).join(', ')}.`,
+      'kind',
+    );
+  if (o.kind === 'ignored' && !o.reason?.trim())
+    throw new DomainError(
+      'invalid_input',
+      'Dites pourquoi la ligne est ignorée (--reason).',
+      'reason',
+    );
+  const lineId = await lineToBook(app.get(ReconciliationService), o);
+  const r = await app
+    .get(CommandBus)
+    .execute<BookBankLineCommand, BookBankLineResult>(
+      new BookBankLineCommand({ lineId, kind: o.kind, on: o.on, reason: o.reason }, 'cli', o.key),
+    );
+  const label = BANK_LINE_BOOKING_KINDS[r.kind as keyof typeof BANK_LINE_BOOKING_KINDS];
+  console.log(
+    r.kind === 'ignored'
+      ? `Ligne ignorée (sans écriture) le ${formatDayFr(r.on)}.`
+      : `Ligne comptabilisée le ${formatDayFr(r.on)} : ${label}.`,
+  );
   return 0;
 }
 

@@ -176,7 +176,7 @@ describe('a bank export holding other accounts (BANK_ACCOUNTS set)', () => {
 });
 
 describe('bank statements on the command line', () => {
-  const { run } = useCliDatabase('gloux2-bank-');
+  const { run, file } = useCliDatabase('gloux2-bank-');
 
   it('imports a statement twice (nothing new the second time) and lists the matching', () => {
     expect(run(['deposit-slip:create', '--day', '2026-11-02', '--on', '2026-11-04']).code).toBe(0);
@@ -199,5 +199,45 @@ describe('bank statements on the command line', () => {
     const bad = run(['bank:import', '--file', fixturePath('../../../README.md')]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('Relevé illisible');
+  });
+
+  it('books an unmatched line (bank:book-line): D 627 in the export, French errors', () => {
+    const book = (...args: string[]) => run(['bank:book-line', ...args]);
+    // A negative value goes after '=' (a separate '-12,34' would read as an option).
+    const fees = ['--day', '2026-11-06', '--amount=-12,34'];
+    const noKind = book(...fees);
+    expect(noKind.code).toBe(1);
+    expect(noKind.stderr).toContain('Indiquez --kind : bank_fee (Frais bancaires (627))');
+    const noLine = book('--kind', 'bank_fee');
+    expect(noLine.code).toBe(1);
+    expect(noLine.stderr).toContain('Indiquez la ligne : --line ID, ou --day AAAA-MM-JJ');
+    const badAmount = book('--day', '2026-11-06', '--amount', 'douze', '--kind', 'bank_fee');
+    expect(badAmount.stderr).toContain('Montant invalide : douze');
+    const none = book('--day', '2026-11-07', '--amount=-12.34', '--kind', 'bank_fee');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('Aucune ligne de relevé du 07/11/2026 de -12,34');
+    const noReason = book('--day', '2026-11-10', '--amount=-55.55', '--kind', 'ignored');
+    expect(noReason.stderr).toContain('Dites pourquoi la ligne est ignorée (--reason).');
+
+    const booked = book(...fees, '--kind', 'bank_fee');
+    expect(booked.stderr).toBe('');
+    expect(booked.stdout).toContain('Ligne comptabilisée le 06/11/2026 : Frais bancaires (627).');
+    const twice = book(...fees, '--kind', 'bank_fee');
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain('est déjà rapprochée ou comptabilisée');
+    const ignored = book(
+      ...['--day', '2026-11-10', '--amount=-55.55', '--kind', 'ignored', '--reason', 'Contesté'],
+    );
+    expect(ignored.stdout).toContain('Ligne ignorée (sans écriture) le 10/11/2026.');
+
+    const out = file('fec-2026.txt');
+    expect(run(['report:fec', '--year', '2026', '--out', out]).code).toBe(0);
+    const rows = readFileSync(out, 'latin1').split('\r\n');
+    const fee = rows.filter((r) => r.includes('\tFrais bancaires : FRAIS TENUE DE COMPTE\t'));
+    expect(fee.map((r) => r.split('\t').slice(3, 5).concat(r.split('\t').slice(11, 13)))).toEqual([
+      ['20261106', '512', '0,00', '12,34'],
+      ['20261106', '627', '12,34', '0,00'],
+    ]);
+    expect(rows.some((r) => r.includes('Contesté'))).toBe(false);
   });
 });
