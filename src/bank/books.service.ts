@@ -19,9 +19,9 @@ import { Clock } from '../kernel/clock.js';
 import { APP_CONFIG, type AppConfig } from '../kernel/config.js';
 import { Db, type Tx } from '../kernel/database/db.js';
 import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
-import { lastPosition } from '../kernel/event-store/event-store.js';
+import { lastPosition, sqlTimestamp } from '../kernel/event-store/event-store.js';
 import { loadPeriodLocks, redatedWrites, type RedatedWrite } from '../kernel/period-lock.js';
-import { FecService } from './fec.service.js';
+import { FecService, persistClosedExport } from './fec.service.js';
 
 export interface ClosingPreview {
   fiscalYear: number;
@@ -133,6 +133,10 @@ export class BooksService {
           through,
           journalTotals(ledger.entriesOf(fiscalYear)),
         );
+        // The year's file as closed, kept as is: nothing later may change what was handed over.
+        ledger.apply(event);
+        const file = await this.fec.render(tx, ledger, fiscalYear);
+        await persistClosedExport(tx, event.data.closingId, file, sqlTimestamp(this.clock.now()));
         return {
           appends: [{ streamId: BOOKS_STREAM, expectedVersion: 'any', events: [event] }],
           result: event.data,

@@ -64,6 +64,45 @@ export interface FecSummary {
   journals: ClosedJournal[];
 }
 
+export interface FecExport {
+  summary: FecSummary;
+  content: Buffer;
+}
+
+/** The persisted export of a closed year (`g2_closed_exports`), if its closing wrote one. */
+async function closedExport(q: Queryable, fiscalYear: number): Promise<FecExport | null> {
+  const [row] = await q.query<{ content: string; summary: string }>(
+    `SELECT content, summary FROM g2_closed_exports WHERE fiscal_year = ?`,
+    [fiscalYear],
+  );
+  return row
+    ? {
+        content: Buffer.from(row.content, 'base64'),
+        summary: JSON.parse(row.summary) as FecSummary,
+      }
+    : null;
+}
+
+/** Persists a closed year's export, in the closing's transaction: written once, never changed. */
+export async function persistClosedExport(
+  q: Queryable,
+  closingId: string,
+  file: FecExport,
+  at: string,
+): Promise<void> {
+  await q.execute(
+    `INSERT INTO g2_closed_exports (fiscal_year, closing_id, file_name, content, summary, recorded_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    [
+      file.summary.fiscalYear,
+      closingId,
+      file.summary.fileName,
+      file.content.toString('base64'),
+      JSON.stringify(file.summary),
+      at,
+    ],
+  );
+}
+
 /** The entries of a fiscal year for the accounting software, from the whole log (docs/fec.md). */
 @Injectable()
 export class FecService {
@@ -100,26 +139,23 @@ export class FecService {
     return ledger;
   }
 
-  private async auxLabels(entries: readonly LedgerEntry[]): Promise<Map<string, string>> {
+  private async auxLabels(
+    q: Queryable,
+    entries: readonly LedgerEntry[],
+  ): Promise<Map<string, string>> {
     const aux = new Set(entries.flatMap((x) => x.lines.map((l) => l.aux)).filter((a) => a));
     const customers = [...aux].filter((a) => a.startsWith('C')).map((a) => a.slice(1));
     const tiers = [...aux].filter((a) => a.startsWith('T')).map((a) => a.slice(1));
     const labels = new Map<string, string>();
-    await this.db.run(async (q) => {
-      for (const c of await findCustomers(q, customers)) labels.set(`C${c.customerId}`, c.name);
-      for (const [id, t] of await findTiersByIds(q, tiers)) labels.set(`T${id}`, t.name);
-    });
+    for (const c of await findCustomers(q, customers)) labels.set(`C${c.customerId}`, c.name);
+    for (const [id, t] of await findTiersByIds(q, tiers)) labels.set(`T${id}`, t.name);
     return labels;
   }
 
-  async export(
-    input?: string | number,
-    onProgress?: (events: number) => void,
-  ): Promise<{ summary: FecSummary; content: Buffer }> {
-    const fiscalYear = this.fiscalYear(input);
-    const ledger = await this.ledger(onProgress);
+  /** The file and summary of a fiscal year from `ledger` (names of the accounts read by `q`). */
+  async render(q: Queryable, ledger: GeneralLedger, fiscalYear: number): Promise<FecExport> {
     const entries = ledger.entriesOf(fiscalYear);
-    const labels = await this.auxLabels(entries);
+    const labels = await this.auxLabels(q, entries);
     const rows = [...fecRows(entries, (aux) => labels.get(aux) ?? aux)];
     return {
       summary: this.summary(fiscalYear, entries, ledger),
@@ -127,8 +163,34 @@ export class FecService {
     };
   }
 
-  private summary(fiscalYear: number, entries: LedgerEntry[], ledger: GeneralLedger): FecSummary {
+  /**
+   * A fiscal year's file: a closed year's as its closing persisted it (a later fact, code
+   * change or renamed member never alters it), an open year's from the log as it is now.
+   */
+  async export(input?: string | number, onProgress?: (events: number) => void): Promise<FecExport> {
+    const fiscalYear = this.fiscalYear(input);
+    const ledger = await this.ledger(onProgress);
+    const frozen = await this.db.run((q) => closedExport(q, fiscalYear));
+    if (!frozen) return this.db.run((q) => this.render(q, ledger, fiscalYear));
+    const live = journalTotals(ledger.entriesOf(fiscalYear));
+    return {
+      content: frozen.content,
+      summary: {
+        ...frozen.summary,
+        years: this.years(ledger, fiscalYear),
+        // The file is the closing's; the flag says the log, replayed today, disagrees with it.
+        closingHolds: JSON.stringify(frozen.summary.journals) === JSON.stringify(live),
+      },
+    };
+  }
+
+  /** The years the page offers: those with entries, and the one asked for. */
+  private years(ledger: GeneralLedger, fiscalYear: number): number[] {
     const years = ledger.years();
+    return years.includes(fiscalYear) ? years : [...years, fiscalYear].sort();
+  }
+
+  private summary(fiscalYear: number, entries: LedgerEntry[], ledger: GeneralLedger): FecSummary {
     const closing = ledger.closingOf(fiscalYear);
     const journals = journalTotals(entries);
     const { first, last } = fiscalYearBounds(fiscalYear, this.config.fiscalYearStart);
@@ -161,7 +223,7 @@ export class FecService {
           debit: t.debit.toString(),
           credit: t.credit.toString(),
         })),
-      years: years.includes(fiscalYear) ? years : [...years, fiscalYear].sort(),
+      years: this.years(ledger, fiscalYear),
       closing: closing && { closedOn: closing.closedOn, journals: closing.journals },
       closingHolds:
         closing === null || JSON.stringify(closing.journals) === JSON.stringify(journals),

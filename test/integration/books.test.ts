@@ -13,6 +13,9 @@ describe.each(dialects)('closing a fiscal year on %s', (dialect) => {
   let database: TestDatabase;
   let app: AppHarness;
   let firstInvoice = '';
+  /** 2025's file as the closing produced it. */
+  let closedFile: Buffer = Buffer.alloc(0);
+  const file = async (year: number) => (await app.context.get(FecService).export(year)).content;
   const books = () => app.context.get(BooksService);
   const rows = async (year: number) =>
     (await app.context.get(FecService).export(year)).content
@@ -52,6 +55,7 @@ describe.each(dialects)('closing a fiscal year on %s', (dialect) => {
       { journal: 'OD', entries: 1, debit: '70.41' },
     ]);
     await refusal(books().close(2025, 'test'), 'already_closed');
+    closedFile = await file(2025);
 
     const y2025 = await rows(2025);
     expect(y2025.map((r) => [r[0], r[2], r[4], r[11], r[12], r[15]])).toEqual([
@@ -140,6 +144,40 @@ describe.each(dialects)('closing a fiscal year on %s', (dialect) => {
     // The closed year's file did not take it.
     expect((await rows(2025)).some((r) => r[8] === 'VIR-G1')).toBe(false);
     expect((await books().preview(2025)).redated).toHaveLength(1);
+  });
+
+  it('serves the closed year’s file as its closing wrote it: late facts, renamed member, changed ledger', async () => {
+    // Late facts (a cheque on the first open day, a Gloux write taken in) went to 2026 above.
+    expect((await file(2025)).equals(closedFile)).toBe(true);
+    expect((await rows(2026)).some((r) => r[8] === 'VIR-G1')).toBe(true);
+    // The member renamed in Gloux: the closed year keeps the name it was handed over with.
+    const tiersOf3 = `(SELECT id_tiers FROM clients WHERE id_client = 3)`;
+    await app.db.run((q) =>
+      q.execute(
+        `UPDATE tiers SET raison_sociale = 'Nouveau Nom SARL' WHERE id_tiers = ${tiersOf3}`,
+      ),
+    );
+    expect((await file(2025)).equals(closedFile)).toBe(true);
+    expect((await rows(2026)).find((r) => r[6] === 'C3')?.[7]).toBe('Nouveau Nom SARL');
+    // The log read differently today (as a change of the ledger's code would: here the
+    // invoice's number rewritten under it) changes the replay, never the closed file.
+    const fec = app.context.get(FecService);
+    const renumber = (from: string, to: string) =>
+      app.db.run((q) =>
+        q.execute(`UPDATE g2_events SET data = REPLACE(data, ?, ?) WHERE stream_id = ?`, [
+          `"number":"${from}`,
+          `"number":"${to}`,
+          `invoice-${firstInvoice}`,
+        ]),
+      );
+    await renumber('F2025-', 'X2025-');
+    try {
+      const replayed = await app.db.run(async (q) => fec.render(q, await fec.ledgerIn(q), 2025));
+      expect(replayed.content.toString('latin1')).toContain('X2025-');
+      expect((await file(2025)).equals(closedFile)).toBe(true);
+    } finally {
+      await renumber('X2025-', 'F2025-');
+    }
   });
 
   it('a declared VAT month is locked like a closed year', async () => {

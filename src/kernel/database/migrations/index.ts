@@ -23,6 +23,7 @@ import { SharePayouts1764900002518 } from './1764900002518-share-payouts.js';
 import { CardForged1764900002530 } from './1764900002530-card-forged.js';
 import { Homes1764900002600 } from './1764900002600-homes.js';
 import { CardForgedWindow1764900002700 } from './1764900002700-card-forged-window.js';
+import { ClosedExports1764900002720 } from './1764900002720-closed-exports.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -51,4 +52,5 @@ export const migrations = [
   CardForged1764900002530,
   Homes1764900002600,
   CardForgedWindow1764900002700,
+  ClosedExports1764900002720,
 ];
