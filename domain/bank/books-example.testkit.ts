@@ -4,7 +4,8 @@ import {
   initialCustomerAccountState,
   type CustomerAccountState,
 } from '../billing/customer-account.js';
-import type { BillingEvent, InvoiceEvent, PaymentEvent } from '../billing/events.js';
+import type { BillingEvent, InvoiceEvent, LineKind, PaymentEvent } from '../billing/events.js';
+import type { ProductType } from '../catalogue/catalogue.js';
 import {
   decideIssueInvoice,
   evolveInvoice,
@@ -28,6 +29,20 @@ import { decidePayRedemption, initialRedemptionPayoutState } from '../shares/red
 import { decideBookBankLine, initialMatchesState } from './matching.js';
 import { fecRows, GeneralLedger, journalTotals, type LedgerEvent } from './fec.js';
 
+/** Gloux's sample catalogue (product ids 1 PLAQUE, 2 DISQUE100): their revenue accounts, §7. */
+const PRODUCT_TYPES = new Map<string, ProductType>([
+  ['1', 'plaque'],
+  ['2', 'option'],
+]);
+
+/** An invoice line: a product of the catalogue, or none (its kind then gives the account). */
+interface ExampleLine {
+  readonly kind: LineKind;
+  readonly productId: string | null;
+  readonly label: string;
+  readonly net: string;
+}
+
 /**
  * The two-year example of docs/accounting.md §7 (invoices straddling the year end, one unpaid at
  * the closing, one paid in advance, card fees, a bounce, a credit note, share subscriptions, a
@@ -35,7 +50,7 @@ import { fecRows, GeneralLedger, journalTotals, type LedgerEvent } from './fec.j
  * exported (src/bank/books-two-years.spec.ts checks the files and compares them to the document).
  */
 class Scenario {
-  readonly ledger = new GeneralLedger();
+  readonly ledger = new GeneralLedger('01-01', PRODUCT_TYPES);
   private position = 0;
   private readonly invoices = new Map<string, InvoiceState>();
   private readonly payments = new Map<string, PaymentState>();
@@ -77,18 +92,24 @@ class Scenario {
     number: string,
     customerId: string,
     issuedOn: string,
-    net: string,
+    lines: readonly ExampleLine[],
     start: string,
     end: string,
   ) {
+    let n = 0;
     const [issued] = decideIssueInvoice(
       initialInvoiceState,
       {
         customerId,
         issuedOn,
-        lines: [{ label: 'Hébergement', net, vatRate: '20', serviceStart: start, serviceEnd: end }],
+        lines: lines.map((l) => ({
+          ...l,
+          vatRate: '20',
+          serviceStart: start,
+          serviceEnd: end,
+        })),
       },
-      { invoiceId: id, number, billingAddress: '', lineId: () => `${id}-l1` },
+      { invoiceId: id, number, billingAddress: '', lineId: () => `${id}-l${++n}` },
     );
     this.apply(issued!);
   }
@@ -143,7 +164,15 @@ class Scenario {
     this.apply(slip);
   }
 
-  creditNote(id: string, number: string, invoiceId: string, issuedOn: string, net: string) {
+  /** A credit note of `net` on the invoice's line number `line`. */
+  creditNote(
+    id: string,
+    number: string,
+    invoiceId: string,
+    issuedOn: string,
+    net: string,
+    line: number,
+  ) {
     const invoice = this.invoices.get(invoiceId)!;
     const note = decideIssueCreditNote(
       invoice,
@@ -151,7 +180,7 @@ class Scenario {
         invoiceId,
         issuedOn,
         reason: 'Geste commercial',
-        lines: [{ lineId: `${invoiceId}-l1`, net }],
+        lines: [{ lineId: `${invoiceId}-l${line}`, net }],
       },
       { creditNoteId: id, number, billingAddress: '', lineId: () => `${id}-l1` },
     );
@@ -215,9 +244,20 @@ export function twoYearScenario(): GeneralLedger {
     },
   });
   // 2025. Straddling the year end, unpaid at the closing.
-  s.invoice('f1', 'F2025-000001', '1', '2025-09-15', '100.00', '2025-09-15', '2026-09-14');
+  const plaque = (net: string) =>
+    ({ kind: 'subscription', productId: '1', label: 'Plaque de base', net }) as const;
+  const f1 = [plaque('100.00')];
+  s.invoice('f1', 'F2025-000001', '1', '2025-09-15', f1, '2025-09-15', '2026-09-14');
   // Straddling, paid by card; the bank credits the card day 1.28 short.
-  s.invoice('f2', 'F2025-000002', '2', '2025-12-01', '60.00', '2025-12-01', '2026-11-30');
+  // A plaque and an option: two revenue accounts (7061, 7062).
+  const option = {
+    kind: 'option',
+    productId: '2',
+    label: 'Espace disque supplémentaire (100 Mo)',
+    net: '10.00',
+  } as const;
+  const f2 = [plaque('50.00'), option];
+  s.invoice('f2', 'F2025-000002', '2', '2025-12-01', f2, '2025-12-01', '2026-11-30');
   s.pay('p-cb', {
     customerId: '2',
     method: 'card',
@@ -262,7 +302,15 @@ export function twoYearScenario(): GeneralLedger {
     },
   });
   // For 2026 only, paid in advance by cheque, deposited.
-  s.invoice('f3', 'F2025-000003', '2', '2025-12-15', '30.00', '2026-01-01', '2026-12-31');
+  // A line naming no product: its kind (misc) gives the account, 7068.
+  const install = {
+    kind: 'misc',
+    productId: null,
+    label: 'Migration du site',
+    net: '30.00',
+  } as const;
+  const f3 = [install];
+  s.invoice('f3', 'F2025-000003', '2', '2025-12-15', f3, '2026-01-01', '2026-12-31');
   s.pay('p-chq1', {
     customerId: '2',
     method: 'cheque',
@@ -369,8 +417,8 @@ export function twoYearScenario(): GeneralLedger {
     bank: '',
     allocations: [{ invoiceId: 'f1', amount: '120.00' }],
   });
-  // A credit note on the card-paid invoice: 10.00 net back to the member's credit.
-  s.creditNote('a1', 'A2026-000001', 'f2', '2026-03-01', '10.00');
+  // A credit note on the card-paid invoice's option: 10.00 net back to the member's credit.
+  s.creditNote('a1', 'A2026-000001', 'f2', '2026-03-01', '10.00', 2);
   // A redemption: the capital is owed (4567).
   s.apply({
     type: 'SharesRedeemed',

@@ -40,6 +40,15 @@ function balances(entries: readonly LedgerEntry[]): Record<string, string> {
   );
 }
 
+/** Debit − credit of the revenue accounts (706 and its 706x) over entries. */
+function revenue(entries: readonly LedgerEntry[]): Money {
+  return Money.sum(
+    entries.flatMap((x) =>
+      x.lines.filter((l) => l.account.startsWith('706')).map((l) => l.debit.minus(l.credit)),
+    ),
+  );
+}
+
 /** Debit − credit of an account (and auxiliary account) over entries. */
 function net(entries: readonly LedgerEntry[], account: string, aux?: string): Money {
   return Money.sum(
@@ -60,6 +69,7 @@ describe('FEC general ledger', () => {
         issuedOn: '2025-09-15',
         lines: [
           {
+            kind: 'subscription',
             label: 'Plaque de base',
             net: '100.00',
             vatRate: '20',
@@ -92,7 +102,7 @@ describe('FEC general ledger', () => {
     expect([...fecRows(entries, () => 'Anne Martin')]).toEqual([
       'JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\tCompAuxLib\tPieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\tValidDate\tMontantdevise\tIdevise',
       'VT\tVentes\t1\t20250915\t411\tClients\tC1\tAnne Martin\tF2025-000001\t20250915\tFacture F2025-000001\t120,00\t0,00\t\t\t\t\t',
-      'VT\tVentes\t1\t20250915\t706\tPrestations de services\t\t\tF2025-000001\t20250915\tFacture F2025-000001\t0,00\t100,00\t\t\t\t\t',
+      'VT\tVentes\t1\t20250915\t7061\tPrestations de services - plaques\t\t\tF2025-000001\t20250915\tFacture F2025-000001\t0,00\t100,00\t\t\t\t\t',
       'VT\tVentes\t1\t20250915\t44574\tTVA à collecter (sur encaissements)\t\t\tF2025-000001\t20250915\tFacture F2025-000001\t0,00\t20,00\t\t\t\t\t',
       'BQ\tBanque\t1\t20250920\t5112\tChèques à encaisser\t\t\t0004512\t20250920\tRèglement chèque 0004512\t120,00\t0,00\t\t\t\t\t',
       'BQ\tBanque\t1\t20250920\t411\tClients\tC1\tAnne Martin\t0004512\t20250920\tRèglement chèque 0004512\t0,00\t120,00\t\t\t\t\t',
@@ -100,7 +110,7 @@ describe('FEC general ledger', () => {
       'BQ\tBanque\t1\t20250920\t44571\tTVA collectée\t\t\t0004512\t20250920\tRèglement chèque 0004512\t0,00\t20,00\t\t\t\t\t',
       'BQ\tBanque\t2\t20250922\t512\tBanque\t\t\tR1\t20250922\tRemise de chèques n° 1\t120,00\t0,00\t\t\t\t\t',
       'BQ\tBanque\t2\t20250922\t5112\tChèques à encaisser\t\t\tR1\t20250922\tRemise de chèques n° 1\t0,00\t120,00\t\t\t\t\t',
-      'OD\tOpérations diverses\t1\t20251231\t706\tPrestations de services\t\t\tPCA2025\t20251231\tProduits constatés d’avance 2025\t70,41\t0,00\t\t\t\t\t',
+      'OD\tOpérations diverses\t1\t20251231\t7061\tPrestations de services - plaques\t\t\tPCA2025\t20251231\tProduits constatés d’avance 2025\t70,41\t0,00\t\t\t\t\t',
       'OD\tOpérations diverses\t1\t20251231\t487\tProduits constatés d’avance\t\t\tPCA2025\t20251231\tProduits constatés d’avance 2025\t0,00\t70,41\t\t\t\t\t',
     ]);
     // The deferral comes back on the first day of 2026, after the opening balances (AN).
@@ -291,14 +301,14 @@ describe('FEC general ledger', () => {
           expect(Money.sum(cash).toString()).toBe(
             history.received.minus(history.paidOut).toString(),
           );
-          // Every deferral is taken back the next year: over all years, 706 is the net invoiced.
+          // Every deferral is taken back the next year: over all years, 706x is the net invoiced.
           expect(net(entries, '487').toString()).toBe('0.00');
           const invoiced = Money.sum(
             [...history.invoices.values()].flatMap((i) =>
               effectiveLines(i).map((l) => Money.of(l.net)),
             ),
           );
-          expect(net(entries, '706').negate().toString()).toBe(invoiced.toString());
+          expect(revenue(entries).negate().toString()).toBe(invoiced.toString());
           // Opening of N+1 = closing of N, account by account (classes 1 to 5).
           for (const fy of years.slice(0, -1)) {
             const closing = balances(ledger.entriesOf(fy));
@@ -368,7 +378,16 @@ function invoice(
     {
       customerId: '1',
       issuedOn,
-      lines: [{ label: 'Hébergement', net, vatRate: '20', serviceStart: start, serviceEnd: end }],
+      lines: [
+        {
+          kind: 'subscription',
+          label: 'Hébergement',
+          net,
+          vatRate: '20',
+          serviceStart: start,
+          serviceEnd: end,
+        },
+      ],
     },
     { invoiceId: id, number, billingAddress: '', lineId: () => `${id}-l1` },
   );
@@ -396,10 +415,10 @@ describe('the books of docs/accounting.md §7', () => {
     ledger.apply(invoice('i1', 'F2025-000001', '2025-09-15', '100.00', '2025-09-15', '2026-09-14'));
     const y2025 = ledger.entriesOf(2025);
     expect(net(y2025, '487').toString()).toBe('-70.41');
-    expect(net(y2025, '706').negate().toString()).toBe('29.59');
+    expect(net(y2025, '7061').negate().toString()).toBe('29.59');
     const y2026 = ledger.entriesOf(2026).filter((x) => x.journal !== 'AN');
     expect(net(y2026, '487').toString()).toBe('70.41');
-    expect(net(y2026, '706').negate().toString()).toBe('70.41');
+    expect(net(y2026, '7061').negate().toString()).toBe('70.41');
     expect(ledger.deferredRevenue(2026).toString()).toBe('0.00');
   });
 
@@ -407,7 +426,7 @@ describe('the books of docs/accounting.md §7', () => {
     const ledger = new GeneralLedger();
     ledger.apply(invoice('i1', 'F2026-000001', '2026-01-05', '100.00', '2025-09-15', '2026-09-14'));
     expect(ledger.entriesOf(2025)).toEqual([]);
-    expect(net(ledger.entriesOf(2026), '706').negate().toString()).toBe('100.00');
+    expect(net(ledger.entriesOf(2026), '7061').negate().toString()).toBe('100.00');
   });
 
   it('the closing validates the year on its day, fixes its numbers, and nothing renumbers an entry', () => {

@@ -9,9 +9,11 @@ import {
   isBillingEvent,
   type BillingEvent,
   type InvoiceEvent,
+  type LineKind,
   type PaymentMethod,
 } from '../billing/events.js';
 import { evolveInvoice, initialInvoiceState, type InvoiceState } from '../billing/invoice.js';
+import type { ProductType } from '../catalogue/catalogue.js';
 import { isBooksEvent, type BooksEvent, type ClosedJournal } from '../books/events.js';
 import { daysInclusive, minDay, type Day } from '../shared/day.js';
 import { fiscalYearBounds, fiscalYearOf } from '../shared/fiscal-year.js';
@@ -22,6 +24,7 @@ import {
   type ShareEvent,
   type SharePayoutEvent,
 } from '../shares/events.js';
+import { revenueTypeOf, type RevenueType } from '../treasury/treasury.js';
 import { isBankEvent, type BankEvent, type BankLineBookingKind } from './events.js';
 
 /**
@@ -60,10 +63,51 @@ export const ACCOUNTS = {
   '58': 'Virements internes',
   '627': 'Services bancaires et assimilés',
   '706': 'Prestations de services',
+  '7061': 'Prestations de services - plaques',
+  '7062': 'Prestations de services - options',
+  '7063': 'Prestations de services - dépassements',
+  '7068': 'Prestations de services - divers',
+  '7069': 'Prestations de services - remises accordées',
   '890': 'Bilan d’ouverture',
 } as const;
 
 export type Account = keyof typeof ACCOUNTS;
+
+/**
+ * The revenue account (706x, docs/accounting.md §7) of each revenue group, the groups of the
+ * revenue report (`revenueTypeOf`), so its turnover per type is what each 706x moves. A share
+ * is capital, never revenue: Gloux cannot bill one, and a line that names one anyway stays on
+ * 706 for the accountant to correct.
+ */
+export const REVENUE_ACCOUNTS: Readonly<Record<RevenueType, Account>> = {
+  plaque: '7061',
+  option: '7062',
+  depassement: '7063',
+  divers: '7068',
+  remise: '7069',
+  part_sociale: '706',
+};
+
+/**
+ * The revenue account of an invoice or credit-note line: its product's type in the catalogue
+ * (Gloux's product id), else, for a line naming no product or one the catalogue does not hold,
+ * what its kind says (the revenue report's rule).
+ */
+export function revenueAccountOf(
+  line: { readonly kind: LineKind; readonly productId: string | null },
+  productTypes: ReadonlyMap<string, ProductType>,
+): Account {
+  const type = line.productId === null ? undefined : productTypes.get(line.productId);
+  return REVENUE_ACCOUNTS[revenueTypeOf(line.kind, type ?? null)];
+}
+
+/** Amounts summed per account, in account order, zero sums left out. */
+function byAccount(amounts: readonly { account: Account; amount: Money }[]): [Account, Money][] {
+  const sums = new Map<Account, Money>();
+  for (const { account, amount } of amounts)
+    sums.set(account, (sums.get(account) ?? Money.ZERO).plus(amount));
+  return [...sums].filter(([, m]) => !m.isZero()).sort(([a], [b]) => a.localeCompare(b));
+}
 
 export interface LedgerLine {
   readonly account: Account;
@@ -108,6 +152,7 @@ interface Closing {
 /** An invoice line (net positive) or a credit-note line (net negative), for the deferral. */
 interface ServiceLine {
   readonly issuedOn: Day;
+  readonly account: Account;
   readonly net: Dec;
   readonly start: Day;
   readonly end: Day;
@@ -187,7 +232,30 @@ export class GeneralLedger {
   private readonly closings = new Map<number, Closing>();
   private seq = 0;
 
-  constructor(private readonly fiscalYearStart = '01-01') {}
+  /**
+   * `productTypes`: the catalogue's product types by (Gloux) product id, which give each line
+   * its revenue account (706x); a line whose product is missing goes by its kind.
+   */
+  constructor(
+    private readonly fiscalYearStart = '01-01',
+    private readonly productTypes: ReadonlyMap<string, ProductType> = new Map(),
+  ) {}
+
+  /**
+   * A document's net per revenue account (706x, §7). Lines add up to the document's net; were
+   * they a cent off (data from Gloux), the difference would stay on 706 so the entry balances.
+   */
+  private revenue(
+    lines: readonly { kind: LineKind; productId: string | null; net: string }[],
+    totalNet: string,
+  ): [Account, Money][] {
+    const split = lines.map((l) => ({
+      account: revenueAccountOf(l, this.productTypes),
+      amount: Money.of(l.net),
+    }));
+    const rest = Money.of(totalNet).minus(Money.sum(split.map((l) => l.amount)));
+    return byAccount([...split, { account: '706', amount: rest }]);
+  }
 
   private entry(
     key: string,
@@ -300,6 +368,7 @@ export class GeneralLedger {
         for (const l of d.lines)
           this.serviceLines.push({
             issuedOn: d.issuedOn,
+            account: revenueAccountOf(l, this.productTypes),
             net: Money.of(l.net).toDecimal(),
             start: l.serviceStart,
             end: l.serviceEnd,
@@ -316,7 +385,7 @@ export class GeneralLedger {
           },
           [
             debit('411', Money.of(d.total), customerAux(d.customerId)),
-            credit('706', Money.of(d.totalNet)),
+            ...this.revenue(d.lines, d.totalNet).map(([account, net]) => credit(account, net)),
             credit('44574', Money.of(d.totalVat)),
           ],
         );
@@ -327,6 +396,7 @@ export class GeneralLedger {
         for (const l of d.lines)
           this.serviceLines.push({
             issuedOn: d.issuedOn,
+            account: revenueAccountOf(l, this.productTypes),
             net: Money.of(l.net).toDecimal().negated(),
             start: l.serviceStart,
             end: l.serviceEnd,
@@ -341,7 +411,7 @@ export class GeneralLedger {
             label: `Avoir ${d.number} sur ${d.invoiceNumber}`,
           },
           [
-            debit('706', Money.of(d.totalNet)),
+            ...this.revenue(d.lines, d.totalNet).map(([account, net]) => debit(account, net)),
             debit('44574', Money.of(d.totalVat)),
             credit('411', Money.of(d.total), customerAux(d.customerId)),
           ],
@@ -836,11 +906,21 @@ export class GeneralLedger {
 
   /** Deferred revenue at the end of `fiscalYear`: lines issued by its last day, paid or not. */
   deferredRevenue(fiscalYear: number): Money {
+    return Money.sum(this.deferredRevenueByAccount(fiscalYear).map(([, m]) => m));
+  }
+
+  /** The same per revenue account (706x), in account order: the PCA entry's lines. */
+  deferredRevenueByAccount(fiscalYear: number): [Account, Money][] {
     const { last } = fiscalYearBounds(fiscalYear, this.fiscalYearStart);
-    let total = new Dec(0);
-    for (const l of this.serviceLines)
-      if (l.issuedOn <= last) total = total.plus(deferredNet(l.net, l.start, l.end, last));
-    return Money.round(total);
+    return byAccount(
+      this.serviceLines
+        .filter((l) => l.issuedOn <= last)
+        .map((l) => ({
+          account: l.account,
+          // Exact cents already: net − round(net × days / all days).
+          amount: Money.round(deferredNet(l.net, l.start, l.end, last)),
+        })),
+    );
   }
 
   /** Balances (debit − credit) of the carried-forward accounts when `fiscalYear` opens. */
@@ -896,26 +976,29 @@ export class GeneralLedger {
         seq: -1,
       });
     }
-    const opening = this.deferredRevenue(fiscalYear - 1);
-    if (!opening.isZero())
+    const opening = this.deferredRevenueByAccount(fiscalYear - 1);
+    const openingTotal = Money.sum(opening.map(([, m]) => m));
+    // Per account: a group may be deferred while the total nets to zero.
+    if (opening.length > 0)
       out.push({
         journal: 'OD',
         date: start,
         pieceRef: `PCA${fiscalYear - 1}`,
         pieceDate: start,
         label: `Reprise des produits constatés d’avance ${fiscalYear - 1}`,
-        lines: [debit('487', opening), credit('706', opening)],
+        lines: [debit('487', openingTotal), ...opening.map(([a, m]) => credit(a, m))],
         seq: this.closings.get(fiscalYear - 1)?.seq ?? Number.MAX_SAFE_INTEGER - 1,
       });
-    const closingPca = this.deferredRevenue(fiscalYear);
-    if (!closingPca.isZero())
+    const closingPca = this.deferredRevenueByAccount(fiscalYear);
+    const closingTotal = Money.sum(closingPca.map(([, m]) => m));
+    if (closingPca.length > 0)
       out.push({
         journal: 'OD',
         date: end,
         pieceRef: `PCA${fiscalYear}`,
         pieceDate: end,
         label: `Produits constatés d’avance ${fiscalYear}`,
-        lines: [debit('706', closingPca), credit('487', closingPca)],
+        lines: [...closingPca.map(([a, m]) => debit(a, m)), credit('487', closingTotal)],
         seq: closing?.seq ?? Number.MAX_SAFE_INTEGER,
       });
     const counters = new Map<Journal, number>();

@@ -14,6 +14,7 @@ import type { SellerIdentity } from '../../domain/documents/printable-document.j
 import { DomainError } from '../../domain/shared/errors.js';
 import { fiscalYearBounds, fiscalYearOf } from '../../domain/shared/fiscal-year.js';
 import { Money } from '../../domain/shared/money.js';
+import { listProducts } from '../../legacy-sync/legacy-catalogue.js';
 import { findCustomers } from '../../legacy-sync/legacy-gateway.js';
 import { findTiersByIds } from '../../legacy-sync/legacy-shares.js';
 import { Clock } from '../kernel/clock.js';
@@ -129,7 +130,9 @@ export class FecService {
 
   /** The ledger of the log as `q` sees it (the closing reads it in its own transaction). */
   async ledgerIn(q: Queryable, onProgress?: (events: number) => void): Promise<GeneralLedger> {
-    const ledger = new GeneralLedger(this.config.fiscalYearStart);
+    // Gloux's catalogue gives each line its revenue account (706x, docs/accounting.md §7).
+    const productTypes = new Map((await listProducts(q)).map((p) => [p.productId, p.type]));
+    const ledger = new GeneralLedger(this.config.fiscalYearStart, productTypes);
     let count = 0;
     for await (const batch of readAllBatches(q, 0, 2000)) {
       for (const e of batch) ledger.apply(e);

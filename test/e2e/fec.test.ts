@@ -39,7 +39,7 @@ describe('FEC over HTTP (demo data, as the treasurer)', () => {
     });
     expect(body.debit).toBe(body.credit);
     expect(body.accounts.map((a) => a.account)).toEqual(
-      expect.arrayContaining(['411', '44571', '44574', '512', '5112', '706']),
+      expect.arrayContaining(['411', '44571', '44574', '512', '5112', '7061', '7062']),
     );
     const bad = await getJson<ApiError>('/api/tresorerie/fec?exercice=deux');
     expect(bad.status).toBe(422);

@@ -37,10 +37,12 @@ describe.each(dialects)('closing a fiscal year on %s', (dialect) => {
 
   it('books the deferred revenue, numbers and validates the year for good, then locks it', async () => {
     // docs/accounting.md §7: issued in 2025 for 2025-09-15 → 2026-09-14, unpaid at the closing.
+    // Gloux's product 3 (MYSQL1) is an option in the catalogue: its revenue account is 7062,
+    // though the line's kind alone (misc) would say 7068.
     const invoice = await app.issue({
       customerId: '3',
       issuedOn: '2025-09-15',
-      lines: [yearLine('Hébergement', '100.00', '2025-09-15', '2026-09-14')],
+      lines: [{ ...yearLine('Base MySQL', '100.00', '2025-09-15', '2026-09-14'), productId: '3' }],
     });
     firstInvoice = invoice.invoiceId;
     await app.pay(cheque('3', invoice.invoiceId, '60.00', '2026-01-20', '2000001'));
@@ -60,9 +62,9 @@ describe.each(dialects)('closing a fiscal year on %s', (dialect) => {
     const y2025 = await rows(2025);
     expect(y2025.map((r) => [r[0], r[2], r[4], r[11], r[12], r[15]])).toEqual([
       ['VT', '1', '411', '120,00', '0,00', '20260210'],
-      ['VT', '1', '706', '0,00', '100,00', '20260210'],
+      ['VT', '1', '7062', '0,00', '100,00', '20260210'],
       ['VT', '1', '44574', '0,00', '20,00', '20260210'],
-      ['OD', '1', '706', '70,41', '0,00', '20260210'],
+      ['OD', '1', '7062', '70,41', '0,00', '20260210'],
       ['OD', '1', '487', '0,00', '70,41', '20260210'],
     ]);
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { CommandBus } from '@nestjs/cqrs';
-import { Dec } from '../../domain/shared/money.js';
+import { REVENUE_ACCOUNTS } from '../../domain/bank/fec.js';
+import { Dec, Money } from '../../domain/shared/money.js';
 import { reportBuffer } from '../../reports/export-report.js';
 import type { ExportFormat } from '../../reports/report-document.js';
 import {
@@ -23,6 +24,7 @@ import {
   type AllocationDetailRow,
   type RevenueLineRow,
 } from '../../projections/treasury/treasury.queries.js';
+import { FecService } from '../../src/bank/fec.service.js';
 import { RefundCreditCommand } from '../../src/billing/customer-credit.commands.js';
 import { IssueCreditNoteCommand } from '../../src/billing/issue-credit-note.command.js';
 import {
@@ -233,6 +235,16 @@ describe.each(dialects)('treasury reports on %s', (dialect) => {
       ['remise', '-5.00', '-3.34'],
     ]);
     expect(r.total.net).toBe('150.00');
+    // The books agree (docs/accounting.md §7): each type's turnover is what the sales journal
+    // of the year puts on its revenue account (706x).
+    const ledger = await app.db.run((q) => app.context.get(FecService).ledgerIn(q));
+    const sales = new Map<string, Money>();
+    for (const x of ledger.entriesOf(2026).filter((e) => e.journal === 'VT'))
+      for (const l of x.lines.filter((k) => k.account.startsWith('706')))
+        sales.set(l.account, (sales.get(l.account) ?? Money.ZERO).plus(l.credit).minus(l.debit));
+    expect(Object.fromEntries([...sales].map(([a, m]) => [a, m.toString()]))).toEqual(
+      Object.fromEntries(r.byType.map((t) => [REVENUE_ACCOUNTS[t.type], t.net])),
+    );
     const option3 = r.byProduct.find((p) => p.productKey === '3')!;
     expect([option3.net, option3.lines]).toEqual(['0.00', 2]);
     // Drilled down: the invoice line and the credit note that cancels it.
