@@ -77,12 +77,26 @@ export async function mirrorEvent(tx: Tx, event: RecordedEvent): Promise<void> {
   switch (e.type) {
     case 'InvoiceIssued':
       await mirrorInvoice(tx, e, event.recordedAt, event.metadata.idempotencyKey);
-      break;
+      // A 0.00 invoice is born paid: its -0.00 changes nothing.
+      return addToCustomerBalance(
+        tx,
+        `invoice:${e.data.invoiceId}`,
+        e.data.customerId,
+        negated(e.data.total),
+      );
     case 'InvoicePaymentAllocated':
       return; // carried by PaymentRecorded, which lists every allocation
-    case 'PaymentRecorded':
+    case 'PaymentRecorded': {
       await mirrorPayment(tx, e, event.recordedAt);
-      break;
+      // What it pays of standing invoices; a surplus comes as CustomerCredited.
+      const paid = e.data.allocations.reduce((sum, a) => sum + BigInt(toCents(a.amount)), 0n);
+      return addToCustomerBalance(
+        tx,
+        `payment:${e.data.paymentId}`,
+        e.data.customerId,
+        fromCents(paid),
+      );
+    }
     case 'CreditNoteIssued':
       await mirrorCreditNote(tx, e, event.recordedAt);
       break;
@@ -301,6 +315,42 @@ export async function refreshCustomerBalance(tx: Tx, customerId: string): Promis
       WHERE id_client = ?`,
     [customerId, Number(customerId)],
   );
+}
+
+/**
+ * Adds what one of gloux2's own events changes to clients.solde, the way Gloux's own form does
+ * (G9: `solde = solde + @montant`). Relative updates commute with Gloux's: a recomputation run
+ * between Gloux's paiements_factures insert and its solde update counted Gloux's cheque twice
+ * (contract G9). Once per key: the journal row (MyISAM, as clients, so neither rolls back
+ * without the other) is marked by the same statement, so a replay after a crash adds nothing.
+ */
+export async function addToCustomerBalance(
+  tx: Tx,
+  key: string,
+  customerId: string,
+  amount: string,
+): Promise<void> {
+  if (!/^\d{1,10}$/.test(customerId)) return;
+  const insert = tx.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+  const journaled = await tx.execute(
+    `${insert} INTO g2_legacy_balance_deltas (delta_key, id_client, amount_cents, applied) VALUES (?, ?, ?, 0)`,
+    [key, Number(customerId), toCents(amount)],
+  );
+  if (tx.dialect === 'mysql') {
+    await tx.execute(
+      `UPDATE clients c JOIN g2_legacy_balance_deltas d ON d.id_client = c.id_client
+          SET c.solde = ROUND(c.solde + d.amount_cents / 100.0, 2), d.applied = 1
+        WHERE d.delta_key = ? AND d.applied = 0`,
+      [key],
+    );
+  } else if (journaled.affected > 0) {
+    // SQLite: the journal row and the balance commit or roll back together.
+    await tx.execute(`UPDATE clients SET solde = ROUND(solde + ? / 100.0, 2) WHERE id_client = ?`, [
+      toCents(amount),
+      Number(customerId),
+    ]);
+    await tx.execute(`UPDATE g2_legacy_balance_deltas SET applied = 1 WHERE delta_key = ?`, [key]);
+  }
 }
 
 /** A paiements row (with its allocations) the way Gloux's form writes one. */

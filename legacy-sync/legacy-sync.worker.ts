@@ -17,7 +17,8 @@ export async function mirroredUpTo(q: Pick<Queryable, 'query'>): Promise<number>
 /**
  * Mirrors the log into Gloux's tables after commit, from its own checkpoint.
  * Each batch runs in one transaction with the checkpoint (Gloux's billing tables are InnoDB);
- * MyISAM writes inside it are recomputations, so replaying a batch after a crash is harmless.
+ * MyISAM writes inside it are recomputations, or balance deltas journaled once per event
+ * (addToCustomerBalance), so replaying a batch after a crash is harmless.
  */
 export class LegacySyncWorker {
   private readonly flight = new SingleFlight(

@@ -24,6 +24,7 @@ import { CardForged1764900002530 } from './1764900002530-card-forged.js';
 import { Homes1764900002600 } from './1764900002600-homes.js';
 import { CardForgedWindow1764900002700 } from './1764900002700-card-forged-window.js';
 import { ClosedExports1764900002720 } from './1764900002720-closed-exports.js';
+import { LegacyBalanceDeltas1764900002730 } from './1764900002730-legacy-balance-deltas.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -53,4 +54,5 @@ export const migrations = [
   Homes1764900002600,
   CardForgedWindow1764900002700,
   ClosedExports1764900002720,
+  LegacyBalanceDeltas1764900002730,
 ];
