@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the system tools the test suite uses are here and running:
 # MariaDB (integration tests), Debian's Chromium (browser tests), pdftotext (PDF tests) and
-# LibreOffice Calc (soffice, reads the xlsx exports back), BIND's named-checkzone (DNS zones).
+# LibreOffice Calc (soffice, reads the xlsx exports back), BIND's named-checkzone and PowerDNS (DNS zones).
 # Installs them with apt-get when missing (needs root); otherwise says how to.
 set -euo pipefail
 
@@ -14,12 +14,23 @@ command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-calc-nogui)
 # named-checkzone (bind9-utils): the tests check the DNS zone files gloux2 writes with BIND's own checker.
 command -v named-checkzone >/dev/null 2>&1 || need_apt+=(bind9-utils)
+# PowerDNS with its MySQL backend: the tests serve Gloux's MyDNS tables with it (never started
+# as a system service: the tests start it on a loopback port and stop it by pid).
+[ -x /usr/sbin/pdns_server ] || need_apt+=(pdns-server)
+[ -f /usr/share/pdns-backend-mysql/schema/schema.mysql.sql ] || need_apt+=(pdns-backend-mysql)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "ensure-system: installing ${need_apt[*]} with apt-get"
     apt-get update -qq
+    # Install daemons without starting their system services (tests start their own): a
+    # policy-rc.d refusing starts for the time of the install, if the machine has none.
+    own_policy=0
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && own_policy=1
+    fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+    if [ "$own_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
   else
     echo "ensure-system: missing ${need_apt[*]}. Install with: sudo apt-get install ${need_apt[*]}" >&2
     exit 1
