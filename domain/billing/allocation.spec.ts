@@ -1,7 +1,8 @@
 import fc from 'fast-check';
+import { daysInclusive, type Day } from '../shared/day.js';
 import { Dec } from '../shared/money.js';
 import { DomainError } from '../shared/errors.js';
-import { fiscalYearOf } from '../shared/fiscal-year.js';
+import { fiscalYearBounds, fiscalYearOf, type FiscalYearStart } from '../shared/fiscal-year.js';
 import {
   allocateInvoicePayments,
   type AllocationEntry,
@@ -469,6 +470,101 @@ describe('allocateInvoicePayments — invariants', () => {
         ).toThrow(/dépasserait/);
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+/**
+ * The allocation as decimal.js computed it before the figures moved to integer cents: each
+ * rounding of a decimal quotient (50 digits), half away from zero. An oracle, apart from the
+ * code under test, for the property below.
+ */
+function decimalAllocation(input: AllocationInput & { fiscalYearStart: string }) {
+  const fy = input.fiscalYearStart as FiscalYearStart;
+  const round = (d: InstanceType<typeof Dec>) => d.toDecimalPlaces(2, Dec.ROUND_HALF_UP);
+  const cumulativeByRate = new Map<
+    string,
+    { net: InstanceType<typeof Dec>; vat: InstanceType<typeof Dec> }
+  >();
+  let cumulative = new Dec(0);
+  const lines = input.lines.map((l) => {
+    const rate = new Dec(l.vatRate).toString();
+    const was = cumulativeByRate.get(rate) ?? { net: new Dec(0), vat: new Dec(0) };
+    const net = was.net.plus(l.net);
+    const ruled = round(net.times(rate).dividedBy(100));
+    cumulativeByRate.set(rate, { net, vat: ruled });
+    const vat = l.vat === undefined ? ruled.minus(was.vat) : new Dec(l.vat);
+    const total = new Dec(l.net).plus(vat);
+    const cumulativeBefore = cumulative;
+    cumulative = cumulative.plus(total);
+    const years: { fiscalYear: number; daysUpTo: number }[] = [];
+    let daysUpTo = 0;
+    const start = l.serviceStart as Day;
+    const end = l.serviceEnd as Day;
+    for (let y = fiscalYearOf(start, fy); y <= fiscalYearOf(end, fy); y++) {
+      const b = fiscalYearBounds(y, fy);
+      daysUpTo += daysInclusive(start > b.first ? start : b.first, end < b.last ? end : b.last);
+      years.push({ fiscalYear: y, daysUpTo });
+    }
+    return { id: l.id, vat, total, cumulativeBefore, cumulative, years, days: daysUpTo };
+  });
+  const figures = (c: InstanceType<typeof Dec>) =>
+    lines.map((line) => {
+      if (cumulative.isZero() || line.total.isZero())
+        return { vat: new Dec(0), nets: line.years.map(() => new Dec(0)) };
+      const paid = round(c.times(line.cumulative).dividedBy(cumulative)).minus(
+        round(c.times(line.cumulativeBefore).dividedBy(cumulative)),
+      );
+      const vat = round(line.vat.times(paid).dividedBy(line.total));
+      let before = new Dec(0);
+      const nets = line.years.map((y) => {
+        const upTo = round(paid.minus(vat).times(y.daysUpTo).dividedBy(line.days));
+        const share = upTo.minus(before);
+        before = upTo;
+        return share;
+      });
+      return { vat, nets };
+    });
+  let paid = new Dec(0);
+  let before = figures(paid);
+  const entries = input.payments.flatMap((p) => {
+    paid = paid.plus(p.amount);
+    const after = figures(paid);
+    const paymentFy = fiscalYearOf(p.date as Day, fy);
+    const entries = lines.map((line, i) => ({
+      paymentId: p.id,
+      lineId: line.id,
+      vat: round(after[i]!.vat.minus(before[i]!.vat)).toFixed(2),
+      years: line.years
+        .map((y, k) => ({ y, net: after[i]!.nets[k]!.minus(before[i]!.nets[k]!) }))
+        .filter(({ net }) => !net.isZero())
+        .map(({ y, net }) => ({
+          fiscalYear: y.fiscalYear,
+          bucket: y.fiscalYear < paymentFy ? 'N-1' : y.fiscalYear === paymentFy ? 'N' : 'N+1',
+          net: round(net).toFixed(2),
+        })),
+    }));
+    before = after;
+    return entries;
+  });
+  return { total: cumulative, entries };
+}
+
+describe('allocateInvoicePayments — integer cents', () => {
+  it('gives, to the cent, the figures decimal.js gave (rule VAT, given VAT, any sign)', () => {
+    const givenVat = fc.option(cents(-3_000, 40_000), { nil: undefined });
+    fc.assert(
+      fc.property(scenarioArb, fc.array(givenVat, { minLength: 5, maxLength: 5 }), (s, vats) => {
+        const lines = s.lines.map((l, i) => (vats[i] === undefined ? l : { ...l, vat: vats[i] }));
+        const input = { fiscalYearStart: s.fiscalYearStart, lines };
+        // Paid up to this invoice's own total (a given VAT changes it; it may be negative).
+        const total = decimalAllocation({ ...input, payments: [] }).total;
+        const payments = paymentsOf({ ...s, total });
+        expect(allocateInvoicePayments({ ...input, payments })).toEqual(
+          decimalAllocation({ ...input, payments }).entries,
+        );
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -24,11 +24,19 @@ export function negatedCents(amount: string): string {
 
 /** Two-decimal string from integer cents as the drivers return them (number, string or bigint). */
 export function fromCents(cents: unknown): string {
-  const n = BigInt(
-    typeof cents === 'number' ? Math.trunc(cents) : String(cents ?? '0').split('.')[0] || '0',
+  return formatCents(
+    typeof cents === 'bigint'
+      ? cents
+      : BigInt(
+          typeof cents === 'number' ? Math.trunc(cents) : String(cents ?? '0').split('.')[0] || '0',
+        ),
   );
+}
+
+/** Two-decimal string of integer cents: -5n → "-0.05", 0n → "0.00". */
+export function formatCents(n: bigint): string {
   const negative = n < 0n;
   const abs = (negative ? -n : n).toString().padStart(3, '0');
   const s = `${abs.slice(0, -2)}.${abs.slice(-2)}`;
-  return negative && n !== 0n ? `-${s}` : s;
+  return negative ? `-${s}` : s;
 }

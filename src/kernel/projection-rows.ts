@@ -318,6 +318,13 @@ export class ProjectionRows implements Rows {
     spec: ReadModelTable,
     keys: readonly (readonly Cell[])[],
   ): Promise<void> {
+    if (keys.length === 0) return;
+    if (this.q.dialect === 'sqlite') {
+      // One prepared statement run per key: no statement to compile per flush.
+      const where = spec.key.map((c) => `${c} = ?`).join(' AND ');
+      await this.q.executeEach(`DELETE FROM ${spec.name} WHERE ${where}`, keys);
+      return;
+    }
     const per = Math.max(1, Math.min(500, Math.floor(MAX_PARAMS / spec.key.length)));
     for (let i = 0; i < keys.length; i += per) {
       const part = keys.slice(i, i + per);
@@ -343,6 +350,14 @@ export class ProjectionRows implements Rows {
           ? ` ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${others.map((c) => `${c} = excluded.${c}`).join(', ')}`
           : ` ON CONFLICT (${spec.key.join(', ')}) DO NOTHING`;
     const one = `(${columns.map(() => '?').join(', ')})`;
+    const values = (r: Row) => columns.map((c) => r[c] ?? null);
+    if (this.q.dialect === 'sqlite') {
+      // SQLite runs in-process: one prepared single-row statement per table and column set,
+      // run per row, costs less than compiling a multi-row statement of a new size each flush.
+      const sql = `INSERT INTO ${spec.name} (${columns.join(', ')}) VALUES ${one}${tail}`;
+      await this.q.executeEach(sql, rows.map(values));
+      return;
+    }
     const per = Math.max(
       1,
       Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMS / columns.length)),
@@ -351,7 +366,7 @@ export class ProjectionRows implements Rows {
       const part = rows.slice(i, i + per);
       await this.q.execute(
         `INSERT INTO ${spec.name} (${columns.join(', ')}) VALUES ${part.map(() => one).join(', ')}${tail}`,
-        part.flatMap((r) => columns.map((c) => r[c] ?? null)),
+        part.flatMap(values),
       );
     }
   }

@@ -44,6 +44,7 @@ export async function startOnGlouxSample(dialect: Dialect): Promise<{
         dialect: db.dialect,
         query: (sql, params) => db.query(sql, params),
         execute: (sql, params) => db.run((q) => q.execute(sql, params)),
+        executeEach: (sql, lists) => db.run((q) => q.executeEach(sql, lists)),
       },
     },
   };

@@ -15,10 +15,30 @@ export interface Queryable {
     sql: string,
     params?: readonly unknown[],
   ): Promise<{ affected: number; insertId: number }>;
+  /**
+   * Runs one INSERT/UPDATE/DELETE once per parameter list, e.g. a rebuild's rows. SQLite: one
+   * statement prepared once and run in a loop, without a framework call per row; MariaDB: one
+   * round trip each, so callers there send multi-row statements instead.
+   */
+  executeEach(sql: string, paramLists: readonly (readonly unknown[])[]): Promise<void>;
 }
 
 /** A transaction: same API, all statements on one connection, committed together. */
 export type Tx = Queryable & { readonly inTransaction: true };
+
+/** What `executeEach` needs of a better-sqlite3 connection and its statements. */
+interface SqliteConnection {
+  prepare(sql: string): { run(params: readonly unknown[]): unknown };
+}
+
+/**
+ * Statements `executeEach` prepared, per SQLite connection: compiling is most of the cost of a
+ * small statement, and a rebuild or a command writes the same few shapes again and again.
+ */
+const prepared = new WeakMap<
+  SqliteConnection,
+  Map<string, ReturnType<SqliteConnection['prepare']>>
+>();
 
 class RunnerQueryable implements Queryable {
   constructor(
@@ -43,6 +63,20 @@ class RunnerQueryable implements Queryable {
       affected: header.affectedRows ?? result.affected ?? 0,
       insertId: Number(header.insertId ?? 0),
     };
+  }
+
+  async executeEach(sql: string, paramLists: readonly (readonly unknown[])[]): Promise<void> {
+    if (paramLists.length === 0) return;
+    if (this.dialect !== 'sqlite') {
+      for (const params of paramLists) await this.execute(sql, params);
+      return;
+    }
+    const connection = (await this.runner.connect()) as SqliteConnection;
+    let statements = prepared.get(connection);
+    if (!statements) prepared.set(connection, (statements = new Map()));
+    let statement = statements.get(sql);
+    if (!statement) statements.set(sql, (statement = connection.prepare(sql)));
+    for (const params of paramLists) statement.run(params);
   }
 }
 

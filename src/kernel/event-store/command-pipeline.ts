@@ -268,9 +268,16 @@ function startRun(tx: Tx, projections: readonly Projection[], mode: RowsMode) {
     apply: p.start(),
     rows: new ProjectionRows(tx, p.tables, mode),
   }));
+  // The runs handling each event type, found once per type instead of asking every projection.
+  const byType = new Map<string, typeof runs>();
+  const runsFor = (type: string) => {
+    let found = byType.get(type);
+    if (!found) byType.set(type, (found = runs.filter((r) => r.p.handles(type))));
+    return found;
+  };
   return {
     async apply(event: RecordedEvent): Promise<void> {
-      for (const r of runs) if (r.p.handles(event.type)) await r.apply(r.rows, event);
+      for (const r of runsFor(event.type)) await r.apply(r.rows, event);
     },
     async flushIfFull(): Promise<void> {
       for (const r of runs) await r.rows.flushIfFull();

@@ -35,6 +35,7 @@ function storedRows(rows: { type: string; data: unknown }[]): Queryable {
     dialect: 'sqlite',
     query: <T extends Row>() => Promise.resolve(stored as unknown as T[]),
     execute: () => Promise.reject(new Error('read only')),
+    executeEach: () => Promise.reject(new Error('read only')),
   };
 }
 
