@@ -7,8 +7,11 @@
 export function centsOf(amount: unknown): bigint {
   const s = String(amount ?? '0').trim();
   const negative = s.startsWith('-');
-  const [int = '0', frac = ''] = (negative ? s.slice(1) : s).split('.');
-  const cents = BigInt(int || '0') * 100n + BigInt((frac + '00').slice(0, 2));
+  const dot = s.indexOf('.');
+  const int = dot < 0 ? s.slice(negative ? 1 : 0) : s.slice(negative ? 1 : 0, dot);
+  const frac = dot < 0 ? '00' : (s.slice(dot + 1) + '00').slice(0, 2);
+  // One BigInt of the digits (a rebuild converts every amount it writes).
+  const cents = BigInt(`${int || '0'}${frac}`);
   return negative ? -cents : cents;
 }
 
