@@ -80,7 +80,7 @@ const scenarioArb = fc
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 type Action = Scenario['actions'][number];
 
-function decision(action: Action, state: AssemblyState): AssemblyEvent {
+function decision(action: Action, state: AssemblyState): readonly AssemblyEvent[] {
   switch (action.k) {
     case 'present':
       return decideMarkPresent(state, { tiersId: String(action.m) }, on);
@@ -115,7 +115,7 @@ function decision(action: Action, state: AssemblyState): AssemblyEvent {
       );
     }
     case 'close':
-      return decideCloseAssembly(state, on);
+      return decideCloseAssembly(state, {}, on);
   }
 }
 

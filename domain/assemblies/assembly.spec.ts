@@ -11,6 +11,7 @@ import {
   parseConvocation,
   quorumStatus,
   foldAssembly,
+  initialAssemblyState,
 } from './assembly.js';
 import {
   defaultAssemblyRules,
@@ -70,12 +71,20 @@ describe('convening an assembly', () => {
   it('refuses an assembly nobody could vote at', () => {
     const c = parseConvocation({ kind: 'ordinary', heldOn: AG_DAY, call: 1 }, '2026-05-20');
     expect(() =>
-      decideConveneAssembly(c, [], {
-        assemblyId: 'x',
+      decideConveneAssembly(initialAssemblyState('x'), c, {
         today: '2026-05-20',
         rules: defaultAssemblyRules,
+        members: [],
       }),
     ).toThrow(expect.objectContaining({ code: 'no_members', field: 'listOn' }));
+  });
+
+  it('convenes an assembly once', () => {
+    const c = parseConvocation({ kind: 'ordinary', heldOn: AG_DAY, call: 1 }, '2026-05-20');
+    const ctx = { today: '2026-05-20', rules: defaultAssemblyRules, members: numberedMembers(3) };
+    expect(() => decideConveneAssembly(convened(numberedMembers(3)), c, ctx)).toThrow(
+      expect.objectContaining({ code: 'conflict' }),
+    );
   });
 });
 
@@ -340,7 +349,7 @@ describe('closing', () => {
   it('refuses every recording once closed', () => {
     const ag = tenMembers();
     ag.record((s) => decideMarkPresent(s, { tiersId: '1' }, on));
-    const closed = ag.record((s) => decideCloseAssembly(s, on));
+    const closed = ag.record((s) => decideCloseAssembly(s, {}, on));
     expect(closed.data).toEqual({
       assemblyId: 'ag-1',
       closedOn: AG_DAY,
@@ -357,7 +366,7 @@ describe('closing', () => {
       ag.refused((s) =>
         decideRecordVote(s, { resolutionId: 'r1', for: 1, against: 0, abstain: 0 }, on),
       ),
-      ag.refused((s) => decideCloseAssembly(s, on)),
+      ag.refused((s) => decideCloseAssembly(s, {}, on)),
     ];
     for (const e of refusals) {
       expect(e.code).toBe('already_closed');

@@ -39,7 +39,12 @@ export function convening(
     { kind: 'ordinary', heldOn: AG_DAY, call: 1, ...input },
     today,
   );
-  return decideConveneAssembly(convocation, members, { assemblyId: 'ag-1', today, rules });
+  const [event] = decideConveneAssembly(initialAssemblyState('ag-1'), convocation, {
+    today,
+    rules,
+    members,
+  });
+  return event!;
 }
 
 export function convened(...args: Parameters<typeof convening>): AssemblyState {
@@ -53,18 +58,20 @@ export class AssemblyRecorder {
 
   /** Starts from the convening (kept in `events`, so the history replays). */
   constructor(...args: Parameters<typeof convening>) {
-    this.record(() => convening(...args));
+    this.record(() => [convening(...args)]);
   }
 
-  record<E extends AssemblyEvent>(decide: (s: AssemblyState) => E): E {
-    const event = decide(this.state);
-    this.events.push(event);
-    this.state = evolveAssembly(this.state, event);
-    return event;
+  /** Applies a decision of one event (every assembly decider decides one) and returns it. */
+  record<E extends AssemblyEvent>(decide: (s: AssemblyState) => readonly E[]): E {
+    const events = decide(this.state);
+    if (events.length !== 1) throw new Error(`expected one event, got ${events.length}`);
+    this.events.push(...events);
+    this.state = events.reduce(evolveAssembly, this.state);
+    return events[0]!;
   }
 
   /** The DomainError a decision throws (failing if it does not). */
-  refused(decide: (s: AssemblyState) => AssemblyEvent): DomainError {
+  refused(decide: (s: AssemblyState) => readonly AssemblyEvent[]): DomainError {
     try {
       decide(this.state);
     } catch (error) {

@@ -329,10 +329,12 @@ export function parseConvocation(input: ConveneAssembly, today: Day): Convocatio
  * day: the list is frozen in the event, one member one vote whatever their shares.
  */
 export function decideConveneAssembly(
+  state: AssemblyState,
   convocation: Convocation,
-  members: readonly VotingMember[],
-  ctx: { assemblyId: string; today: Day; rules: AssemblyRules },
-): AssemblyConvened {
+  ctx: { today: Day; rules: AssemblyRules; members: readonly VotingMember[] },
+): readonly AssemblyConvened[] {
+  const { members } = ctx;
+  if (state.convened) throw new DomainError('conflict', 'Cette assemblée est déjà convoquée.');
   if (members.length === 0) {
     throw new DomainError(
       'no_members',
@@ -342,24 +344,26 @@ export function decideConveneAssembly(
   }
   const ids = new Set(members.map((m) => m.tiersId));
   if (ids.size !== members.length) throw new Error('the member list names a member twice');
-  return {
-    type: 'AssemblyConvened',
-    data: {
-      assemblyId: ctx.assemblyId,
-      ...convocation,
-      proxyCap: ctx.rules.proxyCap,
-      quorum: quorumOf(convocation.kind, convocation.call, ctx.rules),
-      majority: majorityOf(convocation.kind, ctx.rules),
-      convenedOn: ctx.today,
-      members: members.map((m) => ({
-        tiersId: m.tiersId,
-        name: m.name,
-        address: m.address,
-        shares: m.shares,
-        numbers: m.numbers,
-      })),
+  return [
+    {
+      type: 'AssemblyConvened',
+      data: {
+        assemblyId: state.assemblyId,
+        ...convocation,
+        proxyCap: ctx.rules.proxyCap,
+        quorum: quorumOf(convocation.kind, convocation.call, ctx.rules),
+        majority: majorityOf(convocation.kind, ctx.rules),
+        convenedOn: ctx.today,
+        members: members.map((m) => ({
+          tiersId: m.tiersId,
+          name: m.name,
+          address: m.address,
+          shares: m.shares,
+          numbers: m.numbers,
+        })),
+      },
     },
-  };
+  ];
 }
 
 type Open = AssemblyState & { readonly convened: NonNullable<AssemblyState['convened']> };
@@ -439,12 +443,12 @@ export function decideMarkPresent(
   state: AssemblyState,
   input: { tiersId: unknown },
   ctx: { today: Day },
-): MemberMarkedPresent {
+): readonly MemberMarkedPresent[] {
   const s = openAssembly(state);
   notBeforeMeeting(s, ctx.today, 'La présence se note', 'tiersId');
   const member = memberOf(s, idOf(input.tiersId), 'tiersId');
   notCounted(s, member, 'tiersId');
-  return memberEvent('MemberMarkedPresent', s, member, ctx.today);
+  return [memberEvent('MemberMarkedPresent', s, member, ctx.today)];
 }
 
 /** A proxy to a present member (within the cap), or blank (holderId empty) for the board. */
@@ -452,7 +456,7 @@ export function decideRecordProxy(
   state: AssemblyState,
   input: { tiersId: unknown; holderId?: unknown },
   ctx: { today: Day },
-): ProxyRecorded {
+): readonly ProxyRecorded[] {
   const s = openAssembly(state);
   const member = memberOf(s, idOf(input.tiersId), 'tiersId');
   notCounted(s, member, 'tiersId');
@@ -483,15 +487,17 @@ export function decideRecordProxy(
       );
     }
   }
-  return {
-    type: 'ProxyRecorded',
-    data: {
-      assemblyId: s.assemblyId,
-      tiersId: member.tiersId,
-      holderId: holderId === '' ? null : holderId,
-      on: ctx.today,
+  return [
+    {
+      type: 'ProxyRecorded',
+      data: {
+        assemblyId: s.assemblyId,
+        tiersId: member.tiersId,
+        holderId: holderId === '' ? null : holderId,
+        on: ctx.today,
+      },
     },
-  };
+  ];
 }
 
 const CHOICES: readonly VoteChoice[] = ['for', 'against', 'abstain'];
@@ -513,7 +519,7 @@ export function decideRecordPostalVote(
   state: AssemblyState,
   input: { tiersId: unknown; receivedOn: unknown; choices?: unknown },
   ctx: { today: Day },
-): PostalVoteRecorded {
+): readonly PostalVoteRecorded[] {
   const s = openAssembly(state);
   const member = memberOf(s, idOf(input.tiersId), 'tiersId');
   notCounted(s, member, 'tiersId');
@@ -566,10 +572,12 @@ export function decideRecordPostalVote(
     }
     choices.push({ resolutionId, choice: choice as VoteChoice });
   }
-  return {
-    type: 'PostalVoteRecorded',
-    data: { assemblyId: s.assemblyId, tiersId: member.tiersId, receivedOn, choices },
-  };
+  return [
+    {
+      type: 'PostalVoteRecorded',
+      data: { assemblyId: s.assemblyId, tiersId: member.tiersId, receivedOn, choices },
+    },
+  ];
 }
 
 /** Undoes a member's recording (a clerk's mistake, a proxy revoked). */
@@ -577,7 +585,7 @@ export function decideWithdrawAttendance(
   state: AssemblyState,
   input: { tiersId: unknown },
   ctx: { today: Day },
-): AttendanceWithdrawn {
+): readonly AttendanceWithdrawn[] {
   const s = openAssembly(state);
   const member = memberOf(s, idOf(input.tiersId), 'tiersId');
   const a = s.attendance.get(member.tiersId);
@@ -603,14 +611,14 @@ export function decideWithdrawAttendance(
       'tiersId',
     );
   }
-  return memberEvent('AttendanceWithdrawn', s, member, ctx.today);
+  return [memberEvent('AttendanceWithdrawn', s, member, ctx.today)];
 }
 
 export function decideAddResolution(
   state: AssemblyState,
   input: { text: unknown; byBoard?: unknown },
   ctx: { resolutionId: string },
-): ResolutionAdded {
+): readonly ResolutionAdded[] {
   const s = openAssembly(state);
   const text = blank(input.text) ? '' : String(input.text).trim();
   if (text === '' || text.length > 4000) {
@@ -621,16 +629,18 @@ export function decideAddResolution(
     );
   }
   const byBoard = !(input.byBoard === false || input.byBoard === 'false' || input.byBoard === '0');
-  return {
-    type: 'ResolutionAdded',
-    data: {
-      assemblyId: s.assemblyId,
-      resolutionId: ctx.resolutionId,
-      number: s.resolutions.length + 1,
-      text,
-      byBoard,
+  return [
+    {
+      type: 'ResolutionAdded',
+      data: {
+        assemblyId: s.assemblyId,
+        resolutionId: ctx.resolutionId,
+        number: s.resolutions.length + 1,
+        text,
+        byBoard,
+      },
     },
-  };
+  ];
 }
 
 function count(input: unknown, field: string): number {
@@ -657,7 +667,7 @@ export function decideRecordVote(
   state: AssemblyState,
   input: RecordVote,
   ctx: { today: Day },
-): ResolutionVoted {
+): readonly ResolutionVoted[] {
   const s = openAssembly(state);
   const resolutionId = idOf(input.resolutionId);
   const resolution = s.resolutions.find((r) => r.resolutionId === resolutionId);
@@ -696,34 +706,45 @@ export function decideRecordVote(
   }
   const { blankProxies, postal } = automaticVotes(s.attendance.values(), resolution);
   const total = add(add(room, blankProxies), postal);
-  return {
-    type: 'ResolutionVoted',
-    data: {
-      assemblyId: s.assemblyId,
-      resolutionId,
-      on: ctx.today,
-      room,
-      blankProxies,
-      postal,
-      total,
-      voters: q.counted,
-      adopted: isAdopted(total, s.convened.majority),
+  return [
+    {
+      type: 'ResolutionVoted',
+      data: {
+        assemblyId: s.assemblyId,
+        resolutionId,
+        on: ctx.today,
+        room,
+        blankProxies,
+        postal,
+        total,
+        voters: q.counted,
+        adopted: isAdopted(total, s.convened.majority),
+      },
     },
-  };
+  ];
 }
 
-export function decideCloseAssembly(state: AssemblyState, ctx: { today: Day }): AssemblyClosed {
+/** Closing takes nothing but the day. */
+export type CloseAssembly = Readonly<Record<never, never>>;
+
+export function decideCloseAssembly(
+  state: AssemblyState,
+  _command: CloseAssembly,
+  ctx: { today: Day },
+): readonly AssemblyClosed[] {
   const s = openAssembly(state);
   notBeforeMeeting(s, ctx.today, 'L’assemblée se clôt');
   const q = quorumStatus(s);
-  return {
-    type: 'AssemblyClosed',
-    data: {
-      assemblyId: s.assemblyId,
-      closedOn: ctx.today,
-      members: q.members,
-      counted: q.counted,
-      quorumReached: q.reached,
+  return [
+    {
+      type: 'AssemblyClosed',
+      data: {
+        assemblyId: s.assemblyId,
+        closedOn: ctx.today,
+        members: q.members,
+        counted: q.counted,
+        quorumReached: q.reached,
+      },
     },
-  };
+  ];
 }

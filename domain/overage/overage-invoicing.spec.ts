@@ -34,8 +34,11 @@ function line(start: string, net: string, vat: string, total: string): OverageCh
   };
 }
 
-const threshold = { threshold: Money.of('5.00') };
-const ctx = { batchId: 'B1', idempotencyKey: (ids: readonly string[]) => `key:${ids.join(',')}` };
+const ctx = {
+  threshold: Money.of('5.00'),
+  batchId: 'B1',
+  idempotencyKey: (ids: readonly string[]) => `key:${ids.join(',')}`,
+};
 const request = (
   state: OverageBillingState,
   charges: OverageCharge[],
@@ -43,13 +46,11 @@ const request = (
 ) =>
   decideRequestOverageInvoice(
     state,
-    charges,
     { customerId: '3', on: '2026-06-01', reason },
-    threshold,
-    ctx,
+    { ...ctx, charges },
   );
 
-const fold = (events: OverageBillingEvent[], state = initialOverageBillingState) =>
+const fold = (events: readonly OverageBillingEvent[], state = initialOverageBillingState) =>
   events.reduce(evolveOverageBilling, state);
 
 const four = [

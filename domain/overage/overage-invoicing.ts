@@ -109,21 +109,22 @@ export interface RequestOverageInvoice {
  */
 export function decideRequestOverageInvoice(
   state: OverageBillingState,
-  charges: readonly OverageCharge[],
   cmd: RequestOverageInvoice,
-  rules: { readonly threshold: Money },
   ctx: {
+    /** The customer's overage lines (the handler loads them with the state). */
+    readonly charges: readonly OverageCharge[];
+    readonly threshold: Money;
     readonly batchId: string;
     readonly idempotencyKey: (chargeIds: readonly string[]) => string;
   },
-): OverageInvoiceRequested[] {
+): readonly OverageInvoiceRequested[] {
   const on = parseField('on', () => parseDay(cmd.on), 'Date de facturation invalide (AAAA-MM-JJ).');
   if (openBatch(state)) return [];
   // An invoice holds 500 lines at most: the oldest go first, the rest wait for the next one.
-  const pending = pendingCharges(state, cmd.customerId, charges).slice(0, MAX_INVOICE_LINES);
+  const pending = pendingCharges(state, cmd.customerId, ctx.charges).slice(0, MAX_INVOICE_LINES);
   const total = totalOf(pending);
   if (pending.length === 0 || !total.isPositive()) return [];
-  if (cmd.reason === 'threshold' && total.compare(rules.threshold) < 0) return [];
+  if (cmd.reason === 'threshold' && total.compare(ctx.threshold) < 0) return [];
   const chargeIds = pending.map((c) => c.chargeId);
   return [
     {

@@ -82,10 +82,13 @@ function simulate(s: Scenario): Outcome {
     for (;;) {
       const requested = decideRequestOverageInvoice(
         billing,
-        out.charges,
         { customerId: '3', on, reason },
-        { threshold },
-        { batchId: `B${out.batches.length + 1}`, idempotencyKey: (ids) => ids.join(',') },
+        {
+          charges: out.charges,
+          threshold,
+          batchId: `B${out.batches.length + 1}`,
+          idempotencyKey: (ids) => ids.join(','),
+        },
       );
       if (requested.length === 0) break;
       billing = requested.reduce(evolveOverageBilling, billing);

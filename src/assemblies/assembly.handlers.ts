@@ -80,13 +80,13 @@ export class ConveneAssemblyHandler implements ICommandHandler<
       decide: async (tx) => {
         // Read in the command's transaction: the list is the register as it stands now.
         const members: VotingMember[] = await membersWithVotingRights(tx, convocation.listOn);
-        const event = decideConveneAssembly(convocation, members, {
-          assemblyId,
+        const events = decideConveneAssembly(foldAssembly(assemblyId, []), convocation, {
           today,
           rules: this.rules,
+          members,
         });
         return {
-          appends: [{ streamId: assemblyStream(assemblyId), expectedVersion: -1, events: [event] }],
+          appends: [{ streamId: assemblyStream(assemblyId), expectedVersion: -1, events }],
           result: { assemblyId, members: members.length },
         };
       },
@@ -99,7 +99,7 @@ function decideRecording(
   state: AssemblyState,
   r: AssemblyRecording,
   ctx: { today: Day; resolutionId: string },
-): AssemblyEvent {
+): readonly AssemblyEvent[] {
   switch (r.action) {
     case 'present':
       return decideMarkPresent(state, r, ctx);
@@ -114,7 +114,7 @@ function decideRecording(
     case 'vote':
       return decideRecordVote(state, r, ctx);
     case 'close':
-      return decideCloseAssembly(state, ctx);
+      return decideCloseAssembly(state, r, ctx);
   }
 }
 
@@ -155,15 +155,13 @@ export class RecordAtAssemblyHandler implements ICommandHandler<
       request: { assemblyId, ...recording },
       decide: async (tx) => {
         const loaded = await loadAssembly(tx, assemblyId);
-        const event = decideRecording(loaded.state, recording, { today, resolutionId });
-        const after = evolveAssembly(loaded.state, event);
+        const events = decideRecording(loaded.state, recording, { today, resolutionId });
+        const after = events.reduce(evolveAssembly, loaded.state);
+        // Every assembly decision is one event: the answer describes it.
+        const event = events[events.length - 1]!;
         return {
           appends: [
-            {
-              streamId: assemblyStream(assemblyId),
-              expectedVersion: loaded.version,
-              events: [event],
-            },
+            { streamId: assemblyStream(assemblyId), expectedVersion: loaded.version, events },
           ],
           result: {
             assemblyId,

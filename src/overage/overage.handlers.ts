@@ -164,10 +164,13 @@ export class RequestOverageInvoiceHandler implements ICommandHandler<
         if (open) return { appends: [], result: { charges, batch: open } };
         const events = decideRequestOverageInvoice(
           state,
-          charges,
           { customerId, on, reason },
-          { threshold: Money.of(command.threshold) },
-          { batchId: randomUUID(), idempotencyKey: (ids) => overageInvoiceKey(customerId, ids) },
+          {
+            charges,
+            threshold: Money.of(command.threshold),
+            batchId: randomUUID(),
+            idempotencyKey: (ids) => overageInvoiceKey(customerId, ids),
+          },
         );
         const after = events.reduce(evolveOverageBilling, state);
         return {
