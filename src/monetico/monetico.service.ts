@@ -422,7 +422,8 @@ export class MoneticoService {
     const keep = `received = received + 1, last_at = ?, last_reference = ?, last_reason = ?, last_raw = ?`;
     return this.db.run(async (q) => {
       let key = address.slice(0, 64);
-      // A few turns at most: each one sees another instance's change to the row, or the row created.
+      // A few turns at most: each one sees another instance's change to the row, or the row
+      // created. The usual cases cost one write: a count within the window, or a new row.
       for (let turn = 0; turn < 4; turn++) {
         const row = [day, key];
         const within = await q.execute(
@@ -431,43 +432,48 @@ export class MoneticoService {
           [at, ...last, ...row, expired, max],
         );
         if (within.affected > 0) return 'kept';
-        const restarted = await q.execute(
-          `UPDATE g2_card_forged SET ${keep}, window_start = ?, window_count = 1
-            WHERE on_day = ? AND address = ? AND window_start <= ?`,
-          [at, ...last, at, ...row, expired],
-        );
-        if (restarted.affected > 0) return 'kept';
-        // One past the limit marks the window as refusing, so that is said once.
-        const over = await q.execute(
-          `UPDATE g2_card_forged SET window_count = window_count + 1
-            WHERE on_day = ? AND address = ? AND window_start > ? AND window_count = ?`,
-          [...row, expired, max],
-        );
-        if (over.affected > 0) return 'newly-limited';
         const [current] = await q.query<{ window_start: string; window_count: number | string }>(
           `SELECT window_start, window_count FROM g2_card_forged WHERE on_day = ? AND address = ?`,
           row,
         );
+        if (current && current.window_start <= expired) {
+          const restarted = await q.execute(
+            `UPDATE g2_card_forged SET ${keep}, window_start = ?, window_count = 1
+              WHERE on_day = ? AND address = ? AND window_start <= ?`,
+            [at, ...last, at, ...row, expired],
+          );
+          if (restarted.affected > 0) return 'kept';
+          continue; // restarted by another instance meanwhile
+        }
         if (current) {
-          if (current.window_start > expired && Number(current.window_count) > max)
-            return 'limited';
-          continue; // changed by another instance between two statements
+          const count = Number(current.window_count);
+          if (count > max) return 'limited';
+          if (count < max) continue; // counted down by another instance's restart meanwhile
+          // One past the limit marks the window as refusing, so that is said once.
+          const over = await q.execute(
+            `UPDATE g2_card_forged SET window_count = window_count + 1
+              WHERE on_day = ? AND address = ? AND window_start > ? AND window_count = ?`,
+            [...row, expired, max],
+          );
+          if (over.affected > 0) return 'newly-limited';
+          continue;
         }
         // Past so many addresses in a day, the others share one row: storage stays bounded.
-        const [count] = await q.query<{ n: number | string }>(
+        const [dayRows] = await q.query<{ n: number | string }>(
           `SELECT COUNT(*) AS n FROM g2_card_forged WHERE on_day = ?`,
           [day],
         );
-        if (key !== '*' && Number(count?.n ?? 0) >= FORGED_ADDRESSES_PER_DAY) {
+        if (key !== '*' && Number(dayRows?.n ?? 0) >= FORGED_ADDRESSES_PER_DAY) {
           key = '*';
           continue;
         }
         const ignore = q.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
-        await q.execute(
+        const created = await q.execute(
           `${ignore} INTO g2_card_forged (on_day, address, received, first_at, last_at, last_reference, last_reason, last_raw, window_start, window_count)
-           VALUES (?, ?, 0, ?, ?, ?, ?, ?, '', 0)`,
-          [...row, at, at, ...last],
+           VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, 1)`,
+          [...row, at, at, ...last, at],
         );
+        if (created.affected > 0) return 'kept';
       }
       return 'limited';
     });
