@@ -202,6 +202,27 @@ describe('revenue per product (706x)', () => {
     expect(of('discount', '1')).toBe('7069');
   });
 
+  it('leaves on 706 what lines from Gloux would miss of the document’s net, so the entry balances', () => {
+    const [issued] = documents([
+      {
+        issuedOffset: 10,
+        lines: [{ kind: 'misc', productId: '1', netCents: 1000, startOffset: 10, days: 0 }],
+        discountPct: null,
+        creditNote: null,
+      },
+    ]) as [InvoiceIssued];
+    const ledger = new GeneralLedger('01-01', CATALOGUE);
+    ledger.apply({ ...issued, data: { ...issued.data, totalNet: '10.01', total: '12.01' } });
+    const [entry] = ledger.entriesOf(2025);
+    expect(isBalanced(entry!)).toBe(true);
+    expect(entry!.lines.map((l) => [l.account, l.credit.toString()])).toEqual([
+      ['411', '0.00'],
+      ['706', '0.01'],
+      ['7061', '10.00'],
+      ['44574', '2.00'],
+    ]);
+  });
+
   it('property: entries balance, 706x together hold what 706 held, each 706x its lines', () => {
     fc.assert(
       fc.property(fc.array(documentArb, { minLength: 1, maxLength: 6 }), (specs) => {
