@@ -11,6 +11,7 @@ import {
   type DnsRecordInput,
 } from './dns-records.js';
 import { exportZone } from './dns-export.js';
+import { SAMPLE_RECORDS, SAMPLE_SOA } from './sample-zone.testkit.js';
 import { nextSerial, serialFloor } from './zone-serial.js';
 
 const ORIGIN = 'example.org.';
@@ -204,28 +205,10 @@ describe('the SOA serial', () => {
 
 describe('the zone file', () => {
   it('writes the sample zone as MyDNS serves it', () => {
-    const zone = exportZone(
-      {
-        origin: 'example.org.',
-        ns: 'ns1.ouvaton.coop.',
-        mbox: 'hostmaster.ouvaton.coop.',
-        serial: 2008112001,
-        refresh: 28800,
-        retry: 7200,
-        expire: 604800,
-        minimum: 86400,
-        ttl: 86400,
-      },
-      [
-        { name: '', type: 'NS', data: 'ns1.ouvaton.coop.', aux: 0, ttl: 86400 },
-        { name: '', type: 'MX', data: 'mx.ouvaton.coop.', aux: 10, ttl: 86400 },
-        { name: '', type: 'A', data: '192.0.2.10', aux: 0, ttl: 3600 },
-        { name: 'www', type: 'CNAME', data: 'example.org.', aux: 0, ttl: 3600 },
-        { name: 'ftp.example.org.', type: 'A', data: '192.0.2.10', aux: 0, ttl: 3600 },
-        { name: '', type: 'TXT', data: 'v=spf1 a mx ~all', aux: 0, ttl: 3600 },
-        { name: 'old', type: 'A', data: '192.0.2.99', aux: 0, ttl: 3600, active: 'N' },
-      ],
-    );
+    const zone = exportZone(SAMPLE_SOA, [
+      ...SAMPLE_RECORDS,
+      { name: 'old', type: 'A', data: '192.0.2.99', aux: 0, ttl: 3600, active: 'N' },
+    ]);
     expect(zone).toBe(
       [
         '$ORIGIN example.org.',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { exportZone, type RrRow, type SoaRow } from '../../domain/hosting/dns-export.js';
+import { exportZone, type RrRow } from '../../domain/hosting/dns-export.js';
+import { SAMPLE_RECORDS, SAMPLE_SOA } from '../../domain/hosting/sample-zone.testkit.js';
 import {
   checkRecordFits,
   parseDnsRecord,
@@ -10,26 +11,8 @@ import {
 import { DomainError } from '../../domain/shared/errors.js';
 import { namedCheckzone } from '../support/named-checkzone.js';
 
-/** Gloux's sample zone (../shared/gloux/sample-data.sql), as its soa and rr rows hold it. */
-const SOA: SoaRow = {
-  origin: 'example.org.',
-  ns: 'ns1.ouvaton.coop.',
-  mbox: 'hostmaster.ouvaton.coop.',
-  serial: 2008112001,
-  refresh: 28800,
-  retry: 7200,
-  expire: 604800,
-  minimum: 86400,
-  ttl: 86400,
-};
-const SAMPLE: RrRow[] = [
-  { name: '', type: 'NS', data: 'ns1.ouvaton.coop.', aux: 0, ttl: 86400 },
-  { name: '', type: 'MX', data: 'mx.ouvaton.coop.', aux: 10, ttl: 86400 },
-  { name: '', type: 'A', data: '192.0.2.10', aux: 0, ttl: 3600 },
-  { name: 'www', type: 'CNAME', data: 'example.org.', aux: 0, ttl: 3600 },
-  { name: 'ftp.example.org.', type: 'A', data: '192.0.2.10', aux: 0, ttl: 3600 },
-  { name: '', type: 'TXT', data: 'v=spf1 a mx ~all', aux: 0, ttl: 3600 },
-];
+const SOA = SAMPLE_SOA;
+const SAMPLE = SAMPLE_RECORDS;
 
 describe('zone files checked by BIND’s named-checkzone', () => {
   it('passes Gloux’s sample zone as exported', () => {
