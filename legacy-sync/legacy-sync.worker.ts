@@ -54,6 +54,11 @@ export class LegacySyncWorker {
     return this.flight.wake();
   }
 
+  /** Joins or runs a pass and throws its failure (settle). */
+  drain(): Promise<number> {
+    return this.flight.drain();
+  }
+
   position(): Promise<number> {
     return mirroredUpTo(this.db);
   }

@@ -460,7 +460,7 @@ const VARIABLES: readonly {
     valid: 'https://panel/',
     read: (c) => c.lifecycle.panelUrl,
     expected: 'https://panel',
-    invalid: null,
+    invalid: 'panel.example',
   },
   {
     name: 'SHARES_NOMINAL',
@@ -767,6 +767,17 @@ describe('one config module', () => {
     expect(loadConfig({ DATABASE_URL: 'mysql://h/db' }).demoData).toBe(false);
   });
 
+  it('production needs PANEL_URL, the address every e-mail link is built on (never localhost)', () => {
+    expect(() => loadAllConfig({ NODE_ENV: 'production' })).toThrow(
+      'PANEL_URL must be set in production: the links in e-mails are built on it',
+    );
+    expect(
+      loadAllConfig({ NODE_ENV: 'production', PANEL_URL: 'https://gestion.example.coop/' })
+        .lifecycle.panelUrl,
+    ).toBe('https://gestion.example.coop');
+    expect(loadAllConfig({}).lifecycle.panelUrl).toBe('http://localhost:3000');
+  });
+
   it('card payment in production needs MONETICO_PUBLIC_URL: the Host header never makes the return URLs', () => {
     expect(() => loadAllConfig({ ...BANK, NODE_ENV: 'production' })).toThrow(
       'MONETICO_PUBLIC_URL must be set in production',
@@ -775,6 +786,7 @@ describe('one config module', () => {
       ...BANK,
       NODE_ENV: 'production',
       MONETICO_PUBLIC_URL: 'https://panel.example',
+      PANEL_URL: 'https://panel.example',
     });
     expect(set.monetico.publicUrl).toBe('https://panel.example');
     expect(loadAllConfig({ ...BANK }).monetico.publicUrl).toBe('');

@@ -1,17 +1,19 @@
 import type { LegacySyncWorker } from '../../legacy-sync/legacy-sync.worker.js';
+import type { InvoiceNotices } from './invoice-notices.js';
 import type { MailOutbox } from './mail-outbox.js';
 import type { PaymentReactor } from './payment-reactor.js';
 import type { Provisioning } from './provisioning.js';
 
 /**
  * The after-commit workers of the lifecycle, in the order their effects depend on each other:
- * Gloux's mirror, then the reactions to payments (which may record reactivations), then the
- * e-mails and the provisioning hook of whatever was recorded.
+ * Gloux's mirror, then the reactions to payments (which may record reactivations) and the
+ * notices of new invoices, then the e-mails and the provisioning hook of whatever was recorded.
  */
 export class AfterCommit {
   constructor(
     private readonly legacy: LegacySyncWorker,
     private readonly reactor: PaymentReactor,
+    private readonly notices: InvoiceNotices,
     private readonly mail: MailOutbox,
     private readonly provisioning: Provisioning,
   ) {}
@@ -20,20 +22,27 @@ export class AfterCommit {
   async wake(): Promise<void> {
     await this.legacy.wake();
     await this.reactor.follower.wake();
+    await this.notices.follower.wake();
     await this.mail.follower.wake();
     await this.provisioning.follower.wake();
     await this.mail.flush().catch(() => 0);
     await this.provisioning.runDue().catch(() => 0);
   }
 
-  /** Runs every worker until nothing is left to do (CLI, tests); throws on the first failure. */
+  /**
+   * Runs every worker until nothing is left to do (CLI, tests); throws on the first failure.
+   * Each worker's pass under way after a commit is joined rather than run beside, so once this
+   * resolves every reaction to what was committed before the call is recorded (tests that
+   * count events settle first).
+   */
   async settle(): Promise<void> {
     for (let round = 0; round < 20; round++) {
       const n =
-        (await this.legacy.catchUp()) +
-        (await this.reactor.follower.catchUp()) +
-        (await this.mail.follower.catchUp()) +
-        (await this.provisioning.follower.catchUp());
+        (await this.legacy.drain()) +
+        (await this.reactor.follower.drain()) +
+        (await this.notices.follower.drain()) +
+        (await this.mail.follower.drain()) +
+        (await this.provisioning.follower.drain());
       if (n === 0) break;
     }
     await this.mail.flush();
@@ -44,7 +53,12 @@ export class AfterCommit {
   errors(): { worker: string; at: string; message: string }[] {
     const out: { worker: string; at: string; message: string }[] = [];
     if (this.legacy.lastError) out.push({ worker: 'legacy-sync', ...this.legacy.lastError });
-    for (const f of [this.reactor.follower, this.mail.follower, this.provisioning.follower]) {
+    for (const f of [
+      this.reactor.follower,
+      this.notices.follower,
+      this.mail.follower,
+      this.provisioning.follower,
+    ]) {
       if (f.lastError)
         out.push({ worker: f.name, at: f.lastError.at, message: f.lastError.message });
     }

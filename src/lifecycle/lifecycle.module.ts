@@ -25,6 +25,7 @@ import {
   SendDunningHandler,
 } from './account.handlers.js';
 import { AfterCommit } from './after-commit.js';
+import { InvoiceNotices } from './invoice-notices.js';
 import { LifecycleAdminController } from './lifecycle-admin.controller.js';
 import { LifecycleService } from './lifecycle.service.js';
 import { MailMessages, MailTemplates } from './mail-messages.js';
@@ -75,14 +76,21 @@ import { LifecyclePagesQueries } from './lifecycle-pages.queries.js';
         new Provisioning(db, config, clock),
     },
     {
+      provide: InvoiceNotices,
+      inject: [Db, LifecycleService, Clock, LIFECYCLE_CONFIG],
+      useFactory: (db: Db, job: LifecycleService, clock: Clock, config: LifecycleConfig) =>
+        new InvoiceNotices(db, job, clock, config.rules.catchUpDays),
+    },
+    {
       provide: AfterCommit,
-      inject: [LegacySyncWorker, PaymentReactor, MailOutbox, Provisioning],
+      inject: [LegacySyncWorker, PaymentReactor, InvoiceNotices, MailOutbox, Provisioning],
       useFactory: (
         legacy: LegacySyncWorker,
         reactor: PaymentReactor,
+        notices: InvoiceNotices,
         mail: MailOutbox,
         provisioning: Provisioning,
-      ) => new AfterCommit(legacy, reactor, mail, provisioning),
+      ) => new AfterCommit(legacy, reactor, notices, mail, provisioning),
     },
   ],
   exports: [

@@ -155,4 +155,14 @@ export class LifecycleService {
     }
     return summary;
   }
+
+  /** One customer's notices and reminders due on `on` (right after an invoice is issued). */
+  async dunCustomer(customerId: string, on: Day): Promise<SendDunningResult> {
+    const invoices = await this.db.run((q) => openInvoicesByCustomer(q, [customerId]));
+    const list = invoices.get(customerId) ?? [];
+    if (list.length === 0) return [];
+    return this.commands.execute<SendDunningCommand, SendDunningResult>(
+      new SendDunningCommand(customerId, on, list),
+    );
+  }
 }

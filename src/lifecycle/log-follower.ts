@@ -68,6 +68,11 @@ export class LogFollower {
     return this.flight.wake();
   }
 
+  /** Joins or runs a pass and throws its failure (settle): never a catch-up beside a wake-up. */
+  drain(): Promise<number> {
+    return this.flight.drain();
+  }
+
   private async ensureCheckpoint(): Promise<void> {
     const insert = this.db.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
     await this.db.run((q) =>

@@ -151,6 +151,8 @@ describe.each(dialects)('anniversary billing run on %s', (dialect) => {
   });
 
   it('issues nothing on a second run over the same window, and says "déjà facturé"', async () => {
+    // The first run's invoice notice is recorded after commit: let it land before counting.
+    await app.settle();
     const before = [await counter(), await app.count('g2_events'), await app.count('factures')];
     const again = await billing.run({ from: '2009-03-01', to: '2009-03-31' });
     expect(again.counts).toEqual({
@@ -169,7 +171,7 @@ describe.each(dialects)('anniversary billing run on %s', (dialect) => {
     // An overlapping window, even one reaching the next anniversary, bills nothing more.
     const overlap = await billing.run({ from: '2009-03-02', to: '2010-03-02' });
     expect(overlap.counts.issued).toBe(0);
-    await app.syncLegacy();
+    await app.settle();
     expect([await counter(), await app.count('g2_events'), await app.count('factures')]).toEqual(
       before,
     );
@@ -290,16 +292,19 @@ describe.each(dialects)('anniversary billing run on %s', (dialect) => {
     )!;
     app.clock.set(new Date('2009-03-20T10:00:00Z'));
     await app.pay(cheque('1', invoice.invoiceId, '20.00', '2009-03-20', 'chq-tva', 'Banque'));
-    await app.syncLegacy();
     const otherTables = readModelTables.filter((t) => t !== 'g2_rm_vat_rates');
-    const state = async () => ({
-      readModels: await snapshotReadModels((t) => app.db.query(`SELECT * FROM ${t}`)),
-      allocation: await app.queries.allocation('2009'),
-      gloux: await app.db.query(
-        `SELECT f.numero, f.total_ht, f.total_tva, f.total_ttc, f.montant_regle, f.statut, l.taux_tva, l.montant_ht
-           FROM factures f JOIN factures_lignes l ON l.id_facture = f.id_facture ORDER BY l.id_ligne`,
-      ),
-    });
+    // Settled first: the payment's after-commit reactions land before either reading.
+    const state = async () => {
+      await app.settle();
+      return {
+        readModels: await snapshotReadModels((t) => app.db.query(`SELECT * FROM ${t}`)),
+        allocation: await app.queries.allocation('2009'),
+        gloux: await app.db.query(
+          `SELECT f.numero, f.total_ht, f.total_tva, f.total_ttc, f.montant_regle, f.statut, l.taux_tva, l.montant_ht
+             FROM factures f JOIN factures_lignes l ON l.id_facture = f.id_facture ORDER BY l.id_ligne`,
+        ),
+      };
+    };
     const before = await state();
     expect(before.allocation.rows.length).toBeGreaterThan(0);
     expect(otherTables).toContain('g2_rm_hosting_billings');

@@ -11,6 +11,7 @@ import {
   type LifecycleConfig,
 } from '../../src/kernel/config.js';
 import { MAIL_CHECKPOINT, MailOutbox } from '../../src/lifecycle/mail-outbox.js';
+import { LifecycleService } from '../../src/lifecycle/lifecycle.service.js';
 import { AppHarness, cheque, yearLine } from '../support/app-harness.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
 import { appendEvents, TestSmtp } from '../support/lifecycle-kit.js';
@@ -58,6 +59,8 @@ describe.each(dialects)('lifecycle e-mails on %s', (dialect) => {
       issuedOn: '2026-11-20',
       lines: [yearLine('Plaque de base', '25.00', '2026-11-20', '2027-11-19')],
     });
+    // Announced as soon as it is issued (before the payment, whatever the timing).
+    await app.context.get(AfterCommit).settle();
     await app.pay(cheque('1', invoice.invoiceId, '30.00', '2026-11-20', '1234567'));
     await appendEvents(app, overageStream('1'), [
       {
@@ -85,9 +88,13 @@ describe.each(dialects)('lifecycle e-mails on %s', (dialect) => {
     await app.context.get(AfterCommit).settle();
     const rows = await outbox();
     expect(rows.map((r) => [r.kind, r.status, r.recipient])).toEqual([
+      ['invoice', 'pending', 'anne@example.org'],
       ['payment', 'pending', 'anne@example.org'],
       ['overage', 'pending', 'anne@example.org'],
     ]);
+    expect(rows.shift()!.subject).toBe(
+      `Votre facture ${invoice.number} : 30,00 € à régler avant le 19/01/2027`,
+    );
     expect(rows[0]!.subject).toBe('Paiement reçu : 30,00 €, merci');
     expect(rows[0]!.body_text).toContain(
       `facture ${invoice.number} : 30,00 € réglés, facture soldée`,
@@ -100,7 +107,7 @@ describe.each(dialects)('lifecycle e-mails on %s', (dialect) => {
     expect(rows[1]!.body_text).toContain('0,50 € TTC');
     const page = await app.context.get(LifecycleAdminController).mails();
     expect(page.smtp).toBe(false);
-    expect(page.messages).toHaveLength(2);
+    expect(page.messages).toHaveLength(3);
   });
 
   it('sends them once SMTP is configured, and a replay of the log from the start adds none', async () => {
@@ -108,17 +115,18 @@ describe.each(dialects)('lifecycle e-mails on %s', (dialect) => {
     await start({ ...base, smtpUrl: smtp.url, retryBaseMs: 0 }, false);
     await app.context.get(AfterCommit).settle();
     expect(smtp.received.map((m) => [m.to, m.subject])).toEqual([
+      ['anne@example.org', 'Votre facture F2026-000001 : 30,00 € à régler avant le 19/01/2027'],
       ['anne@example.org', 'Paiement reçu : 30,00 €, merci'],
       ['anne@example.org', 'Hébergement annelef : dépassement de quota (espace disque)'],
     ]);
-    expect(smtp.received[1]!.html).toContain('<strong>« annelef »</strong>');
+    expect(smtp.received[2]!.html).toContain('<strong>« annelef »</strong>');
     // As after a crash before the checkpoint moved: everything is read again.
     await app.db.query(`UPDATE g2_checkpoints SET position = 0 WHERE name = ?`, [MAIL_CHECKPOINT]);
     await app.context.get(AfterCommit).settle();
     await app.context.get(MailOutbox).flush();
-    expect(await app.count('g2_outbox')).toBe(2);
-    expect(smtp.received).toHaveLength(2);
-    expect((await outbox()).map((r) => r.status)).toEqual(['sent', 'sent']);
+    expect(await app.count('g2_outbox')).toBe(3);
+    expect(smtp.received).toHaveLength(3);
+    expect((await outbox()).map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
   });
 
   it('announces a suspension once, even when the same change is taken in twice', async () => {
@@ -232,5 +240,27 @@ describe.each(dialects)('lifecycle e-mails on %s', (dialect) => {
     );
     expect(`${mail?.text} ${mail?.html}`).not.toContain('localhost');
     expect(`${mail?.text} ${mail?.html}`).not.toContain('mot de passe sûr');
+  });
+
+  it('announces an invoice as soon as it is issued, once, linking to the public address', async () => {
+    const invoice = await app.issue({
+      customerId: '2',
+      issuedOn: '2026-11-20',
+      lines: [yearLine('Plaque de base', '25.00', '2026-11-20', '2027-11-19')],
+    });
+    await app.context.get(AfterCommit).settle();
+    const notices = smtp.received.filter((m) =>
+      m.subject.startsWith(`Votre facture ${invoice.number}`),
+    );
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.text).toContain('https://panel.ouvaton.example/adherents/2');
+    expect(notices[0]?.html).toContain('href="https://panel.ouvaton.example/adherents/2"');
+    // The morning job finds it already announced.
+    const summary = await app.context.get(LifecycleService).run();
+    expect(summary.notices).toBe(0);
+    await app.context.get(AfterCommit).settle();
+    expect(
+      smtp.received.filter((m) => m.subject.startsWith(`Votre facture ${invoice.number}`)),
+    ).toHaveLength(1);
   });
 });

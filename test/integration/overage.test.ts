@@ -62,7 +62,9 @@ describe.each(dialects)('overage on %s', (dialect) => {
       `SELECT number, total_cents, invoice_id FROM g2_rm_invoices WHERE customer_id = ? ORDER BY number`,
       [customerId],
     );
+  /** After the after-commit workers settled (an issued invoice's notice is recorded then). */
   const snapshot = async () => {
+    await app.settle();
     const out: Record<string, unknown> = {
       events: await app.count('g2_events'),
       counter: await app.db.query(`SELECT nom, valeur FROM compteurs ORDER BY nom`),

@@ -5,6 +5,7 @@ import { Test } from '@nestjs/testing';
 import { seedLegacyDemo } from '../../legacy-sync/legacy-demo-data.js';
 import { LegacySyncWorker } from '../../legacy-sync/legacy-sync.worker.js';
 import { AppModule } from '../../src/app.module.js';
+import { AfterCommit } from '../../src/lifecycle/after-commit.js';
 import {
   IssueInvoiceCommand,
   type IssueInvoiceResult,
@@ -113,6 +114,15 @@ export class AppHarness {
       return '?';
     });
     return this.db.query<T>(bound, params);
+  }
+
+  /**
+   * Lets the after-commit workers finish what the commits so far set off (the mirror, the
+   * invoice notices, the e-mails): a test that counts events or snapshots tables settles first,
+   * or an asynchronous reaction may land between its two readings.
+   */
+  async settle(): Promise<void> {
+    await this.context.get(AfterCommit).settle();
   }
 
   async count(table: string, where = '1 = 1', params: unknown[] = []): Promise<number> {

@@ -30,7 +30,7 @@ export interface LifecycleConfig {
   readonly hookTimeoutMs: number;
   /** AFTER_COMMIT_INTERVAL_MS: how often the after-commit workers look again (retries, restarts). */
   readonly afterCommitIntervalMs: number;
-  /** PANEL_URL: the panel's address written in e-mails. */
+  /** PANEL_URL: the panel's public address, every e-mail link is built on it (required in production). */
   readonly panelUrl: string;
 }
 
@@ -75,6 +75,22 @@ export function loadLifecycleConfig(env: Env): LifecycleConfig {
     },
     hookTimeoutMs: int(env, 'PROVISIONING_HOOK_TIMEOUT_MS', 120_000, 100, 3_600_000),
     afterCommitIntervalMs: int(env, 'AFTER_COMMIT_INTERVAL_MS', 5000, 50, 3_600_000),
-    panelUrl: text(env, 'PANEL_URL', 'http://localhost:3000').replace(/\/$/, ''),
+    panelUrl: panelUrlOf(env),
   };
+}
+
+/**
+ * PANEL_URL: every link in e-mails is built on it, so production must say where the panel is
+ * (a default would send members to localhost).
+ */
+function panelUrlOf(env: Env): string {
+  const url = text(env, 'PANEL_URL', '').replace(/\/+$/, '');
+  if (url === '' && env.NODE_ENV === 'production')
+    throw new ConfigError(
+      'PANEL_URL',
+      'must be set in production: the links in e-mails are built on it (e.g. https://gestion.example.coop)',
+    );
+  if (url !== '' && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(url))
+    throw new ConfigError('PANEL_URL', `must be an http(s) URL (got ${url})`);
+  return url || 'http://localhost:3000';
 }
