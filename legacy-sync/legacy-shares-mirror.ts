@@ -1,4 +1,6 @@
-import type { ShareEvent } from '../domain/shares/events.js';
+import type { ShareEvent, ShareState } from '../domain/shares/events.js';
+import { stateLabel } from '../domain/shares/share-movements.js';
+import { recordIssue } from './legacy-issues.js';
 import { sharesByNumber } from '../projections/shares/shares.queries.js';
 import type { Tx } from '../src/kernel/database/db.js';
 
@@ -12,16 +14,24 @@ import type { Tx } from '../src/kernel/database/db.js';
 export async function mirrorShareEvent(tx: Tx, e: ShareEvent): Promise<void> {
   switch (e.type) {
     case 'SharesSubscribed':
+      return writeShares(tx, e.data.numbers, [e.data.tiersId]);
     case 'SharesPaidUp':
+      return writeShares(tx, e.data.numbers, [e.data.tiersId], {
+        what: 'libération',
+        states: ['souscrite'],
+      });
     case 'SharesCancelled':
     case 'SharesRedeemed':
-      return writeShares(tx, e.data.numbers, [e.data.tiersId]);
+      return writeShares(tx, e.data.numbers, [e.data.tiersId], {
+        what: e.type === 'SharesCancelled' ? 'annulation' : 'remboursement',
+        states: HELD_STATES,
+      });
     case 'SharesTransferred':
-      return writeShares(
-        tx,
-        [...e.data.numbers, ...e.data.newNumbers],
-        [e.data.fromTiersId, e.data.toTiersId],
-      );
+      await writeShares(tx, e.data.numbers, [e.data.fromTiersId], {
+        what: 'cession',
+        states: HELD_STATES,
+      });
+      return writeShares(tx, e.data.newNumbers, [e.data.fromTiersId, e.data.toTiersId]);
     case 'ShareRedemptionQueued':
     case 'ShareRedemptionWithdrawn':
       return; // Gloux has no queue: the shares stay as they are until redeemed.
@@ -33,12 +43,42 @@ export async function mirrorShareEvent(tx: Tx, e: ShareEvent): Promise<void> {
 
 const ZERO_DATE = '0000-00-00';
 
+const HELD_STATES: readonly ShareState[] = ['souscrite', 'liberee'];
+
+/**
+ * Writes the register's shares into parts_sociales. `before`: the states Gloux's row holds
+ * before this movement of gloux2's; a row Gloux changed meanwhile (marked 'remboursee' while
+ * gloux2's pay-up waited for the mirror) is Gloux's and is left as it is (Gloux wins, contract
+ * rule 4): said in the report, and the next poll takes the change in or refuses it there.
+ */
 export async function writeShares(
   tx: Tx,
   numbers: readonly number[],
   tiersIds: readonly string[],
+  before?: { what: string; states: readonly ShareState[] },
 ): Promise<void> {
   for (const s of await sharesByNumber(tx, numbers)) {
+    if (before) {
+      const [gloux] = await tx.query<{ etat: string }>(
+        `SELECT etat FROM parts_sociales WHERE numero = ?`,
+        [s.number],
+      );
+      const etat = gloux?.etat as ShareState | undefined;
+      if (etat !== undefined && etat !== s.state && !before.states.includes(etat)) {
+        await recordIssue(
+          tx,
+          'parts_sociales',
+          s.number,
+          {
+            code: 'share_mirror_conflict',
+            message: `Part n° ${s.number} (tiers ${s.tiersId}) : passée à « ${stateLabel(etat)} » dans Gloux pendant que gloux2 y écrivait sa ${before.what} ; la ligne de Gloux est gardée (Gloux l’emporte), la prochaine lecture de Gloux la prend en compte ou la signale.`,
+          },
+          false,
+          new Date(),
+        );
+        continue;
+      }
+    }
     const values = [
       Number(s.tiersId),
       s.nominal,

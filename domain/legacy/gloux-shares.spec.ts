@@ -224,6 +224,53 @@ describe('Gloux’s parts_sociales rows taken in at a poll', () => {
     expect(r.issues.map((i) => [i.number, i.issue.code])).toEqual([[1, 'share_order']]);
   });
 
+  it('takes a transfer seen over two polls in without raising the highest capital, either row first', () => {
+    const cession = row(1, { state: 'cedee', exitOn: TODAY, transfereeTiersId: '2' });
+    const transferee = row(6, { tiersId: '2', subscribedOn: TODAY, paidOn: TODAY });
+    // The transferee's new row at one poll, the old row marked 'cedee' at the next.
+    let state = foldShareCapital(sharesFromGloux(start, gloux(transferee), ctx()).events, start);
+    const second = sharesFromGloux(state, gloux(transferee, cession), ctx());
+    expect(second.issues).toEqual([]);
+    state = foldShareCapital(second.events, state);
+    expect([currentCapital(state), highestCapital(state)].map(String)).toEqual(['80.00', '80.00']);
+    // The old row first: the capital falls until the new row comes, and that is said.
+    const first = sharesFromGloux(start, gloux(cession), ctx());
+    expect(first.issues.map((i) => [i.number, i.issue.code, i.blocking])).toEqual([
+      [1, 'share_transfer_unmatched', false],
+    ]);
+    expect(first.issues[0]!.issue.message.replace(/\s/g, ' ')).toBe(
+      'Part n° 1 (tiers 1) : cédée dans Gloux le 25/11/2026 au tiers 2, dont la nouvelle part n’était pas dans Gloux quand gloux2 l’a vue : le capital a baissé de 16,00 € ; si Gloux l’écrit ensuite, elle entre comme une souscription.',
+    );
+    state = foldShareCapital(first.events, start);
+    expect(currentCapital(state).toString()).toBe('64.00');
+    state = foldShareCapital(
+      sharesFromGloux(state, gloux(cession, transferee), ctx()).events,
+      state,
+    );
+    expect([currentCapital(state), highestCapital(state)].map(String)).toEqual(['80.00', '80.00']);
+  });
+
+  it('holds the capital floor for a transfer whose new row Gloux never wrote', () => {
+    // Three shares redeemed: 32.00 left, floor 20.00 (a quarter of 80.00).
+    const redeemed = [2, 3, 4].map((n) => row(n, { state: 'remboursee', exitOn: TODAY }));
+    const state = foldShareCapital(sharesFromGloux(start, gloux(...redeemed), ctx()).events, start);
+    expect(currentCapital(state).toString()).toBe('32.00');
+    const cession = row(1, { state: 'cedee', exitOn: TODAY, transfereeTiersId: '2' });
+    const r = sharesFromGloux(state, gloux(...redeemed, cession), ctx());
+    expect(r.events).toEqual([]);
+    expect(r.issues.map((i) => [i.number, i.issue.code, i.blocking])).toEqual([
+      [1, 'share_floor', true],
+    ]);
+    expect(r.issues[0]!.issue.message.replace(/\s/g, ' ')).toMatch(
+      /^Part n° 1 \(tiers 1\), cédée dans Gloux : Transfert sans nouvelle part du cessionnaire refusé : le capital passerait de 32,00 € à 16,00 €/,
+    );
+    // With the transferee's row written, it is taken in.
+    const transferee = row(6, { tiersId: '2', subscribedOn: TODAY, paidOn: TODAY });
+    const later = sharesFromGloux(state, gloux(...redeemed, cession, transferee), ctx());
+    expect(later.issues).toEqual([]);
+    expect(currentCapital(foldShareCapital(later.events, state)).toString()).toBe('32.00');
+  });
+
   it('takes redemptions in down to the capital floor and reports the rest', () => {
     // Highest 80.00 → floor 20.00 (a quarter): of five shares, only three may go.
     const all = rows.map((r) => ({ ...r, state: 'remboursee' as const, exitOn: TODAY }));

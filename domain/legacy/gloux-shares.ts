@@ -1,5 +1,5 @@
 import { compareDays, formatDayFr, maxDay, type Day } from '../shared/day.js';
-import { Money } from '../shared/money.js';
+import { formatEuros, Money } from '../shared/money.js';
 import type {
   ImportedShare,
   LegacyShareChanged,
@@ -283,14 +283,20 @@ export function sharesFromGloux(
       },
     };
     const after = evolveShareCapital(current, event);
-    // A cession does not lower the capital: the transferee's new share replaces it.
-    if (p.movement === 'remboursement' || p.movement === 'annulation') {
+    // A cession leaves the capital as it was once the transferee's new row is in; without it
+    // (Gloux never wrote it, or not yet) the capital falls: the floor holds, and it is said.
+    const unmatched = p.movement === 'cession' && !transfereeRowIn(current, share, row, p.on!);
+    if (p.movement === 'remboursement' || p.movement === 'annulation' || unmatched) {
       const refusal = floorRefusal(
         current,
         after,
         share.nominal,
         ctx.rules,
-        p.movement === 'remboursement' ? 'Remboursement' : 'Annulation',
+        p.movement === 'remboursement'
+          ? 'Remboursement'
+          : p.movement === 'annulation'
+            ? 'Annulation'
+            : 'Transfert sans nouvelle part du cessionnaire',
       );
       if (refusal) {
         refuse({
@@ -300,6 +306,15 @@ export function sharesFromGloux(
         continue;
       }
     }
+    if (unmatched)
+      issues.push({
+        number: row.number,
+        issue: {
+          code: 'share_transfer_unmatched',
+          message: `${at} : cédée dans Gloux le ${formatDayFr(p.on!)} au tiers ${row.transfereeTiersId ?? '0'}, dont la nouvelle part n’était pas dans Gloux quand gloux2 l’a vue : le capital a baissé de ${formatEuros(share.nominal)} ; si Gloux l’écrit ensuite, elle entre comme une souscription.`,
+        },
+        blocking: false,
+      });
     (p.movement === 'cession' ? transfers : events).push(event);
     current = after;
     if (exit) lastMovementOn = lastMovementOn === null ? p.on! : maxDay(lastMovementOn, p.on!);
@@ -310,6 +325,28 @@ export function sharesFromGloux(
   // leaving are the same day's, and the capital must not count both for a moment (the
   // highest capital, hence the floor, would rise by a transfer).
   return { events: [...transfers, ...events], imported: fresh.length, changed, issues };
+}
+
+/**
+ * Is the transferee's new row of this cession in the register: one more of its shares of that
+ * nominal held from the cession's day than the cessions to it that day already taken in?
+ */
+function transfereeRowIn(
+  state: ShareCapitalState,
+  share: Share,
+  row: ImportedShare,
+  on: Day,
+): boolean {
+  const to = row.transfereeTiersId;
+  if (to === null) return false;
+  let newRows = 0;
+  let taken = 0;
+  for (const s of state.shares.values()) {
+    if (!s.nominal.equals(share.nominal)) continue;
+    if (s.tiersId === to && isHeldState(s.state) && s.heldFrom === on) newRows += 1;
+    else if (s.state === 'cedee' && s.transfereeTiersId === to && s.heldUntil === on) taken += 1;
+  }
+  return newRows > taken;
 }
 
 function dayOf(p: Plan): Day {

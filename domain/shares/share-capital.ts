@@ -147,10 +147,12 @@ interface Draft {
   lastChangeOn: Day | null;
 }
 
-function change(d: Draft, day: Day, amount: Money): void {
-  d.changes.set(day, [...(d.changes.get(day) ?? []), amount]);
+/** `first`: the change goes before the day's others (a Gloux transfer's exit, see apply). */
+function change(d: Draft, day: Day, amount: Money, first = false): void {
+  const earlier = d.changes.get(day) ?? [];
+  d.changes.set(day, first ? [amount, ...earlier] : [...earlier, amount]);
   d.capital = d.capital.plus(amount);
-  if (d.lastChangeOn !== null && day < d.lastChangeOn) {
+  if ((d.lastChangeOn !== null && day < d.lastChangeOn) || (first && earlier.length > 0)) {
     d.highest = null;
     return;
   }
@@ -331,7 +333,10 @@ function apply(d: Draft, event: ShareEvent): void {
         ...(leaves ? { heldUntil: e.on, pendingRequestId: null } : {}),
       });
       if (leaves && before) {
-        change(d, e.on!, before.nominal.negate());
+        // A transfer leaves the capital as it was: Gloux's rows carry no time of day, and its
+        // transferee's new row may come in at an earlier poll, so the old share's exit counts
+        // first in its day; the highest capital never counts both shares (issue 16 item 8).
+        change(d, e.on!, before.nominal.negate(), e.movement === 'cession');
         moved(d, e.on!);
       }
       return;

@@ -290,7 +290,8 @@ async function changed(
         : 'Gloux',
     source: 'gloux',
   });
-  if (leaves) await addCapital(rows, days, d.on, -cents, -1);
+  // A transfer's exit counts first in its day, as in the domain (share-capital.ts).
+  if (leaves) await addCapital(rows, days, d.on, -cents, -1, d.movement === 'cession');
 }
 
 /** Gloux's rows: each share, its subscription (and paid-up, exit) in the register, the capital. */
@@ -467,6 +468,8 @@ function movement(rows: Rows, position: number, m: Movement): void {
  * Appends a change of the capital to `day` (possibly before days already recorded, for a
  * Gloux share imported late): that day's capital and peak, then every later day's running
  * figures. A day's peak starts at the capital it opens with (the previous day's close).
+ * `first` (a decrease): the change goes before the day's others, so every running figure of
+ * the day moves by it, down to no lower than the opening.
  */
 async function addCapital(
   rows: Rows,
@@ -474,6 +477,7 @@ async function addCapital(
   day: string,
   cents: bigint,
   shares: number,
+  first = false,
 ): Promise<void> {
   const last = await lastDay(rows, days);
   // Days almost always come in order: then the day before is the last one, and none is later.
@@ -500,7 +504,9 @@ async function addCapital(
     };
   }
   const capital = int(row['capital_cents']) + cents;
-  const peak = int(row['peak_cents']);
+  const opening = int(row['capital_cents']) - int(row['delta_cents']);
+  const shifted = int(row['peak_cents']) + cents;
+  const peak = first ? (shifted > opening ? shifted : opening) : int(row['peak_cents']);
   rows.put(DAYS, {
     ...row,
     delta_cents: (int(row['delta_cents']) + cents).toString(),

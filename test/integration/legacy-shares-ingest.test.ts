@@ -446,3 +446,110 @@ describe.each(dialects)('Gloux share movements become events on %s', (dialect) =
     expect(await ingester.poll()).toEqual(NOTHING);
   });
 });
+
+/** Gloux's transfers over two polls (issue 16 item 8), on a register of their own. */
+describe.each(dialects)('Gloux share transfers and changes racing the mirror on %s', (dialect) => {
+  let database: TestDatabase;
+  let app: AppHarness;
+  let ingester: LegacyIngester;
+  let side: GlouxSide;
+
+  beforeAll(async () => {
+    ({ database, app, ingester, side } = await startOnGlouxSample(dialect));
+    await glouxEdit(side, `UPDATE tiers SET nb_parts = 0, societaire = 'N' WHERE id_tiers = 3`);
+    await ingester.backfill();
+    await app.syncLegacy();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  const capitalCents = async () => {
+    const [row] = await app.db.query<{ c: unknown }>(
+      `SELECT capital_cents AS c FROM g2_rm_capital_days ORDER BY day DESC LIMIT 1`,
+    );
+    return Number(row?.c ?? 0);
+  };
+
+  it('a transfer Gloux records over two polls never raises the highest capital, whichever row comes first (issue 16 item 8)', async () => {
+    const highest = async () => {
+      const [row] = await app.db.query<{ p: unknown }>(
+        `SELECT MAX(peak_cents) AS p FROM g2_rm_capital_days`,
+      );
+      return Number(row?.p ?? 0);
+    };
+    const [first, second] = await glouxShares(side, { idTiers: 2, count: 2, date: TODAY });
+    await ingester.poll();
+    const before = await highest();
+    const capital = await capitalCents();
+    // The transferee's new row first, the old one marked 'cedee' at the next poll.
+    await glouxShares(side, { idTiers: 1, count: 1, date: TODAY });
+    expect(await ingester.poll()).toMatchObject({ shares: 1 });
+    await glouxShareExit(side, { numero: first!, etat: 'cedee', date: TODAY, cessionnaire: 1 });
+    expect(await ingester.poll()).toMatchObject({ shares: 1 });
+    expect(await capitalCents()).toBe(capital);
+    expect(await highest()).toBe(before);
+    // The old row first, then the new one.
+    await glouxShareExit(side, { numero: second!, etat: 'cedee', date: TODAY, cessionnaire: 1 });
+    expect(await ingester.poll()).toMatchObject({ shares: 1 });
+    await glouxShares(side, { idTiers: 1, count: 1, date: TODAY });
+    expect(await ingester.poll()).toMatchObject({ shares: 1 });
+    expect(await capitalCents()).toBe(capital);
+    expect(await highest()).toBe(before);
+    await app.syncLegacy();
+    expect(describeDrift(await app.db.run((q) => driftReport(q)))).toEqual([]);
+  });
+
+  it('a share Gloux changes while gloux2’s movement of it waits for the mirror keeps Gloux’s row, said in the report (issue 16 item 8)', async () => {
+    const bus = app.context.get(CommandBus);
+    await bus.execute(
+      new SubscribeSharesCommand({ tiersId: '1', count: 1, on: TODAY, paid: false }, 'test'),
+    );
+    await app.syncLegacy();
+    const [mine] = await app.db.query<{ number: unknown }>(
+      `SELECT number FROM g2_rm_shares WHERE source = 'g2' AND state = 'souscrite' ORDER BY number DESC LIMIT 1`,
+    );
+    const numero = Number(mine!.number);
+    await bus.execute(
+      new PayUpSharesCommand({ tiersId: '1', numbers: [numero], on: TODAY }, 'test'),
+    );
+    await app.syncLegacy();
+    // Back to the moment before the mirror wrote the pay-up (the app mirrors right after each
+    // commit), then Gloux redeems the share meanwhile.
+    const [paid] = await app.db.query<{ position: unknown }>(
+      `SELECT MAX(position) AS position FROM g2_events WHERE stream_id = 'share-capital'`,
+    );
+    await glouxEdit(
+      side,
+      `UPDATE parts_sociales SET etat = 'souscrite', date_liberation = '0000-00-00' WHERE numero = ?`,
+      [numero],
+    );
+    await glouxEdit(side, `UPDATE g2_checkpoints SET position = ? WHERE name = 'legacy-sync'`, [
+      Number(paid!.position) - 1,
+    ]);
+    await glouxShareExit(side, { numero, etat: 'remboursee', date: TODAY });
+    await app.syncLegacy();
+    const [row] = await app.db.query<{ etat: string }>(
+      `SELECT etat FROM parts_sociales WHERE numero = ?`,
+      [numero],
+    );
+    expect(row?.etat).toBe('remboursee');
+    const issues = await app.db.query<{ code: string; message: string }>(
+      `SELECT code, message FROM g2_legacy_issues WHERE source_table = 'parts_sociales' AND legacy_id = ?`,
+      [numero],
+    );
+    expect(issues.map((i) => i.code)).toEqual(['share_mirror_conflict']);
+    expect(issues[0]!.message).toBe(
+      `Part n° ${numero} (tiers 1) : passée à « remboursée » dans Gloux pendant que gloux2 y écrivait sa libération ; la ligne de Gloux est gardée (Gloux l’emporte), la prochaine lecture de Gloux la prend en compte ou la signale.`,
+    );
+    // The next poll takes Gloux's redemption in.
+    expect(await ingester.poll()).toMatchObject({ shares: 1 });
+    const [register] = await app.db.query<{ state: string }>(
+      `SELECT state FROM g2_rm_shares WHERE number = ?`,
+      [numero],
+    );
+    expect(register?.state).toBe('remboursee');
+  });
+});
