@@ -5,7 +5,8 @@ import { readStream } from '../src/kernel/event-store/event-store.js';
 import { glouxStateOf } from '../domain/legacy/gloux-accounts.js';
 import { accountStreams } from './legacy-account-states.js';
 import { readHostings, refreshCustomerState } from './legacy-accounts.js';
-import { decimalSelect, legacyDay } from './legacy-rows.js';
+import { decimalSelect, legacyDay, legacyUuid, readLegacyLines } from './legacy-rows.js';
+import { Dec } from '../domain/shared/money.js';
 import { customerNumberOf } from '../domain/accounts/sign-up.js';
 import { SIGN_UP_PLACEHOLDER } from './legacy-sign-up.js';
 import { mirrorEvent, refreshCustomerBalance, refreshInvoiceSettlement } from './legacy-mirror.js';
@@ -17,7 +18,7 @@ import { drawsInProgress } from '../src/kernel/event-store/number-gaps.js';
 /**
  * The drift report: every row where Gloux's tables and gloux2's read models disagree (Gloux
  * README point 6), by comparing both sides in the same database — invoices (presence, total,
- * montant_regle, statut), payments (presence, amount, etat), customer balances (clients.solde
+ * montant_regle, statut, and each line's label, net and VAT rate), payments (presence, amount, etat), customer balances (clients.solde
  * FLOAT, to the cent), shares (parts_sociales.etat) and members (tiers.nb_parts, societaire).
  *
  * `owner` says who holds the truth: 'gloux2' for what the mirror writes (Gloux's denormalised
@@ -171,6 +172,110 @@ async function invoiceDrift(q: Queryable): Promise<Drift[]> {
         streamId: `invoice-${m.kind === 'credit_note' ? m.origin_invoice_id : m.invoice_id}`,
       },
     });
+  }
+  return out;
+}
+
+/** Invoices compared line by line per query (two reads of each side per chunk). */
+const LINE_CHUNK = 500;
+
+/**
+ * Each invoice's lines on both sides: a line whose label, net (montant_ht, to the cent) or VAT
+ * rate differs, or that one side lacks, is named. Lines pair by gloux2's map (its own invoices)
+ * or by the Gloux line id they were taken from; the 0 % rounding line gloux2 adds to a Gloux
+ * invoice has no Gloux row and is left out. A Gloux invoice's lines are Gloux's: a difference
+ * is taken in at the next poll as a correction, or waits for a person (the import report).
+ */
+async function lineDrift(q: Queryable): Promise<Drift[]> {
+  const out: Drift[] = [];
+  const invoices = await q.query<{
+    legacy_id: unknown;
+    g2_id: string;
+    number: string;
+    own: unknown;
+  }>(
+    `SELECT m.legacy_id, m.g2_id, r.number,
+            (SELECT COUNT(*) FROM g2_legacy_ingested g WHERE g.source_table = 'factures' AND g.legacy_id = m.legacy_id) AS own
+       FROM g2_legacy_map m JOIN g2_rm_invoices r ON r.invoice_id = m.g2_id
+      WHERE m.kind = 'invoice' ORDER BY m.legacy_id`,
+  );
+  for (let i = 0; i < invoices.length; i += LINE_CHUNK) {
+    const chunk = invoices.slice(i, i + LINE_CHUNK);
+    const ids = chunk.map((c) => Number(c.legacy_id));
+    const glouxLines = await readLegacyLines(q, ids);
+    const mapped = new Map<number, string>();
+    for (let k = 0; k < glouxLines.length; k += LINE_CHUNK) {
+      const part = glouxLines.slice(k, k + LINE_CHUNK).map((l) => l.id);
+      for (const m of await q.query<{ g2_id: string; legacy_id: unknown }>(
+        `SELECT g2_id, legacy_id FROM g2_legacy_map WHERE kind = 'invoice_line' AND legacy_id IN (${part.map(() => '?').join(', ')})`,
+        part,
+      ))
+        mapped.set(Number(m.legacy_id), m.g2_id);
+    }
+    const mine = await q.query<{
+      invoice_id: string;
+      line_id: string;
+      label: string;
+      net_cents: unknown;
+      vat_rate: string;
+    }>(
+      `SELECT invoice_id, line_id, label, net_cents, vat_rate FROM g2_rm_invoice_lines
+        WHERE invoice_id IN (${chunk.map(() => '?').join(', ')}) ORDER BY invoice_id, line_no`,
+      chunk.map((c) => c.g2_id),
+    );
+    for (const c of chunk) {
+      const idFacture = Number(c.legacy_id);
+      const fromGloux = Number(c.own) > 0;
+      const theirs = glouxLines.filter((l) => l.invoiceId === idFacture);
+      const adjustment = legacyUuid('facture-ajustement', idFacture);
+      const ours = new Map(
+        mine
+          .filter((l) => l.invoice_id === c.g2_id && l.line_id !== adjustment)
+          .map((l) => [l.line_id, l]),
+      );
+      const base = {
+        area: 'facture' as const,
+        legacyId: String(idFacture),
+        label: c.number,
+        owner: fromGloux ? ('gloux' as const) : ('gloux2' as const),
+        repair: null,
+      };
+      const rate = (v: string) => new Dec(v).toString();
+      for (const l of theirs) {
+        const lineId = mapped.get(l.id) ?? legacyUuid('ligne', l.id);
+        const o = ours.get(lineId);
+        ours.delete(lineId);
+        const what = `ligne n° ${l.id}`;
+        if (!o) {
+          out.push({ ...base, field: what, gloux: `${l.label} ${l.net}`, gloux2: 'absente' });
+          continue;
+        }
+        const label = l.label || '(sans libellé)';
+        if (label !== o.label.trim())
+          out.push({ ...base, field: `${what} libellé`, gloux: label, gloux2: o.label });
+        if (centsOf(l.net) !== big(o.net_cents))
+          out.push({
+            ...base,
+            field: `${what} montant_ht`,
+            gloux: l.net,
+            gloux2: cents(o.net_cents),
+          });
+        if (rate(l.vatRate) !== rate(o.vat_rate))
+          out.push({
+            ...base,
+            field: `${what} taux_tva`,
+            gloux: rate(l.vatRate),
+            gloux2: rate(o.vat_rate),
+          });
+      }
+      for (const o of ours.values())
+        out.push({
+          ...base,
+          field: 'ligne',
+          gloux: 'absente',
+          gloux2: `${o.label} ${cents(o.net_cents)}`,
+        });
+    }
   }
   return out;
 }
@@ -570,6 +675,7 @@ export async function driftReport(q: Queryable): Promise<Drift[]> {
   return [
     ...(await customerNumberDrift(q)),
     ...(await invoiceDrift(q)),
+    ...(await lineDrift(q)),
     ...(await paymentDrift(q)),
     ...(await balanceDrift(q)),
     ...(await shareDrift(q)),

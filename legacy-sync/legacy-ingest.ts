@@ -10,6 +10,8 @@ import { recordIssue } from './legacy-issues.js';
 import { recordAbandonedDraws } from './legacy-number-gaps.js';
 import { SingleFlight } from './single-flight.js';
 import {
+  correctionCandidates,
+  importCorrections,
   importInvoices,
   invoiceCandidates,
   reportHandCancelled,
@@ -48,10 +50,11 @@ export const INGEST_CHECKPOINT = {
   paiements: 'gloux-ingest:paiements',
 } as const;
 
-export type IngestTable = keyof typeof INGEST_CHECKPOINT;
+/** factures_lignes: the lines of invoices already taken in, changed in Gloux since. */
+export type IngestTable = keyof typeof INGEST_CHECKPOINT | 'factures_lignes';
 
 export interface BackfillProgress {
-  readonly table: IngestTable;
+  readonly table: keyof typeof INGEST_CHECKPOINT;
   readonly done: number;
   readonly total: number;
 }
@@ -71,6 +74,12 @@ const TABLES: Record<
     commandType: 'IngestGlouxInvoices',
     candidates: invoiceCandidates,
     importBatch: importInvoices,
+  },
+  factures_lignes: {
+    key: 'id_facture',
+    commandType: 'IngestGlouxInvoiceLines',
+    candidates: correctionCandidates,
+    importBatch: importCorrections,
   },
   paiements: {
     key: 'id_paiement',
@@ -152,7 +161,7 @@ export class LegacyIngester {
     await recordAbandonedDraws(this.db, this.clock.now());
     await this.db.run((q) => recordCounterBaselines(q, sqlTimestamp(this.clock.now())));
     let total = emptyCounts();
-    for (const table of ['factures', 'paiements'] as const) {
+    for (const table of ['factures', 'factures_lignes', 'paiements'] as const) {
       // Onwards from the last batch: a row left for later (an avoir whose invoice is not in yet,
       // a payment to look at again) is not fetched twice in one poll, whatever their number.
       let after = 0;

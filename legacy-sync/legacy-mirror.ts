@@ -106,6 +106,11 @@ export async function mirrorEvent(tx: Tx, event: RecordedEvent): Promise<void> {
     case 'PaymentAllocationChanged':
       // Only the ingester records it, from a paiements_factures row Gloux already holds.
       throw new Error('PaymentAllocationChanged is Gloux’s, never gloux2’s own: nothing to mirror');
+    case 'LegacyInvoiceLinesCorrected':
+      // Only the ingester records it, from factures_lignes rows Gloux already holds.
+      throw new Error(
+        'LegacyInvoiceLinesCorrected is Gloux’s, never gloux2’s own: nothing to mirror',
+      );
     case 'CustomerCreditApplied':
       await mirrorCreditApplied(tx, e, event.recordedAt);
       break;
@@ -136,6 +141,13 @@ export async function refreshAfterIngest(tx: Tx, event: RecordedEvent): Promise<
   // Gloux's invoice is in now: the balance counts it (see STILL_WRITTEN).
   if (e.type === 'InvoiceIssued' || e.type === 'CustomerCredited')
     await refreshCustomerBalance(tx, e.data.customerId);
+  if (e.type === 'LegacyInvoiceLinesCorrected') {
+    // Gloux's lines and totals changed: what its invoice and balance show follows them.
+    const idFacture = await legacyIdOf(tx, 'invoice', e.data.invoiceId);
+    if (idFacture !== null)
+      await refreshInvoiceSettlement(tx, idFacture, localDateTime(event.recordedAt));
+    await refreshCustomerBalance(tx, e.data.customerId);
+  }
   if (e.type === 'InvoicePaymentAllocated') {
     const idFacture = await legacyIdOf(tx, 'invoice', e.data.invoiceId);
     if (idFacture !== null)

@@ -184,3 +184,30 @@ export function paymentFingerprintSql(q: Queryable, alias = 'p'): string {
     ? `CONCAT(${alias}.etat, '|', ${amount}, '|', COALESCE(${sum}, ''), '|', ${count})`
     : `(${alias}.etat || '|' || ${amount} || '|' || COALESCE(${sum}, '') || '|' || ${count})`;
 }
+
+/**
+ * SQL for an invoice's lines as Gloux holds them (every column gloux2 reads, in id order), for
+ * `invoice` an SQL expression giving its id_facture: the ingestion keeps it once an invoice is
+ * taken in and reads the lines again only when it changed (a row updated, added or deleted).
+ * MariaDB keeps its MD5; SQLite, which has no hash function, the text itself.
+ */
+export function linesFingerprintSql(q: Queryable, invoice: string): string {
+  const cols = [
+    'l.id_ligne',
+    'l.id_hebergement',
+    'l.id_produit',
+    'l.type_ligne',
+    'l.libelle',
+    'l.quantite',
+    'l.prix_unitaire_ht',
+    'l.taux_tva',
+    'l.montant_ht',
+    'l.periode_debut',
+    'l.periode_fin',
+  ];
+  const lines =
+    q.dialect === 'mysql'
+      ? `SELECT MD5(GROUP_CONCAT(CONCAT_WS('|', ${cols.join(', ')}) ORDER BY l.id_ligne SEPARATOR ';'))`
+      : `SELECT group_concat(${cols.join(` || '|' || `)}, ';' ORDER BY l.id_ligne)`;
+  return `COALESCE((${lines} FROM factures_lignes l WHERE l.id_facture = ${invoice}), '-')`;
+}

@@ -10,6 +10,7 @@ import {
   sharesOfTotal,
   type ReceiptMethod,
   type RevenueType,
+  ALLOCATION_KIND_LABELS,
 } from '../domain/treasury/treasury.js';
 import { listProducts } from '../legacy-sync/legacy-catalogue.js';
 import { findCustomers } from '../legacy-sync/legacy-gateway.js';
@@ -471,7 +472,15 @@ export async function revenueDocument(
         rows: (async function* () {
           for await (const l of revenueLines(source, period, null))
             yield {
-              cells: [l.day, l.number, Number(l.customerId), l.label, l.vatRate, l.net, l.vat],
+              cells: [
+                l.day,
+                l.documentKind === 'correction' ? `Régularisation ${l.number}` : l.number,
+                Number(l.customerId),
+                l.label,
+                l.vatRate,
+                l.net,
+                l.vat,
+              ],
             };
         })(),
       },
@@ -510,12 +519,6 @@ export function allocationDetailRows(
 ): AsyncGenerator<AllocationDetailRow> {
   return allocationDetail(source, fy, productKey);
 }
-
-const ALLOCATION_KINDS: Readonly<Record<string, string>> = {
-  payment: 'Paiement',
-  reversal: 'Annulation',
-  credit_note: 'Avoir',
-};
 
 export async function allocationDocument(
   source: ReportSource,
@@ -568,7 +571,7 @@ export async function allocationDocument(
             yield {
               cells: [
                 r.day,
-                ALLOCATION_KINDS[r.kind] ?? r.kind,
+                ALLOCATION_KIND_LABELS[r.kind] ?? r.kind,
                 r.sourceId,
                 r.method ? (METHOD_LABELS[r.method as ReceiptMethod] ?? r.method) : '',
                 r.reference,
@@ -713,7 +716,7 @@ export async function vatDocument(source: ReportSource, period: Period): Promise
             yield {
               cells: [
                 d.day,
-                ALLOCATION_KINDS[d.kind] ?? d.kind,
+                ALLOCATION_KIND_LABELS[d.kind] ?? d.kind,
                 d.sourceId,
                 d.invoiceNumber,
                 d.rate,

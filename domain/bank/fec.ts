@@ -196,6 +196,10 @@ const credit = (account: Account, amount: Money, aux = ''): LedgerLine =>
   debit(account, amount.negate(), aux);
 
 const customerAux = (customerId: string) => `C${customerId}`;
+
+/** The OD entry of an allocation Gloux added to a payment later, on the day gloux2 saw it. */
+const allocationEntryKey = (paymentId: string, invoiceId: string, on: Day) =>
+  `${paymentId}:${invoiceId}:${on}`;
 const tiersAux = (tiersId: string) => `T${tiersId}`;
 
 /** Balance-sheet accounts (classes 1 to 5) are carried forward; 6, 7 and 8 are not. */
@@ -217,6 +221,8 @@ export class GeneralLedger {
   private readonly invoiceNumbers = new Map<string, string>();
   private readonly paymentMethod = new Map<string, PaymentMethod>();
   private readonly paymentRef = new Map<string, string>();
+  /** Each payment's own day: an allocation dated otherwise was added later in Gloux. */
+  private readonly paymentDay = new Map<string, Day>();
   /** Cheques on an active deposit slip: their money is at the bank (512), not in 5112. */
   private readonly deposited = new Map<string, string>();
   private readonly slipCheques = new Map<string, readonly string[]>();
@@ -280,7 +286,14 @@ export class GeneralLedger {
    * an earlier-dated one gets its cent moved, on its own entry, so 44571 agrees with the VAT
    * report month by month whatever the recording order.
    */
-  private invoiceChange(event: InvoiceEvent, key: string, on: Day, ref: string): void {
+  private invoiceChange(
+    event: InvoiceEvent,
+    key: string,
+    on: Day,
+    ref: string,
+    /** The entry of a correction of `on` (a later Gloux allocation): its VAT goes there. */
+    into?: string,
+  ): void {
     const invoiceId = event.data.invoiceId;
     const before = this.invoices.get(invoiceId) ?? initialInvoiceState;
     const after = evolveInvoice(before, event);
@@ -291,7 +304,7 @@ export class GeneralLedger {
     if (event.type === 'InvoiceIssued') return;
     const booked = this.vatBooked.get(invoiceId) ?? new Map();
     this.vatBooked.set(invoiceId, booked);
-    const book = (id: string, vat: Money, day: Day, reference: string) => {
+    const book = (id: string, vat: Money, day: Day, reference: string, at?: string) => {
       const was = booked.get(id);
       booked.set(id, {
         vat: (was?.vat ?? Money.ZERO).plus(vat),
@@ -299,6 +312,21 @@ export class GeneralLedger {
         ref: was?.ref ?? reference,
       });
       if (vat.isZero()) return;
+      if (at !== undefined) {
+        this.entry(
+          at,
+          {
+            journal: 'OD',
+            date: day,
+            pieceRef: reference,
+            pieceDate: day,
+            label: `TVA encaissée ${reference}`,
+          },
+          [debit('44574', vat), credit('44571', vat)],
+          true,
+        );
+        return;
+      }
       this.entry(
         id,
         {
@@ -318,7 +346,7 @@ export class GeneralLedger {
       const figures = (s: InvoiceState) =>
         invoiceFigures(effectiveLines(s), s.paid.toString(), this.fiscalYearStart);
       const delta = allocationDelta(figures(before), figures(after), on, key, this.fiscalYearStart);
-      book(key, Money.sum(delta.map((d) => Money.of(d.vat))), on, ref);
+      book(key, Money.sum(delta.map((d) => Money.of(d.vat))), on, ref, into);
       return;
     }
     const target = new Map<string, Money>();
@@ -422,7 +450,56 @@ export class GeneralLedger {
       case 'InvoicePaymentAllocated': {
         const d = e.data;
         const ref = this.paymentRef.get(d.paymentId) ?? this.invoiceNumbers.get(d.invoiceId) ?? '';
-        this.invoiceChange(e, d.paymentId, d.paidOn, ref);
+        // An allocation Gloux added later is dated the day gloux2 saw it: its VAT goes in that
+        // day's correction entry (PaymentAllocationChanged), never in the payment's own.
+        const received = this.paymentDay.get(d.paymentId);
+        const late = received !== undefined && received !== d.paidOn;
+        this.invoiceChange(
+          e,
+          d.paymentId,
+          d.paidOn,
+          ref,
+          late ? allocationEntryKey(d.paymentId, d.invoiceId, d.paidOn) : undefined,
+        );
+        return;
+      }
+      case 'LegacyInvoiceLinesCorrected': {
+        // Gloux changed an invoice's lines after gloux2 took it in: the difference, on the day
+        // gloux2 saw it (a closed period is never rewritten), as a correction of that day.
+        const d = e.data;
+        const was = d.previous;
+        for (const [lines, sign] of [
+          [was.lines, -1],
+          [d.lines, 1],
+        ] as const)
+          for (const l of lines) {
+            const net = Money.of(l.net).toDecimal();
+            this.serviceLines.push({
+              issuedOn: d.on,
+              net: sign < 0 ? net.negated() : net,
+              start: l.serviceStart,
+              end: l.serviceEnd,
+            });
+          }
+        const diff = (now: string, before: string) => Money.of(now).minus(Money.of(before));
+        const lines = [
+          debit('411', diff(d.total, was.total), customerAux(d.customerId)),
+          credit('706', diff(d.totalNet, was.totalNet)),
+          credit('44574', diff(d.totalVat, was.totalVat)),
+        ].filter((l) => !l.debit.isZero() || !l.credit.isZero());
+        if (lines.length > 0)
+          this.entry(
+            d.correctionId,
+            {
+              journal: 'VT',
+              date: d.on,
+              pieceRef: d.number,
+              pieceDate: d.on,
+              label: `Régularisation de la facture ${d.number} (lignes corrigées dans Gloux)`,
+            },
+            lines,
+          );
+        this.invoiceChange(e, d.correctionId, d.on, d.number);
         return;
       }
       case 'PaymentRecorded': {
@@ -430,6 +507,7 @@ export class GeneralLedger {
         const ref = d.reference || d.paymentId.slice(0, 8);
         this.paymentMethod.set(d.paymentId, d.method);
         this.paymentRef.set(d.paymentId, ref);
+        this.paymentDay.set(d.paymentId, d.receivedOn);
         const amount = Money.of(d.amount);
         const allocated = Money.sum(d.allocations.map((a) => Money.of(a.amount)));
         const aux = customerAux(d.customerId);
@@ -486,13 +564,13 @@ export class GeneralLedger {
         const ref = this.paymentRef.get(d.paymentId) ?? '';
         const abs = amount.isNegative() ? amount.negate() : amount;
         this.entry(
-          `${d.paymentId}:${d.invoiceId}:${d.on}`,
+          allocationEntryKey(d.paymentId, d.invoiceId, d.on),
           {
             journal: 'OD',
             date: d.on,
             pieceRef: ref,
             pieceDate: d.on,
-            label: `Affectation du règlement ${ref} sur ${this.invoiceNumbers.get(d.invoiceId) ?? ''}`,
+            label: `Régularisation : affectation du règlement ${ref} sur ${this.invoiceNumbers.get(d.invoiceId) ?? ''} (ajoutée dans Gloux)`,
           },
           amount.isNegative()
             ? [debit('411', abs, aux), credit('4191', abs, aux)]

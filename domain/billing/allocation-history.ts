@@ -11,11 +11,11 @@ import { evolveInvoice, initialInvoiceState, type InvoiceState } from './invoice
  * the same facts recorded in another order (a cheque typed in after a later card payment, a
  * replay) would split differently (21.34 € of VAT one way, 21.33 € the other). Payments are
  * taken in the order of their dates, ties broken by a key that does not depend on recording
- * (payment id, then amount). Credit notes change the lines and stay where they were recorded:
- * the payments between two credit notes are ordered among themselves.
+ * (payment id, then amount). Credit notes and Gloux's line corrections change the lines and
+ * stay where they were recorded: the payments between two of them are ordered among themselves.
  */
 
-export type AllocationChangeKind = 'payment' | 'reversal' | 'credit_note';
+export type AllocationChangeKind = 'payment' | 'reversal' | 'credit_note' | 'correction';
 
 /** What one event of the invoice moved, as allocation entries dated `on`. */
 export interface AllocationChange {
@@ -72,6 +72,8 @@ function changeOf(event: InvoiceEvent): Omit<AllocationChange, 'entries'> | null
       };
     case 'CreditNoteIssued':
       return { id: event.data.creditNoteId, on: event.data.issuedOn, kind: 'credit_note' };
+    case 'LegacyInvoiceLinesCorrected':
+      return { id: event.data.correctionId, on: event.data.on, kind: 'correction' };
   }
 }
 

@@ -315,15 +315,28 @@ export function allocationDelta(
 ): AllocationEntry[] {
   const paymentFy = fiscalYearOf(date, fiscalYearStart);
   const old = new Map(before.lines.map((l) => [l.lineId, l]));
-  return after.lines.map((a) => {
+  const now = new Set(after.lines.map((l) => l.lineId));
+  // A line or a service year Gloux's correction took away gives back what it had.
+  const gone = before.lines
+    .filter((b) => !now.has(b.lineId))
+    .map((b) => ({ lineId: b.lineId, vat: 0n, years: [] }));
+  return [...after.lines, ...gone].map((a) => {
     const b = old.get(a.lineId);
     const years: AllocationEntry['years'] = [];
-    for (const y of a.years) {
-      const net = y.net - (b?.years.find((x) => x.fiscalYear === y.fiscalYear)?.net ?? 0n);
+    const fiscalYears = [
+      ...a.years.map((y) => y.fiscalYear),
+      ...(b?.years ?? [])
+        .map((y) => y.fiscalYear)
+        .filter((fy) => !a.years.some((y) => y.fiscalYear === fy)),
+    ];
+    for (const fiscalYear of fiscalYears) {
+      const net =
+        (a.years.find((x) => x.fiscalYear === fiscalYear)?.net ?? 0n) -
+        (b?.years.find((x) => x.fiscalYear === fiscalYear)?.net ?? 0n);
       if (net !== 0n) {
         years.push({
-          fiscalYear: y.fiscalYear,
-          bucket: bucketOf(y.fiscalYear, paymentFy),
+          fiscalYear,
+          bucket: bucketOf(fiscalYear, paymentFy),
           net: formatCents(net),
         });
       }

@@ -203,7 +203,36 @@ export interface CustomerCreditWithdrawn {
   };
 }
 
-export type InvoiceEvent = InvoiceIssued | InvoicePaymentAllocated | CreditNoteIssued;
+/**
+ * Gloux changed the lines of one of its invoices after gloux2 took it in (factures_lignes rows
+ * updated, added or deleted): the invoice now has `lines` and these totals. A correction dated
+ * `on`, the day gloux2 saw it (moved to the first open day when locked): the reports put the
+ * difference from `previous` on that day and never rewrite a period already declared.
+ */
+export interface LegacyInvoiceLinesCorrected {
+  readonly type: 'LegacyInvoiceLinesCorrected';
+  readonly data: {
+    readonly correctionId: string;
+    readonly invoiceId: string;
+    readonly number: string;
+    readonly customerId: string;
+    readonly on: string;
+    readonly lines: readonly InvoiceLine[];
+    readonly totalNet: string;
+    readonly totalVat: string;
+    readonly total: string;
+    /** The invoice as gloux2 had it before (its issue, or the previous correction). */
+    readonly previous: {
+      readonly lines: readonly InvoiceLine[];
+      readonly totalNet: string;
+      readonly totalVat: string;
+      readonly total: string;
+    };
+  };
+}
+
+export type InvoiceEvent =
+  InvoiceIssued | InvoicePaymentAllocated | CreditNoteIssued | LegacyInvoiceLinesCorrected;
 export type PaymentEvent = PaymentRecorded | PaymentReversed | PaymentAllocationChanged;
 export type CustomerAccountEvent =
   CustomerCredited | CustomerCreditApplied | CustomerCreditWithdrawn;
@@ -213,6 +242,7 @@ export const billingEventTypes: readonly BillingEvent['type'][] = [
   'InvoiceIssued',
   'InvoicePaymentAllocated',
   'CreditNoteIssued',
+  'LegacyInvoiceLinesCorrected',
   'PaymentRecorded',
   'PaymentReversed',
   'PaymentAllocationChanged',

@@ -103,6 +103,16 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
         status: statusOf(state.total, credited, paid),
       };
     }
+    case 'LegacyInvoiceLinesCorrected': {
+      // Gloux's lines and totals replace the invoice's; credit notes keep what they took.
+      const total = Money.of(event.data.total);
+      return {
+        ...state,
+        total,
+        lines: event.data.lines,
+        status: statusOf(total, state.credited, state.paid),
+      };
+    }
     case 'InvoicePaymentAllocated': {
       const amount = Money.of(event.data.amount);
       const paid = state.paid.plus(amount);

@@ -118,6 +118,7 @@ const DAY_FIELDS: { readonly [T in AccountingEvent['type']]: readonly string[] }
   InvoiceIssued: ['issuedOn'],
   InvoicePaymentAllocated: ['paidOn'],
   CreditNoteIssued: ['issuedOn'],
+  LegacyInvoiceLinesCorrected: ['on'],
   PaymentRecorded: ['receivedOn'],
   PaymentReversed: ['on'],
   PaymentAllocationChanged: ['on'],

@@ -9,6 +9,7 @@ import type {
   InvoiceIssued,
   InvoiceLine,
   InvoicePaymentAllocated,
+  LegacyInvoiceLinesCorrected,
   LineKind,
   PaymentEvent,
   PaymentMethod,
@@ -289,6 +290,80 @@ export function invoiceFromGloux(
     notes,
   };
 }
+
+/** An invoice's lines and totals as gloux2 holds them (its issue, or its last correction). */
+export type InvoiceLinesState = LegacyInvoiceLinesCorrected['data']['previous'];
+
+/**
+ * Gloux's lines of an invoice gloux2 already took in, read again (docs/legacy-contract.md rule
+ * 4): unchanged, or a LegacyInvoiceLinesCorrected dated `on` (the day gloux2 sees it), or
+ * pending (Gloux is still writing them: they do not make its total), or an issue for a person
+ * when gloux2 cannot follow without rewriting what it recorded since (a credit note on the
+ * invoice, or a total now below what was paid on it).
+ */
+export function invoiceCorrectionFromGloux(
+  row: GlouxInvoiceRow,
+  lines: readonly GlouxLineRow[],
+  current: { readonly state: InvoiceState; readonly holds: InvoiceLinesState },
+  ids: {
+    correctionId: string;
+    lineId: (legacyLineId: number) => string;
+    adjustmentLineId: string;
+  },
+  on: string,
+):
+  | { unchanged: true }
+  | { event: LegacyInvoiceLinesCorrected; notes: IngestIssue[] }
+  | { issue: IngestIssue }
+  | { pending: IngestIssue } {
+  const { state, holds } = current;
+  const r = invoiceFromGloux(row, lines, { ...ids, invoiceId: state.invoiceId });
+  if (!('event' in r)) return r;
+  const d = r.event.data;
+  const same =
+    JSON.stringify(d.lines) === JSON.stringify(holds.lines) &&
+    d.totalNet === holds.totalNet &&
+    d.totalVat === holds.totalVat &&
+    d.total === holds.total;
+  if (same) return { unchanged: true };
+  const name = `Facture ${state.number}`;
+  if (state.creditNotes.length > 0)
+    return {
+      issue: {
+        code: LINES_CHANGED,
+        message: `${name} : ses lignes ont changé dans Gloux après l’avoir ${state.creditNotes.map((c) => c.number).join(', ')} ; gloux2 garde les lignes qu’il a. Rétablir les lignes dans Gloux, ou établir un avoir.`,
+      },
+    };
+  const total = Money.of(d.total);
+  if (state.paid.compare(total) > 0 || (total.isNegative() && !state.paid.isZero()))
+    return {
+      issue: {
+        code: LINES_CHANGED,
+        message: `${name} : ses lignes dans Gloux font maintenant ${d.total} pour ${state.paid.toString()} déjà payés ; gloux2 garde les lignes qu’il a. Rétablir les lignes dans Gloux, ou rembourser le trop-perçu.`,
+      },
+    };
+  return {
+    event: {
+      type: 'LegacyInvoiceLinesCorrected',
+      data: {
+        correctionId: ids.correctionId,
+        invoiceId: state.invoiceId,
+        number: state.number,
+        customerId: state.customerId,
+        on,
+        lines: d.lines,
+        totalNet: d.totalNet,
+        totalVat: d.totalVat,
+        total: d.total,
+        previous: holds,
+      },
+    },
+    notes: r.notes,
+  };
+}
+
+/** Issue code of a Gloux invoice whose later line change gloux2 cannot take in as it is. */
+export const LINES_CHANGED = 'lines_changed';
 
 /** What gloux2 knows of an invoice a Gloux payment is allocated to. */
 export interface KnownInvoice {

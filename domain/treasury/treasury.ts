@@ -22,6 +22,18 @@ export const METHOD_LABELS: Readonly<Record<ReceiptMethod, string>> = {
   credit: 'Crédit client',
 };
 
+/**
+ * What a row of the allocation and VAT reports comes from. Gloux's later changes are
+ * corrections of the day gloux2 saw them (docs/accounting.md §2).
+ */
+export const ALLOCATION_KIND_LABELS: Readonly<Record<string, string>> = {
+  payment: 'Paiement',
+  reversal: 'Annulation',
+  credit_note: 'Avoir',
+  correction: 'Régularisation (lignes corrigées dans Gloux)',
+  allocation_correction: 'Régularisation (affectation ajoutée dans Gloux)',
+};
+
 /** payment | bounced | refund | credit_refund move money; credit_use | credit_undo do not. */
 export type MovementKind =
   'payment' | 'bounced' | 'refund' | 'credit_refund' | 'credit_use' | 'credit_undo';

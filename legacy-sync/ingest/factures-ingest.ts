@@ -1,10 +1,18 @@
-import { customerStream, invoiceStream, type InvoiceEvent } from '../../domain/billing/events.js';
+import {
+  customerStream,
+  invoiceStream,
+  type InvoiceEvent,
+  type InvoiceIssued,
+  type LegacyInvoiceLinesCorrected,
+} from '../../domain/billing/events.js';
 import { foldInvoice } from '../../domain/billing/invoice.js';
 import {
   creditNoteFromGloux,
   IMPORTABLE_INVOICE_STATUSES,
   INCOMPLETE_LINES,
+  invoiceCorrectionFromGloux,
   invoiceFromGloux,
+  LINES_CHANGED,
   type GlouxInvoiceRow,
   type GlouxLineRow,
   type IngestIssue,
@@ -13,9 +21,16 @@ import type { Db, Queryable, Tx } from '../../src/kernel/database/db.js';
 import { readStream, sqlTimestamp } from '../../src/kernel/event-store/event-store.js';
 import { recordNumberGap } from '../../src/kernel/event-store/number-gaps.js';
 import { recordIssue } from '../legacy-issues.js';
-import { legacyUuid, readLegacyInvoices, readLegacyLines } from '../legacy-rows.js';
+import {
+  legacyUuid,
+  linesFingerprintSql,
+  readLegacyInvoices,
+  readLegacyLines,
+} from '../legacy-rows.js';
 import {
   emptyCounts,
+  fingerprintDiffers,
+  fingerprintsOf,
   invoiceIdsByLegacy,
   notBlocked,
   type Appends,
@@ -62,6 +77,7 @@ export async function importInvoices({
   const counts = emptyCounts();
   const rows = await readLegacyInvoices(tx, ids);
   const lines = await readLegacyLines(tx, ids);
+  const fingerprints = await linesFingerprints(tx, ids);
   const issue = async (id: number, i: IngestIssue, blocking: boolean) => {
     counts.issues += 1;
     await recordIssue(tx, 'factures', id, i, blocking, now);
@@ -122,10 +138,140 @@ export async function importInvoices({
       `INSERT INTO g2_legacy_map (kind, g2_id, legacy_id) VALUES ('invoice', ?, ?)`,
       [invoiceId, row.id],
     );
+    // Its lines as taken: a later change in Gloux is a correction (importCorrections).
     await tx.execute(
-      `INSERT INTO g2_legacy_ingested (source_table, legacy_id, g2_id, fingerprint, ingested_at) VALUES ('factures', ?, ?, '', ?)`,
-      [row.id, invoiceId, sqlTimestamp(now)],
+      `INSERT INTO g2_legacy_ingested (source_table, legacy_id, g2_id, fingerprint, ingested_at) VALUES ('factures', ?, ?, ?, ?)`,
+      [row.id, invoiceId, fingerprints.get(row.id) ?? '', sqlTimestamp(now)],
     );
+    counts.invoices += 1;
+  }
+  return counts;
+}
+
+/** The lines' fingerprint (linesFingerprintSql) of these Gloux invoices, by id. */
+const linesFingerprints = (q: Queryable, ids: readonly number[]) =>
+  fingerprintsOf(
+    q,
+    { table: 'factures', alias: 'f', key: 'id_facture' },
+    linesFingerprintSql(q, 'f.id_facture'),
+    ids,
+  );
+
+/** Issues of Gloux line changes are kept per invoice, apart from the invoice's own. */
+const CORRECTIONS = 'factures_lignes';
+
+/**
+ * Gloux invoices gloux2 took in whose lines changed in Gloux since (rows updated, added or
+ * deleted): their fingerprint differs from the one kept when they were last reconciled.
+ */
+export async function correctionCandidates(
+  q: Queryable,
+  afterId: number,
+  limit: number,
+): Promise<number[]> {
+  const differs = fingerprintDiffers(q, 'g.fingerprint', linesFingerprintSql(q, 'g.legacy_id'));
+  const rows = await q.query<{ id: unknown }>(
+    `SELECT g.legacy_id AS id FROM g2_legacy_ingested g
+       JOIN g2_legacy_map m ON m.kind = 'invoice' AND m.legacy_id = g.legacy_id
+      WHERE g.source_table = 'factures' AND g.legacy_id > ? AND ${differs}
+        AND ${notBlocked(CORRECTIONS, 'g', 'legacy_id')}
+      ORDER BY g.legacy_id LIMIT ${Math.floor(limit)}`,
+    [afterId],
+  );
+  return rows.map((r) => Number(r.id));
+}
+
+/**
+ * One batch of Gloux invoices whose lines changed after gloux2 took them in: each becomes a
+ * LegacyInvoiceLinesCorrected dated today, the day gloux2 sees it (the period lock moves it to
+ * the first open day and lists it for the treasurer), or stays named in the import report.
+ */
+export async function importCorrections({
+  tx,
+  ids,
+  appends,
+  now,
+  today,
+}: BatchContext): Promise<IngestCounts> {
+  const counts = emptyCounts();
+  const rows = await readLegacyInvoices(tx, ids);
+  const lines = await readLegacyLines(tx, ids);
+  const fingerprints = await linesFingerprints(tx, ids);
+  const invoiceIds = await invoiceIdsByLegacy(tx, ids);
+  const keep = (id: number) =>
+    tx.execute(
+      `UPDATE g2_legacy_ingested SET fingerprint = ? WHERE source_table = 'factures' AND legacy_id = ?`,
+      [fingerprints.get(id) ?? '', id],
+    );
+  const reconciled = async (id: number) => {
+    await keep(id);
+    await tx.execute(
+      `DELETE FROM g2_legacy_issues WHERE source_table = 'factures' AND legacy_id = ? AND code = ?`,
+      [id, LINES_CHANGED],
+    );
+  };
+  for (const row of rows) {
+    const invoiceId = invoiceIds.get(row.id);
+    if (invoiceId === undefined) continue;
+    const stream = invoiceStream(invoiceId);
+    const history = [
+      ...(await readStream(tx, stream)),
+      ...appends.pending(stream),
+    ] as unknown as InvoiceEvent[];
+    const documents = history.filter(
+      (e): e is InvoiceIssued | LegacyInvoiceLinesCorrected =>
+        e.type === 'InvoiceIssued' || e.type === 'LegacyInvoiceLinesCorrected',
+    );
+    const holds = documents[documents.length - 1];
+    if (!holds) continue;
+    const { lines: held, totalNet, totalVat, total } = holds.data;
+    const r = invoiceCorrectionFromGloux(
+      row,
+      lines.filter((l) => l.invoiceId === row.id),
+      { state: foldInvoice(history), holds: { lines: held, totalNet, totalVat, total } },
+      {
+        correctionId: legacyUuid('facture-correction', `${row.id}:${documents.length}`),
+        lineId: (id) => legacyUuid('ligne', id),
+        adjustmentLineId: legacyUuid('facture-ajustement', row.id),
+      },
+      today,
+    );
+    if ('unchanged' in r) {
+      await reconciled(row.id);
+      continue;
+    }
+    counts.issues += 'event' in r ? 0 : 1;
+    if ('pending' in r) {
+      // Gloux is still writing them: looked at again at the next poll.
+      await recordIssue(
+        tx,
+        'factures',
+        row.id,
+        {
+          code: LINES_CHANGED,
+          message: `Facture ${row.number} : ses lignes changent dans Gloux après sa prise en compte et ne font pas encore son total ; la correction est prise dès qu’elles le font.`,
+        },
+        false,
+        now,
+      );
+      continue;
+    }
+    if ('issue' in r) {
+      // Looked at again when Gloux changes the lines once more.
+      await keep(row.id);
+      await recordIssue(
+        tx,
+        'factures',
+        row.id,
+        { code: LINES_CHANGED, message: r.issue.message },
+        false,
+        now,
+      );
+      continue;
+    }
+    await appends.add(tx, stream, [r.event]);
+    await reconciled(row.id);
+    for (const n of r.notes) await recordIssue(tx, 'factures', row.id, n, false, now);
     counts.invoices += 1;
   }
   return counts;

@@ -92,6 +92,26 @@ export async function invoiceIdsByLegacy(
   return new Map(rows.map((r) => [Number(r.legacy_id), r.g2_id]));
 }
 
+/** SQL condition: a kept fingerprint differs from the one of Gloux's rows now (byte for byte). */
+export const fingerprintDiffers = (q: Queryable, kept: string, now: string) =>
+  q.dialect === 'mysql' ? `CAST(${kept} AS BINARY) <> CAST(${now} AS BINARY)` : `${kept} <> ${now}`;
+
+/** The fingerprint (`sql`, over `table` aliased `alias`) of these rows, by their `key`. */
+export async function fingerprintsOf(
+  q: Queryable,
+  from: { table: string; alias: string; key: string },
+  sql: string,
+  ids: readonly number[],
+): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const { table, alias, key } = from;
+  const rows = await q.query<{ id: unknown; fp: unknown }>(
+    `SELECT ${alias}.${key} AS id, ${sql} AS fp FROM ${table} ${alias} WHERE ${alias}.${key} IN (${ids.map(() => '?').join(', ')})`,
+    ids,
+  );
+  return new Map(rows.map((r) => [Number(r.id), String(r.fp ?? '')]));
+}
+
 /** SQL condition: the row has no blocking issue (set aside until someone settles it). */
 export const notBlocked = (table: string, alias: string, column: string, extra = '') =>
   `NOT EXISTS (SELECT 1 FROM g2_legacy_issues i WHERE i.source_table = '${table}' AND i.legacy_id = ${alias}.${column} AND i.blocking = 1${extra})`;

@@ -18,6 +18,8 @@ import {
 } from '../legacy-rows.js';
 import {
   emptyCounts,
+  fingerprintDiffers,
+  fingerprintsOf,
   invoiceIdsByLegacy,
   notBlocked,
   type BatchContext,
@@ -36,11 +38,7 @@ export async function paymentCandidates(
   afterId: number,
   limit: number,
 ): Promise<number[]> {
-  const fp = paymentFingerprintSql(q);
-  const differs =
-    q.dialect === 'mysql'
-      ? `CAST(g.fingerprint AS BINARY) <> CAST(${fp} AS BINARY)`
-      : `g.fingerprint <> ${fp}`;
+  const differs = fingerprintDiffers(q, 'g.fingerprint', paymentFingerprintSql(q));
   const rows = await q.query<{ id: unknown }>(
     `SELECT p.id_paiement AS id FROM paiements p
        LEFT JOIN g2_legacy_ingested g ON g.source_table = 'paiements' AND g.legacy_id = p.id_paiement
@@ -66,14 +64,11 @@ export async function importPayments({
   const counts = emptyCounts();
   const rows = await readLegacyPayments(tx, ids);
   const allocations = await readLegacyAllocations(tx, ids);
-  const fp = paymentFingerprintSql(tx);
-  const fingerprints = new Map(
-    (
-      await tx.query<{ id: unknown; fp: unknown }>(
-        `SELECT p.id_paiement AS id, ${fp} AS fp FROM paiements p WHERE p.id_paiement IN (${ids.map(() => '?').join(', ')})`,
-        ids,
-      )
-    ).map((r) => [Number(r.id), String(r.fp ?? '')]),
+  const fingerprints = await fingerprintsOf(
+    tx,
+    { table: 'paiements', alias: 'p', key: 'id_paiement' },
+    paymentFingerprintSql(tx),
+    ids,
   );
   const invoiceIds = await invoiceIdsByLegacy(tx, [
     ...new Set(allocations.map((a) => a.invoiceId)),

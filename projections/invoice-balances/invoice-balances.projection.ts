@@ -25,6 +25,7 @@ export const invoiceBalancesProjection = () =>
     handles: {
       InvoiceIssued: true,
       CreditNoteIssued: true,
+      LegacyInvoiceLinesCorrected: true,
       InvoicePaymentAllocated: true,
       PaymentRecorded: true,
       PaymentAllocationChanged: true,
@@ -87,6 +88,27 @@ export const invoiceBalancesProjection = () =>
                 last_position: event.position,
               },
               d.issuedOn,
+            ),
+          );
+          return;
+        }
+        case 'LegacyInvoiceLinesCorrected': {
+          // Gloux's lines and totals as they are now (the reports date the difference).
+          const d = event.data;
+          const now = new Set(d.lines.map((l) => l.lineId));
+          for (const l of d.previous.lines)
+            if (!now.has(l.lineId)) rows.delete('g2_rm_invoice_lines', [d.invoiceId, l.lineId]);
+          putLines(rows, d.invoiceId, d.lines, toCents);
+          await rows.update(INVOICES, [d.invoiceId], (r) =>
+            settled(
+              {
+                ...r,
+                total_net_cents: toCents(d.totalNet),
+                total_vat_cents: toCents(d.totalVat),
+                total_cents: toCents(d.total),
+                last_position: event.position,
+              },
+              d.on,
             ),
           );
           return;

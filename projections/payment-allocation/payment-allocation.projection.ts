@@ -38,6 +38,7 @@ const invoiceTypes: EventTypes<InvoiceEvent> = {
   InvoiceIssued: true,
   InvoicePaymentAllocated: true,
   CreditNoteIssued: true,
+  LegacyInvoiceLinesCorrected: true,
 };
 const isInvoiceEvent = isOneOf(invoiceTypes);
 
@@ -157,6 +158,13 @@ export const paymentAllocationProjection = (fiscalYearStart: FiscalYearStart) =>
             on: event.data.issuedOn,
             kind: 'credit_note',
           });
+        case 'LegacyInvoiceLinesCorrected':
+          // Gloux changed the lines: what its payments pay moves on the day gloux2 saw it.
+          return record(rows, fiscalYearStart, was, after, event.data.invoiceId, {
+            id: event.data.correctionId,
+            on: event.data.on,
+            kind: 'correction',
+          });
       }
     },
   });
@@ -172,7 +180,7 @@ async function record(
   before: Folded,
   after: Folded,
   invoiceId: string,
-  change: { id: string; on: string; kind: 'payment' | 'reversal' | 'credit_note' },
+  change: { id: string; on: string; kind: AllocationChange['kind'] },
 ): Promise<void> {
   const entries = allocationDelta(
     before.figures,
@@ -182,7 +190,10 @@ async function record(
     fiscalYearStart,
   );
   const paymentFy = fiscalYearOf(change.on, fiscalYearStart);
-  const rateOf = new Map(after.state.lines.map((l) => [l.lineId, l.vatRate]));
+  // A line a correction took away keeps its rate on the rows giving back what it had.
+  const rateOf = new Map(
+    [...before.state.lines, ...after.state.lines].map((l) => [l.lineId, l.vatRate]),
+  );
   const rowsKept = kept({ ...change, entries });
   const lineRow = (entry: AllocationEntry): Row => ({
     payment_id: change.id,
@@ -230,10 +241,11 @@ async function record(
   }
 }
 
-/** A credit note on an unpaid line moves no money already received: no row to keep. */
+/** A credit note or a correction on an unpaid line moves no money already received: no row. */
 function kept(change: AllocationChange): AllocationEntry[] {
+  const linesOnly = change.kind === 'credit_note' || change.kind === 'correction';
   return change.entries.filter(
-    (entry) => !(change.kind === 'credit_note' && entry.vat === '0.00' && entry.years.length === 0),
+    (entry) => !(linesOnly && entry.vat === '0.00' && entry.years.length === 0),
   );
 }
 
@@ -273,9 +285,12 @@ function rowsOf(
   invoiceId: string,
   events: readonly InvoiceEvent[],
 ) {
-  const issued = events.find((e) => e.type === 'InvoiceIssued');
   const rateOf = new Map(
-    (issued?.type === 'InvoiceIssued' ? issued.data.lines : []).map((l) => [l.lineId, l.vatRate]),
+    events
+      .flatMap((e) =>
+        e.type === 'InvoiceIssued' || e.type === 'LegacyInvoiceLinesCorrected' ? e.data.lines : [],
+      )
+      .map((l) => [l.lineId, l.vatRate]),
   );
   type Built = Record<string, string | number>;
   const lines = new Map<string, Built>();

@@ -5,7 +5,7 @@ export interface AllocationRow {
   /** The payment, use of credit, reversal or credit note. */
   paymentId: string;
   invoiceId: string;
-  /** payment | reversal | credit_note */
+  /** payment | reversal | credit_note | correction | allocation_correction (see `reportedKind`) */
   kind: string;
   paidOn: string;
   customerId: string;
@@ -47,13 +47,39 @@ export type JoinedPairRow = {
   customer_id: string | null;
   method: string | null;
   reference: string | null;
+  /** The movement's own kind and day (g2_rm_cash_movements). */
+  movement_kind: string | null;
+  movement_on: string | null;
 };
+
+/** The movement's columns a joined pair reads (alias m). */
+export const MOVEMENT_COLUMNS =
+  'm.method, m.reference, m.kind AS movement_kind, m.on_day AS movement_on';
+
+/**
+ * The kind a report shows: an allocation Gloux added to a payment gloux2 already had is dated
+ * the day gloux2 saw it, not the payment's (docs/accounting.md §2): a correction of that day,
+ * 'allocation_correction'. Gloux's later line changes are 'correction' rows already.
+ */
+export function reportedKind(r: {
+  kind: string;
+  paid_on: string;
+  movement_kind: string | null;
+  movement_on: string | null;
+}): string {
+  const late =
+    r.kind === 'payment' &&
+    r.movement_kind === 'payment' &&
+    r.movement_on !== null &&
+    String(r.movement_on).slice(0, 10) !== String(r.paid_on).slice(0, 10);
+  return late ? 'allocation_correction' : r.kind;
+}
 
 /** The invoice's and the movement's fields of a joined pair ('' where there is none). */
 export function joinedPairFields(r: JoinedPairRow) {
   return {
     invoiceId: r.invoice_id,
-    kind: r.kind,
+    kind: reportedKind(r),
     customerId: r.customer_id ?? '',
     method: r.method ?? '',
     reference: r.reference ?? '',
@@ -91,7 +117,7 @@ export async function allocationOfFiscalYear(
   >(
     `SELECT k.payment_id, k.invoice_id,
             COALESCE(y.paid_on, l.paid_on) AS paid_on, COALESCE(y.kind, l.kind) AS kind,
-            i.number, i.customer_id, m.method, m.reference,
+            i.number, i.customer_id, ${MOVEMENT_COLUMNS},
             l.vat_cents, y.previous_cents, y.current_cents, y.next_cents
        FROM (${pairs}) k
        LEFT JOIN (SELECT payment_id, invoice_id, MIN(paid_on) AS paid_on, MIN(kind) AS kind,

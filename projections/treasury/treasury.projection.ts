@@ -1,4 +1,4 @@
-import type { BillingEvent } from '../../domain/billing/events.js';
+import type { BillingEvent, LegacyInvoiceLinesCorrected } from '../../domain/billing/events.js';
 import { defineProjection, noMemo, type Rows } from '../../src/kernel/projection.js';
 import { negatedCents, toCents } from '../../domain/shared/cents.js';
 
@@ -34,6 +34,7 @@ export const treasuryProjection = () =>
     handles: {
       InvoiceIssued: true,
       CreditNoteIssued: true,
+      LegacyInvoiceLinesCorrected: true,
       PaymentRecorded: true,
       PaymentReversed: true,
       CustomerCreditApplied: true,
@@ -75,6 +76,8 @@ export const treasuryProjection = () =>
             });
           return;
         }
+        case 'LegacyInvoiceLinesCorrected':
+          return correctionLines(rows, event.data);
         case 'PaymentRecorded': {
           const d = event.data;
           return move({
@@ -152,10 +155,43 @@ export const treasuryProjection = () =>
     },
   });
 
+/**
+ * Gloux's correction of an invoice's lines, as revenue of the day gloux2 saw it: each line's
+ * difference (new − before), the invoice's own rows left as they were. A line the invoice never
+ * had goes under the invoice (the allocation finds its product there), the others under the
+ * correction.
+ */
+async function correctionLines(rows: Rows, d: LegacyInvoiceLinesCorrected['data']): Promise<void> {
+  const before = new Map(d.previous.lines.map((l) => [l.lineId, l]));
+  const after = new Map(d.lines.map((l) => [l.lineId, l]));
+  for (const lineId of new Set([...before.keys(), ...after.keys()])) {
+    const was = before.get(lineId);
+    const now = after.get(lineId);
+    const l = (now ?? was)!;
+    const net = (BigInt(toCents(now?.net ?? '0')) - BigInt(toCents(was?.net ?? '0'))).toString();
+    const vat = (BigInt(toCents(now?.vat ?? '0')) - BigInt(toCents(was?.vat ?? '0'))).toString();
+    const known = (await rows.get('g2_rm_revenue_lines', [d.invoiceId, lineId])) !== undefined;
+    if (known && net === '0' && vat === '0') continue;
+    revenueLine(
+      rows,
+      known ? d.correctionId : d.invoiceId,
+      'correction',
+      d.number,
+      d.on,
+      d.customerId,
+      {
+        ...l,
+        net,
+        vat,
+      },
+    );
+  }
+}
+
 function revenueLine(
   rows: Rows,
   documentId: string,
-  documentKind: 'invoice' | 'credit_note',
+  documentKind: 'invoice' | 'credit_note' | 'correction',
   number: string,
   issuedOn: string,
   customerId: string,

@@ -12,6 +12,8 @@ import type { Queryable } from '../../src/kernel/database/db.js';
 import { fromCents } from '../../domain/shared/cents.js';
 import {
   joinedPairFields,
+  MOVEMENT_COLUMNS,
+  reportedKind,
   type JoinedPairRow,
 } from '../payment-allocation/payment-allocation.queries.js';
 
@@ -271,7 +273,8 @@ interface RevenueLineDbRow {
 
 export interface RevenueLineRow {
   readonly documentId: string;
-  readonly documentKind: 'invoice' | 'credit_note';
+  /** 'correction': Gloux's later change to an invoice's lines (the difference, on its day). */
+  readonly documentKind: 'invoice' | 'credit_note' | 'correction';
   readonly number: string;
   readonly day: Day;
   readonly customerId: string;
@@ -316,7 +319,7 @@ export async function* revenueLines(
     for (const r of rows)
       yield {
         documentId: r.document_id,
-        documentKind: r.document_kind as 'invoice' | 'credit_note',
+        documentKind: r.document_kind as RevenueLineRow['documentKind'],
         number: r.number,
         day: r.issued_on,
         customerId: r.customer_id,
@@ -437,7 +440,7 @@ export async function allocationByProduct(
 export interface AllocationDetailRow {
   /** The payment, reversal, use of credit or credit note the row comes from. */
   readonly sourceId: string;
-  /** payment | reversal | credit_note (as the allocation projection names them). */
+  /** payment | reversal | credit_note | correction (as the allocation projection names them). */
   readonly kind: string;
   readonly day: Day;
   readonly invoiceId: string;
@@ -526,7 +529,7 @@ async function detailRows(
   const offset = at.offset ? ` OFFSET ${Math.floor(at.offset)}` : '';
   // Grouped first, then joined to the invoice and the movement of money, one statement a page.
   const rows = await q.query<JoinedPairRow & { p: unknown; c: unknown; x: unknown }>(
-    `SELECT g.*, i.number, i.customer_id, m.method, m.reference FROM (
+    `SELECT g.*, i.number, i.customer_id, ${MOVEMENT_COLUMNS} FROM (
        SELECT py.paid_on, py.payment_id, py.invoice_id, MIN(py.kind) AS kind,
               SUM(CASE WHEN py.bucket = 'N-1' THEN py.net_cents ELSE 0 END) AS p,
               SUM(CASE WHEN py.bucket = 'N' THEN py.net_cents ELSE 0 END) AS c,
@@ -631,14 +634,18 @@ export async function* vatDetail(
         vat_rate: string;
         kind: string;
         number: string;
+        movement_kind: string | null;
+        movement_on: string | null;
         v: unknown;
         b: unknown;
       }>(
         `SELECT pl.paid_on, pl.payment_id, pl.invoice_id, pl.vat_rate, MIN(pl.kind) AS kind, MIN(i.number) AS number,
+                MIN(m.kind) AS movement_kind, MIN(m.on_day) AS movement_on,
                 SUM(pl.vat_cents) AS v,
                 SUM((SELECT COALESCE(SUM(py.net_cents), 0) FROM g2_rm_payment_years py
                       WHERE py.payment_id = pl.payment_id AND py.invoice_id = pl.invoice_id AND py.line_id = pl.line_id)) AS b
            FROM g2_rm_payment_lines pl JOIN g2_rm_invoices i ON i.invoice_id = pl.invoice_id
+           LEFT JOIN g2_rm_cash_movements m ON m.movement_id = pl.payment_id
           WHERE pl.paid_on BETWEEN ? AND ?
             ${cursor ? 'AND pl.paid_on >= ? AND (pl.paid_on > ? OR pl.payment_id > ? OR (pl.payment_id = ? AND (pl.invoice_id > ? OR (pl.invoice_id = ? AND pl.vat_rate > ?))))' : ''}
           GROUP BY pl.paid_on, pl.payment_id, pl.invoice_id, pl.vat_rate
@@ -662,7 +669,7 @@ export async function* vatDetail(
       return rows.map((r) => ({
         day: r.paid_on,
         sourceId: r.payment_id,
-        kind: r.kind,
+        kind: reportedKind(r),
         invoiceId: r.invoice_id,
         invoiceNumber: r.number,
         rate: r.vat_rate,

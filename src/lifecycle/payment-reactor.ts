@@ -17,6 +17,8 @@ const REACTS_TO = new Set([
   'PaymentAllocationChanged',
   'CustomerCreditApplied',
   'CreditNoteIssued',
+  // Gloux lowered an invoice's lines to what is paid: it may lift an unpaid suspension.
+  'LegacyInvoiceLinesCorrected',
 ]);
 
 /**

@@ -1,6 +1,10 @@
 import { formatDayFr } from '../../domain/shared/day.js';
 import { formatEuros } from '../../domain/shared/money.js';
-import { METHOD_LABELS, MOVEMENT_LABELS } from '../../domain/treasury/treasury.js';
+import {
+  ALLOCATION_KIND_LABELS,
+  METHOD_LABELS,
+  MOVEMENT_LABELS,
+} from '../../domain/treasury/treasury.js';
 import { navigationFor, type NavViewer } from './navigation.js';
 
 const PARIS_TIME = new Intl.DateTimeFormat('fr-FR', {
@@ -54,6 +58,10 @@ export function registerHelpers(handlebars: Handlebars): void {
   handlebars.registerHelper(
     'methodLabel',
     (v) => (METHOD_LABELS as Record<string, string>)[String(v)] ?? String(v),
+  );
+  handlebars.registerHelper(
+    'allocationKind',
+    (v) => ALLOCATION_KIND_LABELS[String(v)] ?? String(v),
   );
   handlebars.registerHelper(
     'movementLabel',
