@@ -234,11 +234,12 @@ describe('FEC general ledger', () => {
     const entries = ledger.entriesOf(2026);
     expect(entries.every(isBalanced)).toBe(true);
     expect(
-      entries.find((x) => x.journal === 'OD' && x.label.startsWith('Affectation')),
+      entries.find((x) => x.journal === 'OD' && x.label.startsWith('Régularisation')),
     ).toMatchObject({
       date: '2026-02-03',
       pieceRef: 'VIR 42',
-      label: 'Affectation du règlement VIR 42 sur F2026-000001',
+      label:
+        'Régularisation : affectation du règlement VIR 42 sur F2026-000001 (ajoutée dans Gloux)',
     });
     expect(net(entries, '411', 'C1').toString()).toBe('0.00');
     expect(net(entries, '4191', 'C1').toString()).toBe('-30.00');
