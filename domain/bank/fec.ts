@@ -476,15 +476,23 @@ export class GeneralLedger {
             const net = Money.of(l.net).toDecimal();
             this.serviceLines.push({
               issuedOn: d.on,
+              account: revenueAccountOf(l, this.productTypes),
               net: sign < 0 ? net.negated() : net,
               start: l.serviceStart,
               end: l.serviceEnd,
             });
           }
         const diff = (now: string, before: string) => Money.of(now).minus(Money.of(before));
+        const revenue = byAccount([
+          ...this.revenue(d.lines, d.totalNet).map(([account, amount]) => ({ account, amount })),
+          ...this.revenue(was.lines, was.totalNet).map(([account, amount]) => ({
+            account,
+            amount: amount.negate(),
+          })),
+        ]);
         const lines = [
           debit('411', diff(d.total, was.total), customerAux(d.customerId)),
-          credit('706', diff(d.totalNet, was.totalNet)),
+          ...revenue.map(([account, net]) => credit(account, net)),
           credit('44574', diff(d.totalVat, was.totalVat)),
         ].filter((l) => !l.debit.isZero() || !l.credit.isZero());
         if (lines.length > 0)

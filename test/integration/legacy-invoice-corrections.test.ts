@@ -145,7 +145,7 @@ describe.each(dialects)('Gloux corrections taken in on %s', (dialect) => {
     ]);
     expect(accounts(fix[0]!.lines).slice(0, 3)).toEqual([
       '411 11.96/0.00',
-      '706 0.00/10.00',
+      '7061 0.00/10.00',
       '44574 0.00/1.96',
     ]);
     const issued = entries.find(
@@ -153,7 +153,7 @@ describe.each(dialects)('Gloux corrections taken in on %s', (dialect) => {
     );
     expect(accounts(issued!.lines)).toEqual([
       '411 83.72/0.00',
-      '706 0.00/70.00',
+      '7061 0.00/70.00',
       '44574 0.00/13.72',
     ]);
 
