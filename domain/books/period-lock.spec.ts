@@ -105,6 +105,13 @@ describe('days an event is booked on', () => {
     });
     expect(e.data).toEqual({ issuedOn: '2026-01-01', dueOn: '2026-01-29' });
   });
+
+  it('moves a Gloux line correction seen in a locked period to the first open day', () => {
+    const locks = close(NO_LOCKS, 2025, '2026-01-20');
+    const e = { type: 'LegacyInvoiceLinesCorrected', data: { on: '2025-12-31', total: '10.00' } };
+    expect(accountingDays(e)).toEqual(['2025-12-31']);
+    expect(redated(locks, e).data).toEqual({ on: '2026-01-01', total: '10.00' });
+  });
 });
 
 it('property: the first open day is open, on or after the day, and every day before it from the day is locked', () => {
