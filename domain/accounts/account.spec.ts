@@ -1,12 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { addDays } from '../shared/day.js';
+import { deciderSpec } from '../shared/decider.testkit.js';
 import {
   decideAdoptLegacy,
   decideAfterPayment,
   decideConvertByAdmin,
   decideDaily,
+  decideOpenAccount,
   evolveAccount,
+  initialAccountState,
   foldAccount,
   statusOf,
   type AccountState,
@@ -225,6 +228,26 @@ const stateArb = fc
       });
     return s;
   });
+
+describe('decideOpenAccount', () => {
+  const open = deciderSpec({
+    initial: initialAccountState('4'),
+    evolve: evolveAccount,
+    decide: decideOpenAccount,
+  });
+  const trial = {
+    customerId: '4',
+    name: 'jdupont',
+    openedOn: '2026-11-18',
+    trialEndsOn: '2026-12-18',
+  };
+
+  it('opens an account the log does not hold, once', () => {
+    const [opened] = open.given().when(trial, {}).events();
+    expect(opened).toEqual({ type: 'AccountOpened', data: { accountId: '4', ...trial } });
+    open.given(opened!).when(trial, {}).thenThrows('conflict', 'accountId');
+  });
+});
 
 describe('account lifecycle properties', () => {
   it('a payment never lifts admin or abuse, and lifts trial_expired only with a conversion', () => {

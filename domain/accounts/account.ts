@@ -269,6 +269,23 @@ export function decideAfterPayment(
   return events;
 }
 
+/** Opening an account gloux2 creates: with a trial end (sign-up) or already paying (null). */
+export interface OpenAccount {
+  readonly customerId: string;
+  readonly name: string;
+  readonly openedOn: Day;
+  readonly trialEndsOn: Day | null;
+}
+
+export function decideOpenAccount(
+  state: AccountState,
+  command: OpenAccount,
+): readonly AccountEvent[] {
+  if (state.exists)
+    throw new DomainError('conflict', 'Ce compte d’hébergement est déjà ouvert.', 'accountId');
+  return [{ type: 'AccountOpened', data: { accountId: state.accountId, ...command } }];
+}
+
 /** An admin turns a trial account into a paying one (lifting a 'trial_expired' suspension). */
 export function decideConvertByAdmin(
   state: AccountState,

@@ -18,7 +18,7 @@ import {
 import { accountStreams, unmirroredAccountEvents } from '../legacy-account-states.js';
 import { readHostings, readLegacyAccount } from '../legacy-accounts.js';
 import { recordIssue } from '../legacy-issues.js';
-import { LEGACY_SYNC_CHECKPOINT } from '../legacy-sync.worker.js';
+import { mirroredUpTo } from '../legacy-sync.worker.js';
 import { emptyCounts, type IngestCounts } from './ingest-batch.js';
 
 /**
@@ -67,11 +67,7 @@ export class LegacyAccountAdoption {
     const legacy = row === undefined ? await readLegacyAccount(q, accountId) : row;
     if (!legacy) return { state, version, adoption: [], issue: null };
     const last = events[events.length - 1];
-    const [checkpoint] = await q.query<{ position: number | string }>(
-      `SELECT position FROM g2_checkpoints WHERE name = ?`,
-      [LEGACY_SYNC_CHECKPOINT],
-    );
-    const mirrored = !last || Number(checkpoint?.position ?? 0) >= last.position;
+    const mirrored = !last || (await mirroredUpTo(q)) >= last.position;
     const r = accountFromGloux(state, legacy, this.clock.today(), mirrored);
     return {
       state: r.events.reduce(evolveAccount, state),

@@ -11,7 +11,6 @@ import { seedDemoOverage } from '../overage/overage-demo.js';
 import { OverageService } from '../overage/overage.service.js';
 import { SharesModule } from '../shares/shares.module.js';
 import { ShareMovements } from '../shares/shares.handlers.js';
-import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
 import { LifecycleService } from '../lifecycle/lifecycle.service.js';
 import { seedDemoLifecycle } from '../lifecycle/lifecycle-demo.js';
 
@@ -27,7 +26,6 @@ export class DemoModule implements OnApplicationBootstrap {
     @Inject(OverageService) private readonly overage: OverageService,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(ShareMovements) private readonly shares: ShareMovements,
-    @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
     @Inject(LifecycleService) private readonly lifecycle: LifecycleService,
   ) {}
 
@@ -49,7 +47,7 @@ export class DemoModule implements OnApplicationBootstrap {
     // SharesModule's start-up import ran before this seeding: the demo's shares are imported here.
     const shares = await this.shares.importLegacy('demo');
     for (const line of [...shares.anomalies, ...shares.mismatches]) this.logger.warn(line);
-    await seedDemoLifecycle(this.pipeline, this.clock, this.lifecycle);
+    await seedDemoLifecycle(this.commands, this.clock, this.lifecycle);
     this.logger.log(
       `Demo data loaded: 4 members with ${shares.imported} shares, invoices, payments, a credit note, a bounced cheque and a disk overage`,
     );

@@ -1,4 +1,4 @@
-import type { OpenInvoice } from '../../domain/accounts/account.js';
+import type { OpenAccount, OpenInvoice } from '../../domain/accounts/account.js';
 import type { AccountEvent, DunningEvent } from '../../domain/accounts/events.js';
 import type { Day } from '../../domain/shared/day.js';
 
@@ -22,6 +22,15 @@ export class ReactAfterPaymentCommand {
     readonly invoices: readonly OpenInvoice[],
     /** Derived from the event reacted to: a retry records nothing more. */
     readonly idempotencyKey: string,
+  ) {}
+}
+
+/** Opens an account the log does not hold yet (the demo's trial account, for instance). */
+export class OpenAccountCommand {
+  constructor(
+    readonly accountId: string,
+    readonly account: OpenAccount,
+    readonly actor: string,
   ) {}
 }
 

@@ -4,6 +4,7 @@ import {
   decideAfterPayment,
   decideConvertByAdmin,
   decideDaily,
+  decideOpenAccount,
   type AccountState,
 } from '../../domain/accounts/account.js';
 import { decideDunning, foldDunning } from '../../domain/accounts/dunning.js';
@@ -22,6 +23,7 @@ import { LIFECYCLE_CONFIG, type LifecycleConfig } from '../kernel/config.js';
 import { AccountLifecycle } from './account-lifecycle.js';
 import {
   ConvertAccountCommand,
+  OpenAccountCommand,
   ReactAfterPaymentCommand,
   ReviewAccountCommand,
   SendDunningCommand,
@@ -45,9 +47,12 @@ async function recordOnAccount(
     idempotencyKey?: string;
     request: unknown;
     decide: (state: AccountState) => readonly AccountEvent[];
+    /** False: the stream alone, Gloux's row of the same id not taken in (an account gloux2 opens). */
+    adopt?: boolean;
   },
 ): Promise<AccountEvent[]> {
-  await accounts.adopt(options.accountId);
+  const adopt = options.adopt ?? true;
+  if (adopt) await accounts.adopt(options.accountId);
   const outcome = await pipeline.execute({
     commandType: options.commandType,
     actor: options.actor,
@@ -55,7 +60,7 @@ async function recordOnAccount(
     idempotencyKey: options.idempotencyKey,
     request: options.request,
     decide: async (tx) => {
-      const loaded = await accounts.load(tx, options.accountId);
+      const loaded = await accounts.load(tx, options.accountId, adopt ? undefined : null);
       const events = options.decide(loaded.state);
       return {
         appends: [
@@ -140,6 +145,33 @@ export class ConvertAccountHandler implements ICommandHandler<
       actor,
       request: { accountId, on },
       decide: (state) => decideConvertByAdmin(state, { on }),
+    });
+  }
+}
+
+/**
+ * Opens an account on its stream as gloux2 decides it: Gloux's row of the same id, if any, is
+ * not taken in first (the account is gloux2's from its first event).
+ */
+@CommandHandler(OpenAccountCommand)
+export class OpenAccountHandler implements ICommandHandler<
+  OpenAccountCommand,
+  AccountCommandResult
+> {
+  constructor(
+    @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
+    @Inject(AccountLifecycle) private readonly accounts: AccountLifecycle,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  execute({ accountId, account, actor }: OpenAccountCommand): Promise<AccountCommandResult> {
+    return recordOnAccount(this.pipeline, this.accounts, this.clock, {
+      accountId,
+      commandType: 'OpenAccount',
+      actor,
+      request: { accountId, ...account },
+      decide: (state) => decideOpenAccount(state, account),
+      adopt: false,
     });
   }
 }

@@ -1,7 +1,7 @@
-import { accountStream } from '../../domain/accounts/events.js';
+import type { CommandBus } from '@nestjs/cqrs';
 import { addDays } from '../../domain/shared/day.js';
 import type { Clock } from '../kernel/clock.js';
-import type { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
+import { OpenAccountCommand, type AccountCommandResult } from './account.commands.js';
 import type { LifecycleService } from './lifecycle.service.js';
 
 /**
@@ -10,37 +10,22 @@ import type { LifecycleService } from './lifecycle.service.js';
  * something to show on the first start.
  */
 export async function seedDemoLifecycle(
-  pipeline: CommandPipeline,
+  commands: CommandBus,
   clock: Clock,
   lifecycle: LifecycleService,
 ): Promise<void> {
   const today = clock.today();
-  await pipeline.execute({
-    commandType: 'DemoSignUp',
-    actor: 'demo',
-    now: clock.now(),
-    request: {},
-    decide: async () => ({
-      appends: [
-        {
-          streamId: accountStream('4'),
-          expectedVersion: -1,
-          events: [
-            {
-              type: 'AccountOpened',
-              data: {
-                accountId: '4',
-                customerId: '4',
-                name: 'jdupont',
-                openedOn: addDays(today, -7),
-                trialEndsOn: addDays(today, 23),
-              },
-            },
-          ],
-        },
-      ],
-      result: null,
-    }),
-  });
+  await commands.execute<OpenAccountCommand, AccountCommandResult>(
+    new OpenAccountCommand(
+      '4',
+      {
+        customerId: '4',
+        name: 'jdupont',
+        openedOn: addDays(today, -7),
+        trialEndsOn: addDays(today, 23),
+      },
+      'demo',
+    ),
+  );
   await lifecycle.run(today);
 }

@@ -20,6 +20,7 @@ import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
 import { AccountLifecycle } from './account-lifecycle.js';
 import {
   ConvertAccountHandler,
+  OpenAccountHandler,
   ReactAfterPaymentHandler,
   ReviewAccountHandler,
   SendDunningHandler,
@@ -48,6 +49,7 @@ import { LifecyclePagesQueries } from './lifecycle-pages.queries.js';
     ReviewAccountHandler,
     ReactAfterPaymentHandler,
     ConvertAccountHandler,
+    OpenAccountHandler,
     SendDunningHandler,
     LifecycleService,
     LifecyclePagesQueries,
