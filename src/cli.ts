@@ -73,7 +73,10 @@ Commands:
   shares:import-legacy            record Gloux's parts_sociales rows not yet known (also
                                   done at start-up); lists zero dates and nb_parts mismatches
   shares:subscribe --tiers N --count K [--on YYYY-MM-DD] [--reference …] [--key …]
-                                  subscribe K shares (numbers from Gloux's part_sociale counter)
+         [--method cheque|transfer|cash [--bank …]]
+                                  subscribe K shares (numbers from Gloux's part_sociale counter);
+                                  with --method, paid at once by that means (a cheque waits
+                                  in 5112 for a deposit slip)
   shares:redeem --tiers N --numbers 2207,10398-10399 [--on …] [--reason …] [--key …]
                                   redeem shares at nominal value (capital floor: refused or queued)
   shares:pay-redemption [--redemption ID --on YYYY-MM-DD --method transfer|cheque --reference …]

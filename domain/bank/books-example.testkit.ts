@@ -24,8 +24,10 @@ import {
   decideIssueDepositSlip,
   evolveDepositSlips,
   initialDepositSlipsState,
+  type ChequeFacts,
 } from './deposit-slips.js';
 import { decidePayRedemption, initialRedemptionPayoutState } from '../shares/redemption-payout.js';
+import type { SharePaymentReceived } from '../shares/events.js';
 import { decideBookBankLine, initialMatchesState } from './matching.js';
 import { fecRows, GeneralLedger, journalTotals, type LedgerEvent } from './fec.js';
 
@@ -60,6 +62,20 @@ class Scenario {
   apply(e: LedgerEvent): void {
     this.position++;
     this.ledger.apply({ ...e, position: this.position });
+    if (e.type === 'SharePaymentReceived') {
+      const d = (e as SharePaymentReceived).data;
+      this.shareCheques.set(d.paymentId, {
+        paymentId: d.paymentId,
+        customerId: `T${d.tiersId}`,
+        amount: d.amount,
+        receivedOn: d.receivedOn,
+        reference: d.reference,
+        bank: d.bank,
+        method: d.method,
+        status: 'valid',
+        reversed: '0.00',
+      });
+    }
     const b = e as BillingEvent;
     if (
       'invoiceId' in (b.data as object) &&
@@ -135,9 +151,14 @@ class Scenario {
     if (d.withdrawal) this.apply(d.withdrawal);
   }
 
+  /** Cheques received for shares (SharePaymentReceived): they go on slips like the others. */
+  private readonly shareCheques = new Map<string, ChequeFacts>();
+
   deposit(slipId: string, paymentIds: string[], depositOn: string) {
     const cheques = new Map(
-      paymentIds.map((id) => {
+      paymentIds.map((id): [string, ChequeFacts] => {
+        const share = this.shareCheques.get(id);
+        if (share) return [id, share];
         const p = this.payments.get(id)!;
         return [
           id,
@@ -419,6 +440,43 @@ export function twoYearScenario(): GeneralLedger {
   });
   // A credit note on the card-paid invoice's option: 10.00 net back to the member's credit.
   s.creditNote('a1', 'A2026-000001', 'f2', '2026-03-01', '10.00', 2);
+  // One more share for tiers 5, paid at once by a cheque (D 5112), deposited on a slip (C 5112).
+  s.apply({
+    type: 'SharesSubscribed',
+    data: {
+      subscriptionId: 's-5b',
+      tiersId: '5',
+      numbers: [10401],
+      nominal: '16.00',
+      on: '2026-04-02',
+      reference: 'CHQ-5',
+    },
+  });
+  s.apply({
+    type: 'SharesPaidUp',
+    data: {
+      liberationId: 'l-5b',
+      tiersId: '5',
+      numbers: [10401],
+      on: '2026-04-02',
+      reference: 'CHQ-5',
+      legacyPaymentId: null,
+    },
+  });
+  s.apply({
+    type: 'SharePaymentReceived',
+    data: {
+      paymentId: 'p-chq-parts',
+      liberationId: 'l-5b',
+      tiersId: '5',
+      method: 'cheque',
+      amount: '16.00',
+      receivedOn: '2026-04-02',
+      reference: 'CHQ-5',
+      bank: 'Crédit Coopératif',
+    },
+  });
+  s.deposit('r3', ['p-chq-parts'], '2026-04-03');
   // A redemption: the capital is owed (4567).
   s.apply({
     type: 'SharesRedeemed',

@@ -230,6 +230,8 @@ export class GeneralLedger {
   private readonly nominal = new Map<number, Money>();
   private readonly paidShares = new Set<number>();
   private readonly subscriptionOf = new Map<number, { key: string; on: Day; count: number }>();
+  /** The entry each paying-up of shares went to (its own, or its subscription's). */
+  private readonly liberationEntry = new Map<string, string>();
   private readonly serviceLines: ServiceLine[] = [];
   private readonly bankLines = new Map<string, { bookedOn: Day; reference: string }>();
   private readonly matchEntries = new Map<string, string>();
@@ -869,6 +871,7 @@ export class GeneralLedger {
           sub.count === d.numbers.length &&
           d.numbers.every((n) => this.subscriptionOf.get(n)?.key === sub.key) &&
           this.entries.get(sub.key)?.lines.length === 2;
+        this.liberationEntry.set(d.liberationId, atOnce ? sub.key : d.liberationId);
         if (atOnce) {
           const subscribed = this.entries.get(sub.key)!;
           subscribed.journal = 'BQ';
@@ -886,6 +889,14 @@ export class GeneralLedger {
             credit('1013', amount, aux),
           ],
         );
+        return;
+      }
+      case 'SharePaymentReceived': {
+        // A cheque for shares waits in 5112 until its deposit slip (§7), like an invoice's.
+        const d = e.data;
+        const paid = this.entries.get(this.liberationEntry.get(d.liberationId) ?? '');
+        if (d.method !== 'cheque' || !paid) return;
+        paid.lines = paid.lines.map((l) => (l.account === '512' ? { ...l, account: '5112' } : l));
         return;
       }
       case 'SharesRedeemed': {

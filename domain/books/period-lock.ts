@@ -134,6 +134,7 @@ const DAY_FIELDS: { readonly [T in AccountingEvent['type']]: readonly string[] }
   BankLineBooked: ['on'],
   SharesSubscribed: ['on'],
   SharesPaidUp: ['on'],
+  SharePaymentReceived: ['receivedOn'],
   SharesTransferred: ['on'],
   ShareRedemptionQueued: [],
   SharesRedeemed: ['on'],

@@ -43,6 +43,31 @@ export interface SharesPaidUp {
   };
 }
 
+/** How gloux2 received the money for shares (the treasurer's choice). */
+export type SharePaymentMethod = 'cheque' | 'transfer' | 'cash';
+
+/**
+ * How the money of shares paid up in gloux2 came in (docs/accounting.md §7), recorded with the
+ * SharesPaidUp it pays (`liberationId`), from the day methods were asked for. A SharesPaidUp
+ * without one (recorded before, or Gloux's own) is money at the bank (512). A cheque waits in
+ * 5112 until a deposit slip takes it (`paymentId` is the cheque's id on the slip).
+ */
+export interface SharePaymentReceived {
+  readonly type: 'SharePaymentReceived';
+  readonly data: {
+    readonly paymentId: string;
+    readonly liberationId: string;
+    readonly tiersId: string;
+    readonly method: SharePaymentMethod;
+    /** The nominal value of the shares paid up. */
+    readonly amount: string;
+    readonly receivedOn: string;
+    readonly reference: string;
+    /** The cheque's bank, '' otherwise. */
+    readonly bank: string;
+  };
+}
+
 /**
  * A transfer (cession): the transferor's shares end 'cedee' (naming the transferee) and the
  * transferee gets new numbers drawn from the counter, one for one (`newNumbers[i]` replaces
@@ -166,6 +191,7 @@ export interface LegacyShareChanged {
 export type ShareEvent =
   | SharesSubscribed
   | SharesPaidUp
+  | SharePaymentReceived
   | SharesTransferred
   | ShareRedemptionQueued
   | SharesRedeemed
@@ -177,6 +203,7 @@ export type ShareEvent =
 export const shareEventTypes: readonly ShareEvent['type'][] = [
   'SharesSubscribed',
   'SharesPaidUp',
+  'SharePaymentReceived',
   'SharesTransferred',
   'ShareRedemptionQueued',
   'SharesRedeemed',

@@ -176,6 +176,37 @@ describe('share movements', () => {
   const spec = <C>(decide: (s: ShareCapitalState, c: C, x: ShareContext) => ShareEvent[]) =>
     deciderSpec({ initial: initialShareCapitalState, evolve: evolveShareCapital, decide });
 
+  it('pay up by cheque: the payment and its method follow the paying-up (5112 until deposited)', () => {
+    const payUp = spec(decidePayUpShares).given(sampleImported);
+    const [paid, payment] = payUp
+      .when(
+        { tiersId: '2', numbers: '10400', on: TODAY, method: 'cheque', bank: 'La Banque Postale' },
+        ctx(),
+      )
+      .events();
+    expect(payment).toEqual({
+      type: 'SharePaymentReceived',
+      data: {
+        paymentId: expect.any(String),
+        liberationId: (paid!.data as { liberationId: string }).liberationId,
+        tiersId: '2',
+        method: 'cheque',
+        amount: '16.00',
+        receivedOn: TODAY,
+        reference: '',
+        bank: 'La Banque Postale',
+      },
+    });
+    expect(payUp.when({ tiersId: '2', numbers: '10400', on: TODAY }, ctx()).events()).toHaveLength(
+      1,
+    );
+    expect(
+      payUp
+        .when({ tiersId: '2', numbers: '10400', on: TODAY, method: 'bitcoin' }, ctx())
+        .thenThrows('invalid_input').message,
+    ).toBe('Mode de paiement invalide : chèque, virement ou espèces.');
+  });
+
   it('pay up: only subscribed shares, not before their subscription', () => {
     const payUp = spec(decidePayUpShares).given(sampleImported);
     const [e] = payUp

@@ -4,6 +4,8 @@ import { formatEuros, Money } from '../shared/money.js';
 import type {
   ImportedShare,
   ShareEvent,
+  SharePaymentMethod,
+  SharePaymentReceived,
   ShareRedemptionQueued,
   SharesRedeemed,
   ShareState,
@@ -136,7 +138,53 @@ function freshNumbers(state: ShareCapitalState, numbers: readonly number[], coun
   }
 }
 
-export interface SubscribeShares {
+/** How the money for shares came in; absent: not said (money at the bank, as before). */
+export interface SharePaymentInput {
+  method?: string;
+  /** The cheque's bank. */
+  bank?: string;
+}
+
+const SHARE_PAYMENT_METHODS: readonly SharePaymentMethod[] = ['cheque', 'transfer', 'cash'];
+
+/** The payment's method and bank, checked before any number is drawn (null: none given). */
+export function checkedSharePayment(
+  input: SharePaymentInput,
+): { method: SharePaymentMethod; bank: string } | null {
+  const raw = String(input?.method ?? '').trim();
+  if (raw === '') return null;
+  if (!(SHARE_PAYMENT_METHODS as readonly string[]).includes(raw))
+    invalid('Mode de paiement invalide : chèque, virement ou espèces.', 'method');
+  const bank = raw === 'cheque' ? text(input.bank, 'bank', 64, 'La banque') : '';
+  return { method: raw as SharePaymentMethod, bank };
+}
+
+/** The money of a paying-up, when its method was given (docs/accounting.md §7: 5112 for a cheque). */
+function sharePayment(
+  input: SharePaymentInput,
+  paid: { liberationId: string; tiersId: string; amount: Money; on: Day; reference: string },
+  ctx: ShareContext,
+): SharePaymentReceived[] {
+  const payment = checkedSharePayment(input);
+  if (payment === null) return [];
+  return [
+    {
+      type: 'SharePaymentReceived',
+      data: {
+        paymentId: ctx.newId(),
+        liberationId: paid.liberationId,
+        tiersId: paid.tiersId,
+        method: payment.method,
+        amount: paid.amount.toString(),
+        receivedOn: paid.on,
+        reference: paid.reference,
+        bank: payment.bank,
+      },
+    },
+  ];
+}
+
+export interface SubscribeShares extends SharePaymentInput {
   tiersId: string;
   count: number | string;
   on: string;
@@ -155,6 +203,7 @@ export function validateSubscribeShares(
   const count = checkedCount(input.count);
   const on = movementDay(state, input.on, ctx);
   const reference = text(input.reference, 'reference', 64, 'La référence');
+  if (input.paid === true) checkedSharePayment(input);
   return { tiersId, count, on, reference };
 }
 
@@ -180,10 +229,11 @@ export function decideSubscribeShares(
     },
   ];
   if (input.paid === true) {
+    const liberationId = ctx.newId();
     events.push({
       type: 'SharesPaidUp',
       data: {
-        liberationId: ctx.newId(),
+        liberationId,
         tiersId: v.tiersId,
         numbers,
         on: v.on,
@@ -191,12 +241,20 @@ export function decideSubscribeShares(
         legacyPaymentId: null,
       },
     });
+    const amount = Money.round(ctx.rules.nominal.times(String(numbers.length)));
+    events.push(
+      ...sharePayment(
+        input,
+        { liberationId, tiersId: v.tiersId, amount, on: v.on, reference: v.reference },
+        ctx,
+      ),
+    );
   }
   // More capital: queued redemptions may now fit.
   return [...events, ...executeQueue(foldShareCapital(events, state), v.on, ctx)];
 }
 
-export interface PayUpShares {
+export interface PayUpShares extends SharePaymentInput {
   tiersId: string;
   numbers: unknown;
   on: string;
@@ -231,18 +289,22 @@ export function decidePayUpShares(
       invalid('Le numéro de paiement Gloux est invalide.', 'legacyPaymentId');
     legacyPaymentId = Number(s);
   }
+  const reference = text(input.reference, 'reference', 64, 'La référence');
+  const liberationId = ctx.newId();
+  const amount = Money.sum(shares.map((s) => s.nominal));
   return [
     {
       type: 'SharesPaidUp',
       data: {
-        liberationId: ctx.newId(),
+        liberationId,
         tiersId,
         numbers: shares.map((s) => s.number),
         on,
-        reference: text(input.reference, 'reference', 64, 'La référence'),
+        reference,
         legacyPaymentId,
       },
     },
+    ...sharePayment(input, { liberationId, tiersId, amount, on, reference }, ctx),
   ];
 }
 

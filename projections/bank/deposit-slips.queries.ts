@@ -43,15 +43,39 @@ const chequeOf = (r: Record<string, unknown>): PendingCheque => ({
 
 /** Cheques to deposit, oldest first; `receivedOn` keeps those of one day. */
 export async function pendingCheques(q: Queryable, receivedOn?: string): Promise<PendingCheque[]> {
+  const day = receivedOn ? ' AND p.received_on = ?' : '';
+  const params = receivedOn ? [receivedOn] : [];
   const rows = await q.query(
     `SELECT p.payment_id, p.customer_id, p.amount_cents, p.received_on, p.reference, p.bank
        FROM g2_rm_payments p
       WHERE p.method = 'cheque' AND p.status = 'valid' AND p.reversed_cents = 0
-        AND ${NOT_ON_ACTIVE_SLIP}${receivedOn ? ' AND p.received_on = ?' : ''}
-      ORDER BY p.received_on, p.reference, p.payment_id`,
-    receivedOn ? [receivedOn] : [],
+        AND ${NOT_ON_ACTIVE_SLIP}${day}`,
+    params,
   );
-  return rows.map(chequeOf);
+  const shares = await q.query(
+    `SELECT p.payment_id, p.tiers_id, p.amount_cents, p.received_on, p.reference, p.bank
+       FROM g2_rm_share_cheques p WHERE ${NOT_ON_ACTIVE_SLIP}${day}`,
+    params,
+  );
+  // A cheque for shares names its tiers where an invoice's names its customer.
+  return [...rows, ...shares.map((r) => ({ ...r, customer_id: `T${String(r.tiers_id)}` }))]
+    .map(chequeOf)
+    .sort(
+      (a, b) =>
+        a.receivedOn.localeCompare(b.receivedOn) ||
+        a.reference.localeCompare(b.reference) ||
+        a.paymentId.localeCompare(b.paymentId),
+    );
+}
+
+/** A cheque received for shares, as a slip needs it (null: no such cheque). */
+export async function shareCheque(q: Queryable, paymentId: string): Promise<PendingCheque | null> {
+  const [r] = await q.query(
+    `SELECT payment_id, tiers_id, amount_cents, received_on, reference, bank
+       FROM g2_rm_share_cheques WHERE payment_id = ?`,
+    [paymentId],
+  );
+  return r ? chequeOf({ ...r, customer_id: `T${String(r.tiers_id)}` }) : null;
 }
 
 const summaryOf = (r: Record<string, unknown>): SlipSummary => ({
@@ -117,6 +141,9 @@ export async function depositSlip(
   };
 }
 
+/** A SUM of cents as the driver gives it (number, or a decimal string on MariaDB). */
+const wholeCents = (v: unknown) => BigInt(String(v ?? '0').split('.')[0] || '0');
+
 /** How many cheques wait for a slip, and their total (the treasurer's home). */
 export async function pendingChequesSummary(
   q: Queryable,
@@ -125,5 +152,12 @@ export async function pendingChequesSummary(
     `SELECT COUNT(*) AS n, COALESCE(SUM(p.amount_cents), 0) AS cents FROM g2_rm_payments p
       WHERE p.method = 'cheque' AND p.status = 'valid' AND p.reversed_cents = 0 AND ${NOT_ON_ACTIVE_SLIP}`,
   );
-  return { count: Number(row?.n ?? 0), total: fromCents(row?.cents ?? 0) };
+  const [shares] = await q.query(
+    `SELECT COUNT(*) AS n, COALESCE(SUM(p.amount_cents), 0) AS cents FROM g2_rm_share_cheques p
+      WHERE ${NOT_ON_ACTIVE_SLIP}`,
+  );
+  return {
+    count: Number(row?.n ?? 0) + Number(shares?.n ?? 0),
+    total: fromCents(wholeCents(row?.cents) + wholeCents(shares?.cents)),
+  };
 }

@@ -15,6 +15,7 @@ const MOVEMENTS = 'g2_rm_share_movements';
 const DAYS = 'g2_rm_capital_days';
 const REQUESTS = 'g2_rm_share_redemption_requests';
 const PAYOUTS = 'g2_rm_share_payouts';
+const CHEQUES = 'g2_rm_share_cheques';
 
 /** Movement kinds of the register (French words, as the register prints them). */
 export type MovementKind =
@@ -56,10 +57,12 @@ export const sharesProjection = () =>
       { name: DAYS, key: ['day'], lookup: true },
       { name: REQUESTS, key: ['request_id'], lookup: true },
       { name: PAYOUTS, key: ['redemption_id'] },
+      { name: CHEQUES, key: ['payment_id'] },
     ],
     handles: {
       SharesSubscribed: true,
       SharesPaidUp: true,
+      SharePaymentReceived: true,
       SharesTransferred: true,
       ShareRedemptionQueued: true,
       SharesRedeemed: true,
@@ -185,6 +188,21 @@ export const sharesProjection = () =>
             status: 'pending',
             closed_on: null,
           });
+          return;
+        }
+        case 'SharePaymentReceived': {
+          // A cheque waits for a deposit slip; money by transfer or cash is at the bank already.
+          const d = event.data;
+          if (d.method === 'cheque')
+            rows.put(CHEQUES, {
+              payment_id: d.paymentId,
+              tiers_id: d.tiersId,
+              amount_cents: toCents(d.amount),
+              received_on: d.receivedOn,
+              reference: d.reference,
+              bank: d.bank,
+              position,
+            });
           return;
         }
         case 'ShareRedemptionPaid': {

@@ -4,6 +4,7 @@ import { formatDayFr } from '../../domain/shared/day.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { formatEuros, Money } from '../../domain/shared/money.js';
 import { findCustomers } from '../../legacy-sync/legacy-gateway.js';
+import { findTiersByIds } from '../../legacy-sync/legacy-shares.js';
 import {
   depositSlip,
   depositSlips,
@@ -46,9 +47,15 @@ export class DepositSlipPages {
     return this.clock.today();
   }
 
+  /** Names of the customers, and of the tiers (`T<id>`) whose cheques paid shares. */
   private async names(ids: readonly string[]): Promise<Map<string, string>> {
-    const customers = await this.db.run((q) => findCustomers(q, ids));
-    return new Map(customers.map((c) => [c.customerId, c.name]));
+    const tiers = ids.filter((id) => id.startsWith('T')).map((id) => id.slice(1));
+    return this.db.run(async (q) => {
+      const names = new Map((await findCustomers(q, ids)).map((c) => [c.customerId, c.name]));
+      for (const [id, t] of await findTiersByIds(q, tiers))
+        names.set(`T${id}`, `${t.name} (parts sociales)`);
+      return names;
+    });
   }
 
   /** Cheques to deposit grouped by day of receipt, and the slips made so far. */

@@ -16,7 +16,7 @@ import {
 import { evolvePayment, initialPaymentState } from '../../domain/billing/payment.js';
 import { isDay, parisDayOf } from '../../domain/shared/day.js';
 import { DomainError } from '../../domain/shared/errors.js';
-import { pendingCheques } from '../../projections/bank/deposit-slips.queries.js';
+import { pendingCheques, shareCheque } from '../../projections/bank/deposit-slips.queries.js';
 import { isId } from '../billing/billing-streams.js';
 import { Clock } from '../kernel/clock.js';
 import type { Queryable } from '../kernel/database/db.js';
@@ -39,6 +39,9 @@ export async function loadDepositSlips(q: Queryable) {
 /** A payment as the slip decision needs it, from its own stream (null: unknown). */
 async function chequeFacts(q: Queryable, paymentId: string): Promise<ChequeFacts | null> {
   if (!isId(paymentId)) return null;
+  // A cheque for shares (docs/accounting.md §7) goes on a slip like an invoice's.
+  const share = await shareCheque(q, paymentId);
+  if (share) return { ...share, method: 'cheque', status: 'valid', reversed: '0.00' };
   const history = (await readStream(q, paymentStream(paymentId))) as unknown as PaymentEvent[];
   const recorded = history.find((e): e is PaymentRecorded => e.type === 'PaymentRecorded');
   if (!recorded) return null;

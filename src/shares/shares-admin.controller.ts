@@ -54,6 +54,8 @@ const INPUTS: Record<string, string> = {
   reference: 'reference',
   reason: 'motif',
   legacyPaymentId: 'paiement',
+  method: 'mode',
+  bank: 'banque',
 };
 
 const FIELDS = [
@@ -67,6 +69,8 @@ const FIELDS = [
   'motif',
   'paiement',
   'liberee',
+  'mode',
+  'banque',
   'cle',
 ] as const;
 type Form = Record<(typeof FIELDS)[number], string>;
@@ -347,6 +351,8 @@ export class SharesAdminController {
               on: f.date,
               reference: f.reference,
               paid: f.liberee !== '',
+              method: f.mode,
+              bank: f.banque,
             },
             actor,
             key,
@@ -361,6 +367,8 @@ export class SharesAdminController {
               on: f.date,
               reference: f.reference,
               legacyPaymentId: f.paiement,
+              method: f.mode,
+              bank: f.banque,
             },
             actor,
             key,

@@ -28,6 +28,7 @@ export interface SharesCliOptions {
   key?: string;
   redemption?: string;
   method?: string;
+  bank?: string;
 }
 
 /** `shares:import-legacy`: Gloux's parts_sociales rows not yet known, and what to check in them. */
@@ -75,7 +76,14 @@ export function sharesSubscribeCli(app: INestApplicationContext, o: SharesCliOpt
   return movement(
     app,
     new SubscribeSharesCommand(
-      { tiersId: o.tiers ?? '', count: o.count ?? '', on, reference: o.reference },
+      {
+        tiersId: o.tiers ?? '',
+        count: o.count ?? '',
+        on,
+        reference: o.reference,
+        // With a method, the shares are paid at once (a cheque waits for a deposit slip).
+        ...(o.method ? { paid: true, method: o.method, bank: o.bank } : {}),
+      },
       'cli',
       o.key,
     ),

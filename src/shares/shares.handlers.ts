@@ -234,6 +234,8 @@ function resultOf(
     case 'LegacySharesImported':
     case 'LegacyShareChanged':
       throw new Error('Gloux’s rows taken in are not a share movement decided here');
+    case 'SharePaymentReceived':
+      throw new Error('A share payment always follows the SharesPaidUp it pays');
   }
 }
 

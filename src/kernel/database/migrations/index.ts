@@ -25,6 +25,7 @@ import { Homes1764900002600 } from './1764900002600-homes.js';
 import { CardForgedWindow1764900002700 } from './1764900002700-card-forged-window.js';
 import { ClosedExports1764900002720 } from './1764900002720-closed-exports.js';
 import { LegacyBalanceDeltas1764900002730 } from './1764900002730-legacy-balance-deltas.js';
+import { ShareCheques1764900002740 } from './1764900002740-share-cheques.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -55,4 +56,5 @@ export const migrations = [
   CardForgedWindow1764900002700,
   ClosedExports1764900002720,
   LegacyBalanceDeltas1764900002730,
+  ShareCheques1764900002740,
 ];
