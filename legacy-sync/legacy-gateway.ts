@@ -19,9 +19,8 @@ export interface LegacyCustomer {
   balance: string;
 }
 
-interface CustomerRow {
-  id_client: number | string;
-  num_client: string;
+/** A tiers row's text columns as selected (raw bytes or text: decodeLegacyText reads them). */
+export interface TiersTextRow {
   id_tiers: number | string;
   nom: unknown;
   prenom: unknown;
@@ -29,8 +28,14 @@ interface CustomerRow {
   adresse: unknown;
   code_postal: unknown;
   ville: unknown;
-  pays: unknown;
   email: unknown;
+  [k: string]: unknown;
+}
+
+interface CustomerRow extends TiersTextRow {
+  id_client: number | string;
+  num_client: string;
+  pays: unknown;
   etat: string;
   solde: unknown;
   [k: string]: unknown;

@@ -1,6 +1,6 @@
 import type { ImportedShare, ShareState } from '../domain/shares/events.js';
 import type { Queryable } from '../src/kernel/database/db.js';
-import { drawJournaled } from './legacy-gateway.js';
+import { drawJournaled, type TiersTextRow } from './legacy-gateway.js';
 import { legacyDay } from './legacy-rows.js';
 import { decodeLegacyText, legacyTextSelect } from './legacy-text.js';
 
@@ -21,15 +21,7 @@ export interface LegacyTiers {
   readonly shareCount: number;
 }
 
-interface TiersRow {
-  id_tiers: number | string;
-  nom: unknown;
-  prenom: unknown;
-  raison_sociale: unknown;
-  adresse: unknown;
-  code_postal: unknown;
-  ville: unknown;
-  email: unknown;
+interface TiersRow extends TiersTextRow {
   societaire: string;
   nb_parts: number | string;
   [k: string]: unknown;
