@@ -1,4 +1,4 @@
-import { DomainError } from '../shared/errors.js';
+import { formRefusal, type FieldError } from '../shared/errors.js';
 import { glouxColumnError, type GlouxTextColumn } from '../legacy/gloux-columns.js';
 import type { Day } from '../shared/day.js';
 import { isEmailAddress } from '../shared/text.js';
@@ -32,11 +32,7 @@ export interface SignUpRules {
   readonly planIds: readonly string[];
 }
 
-/** One refused input: its field and a French sentence. */
-export interface FieldError {
-  readonly field: string;
-  readonly message: string;
-}
+export type { FieldError };
 
 const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
@@ -166,19 +162,10 @@ export function checkSignUp(
   };
 }
 
-/**
- * The refusal of a form with these errors: the first one's field and sentence (one error), or
- * a count; every error is in `details.errors`. A taken name alone is a conflict (409).
- */
+/** The refusal of a form with these errors (formRefusal); a taken name alone is a conflict (409). */
 export function signUpRefusal(errors: readonly FieldError[], conflicts: readonly string[] = []) {
-  const first = errors[0]!;
-  const only = errors.length === 1;
-  const code = errors.every((e) => conflicts.includes(e.field)) ? 'conflict' : 'invalid_input';
-  return new DomainError(
-    code,
-    only ? first.message : `Le formulaire comporte ${errors.length} erreurs : corrigez-les toutes.`,
-    first.field,
-    { errors },
+  return formRefusal(
+    errors.map((e) => (conflicts.includes(e.field) ? { ...e, code: 'conflict' as const } : e)),
   );
 }
 

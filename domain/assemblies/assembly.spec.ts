@@ -1,4 +1,10 @@
-import { AG_DAY, AssemblyRecorder, convened, numberedMembers } from './assembly.testkit.js';
+import {
+  AG_DAY,
+  AssemblyRecorder,
+  CONVOCATION_DETAILS,
+  convened,
+  numberedMembers,
+} from './assembly.testkit.js';
 import {
   decideAddResolution,
   decideCloseAssembly,
@@ -12,7 +18,9 @@ import {
   quorumStatus,
   foldAssembly,
   initialAssemblyState,
+  type ConveneAssembly,
 } from './assembly.js';
+import { DomainError } from '../shared/errors.js';
 import {
   defaultAssemblyRules,
   describeMajority,
@@ -51,25 +59,158 @@ describe('convening an assembly', () => {
 
   it('lists on the day of the assembly when it is already past', () => {
     expect(
-      parseConvocation({ kind: 'ordinary', heldOn: '2026-01-10', call: '1' }, '2026-03-01').listOn,
-    ).toBe('2026-01-10');
+      parseConvocation(
+        { kind: 'ordinary', heldOn: '2026-01-10', call: '1', ...CONVOCATION_DETAILS },
+        '2025-12-20',
+        defaultAssemblyRules,
+      ).listOn,
+    ).toBe('2025-12-20');
   });
 
   it.each([
     [{ kind: 'annual' }, 'kind', 'ordinaire ou extraordinaire'],
     [{ heldOn: '2026-02-30' }, 'heldOn', 'La date de l’assemblée est invalide'],
     [{ call: 3 }, 'call', 'première (1) ou seconde (2)'],
-    [{ postalDeadline: '2026-06-13' }, 'postalDeadline', 'ne peut pas suivre l’assemblée'],
+    [{ postalDeadline: '2026-06-10' }, 'postalDeadline', 'le 09/06/2026 au plus tard'],
+    [{ postalDeadline: '2026-05-19' }, 'postalDeadline', 'déjà passée'],
     [{ listOn: '2026-05-21' }, 'listOn', 'date future'],
-    [{ heldOn: '2026-05-10', listOn: '2026-05-11' }, 'listOn', 'au plus tard le jour'],
+    [{ startsAt: '25:00' }, 'startsAt', 'L’heure de l’assemblée est requise'],
+    [{ place: ' ' }, 'place', 'Le lieu de l’assemblée est requis'],
+    [{ agenda: [{ title: 'Comptes' }] }, 'agenda[0].text', 'Point 1 de l’ordre du jour'],
+    [{ heldOn: '2026-06-03' }, 'heldOn', 'au moins 15 jours à l’avance'],
   ])('refuses %j on %s', (input, field, message) => {
     expect(() =>
-      parseConvocation({ kind: 'ordinary', heldOn: AG_DAY, call: 1, ...input }, '2026-05-20'),
+      parseConvocation(
+        { kind: 'ordinary', heldOn: AG_DAY, call: 1, ...CONVOCATION_DETAILS, ...input },
+        '2026-05-20',
+        defaultAssemblyRules,
+      ),
     ).toThrow(expect.objectContaining({ field, message: expect.stringContaining(message) }));
   });
 
+  it('holds an assembly no earlier than the statutes’ notice: 15 days on first call, 10 on second', () => {
+    const on = (heldOn: string, input: Partial<ConveneAssembly> = {}) =>
+      parseConvocation(
+        { kind: 'ordinary', heldOn, call: 1, ...CONVOCATION_DETAILS, ...input },
+        '2026-05-20',
+        defaultAssemblyRules,
+      ).heldOn;
+    expect(on('2026-06-04')).toBe('2026-06-04');
+    expect(() => on('2026-06-03', { kind: 'extraordinary' })).toThrow(
+      expect.objectContaining({ code: 'notice_too_short' }),
+    );
+    expect(on('2026-05-30', { call: 2 })).toBe('2026-05-30');
+    const strict = {
+      ...defaultAssemblyRules,
+      noticeDays: { ordinary: 15, extraordinary: 21, secondCall: 6 },
+    };
+    expect(() =>
+      parseConvocation(
+        { kind: 'extraordinary', heldOn: '2026-06-09', call: 1, ...CONVOCATION_DETAILS },
+        '2026-05-20',
+        strict,
+      ),
+    ).toThrow(
+      'au moins 21 jours à l’avance (statuts) : convoquée aujourd’hui, elle se tient le 10/06/2026 au plus tôt',
+    );
+  });
+
+  it('lists every problem at once: an extraordinary assembly today, its postal deadline past, no time nor place', () => {
+    let refusal: DomainError | undefined;
+    try {
+      parseConvocation(
+        { kind: 'extraordinary', heldOn: '2026-05-20', call: 1 },
+        '2026-05-20',
+        defaultAssemblyRules,
+      );
+    } catch (error) {
+      refusal = error as DomainError;
+    }
+    expect(refusal?.message).toBe('Le formulaire comporte 4 erreurs : corrigez-les toutes.');
+    expect(refusal?.code).toBe('invalid_input');
+    expect(refusal?.details?.errors).toEqual([
+      { field: 'startsAt', message: 'L’heure de l’assemblée est requise (par exemple 18:30).' },
+      { field: 'place', message: 'Le lieu de l’assemblée est requis (300 caractères au plus).' },
+      {
+        field: 'heldOn',
+        message:
+          'Une assemblée extraordinaire sur première convocation se convoque au moins 15 jours à l’avance (statuts) : convoquée aujourd’hui, elle se tient le 04/06/2026 au plus tôt.',
+      },
+      {
+        field: 'postalDeadline',
+        message:
+          'La date limite des votes par correspondance (le 17/05/2026) est déjà passée : personne ne pourrait plus voter par correspondance.',
+      },
+    ]);
+  });
+
+  it('records the time, place and agenda, each item put to the vote as a resolution in order', () => {
+    const c = parseConvocation(
+      {
+        kind: 'ordinary',
+        heldOn: AG_DAY,
+        call: 1,
+        startsAt: '9h',
+        place: 'Lyon',
+        agenda: [
+          { title: 'Comptes 2025', text: 'L’assemblée approuve les comptes.' },
+          { title: '', text: '' },
+          { title: 'Motion', text: 'Baisser le prix.', byBoard: false },
+        ],
+      },
+      '2026-05-20',
+      defaultAssemblyRules,
+    );
+    const events = decideConveneAssembly(initialAssemblyState('ag-1'), c, {
+      today: '2026-05-20',
+      rules: defaultAssemblyRules,
+      members: numberedMembers(2),
+      resolutionIds: ['r1', 'r2'],
+    });
+    expect(events.map((e) => e.type)).toEqual([
+      'AssemblyConvened',
+      'AssemblyConvocationDetailed',
+      'ResolutionAdded',
+      'ResolutionAdded',
+    ]);
+    // The released shape of AssemblyConvened is unchanged.
+    expect(Object.keys(events[0].data).sort()).toEqual(
+      [
+        'assemblyId',
+        'kind',
+        'title',
+        'heldOn',
+        'call',
+        'postalDeadline',
+        'proxyCap',
+        'quorum',
+        'majority',
+        'listOn',
+        'convenedOn',
+        'members',
+      ].sort(),
+    );
+    const s = foldAssembly('ag-1', events);
+    expect(s.details).toEqual({
+      startsAt: '09:00',
+      place: 'Lyon',
+      agenda: [
+        { resolutionId: 'r1', title: 'Comptes 2025' },
+        { resolutionId: 'r2', title: 'Motion' },
+      ],
+    });
+    expect(s.resolutions.map((r) => [r.number, r.text, r.byBoard])).toEqual([
+      [1, 'L’assemblée approuve les comptes.', true],
+      [2, 'Baisser le prix.', false],
+    ]);
+  });
+
   it('refuses an assembly nobody could vote at', () => {
-    const c = parseConvocation({ kind: 'ordinary', heldOn: AG_DAY, call: 1 }, '2026-05-20');
+    const c = parseConvocation(
+      { kind: 'ordinary', heldOn: AG_DAY, call: 1, ...CONVOCATION_DETAILS },
+      '2026-05-20',
+      defaultAssemblyRules,
+    );
     expect(() =>
       decideConveneAssembly(initialAssemblyState('x'), c, {
         today: '2026-05-20',
@@ -80,7 +221,11 @@ describe('convening an assembly', () => {
   });
 
   it('convenes an assembly once', () => {
-    const c = parseConvocation({ kind: 'ordinary', heldOn: AG_DAY, call: 1 }, '2026-05-20');
+    const c = parseConvocation(
+      { kind: 'ordinary', heldOn: AG_DAY, call: 1, ...CONVOCATION_DETAILS },
+      '2026-05-20',
+      defaultAssemblyRules,
+    );
     const ctx = { today: '2026-05-20', rules: defaultAssemblyRules, members: numberedMembers(3) };
     expect(() => decideConveneAssembly(convened(numberedMembers(3)), c, ctx)).toThrow(
       expect.objectContaining({ code: 'conflict' }),

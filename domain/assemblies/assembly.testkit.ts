@@ -28,6 +28,9 @@ export function numberedMembers(n: number): VotingMember[] {
 
 export const AG_DAY = '2026-06-12';
 
+/** The time and place every convocation states. */
+export const CONVOCATION_DETAILS = { startsAt: '18:30', place: 'Salle des fêtes, Paris' };
+
 /** The convening of an assembly on 2026-05-20 for AG_DAY (postal deadline 2026-06-09). */
 export function convening(
   members: readonly VotingMember[],
@@ -36,8 +39,9 @@ export function convening(
 ): AssemblyConvened {
   const today = '2026-05-20';
   const convocation = parseConvocation(
-    { kind: 'ordinary', heldOn: AG_DAY, call: 1, ...input },
+    { kind: 'ordinary', heldOn: AG_DAY, call: 1, ...CONVOCATION_DETAILS, ...input },
     today,
+    rules,
   );
   const [event] = decideConveneAssembly(initialAssemblyState('ag-1'), convocation, {
     today,

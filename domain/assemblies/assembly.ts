@@ -1,9 +1,16 @@
 import { addDays, compareDays, formatDayFr, minDay, parseDay, type Day } from '../shared/day.js';
-import { DomainError, parseField } from '../shared/errors.js';
+import {
+  DomainError,
+  formRefusal,
+  parseField,
+  type ErrorCode,
+  type FieldError,
+} from '../shared/errors.js';
 import type {
   AssemblyCall,
   AssemblyClosed,
   AssemblyConvened,
+  AssemblyConvocationDetailed,
   AssemblyEvent,
   AssemblyKind,
   AttendanceWithdrawn,
@@ -18,8 +25,11 @@ import type {
   VotingMember,
 } from './events.js';
 import {
+  callLabel,
   isAdopted,
+  kindLabel,
   majorityOf,
+  noticeDaysOf,
   quorumOf,
   quorumReached,
   requiredCount,
@@ -49,6 +59,8 @@ export interface AssemblyState {
   readonly assemblyId: string;
   /** Null until convened (an unknown assembly). */
   readonly convened: Omit<AssemblyConvened['data'], 'members'> | null;
+  /** Time, place and agenda (null for an assembly convened before they were recorded). */
+  readonly details: Omit<AssemblyConvocationDetailed['data'], 'assemblyId'> | null;
   /** Members with voting rights, in the order of the list (by name). */
   readonly members: ReadonlyMap<string, VotingMember>;
   readonly attendance: ReadonlyMap<string, Attendance>;
@@ -61,6 +73,7 @@ export interface AssemblyState {
 export const initialAssemblyState = (assemblyId: string): AssemblyState => ({
   assemblyId,
   convened: null,
+  details: null,
   members: new Map(),
   attendance: new Map(),
   proxiesHeld: new Map(),
@@ -71,6 +84,7 @@ export const initialAssemblyState = (assemblyId: string): AssemblyState => ({
 interface Draft {
   assemblyId: string;
   convened: AssemblyState['convened'];
+  details: AssemblyState['details'];
   members: Map<string, VotingMember>;
   attendance: Map<string, Attendance>;
   proxiesHeld: Map<string, number>;
@@ -81,6 +95,7 @@ interface Draft {
 const draftOf = (s: AssemblyState): Draft => ({
   assemblyId: s.assemblyId,
   convened: s.convened,
+  details: s.details,
   // The member list never changes after convening: it can be shared, not copied.
   members: s.members as Map<string, VotingMember>,
   attendance: new Map(s.attendance),
@@ -95,6 +110,11 @@ function applyTo(d: Draft, event: AssemblyEvent): void {
       const { members, ...convened } = event.data;
       d.convened = convened;
       d.members = new Map(members.map((m) => [m.tiersId, m]));
+      return;
+    }
+    case 'AssemblyConvocationDetailed': {
+      const { startsAt, place, agenda } = event.data;
+      d.details = { startsAt, place, agenda };
       return;
     }
     case 'ResolutionAdded': {
@@ -250,11 +270,24 @@ export interface ConveneAssembly {
   kind: unknown;
   title?: unknown;
   heldOn: unknown;
+  /** The meeting's time, Paris, 'HH:MM' (or '14h30'). */
+  startsAt?: unknown;
+  place?: unknown;
+  /** The agenda in order: [{title, text, byBoard?}], each put to the vote as one resolution. */
+  agenda?: unknown;
   call: unknown;
-  /** Default: three days before the assembly. */
+  /** Default: the statutes' days before the assembly (AssemblyRules.postalDaysBefore). */
   postalDeadline?: unknown;
   /** The day the member list is drawn up; default today (or the assembly's day if earlier). */
   listOn?: unknown;
+}
+
+export interface AgendaEntry {
+  readonly title: string;
+  /** The text of the resolution put to the vote. */
+  readonly text: string;
+  /** Presented or approved by the board (blank proxies vote for it); default yes. */
+  readonly byBoard: boolean;
 }
 
 export interface Convocation {
@@ -264,75 +297,162 @@ export interface Convocation {
   readonly call: AssemblyCall;
   readonly postalDeadline: Day;
   readonly listOn: Day;
+  readonly startsAt: string;
+  readonly place: string;
+  readonly agenda: readonly AgendaEntry[];
 }
 
 const blank = (v: unknown) => v === undefined || v === null || v === '';
+const text = (v: unknown) => (blank(v) ? '' : String(v).trim());
 
 function dayField(field: string, input: unknown, what: string): Day {
   return parseField(field, () => parseDay(input), `${what} est invalide (AAAA-MM-JJ).`);
 }
 
-/** Validates a convocation; the list day comes first because the member list depends on it. */
-export function parseConvocation(input: ConveneAssembly, today: Day): Convocation {
-  if (input.kind !== 'ordinary' && input.kind !== 'extraordinary') {
-    throw new DomainError(
-      'invalid_input',
-      'Choisissez le type d’assemblée : ordinaire ou extraordinaire.',
-      'kind',
-    );
+const daysFr = (n: number) => `${n} jour${n > 1 ? 's' : ''}`;
+
+/** '14:30', '9:05', '14h30', '14h' → 'HH:MM'; null when it is not a time of day. */
+export function parseTimeOfDay(input: unknown): string | null {
+  const m = /^(\d{1,2})\s*[:hH]\s*(\d{2})?$/.exec(text(input));
+  if (!m) return null;
+  const h = Number(m[1]);
+  const min = Number(m[2] ?? '0');
+  if (h > 23 || min > 59) return null;
+  return `${String(h).padStart(2, '0')}:${String(min).padStart(2, '0')}`;
+}
+
+const MAX_AGENDA = 50;
+
+/** The agenda's items in order; a form's empty rows are skipped. */
+function agendaOf(input: unknown, fail: (field: string, message: string) => void): AgendaEntry[] {
+  if (blank(input)) return [];
+  if (!Array.isArray(input)) {
+    fail('agenda', 'L’ordre du jour est une liste de points (titre et texte de la résolution).');
+    return [];
   }
-  const heldOn = dayField('heldOn', input.heldOn, 'La date de l’assemblée');
-  const call = Number(input.call);
-  if (call !== 1 && call !== 2) {
-    throw new DomainError('invalid_input', 'Convocation : première (1) ou seconde (2).', 'call');
-  }
-  const title = blank(input.title) ? '' : String(input.title).trim();
-  if (title.length > 200) {
-    throw new DomainError('invalid_input', 'Le titre fait au plus 200 caractères.', 'title');
-  }
-  const postalDeadline = blank(input.postalDeadline)
-    ? addDays(heldOn, -3)
-    : dayField(
-        'postalDeadline',
-        input.postalDeadline,
-        'La date limite des votes par correspondance',
+  const items: AgendaEntry[] = [];
+  input.forEach((raw: unknown, i: number) => {
+    const item = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+    const title = text(item['title']);
+    const body = text(item['text']);
+    if (title === '' && body === '') return;
+    const n = items.length + 1;
+    if (title === '' || title.length > 200)
+      fail(
+        `agenda[${i}].title`,
+        `Point ${n} de l’ordre du jour : un titre de 200 caractères au plus.`,
       );
-  if (compareDays(postalDeadline, heldOn) > 0) {
-    throw new DomainError(
-      'invalid_input',
-      'La date limite des votes par correspondance ne peut pas suivre l’assemblée.',
+    if (body === '' || body.length > 4000)
+      fail(
+        `agenda[${i}].text`,
+        `Point ${n} de l’ordre du jour : le texte de la résolution est requis (4 000 caractères au plus).`,
+      );
+    const b = item['byBoard'];
+    items.push({ title, text: body, byBoard: !(b === false || b === 'false' || b === '0') });
+  });
+  if (items.length > MAX_AGENDA)
+    fail('agenda', `L’ordre du jour compte au plus ${MAX_AGENDA} points.`);
+  return items;
+}
+
+/**
+ * Validates a convocation against the statutes as of `today`, every refusal at once: the
+ * notice period of its kind and call, a postal-vote deadline that is neither past nor later
+ * than the statutes allow, the time, the place, the agenda. The list day comes first because
+ * the member list depends on it.
+ */
+export function parseConvocation(
+  input: ConveneAssembly,
+  today: Day,
+  rules: AssemblyRules,
+): Convocation {
+  const errors: FieldError[] = [];
+  const fail = (field: string, message: string, code?: ErrorCode) => {
+    errors.push({ field, message, ...(code ? { code } : {}) });
+  };
+  const day = (field: string, value: unknown, what: string): Day | null => {
+    try {
+      return dayField(field, value, what);
+    } catch (error) {
+      fail(field, (error as DomainError).message);
+      return null;
+    }
+  };
+  const kind = input.kind === 'ordinary' || input.kind === 'extraordinary' ? input.kind : null;
+  if (!kind) fail('kind', 'Choisissez le type d’assemblée : ordinaire ou extraordinaire.');
+  const heldOn = blank(input.heldOn)
+    ? (fail('heldOn', 'La date de l’assemblée est requise.'), null)
+    : day('heldOn', input.heldOn, 'La date de l’assemblée');
+  const callNo = Number(input.call);
+  const call = callNo === 1 || callNo === 2 ? callNo : null;
+  if (!call) fail('call', 'Convocation : première (1) ou seconde (2).');
+  const title = text(input.title);
+  if (title.length > 200) fail('title', 'Le titre fait au plus 200 caractères.');
+  const startsAt = parseTimeOfDay(input.startsAt);
+  if (!startsAt) fail('startsAt', 'L’heure de l’assemblée est requise (par exemple 18:30).');
+  const place = text(input.place);
+  if (place === '' || place.length > 300)
+    fail('place', 'Le lieu de l’assemblée est requis (300 caractères au plus).');
+  const agenda = agendaOf(input.agenda, fail);
+
+  if (kind && call && heldOn) {
+    const notice = noticeDaysOf(kind, call, rules);
+    const earliest = addDays(today, notice);
+    if (compareDays(heldOn, earliest) < 0) {
+      fail(
+        'heldOn',
+        `Une assemblée ${kindLabel(kind)} sur ${callLabel(call)} se convoque au moins ${daysFr(notice)} à l’avance (statuts) : convoquée aujourd’hui, elle se tient le ${formatDayFr(earliest)} au plus tôt.`,
+        'notice_too_short',
+      );
+    }
+  }
+  const latestDeadline = heldOn ? addDays(heldOn, -rules.postalDaysBefore) : null;
+  const postalDeadline = blank(input.postalDeadline)
+    ? latestDeadline
+    : day('postalDeadline', input.postalDeadline, 'La date limite des votes par correspondance');
+  if (postalDeadline && latestDeadline && compareDays(postalDeadline, latestDeadline) > 0) {
+    fail(
       'postalDeadline',
+      rules.postalDaysBefore === 0
+        ? 'La date limite des votes par correspondance ne peut pas suivre l’assemblée.'
+        : `Les votes par correspondance parviennent au moins ${daysFr(rules.postalDaysBefore)} avant l’assemblée (statuts) : date limite le ${formatDayFr(latestDeadline)} au plus tard.`,
+    );
+  } else if (postalDeadline && compareDays(postalDeadline, today) < 0) {
+    fail(
+      'postalDeadline',
+      `La date limite des votes par correspondance (le ${formatDayFr(postalDeadline)}) est déjà passée : personne ne pourrait plus voter par correspondance.`,
+      'notice_too_short',
     );
   }
   const listOn = blank(input.listOn)
-    ? minDay(today, heldOn)
-    : dayField('listOn', input.listOn, 'La date d’arrêté de la liste');
-  if (compareDays(listOn, today) > 0) {
-    throw new DomainError(
-      'invalid_input',
-      'La liste des sociétaires ne peut pas être arrêtée à une date future.',
-      'listOn',
-    );
+    ? heldOn && minDay(today, heldOn)
+    : day('listOn', input.listOn, 'La date d’arrêté de la liste');
+  if (listOn && compareDays(listOn, today) > 0) {
+    fail('listOn', 'La liste des sociétaires ne peut pas être arrêtée à une date future.');
+  } else if (listOn && heldOn && compareDays(listOn, heldOn) > 0) {
+    fail('listOn', 'La liste des sociétaires est arrêtée au plus tard le jour de l’assemblée.');
   }
-  if (compareDays(listOn, heldOn) > 0) {
-    throw new DomainError(
-      'invalid_input',
-      'La liste des sociétaires est arrêtée au plus tard le jour de l’assemblée.',
-      'listOn',
-    );
-  }
-  return { kind: input.kind, title, heldOn, call, postalDeadline, listOn };
+  if (errors.length > 0 || !kind || !call || !heldOn || !startsAt || !postalDeadline || !listOn)
+    throw formRefusal(errors);
+  return { kind, title, heldOn, call, postalDeadline, listOn, startsAt, place, agenda };
 }
 
 /**
  * Convenes the assembly with the members holding at least one share at the end of the list
- * day: the list is frozen in the event, one member one vote whatever their shares.
+ * day: the list is frozen in AssemblyConvened, one member one vote whatever their shares; then
+ * the time, place and agenda (AssemblyConvocationDetailed), then each agenda item's resolution
+ * in the agenda's order (`resolutionIds`: one fresh id per item).
  */
 export function decideConveneAssembly(
   state: AssemblyState,
   convocation: Convocation,
-  ctx: { today: Day; rules: AssemblyRules; members: readonly VotingMember[] },
-): readonly AssemblyConvened[] {
+  ctx: {
+    today: Day;
+    rules: AssemblyRules;
+    members: readonly VotingMember[];
+    resolutionIds?: readonly string[];
+  },
+): readonly [AssemblyConvened, AssemblyConvocationDetailed, ...ResolutionAdded[]] {
   const { members } = ctx;
   if (state.convened) throw new DomainError('conflict', 'Cette assemblée est déjà convoquée.');
   if (members.length === 0) {
@@ -344,15 +464,27 @@ export function decideConveneAssembly(
   }
   const ids = new Set(members.map((m) => m.tiersId));
   if (ids.size !== members.length) throw new Error('the member list names a member twice');
+  const resolutionIds = ctx.resolutionIds ?? [];
+  if (resolutionIds.length < convocation.agenda.length)
+    throw new Error('one resolution id per agenda item');
+  const assemblyId = state.assemblyId;
+  // Released shape: the time, place and agenda go in AssemblyConvocationDetailed.
+  const { kind, title, heldOn, call, postalDeadline, listOn } = convocation;
+  const items = convocation.agenda.map((item, i) => ({ ...item, resolutionId: resolutionIds[i]! }));
   return [
     {
       type: 'AssemblyConvened',
       data: {
-        assemblyId: state.assemblyId,
-        ...convocation,
+        assemblyId,
+        kind,
+        title,
+        heldOn,
+        call,
+        postalDeadline,
+        listOn,
         proxyCap: ctx.rules.proxyCap,
-        quorum: quorumOf(convocation.kind, convocation.call, ctx.rules),
-        majority: majorityOf(convocation.kind, ctx.rules),
+        quorum: quorumOf(kind, call, ctx.rules),
+        majority: majorityOf(kind, ctx.rules),
         convenedOn: ctx.today,
         members: members.map((m) => ({
           tiersId: m.tiersId,
@@ -363,6 +495,25 @@ export function decideConveneAssembly(
         })),
       },
     },
+    {
+      type: 'AssemblyConvocationDetailed',
+      data: {
+        assemblyId,
+        startsAt: convocation.startsAt,
+        place: convocation.place,
+        agenda: items.map((i) => ({ resolutionId: i.resolutionId, title: i.title })),
+      },
+    },
+    ...items.map((item, i): ResolutionAdded => ({
+      type: 'ResolutionAdded',
+      data: {
+        assemblyId,
+        resolutionId: item.resolutionId,
+        number: i + 1,
+        text: item.text,
+        byBoard: item.byBoard,
+      },
+    })),
   ];
 }
 

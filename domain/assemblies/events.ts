@@ -63,6 +63,28 @@ export interface AssemblyConvened {
   };
 }
 
+/** One item of the agenda: its title, put to the vote as the resolution of that id. */
+export interface AgendaItem {
+  readonly resolutionId: string;
+  readonly title: string;
+}
+
+/**
+ * What the convocation tells the members besides the day: the meeting's time (Paris, 'HH:MM')
+ * and place, and the agenda in order. Recorded right after AssemblyConvened by every convening
+ * since the notice periods are enforced (earlier assemblies have none); each agenda item's
+ * resolution text follows as a ResolutionAdded of the same resolutionId.
+ */
+export interface AssemblyConvocationDetailed {
+  readonly type: 'AssemblyConvocationDetailed';
+  readonly data: {
+    readonly assemblyId: string;
+    readonly startsAt: string;
+    readonly place: string;
+    readonly agenda: readonly AgendaItem[];
+  };
+}
+
 export interface ResolutionAdded {
   readonly type: 'ResolutionAdded';
   readonly data: {
@@ -143,6 +165,7 @@ export interface AssemblyClosed {
 
 export type AssemblyEvent =
   | AssemblyConvened
+  | AssemblyConvocationDetailed
   | ResolutionAdded
   | MemberMarkedPresent
   | ProxyRecorded
@@ -153,6 +176,7 @@ export type AssemblyEvent =
 
 export const assemblyEventTypes: readonly AssemblyEvent['type'][] = [
   'AssemblyConvened',
+  'AssemblyConvocationDetailed',
   'ResolutionAdded',
   'MemberMarkedPresent',
   'ProxyRecorded',

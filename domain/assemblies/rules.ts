@@ -6,12 +6,21 @@ import type { AssemblyCall, AssemblyKind, Fraction, Majority, VoteCounts } from 
  */
 export interface AssemblyRules {
   readonly proxyCap: number;
+  /**
+   * Notice periods, in days between the convocation and the meeting (Code de commerce R225-69:
+   * 15 on first call, 10 on a later one, unless the statutes say more).
+   */
+  readonly noticeDays: Readonly<Record<AssemblyKind, number>> & { readonly secondCall: number };
+  /** Postal votes must arrive at least this many days before the meeting (R225-77: 3). */
+  readonly postalDaysBefore: number;
   readonly quorum: Readonly<Record<AssemblyKind, readonly [Fraction | null, Fraction | null]>>;
   readonly extraordinaryMajority: Fraction;
 }
 
 export const defaultAssemblyRules: AssemblyRules = {
   proxyCap: 2,
+  noticeDays: { ordinary: 15, extraordinary: 15, secondCall: 10 },
+  postalDaysBefore: 3,
   quorum: {
     ordinary: [{ num: 1, den: 5 }, null],
     extraordinary: [
@@ -27,6 +36,11 @@ export function majorityOf(kind: AssemblyKind, rules: AssemblyRules): Majority {
   return kind === 'ordinary'
     ? { num: 1, den: 2, strict: true }
     : { ...rules.extraordinaryMajority, strict: false };
+}
+
+/** The days of notice a convocation of this kind and call needs. */
+export function noticeDaysOf(kind: AssemblyKind, call: AssemblyCall, rules: AssemblyRules): number {
+  return call === 1 ? rules.noticeDays[kind] : rules.noticeDays.secondCall;
 }
 
 export function quorumOf(
@@ -90,3 +104,9 @@ export const kindLabel = (kind: AssemblyKind): string =>
 
 export const callLabel = (call: AssemblyCall): string =>
   call === 1 ? 'première convocation' : 'seconde convocation';
+
+/** '18:30' → '18 h 30', '09:00' → '9 h' (French typography). */
+export function formatTimeFr(time: string): string {
+  const [h, m] = time.split(':');
+  return `${Number(h)} h${m && m !== '00' ? ` ${m}` : ''}`;
+}

@@ -51,6 +51,7 @@ export const ERROR_CODES = [
   'quorum_not_reached',
   'voting_started',
   'too_early',
+  'notice_too_short',
   'period_locked',
 ] as const;
 
@@ -70,6 +71,33 @@ export class DomainError extends Error {
     super(message);
     this.name = 'DomainError';
   }
+}
+
+/** One refused input of a form: its field and a French sentence. */
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
+  /** The rule broken, when it has its own code (default invalid_input). */
+  readonly code?: ErrorCode;
+}
+
+/**
+ * The refusal of a form with every error at once: one error keeps its own code and sentence;
+ * several say how many, with the code they share (else invalid_input). All are in
+ * `details.errors`, so a page lists each one beside its input.
+ */
+export function formRefusal(errors: readonly FieldError[]): DomainError {
+  const first = errors[0]!;
+  const codes = new Set(errors.map((e) => e.code ?? 'invalid_input'));
+  const code = codes.size === 1 ? [...codes][0]! : 'invalid_input';
+  return new DomainError(
+    code,
+    errors.length === 1
+      ? first.message
+      : `Le formulaire comporte ${errors.length} erreurs : corrigez-les toutes.`,
+    first.field,
+    { errors: errors.map((e) => ({ field: e.field, message: e.message })) },
+  );
 }
 
 /** Runs `parse` on one input; any failure becomes an 'invalid_input' error naming `field`. */

@@ -1,5 +1,5 @@
 import { foldText } from '../../domain/shared/text.js';
-import type { AssemblyEvent } from '../../domain/assemblies/events.js';
+import type { AgendaItem, AssemblyEvent } from '../../domain/assemblies/events.js';
 import { defineProjection, noMemo, type Row, type Rows } from '../../src/kernel/projection.js';
 
 /** What the member search compares: lower case, no accents, single spaces. */
@@ -66,6 +66,7 @@ export const assembliesProjection = () =>
     ],
     handles: {
       AssemblyConvened: true,
+      AssemblyConvocationDetailed: true,
       ResolutionAdded: true,
       MemberMarkedPresent: true,
       ProxyRecorded: true,
@@ -100,6 +101,9 @@ export const assembliesProjection = () =>
             blank_proxies: 0,
             postal: 0,
             closed_on: null,
+            starts_at: null,
+            place: null,
+            agenda: null,
             last_position: event.position,
           });
           d.members.forEach((m, i) =>
@@ -122,12 +126,26 @@ export const assembliesProjection = () =>
           );
           return;
         }
+        case 'AssemblyConvocationDetailed': {
+          const d = event.data;
+          await rows.update(ASSEMBLIES, [d.assemblyId], () => ({
+            starts_at: d.startsAt,
+            place: d.place,
+            agenda: JSON.stringify(d.agenda),
+            last_position: event.position,
+          }));
+          return;
+        }
         case 'ResolutionAdded': {
           const d = event.data;
+          // An agenda item's resolution carries the item's title.
+          const assembly = await rows.get(ASSEMBLIES, [d.assemblyId]);
+          const agenda = JSON.parse(String(assembly?.['agenda'] ?? '[]')) as AgendaItem[];
           rows.put(RESOLUTIONS, {
             assembly_id: d.assemblyId,
             resolution_id: d.resolutionId,
             number: d.number,
+            title: agenda.find((i) => i.resolutionId === d.resolutionId)?.title ?? null,
             resolution_text: d.text,
             by_board: d.byBoard ? 1 : 0,
             voted_on: null,

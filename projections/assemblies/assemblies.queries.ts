@@ -1,5 +1,6 @@
 import { automaticVotes, type Attendance } from '../../domain/assemblies/assembly.js';
 import type {
+  AgendaItem,
   AssemblyCall,
   AssemblyKind,
   Fraction,
@@ -9,6 +10,7 @@ import type {
 } from '../../domain/assemblies/events.js';
 import {
   callLabel,
+  formatTimeFr,
   describeMajority,
   describeQuorum,
   kindLabel,
@@ -53,6 +55,13 @@ export interface AssemblySummary {
   listOn: string;
   convenedOn: string;
   closedOn: string | null;
+  /** The meeting's time 'HH:MM' and place (null: convened before they were recorded). */
+  startsAt: string | null;
+  /** '18 h 30'. */
+  startsAtLabel: string | null;
+  place: string | null;
+  /** The agenda's titles in order, each with its resolution. */
+  agenda: AgendaItem[];
   quorum: QuorumBox;
 }
 
@@ -72,6 +81,9 @@ type AssemblyRow = {
   list_on: string;
   convened_on: string;
   closed_on: string | null;
+  starts_at: string | null;
+  place: string | null;
+  agenda: string | null;
   members: unknown;
   present: unknown;
   represented: unknown;
@@ -80,7 +92,7 @@ type AssemblyRow = {
 };
 
 const ASSEMBLY_COLUMNS = `assembly_id, kind, title, held_on, call_no, postal_deadline, proxy_cap, quorum_num, quorum_den,
-  majority_num, majority_den, majority_strict, list_on, convened_on, closed_on, members, present, represented, blank_proxies, postal`;
+  majority_num, majority_den, majority_strict, list_on, convened_on, closed_on, starts_at, place, agenda, members, present, represented, blank_proxies, postal`;
 
 function summaryOf(r: AssemblyRow): AssemblySummary {
   const quorum: Fraction | null =
@@ -115,6 +127,10 @@ function summaryOf(r: AssemblyRow): AssemblySummary {
     listOn: r.list_on,
     convenedOn: r.convened_on,
     closedOn: r.closed_on,
+    startsAt: r.starts_at ?? null,
+    startsAtLabel: r.starts_at ? formatTimeFr(r.starts_at) : null,
+    place: r.place ?? null,
+    agenda: r.agenda ? (JSON.parse(r.agenda) as AgendaItem[]) : [],
     quorum: {
       members,
       ...counts,
@@ -275,6 +291,8 @@ export async function findMember(
 export interface ResolutionView {
   resolutionId: string;
   number: number;
+  /** The agenda item's title (null: a resolution added after convening). */
+  title: string | null;
   text: string;
   byBoard: boolean;
   /** What blank proxies and postal votes give it now (before its vote) or gave it (after). */
@@ -294,6 +312,7 @@ export interface ResolutionView {
 type ResolutionRow = {
   resolution_id: string;
   number: unknown;
+  title: string | null;
   resolution_text: string;
   by_board: unknown;
   voted_on: string | null;
@@ -349,7 +368,7 @@ export async function assemblyResolutions(
   assemblyId: string,
 ): Promise<ResolutionView[]> {
   const rows = await q.query<ResolutionRow>(
-    `SELECT resolution_id, number, resolution_text, by_board, voted_on, room_for, room_against, room_abstain,
+    `SELECT resolution_id, number, title, resolution_text, by_board, voted_on, room_for, room_against, room_abstain,
        blank_for, blank_against, blank_abstain, postal_for, postal_against, postal_abstain,
        votes_for, votes_against, votes_abstain, voters, adopted
       FROM g2_rm_assembly_resolutions WHERE assembly_id = ? ORDER BY number`,
@@ -362,6 +381,7 @@ export async function assemblyResolutions(
     const base = {
       resolutionId: r.resolution_id,
       number: Number(r.number),
+      title: r.title ?? null,
       text: r.resolution_text,
       byBoard: Number(r.by_board) === 1,
     };

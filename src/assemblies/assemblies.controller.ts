@@ -18,7 +18,13 @@ import { AdminOnly } from '../auth/access.decorators.js';
 import { AssemblyForms } from './assembly-forms.service.js';
 import { AssemblyPages } from './assembly-pages.service.js';
 import { assemblyLinks, backOf } from './assembly-urls.js';
-import { AssemblyViews, CONVENE_FIELDS, filterOf, type ConveneForm } from './assembly-views.js';
+import {
+  AssemblyViews,
+  CONVENE_FIELDS,
+  agendaRowsOf,
+  filterOf,
+  type ConveneForm,
+} from './assembly-views.js';
 
 /** General assemblies: the list, convening one, and an assembly's page (French and JSON). */
 @AdminOnly()
@@ -38,9 +44,10 @@ export class AssembliesController {
 
   @Post('/admin/ag')
   async convene(@Body() body: Record<string, unknown>, @Res() res: Response) {
-    const form = Object.fromEntries(
-      CONVENE_FIELDS.map((k) => [k, str(body?.[k])]),
-    ) as unknown as ConveneForm;
+    const form = {
+      ...Object.fromEntries(CONVENE_FIELDS.map((k) => [k, str(body?.[k])])),
+      points: agendaRowsOf(body),
+    } as ConveneForm;
     await submitForm(
       res,
       'assemblies',
@@ -49,6 +56,9 @@ export class AssembliesController {
           {
             kind: form.type,
             heldOn: form.date,
+            startsAt: form.heure,
+            place: form.lieu,
+            agenda: form.points.map((p) => ({ title: p.titre, text: p.texte })),
             call: form.convocation,
             postalDeadline: form.date_limite,
             listOn: form.date_liste,

@@ -4,7 +4,8 @@ import type { DomainError } from '../../domain/shared/errors.js';
 import type { SellerIdentity } from '../../domain/documents/printable-document.js';
 import type { AttendanceMode } from '../../projections/assemblies/assemblies.queries.js';
 import { Clock } from '../kernel/clock.js';
-import { SELLER_IDENTITY } from '../kernel/config.js';
+import { ASSEMBLY_RULES, SELLER_IDENTITY } from '../kernel/config.js';
+import type { AssemblyRules } from '../../domain/assemblies/rules.js';
 import { str } from '../panel/form-input.js';
 import { formErrorModel, formKey } from '../panel/form-page.js';
 import { AssemblyPages } from './assembly-pages.service.js';
@@ -30,33 +31,85 @@ export const filterOf = (v: string): AttendanceMode | 'absent' | undefined =>
 export const CONVENE_FIELDS = [
   'type',
   'date',
+  'heure',
+  'lieu',
   'convocation',
   'date_limite',
   'date_liste',
   'titre',
   'cle',
 ] as const;
-export type ConveneForm = Record<(typeof CONVENE_FIELDS)[number], string>;
+/** One agenda row of the form: the item's title and its resolution's text. */
+export interface AgendaRow {
+  titre: string;
+  texte: string;
+}
+export type ConveneForm = Record<(typeof CONVENE_FIELDS)[number], string> & {
+  points: AgendaRow[];
+};
+
+/** Agenda rows the form offers at least, and blank ones after those typed. */
+const AGENDA_ROWS = 5;
+const AGENDA_SPARE = 2;
+const AGENDA_MAX = 50;
+
+/** The form's agenda rows point_titre_1, point_texte_1… in order (blank rows kept: the indexes match). */
+export function agendaRowsOf(body: Record<string, unknown> | undefined): AgendaRow[] {
+  const rows: AgendaRow[] = [];
+  for (let i = 1; i <= AGENDA_MAX; i++) {
+    const titre = str(body?.[`point_titre_${i}`]);
+    const texte = str(body?.[`point_texte_${i}`]);
+    rows.push({ titre, texte });
+  }
+  while (rows.length > 0 && rows.at(-1)!.titre === '' && rows.at(-1)!.texte === '') rows.pop();
+  return rows;
+}
 
 /** A blank convening form: an ordinary assembly, first call. */
 const BLANK_CONVENING: ConveneForm = {
   type: 'ordinary',
   date: '',
+  heure: '',
+  lieu: '',
   convocation: '1',
   date_limite: '',
   date_liste: '',
   titre: '',
   cle: '',
+  points: [],
 };
 
 const CONVENE_INPUTS: Record<string, string> = {
   kind: 'type',
   heldOn: 'date',
+  startsAt: 'heure',
+  place: 'lieu',
   call: 'convocation',
   postalDeadline: 'date_limite',
   listOn: 'date_liste',
   title: 'titre',
 };
+
+/** 'agenda[2].text' → 'point_texte_3'; the other fields by CONVENE_INPUTS. */
+function conveneInputOf(field: string): string {
+  const m = /^agenda\[(\d+)\]\.(title|text)$/.exec(field);
+  if (m) return `point_${m[2] === 'title' ? 'titre' : 'texte'}_${Number(m[1]) + 1}`;
+  return CONVENE_INPUTS[field] ?? '';
+}
+
+/** Every refusal of the convening form, each with the input it names (anchored). */
+function conveneErrors(error: DomainError | undefined) {
+  if (!error) return { errors: [], errorOn: {} };
+  const listed = (error.details?.['errors'] as
+    { field: string; message: string }[] | undefined) ?? [
+    { field: error.field ?? '', message: error.message },
+  ];
+  const errors = listed.map((e) => ({ input: conveneInputOf(e.field), message: e.message }));
+  return {
+    errors,
+    errorOn: Object.fromEntries(errors.filter((e) => e.input).map((e) => [e.input, true])),
+  };
+}
 
 export interface ProxyForm {
   membre: string;
@@ -89,15 +142,31 @@ export class AssemblyViews {
     @Inject(AssemblyPages) private readonly pages: AssemblyPages,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(SELLER_IDENTITY) private readonly seller: SellerIdentity,
+    @Inject(ASSEMBLY_RULES) private readonly rules: AssemblyRules,
   ) {}
 
   async list(form: ConveneForm = BLANK_CONVENING, error?: DomainError) {
-    const errors = formErrorModel(error, (field) => CONVENE_INPUTS[field] ?? '');
+    const { errors, errorOn } = conveneErrors(error);
+    const rows = Math.min(AGENDA_MAX, Math.max(AGENDA_ROWS, form.points.length + AGENDA_SPARE));
+    const today = this.clock.today();
     return {
       title: 'Assemblées générales',
       assemblies: await this.pages.list(),
-      form: { ...form, cle: formKey(form.cle), today: this.clock.today() },
-      ...errors,
+      form: { ...form, cle: formKey(form.cle), today },
+      points: Array.from({ length: rows }, (_, i) => {
+        const n = i + 1;
+        return {
+          n,
+          titre: form.points[i]?.titre ?? '',
+          texte: form.points[i]?.texte ?? '',
+          titreInvalid: errorOn[`point_titre_${n}`] === true,
+          texteInvalid: errorOn[`point_texte_${n}`] === true,
+        };
+      }),
+      notice: this.rules.noticeDays,
+      postalDaysBefore: this.rules.postalDaysBefore,
+      errors,
+      errorOn,
     };
   }
 

@@ -69,8 +69,9 @@ export class ConveneAssemblyHandler implements ICommandHandler<
   async execute(command: ConveneAssemblyCommand): Promise<ConveneAssemblyResult> {
     const now = this.clock.now();
     const today = this.clock.today();
-    const convocation = parseConvocation(command.input ?? {}, today);
+    const convocation = parseConvocation(command.input ?? {}, today, this.rules);
     const assemblyId = randomUUID();
+    const resolutionIds = convocation.agenda.map(() => randomUUID());
     const outcome = await this.pipeline.execute<ConveneAssemblyResult>({
       commandType: 'ConveneAssembly',
       actor: command.actor,
@@ -84,6 +85,7 @@ export class ConveneAssemblyHandler implements ICommandHandler<
           today,
           rules: this.rules,
           members,
+          resolutionIds,
         });
         return {
           appends: [{ streamId: assemblyStream(assemblyId), expectedVersion: -1, events }],

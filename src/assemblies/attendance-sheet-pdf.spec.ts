@@ -59,6 +59,10 @@ function sheetOf(members: AssemblyMember[]): AttendanceSheet {
     listOn: '2026-05-20',
     convenedOn: '2026-05-20',
     closedOn: null,
+    startsAt: '18:30',
+    startsAtLabel: '18 h 30',
+    place: 'Paris',
+    agenda: [],
     quorum: {
       members: 1200,
       present: 150,

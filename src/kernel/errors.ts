@@ -66,6 +66,7 @@ export const ERROR_CATALOGUE: { readonly [C in ApiErrorCode]: CatalogueEntry } =
   quorum_not_reached: invalid('Le quorum n’est pas atteint.'),
   voting_started: invalid('Le vote a commencé.'),
   too_early: invalid('Trop tôt.'),
+  notice_too_short: invalid('Le délai de convocation fixé par les statuts n’est pas respecté.'),
   period_locked: invalid('Cette période est close.'),
   unauthenticated: {
     status: 401,

@@ -22,6 +22,14 @@ import { readLegacyAccount, readLegacyAccountsOf } from '../../legacy-sync/legac
 import { foldAccount, hasReason } from '../../domain/accounts/account.js';
 import { accountStream, type AccountEvent } from '../../domain/accounts/events.js';
 import { readStream } from '../kernel/event-store/event-store.js';
+import { foldAssembly } from '../../domain/assemblies/assembly.js';
+import {
+  assemblyStream,
+  type AssemblyConvocationDetailed,
+  type AssemblyEvent,
+} from '../../domain/assemblies/events.js';
+import { callLabel, formatTimeFr, kindLabel } from '../../domain/assemblies/rules.js';
+import { findTiersByIds } from '../../legacy-sync/legacy-shares.js';
 import { fromCents } from '../../domain/shared/cents.js';
 import type { Queryable } from '../kernel/database/db.js';
 import type { RecordedEvent } from '../kernel/event-store/event-store.js';
@@ -38,7 +46,8 @@ export type MailKind =
   | 'closure-notice'
   | 'closure'
   | 'overage'
-  | 'welcome';
+  | 'welcome'
+  | 'convocation';
 
 /** One e-mail, before it goes to the outbox. */
 export interface MailMessage {
@@ -85,6 +94,7 @@ export function causesMail(event: RecordedEvent): boolean {
     case 'AccountReactivated':
     case 'AccountClosed':
     case 'CooperatorJoined':
+    case 'AssemblyConvocationDetailed':
       return event.metadata.source === 'g2';
     default:
       return false;
@@ -118,6 +128,7 @@ const SUBJECTS: Record<MailKind, string> = {
   closure: 'Hébergement {{account.name}} fermé',
   overage: 'Hébergement {{hostingName}} : dépassement de quota ({{resource}})',
   welcome: 'Bienvenue chez {{seller}} : votre hébergement {{hostingName}} est ouvert',
+  convocation: 'Convocation : assemblée générale {{kind}} du {{day heldOn}} à {{time}}',
 };
 
 /** Handlebars (text + HTML) templates of the e-mails, in French. */
@@ -171,6 +182,7 @@ export class MailMessages {
   ) {}
 
   async of(q: Queryable, event: RecordedEvent): Promise<MailMessage[]> {
+    if (event.type === 'AssemblyConvocationDetailed') return this.convocation(q, event);
     const built = await this.build(q, event);
     if (!built) return [];
     const customer = await findCustomer(q, built.customerId);
@@ -189,6 +201,62 @@ export class MailMessages {
         ...this.templates.render(built.kind, model),
       },
     ];
+  }
+
+  /**
+   * The convocation, one e-mail per member with voting rights (the list frozen at convening),
+   * with the link to their space built on PANEL_URL.
+   */
+  private async convocation(q: Queryable, event: RecordedEvent): Promise<MailMessage[]> {
+    const { assemblyId } = (event as unknown as AssemblyConvocationDetailed).data;
+    // The whole stream: the agenda's resolutions follow this event, and the list and the
+    // agenda never change after convening, so a replay says the same.
+    const history = await readStream(q, assemblyStream(assemblyId));
+    const state = foldAssembly(
+      assemblyId,
+      history.map((e) => e as unknown as AssemblyEvent),
+    );
+    const { convened, details } = state;
+    if (!convened || !details) return [];
+    const texts = new Map(state.resolutions.map((r) => [r.resolutionId, r]));
+    const agenda = details.agenda.map((item, i) => ({
+      number: texts.get(item.resolutionId)?.number ?? i + 1,
+      title: item.title,
+      text: texts.get(item.resolutionId)?.text ?? '',
+    }));
+    const members = [...state.members.values()];
+    const tiers = await findTiersByIds(
+      q,
+      members.map((m) => m.tiersId),
+    );
+    const customers = await customersOfTiers(
+      q,
+      members.map((m) => m.tiersId),
+    );
+    const base = {
+      ...convened,
+      kind: kindLabel(convened.kind),
+      callLabel: callLabel(convened.call),
+      time: formatTimeFr(details.startsAt),
+      place: details.place,
+      agenda,
+      proxyCapLabel: `${convened.proxyCap} pouvoir${convened.proxyCap > 1 ? 's' : ''}`,
+      panelUrl: this.config.panelUrl,
+      seller: this.seller,
+    };
+    return members.map((m) => {
+      const customerId = customers.get(m.tiersId) ?? '';
+      const link = customerId
+        ? `${this.config.panelUrl}/adherents/${customerId}`
+        : this.config.panelUrl;
+      return {
+        key: `${event.position}:convocation:${m.tiersId}`,
+        kind: 'convocation' as const,
+        customerId,
+        recipient: tiers.get(m.tiersId)?.email ?? '',
+        ...this.templates.render('convocation', { ...base, customer: { name: m.name }, link }),
+      };
+    });
   }
 
   private async build(
@@ -337,6 +405,25 @@ export class MailMessages {
         return null;
     }
   }
+}
+
+/** The customer account of each tiers that has one (clients.id_tiers; the first by id). */
+async function customersOfTiers(
+  q: Queryable,
+  tiersIds: readonly string[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const ids = tiersIds.filter((id) => /^\d{1,10}$/.test(id)).map(Number);
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500);
+    const rows = await q.query<{ id_client: number | string; id_tiers: number | string }>(
+      `SELECT id_client, id_tiers FROM clients WHERE id_tiers IN (${part.map(() => '?').join(', ')}) ORDER BY id_client`,
+      part,
+    );
+    for (const r of rows)
+      if (!out.has(String(r.id_tiers))) out.set(String(r.id_tiers), String(r.id_client));
+  }
+  return out;
 }
 
 /** The account as its stream stood before `position`. */

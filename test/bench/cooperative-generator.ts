@@ -597,7 +597,14 @@ export class CooperativeGenerator {
       const convened = await this.timed('ConveneAssembly', () =>
         this.bus.execute<ConveneAssemblyCommand, ConveneAssemblyResult>(
           new ConveneAssemblyCommand(
-            { kind: 'ordinary', title: `AGO ${heldOn.slice(0, 4)}`, heldOn, call: 2 },
+            {
+              kind: 'ordinary',
+              title: `AGO ${heldOn.slice(0, 4)}`,
+              heldOn,
+              startsAt: '18:30',
+              place: 'Siège de la coopérative',
+              call: 2,
+            },
             'bench',
           ),
         ),

@@ -6,13 +6,13 @@ import type {
   AssemblyMember,
   AssemblySummary,
 } from '../../projections/assemblies/assemblies.queries.js';
-import { conveneDemoAssembly } from './assembly-client.js';
+import { conveneDemoAssembly, SAME_DAY_ASSEMBLIES } from './assembly-client.js';
 import { useBrowserSession } from './chromium.js';
 import { httpClient } from './http-client.js';
 
 jest.setTimeout(60_000);
 
-const session = useBrowserSession();
+const session = useBrowserSession({ env: SAME_DAY_ASSEMBLIES });
 let page: Page;
 beforeAll(() => {
   page = session.page;

@@ -46,14 +46,16 @@ export interface BrowserSession {
  * after. The page is signed in through the sign-in form as the demo admin, or as `as`
  * (`'anonymous'`: not signed in).
  */
-export function useBrowserSession(options: { as?: ClientIdentity } = {}): BrowserSession {
+export function useBrowserSession(
+  options: { as?: ClientIdentity; env?: Record<string, string> } = {},
+): BrowserSession {
   const as = options.as ?? DEMO.admin;
   let app: RunningApp | undefined;
   let browser: Browser | undefined;
   let page: Page | undefined;
   let shotsDir: string | undefined;
   beforeAll(async () => {
-    app = await startApp();
+    app = await startApp(options.env);
     browser = await launchChromium();
     page = await browser.newPage({ locale: 'fr-FR' });
     if (as !== 'anonymous') await signInBrowser(page, app.baseUrl, as);

@@ -21,6 +21,8 @@ import {
   SubscribeSharesCommand,
   type ImportLegacySharesResult,
 } from '../../src/shares/shares.commands.js';
+import type { ConveneAssembly } from '../../domain/assemblies/assembly.js';
+import { LIFECYCLE_CONFIG, loadLifecycleConfig } from '../../src/kernel/config.js';
 import { AppHarness } from '../support/app-harness.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
 import { pdfText } from '../support/pdf-text.js';
@@ -31,6 +33,9 @@ import { loadSampleDataIntoSqlite } from '../support/sqlite-sample-data.js';
 jest.setTimeout(120_000);
 
 const TODAY = '2026-11-25';
+/** Twenty days before TODAY: the statutes' notice (15 days) holds for an assembly on TODAY. */
+const CONVENED_ON = '2026-11-05';
+const PANEL_URL = 'https://gestion.ouvaton.example';
 
 describe.each(dialects)('general assemblies on %s (Gloux’s sample data)', (dialect) => {
   let database: TestDatabase;
@@ -44,11 +49,28 @@ describe.each(dialects)('general assemblies on %s (Gloux’s sample data)', (dia
       new RecordAtAssemblyCommand(assemblyId, recording, 'test', key),
     );
   const events = () => app.count('g2_events');
+  /** Convened on CONVENED_ON, as the notice requires; the clock is back on TODAY after. */
+  const conveneEarlier = async (input: ConveneAssembly, key?: string) => {
+    app.clock.set(new Date(`${CONVENED_ON}T10:00:00Z`));
+    try {
+      return await bus().execute<ConveneAssemblyCommand, ConveneAssemblyResult>(
+        new ConveneAssemblyCommand(input, 'test', key),
+      );
+    } finally {
+      app.clock.set(new Date(`${TODAY}T10:00:00Z`));
+    }
+  };
+  const place = 'Maison des associations, 3 place Y, Lyon';
   const readModels = () => snapshotReadModels((table) => app.db.query(`SELECT * FROM ${table}`));
 
   beforeAll(async () => {
     database = await createTestDatabase(dialect);
-    app = await AppHarness.start(database, { now: `${TODAY}T10:00:00Z` });
+    app = await AppHarness.start(database, {
+      now: `${TODAY}T10:00:00Z`,
+      overrides: [
+        [LIFECYCLE_CONFIG, { ...loadLifecycleConfig({ NODE_ENV: 'test' }), panelUrl: PANEL_URL }],
+      ],
+    });
     // Gloux's shares: imported at start-up on MariaDB; on SQLite the sample is loaded after.
     if (dialect === 'sqlite') {
       await loadSampleDataIntoSqlite(app.db);
@@ -74,22 +96,33 @@ describe.each(dialects)('general assemblies on %s (Gloux’s sample data)', (dia
   it('freezes the members holding a share on the list day, one vote each', async () => {
     const before = await bus().execute<ConveneAssemblyCommand, ConveneAssemblyResult>(
       new ConveneAssemblyCommand(
-        { kind: 'ordinary', heldOn: '2026-12-15', call: 1, listOn: '2026-11-01' },
+        {
+          kind: 'ordinary',
+          heldOn: '2026-12-15',
+          startsAt: '18:00',
+          place,
+          call: 1,
+          listOn: '2026-11-01',
+        },
         'test',
       ),
     );
     // Before Webcoop's subscription: Anne Lefèvre and Les Amis only.
     expect(before.members).toBe(2);
 
-    const result = await bus().execute<ConveneAssemblyCommand, ConveneAssemblyResult>(
-      new ConveneAssemblyCommand(
-        { kind: 'ordinary', heldOn: TODAY, call: 1, title: 'Exercice 2025' },
-        'test',
-        'ag-test-convene',
-      ),
+    const result = await conveneEarlier(
+      {
+        kind: 'ordinary',
+        heldOn: TODAY,
+        startsAt: '18:30',
+        place,
+        call: 1,
+        title: 'Exercice 2025',
+      },
+      'ag-test-convene',
     );
     assemblyId = result.assemblyId;
-    const expected = await app.db.run((q) => membersWithVotingRights(q, TODAY));
+    const expected = await app.db.run((q) => membersWithVotingRights(q, CONVENED_ON));
     expect(expected.map((m) => m.tiersId).sort()).toEqual(['1', '2', '3']);
     const { members, total } = await app.db.run((q) => searchMembers(q, assemblyId));
     expect(total).toBe(3);
@@ -103,7 +136,11 @@ describe.each(dialects)('general assemblies on %s (Gloux’s sample data)', (dia
       kind: 'ordinary',
       heldOn: TODAY,
       postalDeadline: '2026-11-22',
-      listOn: TODAY,
+      listOn: CONVENED_ON,
+      startsAt: '18:30',
+      startsAtLabel: '18 h 30',
+      place,
+      agenda: [],
       proxyCap: 2,
       closedOn: null,
       quorum: { members: 3, counted: 0, required: 1, reached: false },
@@ -111,6 +148,96 @@ describe.each(dialects)('general assemblies on %s (Gloux’s sample data)', (dia
     // The search ignores case and accents.
     const found = await app.db.run((q) => searchMembers(q, assemblyId, { search: 'LEFEVRE' }));
     expect(found.members.map((m) => m.tiersId)).toEqual(['1']);
+  });
+
+  it('refuses a convocation that breaks the statutes, listing every problem, and records nothing', async () => {
+    const before = await events();
+    const error = await refusal(
+      bus().execute(
+        new ConveneAssemblyCommand({ kind: 'extraordinary', heldOn: TODAY, call: 1 }, 'test'),
+      ),
+      'invalid_input',
+      'startsAt',
+    );
+    expect((error.details?.['errors'] as { field: string }[]).map((e) => e.field)).toEqual([
+      'startsAt',
+      'place',
+      'heldOn',
+      'postalDeadline',
+    ]);
+    expect(JSON.stringify(error.details)).toContain('au moins 15 jours à l’avance');
+    expect(JSON.stringify(error.details)).toContain('est déjà passée');
+    expect(await events()).toBe(before);
+  });
+
+  it('convenes with time, place and agenda, and mails the convocation to each member with a vote', async () => {
+    const held = '2026-12-16';
+    const convened = await bus().execute<ConveneAssemblyCommand, ConveneAssemblyResult>(
+      new ConveneAssemblyCommand(
+        {
+          kind: 'ordinary',
+          heldOn: held,
+          startsAt: '9h30',
+          place,
+          call: 1,
+          title: 'Exercice 2026',
+          agenda: [
+            { title: 'Approbation des comptes', text: 'L’assemblée approuve les comptes 2026.' },
+            { title: 'Affectation du résultat', text: 'Le résultat va en réserve.' },
+          ],
+        },
+        'test',
+      ),
+    );
+    const assembly = await app.db.run((q) => findAssembly(q, convened.assemblyId));
+    expect(assembly).toMatchObject({
+      startsAt: '09:30',
+      place,
+      postalDeadline: '2026-12-13',
+      agenda: [{ title: 'Approbation des comptes' }, { title: 'Affectation du résultat' }],
+    });
+    const listed = await app.db.run((q) => assemblyResolutions(q, convened.assemblyId));
+    expect(listed.map((r) => [r.number, r.title, r.text, r.byBoard])).toEqual([
+      [1, 'Approbation des comptes', 'L’assemblée approuve les comptes 2026.', true],
+      [2, 'Affectation du résultat', 'Le résultat va en réserve.', true],
+    ]);
+    await app.settle();
+    // The two assemblies convened before this one were announced too (2 and 3 members).
+    expect(await app.count('g2_outbox', "kind = 'convocation'")).toBe(8);
+    const mails = await app.db.query<{
+      recipient: string;
+      customer_id: string;
+      subject: string;
+      body_text: string;
+      body_html: string;
+    }>(
+      `SELECT recipient, customer_id, subject, body_text, body_html FROM g2_outbox WHERE kind = 'convocation' AND subject LIKE ? ORDER BY recipient`,
+      ['%16/12/2026%'],
+    );
+    expect(mails.map((m) => [m.recipient, m.customer_id])).toEqual([
+      ['admin@webcoop.example', '3'],
+      ['anne@example.org', '1'],
+      ['bureau@asso.example', '2'],
+    ]);
+    for (const m of mails) {
+      expect(m.subject).toBe('Convocation : assemblée générale ordinaire du 16/12/2026 à 9 h 30');
+      for (const said of [
+        'le 16/12/2026 à 9 h 30',
+        place,
+        '1. Approbation des comptes',
+        '2. Affectation du résultat',
+        'Résolution n° 2 — Affectation du résultat\nLe résultat va en réserve.',
+        'au plus tard le 13/12/2026',
+        `${PANEL_URL}/adherents/${m.customer_id}`,
+      ])
+        expect(m.body_text).toContain(said);
+      expect(m.body_html).toContain(`href="${PANEL_URL}/adherents/${m.customer_id}"`);
+      expect(`${m.body_text}${m.body_html}`).not.toContain('localhost');
+    }
+    // Read again from the start (a crash before the checkpoint moved): no second convocation.
+    await app.db.query(`UPDATE g2_checkpoints SET position = 0 WHERE name = 'mail-outbox'`);
+    await app.settle();
+    expect(await app.count('g2_outbox', "kind = 'convocation'")).toBe(8);
   });
 
   it('records resolutions, a postal vote, a presence and a proxy; refuses what breaks a rule and changes nothing', async () => {
@@ -241,9 +368,13 @@ describe.each(dialects)('general assemblies on %s (Gloux’s sample data)', (dia
   });
 
   it('counts a member once when clerks record them at the same moment', async () => {
-    const other = await bus().execute<ConveneAssemblyCommand, ConveneAssemblyResult>(
-      new ConveneAssemblyCommand({ kind: 'extraordinary', heldOn: TODAY, call: 1 }, 'test'),
-    );
+    const other = await conveneEarlier({
+      kind: 'extraordinary',
+      heldOn: TODAY,
+      startsAt: '18:30',
+      place,
+      call: 1,
+    });
     const at = (recording: AssemblyRecording) =>
       bus().execute<RecordAtAssemblyCommand, RecordAtAssemblyResult>(
         new RecordAtAssemblyCommand(other.assemblyId, recording, 'test'),
@@ -260,7 +391,8 @@ describe.each(dialects)('general assemblies on %s (Gloux’s sample data)', (dia
     expect(refused).toEqual(['already_counted', 'already_counted']);
     const assembly = await app.db.run((q) => findAssembly(q, other.assemblyId));
     expect(assembly?.quorum.counted).toBe(2);
-    expect(await app.count('g2_events', 'stream_id = ?', [`assembly-${other.assemblyId}`])).toBe(3);
+    // Convened with its details, then the two recordings.
+    expect(await app.count('g2_events', 'stream_id = ?', [`assembly-${other.assemblyId}`])).toBe(4);
   });
 
   it('refuses every recording once closed', async () => {

@@ -263,4 +263,18 @@ describe.each(dialects)('lifecycle e-mails on %s', (dialect) => {
       smtp.received.filter((m) => m.subject.startsWith(`Votre facture ${invoice.number}`)),
     ).toHaveLength(1);
   });
+
+  it('links the payment receipt to the public address, never to localhost', async () => {
+    const invoice = await app.issue({
+      customerId: '2',
+      issuedOn: '2026-11-20',
+      lines: [yearLine('Option disque', '12.00', '2026-11-20', '2027-11-19')],
+    });
+    await app.pay(cheque('2', invoice.invoiceId, '14.40', '2026-11-20', '7654321'));
+    await app.settle();
+    const receipt = smtp.received.find((m) => m.subject === 'Paiement reçu : 14,40 €, merci');
+    expect(receipt?.text).toContain('https://panel.ouvaton.example');
+    expect(receipt?.html).toContain('href="https://panel.ouvaton.example"');
+    expect(`${receipt?.text} ${receipt?.html}`).not.toContain('localhost');
+  });
 });

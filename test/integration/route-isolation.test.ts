@@ -41,11 +41,15 @@ beforeAll(async () => {
   anne = httpClient(base, DEMO.anne);
   admin = httpClient(base, DEMO.admin);
 
-  // An assembly with a resolution, so the assembly routes have real ids.
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+  // An assembly with a resolution, so the assembly routes have real ids (held after the notice).
+  const heldOn = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(
+    new Date(Date.now() + 30 * 86_400_000),
+  );
   const convened = await admin.postJson<{ assemblyId: string }>('/api/ag', {
     kind: 'ordinary',
-    heldOn: today,
+    heldOn,
+    startsAt: '18:30',
+    place: 'Paris',
     call: 1,
     title: 'Isolation',
   });

@@ -13,7 +13,10 @@ import { ConfigError, int, raw, type Env } from './parse.js';
  * AG_PROXY_CAP (named proxies one present member may hold, default 2),
  * AG_QUORUM_ORDINARY_FIRST (1/5), AG_QUORUM_ORDINARY_SECOND (0: none),
  * AG_QUORUM_EXTRAORDINARY_FIRST (1/4), AG_QUORUM_EXTRAORDINARY_SECOND (1/5),
- * AG_MAJORITY_EXTRAORDINARY (2/3 of votes cast, at least).
+ * AG_MAJORITY_EXTRAORDINARY (2/3 of votes cast, at least),
+ * AG_NOTICE_DAYS_ORDINARY (15), AG_NOTICE_DAYS_EXTRAORDINARY (15), AG_NOTICE_DAYS_SECOND_CALL (10):
+ * days of notice between convening and the meeting; AG_POSTAL_DAYS_BEFORE (3): postal votes
+ * arrive at least that many days before the meeting.
  */
 export const ASSEMBLY_RULES = Symbol('ASSEMBLY_RULES');
 
@@ -41,6 +44,12 @@ export function loadAssemblyRules(env: Env): AssemblyRules {
   }
   return {
     proxyCap: int(env, 'AG_PROXY_CAP', d.proxyCap, 0, 1000),
+    noticeDays: {
+      ordinary: int(env, 'AG_NOTICE_DAYS_ORDINARY', d.noticeDays.ordinary, 0, 365),
+      extraordinary: int(env, 'AG_NOTICE_DAYS_EXTRAORDINARY', d.noticeDays.extraordinary, 0, 365),
+      secondCall: int(env, 'AG_NOTICE_DAYS_SECOND_CALL', d.noticeDays.secondCall, 0, 365),
+    },
+    postalDaysBefore: int(env, 'AG_POSTAL_DAYS_BEFORE', d.postalDaysBefore, 0, 60),
     quorum: {
       ordinary: [
         fraction(env, 'AG_QUORUM_ORDINARY_FIRST', d.quorum.ordinary[0]),

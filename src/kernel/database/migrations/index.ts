@@ -26,6 +26,7 @@ import { CardForgedWindow1764900002700 } from './1764900002700-card-forged-windo
 import { ClosedExports1764900002720 } from './1764900002720-closed-exports.js';
 import { LegacyBalanceDeltas1764900002730 } from './1764900002730-legacy-balance-deltas.js';
 import { ShareCheques1764900002740 } from './1764900002740-share-cheques.js';
+import { AssemblyConvocation1764900002800 } from './1764900002800-assembly-convocation.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -57,4 +58,5 @@ export const migrations = [
   ClosedExports1764900002720,
   LegacyBalanceDeltas1764900002730,
   ShareCheques1764900002740,
+  AssemblyConvocation1764900002800,
 ];
