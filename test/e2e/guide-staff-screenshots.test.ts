@@ -133,6 +133,45 @@ describe('the guide for the treasurer and the admin, walked in Chromium', () => 
     ]);
   });
 
+  it('an admin: convening an assembly, then the convocation sent', async () => {
+    const page = session.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await open(page, '/aide');
+    await signOutBrowser(page);
+    await signInBrowser(page, baseUrl(), DEMO.admin);
+    await open(page, '/admin/ag');
+    expect(await page.locator('h1').textContent()).toBe('Assemblées générales');
+    expect(await texts(page, 'main h2')).toContain('Convoquer une assemblée');
+    // (The refusal that lists every problem: test/e2e/assembly-convocation.test.ts.)
+    await page.selectOption('#type', 'ordinary');
+    const heldOn = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(
+      new Date(Date.now() + 30 * 86_400_000),
+    );
+    await page.fill('#date', heldOn);
+    await page.fill('#heure', '18:30');
+    await page.fill('#lieu', 'Salle Jean-Jaurès, 5 rue de la Paix, 69001 Lyon');
+    await page.fill('#titre', 'Exercice 2026');
+    await page.fill('#point_titre_1', 'Approbation des comptes');
+    await page.fill('#point_texte_1', 'L’assemblée approuve les comptes de l’exercice 2026.');
+    await page.fill('#point_titre_2', 'Affectation du résultat');
+    await page.fill('#point_texte_2', 'Le résultat est affecté aux réserves impartageables.');
+    for (const label of ['Heure', 'Lieu', 'Ordre du jour', 'Date limite de réception']) {
+      expect(await page.locator('main form').first().textContent()).toContain(label);
+    }
+    await shot(page, 'admin-convoquer-formulaire', page.locator('main form').first());
+    await Promise.all([
+      page.waitForURL(/\/admin\/ag\/[\w-]+\?fait=convocation$/),
+      page.click('main button[type=submit]'),
+    ]);
+    expect(await page.locator('#reunion').textContent()).toContain('à 18 h 30, Salle Jean-Jaurès');
+    expect(await texts(page, 'main h2')).toEqual(
+      expect.arrayContaining(['Ordre du jour', 'Résolutions']),
+    );
+    await shot(page, 'admin-assemblee-convoquee');
+    const chapters = await readGuide(page);
+    expect(chapters).toContain('/aide/admin-convoquer-une-assemblee');
+  });
+
   it('an admin: members and dashboard, billing run, shares and capital, drift from Gloux', async () => {
     const page = session.page;
     await page.setViewportSize({ width: 1280, height: 800 });
