@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { SellerIdentity } from '../../domain/documents/printable-document.js';
+import { decideCancelDepositSlip } from '../../domain/bank/deposit-slips.js';
 import { formatDayFr } from '../../domain/shared/day.js';
+import { plural } from '../../domain/shared/plural.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { formatEuros, Money } from '../../domain/shared/money.js';
 import { findCustomers } from '../../legacy-sync/legacy-gateway.js';
@@ -17,6 +19,7 @@ import { Clock } from '../kernel/clock.js';
 import { SELLER_IDENTITY } from '../kernel/config.js';
 import { Db } from '../kernel/database/db.js';
 import { BANK_CONFIG, type BankConfig } from '../kernel/config.js';
+import { loadDepositSlips } from './deposit-slip.handlers.js';
 
 export interface PendingDay {
   receivedOn: string;
@@ -109,7 +112,14 @@ export class DepositSlipPages {
         customerName: names.get(c.customerId) ?? '(client inconnu de Gloux)',
         bounced: c.paymentStatus === 'bounced',
       })),
-      footer: `${s.name} — bordereau n° ${slip.number} du ${formatDayFr(slip.depositOn)} — ${slip.chequeCount} chèque(s), ${formatEuros(slip.total)}`,
+      footer: `${s.name} — bordereau n° ${slip.number} du ${formatDayFr(slip.depositOn)} — ${plural(slip.chequeCount, 'chèque', 'chèques')}, ${formatEuros(slip.total)}`,
     };
+  }
+
+  /** The slip a cancellation would cancel, checked as the command will (throws its refusal). */
+  async cancellation(number: string, reason: string): Promise<PrintableSlip> {
+    const { state } = await this.db.run((q) => loadDepositSlips(q));
+    decideCancelDepositSlip(state, { number, reason }, { today: this.clock.today() });
+    return this.slip(number);
   }
 }

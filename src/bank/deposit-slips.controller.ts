@@ -22,7 +22,11 @@ import {
   IssueDepositSlipCommand,
   type DepositSlipResult,
 } from './deposit-slip.commands.js';
-import { DepositSlipPages } from './deposit-slip-pages.service.js';
+import { DepositSlipPages, type PrintableSlip } from './deposit-slip-pages.service.js';
+import { confirmThenSubmit, type Confirmation } from '../panel/confirmation.js';
+import { formatDayFr } from '../../domain/shared/day.js';
+import { formatEuros } from '../../domain/shared/money.js';
+import { plural } from '../../domain/shared/plural.js';
 import { renderDepositSlipPdf } from './deposit-slip-pdf.js';
 import { Staff } from '../auth/access.decorators.js';
 
@@ -37,6 +41,28 @@ const INPUTS: Record<string, string> = {
 /** Checkbox values arrive as one string or an array of them. */
 const list = (v: unknown): string[] =>
   (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(str).filter((s) => s !== '');
+
+/** What cancelling a slip will do, asked before it is done. */
+function cancelConfirmation(
+  slip: PrintableSlip,
+  form: { motif: string; cle: string },
+): Confirmation {
+  const cheques = plural(slip.chequeCount, 'chèque', 'chèques');
+  return {
+    heading: `Annuler le bordereau n° ${slip.number} ?`,
+    facts: [
+      `Bordereau n° ${slip.number} du ${formatDayFr(slip.depositOn)} : ${cheques}, ${formatEuros(slip.total)}.`,
+      `${slip.chequeCount < 2 ? 'Ce chèque redevient' : `Ces ${cheques} redeviennent`} à remettre : à porter sur un nouveau bordereau.`,
+      `Le bordereau reste dans la liste, marqué « annulé » ; son numéro n’est pas réutilisé.`,
+      `Motif : « ${form.motif.trim()} ».`,
+    ],
+    warning: 'L’annulation est définitive : un bordereau annulé ne peut pas être rétabli.',
+    action: `/tresorerie/remises/${slip.number}/annulation`,
+    fields: form,
+    confirmLabel: `Annuler le bordereau n° ${slip.number}`,
+    cancelHref: `/tresorerie/remises/${slip.number}`,
+  };
+}
 
 /** /tresorerie/remises: cheques to deposit, numbered slips (page, print, PDF) and their JSON. */
 @Staff()
@@ -105,9 +131,11 @@ export class DepositSlipsController {
     @Res() res: Response,
   ) {
     const form = { motif: str(body?.motif), cle: str(body?.cle) };
-    await submitForm(
+    await confirmThenSubmit(
       res,
+      body,
       'deposit-slip',
+      async () => cancelConfirmation(await this.pages.cancellation(number, form.motif), form),
       async () => {
         const r = await this.commands.execute<CancelDepositSlipCommand, DepositSlipResult>(
           new CancelDepositSlipCommand(

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { MAX_WINDOW_DAYS } from '../../domain/billing/anniversary.js';
-import { addDays, maxDay } from '../../domain/shared/day.js';
+import { addDays, formatDayFr, maxDay } from '../../domain/shared/day.js';
+import { plural, pluralWord } from '../../domain/shared/plural.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import {
   AnniversaryBillingService,
@@ -10,7 +11,8 @@ import {
 } from '../billing-run/anniversary-billing.service.js';
 import { Clock } from '../kernel/clock.js';
 import { APP_CONFIG, type AppConfig } from '../kernel/config.js';
-import { Money } from '../../domain/shared/money.js';
+import { formatEuros, Money } from '../../domain/shared/money.js';
+import { isConfirmed, renderConfirmation, type Confirmation } from './confirmation.js';
 import { PAGE_SIZE, pageHref, pager, requestedPage } from './pagination.js';
 import { percent } from './catalogue.controller.js';
 import { statusOf } from '../kernel/errors.js';
@@ -86,9 +88,62 @@ export class BillingRunController {
     );
   }
 
+  /** Asks first, with what the run will issue; launches once confirmed. */
   @Post('/admin/facturation')
-  async launch(@Body() body: RunForm, @Res() res: Response) {
-    await this.attempt({ du: str(body?.du), au: str(body?.au) }, false, res, {});
+  async launch(@Body() body: Record<string, unknown>, @Res() res: Response) {
+    const form = { du: str(body?.du), au: str(body?.au) };
+    if (isConfirmed(body)) return this.attempt(form, false, res, {});
+    let preview: RunReport;
+    try {
+      preview = await this.billing.run({
+        from: form.du,
+        to: form.au,
+        dryRun: true,
+        actor: 'admin',
+      });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      const view = { page: 1, client: '', etat: '' };
+      res.status(statusOf(error)).render('billing-run', await this.model(form, view, null, error));
+      return;
+    }
+    renderConfirmation(res, this.confirmation(form, preview));
+  }
+
+  private confirmation(form: Required<RunForm>, preview: RunReport): Confirmation {
+    const { planned, already_billed: already, skipped, error } = preview.counts;
+    const billed = preview.accounts.filter((a) => a.status === 'planned');
+    const net = Money.sum(billed.map((a) => Money.of(a.totalNet ?? '0')));
+    const total = Money.sum(billed.map((a) => Money.of(a.total ?? '0')));
+    const facts = [
+      `Anniversaires du ${formatDayFr(preview.from)} au ${formatDayFr(preview.to)}.`,
+      planned > 0
+        ? `${plural(planned, 'facture sera émise', 'factures seront émises')}, datées du ${formatDayFr(this.clock.today())}, pour ${formatEuros(net.toString())} HT, ${formatEuros(total.toString())} TTC ; l’anniversaire de ${pluralWord(planned, 'ce compte', 'ces comptes')} avance d’un an dans Gloux.`
+        : 'Aucune facture à émettre dans cette période.',
+      ...(already > 0
+        ? [`${plural(already, 'compte déjà facturé', 'comptes déjà facturés')} : rien de plus.`]
+        : []),
+      ...(skipped > 0
+        ? [
+            `${plural(skipped, 'compte en période d’essai laissé', 'comptes en période d’essai laissés')} de côté.`,
+          ]
+        : []),
+      ...(error > 0
+        ? [
+            `${plural(error, 'compte en erreur ne sera pas facturé', 'comptes en erreur ne seront pas facturés')}.`,
+          ]
+        : []),
+    ];
+    return {
+      heading: 'Lancer la facturation ?',
+      facts,
+      warning: 'Une facture émise est numérotée et définitive : seul un avoir peut l’annuler.',
+      action: '/admin/facturation',
+      fields: { du: form.du, au: form.au },
+      confirmLabel:
+        planned > 0 ? `Émettre ${plural(planned, 'facture', 'factures')}` : 'Lancer la facturation',
+      cancelHref: `/admin/facturation?${new URLSearchParams(form).toString()}`,
+    };
   }
 
   @Get('/api/facturation')

@@ -26,22 +26,31 @@ export function formErrorModel(
 export const formKey = (cle: string | undefined): string => cle || randomUUID();
 
 /**
- * Runs a form's command: on success a 303 to the page `action` returns; on a refusal the form
- * again, with the status of the error (422, 404, 409), the message and what was typed.
+ * Runs `step` of a form; a refusal renders the form again, with the status of the error (422,
+ * 404, 409), the message and what was typed, and answers null.
  */
+export async function unlessRefused<T>(
+  res: Response,
+  view: string,
+  step: () => Promise<T>,
+  rerender: (error: DomainError) => Promise<object>,
+): Promise<{ value: T } | null> {
+  try {
+    return { value: await step() };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    res.status(statusOf(error)).render(view, await rerender(error));
+    return null;
+  }
+}
+
+/** Runs a form's command: on success a 303 to the page `action` returns; on a refusal the form again. */
 export async function submitForm(
   res: Response,
   view: string,
   action: () => Promise<string>,
   rerender: (error: DomainError) => Promise<object>,
 ): Promise<void> {
-  let target: string;
-  try {
-    target = await action();
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    res.status(statusOf(error)).render(view, await rerender(error));
-    return;
-  }
-  res.redirect(303, target);
+  const done = await unlessRefused(res, view, action, rerender);
+  if (done) res.redirect(303, done.value);
 }

@@ -16,6 +16,7 @@ import type { Response } from 'express';
 import { formatDayFr, isDay } from '../../domain/shared/day.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { formatEuros } from '../../domain/shared/money.js';
+import { plural } from '../../domain/shared/plural.js';
 import { printableCapitalListing } from '../../domain/shares/share-documents.js';
 import { parseIdempotencyKey } from '../kernel/event-store/idempotency.js';
 import { jsonObject, str } from '../panel/form-input.js';
@@ -33,6 +34,14 @@ import {
   type ShareMovementResult,
 } from './shares.commands.js';
 import { SharesPages } from './shares-pages.service.js';
+import { ShareMovements } from './shares.handlers.js';
+import { shareConfirmation } from './shares-confirmations.js';
+import { confirmThenSubmit } from '../panel/confirmation.js';
+import {
+  decideCancelShares,
+  decideRedeemShares,
+  decideWithdrawRedemption,
+} from '../../domain/shares/share-movements.js';
 import { APP_CONFIG, type AppConfig } from '../kernel/config.js';
 import { foldText } from '../../domain/shared/text.js';
 import { PAGE_SIZE, pageHref, pager, requestedPage } from '../panel/pagination.js';
@@ -96,7 +105,9 @@ function noticeOf(query: Record<string, unknown>): string | null {
   const executed = Number(str(query.executees) || 0);
   return (
     `${DONE[kind]}${parts ? ` : parts ${parts}` : ''}${nouvelles ? ` → nouvelles parts ${nouvelles}` : ''}.` +
-    (executed > 0 ? ` ${executed} remboursement(s) en attente exécuté(s).` : '')
+    (executed > 0
+      ? ` ${plural(executed, 'remboursement en attente exécuté', 'remboursements en attente exécutés')}.`
+      : '')
   );
 }
 
@@ -106,6 +117,14 @@ function doneUrl(r: ShareMovementResult): string {
   if (r.executedRequests.length > 0) q.set('executees', String(r.executedRequests.length));
   return `/admin/parts?${q.toString()}`;
 }
+
+/** A redemption's or a cancellation's input, from its form. */
+const retirement = (f: Form) => ({
+  tiersId: f.tiers,
+  numbers: f.numeros,
+  on: f.date,
+  reason: f.motif,
+});
 
 /** Members listed under the search box at most (a longer list asks for a narrower search). */
 const MEMBER_MATCHES = 20;
@@ -120,6 +139,7 @@ export class SharesAdminController {
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(SharesPages) private readonly pages: SharesPages,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ShareMovements) private readonly movements: ShareMovements,
   ) {}
 
   @Get('/admin/parts')
@@ -145,11 +165,24 @@ export class SharesAdminController {
     if (!(ACTIONS as readonly string[]).includes(action))
       throw new DomainError('not_found', 'Page introuvable.');
     const act = action as Action;
-    await submitForm(
+    const done = async () => doneUrl(await this.execute(act, form, 'admin'));
+    const rerender = (error: DomainError) => this.adminModel(act, form, error, null);
+    if (act !== 'remboursement' && act !== 'annulation')
+      return submitForm(res, 'shares-admin', done, rerender);
+    // Shares leave the capital for good: the page says what will happen first.
+    const decide = act === 'remboursement' ? decideRedeemShares : decideCancelShares;
+    await confirmThenSubmit(
       res,
+      body,
       'shares-admin',
-      async () => doneUrl(await this.execute(act, form, 'admin')),
-      (error) => this.adminModel(act, form, error, null),
+      async () =>
+        shareConfirmation(
+          act,
+          await this.movements.preview((state, ctx) => decide(state, retirement(form), ctx)),
+          { action: `/admin/parts/${act}`, fields: form },
+        ),
+      done,
+      rerender,
     );
   }
 
@@ -159,17 +192,22 @@ export class SharesAdminController {
     @Body() body: Record<string, unknown>,
     @Res() res: Response,
   ) {
-    await submitForm(
+    const input = { requestId, on: str(body?.date) || this.pages.today() };
+    const cle = str(body?.cle);
+    await confirmThenSubmit(
       res,
+      body,
       'shares-admin',
+      async () =>
+        shareConfirmation(
+          'retrait',
+          await this.movements.preview((state, ctx) => decideWithdrawRedemption(state, input, ctx)),
+          { action: `/admin/parts/demandes/${requestId}/retrait`, fields: { date: input.on, cle } },
+        ),
       async () =>
         doneUrl(
           await this.commands.execute<WithdrawRedemptionCommand, ShareMovementResult>(
-            new WithdrawRedemptionCommand(
-              { requestId, on: str(body?.date) || this.pages.today() },
-              'admin',
-              parseIdempotencyKey(str(body?.cle)),
-            ),
+            new WithdrawRedemptionCommand(input, 'admin', parseIdempotencyKey(cle)),
           ),
         ),
       (error) => this.adminModel(null, this.blank(), error, null),
@@ -389,21 +427,9 @@ export class SharesAdminController {
           ),
         );
       case 'remboursement':
-        return run(
-          new RedeemSharesCommand(
-            { tiersId: f.tiers, numbers: f.numeros, on: f.date, reason: f.motif },
-            actor,
-            key,
-          ),
-        );
+        return run(new RedeemSharesCommand(retirement(f), actor, key));
       case 'annulation':
-        return run(
-          new CancelSharesCommand(
-            { tiersId: f.tiers, numbers: f.numeros, on: f.date, reason: f.motif },
-            actor,
-            key,
-          ),
-        );
+        return run(new CancelSharesCommand(retirement(f), actor, key));
     }
   }
 

@@ -1,3 +1,4 @@
+import { plural } from '../../domain/shared/plural.js';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
@@ -88,17 +89,7 @@ export class ShareMovements {
       idempotencyKey: m.idempotencyKey,
       request: m.input,
       check: async () => {
-        const ids = m.tiersIds
-          .map((v) => String(v ?? '').trim())
-          .filter((v) => /^\d{1,10}$/.test(v));
-        const known = await this.db.run((q) => findTiersByIds(q, ids));
-        const ctx: ShareContext = {
-          today: this.clock.today(),
-          rules: this.rules,
-          tiersExists: (id) => known.has(id),
-          newId: () => randomUUID(),
-        };
-        const state = (await this.db.run((q) => this.capital.load(q))).state;
+        const { ctx, state } = await this.current(m.tiersIds);
         return { ctx, needed: m.numbersNeeded?.(state, ctx) ?? 0 };
       },
       draw: async ({ needed }) => {
@@ -122,6 +113,34 @@ export class ShareMovements {
     });
   }
 
+  /**
+   * What a movement that draws no number (redemption, cancellation, withdrawal) would record
+   * now, with the names of its tiers: nothing is written. Throws the command's refusal.
+   */
+  async preview(
+    decide: (state: ShareCapitalState, ctx: ShareContext) => ShareEvent[],
+  ): Promise<{ events: ShareEvent[]; names: Map<string, string> }> {
+    const { ctx, state } = await this.current([]);
+    const events = decide(state, ctx);
+    const ids = events.map((e) => ('tiersId' in e.data ? e.data.tiersId : ''));
+    const tiers = await this.db.run((q) => findTiersByIds(q, ids));
+    return { events, names: new Map([...tiers].map(([id, t]) => [id, t.name])) };
+  }
+
+  /** The capital as it stands, and the context a decision needs (today, rules, known tiers). */
+  private async current(tiersIds: unknown[]) {
+    const ids = tiersIds.map((v) => String(v ?? '').trim()).filter((v) => /^\d{1,10}$/.test(v));
+    const known = await this.db.run((q) => findTiersByIds(q, ids));
+    const ctx: ShareContext = {
+      today: this.clock.today(),
+      rules: this.rules,
+      tiersExists: (id) => known.has(id),
+      newId: () => randomUUID(),
+    };
+    const state = (await this.db.run((q) => this.capital.load(q))).state;
+    return { ctx, state };
+  }
+
   /** Gloux's parts_sociales rows not yet in the register, recorded with source 'gloux'. */
   async importLegacy(actor: string): Promise<ImportLegacySharesResult> {
     const importedOn = this.clock.today();
@@ -143,7 +162,7 @@ export class ShareMovements {
         }
         const mismatches = (await tiersShareCountMismatches(tx)).map(
           (m) =>
-            `Tiers n° ${m.tiersId} : nb_parts = ${m.nbParts} dans Gloux, mais ${m.held} part(s) détenue(s) dans parts_sociales.`,
+            `Tiers n° ${m.tiersId} : nb_parts = ${m.nbParts} dans Gloux, mais ${plural(m.held, 'part détenue', 'parts détenues')} dans parts_sociales.`,
         );
         return {
           appends: [{ streamId: SHARE_CAPITAL_STREAM, expectedVersion: version, events }],

@@ -81,11 +81,23 @@ describe('catalogue and anniversary billing over HTTP (demo data)', () => {
       error: 0,
     });
     await legacySynced();
-    // The page's "Lancer la facturation" (a form POST) says the same.
-    const form = await postForm('/admin/facturation', { du: window.from, au: window.to });
+    // The page's "Lancer la facturation" (a form POST) asks first, with what it will do…
+    const asked = await postForm('/admin/facturation', { du: window.from, au: window.to });
+    expect(asked.status).toBe(200);
+    const question = await asked.text();
+    expect(question).toContain('Lancer la facturation ?');
+    expect(question).toContain('Aucune facture à émettre dans cette période.');
+    expect(question).toContain('1 compte déjà facturé : rien de plus.');
+    expect(question).toContain('name="confirme" value="oui"');
+    // …and, confirmed, says the same as the API.
+    const form = await postForm('/admin/facturation', {
+      du: window.from,
+      au: window.to,
+      confirme: 'oui',
+    });
     expect(form.status).toBe(200);
     expect(await form.text()).toMatch(
-      /0 facture\(s\) émise\(s\),\s+1 déjà facturée\(s\),\s+1 laissée\(s\) de côté/,
+      /0 facture émise,\s+1 déjà facturée,\s+1 laissée de côté \(essai\), 0 erreur/,
     );
   });
 

@@ -78,8 +78,18 @@ describe('deposit slips over HTTP (demo data)', () => {
     const ids = body.pending.flatMap((d) => d.cheques.map((c) => c.paymentId)).slice(0, 2);
     const r = await postJson<DepositSlipResult>('/api/tresorerie/remises', { paymentIds: ids });
     expect(r.status).toBe(201);
-    const cancelled = await postForm(client, `/tresorerie/remises/${r.body.number}/annulation`, [
+    const path = `/tresorerie/remises/${r.body.number}/annulation`;
+    // The form asks first, with what the cancellation will do; nothing is cancelled yet.
+    const asked = await postForm(client, path, [['motif', 'bordereau égaré']]);
+    expect(asked.status).toBe(200);
+    expect(asked.html).toContain(`Annuler le bordereau n° ${r.body.number} ?`);
+    expect(asked.html).toContain('Ces 2 chèques redeviennent à remettre');
+    expect((await getPage(`/tresorerie/remises/${r.body.number}`)).html).toContain(
+      'id="annulation"',
+    );
+    const cancelled = await postForm(client, path, [
       ['motif', 'bordereau égaré'],
+      ['confirme', 'oui'],
     ]);
     expect(cancelled.status).toBe(303);
     const page = await getPage(`/tresorerie/remises/${r.body.number}`);
@@ -107,7 +117,7 @@ describe('deposit slips on the command line', () => {
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     // Slip 1 is the demo's (the cheque that bounced after its deposit).
-    expect(created.stdout).toMatch(/Bordereau n° 2 du 03\/11\/2026 : 1 chèque\(s\), 80,00/);
+    expect(created.stdout).toMatch(/Bordereau n° 2 du 03\/11\/2026 : 1 chèque, 80,00/);
     expect(pdfText(readFileSync(out))).toContain('Bordereau de remise de chèques n° 2');
     expect(run(['deposit-slip:list', '--number', '2']).stdout).toContain('0000778');
     const refused = run(['deposit-slip:cancel', '--number', '2']);
