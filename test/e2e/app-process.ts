@@ -18,7 +18,8 @@ export const projectRoot = ((): string => {
 
 const MAIN = join(projectRoot, 'dist', 'src', 'main.js');
 const READY_LINE = 'gloux2 listening';
-const START_TIMEOUT_MS = 30_000;
+// Under a loaded machine (8 parallel runs) the start took 35 s: the beforeAll hooks allow 60 s.
+const START_TIMEOUT_MS = 55_000;
 const STOP_TIMEOUT_MS = 10_000;
 /** Keep only the tail of the child's output (enough to explain a failure). */
 const OUTPUT_LIMIT = 64 * 1024;
