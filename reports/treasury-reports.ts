@@ -1,5 +1,6 @@
 import type { Day } from '../domain/shared/day.js';
 import { addDays, formatDayFr } from '../domain/shared/day.js';
+import { formatMonthFr } from '../domain/overage/months.js';
 import { fiscalYearBounds, type FiscalYearStart } from '../domain/shared/fiscal-year.js';
 import {
   CASH_METHODS,
@@ -286,17 +287,17 @@ function recapSheet(recap: ReceiptsRecap): ReportSheet {
     heading: [
       `Encaissements par ${recap.by === 'day' ? 'jour' : 'mois'} et mode de paiement`,
       periodLine(recap.period),
-      "Le crédit client utilisé n'est pas un encaissement : il est montré à part.",
+      'Le crédit client utilisé n’est pas un encaissement : il est montré à part.',
     ],
     columns: [
-      { header: recap.by === 'day' ? 'Jour' : 'Mois', kind: 'text', width: 12 },
+      { header: recap.by === 'day' ? 'Jour' : 'Mois', kind: 'text', width: 15 },
       ...CASH_METHODS.map((m) => ({ header: METHOD_LABELS[m], kind: 'euros' as const })),
       { header: 'Total encaissé', kind: 'euros' },
       { header: 'Crédit utilisé', kind: 'euros' },
     ],
     rows: [
       ...recap.rows.map((r) => ({
-        cells: cells(r, recap.by === 'day' ? formatDayFr(r.period) : r.period),
+        cells: cells(r, recap.by === 'day' ? formatDayFr(r.period) : formatMonthFr(r.period)),
       })),
       { cells: cells(recap.totals, 'Total'), total: true },
     ],
@@ -384,7 +385,7 @@ export function revenueChartSvg(r: RevenueReport): string {
       cents: centsOf(t.net),
       note: t.share === null ? '—' : `${t.share.replace('.', ',')} %`,
     })),
-    `Chiffre d'affaires HT par type de produit, ${periodLine(r.period).toLowerCase()}`,
+    `Chiffre d’affaires HT par type de produit, ${periodLine(r.period).toLowerCase()}`,
   );
 }
 
@@ -417,7 +418,7 @@ export async function revenueDocument(
 ): Promise<ReportDocument> {
   const r = await revenueReport(source, period);
   const heading = [
-    "Chiffre d'affaires HT par type de produit (factures moins avoirs)",
+    'Chiffre d’affaires HT par type de produit (factures moins avoirs)',
     periodLine(period),
   ];
   return {
@@ -459,7 +460,7 @@ export async function revenueDocument(
       ),
       {
         name: 'Lignes',
-        heading: ["Lignes de factures et d'avoirs", periodLine(period)],
+        heading: ['Lignes de factures et d’avoirs', periodLine(period)],
         columns: [
           { header: 'Date', kind: 'day' },
           { header: 'Document', kind: 'text', width: 16 },
@@ -679,7 +680,7 @@ export async function vatDocument(source: ReportSource, period: Period): Promise
           periodLine(period),
         ],
         columns: [
-          { header: 'Mois', kind: 'text', width: 10 },
+          { header: 'Mois', kind: 'text', width: 15 },
           { header: 'Taux (%)', kind: 'text', width: 10 },
           { header: 'Base HT', kind: 'euros' },
           { header: 'TVA', kind: 'euros' },
@@ -689,7 +690,14 @@ export async function vatDocument(source: ReportSource, period: Period): Promise
         rows: [
           ...r.months.flatMap((m) =>
             m.rates.map((x) => ({
-              cells: [m.month, x.rate, x.base, x.vat, Number(x.ca3Base), Number(x.ca3Vat)],
+              cells: [
+                formatMonthFr(m.month),
+                x.rate,
+                x.base,
+                x.vat,
+                Number(x.ca3Base),
+                Number(x.ca3Vat),
+              ],
             })),
           ),
           { cells: ['Total', null, r.base, r.vat, null, null], total: true },
@@ -782,7 +790,7 @@ export async function vatRatesDocument(source: ReportSource): Promise<ReportDocu
           { header: 'Catégorie', kind: 'text' },
           { header: 'Taux (%)', kind: 'text', width: 10 },
           { header: 'Depuis le', kind: 'day' },
-          { header: "Jusqu'au", kind: 'day' },
+          { header: 'Jusqu’au', kind: 'day' },
           { header: 'Motif', kind: 'text', width: 40 },
         ],
         rows: rows.map((r) => ({

@@ -176,7 +176,7 @@ export function allocateInvoicePayments(input: AllocationInput): AllocationEntry
   const fyStart = parseField(
     'fiscalYearStart',
     () => parseFiscalYearStart(input.fiscalYearStart ?? '01-01'),
-    `Début d'exercice illisible (${JSON.stringify(input.fiscalYearStart)}, attendu MM-JJ).`,
+    `Début d’exercice illisible (${JSON.stringify(input.fiscalYearStart)}, attendu MM-JJ).`,
   );
   const lines = parseLines(input.lines, fyStart);
   const invoiceTotal = lines.reduce((s, l) => s + l.total, 0n);

@@ -103,14 +103,14 @@ export function validateCreditNote(
   const issuedOn = parseField(
     'issuedOn',
     () => parseDay(cmd.issuedOn),
-    "La date de l'avoir est invalide (AAAA-MM-JJ).",
+    'La date de l’avoir est invalide (AAAA-MM-JJ).',
   );
   if (compareDays(issuedOn, invoice.issuedOn) < 0) {
     invalid(`Un avoir ne peut pas précéder la facture (${invoice.issuedOn}).`, 'issuedOn');
   }
   const reason = String(cmd.reason ?? '').trim();
   if (reason === '' || reason.length > 255) {
-    invalid("Le motif de l'avoir est obligatoire (255 caractères au plus).", 'reason');
+    invalid('Le motif de l’avoir est obligatoire (255 caractères au plus).', 'reason');
   }
   const byId = new Map(invoice.lines.map((l) => [l.lineId, l]));
   let wanted: { line: InvoiceLine; net: Money; at: string }[];
@@ -132,7 +132,7 @@ export function validateCreditNote(
       const line = byId.get(lineId);
       if (!line)
         invalid(
-          `Ligne ${i + 1} : cette ligne n'est pas sur la facture ${invoice.number}.`,
+          `Ligne ${i + 1} : cette ligne n’est pas sur la facture ${invoice.number}.`,
           `${at}.lineId`,
         );
       if (seen.has(lineId)) invalid(`Ligne ${i + 1} : ligne citée deux fois.`, `${at}.lineId`);
@@ -181,7 +181,7 @@ export function validateCreditNote(
   const left = invoice.total.minus(invoice.credited);
   if (total.compare(left) > 0) {
     invalid(
-      `L'avoir (${formatEuros(total)}) dépasse ce qui reste de la facture ${invoice.number} (${formatEuros(left)}).`,
+      `L’avoir (${formatEuros(total)}) dépasse ce qui reste de la facture ${invoice.number} (${formatEuros(left)}).`,
       'lines',
     );
   }

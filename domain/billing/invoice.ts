@@ -310,12 +310,12 @@ export function validateIssueInvoice(
       : parseField(
           'dueOn',
           () => parseDay(cmd.dueOn),
-          "La date d'échéance est invalide (AAAA-MM-JJ).",
+          'La date d’échéance est invalide (AAAA-MM-JJ).',
         );
   if (compareDays(dueOn, issuedOn) < 0) {
     throw new DomainError(
       'invalid_input',
-      "L'échéance ne peut pas précéder la date de facture.",
+      'L’échéance ne peut pas précéder la date de facture.',
       'dueOn',
     );
   }

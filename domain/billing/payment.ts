@@ -154,7 +154,7 @@ export function decideRecordPayment(
     if (invoice.customerId !== cmd.customerId) {
       throw new DomainError(
         'invalid_input',
-        `La facture ${invoice.number} n'appartient pas à ce client.`,
+        `La facture ${invoice.number} n’appartient pas à ce client.`,
         `allocations[${i}].invoiceId`,
       );
     }
@@ -451,7 +451,7 @@ export function decideReversePayment(
     if (rest.isPositive()) {
       throw new DomainError(
         'exceeds_payment',
-        `Ce paiement ne couvre plus que ${formatEuros(amount.minus(rest))} : le crédit qu'il a alimenté a déjà été utilisé.`,
+        `Ce paiement ne couvre plus que ${formatEuros(amount.minus(rest))} : le crédit qu’il a alimenté a déjà été utilisé.`,
         'amount',
       );
     }

@@ -1,3 +1,5 @@
+import { plural } from '../../domain/shared/plural.js';
+import { importCounts } from './statement-import-text.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -40,7 +42,7 @@ export interface BankCliOptions {
 
 const printSlip = (r: DepositSlipResult) =>
   console.log(
-    `Bordereau n° ${r.number} du ${formatDayFr(r.depositOn)} : ${r.chequeCount} chèque(s), ${formatEuros(r.total)}${r.status === 'cancelled' ? ' — annulé' : ''}`,
+    `Bordereau n° ${r.number} du ${formatDayFr(r.depositOn)} : ${plural(r.chequeCount, 'chèque', 'chèques')}, ${formatEuros(r.total)}${r.status === 'cancelled' ? ' — annulé' : ''}`,
   );
 
 /** `deposit-slip:create`: the cheques of --day, or those named by --payment. */
@@ -116,7 +118,7 @@ export async function depositSlipListCli(
   console.log(`Chèques à remettre : ${pendingCount} (${formatEuros(pendingTotal)})`);
   for (const d of pending)
     console.log(
-      `  reçus le ${formatDayFr(d.receivedOn)} : ${d.count} chèque(s), ${formatEuros(d.total)}`,
+      `  reçus le ${formatDayFr(d.receivedOn)} : ${plural(d.count, 'chèque', 'chèques')}, ${formatEuros(d.total)}`,
     );
   for (const s of slips) printSlip({ ...s, status: s.status });
   return 0;
@@ -141,11 +143,11 @@ export async function bankImportCli(
     );
   for (const a of r.accounts)
     console.log(
-      `${r.fileName} (${r.format}, compte ${a.account}) : ${a.imported} ligne(s) nouvelle(s), ${a.skipped} déjà connue(s).`,
+      `${r.fileName} (${r.format}, compte ${a.account}) : ${importCounts(a.imported, a.skipped)}.`,
     );
   for (const u of r.unknownAccounts)
     console.log(
-      `${r.fileName} : compte ${u.account} inconnu (pas dans BANK_ACCOUNTS), ${u.lines} mouvement(s) non importé(s).`,
+      `${r.fileName} : compte ${u.account} inconnu (pas dans BANK_ACCOUNTS), ${plural(u.lines, 'mouvement non importé', 'mouvements non importés')}.`,
     );
   return 0;
 }
@@ -181,7 +183,9 @@ export async function bankMatchCli(
           'cli',
         ),
       );
-      console.log(`${r.matched.length} rapprochement(s) exact(s) confirmé(s).`);
+      console.log(
+        `${plural(r.matched.length, 'rapprochement exact confirmé', 'rapprochements exacts confirmés')}.`,
+      );
       view = await service.view(o.from, o.to);
     }
   }
@@ -283,14 +287,16 @@ export async function fecCli(
   const started = Date.now();
   const { summary, content } = await app
     .get(FecService)
-    .export(o.year, (n) => process.stderr.write(`\r  ${n} événement(s) lus`));
+    .export(o.year, (n) =>
+      process.stderr.write(`\r  ${plural(n, 'événement lu', 'événements lus')}`),
+    );
   process.stderr.write('\n');
   let target = o.out ?? summary.fileName;
   if (o.out && existsSync(o.out) && statSync(o.out).isDirectory())
     target = join(o.out, summary.fileName);
   await writeFile(target, content);
   console.log(
-    `${target} : exercice ${summary.fiscalYear} (${formatDayFr(summary.first)} – ${formatDayFr(summary.last)}), ${summary.entries} écriture(s), ${summary.lines} ligne(s), débit ${formatEuros(summary.debit)} = crédit ${formatEuros(summary.credit)}${summary.balanced ? '' : ' — DÉSÉQUILIBRÉ'} (${Date.now() - started} ms).`,
+    `${target} : exercice ${summary.fiscalYear} (${formatDayFr(summary.first)} – ${formatDayFr(summary.last)}), ${plural(summary.entries, 'écriture', 'écritures')}, ${plural(summary.lines, 'ligne', 'lignes')}, débit ${formatEuros(summary.debit)} = crédit ${formatEuros(summary.credit)}${summary.balanced ? '' : ' — DÉSÉQUILIBRÉ'} (${Date.now() - started} ms).`,
   );
   return summary.balanced ? 0 : 2;
 }

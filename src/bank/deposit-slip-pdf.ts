@@ -1,3 +1,4 @@
+import { plural } from '../../domain/shared/plural.js';
 import { formatDayFr } from '../../domain/shared/day.js';
 import { formatEuros } from '../../domain/shared/money.js';
 import { A4, BOLD, pdfLayout } from '../documents/pdf-layout.js';
@@ -50,7 +51,7 @@ export function renderDepositSlipPdf(p: PrintableSlip): Promise<Buffer> {
     ]),
   );
   const end = row(
-    ['', '', `Total (${p.chequeCount} chèque(s))`, '', '', formatEuros(p.total)],
+    ['', '', `Total (${plural(p.chequeCount, 'chèque', 'chèques')})`, '', '', formatEuros(p.total)],
     BOLD,
   );
   // The bank wants the depositor's signature: room for it under the total, on one page.

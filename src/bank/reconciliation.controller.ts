@@ -1,3 +1,5 @@
+import { plural } from '../../domain/shared/plural.js';
+import { importCounts } from './statement-import-text.js';
 import {
   Body,
   Controller,
@@ -221,12 +223,13 @@ export class ReconciliationController {
   private noticeOf(query: Record<string, unknown>): string | null {
     if (str(query.importees) !== '')
       return (
-        `Relevé ${str(query.fichier)} importé : ${str(query.importees)} ligne(s) nouvelle(s), ${str(query.ignorees)} déjà connue(s).` +
+        `Relevé ${str(query.fichier)} importé : ${importCounts(str(query.importees), str(query.ignorees))}.` +
         (str(query.inconnus) !== ''
           ? ` Comptes qui ne sont pas ceux de la coopérative, rien n’en est importé (nombre de mouvements) : ${str(query.inconnus)}.`
           : '')
       );
-    if (str(query.confirmes) !== '') return `${str(query.confirmes)} rapprochement(s) confirmé(s).`;
+    if (str(query.confirmes) !== '')
+      return `${plural(str(query.confirmes), 'rapprochement confirmé', 'rapprochements confirmés')}.`;
     if (str(query.defait) !== '') return 'Rapprochement défait.';
     if (str(query.comptabilisee) !== '') return 'Ligne comptabilisée.';
     return null;

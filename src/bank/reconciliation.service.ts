@@ -1,3 +1,4 @@
+import { plural } from '../../domain/shared/plural.js';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   BANK_LINE_BOOKING_KINDS,
@@ -109,7 +110,7 @@ export class ReconciliationService {
     const cardCount = new Map(data.cards.map((c) => [c.day, c.count]));
     const label = (t: MatchTarget) =>
       t.kind === 'card_day'
-        ? `Cartes du ${formatDayFr(t.day)}${cardCount.has(t.day) ? ` (${cardCount.get(t.day)} paiement(s))` : ''}`
+        ? `Cartes du ${formatDayFr(t.day)}${cardCount.has(t.day) ? ` (${plural(cardCount.get(t.day) ?? 0, 'paiement', 'paiements')})` : ''}`
         : `Bordereau n° ${t.number}`;
     const candidates: MatchCandidate[] = [
       ...data.cards

@@ -1,3 +1,4 @@
+import { plural, pluralWord } from '../../domain/shared/plural.js';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { VatCategory } from '../../domain/catalogue/events.js';
 import { VAT_CATEGORY_LABELS } from '../../domain/catalogue/vat-schedule.js';
@@ -48,7 +49,7 @@ export async function billingRunCli(
     report.durationMs > 0 ? ((report.accounts.length * 1000) / report.durationMs).toFixed(1) : '–';
   const { issued, planned, already_billed: already, skipped, error } = report.counts;
   console.log(
-    `${report.dryRun ? `${planned} à facturer` : `${issued} facture(s) émise(s)`}, ${already} déjà facturé(s), ${skipped} laissé(s) de côté (essai), ${error} erreur(s) — ${report.accounts.length} compte(s) en ${report.durationMs} ms (${perSecond} comptes/s).`,
+    `${report.dryRun ? `${planned} à facturer` : plural(issued, 'facture émise', 'factures émises')}, ${already} ${pluralWord(already, 'déjà facturé', 'déjà facturés')}, ${plural(skipped, 'laissé', 'laissés')} de côté (essai), ${plural(error, 'erreur', 'erreurs')} — ${plural(report.accounts.length, 'compte', 'comptes')} en ${report.durationMs} ms (${perSecond} comptes/s).`,
   );
   return error > 0 ? 2 : 0;
 }

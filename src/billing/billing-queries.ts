@@ -159,7 +159,7 @@ export class BillingQueries {
       if (!/^\d{4}$/.test(fiscalYear)) {
         throw new DomainError(
           'invalid_input',
-          "L'exercice doit être une année sur quatre chiffres (ex. 2026).",
+          'L’exercice doit être une année sur quatre chiffres (ex. 2026).',
           'exercice',
         );
       }

@@ -90,7 +90,7 @@ export class ApplyCreditHandler implements ICommandHandler<ApplyCreditCommand, A
         if (!account.state.credit.isPositive()) {
           throw new DomainError(
             'no_credit',
-            "Ce client n'a pas de crédit à utiliser.",
+            'Ce client n’a pas de crédit à utiliser.',
             'customerId',
           );
         }
@@ -113,7 +113,7 @@ export class ApplyCreditHandler implements ICommandHandler<ApplyCreditCommand, A
         if (r.applied.length === 0) {
           throw new DomainError(
             'nothing_to_pay',
-            "Ce client n'a aucune facture impayée.",
+            'Ce client n’a aucune facture impayée.',
             'customerId',
           );
         }

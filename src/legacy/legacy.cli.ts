@@ -1,3 +1,4 @@
+import { plural, pluralWord } from '../../domain/shared/plural.js';
 import type { INestApplicationContext } from '@nestjs/common';
 import cliProgress from 'cli-progress';
 import type { Drift } from '../../legacy-sync/legacy-drift.js';
@@ -29,7 +30,7 @@ export async function legacyBackfillCli(
   const db = app.get(Db);
   if (options.retry) {
     const n = await db.run((q) => clearBlockingIssues(q));
-    console.log(`${n} ligne(s) écartée(s) remise(s) à l’import.`);
+    console.log(`${plural(n, 'ligne écartée remise', 'lignes écartées remises')} à l’import.`);
   }
   const bar = new cliProgress.SingleBar(
     { stream: process.stderr, format: '  {table} {bar} {value}/{total}', hideCursor: true },
@@ -48,7 +49,7 @@ export async function legacyBackfillCli(
   await app.get(LegacySyncWorker).catchUp();
   const report = await db.run((q) => importReport(q));
   console.log(
-    `Import Gloux : ${counts.invoices} facture(s), ${counts.creditNotes} avoir(s), ${counts.payments} paiement(s), ${counts.accounts} compte(s) et ${counts.shares} part(s) sociale(s) importés ou mis à jour (${counts.events} événement(s)).`,
+    `Import Gloux : ${plural(counts.invoices, 'facture', 'factures')}, ${plural(counts.creditNotes, 'avoir', 'avoirs')}, ${plural(counts.payments, 'paiement', 'paiements')}, ${plural(counts.accounts, 'compte', 'comptes')} et ${plural(counts.shares, 'part sociale', 'parts sociales')} importés ou mis à jour (${plural(counts.events, 'événement', 'événements')}).`,
   );
   console.log(
     `Déjà connus de gloux2 : ${report.imported.map((r) => `${r.rows} ${r.table}`).join(', ') || 'rien'}.`,
@@ -70,12 +71,16 @@ export async function legacyBackfillCli(
 export async function legacyDriftCli(app: INestApplicationContext): Promise<number> {
   const page = await app.get(LegacyPages).drift();
   if (page.mirrorLag > 0)
-    console.log(`${page.mirrorLag} événement(s) de gloux2 pas encore recopié(s) dans Gloux.`);
+    console.log(
+      `${plural(page.mirrorLag, 'événement', 'événements')} de gloux2 pas encore ${pluralWord(page.mirrorLag, 'recopié', 'recopiés')} dans Gloux.`,
+    );
   if (page.drift.length === 0) {
     console.log('Aucun écart : Gloux et gloux2 sont d’accord.');
     return 0;
   }
-  console.log(`${page.drift.length} écart(s), dont ${page.repairable} réparable(s) par gloux2 :`);
+  console.log(
+    `${plural(page.drift.length, 'écart', 'écarts')}, dont ${page.repairable} ${pluralWord(page.repairable, 'réparable', 'réparables')} par gloux2 :`,
+  );
   printDrift(page.drift);
   return 2;
 }
@@ -83,12 +88,12 @@ export async function legacyDriftCli(app: INestApplicationContext): Promise<numb
 /** `legacy:repair`: re-mirrors what gloux2 owns, then prints what is left (exit 2 if any). */
 export async function legacyRepairCli(app: INestApplicationContext): Promise<number> {
   const { repaired, after } = await app.get(LegacyPages).repair();
-  console.log(`${repaired} réparation(s) faite(s).`);
+  console.log(`${plural(repaired, 'réparation faite', 'réparations faites')}.`);
   if (after.length === 0) {
     console.log('Aucun écart : Gloux et gloux2 sont d’accord.');
     return 0;
   }
-  console.log(`Reste ${after.length} écart(s) :`);
+  console.log(`Reste ${plural(after.length, 'écart', 'écarts')} :`);
   printDrift(after);
   return 2;
 }

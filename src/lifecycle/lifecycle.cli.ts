@@ -1,3 +1,4 @@
+import { plural } from '../../domain/shared/plural.js';
 import type { INestApplicationContext } from '@nestjs/common';
 import { progressBar } from '../cli-progress-bar.js';
 import { AfterCommit } from './after-commit.js';
@@ -17,14 +18,18 @@ export async function lifecycleRunCli(
   const s = await app.get(LifecycleService).run(options.on, bar.onProgress);
   bar.stop();
   await app.get(AfterCommit).settle();
-  console.log(`Cycle de vie au ${s.on} : ${s.accounts} compte(s) examiné(s).`);
-  console.log(`  ${s.notices} avis de facture, ${s.reminders} relance(s).`);
   console.log(
-    `  ${s.suspensions.unpaid} suspension(s) pour impayé, ${s.suspensions.trial_expired} pour fin d’essai.`,
+    `Cycle de vie au ${s.on} : ${plural(s.accounts, 'compte examiné', 'comptes examinés')}.`,
   );
-  console.log(`  ${s.closureNotices} préavis de fermeture, ${s.closures} fermeture(s).`);
+  console.log(`  ${s.notices} avis de facture, ${plural(s.reminders, 'relance', 'relances')}.`);
+  console.log(
+    `  ${plural(s.suspensions.unpaid, 'suspension', 'suspensions')} pour impayé, ${s.suspensions.trial_expired} pour fin d’essai.`,
+  );
+  console.log(
+    `  ${s.closureNotices} préavis de fermeture, ${plural(s.closures, 'fermeture', 'fermetures')}.`,
+  );
   const pending = await app.get(MailOutbox).pendingCount();
-  console.log(`  ${pending} courriel(s) en attente d’envoi.`);
+  console.log(`  ${plural(pending, 'courriel', 'courriels')} en attente d’envoi.`);
   for (const e of s.errors) console.log(`  ${e.id} : ${e.message}`);
   return s.errors.length > 0 ? 2 : 0;
 }

@@ -1,3 +1,4 @@
+import { plural, pluralWord } from '../../domain/shared/plural.js';
 import type { INestApplicationContext } from '@nestjs/common';
 import { formatEuros } from '../../domain/shared/money.js';
 import { OverageService } from './overage.service.js';
@@ -12,14 +13,18 @@ export async function overageRunCli(
   options: { on?: string },
 ): Promise<number> {
   const s = await app.get(OverageService).run(options.on);
-  console.log(`Dépassements au ${s.on} : ${s.hostings} hébergement(s) relevé(s).`);
   console.log(
-    `  ${s.detected} dépassement(s) détecté(s), ${s.resolved} terminé(s), ${s.charged} ligne(s) en attente ajoutée(s).`,
+    `Dépassements au ${s.on} : ${plural(s.hostings, 'hébergement relevé', 'hébergements relevés')}.`,
+  );
+  console.log(
+    `  ${plural(s.detected, 'dépassement détecté', 'dépassements détectés')}, ${s.resolved} ${pluralWord(s.resolved, 'terminé', 'terminés')}, ${plural(s.charged, 'ligne en attente ajoutée', 'lignes en attente ajoutées')}.`,
   );
   for (const i of s.invoices) {
     console.log(`  facture ${i.number} : ${formatEuros(i.total).replace(/\u202f|\u00a0/g, ' ')}`);
   }
-  console.log(`  ${s.invoices.length} facture(s) de dépassement émise(s).`);
+  console.log(
+    `  ${plural(s.invoices.length, 'facture de dépassement émise', 'factures de dépassement émises')}.`,
+  );
   for (const e of s.errors) console.log(`  client ${e.customerId} : ${e.message}`);
   return s.errors.length > 0 ? 2 : 0;
 }

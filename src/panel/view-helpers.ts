@@ -1,5 +1,7 @@
 import { formatDayFr } from '../../domain/shared/day.js';
 import { formatEuros } from '../../domain/shared/money.js';
+import { plural, pluralWord } from '../../domain/shared/plural.js';
+import { formatMonthFr } from '../../domain/overage/months.js';
 import {
   ALLOCATION_KIND_LABELS,
   METHOD_LABELS,
@@ -16,6 +18,10 @@ const PARIS_TIME = new Intl.DateTimeFormat('fr-FR', {
   minute: '2-digit',
 });
 
+/** A count as the templates pass it: a number, or digits. */
+const isCount = (n: unknown): n is number | string =>
+  typeof n === 'number' || (typeof n === 'string' && /^-?\d+$/.test(n));
+
 type Handlebars = { registerHelper(name: string, fn: (...args: unknown[]) => unknown): void };
 
 /** Formatting for the French pages; amounts stay strings end to end. */
@@ -28,7 +34,11 @@ export function registerHelpers(handlebars: Handlebars): void {
   );
   /** {{plural n "paiement" "paiements"}} → '1 paiement', '2 paiements' (never '(s)'). */
   handlebars.registerHelper('plural', (n, one, many) =>
-    typeof n === 'number' ? `${n} ${n === 1 || n === 0 ? String(one) : String(many)}` : '',
+    isCount(n) ? plural(n, String(one), String(many)) : '',
+  );
+  /** {{pluralWord n "rapprochée" "rapprochées"}}: the words alone, agreed with n. */
+  handlebars.registerHelper('pluralWord', (n, one, many) =>
+    isCount(n) ? pluralWord(n, String(one), String(many)) : String(many),
   );
   /** A stored UTC time ('2026-12-07 05:31:27.988' or ISO) → '07/12/2026 à 06:31', Paris time. */
   handlebars.registerHelper('dateTime', (v) => {
@@ -71,9 +81,9 @@ export function registerHelpers(handlebars: Handlebars): void {
   handlebars.registerHelper('percent', (v) =>
     typeof v === 'string' && v !== '' ? `${v.replace('.', ',')} %` : '—',
   );
-  /** 'YYYY-MM' → 'MM/YYYY'. */
+  /** 'YYYY-MM' → 'février 2026'. */
   handlebars.registerHelper('month', (v) =>
-    typeof v === 'string' && /^\d{4}-\d{2}$/.test(v) ? `${v.slice(5)}/${v.slice(0, 4)}` : '',
+    typeof v === 'string' && /^\d{4}-(0[1-9]|1[0-2])$/.test(v) ? formatMonthFr(v) : '',
   );
   handlebars.registerHelper(
     'statusLabel',

@@ -1,3 +1,4 @@
+import { plural } from '../../domain/shared/plural.js';
 import type { INestApplicationContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { formatDayFr } from '../../domain/shared/day.js';
@@ -39,7 +40,7 @@ export async function sharesImportCli(app: INestApplicationContext): Promise<num
       new ImportLegacySharesCommand('cli'),
     );
   console.log(
-    `${r.imported} part(s) sociale(s) importée(s) de Gloux (${formatDayFr(r.importedOn)}).`,
+    `${plural(r.imported, 'part sociale importée', 'parts sociales importées')} de Gloux (${formatDayFr(r.importedOn)}).`,
   );
   for (const line of [...r.anomalies, ...r.mismatches]) console.log(`  ! ${line}`);
   return 0;
@@ -60,7 +61,9 @@ function printMovement(r: ShareMovementResult): void {
   );
   if (r.requestId) console.log(`  demande ${r.requestId}`);
   if (r.executedRequests.length > 0)
-    console.log(`  ${r.executedRequests.length} remboursement(s) en attente exécuté(s)`);
+    console.log(
+      `  ${plural(r.executedRequests.length, 'remboursement en attente exécuté', 'remboursements en attente exécutés')}`,
+    );
   console.log(`  capital : ${formatEuros(r.capital)} (plancher ${formatEuros(r.floor)})`);
 }
 

@@ -1,3 +1,4 @@
+import { plural } from '../../domain/shared/plural.js';
 import { Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { SharesAdminController } from './shares-admin.controller.js';
@@ -46,7 +47,10 @@ export class SharesModule implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     try {
       const r = await this.movements.importLegacy('system');
-      if (r.imported > 0) this.logger.log(`${r.imported} part(s) sociale(s) importée(s) de Gloux`);
+      if (r.imported > 0)
+        this.logger.log(
+          `${plural(r.imported, 'part sociale importée', 'parts sociales importées')} de Gloux`,
+        );
       for (const line of r.anomalies) this.logger.warn(line);
       if (r.mismatches.length > 0)
         this.logger.warn(

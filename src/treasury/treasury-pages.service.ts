@@ -117,7 +117,7 @@ export class TreasuryPages {
     if (typeof v !== 'string' || !/^\d{4}$/.test(v))
       throw new DomainError(
         'invalid_input',
-        "L'exercice doit être une année sur quatre chiffres (ex. 2026).",
+        'L’exercice doit être une année sur quatre chiffres (ex. 2026).',
         'exercice',
       );
     return Number(v);

@@ -54,7 +54,7 @@ export async function reportCli(
     if (!/^\d{4}$/.test(o.year))
       throw new DomainError(
         'invalid_input',
-        "L'année doit avoir quatre chiffres (ex. 2026).",
+        'L’année doit avoir quatre chiffres (ex. 2026).',
         'year',
       );
     if (report === 'repartition') query.exercice = o.year;
@@ -140,7 +140,7 @@ async function summary(
     case 'chiffre-affaires': {
       const r = await pages.revenue(query);
       return [
-        `Chiffre d'affaires HT du ${formatDayFr(r.period.from)} au ${formatDayFr(r.period.to)}`,
+        `Chiffre d’affaires HT du ${formatDayFr(r.period.from)} au ${formatDayFr(r.period.to)}`,
         ...r.byType.map(
           (t) => `  ${t.label.padEnd(16)} ${pad(euros(t.net), 16)} ${pad(t.share ?? '—', 8)} %`,
         ),

@@ -96,7 +96,7 @@ export class TreasuryController {
   @Render('treasury-revenue')
   async revenuePage(@Query() query: ReportQuery) {
     const data = await this.pages.revenue(query);
-    return { title: "Chiffre d'affaires par produit", query: queryString(data.period), ...data };
+    return { title: 'Chiffre d’affaires par produit', query: queryString(data.period), ...data };
   }
 
   @Get('/api/tresorerie/chiffre-affaires')
@@ -132,7 +132,7 @@ export class TreasuryController {
     if (product !== null && !byProduct.products.some((p) => p.productKey === product))
       throw new DomainError(
         'not_found',
-        `Aucun encaissement de ce produit sur l'exercice ${fy}.`,
+        `Aucun encaissement de ce produit sur l’exercice ${fy}.`,
         'produit',
       );
     const href = pageHref('/tresorerie/repartition', { exercice: year, produit: product });

@@ -46,12 +46,10 @@ describe('bank reconciliation over HTTP (demo data)', () => {
     expect(first.status).toBe(303);
     const page = await getPage(first.location!);
     expect(page.html).toContain(
-      'Relevé releve-cfonb120.txt importé : 6 ligne(s) nouvelle(s), 0 déjà connue(s).',
+      'Relevé releve-cfonb120.txt importé : 6 lignes nouvelles, 0 déjà connue.',
     );
     const again = await upload('releve-cfonb120.txt', file);
-    expect((await getPage(again.location!)).html).toContain(
-      '0 ligne(s) nouvelle(s), 6 déjà connue(s).',
-    );
+    expect((await getPage(again.location!)).html).toContain('0 ligne nouvelle, 6 déjà connues.');
   });
 
   it('shows the slip matched exactly, confirms it, and can undo it', async () => {
@@ -59,7 +57,7 @@ describe('bank reconciliation over HTTP (demo data)', () => {
     const line = v.lines.find((l) => l.amount === '80.00')!;
     expect(line).toMatchObject({ status: 'exact', target: { kind: 'deposit_slip' } });
     const page = await getPage('/tresorerie/rapprochement');
-    expect(page.html).toContain('Confirmer les 1 rapprochement(s) exact(s)');
+    expect(page.html).toContain('Confirmer le rapprochement exact');
     expect(page.html).toContain(`data-status="exact" data-line="${line.lineId}"`);
     const confirmed = await postForm(client, '/tresorerie/rapprochement/confirmation', [
       ['rapprochement', `${line.lineId}|${line.target!.input}`],
@@ -159,7 +157,7 @@ describe('a bank export holding other accounts (BANK_ACCOUNTS set)', () => {
     expect(sent.status).toBe(303);
     const page = await own.getPage(sent.location!);
     expect(page.html).toContain(
-      'Relevé releve-cfonb120-comptes.txt importé : 3 ligne(s) nouvelle(s), 0 déjà connue(s). Comptes qui ne sont pas ceux de la coopérative, rien n’en est importé (nombre de mouvements) : FR7630004001230009876543253 (1).',
+      'Relevé releve-cfonb120-comptes.txt importé : 3 lignes nouvelles, 0 déjà connue. Comptes qui ne sont pas ceux de la coopérative, rien n’en est importé (nombre de mouvements) : FR7630004001230009876543253 (1).',
     );
     const view = await own.getJson<Reconciliation>(
       '/api/tresorerie/rapprochement?du=2026-11-01&au=2026-11-30',
@@ -183,8 +181,8 @@ describe('bank statements on the command line', () => {
     const file = fixturePath('releve-cfonb120.txt');
     const first = run(['bank:import', '--file', file]);
     expect(first.stderr).toBe('');
-    expect(first.stdout).toContain('6 ligne(s) nouvelle(s), 0 déjà connue(s)');
-    expect(run(['bank:import', '--file', file]).stdout).toContain('0 ligne(s) nouvelle(s)');
+    expect(first.stdout).toContain('6 lignes nouvelles, 0 déjà connue');
+    expect(run(['bank:import', '--file', file]).stdout).toContain('0 ligne nouvelle');
     const matched = run([
       'bank:match',
       '--from',
@@ -193,7 +191,7 @@ describe('bank statements on the command line', () => {
       '2026-11-30',
       '--confirm-exact',
     ]);
-    expect(matched.stdout).toContain('1 rapprochement(s) exact(s) confirmé(s).');
+    expect(matched.stdout).toContain('1 rapprochement exact confirmé.');
     // Slip 1 is the demo's (its cheque bounced after the deposit).
     expect(matched.stdout).toMatch(/rapprochée — Bordereau n° 2/);
     const bad = run(['bank:import', '--file', fixturePath('../../../README.md')]);

@@ -41,7 +41,7 @@ describe('billing:run and vat:schedule on the command line', () => {
     // jdupont is in its free trial (the demo opened it a week ago): left out, with the reason.
     expect(dry.stdout).toMatch(/jdupont\s+2026-12-01\s+.*en période d’essai jusqu’au/);
     expect(dry.stdout).toContain(
-      '1 à facturer, 0 déjà facturé(s), 1 laissé(s) de côté (essai), 0 erreur(s)',
+      '1 à facturer, 0 déjà facturé, 1 laissé de côté (essai), 0 erreur',
     );
     const before = invoices();
     expect(runCli(['billing:run', ...window, '--dry-run'], file).code).toBe(0);
@@ -53,7 +53,7 @@ describe('billing:run and vat:schedule on the command line', () => {
     const run = runCli(['billing:run', ...window], file);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
-      '1 facture(s) émise(s), 0 déjà facturé(s), 1 laissé(s) de côté (essai), 0 erreur(s)',
+      '1 facture émise, 0 déjà facturé, 1 laissé de côté (essai), 0 erreur',
     );
     expect(run.stdout).toMatch(/annelef\s+2026-09-15\s+F\d{4}-\d{6}\s+135,00 €\s+facturé/);
     expect(invoices()).toBe(before + 1);
@@ -76,7 +76,7 @@ describe('billing:run and vat:schedule on the command line', () => {
     const again = runCli(['billing:run', ...window], file);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(
-      '0 facture(s) émise(s), 1 déjà facturé(s), 1 laissé(s) de côté (essai), 0 erreur(s)',
+      '0 facture émise, 1 déjà facturé, 1 laissé de côté (essai), 0 erreur',
     );
     expect(again.stdout).toMatch(/annelef .*déjà facturé \(F\d{4}-\d{6}\)/);
     expect(invoices()).toBe(before + 1);

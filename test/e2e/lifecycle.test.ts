@@ -95,16 +95,14 @@ describe('lifecycle:run on the command line', () => {
   it('runs the day, then records nothing more when run again the same day', () => {
     const first = runCli(['lifecycle:run'], file);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(
-      /^Cycle de vie au \d{4}-\d{2}-\d{2} : \d+ compte\(s\) examiné\(s\)\./,
-    );
-    expect(first.stdout).toContain('courriel(s) en attente d’envoi');
+    expect(first.stdout).toMatch(/^Cycle de vie au \d{4}-\d{2}-\d{2} : \d+ comptes? examinés?\./);
+    expect(first.stdout).toContain('en attente d’envoi');
     const after = events();
     const second = runCli(['lifecycle:run'], file);
     expect(second.code).toBe(0);
-    expect(second.stdout).toContain('0 avis de facture, 0 relance(s).');
-    expect(second.stdout).toContain('0 suspension(s) pour impayé, 0 pour fin d’essai.');
-    expect(second.stdout).toContain('0 préavis de fermeture, 0 fermeture(s).');
+    expect(second.stdout).toContain('0 avis de facture, 0 relance.');
+    expect(second.stdout).toContain('0 suspension pour impayé, 0 pour fin d’essai.');
+    expect(second.stdout).toContain('0 préavis de fermeture, 0 fermeture.');
     expect(events()).toBe(after);
   });
 

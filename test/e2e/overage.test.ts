@@ -88,14 +88,14 @@ describe('overage:run on the command line', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     // The demo's 4 members' hostings and Anne's second account.
-    expect(first.stdout).toMatch(/^Dépassements au \d{4}-\d{2}-\d{2} : 5 hébergement\(s\)/);
+    expect(first.stdout).toMatch(/^Dépassements au \d{4}-\d{2}-\d{2} : 5 hébergements relevés/);
     const after = events();
     const second = run(['overage:run']);
     expect(second.code).toBe(0);
     expect(second.stdout).toContain(
-      '0 dépassement(s) détecté(s), 0 terminé(s), 0 ligne(s) en attente ajoutée(s).',
+      '0 dépassement détecté, 0 terminé, 0 ligne en attente ajoutée.',
     );
-    expect(second.stdout).toContain('0 facture(s) de dépassement émise(s).');
+    expect(second.stdout).toContain('0 facture de dépassement émise.');
     expect(events()).toEqual(after);
   });
 

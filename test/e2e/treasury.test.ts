@@ -276,7 +276,7 @@ describe('treasurer reports on the command line', () => {
     ]);
     expect(file.code).toBe(0);
     expect(file.stdout).toContain(`${out} écrit`);
-    expect(readFileSync(out, 'utf8')).toContain('"2026-02";"20";41,67;8,33;42;8');
+    expect(readFileSync(out, 'utf8')).toContain('"février 2026";"20";41,67;8,33;42;8');
     const bad = run(['report:cartes', '--from', '2026-02-30']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('La date « du » doit être un jour réel');

@@ -352,7 +352,7 @@ describe.each([
     expect(mailOf('C', 'reactivation').text).toContain(
       '« chloe » est de nouveau actif depuis le 10/05/2025',
     );
-    expect(mailOf('A', 'suspension').text).toContain("période d'essai est terminée");
+    expect(mailOf('A', 'suspension').text).toContain('période d’essai est terminée');
     expect(mailOf('A', 'invoice').subject).toBe(
       `Votre facture ${invoices.get('A')!.number} : 60,00 € à régler avant le 16/03/2025`,
     );

@@ -155,7 +155,7 @@ describe.each(dialects)('share capital on %s (Gloux’s sample data)', (dialect)
     const again = await importLegacy(app);
     expect(again.imported).toBe(0); // keyed by share number: a second run records nothing
     expect(again.mismatches).toEqual([
-      'Tiers n° 3 : nb_parts = 5 dans Gloux, mais 0 part(s) détenue(s) dans parts_sociales.',
+      'Tiers n° 3 : nb_parts = 5 dans Gloux, mais 0 part détenue dans parts_sociales.',
     ]);
     const on = (day: string) => app.db.run((q) => capitalOnDay(q, day));
     expect(await on(TODAY)).toEqual({ day: TODAY, capital: '48.00', shares: 3 });
