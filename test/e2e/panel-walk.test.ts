@@ -38,7 +38,15 @@ const TEXT_RULES: readonly [RegExp, string][] = [
   [/\b(?:adhérent|client) \d{1,6}\b/i, 'internal id shown'],
   [/\(tiers \d+\)|\w+ \(\d{1,6}\)(?= ·|$)/m, 'internal id shown'],
   [/\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}/, 'raw timestamp'],
+  [/\w\((?:s|e|es)\)/, 'plural written "(s)"'],
+  [/\b\d{4}-(?:0[1-9]|1[0-2])\b(?!-\d)/, 'raw month (not « février 2026 »)'],
 ];
+
+/**
+ * The assembly pages are being reworked (issue 17 item 10, another branch): their "(s)" plurals
+ * go with that work; every other rule applies to them.
+ */
+const PLURALS_PENDING = /^\/admin\/ag\//;
 
 let demo: DemoApp;
 let browser: Browser;
@@ -184,6 +192,7 @@ async function walk(role: string, credentials: Credentials) {
       ? ''
       : String(await page.evaluate('document.body.innerText'));
     for (const [pattern, what] of TEXT_RULES) {
+      if (what.startsWith('plural') && PLURALS_PENDING.test(key)) continue;
       const found = pattern.exec(text);
       if (found) problems.push({ from, to: key, what: `${what}: « ${found[0]} »` });
     }
