@@ -17,7 +17,7 @@ import type { Response } from 'express';
 import type { DomainError } from '../../domain/shared/errors.js';
 import { parseIdempotencyKey } from '../kernel/event-store/idempotency.js';
 import { jsonObject, str } from '../panel/form-input.js';
-import { formErrorModel, formKey, submitForm } from '../panel/form-page.js';
+import { formErrorModel, formKey, submitForm, unlessRefused } from '../panel/form-page.js';
 import {
   BookBankLineCommand,
   ConfirmBankMatchesCommand,
@@ -39,6 +39,17 @@ const MAX_FILE = 20_000_000;
 
 const list = (v: unknown): string[] =>
   (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(str).filter((s) => s !== '');
+
+/** What a statement import did, said on the page that answers it. */
+function importNotice(r: ImportBankStatementResult): string {
+  const unknown = r.unknownAccounts.map((u) => `${u.account} (${u.lines})`).join(', ');
+  return (
+    `Relevé ${r.fileName} importé : ${importCounts(r.imported, r.skipped)}.` +
+    (unknown !== ''
+      ? ` Comptes qui ne sont pas ceux de la coopérative, rien n’en est importé (nombre de mouvements) : ${unknown}.`
+      : '')
+  );
+}
 
 /** /tresorerie/rapprochement: statement import and matching (page, JSON twins). */
 @Staff()
@@ -67,22 +78,24 @@ export class ReconciliationController {
     @Body() body: Record<string, unknown>,
     @Res() res: Response,
   ) {
-    await submitForm(
+    const from = str(body?.du);
+    const to = str(body?.au);
+    const rerender = (error: DomainError) => this.model(from, to, error, null);
+    const done = await unlessRefused(
       res,
       'bank-reconciliation',
-      async () => {
-        const r = await this.importFile(file, 'treasurer');
-        const q = new URLSearchParams({
-          importees: String(r.imported),
-          ignorees: String(r.skipped),
-          fichier: r.fileName,
-        });
-        if (r.unknownAccounts.length > 0)
-          q.set('inconnus', r.unknownAccounts.map((u) => `${u.account} (${u.lines})`).join(', '));
-        return `/tresorerie/rapprochement?${q.toString()}`;
-      },
-      (error) => this.model(str(body?.du), str(body?.au), error, null),
+      () => this.importFile(file, 'treasurer'),
+      rerender,
     );
+    // The page itself, not a redirect: what was imported, and the accounts left out, stay out
+    // of the URL (history, logs, referrers). Sent again, the same file adds nothing.
+    if (done)
+      res
+        .status(200)
+        .render(
+          'bank-reconciliation',
+          await this.model(from, to, undefined, importNotice(done.value)),
+        );
   }
 
   @Post('/api/tresorerie/releves')
@@ -221,13 +234,6 @@ export class ReconciliationController {
   }
 
   private noticeOf(query: Record<string, unknown>): string | null {
-    if (str(query.importees) !== '')
-      return (
-        `Relevé ${str(query.fichier)} importé : ${importCounts(str(query.importees), str(query.ignorees))}.` +
-        (str(query.inconnus) !== ''
-          ? ` Comptes qui ne sont pas ceux de la coopérative, rien n’en est importé (nombre de mouvements) : ${str(query.inconnus)}.`
-          : '')
-      );
     if (str(query.confirmes) !== '')
       return `${plural(str(query.confirmes), 'rapprochement confirmé', 'rapprochements confirmés')}.`;
     if (str(query.defait) !== '') return 'Rapprochement défait.';

@@ -196,6 +196,9 @@ async function walk(role: string, credentials: Credentials) {
       const found = pattern.exec(text);
       if (found) problems.push({ from, to: key, what: `${what}: « ${found[0]} »` });
     }
+    // The JSON API is for staff and their tools: a member is never pointed at it.
+    if (!signedIn.user.admin && !signedIn.user.treasurer && /\bJSON\b/.test(text))
+      problems.push({ from, to: key, what: 'JSON link shown to a member' });
 
     const slug = `${role}${landed.pathname.replace(/\//g, '_')}${landed.search ? '_q' : ''}`.slice(
       0,
