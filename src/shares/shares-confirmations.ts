@@ -63,6 +63,7 @@ function factsOf(events: readonly ShareEvent[], names: ReadonlyMap<string, strin
         ];
       case 'SharesSubscribed':
       case 'SharesPaidUp':
+      case 'SharePaymentReceived':
       case 'SharesTransferred':
       case 'LegacySharesImported':
       case 'LegacyShareChanged':
