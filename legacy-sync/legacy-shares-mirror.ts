@@ -35,6 +35,8 @@ export async function mirrorShareEvent(tx: Tx, e: ShareEvent): Promise<void> {
     case 'ShareRedemptionQueued':
     case 'ShareRedemptionWithdrawn':
       return; // Gloux has no queue: the shares stay as they are until redeemed.
+    case 'SharePaymentReceived':
+      return; // Gloux's parts_sociales has no payment method: SharesPaidUp wrote the row.
     case 'LegacySharesImported':
     case 'LegacyShareChanged':
       return; // Gloux's own rows (never mirrored: their events come with source 'gloux').

@@ -287,6 +287,8 @@ function apply(d: Draft, event: ShareEvent): void {
       d.queue = d.queue.filter((r) => r.requestId !== e.requestId);
       return;
     }
+    case 'SharePaymentReceived':
+      return; // How a paying-up was paid (the books' side): the register does not change.
     case 'SharesCancelled': {
       const e = event.data;
       leave(d, e.numbers, e.on, 'annulee');
