@@ -341,6 +341,6 @@ describe('shares on the command line', () => {
     expect(capital.stdout).toContain(`plancher : ${euros('108.00')}`);
     const imported = run(['shares:import-legacy']);
     expect(imported.code).toBe(0);
-    expect(imported.stdout).toContain('0 part(s) sociale(s) importée(s) de Gloux');
+    expect(imported.stdout).toContain('0 part sociale importée de Gloux');
   });
 });
