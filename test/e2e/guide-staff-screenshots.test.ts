@@ -57,7 +57,7 @@ describe('the guide for the treasurer and the admin, walked in Chromium', () => 
     expect(await page.locator('h1').textContent()).toBe('Rapprochement bancaire');
     await page.setInputFiles('input[name=releve]', statement);
     await Promise.all([
-      page.waitForURL(/\/tresorerie\/rapprochement\?/),
+      page.waitForURL(/\/tresorerie\/rapprochement\/releves$/),
       page
         .locator('form[action="/tresorerie/rapprochement/releves"] button', { hasText: 'Importer' })
         .click(),
