@@ -22,6 +22,9 @@ describe('general assembly settings (statutes)', () => {
         AG_QUORUM_EXTRAORDINARY_FIRST: '1/3',
         AG_QUORUM_EXTRAORDINARY_SECOND: '0',
         AG_MAJORITY_EXTRAORDINARY: '3/4',
+        AG_NOTICE_DAYS_ORDINARY: '21',
+        AG_NOTICE_DAYS_SECOND_CALL: '6',
+        AG_POSTAL_DAYS_BEFORE: '2',
       }),
     ).toEqual({
       proxyCap: 5,
@@ -33,6 +36,9 @@ describe('general assembly settings (statutes)', () => {
         extraordinary: [{ num: 1, den: 3 }, null],
       },
       extraordinaryMajority: { num: 3, den: 4 },
+      // The notice periods not given keep their defaults (15 days for an extraordinary one).
+      noticeDays: { ordinary: 21, extraordinary: 15, secondCall: 6 },
+      postalDaysBefore: 2,
     });
   });
 
@@ -42,6 +48,7 @@ describe('general assembly settings (statutes)', () => {
     [{ AG_QUORUM_ORDINARY_FIRST: '20%' }, /AG_QUORUM_ORDINARY_FIRST must be a fraction/],
     [{ AG_MAJORITY_EXTRAORDINARY: '1/3' }, /at least 1\/2/],
     [{ AG_MAJORITY_EXTRAORDINARY: '0' }, /at least 1\/2/],
+    [{ AG_NOTICE_DAYS_ORDINARY: 'quinze' }, /AG_NOTICE_DAYS_ORDINARY/],
   ])('refuses %j at start-up', (env, message) => {
     expect(() => loadAssemblyRules(env)).toThrow(message);
   });
