@@ -1,5 +1,5 @@
 import type { Day } from '../domain/shared/day.js';
-import { serialFloor } from '../domain/hosting/zone-serial.js';
+import { SERIAL_MAX, serialFloor } from '../domain/hosting/zone-serial.js';
 import type { Queryable } from '../src/kernel/database/db.js';
 
 /**
@@ -9,10 +9,11 @@ import type { Queryable } from '../src/kernel/database/db.js';
  * the zone now has.
  */
 export async function bumpZoneSerial(q: Queryable, soaId: number, today: Day): Promise<number> {
-  const greatest = q.dialect === 'mysql' ? 'GREATEST' : 'MAX';
+  // SQLite spells MariaDB's GREATEST and LEAST as two-argument MAX and MIN.
+  const [greatest, least] = q.dialect === 'mysql' ? ['GREATEST', 'LEAST'] : ['MAX', 'MIN'];
   const { affected } = await q.execute(
-    `UPDATE soa SET serial = LEAST(${greatest}(serial + 1, ?), 4294967295) WHERE id = ?`,
-    [serialFloor(today), soaId],
+    `UPDATE soa SET serial = ${least}(${greatest}(serial + 1, ?), ?) WHERE id = ?`,
+    [serialFloor(today), SERIAL_MAX, soaId],
   );
   if (affected !== 1) throw new Error(`no soa row ${soaId} to bump`);
   const [row] = await q.query<{ serial: number | string }>('SELECT serial FROM soa WHERE id = ?', [
