@@ -8,6 +8,8 @@ set -euo pipefail
 need_apt=()
 command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need_apt+=(mariadb-server)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# chromium-l10n: French form widgets (dates read jj/mm/aaaa) in the browser tests and the guide's screenshots.
+[ -f /usr/lib/chromium/locales/fr.pak ] || need_apt+=(chromium-l10n)
 # pdftotext (poppler-utils): the tests read the text of the invoice PDFs.
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 # soffice (libreoffice-calc-nogui): the tests convert the xlsx exports to CSV and read the figures back.

@@ -27,7 +27,11 @@ export async function launchChromium(): Promise<Browser> {
       '--no-first-run',
       '--disable-component-update',
       '--disable-sync',
+      '--lang=fr-FR',
     ],
+    // Form widgets (date fields) follow the UI language, which Chromium takes from LANGUAGE;
+    // its French strings come from Debian's chromium-l10n (.ci/ensure-system.sh).
+    env: { ...process.env, LANGUAGE: 'fr' },
   });
 }
 
