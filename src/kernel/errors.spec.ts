@@ -7,6 +7,7 @@ import { DomainError, ERROR_CODES } from '../../domain/shared/errors.js';
 import {
   ERROR_CATALOGUE,
   isDuplicateKeyError,
+  isTableDefinitionChanged,
   isTransientDatabaseError,
   messageOf,
   statusOf,
@@ -66,6 +67,11 @@ describe('transient database errors, by number or code', () => {
       expect(isTransientDatabaseError({ errno })).toBe(true);
     }
     expect(isTransientDatabaseError({ code: 'PROTOCOL_CONNECTION_LOST' })).toBe(true);
+    // A table a rebuild swapped in after the transaction's snapshot (ER_TABLE_DEF_CHANGED).
+    const swapped = Object.assign(new Error('(any text)'), { errno: 1412 });
+    expect(isTransientDatabaseError(new QueryFailedError('SELECT', [], swapped))).toBe(true);
+    expect(isTableDefinitionChanged(new QueryFailedError('SELECT', [], swapped))).toBe(true);
+    expect(isTableDefinitionChanged({ errno: 1213 })).toBe(false);
     expect(isTransientDatabaseError(new Error('wrapped', { cause: { errno: 1213 } }))).toBe(true);
   });
 

@@ -100,8 +100,17 @@ export function messageOf(error: {
   return error.message || ERROR_CATALOGUE[error.code].message;
 }
 
-/** MySQL/MariaDB server errors that say nothing about the data: deadlock, lock wait timeout. */
-const MYSQL_TRANSIENT_ERRNOS = new Set([1205, 1213]);
+/**
+ * MariaDB's "table definition has changed, please retry transaction" (ER_TABLE_DEF_CHANGED): a
+ * transaction whose snapshot predates a table swapped in by a rebuild reads that table.
+ */
+const TABLE_DEF_CHANGED = 1412;
+
+/**
+ * MySQL/MariaDB server errors that say nothing about the data: deadlock, lock wait timeout, a
+ * table swapped in since the transaction's snapshot.
+ */
+const MYSQL_TRANSIENT_ERRNOS = new Set([1205, 1213, TABLE_DEF_CHANGED]);
 /** Connection failures (mysql2 and Node socket codes): the server was away for a moment. */
 const CONNECTION_CODES = new Set([
   'ECONNRESET',
@@ -126,6 +135,11 @@ export function isTransientDatabaseError(error: unknown): boolean {
         // better-sqlite3: SQLITE_BUSY, SQLITE_LOCKED and their extended codes (…_SNAPSHOT…).
         (CONNECTION_CODES.has(code) || /^SQLITE_(BUSY|LOCKED)(_|$)/.test(code))),
   );
+}
+
+/** True when a transaction read a table swapped in after its snapshot: run it again. */
+export function isTableDefinitionChanged(error: unknown): boolean {
+  return driverErrors(error).some(({ errno }) => errno === TABLE_DEF_CHANGED);
 }
 
 /** True for a unique-key violation: MySQL ER_DUP_ENTRY (1062), SQLite UNIQUE / PRIMARY KEY. */

@@ -14,6 +14,11 @@ export interface RowsOptions {
   readonly cachedRowsPerTable?: number;
   /** Changed rows held before `flushIfFull` writes them. */
   readonly flushAfter?: number;
+  /**
+   * The table a projection's table is written to, when not itself: a MariaDB rebuild fills
+   * fresh copies and swaps them in (see rebuild.ts).
+   */
+  readonly tableName?: (table: string) => string;
 }
 
 /** Placeholders per statement: under SQLite's 32,766 and far under MariaDB's packet size. */
@@ -125,6 +130,7 @@ export class ProjectionRows implements Rows {
   private changed = 0;
   private readonly cachedRowsPerTable: number;
   private readonly flushAfter: number;
+  private readonly physical: (table: string) => string;
 
   constructor(
     private readonly q: Queryable,
@@ -134,6 +140,7 @@ export class ProjectionRows implements Rows {
   ) {
     this.cachedRowsPerTable = options.cachedRowsPerTable ?? 5_000;
     this.flushAfter = options.flushAfter ?? 5_000;
+    this.physical = options.tableName ?? ((table) => table);
     for (const spec of specs) {
       this.tables.set(spec.name, new TableRows(spec, mode === 'rebuild' && spec.lookup === true));
     }
@@ -155,7 +162,7 @@ export class ProjectionRows implements Rows {
     }
     if (t.tracked && !t.mayBeDropped(k)) return undefined;
     const [row] = await this.q.query<Record<string, Cell>>(
-      `SELECT * FROM ${table} WHERE ${t.spec.key.map((c) => `${c} = ?`).join(' AND ')}`,
+      `SELECT * FROM ${this.physical(table)} WHERE ${t.spec.key.map((c) => `${c} = ?`).join(' AND ')}`,
       [...key],
     );
     t.remember(k, { key, row: row ?? null, dirty: false });
@@ -239,7 +246,7 @@ export class ProjectionRows implements Rows {
     const order = s.orderBy ? ` ORDER BY ${s.orderBy.column}${s.orderBy.desc ? ' DESC' : ''}` : '';
     const limit = s.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(s.limit))}`;
     const rows = await this.q.query<Record<string, Cell>>(
-      `SELECT * FROM ${table}${where}${order}${limit}`,
+      `SELECT * FROM ${this.physical(table)}${where}${order}${limit}`,
       s.where.map((c) => c.value),
     );
     for (const row of rows) {
@@ -319,10 +326,11 @@ export class ProjectionRows implements Rows {
     keys: readonly (readonly Cell[])[],
   ): Promise<void> {
     if (keys.length === 0) return;
+    const table = this.physical(spec.name);
     if (this.q.dialect === 'sqlite') {
       // One prepared statement run per key: no statement to compile per flush.
       const where = spec.key.map((c) => `${c} = ?`).join(' AND ');
-      await this.q.executeEach(`DELETE FROM ${spec.name} WHERE ${where}`, keys);
+      await this.q.executeEach(`DELETE FROM ${table} WHERE ${where}`, keys);
       return;
     }
     const per = Math.max(1, Math.min(500, Math.floor(MAX_PARAMS / spec.key.length)));
@@ -331,8 +339,8 @@ export class ProjectionRows implements Rows {
       const one =
         spec.key.length === 1 ? null : `(${spec.key.map((c) => `${c} = ?`).join(' AND ')})`;
       const sql = one
-        ? `DELETE FROM ${spec.name} WHERE ${part.map(() => one).join(' OR ')}`
-        : `DELETE FROM ${spec.name} WHERE ${spec.key[0]} IN (${part.map(() => '?').join(', ')})`;
+        ? `DELETE FROM ${table} WHERE ${part.map(() => one).join(' OR ')}`
+        : `DELETE FROM ${table} WHERE ${spec.key[0]} IN (${part.map(() => '?').join(', ')})`;
       await this.q.execute(sql, part.flat());
     }
   }
@@ -350,11 +358,12 @@ export class ProjectionRows implements Rows {
           ? ` ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${others.map((c) => `${c} = excluded.${c}`).join(', ')}`
           : ` ON CONFLICT (${spec.key.join(', ')}) DO NOTHING`;
     const one = `(${columns.map(() => '?').join(', ')})`;
+    const table = this.physical(spec.name);
     const values = (r: Row) => columns.map((c) => r[c] ?? null);
     if (this.q.dialect === 'sqlite') {
       // SQLite runs in-process: one prepared single-row statement per table and column set,
       // run per row, costs less than compiling a multi-row statement of a new size each flush.
-      const sql = `INSERT INTO ${spec.name} (${columns.join(', ')}) VALUES ${one}${tail}`;
+      const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${one}${tail}`;
       await this.q.executeEach(sql, rows.map(values));
       return;
     }
@@ -365,7 +374,7 @@ export class ProjectionRows implements Rows {
     for (let i = 0; i < rows.length; i += per) {
       const part = rows.slice(i, i + per);
       await this.q.execute(
-        `INSERT INTO ${spec.name} (${columns.join(', ')}) VALUES ${part.map(() => one).join(', ')}${tail}`,
+        `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${part.map(() => one).join(', ')}${tail}`,
         part.flatMap(values),
       );
     }

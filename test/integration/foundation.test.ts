@@ -361,12 +361,15 @@ describe.each(dialects)('foundation on %s', (dialect) => {
     const { events } = await app.pipeline.rebuild();
     expect(events).toBe(await app.count('g2_events'));
     expect(await snapshot()).toEqual(live);
+    // MariaDB, a large log: fresh tables filled and swapped in (SQLite has one way).
+    expect((await app.pipeline.rebuild(undefined, undefined, swap)).events).toBe(events);
+    expect(await snapshot()).toEqual(live);
   });
 
   it('a command during a rebuild is neither lost nor applied twice (appends wait for the rebuild)', async () => {
     const snapshot = () => snapshotReadModels((table) => app.db.query(`SELECT * FROM ${table}`));
     const [rebuilt, issued] = await Promise.all([
-      app.pipeline.rebuild(),
+      app.pipeline.rebuild(undefined, undefined, swap),
       app.issue({
         customerId: '3',
         issuedOn: '2026-11-05',
@@ -381,6 +384,7 @@ describe.each(dialects)('foundation on %s', (dialect) => {
     expect(rows).toHaveLength(1);
     await app.pipeline.rebuild();
     expect(await snapshot()).toEqual(live);
+    if (dialect === 'mysql') expect(await copiesLeft()).toEqual([]);
   });
 
   it('a rebuild failing in one projection throws and leaves that projection’s tables as they were', async () => {
@@ -403,7 +407,64 @@ describe.each(dialects)('foundation on %s', (dialect) => {
     const pipeline = new CommandPipeline(app.db, [customerCreditProjection(), failing]);
     await expect(pipeline.rebuild()).rejects.toThrow('projection failed');
     expect(await snapshot()).toEqual(live);
+    applied = 0;
+    await expect(pipeline.rebuild(undefined, undefined, swap)).rejects.toThrow('projection failed');
+    expect(await snapshot()).toEqual(live);
+    // MariaDB fills fresh copies and swaps them in: a failure leaves none behind.
+    if (dialect === 'mysql') expect(await copiesLeft()).toEqual([]);
   });
+
+  // MariaDB alone swaps tables (SQLite empties them in its one transaction).
+  (dialect === 'mysql' ? it : it.skip)(
+    'a MariaDB swap waits for no command: one that read a read model, then waits for appends, goes first',
+    async () => {
+      const snapshot = () => snapshotReadModels((table) => app.db.query(`SELECT * FROM ${table}`));
+      const live = await snapshot();
+      const conn = await mysql.createConnection({ uri: database.settings.url! });
+      try {
+        // As a command does: reads a read model (holding it until its transaction ends), then
+        // waits for the append lock, which the rebuild holds while it swaps that very table.
+        await conn.query(`START TRANSACTION`);
+        await conn.query(`SELECT COUNT(*) FROM g2_rm_invoices`);
+        const rebuilt = app.pipeline.rebuild(undefined, undefined, swap);
+        await until(async () => {
+          // The swap waits for this transaction's hold on g2_rm_invoices: appends are locked.
+          const [rows] = await conn.query(
+            `SELECT COUNT(*) AS n FROM information_schema.processlist
+            WHERE id <> CONNECTION_ID() AND info LIKE '%RENAME TABLE%' AND state LIKE 'Waiting for table metadata lock'`,
+          );
+          return Number((rows as { n: number }[])[0]!.n) > 0;
+        });
+        await conn.query(`SELECT last_position FROM g2_append_lock WHERE id = 1 FOR UPDATE`);
+        await conn.query(`COMMIT`);
+        expect((await rebuilt).events).toBe(await app.count('g2_events'));
+      } finally {
+        await conn.end();
+      }
+      expect(await snapshot()).toEqual(live);
+      expect(await copiesLeft()).toEqual([]);
+    },
+  );
+
+  /** Whatever the log's size, so that MariaDB's swap is tested too. */
+  const swap = { swapFromEvents: 0 };
+
+  async function until(condition: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error('condition not met within 30 s');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** Tables a MariaDB rebuild creates beside the read models (fresh copies, swapped-out ones). */
+  async function copiesLeft(): Promise<string[]> {
+    const rows = await app.db.query<{ name: string }>(
+      `SELECT table_name AS name FROM information_schema.tables
+        WHERE table_schema = DATABASE() AND (table_name LIKE '%\\_\\_rebuild' OR table_name LIKE '%\\_\\_old')`,
+    );
+    return rows.map((r) => r.name);
+  }
 
   it('re-running legacy-sync from the start changes nothing in Gloux’s tables', async () => {
     await app.syncLegacy();

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Subject } from 'rxjs';
 import type { Projection } from '../projection.js';
-import { ProjectionRows, type RowsMode } from '../projection-rows.js';
+import { startRun } from '../projection-run.js';
+import { rebuildProjections, type RebuildOptions } from './rebuild.js';
 import { isDuplicateKey, type Db, type Tx } from '../database/db.js';
+import { isTableDefinitionChanged } from '../errors.js';
 import {
   append,
   ConcurrencyError,
-  readAllBatches,
   sqlTimestamp,
   type AppendRequest,
   type EventMetadata,
@@ -138,13 +139,17 @@ export class CommandPipeline {
     return (await this.execute(options)).result;
   }
 
-  /** Retries a command whose stream moved meanwhile: it reloads its state and decides again. */
+  /**
+   * Retries a command whose stream moved meanwhile (it reloads its state and decides again), or
+   * that waited for a MariaDB rebuild and then read a read model swapped in after its snapshot.
+   */
   async execute<R>(options: CommandOptions<R>): Promise<CommandOutcome<R>> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.executeOnce(options);
       } catch (error) {
-        if (!(error instanceof ConcurrencyError) || attempt >= 5) throw error;
+        const again = error instanceof ConcurrencyError || isTableDefinitionChanged(error);
+        if (!again || attempt >= 5) throw error;
       }
     }
   }
@@ -232,78 +237,23 @@ export class CommandPipeline {
   }
 
   /**
-   * Drops the projections' tables and replays the whole log into them in one streaming pass and
-   * one transaction, while no command commits (SQLite has one writer; MariaDB: the transaction
-   * holds the append lock). The changes gather in memory and go out in multi-row statements,
-   * so the pass is not a round trip per change; a failure leaves every table as it was.
+   * Rebuilds the projections' tables from the whole log in one streaming pass while no command
+   * commits; a failure leaves every table as it was (see rebuild.ts).
    */
   async rebuild(
     names?: readonly string[],
     onProgress?: (position: number) => void,
+    options?: RebuildOptions,
   ): Promise<{ events: number }> {
     const selected = this.projections.filter(
       (p) => !names || names.length === 0 || names.includes(p.name),
     );
     const unknown = (names ?? []).filter((n) => !this.projections.some((p) => p.name === n));
     if (unknown.length > 0) throw new Error(`Unknown projection(s): ${unknown.join(', ')}`);
-    return this.db.transaction(async (tx) => {
-      if (tx.dialect === 'mysql')
-        await tx.query(`SELECT last_position FROM g2_append_lock WHERE id = 1 FOR UPDATE`);
-      return replayInto(tx, selected, onProgress);
-    });
+    return rebuildProjections(this.db, selected, onProgress, options);
   }
 
   get projectionNames(): string[] {
     return this.projections.map((p) => p.name);
   }
-}
-
-/**
- * The projections fed by one command or one rebuild: each event goes only to the projections
- * handling its type, whose changes gather in memory until `flush` (or `flushIfFull`).
- */
-function startRun(tx: Tx, projections: readonly Projection[], mode: RowsMode) {
-  const runs = projections.map((p) => ({
-    p,
-    apply: p.start(),
-    rows: new ProjectionRows(tx, p.tables, mode),
-  }));
-  // The runs handling each event type, found once per type instead of asking every projection.
-  const byType = new Map<string, typeof runs>();
-  const runsFor = (type: string) => {
-    let found = byType.get(type);
-    if (!found) byType.set(type, (found = runs.filter((r) => r.p.handles(type))));
-    return found;
-  };
-  return {
-    async apply(event: RecordedEvent): Promise<void> {
-      for (const r of runsFor(event.type)) await r.apply(r.rows, event);
-    },
-    async flushIfFull(): Promise<void> {
-      for (const r of runs) await r.rows.flushIfFull();
-    },
-    async flush(): Promise<void> {
-      for (const r of runs) await r.rows.flush();
-    },
-  };
-}
-
-/** Empties the projections' tables and replays the whole log into them, in `tx`. */
-async function replayInto(
-  tx: Tx,
-  projections: readonly Projection[],
-  onProgress?: (position: number) => void,
-): Promise<{ events: number }> {
-  for (const p of projections)
-    for (const table of p.tables) await tx.execute(`DELETE FROM ${table.name}`);
-  const run = startRun(tx, projections, 'rebuild');
-  let count = 0;
-  for await (const batch of readAllBatches(tx, 0, 1000)) {
-    for (const event of batch) await run.apply(event);
-    await run.flushIfFull();
-    count += batch.length;
-    onProgress?.(batch[batch.length - 1]!.position);
-  }
-  await run.flush();
-  return { events: count };
 }
