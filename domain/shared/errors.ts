@@ -53,6 +53,7 @@ export const ERROR_CODES = [
   'too_early',
   'notice_too_short',
   'period_locked',
+  'mx_managed',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

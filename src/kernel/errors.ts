@@ -68,6 +68,7 @@ export const ERROR_CATALOGUE: { readonly [C in ApiErrorCode]: CatalogueEntry } =
   too_early: invalid('Trop tôt.'),
   notice_too_short: invalid('Le délai de convocation fixé par les statuts n’est pas respecté.'),
   period_locked: invalid('Cette période est close.'),
+  mx_managed: invalid('Les enregistrements MX de ce domaine sont gérés par Ouvaton.'),
   unauthenticated: {
     status: 401,
     message: 'Connexion requise : identifiez-vous pour continuer.',
