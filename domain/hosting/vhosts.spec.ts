@@ -177,7 +177,7 @@ describe('web space texts that reach Apache’s configuration', () => {
   it('keeps a folder inside the hosting: no `.` or `..`, a strict alphabet', () => {
     expect(parseSiteFolder('www/blog/')).toBe('/www/blog');
     expect(parseSiteFolder('/')).toBe('/');
-    for (const bad of ['../etc', 'www/../..', './x', 'a b', 'www/é', 'x;rm'])
+    for (const bad of ['../etc', 'www/../..', './x', 'a b', 'www/é', 'x;rm', 'www/.git'])
       expect(refusedWith(() => parseSiteFolder(bad))).toBe('racine');
   });
 

@@ -144,9 +144,9 @@ export function parseAliases(
 
 /**
  * The site's folder relative to the hosting's root, as `vhosts.racine` holds it (`/www`, `/`):
- * a leading slash, segments of letters, digits, `.`, `_`, `-`, never `.` or `..` alone, no
- * trailing slash. It is joined to the hosting's root by the daemon and the jobs, never resolved
- * by a shell.
+ * a leading slash, segments of letters, digits, `.`, `_`, `-` (no leading dot: the vhost's FTP
+ * account takes the same folder, and `parseFtpPath` refuses hidden ones), no trailing slash.
+ * It is joined to the hosting's root by the daemon and the jobs, never resolved by a shell.
  */
 export function parseSiteFolder(raw: string, field = 'racine'): string {
   const text = raw.trim();
@@ -158,10 +158,10 @@ export function parseSiteFolder(raw: string, field = 'racine'): string {
         'Le dossier ne peut pas contenir « . » ni « .. » : il reste dans votre hébergement.',
         field,
       );
-    if (!/^[A-Za-z0-9._-]{1,64}$/.test(segment))
+    if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/.test(segment))
       throw new DomainError(
         'invalid_input',
-        `Le dossier « ${segment} » ne doit contenir que des lettres sans accent, des chiffres, des points, des tirets ou _.`,
+        `Le dossier « ${segment} » ne doit contenir que des lettres sans accent, des chiffres, des points (pas au début), des tirets ou _.`,
         field,
       );
   }
