@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the system tools the test suite uses are here and running:
 # MariaDB (integration tests), Debian's Chromium (browser tests), pdftotext (PDF tests) and
-# LibreOffice Calc (soffice, reads the xlsx exports back), BIND's named-checkzone and PowerDNS (DNS zones).
+# LibreOffice Calc (soffice, reads the xlsx exports back), BIND's named-checkzone and PowerDNS (DNS zones),
+# pure-ftpd-mysql (FTP accounts).
 # Installs them with apt-get when missing (needs root); otherwise says how to.
 set -euo pipefail
 
@@ -20,6 +21,9 @@ command -v named-checkzone >/dev/null 2>&1 || need_apt+=(bind9-utils)
 # as a system service: the tests start it on a loopback port and stop it by pid).
 [ -x /usr/sbin/pdns_server ] || need_apt+=(pdns-server)
 [ -f /usr/share/pdns-backend-mysql/schema/schema.mysql.sql ] || need_apt+=(pdns-backend-mysql)
+# pure-ftpd with its MySQL auth: the tests serve Gloux's ftp table with it (started by the test
+# from the files hosting:daemon-config renders, never as a system service).
+[ -x /usr/sbin/pure-ftpd-mysql ] || need_apt+=(pure-ftpd-mysql)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

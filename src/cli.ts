@@ -18,6 +18,8 @@ import { creditNoteCli, paymentCli, reversalCli } from './billing/billing.cli.js
 import { billingRunCli, vatScheduleCli } from './billing-run/billing-run.cli.js';
 import { CommandPipeline } from './kernel/event-store/command-pipeline.js';
 import { fakeBankCli } from './fake-bank/fake-bank.cli.js';
+import { daemonConfigCli } from './hosting/daemons/daemon-config.cli.js';
+import { processEnvironment } from './kernel/config.js';
 import { legacyBackfillCli, legacyDriftCli, legacyRepairCli } from './legacy/legacy.cli.js';
 import { overageRunCli } from './overage/overage.cli.js';
 import { lifecycleRunCli } from './lifecycle/lifecycle.cli.js';
@@ -117,6 +119,12 @@ Commands:
                                   deferred revenue booked, the year locked (docs/accounting.md §7)
   vat:declare --month 2026-01 [--reference REF]
                                   the month's CA3 is filed: nothing may be dated in it any more
+  hosting:daemon-config --out <dir> [--listen 127.0.0.1] [--ftp-port 21] [--dns-port 53]
+         [--pop3-port 110] [--imap-port 143] [--pdns-database pdns] [--root-prefix <dir>]
+                                  the daemons' files for the database of DATABASE_URL:
+                                  sql/grants.sql (column-level SELECT users), sql/pdns-views.sql,
+                                  pure-ftpd/mysql.conf + run.sh, pdns/pdns.conf, README.md;
+                                  needs no connection (docs/install.md "Daemons")
 
 Environment: DATABASE_URL=mysql://user:pass@host/db (default: embedded SQLite, SQLITE_PATH)`;
 
@@ -151,6 +159,7 @@ const COMMANDS = [
   'report:fec',
   'fiscal-year:close',
   'vat:declare',
+  'hosting:daemon-config',
 ];
 
 async function main(): Promise<number> {
@@ -193,6 +202,13 @@ async function main(): Promise<number> {
       month: { type: 'string' },
       line: { type: 'string' },
       kind: { type: 'string' },
+      listen: { type: 'string' },
+      'ftp-port': { type: 'string' },
+      'dns-port': { type: 'string' },
+      'pop3-port': { type: 'string' },
+      'imap-port': { type: 'string' },
+      'pdns-database': { type: 'string' },
+      'root-prefix': { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -206,6 +222,8 @@ async function main(): Promise<number> {
   }
   // The fake bank needs no database: it runs until interrupted.
   if (command === 'fake-bank:start') return fakeBankCli(values);
+  // Renders files only: no database connection, so it works before Gloux's database exists.
+  if (command === 'hosting:daemon-config') return daemonConfigCli(values, processEnvironment());
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['warn', 'error'] });
   try {
     switch (command) {

@@ -92,6 +92,13 @@ const VARIABLES: readonly {
   },
   { name: 'PAGE_SIZE', valid: '25', read: (c) => c.app.pageSize, expected: 25, invalid: '2.5' },
   {
+    name: 'SUSPENSION_CUTS',
+    valid: 'FTP, web,mail',
+    read: (c) => c.hosting.suspensionCuts,
+    expected: ['web', 'ftp', 'mail'],
+    invalid: 'web,pop',
+  },
+  {
     name: 'PAYMENT_MAX_AMOUNT',
     valid: '5000',
     read: (c) => c.app.paymentMaxAmount,

@@ -7,6 +7,7 @@ import { loadAssemblyRules } from './config/assemblies.js';
 import { loadAuthConfig, type AuthConfig } from './config/auth.js';
 import { loadBankConfig, type BankConfig } from './config/bank.js';
 import { loadDatabaseSettings } from './config/database.js';
+import { loadHostingConfig, type HostingConfig } from './config/hosting.js';
 import { loadLifecycleConfig, type LifecycleConfig } from './config/lifecycle.js';
 import {
   loadFakeBankConfig,
@@ -25,6 +26,7 @@ export * from './config/assemblies.js';
 export * from './config/auth.js';
 export * from './config/bank.js';
 export * from './config/database.js';
+export * from './config/hosting.js';
 export * from './config/lifecycle.js';
 export * from './config/monetico.js';
 export * from './config/overage.js';
@@ -73,6 +75,7 @@ export interface Config {
   readonly fakeBank: FakeBankConfig;
   readonly lifecycle: LifecycleConfig;
   readonly panel: PanelConfig;
+  readonly hosting: HostingConfig;
 }
 
 export const CONFIG = Symbol('CONFIG');
@@ -136,6 +139,7 @@ export function loadAllConfig(env: Env): Config {
     fakeBank: loadFakeBankConfig(env),
     lifecycle: loadLifecycleConfig(env),
     panel: loadPanelConfig(env),
+    hosting: loadHostingConfig(env),
   };
 }
 

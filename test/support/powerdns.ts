@@ -18,7 +18,7 @@ export interface RunningPowerDns {
 }
 
 /** A loopback port free for both UDP and TCP at the time of asking. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -22,7 +22,8 @@ export interface PowerDnsSettings {
 
 const IDENTIFIER = /^[A-Za-z0-9_]{1,64}$/;
 
-function identifier(name: string, what: string): string {
+/** A MySQL identifier, backquoted, or an error naming `what` (never SQL text from outside). */
+export function identifier(name: string, what: string): string {
   if (!IDENTIFIER.test(name))
     throw new Error(`${what} must be letters, digits or _ (1 to 64), not ${JSON.stringify(name)}`);
   return `\`${name}\``;
