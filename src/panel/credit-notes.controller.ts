@@ -1,29 +1,15 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  Post,
-  Query,
-  Render,
-  Res,
-} from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Render, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { IssueCreditNote } from '../../domain/billing/credit-note.js';
 import { DomainError } from '../../domain/shared/errors.js';
-import { BillingFormQueries, type CreditNoteDraft } from '../billing/billing-forms.queries.js';
+import type { CreditNoteDraft } from '../billing/billing-forms.queries.js';
 import {
   IssueCreditNoteCommand,
   type IssueCreditNoteResult,
 } from '../billing/issue-credit-note.command.js';
-import { Clock } from '../kernel/clock.js';
-import { parseIdempotencyKey } from '../kernel/event-store/idempotency.js';
 import { jsonCommand, str, typedAmount } from './form-input.js';
-import { formErrorModel, formKey, submitForm } from './form-page.js';
-import { memberPageUrl } from './member-notice.js';
+import { BillingFormsController } from './billing-forms.controller.js';
+import { formErrorModel, formKey, submitForMember } from './form-page.js';
 import { Staff } from '../auth/access.decorators.js';
 
 interface CreditNoteForm {
@@ -40,13 +26,7 @@ interface CreditNoteForm {
 /** Credit notes (avoirs) on an invoice: the treasurer's form and the JSON API. */
 @Staff()
 @Controller()
-export class CreditNotesController {
-  constructor(
-    @Inject(CommandBus) private readonly commands: CommandBus,
-    @Inject(BillingFormQueries) private readonly queries: BillingFormQueries,
-    @Inject(Clock) private readonly clock: Clock,
-  ) {}
-
+export class CreditNotesController extends BillingFormsController {
   @Get('/admin/avoirs/nouveau')
   @Render('credit-note-form')
   async form(@Query('facture') invoiceId?: string) {
@@ -74,10 +54,10 @@ export class CreditNotesController {
     };
     // Only the lines given an amount are credited; the others are left as they are.
     const typed = draft.lines.filter((l) => form.lines[l.lineId]?.trim());
-    await submitForm(
-      res,
-      'credit-note-form',
-      async () => {
+    await submitForMember(res, 'credit-note-form', {
+      customerId: draft.customer.customerId,
+      cle: form.cle,
+      run: (key) => {
         if (form.portee !== 'lignes' && typed.length > 0) {
           // Amounts typed under "whole invoice": cancelling everything is surely not what was meant.
           throw new DomainError(
@@ -98,24 +78,24 @@ export class CreditNotesController {
                 }))
               : undefined,
         };
-        const result = await this.commands.execute<IssueCreditNoteCommand, IssueCreditNoteResult>(
-          new IssueCreditNoteCommand(input, 'admin', parseIdempotencyKey(form.cle)),
+        return this.commands.execute<IssueCreditNoteCommand, IssueCreditNoteResult>(
+          new IssueCreditNoteCommand(input, 'admin', key),
         );
-        return memberPageUrl(draft.customer.customerId, {
-          kind: 'avoir',
-          numbers: result.number,
-          amount: result.total,
-          credit: result.toCredit,
-        });
       },
-      async (error) =>
+      notice: (result) => ({
+        kind: 'avoir',
+        numbers: result.number,
+        amount: result.total,
+        credit: result.toCredit,
+      }),
+      rerender: async (error) =>
         this.model(
           draft,
           form,
           error,
           typed.map((l) => l.lineId),
         ),
-    );
+    });
   }
 
   /** The invoice's lines with what is left to credit on each (line ids for `lines`). */

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { DomainError } from '../../domain/shared/errors.js';
 import { statusOf } from '../kernel/errors.js';
+import { parseIdempotencyKey } from '../kernel/event-store/idempotency.js';
+import { memberPageUrl, type MemberNotice } from './member-notice.js';
 
 /** What a form page shows of a refused command: the French message and the input to fix. */
 export interface FormErrorModel {
@@ -53,4 +55,30 @@ export async function submitForm(
 ): Promise<void> {
   const done = await unlessRefused(res, view, action, rerender);
   if (done) res.redirect(303, done.value);
+}
+
+/** A staff form whose command ends on the member's page, which confirms what was done. */
+export interface MemberCommandForm<R> {
+  readonly customerId: string;
+  /** The form's idempotency key, as sent. */
+  readonly cle: string;
+  /** Checks and builds the input, then runs the command with the key. */
+  readonly run: (key: string | undefined) => Promise<R>;
+  readonly notice: (result: R) => MemberNotice;
+  readonly rerender: (error: DomainError) => Promise<object>;
+}
+
+/** Runs the form's command: on success a 303 to the member's page and its notice; on a refusal the form again. */
+export function submitForMember<R>(
+  res: Response,
+  view: string,
+  form: MemberCommandForm<R>,
+): Promise<void> {
+  return submitForm(
+    res,
+    view,
+    async () =>
+      memberPageUrl(form.customerId, form.notice(await form.run(parseIdempotencyKey(form.cle)))),
+    form.rerender,
+  );
 }

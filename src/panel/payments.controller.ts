@@ -1,25 +1,9 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  Post,
-  Query,
-  Render,
-  Res,
-} from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Render, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { PaymentMethod } from '../../domain/billing/events.js';
 import type { RecordPayment, ReversePayment } from '../../domain/billing/payment.js';
 import type { DomainError } from '../../domain/shared/errors.js';
-import {
-  BillingFormQueries,
-  type MemberAccountDraft,
-  type PaymentDraft,
-} from '../billing/billing-forms.queries.js';
+import type { MemberAccountDraft, PaymentDraft } from '../billing/billing-forms.queries.js';
 import {
   RecordPaymentCommand,
   type RecordPaymentResult,
@@ -28,11 +12,9 @@ import {
   ReversePaymentCommand,
   type ReversePaymentResult,
 } from '../billing/reverse-payment.command.js';
-import { Clock } from '../kernel/clock.js';
-import { parseIdempotencyKey } from '../kernel/event-store/idempotency.js';
 import { jsonCommand, str, typedAmount } from './form-input.js';
-import { formErrorModel, formKey, submitForm } from './form-page.js';
-import { memberPageUrl } from './member-notice.js';
+import { BillingFormsController } from './billing-forms.controller.js';
+import { formErrorModel, formKey, submitForMember } from './form-page.js';
 import { Staff } from '../auth/access.decorators.js';
 
 /** The payment modes, as the forms offer them. */
@@ -86,13 +68,7 @@ const PAYMENT_INPUTS: Record<string, string> = {
 /** Payments of any mode over several invoices, bounced cheques and refunds. */
 @Staff()
 @Controller()
-export class PaymentsController {
-  constructor(
-    @Inject(CommandBus) private readonly commands: CommandBus,
-    @Inject(BillingFormQueries) private readonly queries: BillingFormQueries,
-    @Inject(Clock) private readonly clock: Clock,
-  ) {}
-
+export class PaymentsController extends BillingFormsController {
   @Get('/admin/paiements/nouveau')
   @Render('payment-form')
   async form(@Query('adherent') customerId?: string) {
@@ -131,10 +107,10 @@ export class PaymentsController {
       cle: str(body?.cle),
     };
     const typed = form.allocations.filter((a) => a.typed.trim() !== '');
-    await submitForm(
-      res,
-      'payment-form',
-      async () => {
+    await submitForMember(res, 'payment-form', {
+      customerId: form.adherent,
+      cle: form.cle,
+      run: (key) => {
         const input: RecordPayment = {
           customerId: form.adherent,
           method: form.mode as PaymentMethod,
@@ -151,24 +127,24 @@ export class PaymentsController {
                 })),
           overpayment: form.surplus !== '',
         };
-        const result = await this.commands.execute<RecordPaymentCommand, RecordPaymentResult>(
-          new RecordPaymentCommand(input, 'admin', parseIdempotencyKey(form.cle)),
+        return this.commands.execute<RecordPaymentCommand, RecordPaymentResult>(
+          new RecordPaymentCommand(input, 'admin', key),
         );
-        return memberPageUrl(form.adherent, {
-          kind: 'paiement',
-          numbers: result.invoices.map((i) => i.number).join(', '),
-          amount: result.amount,
-          credit: result.credited,
-        });
       },
-      async (error) =>
+      notice: (result) => ({
+        kind: 'paiement',
+        numbers: result.invoices.map((i) => i.number).join(', '),
+        amount: result.amount,
+        credit: result.credited,
+      }),
+      rerender: async (error) =>
         this.paymentModel(
           draft,
           form,
           error,
           form.auto !== '' ? [] : typed.map((a) => a.invoiceId),
         ),
-    );
+    });
   }
 
   @Post('/api/paiements')
@@ -251,10 +227,10 @@ export class PaymentsController {
       motif: str(body?.motif),
       cle: str(body?.cle),
     };
-    await submitForm(
-      res,
-      'payment-reversal-form',
-      async () => {
+    await submitForMember(res, 'payment-reversal-form', {
+      customerId: draft.customer.customerId,
+      cle: form.cle,
+      run: (key) => {
         const input: ReversePayment = {
           paymentId: draft.payment.paymentId,
           kind,
@@ -263,16 +239,16 @@ export class PaymentsController {
           reference: form.reference,
           reason: form.motif,
         };
-        const result = await this.commands.execute<ReversePaymentCommand, ReversePaymentResult>(
-          new ReversePaymentCommand(input, 'admin', parseIdempotencyKey(form.cle)),
+        return this.commands.execute<ReversePaymentCommand, ReversePaymentResult>(
+          new ReversePaymentCommand(input, 'admin', key),
         );
-        return memberPageUrl(draft.customer.customerId, {
-          kind: kind === 'bounced' ? 'impaye' : 'remboursement',
-          amount: result.amount,
-        });
       },
-      async (error) => this.reversalModel(draft, kind, form, error),
-    );
+      notice: (result) => ({
+        kind: kind === 'bounced' ? 'impaye' : 'remboursement',
+        amount: result.amount,
+      }),
+      rerender: async (error) => this.reversalModel(draft, kind, form, error),
+    });
   }
 
   private emptyReversal(amount: string): ReversalForm {

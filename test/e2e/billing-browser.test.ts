@@ -161,4 +161,31 @@ describe('credit notes, payments and credit from the panel in headless Chromium'
     await page.screenshot({ path: file, fullPage: true });
     expect(readFileSync(file).subarray(1, 4).toString()).toBe('PNG');
   });
+  it('refuses a refund above the payment, then records a bounced cheque, from the payment forms', async () => {
+    const invoice = await issue('20.00');
+    // What is left once the member's credit (earlier tests) paid its part at once.
+    const { balance } = (await getJson<{ balance: string }>(`/api/factures/${invoice.invoiceId}`))
+      .body;
+    const { status, body } = await postJson<{ paymentId: string }>('/api/paiements/cheques', {
+      customerId: MEMBER,
+      amount: balance,
+      receivedOn: today,
+      reference: '8800002',
+      bank: 'Crédit Coopératif',
+      allocations: [{ invoiceId: invoice.invoiceId, amount: balance }],
+      idempotencyKey: `e2e-browser-${randomUUID()}`,
+    });
+    expect(status).toBe(201);
+    const path = `/admin/paiements/${body.paymentId}/remboursement`;
+    await page.goto(session.url(path));
+    await page.fill('#montant', '99,00');
+    await submitRefused(path, 422);
+    expect(await invalid('#montant')).toBe(true);
+    expect(await page.inputValue('#montant')).toBe('99,00');
+
+    await page.goto(session.url(`/admin/paiements/${body.paymentId}/impaye`));
+    await page.fill('#motif', 'Provision insuffisante');
+    await submitToMemberPage();
+    expect(await text('.notice')).toContain(`Chèque impayé enregistré : ${euros(balance)} repris.`);
+  });
 });
