@@ -435,6 +435,20 @@ const VARIABLES: readonly {
     invalid: null,
   },
   {
+    name: 'HOSTING_HOOK_VHOST_MKDIR',
+    valid: '/opt/hooks/vhost-mkdir',
+    read: (c) => c.lifecycle.hostingHooks['vhost.mkdir'],
+    expected: '/opt/hooks/vhost-mkdir',
+    invalid: null,
+  },
+  {
+    name: 'HOSTING_HOOK_FILES_DELETE',
+    valid: '/opt/hooks/files-delete',
+    read: (c) => c.lifecycle.hostingHooks['files.delete'],
+    expected: '/opt/hooks/files-delete',
+    invalid: null,
+  },
+  {
     name: 'PROVISIONING_HOOK_TIMEOUT_MS',
     valid: '1000',
     read: (c) => c.lifecycle.hookTimeoutMs,

@@ -1,13 +1,15 @@
 import type { LegacySyncWorker } from '../../legacy-sync/legacy-sync.worker.js';
+import type { JobQueue } from '../kernel/jobs/job-queue.js';
 import type { InvoiceNotices } from './invoice-notices.js';
+import type { JobFollowers } from './job-followers.js';
 import type { MailOutbox } from './mail-outbox.js';
 import type { PaymentReactor } from './payment-reactor.js';
-import type { Provisioning } from './provisioning.js';
 
 /**
  * The after-commit workers of the lifecycle, in the order their effects depend on each other:
  * Gloux's mirror, then the reactions to payments (which may record reactivations) and the
- * notices of new invoices, then the e-mails and the provisioning hook of whatever was recorded.
+ * notices of new invoices, then the e-mails and the jobs (account hooks, hosting work) of
+ * whatever was recorded.
  */
 export class AfterCommit {
   constructor(
@@ -15,7 +17,8 @@ export class AfterCommit {
     private readonly reactor: PaymentReactor,
     private readonly notices: InvoiceNotices,
     private readonly mail: MailOutbox,
-    private readonly provisioning: Provisioning,
+    private readonly jobFollowers: JobFollowers,
+    private readonly jobs: JobQueue,
   ) {}
 
   /** After a commit or on the timer: never throws (errors stay on each follower's lastError). */
@@ -24,9 +27,9 @@ export class AfterCommit {
     await this.reactor.follower.wake();
     await this.notices.follower.wake();
     await this.mail.follower.wake();
-    await this.provisioning.follower.wake();
+    for (const f of this.jobFollowers.all()) await f.wake();
     await this.mail.flush().catch(() => 0);
-    await this.provisioning.runDue().catch(() => 0);
+    await this.jobs.runDue().catch(() => 0);
   }
 
   /**
@@ -37,16 +40,16 @@ export class AfterCommit {
    */
   async settle(): Promise<void> {
     for (let round = 0; round < 20; round++) {
-      const n =
+      let n =
         (await this.legacy.drain()) +
         (await this.reactor.follower.drain()) +
         (await this.notices.follower.drain()) +
-        (await this.mail.follower.drain()) +
-        (await this.provisioning.follower.drain());
+        (await this.mail.follower.drain());
+      for (const f of this.jobFollowers.all()) n += await f.drain();
       if (n === 0) break;
     }
     await this.mail.flush();
-    await this.provisioning.runDue();
+    await this.jobs.runDue();
   }
 
   /** Last failures, for the admin pages. */
@@ -57,7 +60,7 @@ export class AfterCommit {
       this.reactor.follower,
       this.notices.follower,
       this.mail.follower,
-      this.provisioning.follower,
+      ...this.jobFollowers.all(),
     ]) {
       if (f.lastError)
         out.push({ worker: f.name, at: f.lastError.at, message: f.lastError.message });

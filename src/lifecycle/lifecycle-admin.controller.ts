@@ -1,13 +1,16 @@
-import { Controller, Get, Inject, Param, Post, Query, Render, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Render, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError } from '../../domain/shared/errors.js';
+import { plural } from '../../domain/shared/plural.js';
 import { Clock } from '../kernel/clock.js';
 import { reasonLabel } from './account-labels.js';
 import { AccountLifecycle } from './account-lifecycle.js';
 import { AfterCommit } from './after-commit.js';
 import { LifecyclePagesQueries } from './lifecycle-pages.queries.js';
 import { MailOutbox } from './mail-outbox.js';
-import { Provisioning } from './provisioning.js';
+import { JobQueue } from '../kernel/jobs/job-queue.js';
+import { isConfirmed, renderConfirmation } from '../panel/confirmation.js';
+import { jobView } from './lifecycle-pages.queries.js';
 import { AdminOnly } from '../auth/access.decorators.js';
 
 function days(value: unknown, fallback: number): number {
@@ -37,7 +40,7 @@ export class LifecycleAdminController {
     @Inject(LifecyclePagesQueries) private readonly queries: LifecyclePagesQueries,
     @Inject(AccountLifecycle) private readonly accounts: AccountLifecycle,
     @Inject(MailOutbox) private readonly mail: MailOutbox,
-    @Inject(Provisioning) private readonly provisioning: Provisioning,
+    @Inject(JobQueue) private readonly jobs: JobQueue,
     @Inject(AfterCommit) private readonly afterCommit: AfterCommit,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
@@ -150,10 +153,36 @@ export class LifecycleAdminController {
     };
   }
 
+  /** « Relancer » a failed job: first a page saying what will run again, then the requeue. */
   @Post('/admin/provisionnement/:id/relance')
-  async rerun(@Param('id') id: string, @Res() res: Response) {
-    if (!(await this.provisioning.retry(numericId(id))))
-      throw new DomainError('conflict', 'Cette exécution n’est pas en échec.');
+  async rerun(
+    @Param('id') id: string,
+    @Body() body: Record<string, unknown> | undefined,
+    @Res() res: Response,
+  ) {
+    const row = await this.jobs.job(numericId(id));
+    if (!row) throw new DomainError('not_found', 'Travail introuvable.');
+    if (row.status !== 'failed')
+      throw new DomainError('conflict', 'Ce travail n’est pas en échec.');
+    if (!isConfirmed(body)) {
+      const job = jobView(row);
+      return renderConfirmation(res, {
+        heading: 'Relancer ce travail ?',
+        facts: [
+          `${job.kindLabel} : ${job.target}`,
+          `${plural(job.attempts, 'essai', 'essais')} en échec, le dernier : ${job.last_error ?? 'sans message'}`,
+          'Le script sera lancé de nouveau, avec autant d’essais qu’un nouveau travail.',
+        ],
+        warning:
+          'Vérifiez d’abord que la cause de l’échec est réglée : le script agit sur le serveur.',
+        action: `/admin/provisionnement/${job.id}/relance`,
+        fields: {},
+        confirmLabel: 'Relancer',
+        cancelHref: '/admin/provisionnement',
+      });
+    }
+    if (!(await this.jobs.retry(row.id)))
+      throw new DomainError('conflict', 'Ce travail n’est pas en échec.');
     void this.afterCommit.wake();
     res.redirect(303, '/admin/provisionnement');
   }

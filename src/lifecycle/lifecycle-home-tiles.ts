@@ -80,8 +80,8 @@ export class LifecycleHomeTiles implements OnModuleInit {
         read: async () => ({
           title: 'Provisionnement en échec',
           count: (await this.queries.failures()).provisioning,
-          one: 'exécution',
-          many: 'exécutions',
+          one: 'travail',
+          many: 'travaux',
           href: '/admin/provisionnement',
           needsAction: true,
         }),

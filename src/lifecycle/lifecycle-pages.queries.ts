@@ -1,3 +1,5 @@
+import type { JobRow } from '../kernel/jobs/job-queue.js';
+import { JOB_KIND_LABELS, JOB_STATUS_LABELS } from './job-labels.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { addDays, type Day } from '../../domain/shared/day.js';
 import { Db } from '../kernel/database/db.js';
@@ -158,7 +160,7 @@ export class LifecyclePagesQueries {
           )
         )[0]?.n ?? 0,
       );
-    return { mails: await count('g2_outbox'), provisioning: await count('g2_provisioning_runs') };
+    return { mails: await count('g2_outbox'), provisioning: await count('g2_jobs') };
   }
 
   async mails(status?: string) {
@@ -170,10 +172,39 @@ export class LifecyclePagesQueries {
     );
   }
 
+  /** The job queue, newest first (the failed ones first of all: they wait for an admin). */
   async provisioningRuns() {
-    return this.db.query<Record<string, unknown>>(
-      `SELECT id, action, account_id, customer_id, account_name, reason, status, attempts, next_attempt_at, output, last_error, created_at, finished_at
-         FROM g2_provisioning_runs ORDER BY id DESC LIMIT 300`,
+    const rows = await this.db.query<JobRow & Record<string, unknown>>(
+      `SELECT * FROM g2_jobs ORDER BY CASE WHEN status = 'failed' THEN 0 ELSE 1 END, id DESC LIMIT 300`,
     );
+    return rows.map(jobView);
   }
+}
+
+/** One job as the admin page and its JSON show it. */
+export function jobView(row: JobRow) {
+  const payload = JSON.parse(row.payload) as Record<string, unknown>;
+  const account = row.kind.startsWith('account.');
+  return {
+    id: Number(row.id),
+    kind: row.kind,
+    kindLabel: JOB_KIND_LABELS[row.kind] ?? row.kind,
+    // The account hooks' action, as /admin/provisionnement always named it.
+    action: account ? row.kind.slice('account.'.length) : null,
+    targetKind: row.target_kind,
+    targetId: row.target_id,
+    target: account
+      ? String(payload.accountName)
+      : `${row.target_kind} ${row.target_id}${typeof payload.path === 'string' ? ` (${payload.path})` : ''}`,
+    server: row.server,
+    status: row.status,
+    statusLabel: JOB_STATUS_LABELS[row.status] ?? row.status,
+    attempts: Number(row.attempts),
+    nextAttemptAt: row.next_attempt_at,
+    worker: row.worker,
+    output: row.output,
+    last_error: row.last_error,
+    created_at: row.created_at,
+    finished_at: row.finished_at,
+  };
 }

@@ -33,12 +33,15 @@ import { MailMessages, MailTemplates } from './mail-messages.js';
 import { MailOutbox } from './mail-outbox.js';
 import { PaymentReactor } from './payment-reactor.js';
 import { Provisioning } from './provisioning.js';
+import { JobFollowers } from './job-followers.js';
+import { JobQueue } from '../kernel/jobs/job-queue.js';
 import { LifecycleHomeTiles } from './lifecycle-home-tiles.js';
 import { LifecyclePagesQueries } from './lifecycle-pages.queries.js';
 
 /**
  * The account lifecycle: the daily job (CLI lifecycle:run, and a cron in the app), the
- * after-commit reactions (reactivation on payment, e-mails, provisioning hook) and admin pages.
+ * after-commit reactions (reactivation on payment, e-mails, the job queue: provisioning hooks and
+ * hosting jobs) and admin pages.
  */
 @Global()
 @Module({
@@ -72,10 +75,24 @@ import { LifecyclePagesQueries } from './lifecycle-pages.queries.js';
         new PaymentReactor(db, accounts, clock),
     },
     {
+      provide: JobQueue,
+      inject: [Db, LIFECYCLE_CONFIG, Clock, CommandPipeline],
+      useFactory: (db: Db, config: LifecycleConfig, clock: Clock, pipeline: CommandPipeline) =>
+        new JobQueue(db, config, clock, pipeline),
+    },
+    {
+      provide: JobFollowers,
+      inject: [Db, Clock],
+      useFactory: (db: Db, clock: Clock) => new JobFollowers(db, clock),
+    },
+    {
       provide: Provisioning,
-      inject: [Db, LIFECYCLE_CONFIG, Clock],
-      useFactory: (db: Db, config: LifecycleConfig, clock: Clock) =>
-        new Provisioning(db, config, clock),
+      inject: [Db, Clock, JobFollowers],
+      useFactory: (db: Db, clock: Clock, followers: JobFollowers) => {
+        const provisioning = new Provisioning(db, clock);
+        followers.add(provisioning.follower);
+        return provisioning;
+      },
     },
     {
       provide: InvoiceNotices,
@@ -85,14 +102,24 @@ import { LifecyclePagesQueries } from './lifecycle-pages.queries.js';
     },
     {
       provide: AfterCommit,
-      inject: [LegacySyncWorker, PaymentReactor, InvoiceNotices, MailOutbox, Provisioning],
+      inject: [
+        LegacySyncWorker,
+        PaymentReactor,
+        InvoiceNotices,
+        MailOutbox,
+        JobFollowers,
+        JobQueue,
+        // Its follower is among the job followers once it exists.
+        Provisioning,
+      ],
       useFactory: (
         legacy: LegacySyncWorker,
         reactor: PaymentReactor,
         notices: InvoiceNotices,
         mail: MailOutbox,
-        provisioning: Provisioning,
-      ) => new AfterCommit(legacy, reactor, notices, mail, provisioning),
+        followers: JobFollowers,
+        jobs: JobQueue,
+      ) => new AfterCommit(legacy, reactor, notices, mail, followers, jobs),
     },
   ],
   exports: [
@@ -101,6 +128,8 @@ import { LifecyclePagesQueries } from './lifecycle-pages.queries.js';
     MailOutbox,
     PaymentReactor,
     Provisioning,
+    JobQueue,
+    JobFollowers,
     AfterCommit,
   ],
 })

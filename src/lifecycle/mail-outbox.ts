@@ -5,6 +5,7 @@ import type { Clock } from '../kernel/clock.js';
 import { LogFollower } from './log-follower.js';
 import type { LifecycleConfig } from '../kernel/config.js';
 import { causesMail, type MailMessages } from './mail-messages.js';
+import { backoffMs } from '../../domain/jobs/job-rules.js';
 
 export const MAIL_CHECKPOINT = 'mail-outbox';
 
@@ -23,11 +24,6 @@ export interface OutboxRow {
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
-}
-
-/** The delay before attempt n + 1: the base doubled each time, at most a day. */
-export function backoffMs(baseMs: number, attempts: number): number {
-  return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), 86_400_000);
 }
 
 /**

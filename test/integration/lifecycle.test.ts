@@ -498,7 +498,7 @@ describe('provisioning hook failures', () => {
     const settle = () => app.context.get(AfterCommit).settle();
     const lastRun = () =>
       app.db.query<{ status: string; attempts: number | string; output: string }>(
-        `SELECT status, attempts, output FROM g2_provisioning_runs WHERE account_id = '101' AND action = 'suspend' ORDER BY id DESC LIMIT 1`,
+        `SELECT status, attempts, output FROM g2_jobs WHERE target_kind = 'account' AND target_id = '101' AND kind = 'account.suspend' ORDER BY id DESC LIMIT 1`,
       );
     writeFileSync(hook.failFlag, '');
     // An admin's suspension for abuse (as the member admin of the auth engineer records it).

@@ -1,4 +1,9 @@
 import type { LifecycleRules } from '../../../domain/accounts/account.js';
+import {
+  HOSTING_JOB_KINDS,
+  hostingHookVariable,
+  type HostingJobKind,
+} from '../../../domain/jobs/job-kinds.js';
 import { ConfigError, flag, int, oneOf, text, type Env } from './parse.js';
 
 /** Provisioning actions, each with its own hook script (PROVISIONING_HOOK_<ACTION>). */
@@ -27,6 +32,9 @@ export interface LifecycleConfig {
   readonly retryBaseMs: number;
   /** PROVISIONING_HOOK_<ACTION>: the script run after commit (none: the run is recorded as skipped). */
   readonly hooks: Readonly<Record<ProvisioningAction, string | null>>;
+  /** HOSTING_HOOK_<KIND>: the script of each hosting job kind (none: its jobs are skipped). */
+  readonly hostingHooks: Readonly<Record<HostingJobKind, string | null>>;
+  /** PROVISIONING_HOOK_TIMEOUT_MS: every job's script, account or hosting. */
   readonly hookTimeoutMs: number;
   /** AFTER_COMMIT_INTERVAL_MS: how often the after-commit workers look again (retries, restarts). */
   readonly afterCommitIntervalMs: number;
@@ -73,6 +81,9 @@ export function loadLifecycleConfig(env: Env): LifecycleConfig {
       reactivate: hook('reactivate'),
       close: hook('close'),
     },
+    hostingHooks: Object.fromEntries(
+      HOSTING_JOB_KINDS.map((kind) => [kind, text(env, hostingHookVariable(kind), '') || null]),
+    ) as Record<HostingJobKind, string | null>,
     hookTimeoutMs: int(env, 'PROVISIONING_HOOK_TIMEOUT_MS', 120_000, 100, 3_600_000),
     afterCommitIntervalMs: int(env, 'AFTER_COMMIT_INTERVAL_MS', 5000, 50, 3_600_000),
     panelUrl: panelUrlOf(env),

@@ -27,6 +27,7 @@ import { ClosedExports1764900002720 } from './1764900002720-closed-exports.js';
 import { LegacyBalanceDeltas1764900002730 } from './1764900002730-legacy-balance-deltas.js';
 import { ShareCheques1764900002740 } from './1764900002740-share-cheques.js';
 import { AssemblyConvocation1764900002800 } from './1764900002800-assembly-convocation.js';
+import { Jobs1764900002900 } from './1764900002900-jobs.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -59,4 +60,5 @@ export const migrations = [
   LegacyBalanceDeltas1764900002730,
   ShareCheques1764900002740,
   AssemblyConvocation1764900002800,
+  Jobs1764900002900,
 ];

@@ -1,0 +1,132 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from '../../src/kernel/paths.js';
+
+/**
+ * The reference hosting scripts (scripts/hosting/, docs/hosting-jobs.md) on a temporary hosting
+ * root. Run as root (CI), they work as the hosting's uid through setpriv: the root is given to
+ * `nobody`, as an install gives a hosting its directory.
+ */
+const SCRIPTS = join(projectRoot, 'scripts', 'hosting');
+const asRoot = process.getuid?.() === 0;
+const UID = asRoot ? 65534 : process.getuid!();
+const GID = asRoot ? 65534 : process.getgid!();
+
+function run(
+  script: 'vhost-mkdir' | 'files-delete',
+  ...args: string[]
+): { code: number | null; last: { status: string; message: string } } {
+  const out = spawnSync(join(SCRIPTS, script), args, { encoding: 'utf8' });
+  const lines = out.stdout.split('\n').filter((l) => l !== '');
+  return {
+    code: out.status,
+    last: JSON.parse(lines[lines.length - 1] ?? '{}') as { status: string; message: string },
+  };
+}
+
+describe('the reference hosting scripts', () => {
+  let root: string;
+  let outside: string;
+  const ids = [String(UID), String(GID)];
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'gloux2-hosting-'));
+    outside = mkdtempSync(join(tmpdir(), 'gloux2-outside-'));
+    chmodSync(root, 0o755);
+    if (asRoot) chownSync(root, UID, GID);
+  });
+
+  afterEach(() => {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
+  });
+
+  it('vhost-mkdir creates the directory as the hosting’s uid, and again is success', () => {
+    expect(run('vhost-mkdir', root, 'sites/blog', ...ids)).toEqual({
+      code: 0,
+      last: { status: 'ok', message: 'dossier créé : sites/blog' },
+    });
+    expect(statSync(join(root, 'sites/blog')).isDirectory()).toBe(true);
+    expect(statSync(join(root, 'sites/blog')).uid).toBe(UID);
+    expect(statSync(join(root, 'sites')).uid).toBe(UID);
+    expect(run('vhost-mkdir', root, 'sites/blog', ...ids)).toEqual({
+      code: 0,
+      last: { status: 'ok', message: 'dossier déjà présent : sites/blog' },
+    });
+  });
+
+  it('refuses .., an absolute path, uid 0 and a symlink leading out, creating nothing', () => {
+    for (const path of ['../evil', 'a/../../evil', '/tmp/evil', 'a/./b', 'a//b', '']) {
+      const r = run('vhost-mkdir', root, path, ...ids);
+      expect(r.code).toBe(1);
+      expect(r.last.status).toBe('error');
+    }
+    expect(run('vhost-mkdir', root, 'a', '0', '0').last.message).toContain(
+      'jamais en tant que root',
+    );
+    expect(run('vhost-mkdir', 'relative', 'a', ...ids).last.message).toContain('absolu');
+    symlinkSync(outside, join(root, 'escape'));
+    const r = run('vhost-mkdir', root, 'escape/site', ...ids);
+    expect(r).toMatchObject({ code: 1, last: { status: 'error' } });
+    expect(r.last.message).toContain('lien symbolique');
+    expect(readdirSync(outside)).toEqual([]);
+    expect(readdirSync(root)).toEqual(['escape']);
+  });
+
+  it('files-delete renames then removes the files; already gone is success', () => {
+    mkdirSync(join(root, 'sites/blog/img'), { recursive: true });
+    writeFileSync(join(root, 'sites/blog/index.html'), '<p>bonjour</p>');
+    // A link inside the site pointing out: removed as a link, its target untouched.
+    writeFileSync(join(outside, 'precious'), 'keep');
+    symlinkSync(outside, join(root, 'sites/blog/img/link'));
+    if (asRoot) spawnSync('chown', ['-R', '-h', `${UID}:${GID}`, root]);
+    expect(run('files-delete', root, 'sites/blog', ...ids)).toEqual({
+      code: 0,
+      last: { status: 'ok', message: 'fichiers supprimés : sites/blog' },
+    });
+    expect(readdirSync(join(root, 'sites'))).toEqual([]);
+    expect(existsSync(join(outside, 'precious'))).toBe(true);
+    expect(run('files-delete', root, 'sites/blog', ...ids)).toEqual({
+      code: 0,
+      last: { status: 'ok', message: 'fichiers déjà supprimés : sites/blog' },
+    });
+  });
+
+  it('files-delete finishes what a killed run left (the renamed copy)', () => {
+    mkdirSync(join(root, 'sites/.deleted-blog-1-2/old'), { recursive: true });
+    if (asRoot) spawnSync('chown', ['-R', `${UID}:${GID}`, root]);
+    expect(run('files-delete', root, 'sites/blog', ...ids).code).toBe(0);
+    expect(readdirSync(join(root, 'sites'))).toEqual([]);
+  });
+
+  it('files-delete refuses .., the root itself and a symlink leading out, deleting nothing', () => {
+    writeFileSync(join(outside, 'precious'), 'keep');
+    symlinkSync(outside, join(root, 'escape'));
+    for (const path of [
+      '..',
+      '../' + outside.split('/').pop()!,
+      '.',
+      'escape',
+      'escape/precious',
+    ]) {
+      const r = run('files-delete', root, path, ...ids);
+      expect(r).toMatchObject({ code: 1, last: { status: 'error' } });
+    }
+    expect(existsSync(join(outside, 'precious'))).toBe(true);
+    expect(existsSync(join(root, 'escape'))).toBe(true);
+  });
+});
