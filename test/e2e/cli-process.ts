@@ -6,8 +6,8 @@ import { projectRoot } from './app-process.js';
  * The built CLI as the README runs it (`node dist/src/cli.js …`) on the embedded SQLite file
  * `sqlitePath`, whatever the caller's environment says (no DATABASE_URL, demo data on).
  */
-export function runCli(args: string[], sqlitePath: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, SQLITE_PATH: sqlitePath };
+export function runCli(args: string[], sqlitePath: string, extraEnv: Record<string, string> = {}) {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv, SQLITE_PATH: sqlitePath };
   delete env.DATABASE_URL;
   delete env.DEMO_DATA;
   const result = spawnSync(process.execPath, [join(projectRoot, 'dist/src/cli.js'), ...args], {
