@@ -211,3 +211,122 @@ export async function accountsOfPerson(
         }),
     }));
 }
+
+/** A member proposed by the staff's search as you type (a person and, if any, one account). */
+export interface MemberSuggestion extends Omit<LegacyMemberRow, 'logins'> {
+  /** The login that matched the search, if it was a login. ('' customerId: no account.) */
+  login: string;
+}
+
+/** LIKE's wildcards and its escape character ('!': the same in MySQL and SQLite), escaped. */
+const likePrefix = (s: string) => `${s.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+
+/**
+ * Members for the staff's search as you type: a prefix of the surname, of the e-mail, of the
+ * customer number or of a login, or the tiers number itself — each looked up through one of
+ * Gloux's indexes (tiers.nom, tiers.email, clients.num_client, utilisateurs.login, the primary
+ * key), `limit` rows at most each, so the answer costs the same with 50 000 members as with 5.
+ * MySQL's latin1 collation ignores case for ASCII; a needle with accents is compared as the
+ * UTF-8 bytes Gloux stores.
+ */
+export async function suggestMembers(
+  q: Queryable,
+  search: string,
+  limit = 10,
+): Promise<MemberSuggestion[]> {
+  const needle = search.trim().slice(0, 100);
+  const digits = /^\d{1,13}$/.test(needle);
+  if (needle.length < 2 && !digits) return [];
+  const ascii = (text: string) => /^[\x20-\x7e]*$/.test(text);
+  const pattern = (text: string) =>
+    ascii(text) ? likePrefix(text) : legacyTextParam(likePrefix(text), q.dialect);
+  const like = (table: string, column: string, key: string, text = needle) =>
+    q.query<Record<string, unknown>>(
+      `SELECT ${key} FROM ${table} WHERE ${column} LIKE ? ESCAPE '!' LIMIT ${limit}`,
+      [pattern(text)],
+    );
+  const tiers = new Set<string>();
+  const clients = new Set<string>();
+  const logins = new Map<string, string>();
+  // 'anne lef': each word may be the surname's start; the filter at the end wants them all.
+  const words = needle.split(/\s+/).filter((w) => w.length >= 2);
+  // Bytes compare with their case: 'lefè' is also tried as Gloux writes names, 'Lefè'.
+  const capital = (w: string) => w.charAt(0).toUpperCase() + w.slice(1);
+  const starts = [needle, ...words.slice(0, 3)].flatMap((w) => (ascii(w) ? [w] : [w, capital(w)]));
+  for (const word of new Set(starts))
+    for (const r of await like('tiers', 'nom', 'id_tiers', word)) tiers.add(String(r.id_tiers));
+  // A company's name has no index in Gloux: this prefix scan stops at `limit` matches.
+  for (const r of await like('tiers', 'raison_sociale', 'id_tiers')) tiers.add(String(r.id_tiers));
+  if (!digits)
+    for (const r of await like('tiers', 'email', 'id_tiers')) tiers.add(String(r.id_tiers));
+  if (digits) {
+    for (const r of await like('clients', 'num_client', 'id_client'))
+      clients.add(String(r.id_client));
+    if (needle.length <= 10) tiers.add(String(Number(needle)));
+  }
+  const users = await q.query<{ login: unknown; id_client: unknown; id_tiers: unknown }>(
+    `SELECT ${legacyTextSelect('login', q.dialect)} AS login, id_client, id_tiers FROM utilisateurs
+      WHERE login LIKE ? ESCAPE '!' LIMIT ${limit}`,
+    [pattern(needle)],
+  );
+  for (const u of users) {
+    const login = decodeLegacyText(u.login as Buffer | string | null);
+    if (Number(u.id_client) > 0) {
+      clients.add(String(u.id_client));
+      logins.set(`c${String(u.id_client)}`, login);
+    } else if (Number(u.id_tiers) > 0) {
+      tiers.add(String(u.id_tiers));
+      logins.set(`t${String(u.id_tiers)}`, login);
+    }
+  }
+  // The accounts found lead to their person (primary key), so one query by id_tiers follows.
+  if (clients.size > 0) {
+    const owners = await q.query<{ id_tiers: unknown }>(
+      `SELECT id_tiers FROM clients WHERE id_client IN (${[...clients].map(() => '?').join(', ')})`,
+      [...clients].map(Number),
+    );
+    for (const o of owners) tiers.add(String(o.id_tiers));
+  }
+  if (tiers.size === 0) return [];
+  const t = (c: string) => `${legacyTextSelect(c, q.dialect)} AS ${c.split('.')[1]}`;
+  // From tiers: a person with no account is still an associate the share forms may name.
+  const rows = await q.query<Record<string, unknown>>(
+    `SELECT t.id_tiers, c.id_client, c.num_client, c.etat, ${t('t.nom')}, ${t('t.prenom')},
+            ${t('t.raison_sociale')}, ${t('t.email')}
+       FROM tiers t LEFT JOIN clients c ON c.id_tiers = t.id_tiers
+      WHERE t.id_tiers IN (${[...tiers].map(() => '?').join(', ')})
+      LIMIT ${limit * 4}`,
+    [...tiers].map(Number),
+  );
+  const text = (v: unknown) => decodeLegacyText(v as Buffer | string | null);
+  const wanted = foldText(needle).split(/\s+/);
+  const found = rows.map((r): MemberSuggestion => {
+    const customerId = r.id_client === null || r.id_client === undefined ? '' : String(r.id_client);
+    const tiersId = String(r.id_tiers);
+    const name =
+      text(r.raison_sociale).trim() ||
+      `${text(r.prenom)} ${text(r.nom)}`.trim() ||
+      (customerId ? `Client n° ${String(r.num_client)}` : `Tiers n° ${tiersId}`);
+    return {
+      customerId,
+      customerNumber: customerId ? String(r.num_client) : '',
+      tiersId,
+      name,
+      email: text(r.email),
+      state: customerId ? String(r.etat) : '',
+      login: logins.get(`c${customerId}`) ?? logins.get(`t${tiersId}`) ?? '',
+    };
+  });
+  return found
+    .filter((m) => {
+      const haystack = foldText([m.name, m.email, m.customerNumber, m.tiersId, m.login].join(' '));
+      return wanted.every((w) => haystack.includes(w));
+    })
+    .sort(
+      (a, b) =>
+        a.name.localeCompare(b.name, 'fr') ||
+        Number(a.tiersId) - Number(b.tiersId) ||
+        Number(a.customerId) - Number(b.customerId),
+    )
+    .slice(0, limit);
+}

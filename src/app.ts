@@ -18,7 +18,7 @@ import { ErrorLog } from './panel/error-log.js';
 import { securityHeaders } from './security-headers.js';
 import { ErrorsFilter } from './panel/errors.filter.js';
 import { registerHelpers } from './panel/view-helpers.js';
-import { viewsDir } from './kernel/paths.js';
+import { assetsDir, viewsDir } from './kernel/paths.js';
 
 /** Builds the HTTP application (used by main.ts and by the end-to-end tests). */
 export async function createApp(
@@ -40,6 +40,8 @@ export async function createApp(
     app.set('trust proxy', /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy);
   app.useBodyParser('json', { limit: '1mb' });
   app.useBodyParser('urlencoded', { limit: '100kb', extended: false });
+  // The pages' scripts, as files: the CSP ('self') allows them, and no inline code is needed.
+  app.useStaticAssets(assetsDir, { prefix: '/assets/', index: false });
   app.setBaseViewsDir(viewsDir);
   app.setViewEngine('hbs');
   app.set('view options', { layout: 'layouts/main' });

@@ -43,6 +43,14 @@ export class MembersController {
     return { search, members: await this.members.search(search) };
   }
 
+  /** The staff forms' search as you type (src/panel/assets/member-search.js): at most 10. */
+  @Staff()
+  @Get('/api/recherche/adherents')
+  async suggest(@Query('q') q: unknown) {
+    const search = typeof q === 'string' ? q.slice(0, 100) : '';
+    return { search, members: await this.billing.suggestMembers(search) };
+  }
+
   @Staff()
   @Get('/admin/adherents/:customerId')
   async page(

@@ -29,6 +29,7 @@ import {
   fiscalYearOf,
 } from '../../domain/shared/fiscal-year.js';
 import { DomainError } from '../../domain/shared/errors.js';
+import { suggestMembers, type MemberSuggestion } from '../../legacy-sync/legacy-members.js';
 import { Clock } from '../kernel/clock.js';
 import { APP_CONFIG, type AppConfig } from '../kernel/config.js';
 import { Db, type Queryable } from '../kernel/database/db.js';
@@ -123,6 +124,22 @@ export class BillingQueries {
         customerName: names.get(i.customerId) ?? '(client inconnu de Gloux)',
       }));
     });
+  }
+
+  /** One member's unpaid invoices, oldest first (the cheque form, once the member is chosen). */
+  async unpaidOf(
+    customerId: string,
+  ): Promise<{ customer: LegacyCustomer; invoices: InvoiceView[] }> {
+    return this.db.run(async (q) => {
+      const customer = await findCustomer(q, customerId);
+      if (!customer) throw new DomainError('not_found', 'Adhérent introuvable.', 'adherent');
+      return { customer, invoices: await unpaidInvoices(q, customerId) };
+    });
+  }
+
+  /** The staff's member search (indexed prefixes, `limit` at most): the cheque form's first step. */
+  suggestMembers(search: string, limit?: number): Promise<MemberSuggestion[]> {
+    return this.db.run((q) => suggestMembers(q, search, limit));
   }
 
   /** Invoices past their due date and still due: how many, and what they still ask. */

@@ -16,3 +16,5 @@ function findRoot(): string {
 export const projectRoot = findRoot();
 export const glouxFixtures = join(projectRoot, 'legacy-sync', 'fixtures', 'gloux');
 export const viewsDir = join(projectRoot, 'src', 'panel', 'views');
+/** Static files the pages load (scripts: the CSP allows no inline script without the nonce). */
+export const assetsDir = join(projectRoot, 'src', 'panel', 'assets');

@@ -20,6 +20,10 @@ import { memberPageUrl } from './member-notice.js';
 import { AdminOnly, Staff } from '../auth/access.decorators.js';
 
 interface ChequeForm {
+  /** The member who paid (customer id), chosen first. */
+  adherent?: string;
+  /** The text searched for that member, before one is chosen. */
+  recherche?: string;
   facture?: string;
   montant?: string;
   date_reception?: string;
@@ -30,6 +34,9 @@ interface ChequeForm {
   cle?: string;
 }
 
+/** Members listed at most by the cheque form's plain search (a longer list asks for more letters). */
+const MEMBER_CHOICES = 20;
+
 /** Admin and treasurer actions. (Sign-in and roles come with the accounts issue.) */
 @Controller()
 export class AdminController {
@@ -39,17 +46,28 @@ export class AdminController {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
+  /**
+   * The cheque form: first the member who paid (search as you type, or a plain search that
+   * answers a choice list), then that member's unpaid invoices. `?facture=` comes from an
+   * invoice's own link, its member already known.
+   */
   @Staff()
   @Get('/admin/cheques/nouveau')
   @Render('cheque-form')
-  async chequeForm(@Query('facture') invoiceId?: string) {
-    return this.chequeFormModel({ facture: invoiceId, date_reception: this.clock.today() });
+  async chequeForm(@Query() query: Record<string, unknown>) {
+    return this.chequeFormModel({
+      facture: str(query.facture),
+      adherent: str(query.adherent),
+      recherche: str(query.recherche).trim().slice(0, 100),
+      date_reception: this.clock.today(),
+    });
   }
 
   @Staff()
   @Post('/admin/cheques')
   async recordCheque(@Body() body: ChequeForm, @Res() res: Response) {
     const form: ChequeForm = {
+      adherent: str(body?.adherent),
       facture: str(body?.facture),
       montant: str(body?.montant),
       date_reception: str(body?.date_reception),
@@ -97,13 +115,32 @@ export class AdminController {
   }
 
   private async chequeFormModel(form: ChequeForm, error?: DomainError) {
-    const invoices = await this.queries.unpaid();
-    return {
+    const common = {
       title: 'Saisir un chèque',
-      invoices: invoices.map((i) => ({ ...i, selected: i.invoiceId === form.facture })),
-      form: { ...form, cle: form.cle || randomUUID() },
       error: error ? { message: error.message, field: error.field } : null,
       errorOn: error?.field ? { [fieldName(error.field)]: true } : {},
+    };
+    let customerId = /^\d{1,10}$/.test(form.adherent ?? '') ? form.adherent! : '';
+    if (form.facture && !customerId) {
+      customerId = await this.queries.invoice(form.facture).then(
+        (i) => i.customerId,
+        () => '', // an unknown invoice: the member is chosen instead
+      );
+    }
+    if (!customerId) {
+      const search = form.recherche ?? '';
+      const found = search ? await this.queries.suggestMembers(search, MEMBER_CHOICES) : [];
+      // The cheque is recorded against an account: a person without one cannot be chosen.
+      return { ...common, search, found: found.filter((m) => m.customerId !== '') };
+    }
+    const { customer, invoices } = await this.queries.unpaidOf(customerId);
+    const chosen = invoices.length === 1 ? invoices[0]!.invoiceId : form.facture;
+    return {
+      ...common,
+      member: customer,
+      single: invoices.length === 1,
+      invoices: invoices.map((i) => ({ ...i, selected: i.invoiceId === chosen })),
+      form: { ...form, cle: form.cle || randomUUID() },
     };
   }
 

@@ -146,7 +146,9 @@ export class SharesAdminController {
   @Render('shares-admin')
   async adminPage(@Query() query: Record<string, unknown>) {
     const search = str(query.recherche).trim().slice(0, 100);
-    const view = { page: requestedPage(query.page), search };
+    // ?tiers=: a member chosen from the search's list, without JavaScript, fills the forms.
+    const tiers = /^\d{1,10}$/.test(str(query.tiers)) ? str(query.tiers) : '';
+    const view = { page: requestedPage(query.page), search, tiers };
     return this.adminModel(null, this.blank(), undefined, noticeOf(query), view);
   }
 
@@ -447,7 +449,7 @@ export class SharesAdminController {
     form: Form,
     error: DomainError | undefined,
     notice: string | null,
-    view: { page: number; search: string } = { page: 1, search: '' },
+    view: { page: number; search: string; tiers?: string } = { page: 1, search: '' },
   ) {
     const summary = await this.pages.summary();
     // One page of holders (those matching the search, if any); totals stay over every holder.
@@ -463,7 +465,11 @@ export class SharesAdminController {
       size,
     );
     const found = needle ? await this.pages.findMembers(view.search, MEMBER_MATCHES + 1) : [];
-    const blank = this.blank();
+    const name = view.tiers ? await this.pages.tiersName(view.tiers) : null;
+    const chosenLabel = name ? `${name} (n° de tiers ${view.tiers})` : '';
+    const blank = name
+      ? { ...this.blank(), tiers: view.tiers!, cedant: view.tiers! }
+      : this.blank();
     const forms = Object.fromEntries(
       ACTIONS.map((a) => {
         const values = a === failed ? form : blank;
@@ -485,6 +491,7 @@ export class SharesAdminController {
       error: errors.error,
       errorOn: failed ? { [failed]: errors.errorOn } : {},
       withdrawKey: formKey(''),
+      chosen: chosenLabel ? { tiers: chosenLabel, cedant: chosenLabel } : {},
     };
   }
 }

@@ -156,6 +156,12 @@ export class SharesPages {
   }
 
   /** Members (customers of Gloux) matching a search, with their tiers number: the forms' input. */
+  /** A person's name by tiers number, or null when Gloux has no such tiers. */
+  async tiersName(tiersId: string): Promise<string | null> {
+    const found = await this.db.run((q) => findTiersByIds(q, [tiersId]));
+    return found.get(tiersId)?.name ?? null;
+  }
+
   async findMembers(search: string, limit: number): Promise<LegacyMemberRow[]> {
     return this.db.run((q) => searchMembers(q, search, limit));
   }

@@ -35,19 +35,99 @@ async function apiInvoice(invoiceId: string): Promise<Invoice> {
 /** '126.02' → '126,02', as a French user types it. */
 const typedFrench = (amount: string) => amount.replace('.', ',');
 
-describe('recording a cheque in headless Chromium', () => {
+/** Types `text` in the member search and waits for the proposal naming `name`. */
+async function propose(text: string, name: string) {
+  await page.fill('#recherche', '');
+  await page.locator('#recherche').pressSequentially(text);
+  const option = page.locator('ul.suggestions li[role=option]', { hasText: name }).first();
+  await option.waitFor();
+  return option;
+}
+
+describe('the cheque form: the member first (search as you type), then their unpaid invoices', () => {
+  for (const width of [390, 1280]) {
+    it(`proposes members as one types, by name, login and customer number, at ${width} px`, async () => {
+      await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
+      await page.goto(url('/admin/cheques/nouveau'));
+      expect(await page.locator('#facture').count()).toBe(0);
+      // By the company's name, by a login, by the customer number's start.
+      for (const typed of ['webc', 'WEBCOOP', '05011500']) {
+        const option = await propose(typed, 'Webcoop SARL');
+        expect(await option.textContent()).toContain('n° client 0501150000099');
+      }
+      // Keyboard: down then Enter chooses the first proposal.
+      await propose('lefè', 'Anne Lefèvre');
+      await page.keyboard.press('ArrowDown');
+      expect(await page.getAttribute('#recherche', 'aria-activedescendant')).toMatch(/-0$/);
+      await Promise.all([page.waitForURL(/adherent=1$/), page.keyboard.press('Enter')]);
+      expect(await page.locator('#adherent-choisi strong').textContent()).toBe('Anne Lefèvre');
+      // The page fits the width: no sideways scrolling.
+      expect(
+        Number(await page.evaluate('document.documentElement.scrollWidth')),
+      ).toBeLessThanOrEqual(width);
+      await page.screenshot({ path: join(session.shotsDir, `cheque-membre-${width}.png`) });
+    });
+  }
+
+  it('without JavaScript, the search answers a choice page linking to each member', async () => {
+    const choice = await session.http.getPage('/admin/cheques/nouveau?recherche=lef');
+    expect(choice.status).toBe(200);
+    expect(choice.html).toContain('<a href="/admin/cheques/nouveau?adherent=1">Anne Lefèvre</a>');
+    expect(choice.html).not.toContain('id="facture"');
+    const none = await session.http.getPage('/admin/cheques/nouveau?recherche=zzzz');
+    expect(none.html).toContain('Aucun adhérent ne correspond à « zzzz »');
+    // The script is a file the CSP allows ('self'), not inline code.
+    const script = await session.http.fetch('/assets/member-search.js');
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+  });
+
+  it('the share forms: the person picked by name fills the tiers number; without JavaScript, a link does', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(url('/admin/parts'));
+    const picker = page.locator('#s-tiers-nom');
+    expect(await picker.isVisible()).toBe(true);
+    await picker.pressSequentially('Associ');
+    const proposal = page
+      .locator('#souscription ul.suggestions li[role=option]', { hasText: 'Association Les Amis' })
+      .first();
+    await proposal.click();
+    expect(await page.inputValue('#s-tiers')).toBe('2');
+    expect(await page.locator('#s-tiers-choisi').textContent()).toContain(
+      'Choisi : Association Les Amis',
+    );
+    // Enter in the picker never posts the form.
+    await picker.press('Enter');
+    expect(new URL(page.url()).pathname).toBe('/admin/parts');
+    // Without JavaScript: the page's search lists the member with a link filling the forms.
+    const listed = await session.http.getPage('/admin/parts?recherche=webcoop');
+    expect(listed.html).toContain('href="/admin/parts?tiers=3#souscription"');
+    const filled = await session.http.getPage('/admin/parts?tiers=3');
+    expect(filled.html).toMatch(/id="s-tiers" name="tiers" inputmode="numeric" value="3"/);
+    expect(filled.html).toContain('Choisi : Webcoop SARL (n° de tiers 3)');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
   it('refuses an amount above the balance in French, then records the exact balance typed with a comma', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(url('/admin/cheques/nouveau'));
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
+    const proposal = await propose('Webcoop', 'Webcoop SARL');
+    await Promise.all([page.waitForURL(/adherent=3$/), proposal.click()]);
 
-    const option = page.locator('#facture option', { hasText: 'Webcoop SARL' });
-    expect(await option.count()).toBe(1);
-    const invoiceId = await option.getAttribute('value');
-    if (!invoiceId) throw new Error('the Webcoop SARL option has no invoice id');
-    const invoice = await apiInvoice(invoiceId);
+    // Only this member's unpaid invoices are offered.
+    const options = page.locator('#facture option[value]:not([value=""])');
+    expect(await options.count()).toBeGreaterThan(0);
+    const invoices = await Promise.all(
+      (await options.all()).map(async (o) => apiInvoice((await o.getAttribute('value')) ?? '')),
+    );
+    expect(new Set(invoices.map((i) => i.customerId))).toEqual(new Set(['3']));
+    const invoice = invoices[0]!;
+    const invoiceId = invoice.invoiceId;
     expect(invoice.status).toBe('issued');
     expect(invoice.balance).not.toBe('0.00');
     // The option shows the balance in French.
+    const option = page.locator(`#facture option[value="${invoiceId}"]`);
     expect(await option.textContent()).toContain(`${typedFrench(invoice.balance)}\u00a0€`);
 
     // 1. One euro more than the balance: refused, in French, the amount field flagged.

@@ -170,9 +170,21 @@ describe('the French user guide, walked in Chromium', () => {
     );
     await open(page, '/admin/cheques/nouveau');
     expect(await page.locator('h1').textContent()).toBe('Saisir un chèque');
+    // The member first: a few letters of the name, then the proposal.
+    await page.locator('#recherche').pressSequentially('Lefè');
+    const proposal = page
+      .locator('ul.suggestions li[role=option]', { hasText: 'Anne Lefèvre' })
+      .first();
+    await proposal.waitFor();
+    await shot(page, 'tresorier-cheque-adherent', page.locator('main'));
+    await Promise.all([
+      page.waitForURL(`**/admin/cheques/nouveau?adherent=${ANNE}`),
+      proposal.click(),
+    ]);
     expect(await page.locator('main button[type=submit]').textContent()).toBe(
       'Enregistrer le chèque',
     );
+    // Then that member's unpaid invoices only.
     const option = page.locator('#facture option', { hasText: `${due.body.number} ` });
     await page.selectOption('#facture', (await option.getAttribute('value')) ?? '');
     await page.fill('#montant', '6,00');
