@@ -235,7 +235,7 @@ describe('password, folder and removal', () => {
       .then([
         {
           type: 'FtpPasswordChanged',
-          data: { accountId: 'v', login: 'annelef_www', actor: 'user:7' },
+          data: { hostingId: 1, accountId: 'v', login: 'annelef_www', actor: 'user:7' },
         },
       ]);
   });
@@ -248,7 +248,13 @@ describe('password, folder and removal', () => {
       .then([
         {
           type: 'FtpRootChanged',
-          data: { accountId: 's', login: 'annelef_blog', path: 'www/photos', actor: 'user:7' },
+          data: {
+            hostingId: 1,
+            accountId: 's',
+            login: 'annelef_blog',
+            path: 'www/photos',
+            actor: 'user:7',
+          },
         },
       ])
       .state();
@@ -279,7 +285,13 @@ describe('password, folder and removal', () => {
       .then([
         {
           type: 'FtpAccountRemoved',
-          data: { accountId: 's', login: 'annelef_blog', reason: 'requested', actor: 'user:7' },
+          data: {
+            hostingId: 1,
+            accountId: 's',
+            login: 'annelef_blog',
+            reason: 'requested',
+            actor: 'user:7',
+          },
         },
       ])
       .state();

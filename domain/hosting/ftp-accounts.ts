@@ -317,7 +317,12 @@ export function decideChangeFtpPassword(
   return [
     {
       type: 'FtpPasswordChanged',
-      data: { accountId: account.accountId, login: account.login, actor: context.actor },
+      data: {
+        hostingId: context.hosting.hostingId,
+        accountId: account.accountId,
+        login: account.login,
+        actor: context.actor,
+      },
     },
   ];
 }
@@ -352,7 +357,13 @@ export function decideChangeFtpRoot(
   return [
     {
       type: 'FtpRootChanged',
-      data: { accountId: account.accountId, login: account.login, path, actor: context.actor },
+      data: {
+        hostingId: context.hosting.hostingId,
+        accountId: account.accountId,
+        login: account.login,
+        path,
+        actor: context.actor,
+      },
     },
   ];
 }
@@ -369,7 +380,7 @@ export interface RemoveFtpAccount {
 export function decideRemoveFtpAccount(
   state: FtpAccountsState,
   command: RemoveFtpAccount,
-  context: { readonly actor: string },
+  context: FtpChangeContext,
 ): readonly FtpAccountRemoved[] {
   const account = accountOf(state, command.accountId);
   const allowed: Readonly<Record<FtpAccountKind, FtpRemovalReason>> = {
@@ -389,6 +400,7 @@ export function decideRemoveFtpAccount(
     {
       type: 'FtpAccountRemoved',
       data: {
+        hostingId: context.hosting.hostingId,
         accountId: account.accountId,
         login: account.login,
         reason: command.reason,

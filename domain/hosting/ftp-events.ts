@@ -35,12 +35,18 @@ export interface FtpAccountCreated {
 /** The new hash is in `g2_hosting_secrets`, never here. */
 export interface FtpPasswordChanged {
   readonly type: 'FtpPasswordChanged';
-  readonly data: { readonly accountId: string; readonly login: string; readonly actor: string };
+  readonly data: {
+    readonly hostingId: number;
+    readonly accountId: string;
+    readonly login: string;
+    readonly actor: string;
+  };
 }
 
 export interface FtpRootChanged {
   readonly type: 'FtpRootChanged';
   readonly data: {
+    readonly hostingId: number;
     readonly accountId: string;
     readonly login: string;
     readonly path: string;
@@ -51,6 +57,7 @@ export interface FtpRootChanged {
 export interface FtpAccountRemoved {
   readonly type: 'FtpAccountRemoved';
   readonly data: {
+    readonly hostingId: number;
     readonly accountId: string;
     readonly login: string;
     readonly reason: FtpRemovalReason;

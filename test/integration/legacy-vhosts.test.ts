@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { VhostCreated, VhostEvent } from '../../domain/hosting/vhost-events.js';
 import { mirrorVhostEvent } from '../../legacy-sync/legacy-vhosts.js';
-import { Db } from '../../src/kernel/database/db.js';
-import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
-import { loadSampleDataIntoSqlite } from '../support/sqlite-sample-data.js';
+import type { Db } from '../../src/kernel/database/db.js';
+import { dialects } from '../support/databases.js';
+import { openSampleDatabase } from '../support/sqlite-sample-data.js';
 
 jest.setTimeout(120_000);
 
@@ -27,7 +27,7 @@ const created = (host: string, hostingId = 1): VhostCreated => ({
 });
 
 describe.each(dialects)('vhosts mirror on %s', (dialect) => {
-  let database: TestDatabase;
+  let sample: Awaited<ReturnType<typeof openSampleDatabase>>;
   let db: Db;
   const row = async (host: string) =>
     (
@@ -45,15 +45,10 @@ describe.each(dialects)('vhosts mirror on %s', (dialect) => {
     db.transaction((tx) => mirrorVhostEvent(tx, e, position));
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    db = await Db.open(database.settings);
-    await db.migrate();
-    if (dialect === 'sqlite') await loadSampleDataIntoSqlite(db);
+    sample = await openSampleDatabase(dialect);
+    db = sample.db;
   });
-  afterAll(async () => {
-    await db?.close();
-    await database?.drop();
-  });
+  afterAll(() => sample?.close());
 
   it('inserts the row Gloux’s cron regenerates, once, whatever is replayed', async () => {
     const first = await mirror(created('www2.example.org'), 101);

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db } from '../../src/kernel/database/db.js';
+import { Db } from '../../src/kernel/database/db.js';
+import type { Dialect } from '../../src/kernel/database/settings.js';
+import { createTestDatabase } from './databases.js';
 import { glouxFixtures } from '../../src/kernel/paths.js';
 
 /** Gloux tables the demo seed writes and the sample data fills. */
@@ -67,4 +69,25 @@ export async function loadSampleDataIntoSqlite(db: Db): Promise<void> {
     for (const table of GLOUX_TABLES) await tx.execute(`DELETE FROM ${table}`);
     for (const statement of statements(sql)) await tx.execute(statement);
   });
+}
+
+/**
+ * A fresh database with Gloux's sample rows and gloux2's tables, on either dialect (the
+ * legacy-sync writer tests): MariaDB loads schema.sql + sample-data.sql, SQLite gets the same
+ * rows through the migrations' Gloux-equivalent tables.
+ */
+export async function openSampleDatabase(
+  dialect: Dialect,
+): Promise<{ readonly db: Db; close(): Promise<void> }> {
+  const database = await createTestDatabase(dialect);
+  const db = await Db.open(database.settings);
+  await db.migrate();
+  if (dialect === 'sqlite') await loadSampleDataIntoSqlite(db);
+  return {
+    db,
+    close: async () => {
+      await db.close();
+      await database.drop();
+    },
+  };
 }

@@ -28,6 +28,7 @@ import { LegacyBalanceDeltas1764900002730 } from './1764900002730-legacy-balance
 import { ShareCheques1764900002740 } from './1764900002740-share-cheques.js';
 import { AssemblyConvocation1764900002800 } from './1764900002800-assembly-convocation.js';
 import { Jobs1764900002900 } from './1764900002900-jobs.js';
+import { HostingSecrets1764900002910 } from './1764900002910-hosting-secrets.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -61,4 +62,5 @@ export const migrations = [
   ShareCheques1764900002740,
   AssemblyConvocation1764900002800,
   Jobs1764900002900,
+  HostingSecrets1764900002910,
 ];
