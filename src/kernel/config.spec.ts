@@ -99,6 +99,20 @@ const VARIABLES: readonly {
     invalid: 'web,pop',
   },
   {
+    name: 'HOSTING_PLATFORM_DOMAIN',
+    valid: 'Hebergeur.Example',
+    read: (c) => c.hosting.platformDomain,
+    expected: 'hebergeur.example',
+    invalid: 'localhost',
+  },
+  {
+    name: 'HOSTING_WEB_IPV4',
+    valid: '192.0.2.80',
+    read: (c) => c.hosting.webIpv4,
+    expected: '192.0.2.80',
+    invalid: '192.0.2.300',
+  },
+  {
     name: 'PAYMENT_MAX_AMOUNT',
     valid: '5000',
     read: (c) => c.app.paymentMaxAmount,

@@ -1,4 +1,7 @@
-import { ConfigError, text, type Env } from './parse.js';
+import { parseIpv4 } from '../../../domain/hosting/dns-records.js';
+import { parseDomainName } from '../../../domain/hosting/dns-names.js';
+import { DomainError } from '../../../domain/shared/errors.js';
+import { ConfigError, raw, text, type Env } from './parse.js';
 
 export const HOSTING_CONFIG = Symbol('HOSTING_CONFIG');
 
@@ -14,6 +17,27 @@ export interface HostingConfig {
    * Read when `hosting:daemon-config` renders the daemons' queries.
    */
   readonly suspensionCuts: readonly HostingService[];
+  /**
+   * HOSTING_PLATFORM_DOMAIN: the cooperative's domain under which a cooperator may name a web
+   * space with one label (`monsite.ouvaton.org`; default ouvaton.org).
+   */
+  readonly platformDomain: string;
+  /**
+   * HOSTING_WEB_IPV4: the web servers' address. A new web space under one of the cooperator's
+   * domains whose DNS is managed here gets an A record to it, unless the name already has an
+   * address or alias record. Unset: no record is written (the cooperator adds their own).
+   */
+  readonly webIpv4: string | null;
+}
+
+/** A setting checked by the domain's own rule, its French reason kept in the message. */
+function parsed<T>(name: string, value: string, parse: (v: string) => T): T {
+  try {
+    return parse(value);
+  } catch (error) {
+    if (error instanceof DomainError) throw new ConfigError(name, error.message);
+    throw error;
+  }
 }
 
 export function loadHostingConfig(env: Env): HostingConfig {
@@ -22,7 +46,15 @@ export function loadHostingConfig(env: Env): HostingConfig {
     .map((s) => s.trim().toLowerCase())
     .filter((s) => s !== '');
   // "none" keeps everything for a suspended hosting (an empty variable means the default).
-  if (listed.length === 1 && listed[0] === 'none') return { suspensionCuts: [] };
+  const platformDomain = parsed(
+    'HOSTING_PLATFORM_DOMAIN',
+    text(env, 'HOSTING_PLATFORM_DOMAIN', 'ouvaton.org'),
+    parseDomainName,
+  );
+  const ipv4 = raw(env, 'HOSTING_WEB_IPV4');
+  const webIpv4 = ipv4 === undefined ? null : parsed('HOSTING_WEB_IPV4', ipv4, parseIpv4);
+  if (listed.length === 1 && listed[0] === 'none')
+    return { suspensionCuts: [], platformDomain, webIpv4 };
   for (const service of listed)
     if (!(HOSTING_SERVICES as readonly string[]).includes(service))
       throw new ConfigError(
@@ -31,5 +63,7 @@ export function loadHostingConfig(env: Env): HostingConfig {
       );
   return {
     suspensionCuts: HOSTING_SERVICES.filter((s) => listed.includes(s)),
+    platformDomain,
+    webIpv4,
   };
 }
