@@ -9,7 +9,9 @@ import { decimalSelect, legacyDay, legacyUuid, readLegacyLines } from './legacy-
 import { Dec } from '../domain/shared/money.js';
 import { customerNumberOf } from '../domain/accounts/sign-up.js';
 import { SIGN_UP_PLACEHOLDER } from './legacy-sign-up.js';
-import { mirrorEvent, refreshCustomerBalance, refreshInvoiceSettlement } from './legacy-mirror.js';
+import { applyBalanceDelta, mirrorEvent, refreshInvoiceSettlement } from './legacy-mirror.js';
+import { INCOMPLETE_LINES } from '../domain/legacy/gloux-ingest.js';
+import { plural, pluralWord } from '../domain/shared/plural.js';
 import { refreshTiersShares, writeShares } from './legacy-shares-mirror.js';
 import { SHARE_COUNTER } from './legacy-shares.js';
 import { numberOf } from './legacy-number-gaps.js';
@@ -46,7 +48,16 @@ export interface Drift {
 
 export type Repair =
   | { readonly kind: 'settlement'; readonly idFacture: number }
-  | { readonly kind: 'balance'; readonly customerId: string }
+  | {
+      readonly kind: 'balance';
+      readonly customerId: string;
+      /** clients.solde when the report read it, in cents. */
+      readonly seen: string;
+      /** Cents of gloux2's journaled writes not on it then. */
+      readonly pending: string;
+      /** Cents legacy:repair adds once gloux2's journal is applied (what nothing else explains). */
+      readonly add: string;
+    }
   | { readonly kind: 'share'; readonly number: number; readonly tiersIds: string[] }
   | { readonly kind: 'tiers'; readonly tiersId: string }
   | { readonly kind: 'remirror'; readonly streamId: string }
@@ -369,11 +380,115 @@ async function paymentDrift(q: Queryable): Promise<Drift[]> {
   return out;
 }
 
+/** A FLOAT/DECIMAL money column of Gloux's, rounded to the cent, as a decimal string. */
+function moneySelect(column: string, q: Queryable): string {
+  return q.dialect === 'mysql'
+    ? `CAST(ROUND(${column}, 2) AS DECIMAL(14,2))`
+    : `printf('%.2f', ${column})`;
+}
+
+/** What moved one customer's clients.solde that gloux2's balance does not hold (yet). */
+interface BalanceCauses {
+  /** Gloux's documents and payments not taken in: Gloux's forms moved the balance for them. */
+  untaken: bigint;
+  untakenLabels: string[];
+  /** Invoices Gloux is still writing: whether its page lowered the balance yet is unknown. */
+  writing: string[];
+  /** gloux2's own relative writes journaled but not on the balance yet (a crash between). */
+  pending: bigint;
+  /**
+   * What Gloux's payments taken in pay of neither invoices nor shares: Gloux's form added the
+   * whole payment to the balance (G9), so it holds that as the customer's credit.
+   */
+  held: bigint;
+}
+
+async function balanceCauses(q: Queryable): Promise<Map<string, BalanceCauses>> {
+  const out = new Map<string, BalanceCauses>();
+  const of = (id: unknown) => {
+    const key = String(id);
+    let c = out.get(key);
+    if (!c)
+      out.set(key, (c = { untaken: 0n, untakenLabels: [], writing: [], pending: 0n, held: 0n }));
+    return c;
+  };
+  const documents = await q.query<{
+    id_client: unknown;
+    id_facture: unknown;
+    numero: string;
+    type_facture: string;
+    total: unknown;
+    line_count: unknown;
+    incomplete: unknown;
+  }>(
+    `SELECT f.id_client, f.id_facture, f.numero, f.type_facture, ${moneySelect('f.total_ttc', q)} AS total,
+            (SELECT COUNT(*) FROM factures_lignes l WHERE l.id_facture = f.id_facture) AS line_count,
+            (SELECT COUNT(*) FROM g2_legacy_issues i WHERE i.source_table = 'factures' AND i.legacy_id = f.id_facture
+                AND i.code = '${INCOMPLETE_LINES}') AS incomplete
+       FROM factures f
+      WHERE f.statut <> 'brouillon' AND (f.type_facture = 'avoir' OR f.statut IN ('emise', 'payee'))
+        AND NOT EXISTS (SELECT 1 FROM g2_legacy_map m WHERE m.kind IN ('invoice', 'credit_note') AND m.legacy_id = f.id_facture)
+      ORDER BY f.id_facture`,
+  );
+  for (const d of documents) {
+    const c = of(d.id_client);
+    const label = String(d.numero || `facture n° ${String(d.id_facture)}`);
+    if (d.type_facture !== 'avoir' && (Number(d.line_count) === 0 || Number(d.incomplete) > 0)) {
+      c.writing.push(label);
+      continue;
+    }
+    const total = centsOf(d.total);
+    const abs = total < 0n ? -total : total;
+    // An invoice lowered the balance, an avoir (written negative, or positive) raised it.
+    c.untaken += d.type_facture === 'avoir' ? abs : -abs;
+    c.untakenLabels.push(`${d.type_facture === 'avoir' ? 'avoir' : 'facture'} ${label}`);
+  }
+  const payments = await q.query<{ id_client: unknown; id_paiement: unknown; montant: unknown }>(
+    `SELECT p.id_client, p.id_paiement, ${moneySelect('p.montant', q)} AS montant FROM paiements p
+      WHERE p.etat = 'valide'
+        AND NOT EXISTS (SELECT 1 FROM g2_legacy_map m WHERE m.kind = 'payment' AND m.legacy_id = p.id_paiement)
+      ORDER BY p.id_paiement`,
+  );
+  for (const p of payments) {
+    const c = of(p.id_client);
+    c.untaken += centsOf(p.montant);
+    c.untakenLabels.push(`paiement n° ${String(p.id_paiement)}`);
+  }
+  const sumOf = (sql: string) => moneySelect(`COALESCE((${sql}), 0)`, q);
+  for (const p of await q.query<{
+    id_client: unknown;
+    montant: unknown;
+    paid: unknown;
+    shares: unknown;
+  }>(
+    `SELECT p.id_client, ${moneySelect('p.montant', q)} AS montant,
+            ${sumOf('SELECT SUM(pf.montant) FROM paiements_factures pf WHERE pf.id_paiement = p.id_paiement')} AS paid,
+            ${sumOf('SELECT SUM(ps.valeur_nominale) FROM parts_sociales ps WHERE ps.id_paiement = p.id_paiement')} AS shares
+       FROM paiements p
+      WHERE p.etat = 'valide'
+        AND EXISTS (SELECT 1 FROM g2_legacy_ingested g WHERE g.source_table = 'paiements' AND g.legacy_id = p.id_paiement)`,
+  )) {
+    // Never below nothing: shares or allocations beyond the payment do not lower the balance.
+    const left = centsOf(p.montant) - centsOf(p.paid) - centsOf(p.shares);
+    if (left > 0n) of(p.id_client).held += left;
+  }
+  for (const r of await q.query<{ id_client: unknown; s: unknown }>(
+    `SELECT id_client, SUM(amount_cents) AS s FROM g2_legacy_balance_deltas WHERE applied = 0 GROUP BY id_client`,
+  ))
+    of(r.id_client).pending += big(r.s);
+  return out;
+}
+
+/**
+ * clients.solde against gloux2's balance of the customer (what its invoices still ask, less its
+ * credit). A difference is split by who settles it: what Gloux moved for rows gloux2 could not
+ * take in (or is waiting to: an invoice still being written) is Gloux's to settle; gloux2's own
+ * writes journaled but not applied, and anything else, are gloux2's, which legacy:repair adds to
+ * the balance relatively (never rewriting it, so a Gloux write meanwhile is not lost).
+ */
 async function balanceDrift(q: Queryable): Promise<Drift[]> {
-  const solde =
-    q.dialect === 'mysql' ? 'CAST(ROUND(c.solde, 2) AS DECIMAL(14,2))' : "printf('%.2f', c.solde)";
   const clients = await q.query<{ id_client: unknown; solde: unknown }>(
-    `SELECT c.id_client, ${solde} AS solde FROM clients c ORDER BY c.id_client`,
+    `SELECT c.id_client, ${moneySelect('c.solde', q)} AS solde FROM clients c ORDER BY c.id_client`,
   );
   const owed = new Map<string, bigint>();
   for (const r of await q.query<{ customer_id: string; s: unknown }>(
@@ -384,20 +499,68 @@ async function balanceDrift(q: Queryable): Promise<Drift[]> {
     `SELECT customer_id, SUM(credit_cents) AS s FROM g2_rm_customer_credit GROUP BY customer_id`,
   ))
     owed.set(r.customer_id, (owed.get(r.customer_id) ?? 0n) + big(r.s));
+  const causes = await balanceCauses(q);
   const out: Drift[] = [];
   for (const c of clients) {
     const id = String(c.id_client);
     const mine = owed.get(id) ?? 0n;
-    if (centsOf(c.solde) === mine) continue;
+    const seen = centsOf(c.solde);
+    const why = causes.get(id) ?? {
+      untaken: 0n,
+      untakenLabels: [],
+      writing: [],
+      pending: 0n,
+      held: 0n,
+    };
+    // Agreeing with gloux2 (Gloux's credit included), nothing of gloux2's waiting: nothing to say.
+    if (seen === mine + why.held && why.pending === 0n) continue;
+    const base = { area: 'solde' as const, legacyId: id, label: `client n° ${id}`, field: 'solde' };
+    // What the balance should read: gloux2's, plus what Gloux moved for rows not taken in and
+    // the unallocated money of its payments.
+    const target = mine + why.untaken + why.held;
+    // What nothing explains, once gloux2's journal is applied.
+    const add = target - seen - why.pending;
+    const writing = add !== 0n ? why.writing : [];
+    if (why.untaken !== 0n || writing.length > 0) {
+      const parts = [
+        ...(why.untaken !== 0n
+          ? [
+              `${cents(why.untaken)} de Gloux non importé (${why.untakenLabels.join(', ')}) : à régler dans Gloux`,
+            ]
+          : []),
+        ...(writing.length > 0
+          ? [
+              `${plural(writing.length, 'facture', 'factures')} en cours d’écriture dans Gloux (${writing.join(', ')}) : à revoir une fois ${pluralWord(writing.length, 'importée', 'importées')}`,
+            ]
+          : []),
+      ];
+      out.push({
+        ...base,
+        gloux: money(c.solde),
+        gloux2: `${cents(mine)} (${parts.join(' ; ')})`,
+        owner: 'gloux',
+        repair: null,
+      });
+      // Mid-write, the rest cannot be told from what Gloux's page has yet to do.
+      if (writing.length > 0) continue;
+    }
+    if (add === 0n && why.pending === 0n) continue;
+    const pending =
+      why.pending === 0n
+        ? ''
+        : ` (dont ${cents(why.pending)} écrits par gloux2 et pas encore reportés au solde)`;
     out.push({
-      area: 'solde',
-      legacyId: id,
-      label: `client n° ${id}`,
-      field: 'solde',
+      ...base,
       gloux: money(c.solde),
-      gloux2: cents(mine),
+      gloux2: `${cents(target)}${pending}`,
       owner: 'gloux2',
-      repair: { kind: 'balance', customerId: id },
+      repair: {
+        kind: 'balance',
+        customerId: id,
+        seen: seen.toString(),
+        pending: why.pending.toString(),
+        add: add.toString(),
+      },
     });
   }
   return out;
@@ -691,7 +854,6 @@ export async function driftReport(q: Queryable): Promise<Drift[]> {
  */
 export async function repairDrift(tx: Tx, drifts: readonly Drift[]): Promise<number> {
   const done = new Set<string>();
-  const customers = new Set<string>();
   let n = 0;
   for (const d of drifts) {
     const r = d.repair;
@@ -702,16 +864,12 @@ export async function repairDrift(tx: Tx, drifts: readonly Drift[]): Promise<num
     n += 1;
     switch (r.kind) {
       case 'settlement': {
+        // montant_regle and statut only: Gloux's balance never followed them (G9).
         await refreshInvoiceSettlement(tx, r.idFacture, parisDateTimeOf(new Date()));
-        const [f] = await tx.query<{ id_client: unknown }>(
-          `SELECT id_client FROM factures WHERE id_facture = ?`,
-          [r.idFacture],
-        );
-        if (f) customers.add(String(f.id_client));
         break;
       }
       case 'balance':
-        customers.add(r.customerId);
+        await repairBalance(tx, r);
         break;
       case 'share':
         await writeShares(tx, [r.number], r.tiersIds);
@@ -757,8 +915,28 @@ export async function repairDrift(tx: Tx, drifts: readonly Drift[]): Promise<num
         break;
     }
   }
-  for (const c of customers) await refreshCustomerBalance(tx, c);
   return n;
+}
+
+/**
+ * gloux2's journaled writes not on the balance yet are applied (once each), then what nothing
+ * explains is added relatively, and only if Gloux has not moved the balance since the report
+ * read it: a Gloux write meanwhile is never lost, and the next report shows what is left.
+ */
+async function repairBalance(tx: Tx, r: Extract<Repair, { kind: 'balance' }>): Promise<void> {
+  for (const d of await tx.query<{ delta_key: string }>(
+    `SELECT delta_key FROM g2_legacy_balance_deltas WHERE id_client = ? AND applied = 0`,
+    [Number(r.customerId)],
+  ))
+    await applyBalanceDelta(tx, d.delta_key);
+  const add = BigInt(r.add);
+  if (add === 0n) return;
+  // The balance the report read plus the journal just applied.
+  await tx.execute(
+    `UPDATE clients SET solde = ROUND(solde + ? / 100.0, 2)
+      WHERE id_client = ? AND ABS(solde - (? + ?) / 100.0) < 0.005`,
+    [add.toString(), Number(r.customerId), r.seen, r.pending],
+  );
 }
 
 /** How many of gloux2's events the mirror has not written into Gloux yet (drift is final at 0). */

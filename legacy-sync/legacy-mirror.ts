@@ -11,7 +11,11 @@ import {
   type PaymentReversed,
 } from '../domain/billing/events.js';
 import { parisDateTimeOf } from '../domain/shared/day.js';
-import { INCOMPLETE_LINES } from '../domain/legacy/gloux-ingest.js';
+import {
+  ingestedBalanceDelta,
+  ownBalanceDelta,
+  type GlouxBalanceDelta,
+} from '../domain/legacy/gloux-balance.js';
 import type { Queryable, Tx } from '../src/kernel/database/db.js';
 import type { RecordedEvent } from '../src/kernel/event-store/event-store.js';
 import { fromCents, toCents } from '../domain/shared/cents.js';
@@ -77,26 +81,12 @@ export async function mirrorEvent(tx: Tx, event: RecordedEvent): Promise<void> {
   switch (e.type) {
     case 'InvoiceIssued':
       await mirrorInvoice(tx, e, event.recordedAt, event.metadata.idempotencyKey);
-      // A 0.00 invoice is born paid: its -0.00 changes nothing.
-      return addToCustomerBalance(
-        tx,
-        `invoice:${e.data.invoiceId}`,
-        e.data.customerId,
-        negated(e.data.total),
-      );
+      break;
     case 'InvoicePaymentAllocated':
-      return; // carried by PaymentRecorded, which lists every allocation
-    case 'PaymentRecorded': {
+      break; // carried by the event that lists it (payment, reversal, use of credit)
+    case 'PaymentRecorded':
       await mirrorPayment(tx, e, event.recordedAt);
-      // What it pays of standing invoices; a surplus comes as CustomerCredited.
-      const paid = e.data.allocations.reduce((sum, a) => sum + BigInt(toCents(a.amount)), 0n);
-      return addToCustomerBalance(
-        tx,
-        `payment:${e.data.paymentId}`,
-        e.data.customerId,
-        fromCents(paid),
-      );
-    }
+      break;
     case 'CreditNoteIssued':
       await mirrorCreditNote(tx, e, event.recordedAt);
       break;
@@ -120,14 +110,17 @@ export async function mirrorEvent(tx: Tx, event: RecordedEvent): Promise<void> {
     case 'CustomerCredited':
       break; // only the balance changes
   }
-  // Once per event, after its rows are written (the balance reads them all).
-  await refreshCustomerBalance(tx, e.data.customerId);
+  // Once the rows are written: relatively, once per event (G9).
+  await addToCustomerBalance(tx, ownBalanceDelta(e));
 }
 
 /**
  * An event ingested from Gloux: its rows are Gloux's own, only the columns Gloux denormalises
- * are recomputed from them (idempotent), so Gloux's screens say what gloux2 says — e.g. after
- * a cheque Gloux marked 'rejete', montant_regle and clients.solde stop counting it.
+ * per document are recomputed from them (idempotent), so Gloux's screens say what gloux2 says.
+ * clients.solde is never rewritten: Gloux's own forms moved it when they wrote the invoice,
+ * payment, allocation or avoir taken in (G9), and a recomputation racing them counted their
+ * amount twice. What Gloux changes by hand afterwards without touching the balance (a cheque
+ * marked 'rejete' or 'rembourse', an invoice's lines edited) moves it relatively, once.
  */
 export async function refreshAfterIngest(tx: Tx, event: RecordedEvent): Promise<void> {
   if (!isBillingEvent(event)) return;
@@ -136,28 +129,14 @@ export async function refreshAfterIngest(tx: Tx, event: RecordedEvent): Promise<
     // Gloux's avoir row is Gloux's; what it does to the invoice is written as for gloux2's own.
     const idFacture = await legacyIdOf(tx, 'invoice', e.data.invoiceId);
     if (idFacture !== null) await imputeCreditNote(tx, e.data, idFacture, event.recordedAt);
-    await refreshCustomerBalance(tx, e.data.customerId);
   }
-  // Gloux's invoice is in now: the balance counts it (see STILL_WRITTEN).
-  if (e.type === 'InvoiceIssued' || e.type === 'CustomerCredited')
-    await refreshCustomerBalance(tx, e.data.customerId);
-  if (e.type === 'LegacyInvoiceLinesCorrected') {
-    // Gloux's lines and totals changed: what its invoice and balance show follows them.
+  if (e.type === 'LegacyInvoiceLinesCorrected' || e.type === 'InvoicePaymentAllocated') {
+    // Gloux's lines, totals or allocations changed: what its invoice shows follows them.
     const idFacture = await legacyIdOf(tx, 'invoice', e.data.invoiceId);
     if (idFacture !== null)
       await refreshInvoiceSettlement(tx, idFacture, localDateTime(event.recordedAt));
-    await refreshCustomerBalance(tx, e.data.customerId);
   }
-  if (e.type === 'InvoicePaymentAllocated') {
-    const idFacture = await legacyIdOf(tx, 'invoice', e.data.invoiceId);
-    if (idFacture !== null)
-      await refreshInvoiceSettlement(tx, idFacture, localDateTime(event.recordedAt));
-    const [row] = await tx.query<{ id_client: unknown }>(
-      `SELECT id_client FROM factures WHERE id_facture = ?`,
-      [idFacture ?? 0],
-    );
-    if (row) await refreshCustomerBalance(tx, String(row.id_client));
-  }
+  await addToCustomerBalance(tx, ingestedBalanceDelta(e));
 }
 
 async function mirrorInvoice(
@@ -296,73 +275,44 @@ export async function refreshInvoiceSettlement(
 }
 
 /**
- * A Gloux invoice gloux2 has not taken in because Gloux is still writing it (no lines yet, or
- * lines that do not make its total): Gloux's page lowers clients.solde once it is done, so a
- * balance written meanwhile must leave it out or it is counted twice (issue 16 item 2). It is
- * counted again when it is taken in (refreshAfterIngest).
+ * Adds one event's change to clients.solde the way Gloux's own form does (G9:
+ * `solde = solde + @montant`): relative updates commute with Gloux's. Once per key: the journal
+ * row (MyISAM, as clients, so neither rolls back without the other) is marked by the statement
+ * that changes the balance, so a replay after a crash adds nothing.
  */
-const STILL_WRITTEN = `NOT EXISTS (SELECT 1 FROM g2_legacy_map m WHERE m.kind = 'invoice' AND m.legacy_id = f.id_facture)
-   AND (NOT EXISTS (SELECT 1 FROM factures_lignes l WHERE l.id_facture = f.id_facture)
-        OR EXISTS (SELECT 1 FROM g2_legacy_issues i WHERE i.source_table = 'factures' AND i.legacy_id = f.id_facture AND i.code = '${INCOMPLETE_LINES}'))`;
-
-/**
- * clients.solde = what was allocated to the customer's standing invoices, minus what they were
- * invoiced, plus the customer's credit held by gloux2 (sample data: -14.35 = 7.25 - 21.60).
- * Invoices cancelled by avoir ('annulee') count neither way, nor one Gloux is still writing.
- * Recomputed, never incremented: idempotent, so a crash between this MyISAM write and the
- * commit is repaired by the re-run.
- */
-export async function refreshCustomerBalance(tx: Tx, customerId: string): Promise<void> {
+export async function addToCustomerBalance(tx: Tx, delta: GlouxBalanceDelta | null): Promise<void> {
+  if (delta === null || !/^\d{1,10}$/.test(delta.customerId)) return;
+  const insert = tx.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
   await tx.execute(
-    `UPDATE clients SET solde = ROUND(
-        (SELECT COALESCE(SUM(pf.montant), 0) FROM paiements_factures pf
-           JOIN paiements p ON p.id_paiement = pf.id_paiement AND p.etat = 'valide'
-           JOIN factures f ON f.id_facture = pf.id_facture
-          WHERE f.id_client = clients.id_client AND f.type_facture = 'facture' AND f.statut IN ('emise', 'payee'))
-      - (SELECT COALESCE(SUM(f.total_ttc), 0) FROM factures f
-          WHERE f.id_client = clients.id_client AND f.statut IN ('emise', 'payee') AND f.type_facture = 'facture'
-            AND NOT (${STILL_WRITTEN}))
-      + (SELECT COALESCE(SUM(cc.credit_cents), 0) FROM g2_rm_customer_credit cc
-          WHERE cc.customer_id = ?) / 100.0, 2)
-      WHERE id_client = ?`,
-    [customerId, Number(customerId)],
+    `${insert} INTO g2_legacy_balance_deltas (delta_key, id_client, amount_cents, applied) VALUES (?, ?, ?, 0)`,
+    [delta.key, Number(delta.customerId), delta.cents.toString()],
   );
+  await applyBalanceDelta(tx, delta.key);
 }
 
-/**
- * Adds what one of gloux2's own events changes to clients.solde, the way Gloux's own form does
- * (G9: `solde = solde + @montant`). Relative updates commute with Gloux's: a recomputation run
- * between Gloux's paiements_factures insert and its solde update counted Gloux's cheque twice
- * (contract G9). Once per key: the journal row (MyISAM, as clients, so neither rolls back
- * without the other) is marked by the same statement, so a replay after a crash adds nothing.
- */
-export async function addToCustomerBalance(
-  tx: Tx,
-  key: string,
-  customerId: string,
-  amount: string,
-): Promise<void> {
-  if (!/^\d{1,10}$/.test(customerId)) return;
-  const insert = tx.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
-  const journaled = await tx.execute(
-    `${insert} INTO g2_legacy_balance_deltas (delta_key, id_client, amount_cents, applied) VALUES (?, ?, ?, 0)`,
-    [key, Number(customerId), toCents(amount)],
-  );
+/** Adds one journaled delta to clients.solde unless it is there already (legacy:repair too). */
+export async function applyBalanceDelta(tx: Tx, key: string): Promise<void> {
   if (tx.dialect === 'mysql') {
+    // One statement over two MyISAM tables: the mark and the balance never part after a crash.
     await tx.execute(
       `UPDATE clients c JOIN g2_legacy_balance_deltas d ON d.id_client = c.id_client
           SET c.solde = ROUND(c.solde + d.amount_cents / 100.0, 2), d.applied = 1
         WHERE d.delta_key = ? AND d.applied = 0`,
       [key],
     );
-  } else if (journaled.affected > 0) {
-    // SQLite: the journal row and the balance commit or roll back together.
-    await tx.execute(`UPDATE clients SET solde = ROUND(solde + ? / 100.0, 2) WHERE id_client = ?`, [
-      toCents(amount),
-      Number(customerId),
-    ]);
-    await tx.execute(`UPDATE g2_legacy_balance_deltas SET applied = 1 WHERE delta_key = ?`, [key]);
+    return;
   }
+  // SQLite: the journal row and the balance commit or roll back together.
+  const [d] = await tx.query<{ id_client: unknown; amount_cents: unknown }>(
+    `SELECT id_client, amount_cents FROM g2_legacy_balance_deltas WHERE delta_key = ? AND applied = 0`,
+    [key],
+  );
+  if (!d) return;
+  await tx.execute(`UPDATE clients SET solde = ROUND(solde + ? / 100.0, 2) WHERE id_client = ?`, [
+    String(d.amount_cents),
+    Number(d.id_client),
+  ]);
+  await tx.execute(`UPDATE g2_legacy_balance_deltas SET applied = 1 WHERE delta_key = ?`, [key]);
 }
 
 /** A paiements row (with its allocations) the way Gloux's form writes one. */

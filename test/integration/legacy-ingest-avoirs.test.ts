@@ -304,14 +304,25 @@ describe.each(dialects)('Gloux’s avoirs, later allocations and cancellations o
       absent(none.numero),
       absent(undated.numero),
       absent(tooMuch.numero),
-      // No balance drift: taking Gloux's invoice in rewrote clients.solde from what gloux2 holds
-      // (what legacy:repair would do), so the avoirs it could not take are not counted there.
+      // Gloux's forms raised clients.solde for avoirs gloux2 could not take in: named, Gloux's.
+      `solde client n° 1 solde: gloux=17.95 gloux2=0.00 (17.95 de Gloux non importé (${[
+        orphan,
+        none,
+        undated,
+        tooMuch,
+      ]
+        .map((a) => `avoir ${a.numero}`)
+        .join(', ')}) : à régler dans Gloux) (gloux)`,
       ...SAMPLE_DRIFT,
     ]);
     expect(await invoice(inv.numero)).toMatchObject({ balance: '11.96', status: 'issued' });
     for (const a of [orphan, none, undated, tooMuch])
       await glouxEdit(side, `DELETE FROM factures WHERE id_facture = ?`, [a.idFacture]);
+    // Deleted by hand, they leave Gloux's balance raised: gloux2's to put back, relatively.
     const after = await settle();
+    expect(describeDrift(after).filter((d) => d.startsWith('solde'))).toEqual([
+      'solde client n° 1 solde: gloux=17.95 gloux2=0.00 (gloux2)',
+    ]);
     await app.db.transaction((tx) => repairDrift(tx, after));
     expect(describeDrift(await app.db.run((q) => driftReport(q)))).toEqual(SAMPLE_DRIFT);
   });

@@ -12,6 +12,7 @@ import { readAll, type RecordedEvent } from '../../src/kernel/event-store/event-
 import { AppHarness, cheque, yearLine } from '../support/app-harness.js';
 import { dialects, type TestDatabase } from '../support/databases.js';
 import {
+  glouxAvoir,
   glouxCheque,
   glouxEdit,
   glouxInvoice,
@@ -164,6 +165,49 @@ describe.each(dialects)('Gloux writes become events on %s', (dialect) => {
     expect(f?.statut).toBe('payee');
   });
 
+  it('takes in Gloux’s invoice, cheque and avoir without writing clients.solde: Gloux moved it already (G9)', async () => {
+    const solde = async () => (await app.db.run((q) => findCustomer(q, '1')))!.balance;
+    expect(describeDrift(await settle())).toEqual(SAMPLE_DRIFT);
+    // A mark only Gloux's side holds: a take-in that rewrote the balance would wipe it.
+    await glouxEdit(side, `UPDATE clients SET solde = solde + 1 WHERE id_client = 1`);
+    const marked = await solde();
+    const paid = await glouxInvoice(side, {
+      idClient: 1,
+      date: '2026-11-03',
+      lines: [{ libelle: 'Plaque', montantHt: 30 }],
+    });
+    await glouxCheque(side, {
+      idClient: 1,
+      idFacture: paid.idFacture,
+      montant: paid.total,
+      ref: 'chq solde',
+    });
+    const cancelled = await glouxInvoice(side, {
+      idClient: 1,
+      date: '2026-11-03',
+      lines: [{ libelle: 'Option', montantHt: 12 }],
+    });
+    await glouxAvoir(side, {
+      idClient: 1,
+      idFactureOrigine: cancelled.idFacture,
+      date: '2026-11-04',
+      lines: [{ libelle: 'Option', montantHt: 12 }],
+      annule: true,
+    });
+    // Gloux's own writes left its balance where it was: invoiced, paid, cancelled.
+    expect(await solde()).toBe(marked);
+    await settle();
+    expect(await app.db.run((q) => findInvoiceByNumber(q, paid.numero))).toMatchObject({
+      status: 'paid',
+    });
+    expect(await app.db.run((q) => findInvoiceByNumber(q, cancelled.numero))).toMatchObject({
+      status: 'cancelled',
+    });
+    expect(await solde()).toBe(marked);
+    await glouxEdit(side, `UPDATE clients SET solde = solde - 1 WHERE id_client = 1`);
+    expect(describeDrift(await settle())).toEqual(SAMPLE_DRIFT);
+  });
+
   it('waits for the lines of an invoice read before Gloux wrote them, inventing none (issue 16 item 1)', async () => {
     const { idFacture, numero, writeLines } = await glouxInvoice(side, {
       idClient: 2,
@@ -171,7 +215,16 @@ describe.each(dialects)('Gloux writes become events on %s', (dialect) => {
       lines: [{ libelle: 'Hébergement', montantHt: 20.07 }],
       linesLater: true,
     });
-    await settle();
+    // Gloux lowered its balance already, gloux2 has no invoice yet: named, Gloux's, no repair.
+    const midway = (await settle()).filter((d) => d.area === 'solde');
+    expect(describeDrift(midway)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^solde client n° 2 solde: gloux=\\S+ gloux2=\\S+ \\(1 facture en cours d’écriture dans Gloux \\(${numero}\\) : à revoir une fois importée\\) \\(gloux\\)$`,
+        ),
+      ),
+    ]);
+    expect(midway[0]!.repair).toBeNull();
     expect(await app.db.run((q) => findInvoiceByNumber(q, numero))).toBeNull();
     const issue = async () =>
       (
@@ -304,6 +357,35 @@ describe.each(dialects)('Gloux writes become events on %s', (dialect) => {
     ]);
     await app.db.transaction((tx) => repairDrift(tx, drift));
     expect(describeDrift(await app.db.run((q) => driftReport(q)))).toEqual(SAMPLE_DRIFT);
+  });
+
+  it('names gloux2’s balance write a crash left unapplied, and legacy:repair applies it once', async () => {
+    const mine = await app.issue({
+      customerId: '1',
+      issuedOn: '2026-11-24',
+      lines: [yearLine('Plaque', '10.00', '2026-11-24', '2027-11-23')],
+    });
+    await app.syncLegacy();
+    // The state a crash leaves between the journal row and the balance update (MariaDB: two
+    // MyISAM statements): journaled, not applied.
+    await app.db.run(async (q) => {
+      await q.execute(`UPDATE g2_legacy_balance_deltas SET applied = 0 WHERE delta_key = ?`, [
+        `invoice:${mine.invoiceId}`,
+      ]);
+      await q.execute(`UPDATE clients SET solde = solde + ? WHERE id_client = 1`, [
+        Number(mine.total),
+      ]);
+    });
+    const drift = await app.db.run((q) => driftReport(q));
+    expect(describeDrift(drift)).toEqual([
+      `solde client n° 1 solde: gloux=0.00 gloux2=-${mine.total} (dont -${mine.total} écrits par gloux2 et pas encore reportés au solde) (gloux2)`,
+      ...SAMPLE_DRIFT,
+    ]);
+    await app.db.transaction((tx) => repairDrift(tx, drift));
+    await app.db.transaction((tx) => repairDrift(tx, drift));
+    expect(describeDrift(await settle())).toEqual(SAMPLE_DRIFT);
+    await app.pay(cheque('1', mine.invoiceId, mine.total, '2026-11-24', 'repaired'));
+    expect(describeDrift(await settle())).toEqual(SAMPLE_DRIFT);
   });
 
   it('leaves a share change the register refuses to a person: named, never written over by repair', async () => {
