@@ -14,6 +14,7 @@ import { LegacyIngester } from './legacy-ingest.js';
 import type { ShareRules } from '../domain/shares/share-capital.js';
 import { SHARES_CONFIG } from '../src/kernel/config.js';
 import { LegacySyncWorker } from './legacy-sync.worker.js';
+import { LegacyHostingMirror } from './legacy-hosting-mirror.js';
 
 /**
  * Runs the gloux2 → Gloux mirror after every commit and on a timer (to catch up after a
@@ -22,6 +23,11 @@ import { LegacySyncWorker } from './legacy-sync.worker.js';
 @Module({
   providers: [
     { provide: LegacySyncWorker, inject: [Db], useFactory: (db: Db) => new LegacySyncWorker(db) },
+    {
+      provide: LegacyHostingMirror,
+      inject: [Db],
+      useFactory: (db: Db) => new LegacyHostingMirror(db),
+    },
     {
       provide: LegacyIngester,
       inject: [Db, CommandPipeline, Clock, APP_CONFIG, SHARES_CONFIG],
@@ -42,7 +48,7 @@ import { LegacySyncWorker } from './legacy-sync.worker.js';
         ),
     },
   ],
-  exports: [LegacySyncWorker, LegacyIngester],
+  exports: [LegacySyncWorker, LegacyHostingMirror, LegacyIngester],
 })
 export class LegacySyncModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('LegacySync');
@@ -52,13 +58,17 @@ export class LegacySyncModule implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     @Inject(LegacySyncWorker) private readonly worker: LegacySyncWorker,
+    @Inject(LegacyHostingMirror) private readonly hosting: LegacyHostingMirror,
     @Inject(LegacyIngester) private readonly ingester: LegacyIngester,
     @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.subscription = this.pipeline.committed$.subscribe(() => void this.worker.wake());
+    this.subscription = this.pipeline.committed$.subscribe(() => {
+      void this.worker.wake();
+      void this.hosting.wake();
+    });
     this.timer = setInterval(() => this.tick(), this.config.legacySyncIntervalMs);
     this.timer.unref();
     this.tick();
@@ -76,6 +86,7 @@ export class LegacySyncModule implements OnApplicationBootstrap, OnApplicationSh
 
   private tick(): void {
     void this.worker.wake();
+    void this.hosting.wake();
     if (!this.ingesting) return;
     const before = this.ingester.lastError;
     void this.ingester.wake().then((n) => {
@@ -93,5 +104,6 @@ export class LegacySyncModule implements OnApplicationBootstrap, OnApplicationSh
     if (this.timer) clearInterval(this.timer);
     await this.ingester.settled();
     await this.worker.wake();
+    await this.hosting.wake();
   }
 }

@@ -64,7 +64,7 @@ export class LegacySyncWorker {
   }
 
   private async step(tx: Tx): Promise<number> {
-    const from = await this.lockCheckpoint(tx);
+    const from = await lockCheckpoint(tx, LEGACY_SYNC_CHECKPOINT);
     const events = await readAll(tx, from, this.batchSize);
     if (events.length === 0) return 0;
     for (const event of events) {
@@ -79,19 +79,22 @@ export class LegacySyncWorker {
     ]);
     return events.length;
   }
+}
 
-  /** Takes the checkpoint row for the transaction, so two app instances never mirror the same batch. */
-  private async lockCheckpoint(tx: Tx): Promise<number> {
-    const select = `SELECT position FROM g2_checkpoints WHERE name = ?${tx.dialect === 'mysql' ? ' FOR UPDATE' : ''}`;
-    let [row] = await tx.query<{ position: number | string }>(select, [LEGACY_SYNC_CHECKPOINT]);
-    if (!row) {
-      const insert = tx.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
-      await tx.execute(
-        `${insert} INTO g2_checkpoints (name, position, updated_at) VALUES (?, 0, ?)`,
-        [LEGACY_SYNC_CHECKPOINT, sqlTimestamp(new Date())],
-      );
-      [row] = await tx.query<{ position: number | string }>(select, [LEGACY_SYNC_CHECKPOINT]);
-    }
-    return Number(row?.position ?? 0);
+/**
+ * Takes a mirror's checkpoint row for the transaction (created at 0 the first time), so two app
+ * instances never mirror the same batch.
+ */
+export async function lockCheckpoint(tx: Tx, name: string): Promise<number> {
+  const select = `SELECT position FROM g2_checkpoints WHERE name = ?${tx.dialect === 'mysql' ? ' FOR UPDATE' : ''}`;
+  let [row] = await tx.query<{ position: number | string }>(select, [name]);
+  if (!row) {
+    const insert = tx.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+    await tx.execute(
+      `${insert} INTO g2_checkpoints (name, position, updated_at) VALUES (?, 0, ?)`,
+      [name, sqlTimestamp(new Date())],
+    );
+    [row] = await tx.query<{ position: number | string }>(select, [name]);
   }
+  return Number(row?.position ?? 0);
 }

@@ -18,6 +18,7 @@ import { PanelModule } from './panel/panel.module.js';
 import { SharesModule } from './shares/shares.module.js';
 import { TreasuryModule } from './treasury/treasury.module.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
+import { HostingModule } from './hosting/hosting.module.js';
 import type { Config } from './kernel/config.js';
 
 function appImports(core: DynamicModule) {
@@ -41,6 +42,7 @@ function appImports(core: DynamicModule) {
     LegacyModule,
     TreasuryModule,
     LifecycleModule,
+    HostingModule,
   ];
 }
 

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { LegacySyncWorker } from '../legacy-sync/legacy-sync.worker.js';
+import { LegacyHostingMirror } from '../legacy-sync/legacy-hosting-mirror.js';
 import { AppModule } from './app.module.js';
 import {
   bankImportCli,
@@ -294,7 +295,8 @@ async function main(): Promise<number> {
         return await vatDeclareCli(app, values);
       case 'legacy-sync:run': {
         const n = await app.get(LegacySyncWorker).catchUp();
-        console.log(`Mirrored ${n} events into Gloux's tables.`);
+        const hosting = await app.get(LegacyHostingMirror).catchUp();
+        console.log(`Mirrored ${n + hosting} events into Gloux's tables.`);
         return 0;
       }
       default: {

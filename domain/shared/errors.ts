@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   'already_paid',
   'already_scheduled',
   'already_voted',
+  // A hosting name (domain, FTP login, site, address, database) another holds, here or in Gloux.
+  'name_taken',
   // A rule of the business refuses it as asked (422).
   'account_closed',
   'customer_closed',
@@ -54,6 +56,8 @@ export const ERROR_CODES = [
   'notice_too_short',
   'period_locked',
   'mx_managed',
+  // Something still uses it (a domain with web spaces or mailboxes).
+  'in_use',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

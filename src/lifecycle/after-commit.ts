@@ -1,4 +1,5 @@
 import type { LegacySyncWorker } from '../../legacy-sync/legacy-sync.worker.js';
+import type { LegacyHostingMirror } from '../../legacy-sync/legacy-hosting-mirror.js';
 import type { JobQueue } from '../kernel/jobs/job-queue.js';
 import type { InvoiceNotices } from './invoice-notices.js';
 import type { JobFollowers } from './job-followers.js';
@@ -7,7 +8,7 @@ import type { PaymentReactor } from './payment-reactor.js';
 
 /**
  * The after-commit workers of the lifecycle, in the order their effects depend on each other:
- * Gloux's mirror, then the reactions to payments (which may record reactivations) and the
+ * Gloux's mirrors (billing, hosting), then the reactions to payments (which may record reactivations) and the
  * notices of new invoices, then the e-mails and the jobs (account hooks, hosting work) of
  * whatever was recorded.
  */
@@ -19,11 +20,13 @@ export class AfterCommit {
     private readonly mail: MailOutbox,
     private readonly jobFollowers: JobFollowers,
     private readonly jobs: JobQueue,
+    private readonly hosting: LegacyHostingMirror,
   ) {}
 
   /** After a commit or on the timer: never throws (errors stay on each follower's lastError). */
   async wake(): Promise<void> {
     await this.legacy.wake();
+    await this.hosting.wake();
     await this.reactor.follower.wake();
     await this.notices.follower.wake();
     await this.mail.follower.wake();
@@ -42,6 +45,7 @@ export class AfterCommit {
     for (let round = 0; round < 20; round++) {
       let n =
         (await this.legacy.drain()) +
+        (await this.hosting.drain()) +
         (await this.reactor.follower.drain()) +
         (await this.notices.follower.drain()) +
         (await this.mail.follower.drain());
@@ -56,6 +60,7 @@ export class AfterCommit {
   errors(): { worker: string; at: string; message: string }[] {
     const out: { worker: string; at: string; message: string }[] = [];
     if (this.legacy.lastError) out.push({ worker: 'legacy-sync', ...this.legacy.lastError });
+    if (this.hosting.lastError) out.push({ worker: 'legacy-hosting', ...this.hosting.lastError });
     for (const f of [
       this.reactor.follower,
       this.notices.follower,

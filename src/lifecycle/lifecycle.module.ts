@@ -12,6 +12,7 @@ import { CronJob } from 'cron';
 import type { Subscription } from 'rxjs';
 import { LegacySyncModule } from '../../legacy-sync/legacy-sync.module.js';
 import { LegacySyncWorker } from '../../legacy-sync/legacy-sync.worker.js';
+import { LegacyHostingMirror } from '../../legacy-sync/legacy-hosting-mirror.js';
 import { Clock } from '../kernel/clock.js';
 import { LIFECYCLE_CONFIG, SELLER_IDENTITY, type LifecycleConfig } from '../kernel/config.js';
 import { Db } from '../kernel/database/db.js';
@@ -109,6 +110,7 @@ import { LifecyclePagesQueries } from './lifecycle-pages.queries.js';
         MailOutbox,
         JobFollowers,
         JobQueue,
+        LegacyHostingMirror,
         // Its follower is among the job followers once it exists.
         Provisioning,
       ],
@@ -119,7 +121,8 @@ import { LifecyclePagesQueries } from './lifecycle-pages.queries.js';
         mail: MailOutbox,
         followers: JobFollowers,
         jobs: JobQueue,
-      ) => new AfterCommit(legacy, reactor, notices, mail, followers, jobs),
+        hosting: LegacyHostingMirror,
+      ) => new AfterCommit(legacy, reactor, notices, mail, followers, jobs, hosting),
     },
   ],
   exports: [

@@ -24,7 +24,10 @@ export interface NavGroup {
 export const NAVIGATION: readonly NavGroup[] = [
   {
     label: 'Mon compte',
-    entries: [{ label: 'Mes hébergements et factures', href: '/mon-compte', who: 'cooperator' }],
+    entries: [
+      { label: 'Mes hébergements et factures', href: '/mon-compte', who: 'cooperator' },
+      { label: 'Gérer mes hébergements', href: '/hebergements', who: 'cooperator' },
+    ],
   },
   {
     label: 'Adhérents',

@@ -186,7 +186,13 @@ describe('cooperator A with cooperator B’s ids', () => {
   });
 
   it('A still reaches their own pages (the refusals above are about ownership)', async () => {
-    for (const path of ['/adherents/4', '/api/adherents/4', '/adherents/4/parts']) {
+    for (const path of [
+      '/adherents/4',
+      '/api/adherents/4',
+      '/adherents/4/parts',
+      '/hebergements/4',
+      '/api/hebergements/4',
+    ]) {
       expect([path, (await jean.fetch(path)).status]).toEqual([path, 200]);
     }
     const home = await jean.fetch('/', { redirect: 'manual' });
@@ -210,6 +216,10 @@ describe('cooperator A with cooperator B’s ids', () => {
     expect(mine.body.accounts.map((a) => a.customerId)).toEqual(['1', '5']);
     // …and nothing of another person's.
     expect((await anne.fetch('/api/adherents/4')).status).toBe(403);
+    const hostings = await anne.getJson<{ hostings: { hostingId: number }[] }>('/api/hebergements');
+    expect(hostings.body.hostings.map((h) => h.hostingId)).toEqual([1, 5]);
+    const jeans = await jean.getJson<{ hostings: { hostingId: number }[] }>('/api/hebergements');
+    expect(jeans.body.hostings.map((h) => h.hostingId)).toEqual([4]);
   });
 
   it('an admin who is also a cooperator needs no second login: their own accounts too', async () => {

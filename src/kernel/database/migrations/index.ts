@@ -29,6 +29,7 @@ import { ShareCheques1764900002740 } from './1764900002740-share-cheques.js';
 import { AssemblyConvocation1764900002800 } from './1764900002800-assembly-convocation.js';
 import { Jobs1764900002900 } from './1764900002900-jobs.js';
 import { HostingSecrets1764900002910 } from './1764900002910-hosting-secrets.js';
+import { HostingNames1764900002920 } from './1764900002920-hosting-names.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -63,4 +64,5 @@ export const migrations = [
   AssemblyConvocation1764900002800,
   Jobs1764900002900,
   HostingSecrets1764900002910,
+  HostingNames1764900002920,
 ];

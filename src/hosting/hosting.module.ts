@@ -1,0 +1,31 @@
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { LegacySyncModule } from '../../legacy-sync/legacy-sync.module.js';
+import { Db } from '../kernel/database/db.js';
+import { HostingAccess } from './hosting-access.js';
+import { domainsSection } from './hosting-domains.section.js';
+import { HostingController } from './hosting.controller.js';
+import { HostingSections } from './hosting-sections.js';
+import { HostingPages } from './hosting-pages.service.js';
+
+/**
+ * Web hosting (issue 18): the cooperator's hostings and their pages, who may manage which
+ * (HostingAccess), and the sections each module adds to a hosting's page. The mirror of the
+ * hosting events into Gloux's tables (legacy-sync/legacy-hosting-mirror.ts) runs in
+ * LegacySyncModule beside the billing mirror, woken after every commit and on its timer.
+ */
+@Module({
+  imports: [LegacySyncModule],
+  controllers: [HostingController],
+  providers: [HostingAccess, HostingSections, HostingPages],
+  exports: [HostingAccess, HostingSections],
+})
+export class HostingModule implements OnModuleInit {
+  constructor(
+    @Inject(HostingSections) private readonly sections: HostingSections,
+    @Inject(Db) private readonly db: Db,
+  ) {}
+
+  onModuleInit(): void {
+    this.sections.register(domainsSection(this.db));
+  }
+}
