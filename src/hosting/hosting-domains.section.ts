@@ -15,7 +15,7 @@ export function domainsSection(db: Db): HostingSection {
     key: 'domains',
     order: 10,
     title: 'Domaines',
-    partial: 'hosting-domains',
+    partial: 'hosting_domains',
     read: async (hosting: LegacyHosting) => {
       const rows = await db.run((q) => domainsOfHosting(q, hosting.hostingId));
       return {

@@ -13,7 +13,7 @@ export interface HostingSection {
   readonly key: string;
   readonly order: number;
   readonly title: string;
-  /** The partial that renders `data` (its file name without `.hbs`). */
+  /** The partial that renders `data`: its file name without `.hbs`, `_` not `-` (hbs turns `-` into `_`). */
   readonly partial: string;
   read(hosting: LegacyHosting, user: AuthUser): Promise<object>;
 }

@@ -217,7 +217,8 @@ describe('cooperator A with cooperator B’s ids', () => {
     // …and nothing of another person's.
     expect((await anne.fetch('/api/adherents/4')).status).toBe(403);
     const hostings = await anne.getJson<{ hostings: { hostingId: number }[] }>('/api/hebergements');
-    expect(hostings.body.hostings.map((h) => h.hostingId)).toEqual([1, 5]);
+    // By name: anneblog (5), annelef (1).
+    expect(hostings.body.hostings.map((h) => h.hostingId)).toEqual([5, 1]);
     const jeans = await jean.getJson<{ hostings: { hostingId: number }[] }>('/api/hebergements');
     expect(jeans.body.hostings.map((h) => h.hostingId)).toEqual([4]);
   });
