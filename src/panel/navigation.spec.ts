@@ -9,13 +9,14 @@ const hrefs = (groups: ReturnType<typeof navigationFor>) =>
   groups.flatMap((g) => g.entries.map((e) => e.href));
 
 describe('the grouped navigation', () => {
-  it('shows a cooperator only their own account and the help', () => {
+  it('shows a cooperator only their own account, their hostings and the help', () => {
     const groups = navigationFor(cooperator, '/mon-compte');
     expect(groups.map((g) => g.label)).toEqual(['Mon compte', 'Aide']);
-    expect(hrefs(groups)).toEqual(['/mon-compte', '/aide']);
-    // One link alone is the group's own link, marked when it is the current page.
-    expect(groups[0]!.single?.href).toBe('/mon-compte');
+    expect(hrefs(groups)).toEqual(['/mon-compte', '/hebergements', '/aide']);
     expect(groups[0]!.current).toBe(true);
+    // One link alone is the group's own link, marked when it is the current page.
+    expect(groups[1]!.single?.href).toBe('/aide');
+    expect(navigationFor(cooperator, '/hebergements/4')[0]!.entries[1]!.current).toBe(true);
   });
 
   it('shows a treasurer the members and the treasury, no admin page', () => {
