@@ -28,8 +28,6 @@ export const ERROR_CODES = [
   'already_paid',
   'already_scheduled',
   'already_voted',
-  // A hosting name (domain, FTP login, site, address, database) another holds, here or in Gloux.
-  'name_taken',
   // A rule of the business refuses it as asked (422).
   'account_closed',
   'customer_closed',
@@ -56,6 +54,8 @@ export const ERROR_CODES = [
   'notice_too_short',
   'period_locked',
   'mx_managed',
+  // A hosting name (domain, FTP login, site, address, database) another holds, here or in Gloux.
+  'name_taken',
   // Something still uses it (a domain with web spaces or mailboxes).
   'in_use',
 ] as const;

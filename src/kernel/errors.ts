@@ -44,7 +44,6 @@ export const ERROR_CATALOGUE: { readonly [C in ApiErrorCode]: CatalogueEntry } =
   already_paid: conflict('Déjà payé.'),
   already_scheduled: conflict('Déjà programmé.'),
   already_voted: conflict('Vote déjà enregistré.'),
-  name_taken: conflict('Ce nom est déjà pris.'),
   account_closed: invalid('Ce compte est fermé.'),
   customer_closed: invalid('Ce client est fermé.'),
   invoice_cancelled: invalid('Cette facture est annulée par avoir.'),
@@ -70,7 +69,8 @@ export const ERROR_CATALOGUE: { readonly [C in ApiErrorCode]: CatalogueEntry } =
   notice_too_short: invalid('Le délai de convocation fixé par les statuts n’est pas respecté.'),
   period_locked: invalid('Cette période est close.'),
   mx_managed: invalid('Les enregistrements MX de ce domaine sont gérés par Ouvaton.'),
-  in_use: conflict('Encore utilisé : retirez d’abord ce qui en dépend.'),
+  name_taken: invalid('Ce nom est déjà pris.'),
+  in_use: invalid('Encore utilisé : retirez d’abord ce qui en dépend.'),
   unauthenticated: {
     status: 401,
     message: 'Connexion requise : identifiez-vous pour continuer.',
