@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { QueryRunner } from 'typeorm';
 import { createTable } from '../../src/kernel/database/ddl.js';
-import { Db } from '../../src/kernel/database/db.js';
+import type { Db } from '../../src/kernel/database/db.js';
 import { accountTables } from '../../src/kernel/database/migrations/1764900000700-accounts.js';
 import { Jobs1764900002900 } from '../../src/kernel/database/migrations/1764900002900-jobs.js';
-import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
+import { dialects, migratedTestDatabase } from '../support/databases.js';
 
 jest.setTimeout(120_000);
 
@@ -13,13 +13,12 @@ jest.setTimeout(120_000);
  * g2_jobs (same key with the kind, status, attempts and output), and the old table goes.
  */
 describe.each(dialects)('the job queue migration on %s', (dialect) => {
-  let database: TestDatabase;
+  let opened: Awaited<ReturnType<typeof migratedTestDatabase>> | undefined;
   let db: Db;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect, { sampleData: false });
-    db = await Db.open(database.settings);
-    await db.migrate();
+    opened = await migratedTestDatabase(dialect);
+    db = opened.db;
     // Back to the state before the migration.
     await db.run((q) => q.execute(`DROP TABLE g2_jobs`));
     for (const spec of accountTables.filter((t) => t.name === 'g2_provisioning_runs'))
@@ -27,8 +26,7 @@ describe.each(dialects)('the job queue migration on %s', (dialect) => {
   });
 
   afterAll(async () => {
-    await db?.close();
-    await database?.drop();
+    await opened?.close();
   });
 
   it('moves each run into g2_jobs and drops g2_provisioning_runs', async () => {

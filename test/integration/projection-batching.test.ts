@@ -5,11 +5,11 @@ import { assembliesProjection } from '../../projections/assemblies/assemblies.pr
 import { customerCreditProjection } from '../../projections/customer-credit/customer-credit.projection.js';
 import { invoiceBalancesProjection } from '../../projections/invoice-balances/invoice-balances.projection.js';
 import { sharesProjection } from '../../projections/shares/shares.projection.js';
-import { Db, type Tx } from '../../src/kernel/database/db.js';
+import type { Db, Tx } from '../../src/kernel/database/db.js';
 import type { RecordedEvent } from '../../src/kernel/event-store/event-store.js';
 import { ProjectionRows } from '../../src/kernel/projection-rows.js';
 import type { Projection } from '../../src/kernel/projection.js';
-import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
+import { dialects, migratedTestDatabase } from '../support/databases.js';
 
 jest.setTimeout(600_000);
 
@@ -322,18 +322,16 @@ function recorded(events: readonly { type: string; data: unknown }[]): RecordedE
 }
 
 describe.each(dialects)('batched projection apply on %s', (dialect) => {
-  let database: TestDatabase;
+  let opened: Awaited<ReturnType<typeof migratedTestDatabase>> | undefined;
   let db: Db;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect, { sampleData: false });
-    db = await Db.open(database.settings);
-    await db.migrate();
+    opened = await migratedTestDatabase(dialect);
+    db = opened.db;
   });
 
   afterAll(async () => {
-    await db?.close();
-    await database?.drop();
+    await opened?.close();
   });
 
   async function tables(tx: Tx, p: Projection): Promise<Record<string, string[]>> {

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
+import { Db } from '../../src/kernel/database/db.js';
 import type { DatabaseSettings, Dialect } from '../../src/kernel/database/settings.js';
 import { glouxFixtures } from '../../src/kernel/paths.js';
 
@@ -103,4 +104,24 @@ export function glouxStatement(id: string): string {
     .join('\n')
     .trim()
     .replace(/;$/, '');
+}
+
+/**
+ * A fresh database without Gloux's sample rows, every migration run, and the app's Db on it
+ * (tests of the storage itself, without the app); `close` closes the Db and drops the database.
+ */
+export async function migratedTestDatabase(
+  dialect: Dialect,
+): Promise<{ database: TestDatabase; db: Db; close: () => Promise<void> }> {
+  const database = await createTestDatabase(dialect, { sampleData: false });
+  const db = await Db.open(database.settings);
+  await db.migrate();
+  return {
+    database,
+    db,
+    close: async () => {
+      await db.close();
+      await database.drop();
+    },
+  };
 }
