@@ -18,6 +18,7 @@ import { isBooksEvent, type BooksEvent, type ClosedJournal } from '../books/even
 import { daysInclusive, minDay, type Day } from '../shared/day.js';
 import { fiscalYearBounds, fiscalYearOf } from '../shared/fiscal-year.js';
 import { Dec, Money, roundCents } from '../shared/money.js';
+import { plural, pluralWord } from '../shared/plural.js';
 import {
   isShareEvent,
   isSharePayoutEvent,
@@ -26,6 +27,9 @@ import {
 } from '../shares/events.js';
 import { revenueTypeOf, type RevenueType } from '../treasury/treasury.js';
 import { isBankEvent, type BankEvent, type BankLineBookingKind } from './events.js';
+
+/** '1 part sociale', '2 parts sociales': the FEC's labels agree the French way. */
+const sharesOf = (n: number) => plural(n, 'part sociale', 'parts sociales');
 
 /**
  * The general ledger of gloux2's events (docs/fec.md, docs/accounting.md §7): one balanced entry per
@@ -815,7 +819,7 @@ export class GeneralLedger {
             date: d.on,
             pieceRef: d.reference || `P${d.numbers[0] ?? ''}`,
             pieceDate: d.on,
-            label: `Souscription de ${d.numbers.length} part(s) sociale(s)`,
+            label: `Souscription de ${sharesOf(d.numbers.length)}`,
           },
           [debit('4562', amount, aux), credit('1012', amount, aux)],
         );
@@ -838,7 +842,7 @@ export class GeneralLedger {
             date: d.on,
             pieceRef: d.reference || `P${d.newNumbers[0] ?? ''}`,
             pieceDate: d.on,
-            label: `Cession de ${d.numbers.length} part(s) sociale(s)`,
+            label: `Cession de ${sharesOf(d.numbers.length)}`,
           },
           [
             debit('1013', moved.paid, from),
@@ -875,13 +879,13 @@ export class GeneralLedger {
         if (atOnce) {
           const subscribed = this.entries.get(sub.key)!;
           subscribed.journal = 'BQ';
-          subscribed.label = `Souscription et libération de ${d.numbers.length} part(s) sociale(s)`;
+          subscribed.label = `Souscription et libération de ${sharesOf(d.numbers.length)}`;
           subscribed.lines = [debit('512', amount), credit('1013', amount, aux)];
           return;
         }
         this.entry(
           d.liberationId,
-          { ...meta, label: `Libération de ${d.numbers.length} part(s) sociale(s)` },
+          { ...meta, label: `Libération de ${sharesOf(d.numbers.length)}` },
           [
             debit('512', amount),
             credit('4562', amount, aux),
@@ -911,7 +915,7 @@ export class GeneralLedger {
             date: d.on,
             pieceRef: `P${d.numbers[0] ?? ''}`,
             pieceDate: d.on,
-            label: `Remboursement de ${d.numbers.length} part(s) sociale(s)`,
+            label: `Remboursement de ${sharesOf(d.numbers.length)}`,
           },
           [debit('1013', amount, aux), credit('4567', amount, aux)],
         );
@@ -929,7 +933,7 @@ export class GeneralLedger {
             date: d.on,
             pieceRef: `P${d.numbers[0] ?? ''}`,
             pieceDate: d.on,
-            label: `Annulation de ${d.numbers.length} part(s) sociale(s) non libérée(s)`,
+            label: `Annulation de ${sharesOf(d.numbers.length)} ${pluralWord(d.numbers.length, 'non libérée', 'non libérées')}`,
           },
           [debit('1012', amount, aux), credit('4562', amount, aux)],
         );

@@ -3,12 +3,18 @@ import { JOB_KIND_LABELS, JOB_STATUS_LABELS } from './job-labels.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { addDays, type Day } from '../../domain/shared/day.js';
 import { Db } from '../kernel/database/db.js';
+import { findCustomers } from '../../legacy-sync/legacy-gateway.js';
+import { ACCOUNT_STATUS_LABELS } from './account-labels.js';
 
 export interface AccountListItem {
   accountId: string;
   customerId: string;
   name: string;
   status: string;
+  /** The state in French ('actif'), and the member as they know themselves (Gloux's person). */
+  statusText: string;
+  customerName: string;
+  customerNumber: string;
   openedOn: string | null;
   trialEndsOn: string | null;
   convertedOn: string | null;
@@ -56,11 +62,20 @@ export class LifecyclePagesQueries {
             rows.map((r) => r.account_id),
           )
         : [];
+      const customers = new Map(
+        (await findCustomers(q, [...new Set(rows.map((r) => r.customer_id))])).map((c) => [
+          c.customerId,
+          c,
+        ]),
+      );
       return rows.map((r) => ({
         accountId: r.account_id,
         customerId: r.customer_id,
         name: r.name,
         status: r.status,
+        statusText: ACCOUNT_STATUS_LABELS[r.status] ?? r.status,
+        customerName: customers.get(r.customer_id)?.name ?? '',
+        customerNumber: customers.get(r.customer_id)?.customerNumber ?? '',
         openedOn: r.opened_on,
         trialEndsOn: r.trial_ends_on,
         convertedOn: r.converted_on,

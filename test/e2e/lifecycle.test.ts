@@ -27,6 +27,12 @@ describe('account lifecycle pages (demo data)', () => {
     expect(page.html).toContain('Périodes d’essai en cours');
     expect(page.html).toContain('jdupont');
     expect(page.html).toContain('action="/admin/comptes/4/conversion"');
+    // French states and the member as they know themselves, never internal ids (item 11).
+    expect(page.html).toMatch(/<td>(?:actif|suspendu|fermé)</);
+    expect(page.html).not.toMatch(/>active\b|jdupont <span class="muted">\(4\)/);
+    expect(page.html).toMatch(
+      /<a href="\/admin\/adherents\/4">[^<]+<\/a> <span class="muted nowrap">n° client \d{13}</,
+    );
     const data = await getJson<{ recent: Account[]; trials: Account[] }>('/api/comptes/nouveaux');
     expect(data.body.trials.map((a) => a.name)).toEqual(['jdupont']);
     expect(data.body.recent.map((a) => a.accountId)).toContain('4');
@@ -64,6 +70,8 @@ describe('account lifecycle pages (demo data)', () => {
     expect(outbox.body.messages.every((m) => m.status === 'pending')).toBe(true);
     const runs = await getPage('/admin/provisionnement');
     expect(runs.status).toBe(200);
+    // A run's state in French (not the invoice helper's « À régler », which shadowed it).
+    expect(runs.html).not.toContain('À régler');
     expect(
       (await getJson<{ runs: { action: string; status: string }[] }>('/api/provisionnement')).body
         .runs,
