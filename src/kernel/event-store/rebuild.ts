@@ -16,22 +16,25 @@ const SWAP_TRIES = 20;
 export interface RebuildOptions {
   /**
    * MariaDB: from this many events in the log on, fresh tables are filled and swapped in rather
-   * than emptied in place. The swap's DDL costs a fixed ~25–45 ms per table (under load), more
-   * than deleting the rows of a small log.
+   * than emptied in place (default: never). Measured on 5,000 members × 2 years (42,879 events,
+   * 139,609 rows, load 15–20): the swap's DDL alone costs ~2.6 s for the 35 tables, deleting
+   * them in the transaction ~1.5–1.9 s, and the whole rebuild took 39–40 s by swap against
+   * 22–34 s in place (filling new, empty tablespaces costs more than reusing pages): the swap
+   * stays an option, tested, until a larger log shows it pays (docs/benchmarks.md).
    */
   readonly swapFromEvents?: number;
 }
-const SWAP_FROM_EVENTS = 20_000;
+const SWAP_FROM_EVENTS = Number.POSITIVE_INFINITY;
 
 /**
  * Empties the projections' tables and replays the whole log into them in one streaming pass,
  * while no command commits; the changes gather in memory and go out in large batches. A failure
  * leaves every table as it was.
  *
- * - SQLite (one writer), and MariaDB for a small log: one transaction (on MariaDB it holds the
- *   append lock). SQLite's `DELETE FROM` without a condition drops the table's pages at once.
- * - MariaDB: deleting every row in a transaction costs an undo record and index maintenance per
- *   row (~6 s for 126,000 rows, more than reading the log), so the pass fills fresh copies of
+ * - By default (and always on SQLite, one writer): one transaction, which on MariaDB holds the
+ *   append lock. SQLite's `DELETE FROM` without a condition drops the table's pages at once.
+ * - MariaDB with `swapFromEvents`: deleting every row in a transaction costs an undo record and
+ *   index maintenance per row, growing with the log, so the pass fills fresh copies of
  *   the tables and swaps them in with one atomic `RENAME TABLE`, all while another connection
  *   holds the append lock. DDL commits the transaction it runs in, hence the two connections.
  */
@@ -71,10 +74,10 @@ export async function rebuildProjections(
           await q.execute('COMMIT');
           position = caught.position;
           events += caught.count;
+          // A session setting (MySQL has no SET STATEMENT), put back before the connection is.
+          await q.execute(`SET SESSION lock_wait_timeout = ${SWAP_WAIT_SECONDS}`);
           try {
-            await q.execute(
-              `SET STATEMENT lock_wait_timeout = ${SWAP_WAIT_SECONDS} FOR RENAME TABLE ${swap}`,
-            );
+            await q.execute(`RENAME TABLE ${swap}`);
             return true;
           } catch (error) {
             // A transaction that read a live table holds it until it ends, and may be a command
@@ -86,6 +89,7 @@ export async function rebuildProjections(
         if (swapped) return { events };
       }
     } finally {
+      await q.execute(`SET SESSION lock_wait_timeout = DEFAULT`);
       await dropCopies(q, tables);
     }
   });
