@@ -66,3 +66,15 @@ export interface FtpAccountRemoved {
 }
 
 export type FtpEvent = FtpAccountCreated | FtpPasswordChanged | FtpRootChanged | FtpAccountRemoved;
+
+/** Every FTP event type, once (HOSTING_EVENT_TYPES spreads it). */
+export const FTP_EVENT_TYPES: { readonly [T in FtpEvent['type']]: true } = {
+  FtpAccountCreated: true,
+  FtpPasswordChanged: true,
+  FtpRootChanged: true,
+  FtpAccountRemoved: true,
+};
+
+export function isFtpEvent(e: { type: string }): e is FtpEvent {
+  return Object.hasOwn(FTP_EVENT_TYPES, e.type);
+}
