@@ -1,6 +1,7 @@
 import { defaultRecords, defaultSoa } from '../domain/hosting/default-zone.js';
 import type { DomainAdded, DomainRemoved } from '../domain/hosting/domain-events.js';
 import { isHostingEvent, type HostingEvent } from '../domain/hosting/events.js';
+import type { FtpEvent } from '../domain/hosting/ftp-events.js';
 import type { HostingNameKind } from '../domain/hosting/hosting-names.js';
 import { parisDateTimeOf, parisDayOf } from '../domain/shared/day.js';
 import type { Db, Queryable, Tx } from '../src/kernel/database/db.js';
@@ -10,6 +11,7 @@ import {
   sqlTimestamp,
   type RecordedEvent,
 } from '../src/kernel/event-store/event-store.js';
+import { mirrorFtpEvent } from './legacy-ftp.js';
 import { domainByName } from './legacy-hosting-inventory.js';
 import { SingleFlight } from './single-flight.js';
 import { lockCheckpoint } from './legacy-sync.worker.js';
@@ -40,7 +42,25 @@ export async function mirrorHostingEvent(
       return mirrorDomainAdded(tx, e, event);
     case 'DomainRemoved':
       return mirrorDomainRemoved(tx, e, event);
+    case 'FtpAccountCreated':
+    case 'FtpPasswordChanged':
+    case 'FtpRootChanged':
+    case 'FtpAccountRemoved':
+      return mirrorFtp(tx, e, event);
   }
+}
+
+/** `ftp` (legacy-ftp.ts); a login Gloux gave another row in between is a recorded conflict. */
+async function mirrorFtp(tx: Tx, e: FtpEvent, event: RecordedEvent): Promise<void> {
+  const written = await mirrorFtpEvent(tx, e);
+  if (written.kind === 'conflict')
+    await recordHostingConflict(tx, {
+      kind: 'ftp_login',
+      name: written.login,
+      hostingId: e.data.hostingId,
+      eventPosition: event.position,
+      detail: `L’identifiant FTP ${written.login} a été pris dans Gloux (hébergement n° ${written.heldBy}) pendant que gloux2 créait le compte : la ligne de Gloux est gardée, le compte n’existe pas.`,
+    });
 }
 
 /** A name Gloux took between gloux2's command and its mirror: kept as Gloux wrote it, said. */

@@ -20,6 +20,7 @@ import { billingRunCli, vatScheduleCli } from './billing-run/billing-run.cli.js'
 import { CommandPipeline } from './kernel/event-store/command-pipeline.js';
 import { fakeBankCli } from './fake-bank/fake-bank.cli.js';
 import { daemonConfigCli } from './hosting/daemons/daemon-config.cli.js';
+import { ftpCreateCli, ftpPasswordCli } from './hosting/ftp/ftp.cli.js';
 import { processEnvironment } from './kernel/config.js';
 import { legacyBackfillCli, legacyDriftCli, legacyRepairCli } from './legacy/legacy.cli.js';
 import { overageRunCli } from './overage/overage.cli.js';
@@ -126,6 +127,11 @@ Commands:
                                   sql/grants.sql (column-level SELECT users), sql/pdns-views.sql,
                                   pure-ftpd/mysql.conf + run.sh, pdns/pdns.conf, README.md;
                                   needs no connection (docs/install.md "Daemons")
+  ftp:create --hosting <nom> --kind supplementary|master|vhost --login <login> --path <relative>
+         --password <p>           an FTP account (supplementary: <nom>_…, under a subfolder);
+                                  live once mirrored into Gloux's ftp table
+  ftp:password --login <login> --password <p>
+                                  a panel-created FTP account's new password
 
 Environment: DATABASE_URL=mysql://user:pass@host/db (default: embedded SQLite, SQLITE_PATH)`;
 
@@ -161,6 +167,8 @@ const COMMANDS = [
   'fiscal-year:close',
   'vat:declare',
   'hosting:daemon-config',
+  'ftp:create',
+  'ftp:password',
 ];
 
 async function main(): Promise<number> {
@@ -210,6 +218,10 @@ async function main(): Promise<number> {
       'imap-port': { type: 'string' },
       'pdns-database': { type: 'string' },
       'root-prefix': { type: 'string' },
+      hosting: { type: 'string' },
+      login: { type: 'string' },
+      path: { type: 'string' },
+      password: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -293,6 +305,10 @@ async function main(): Promise<number> {
         return await fiscalYearCloseCli(app, values);
       case 'vat:declare':
         return await vatDeclareCli(app, values);
+      case 'ftp:create':
+        return await ftpCreateCli(app, values);
+      case 'ftp:password':
+        return await ftpPasswordCli(app, values);
       case 'legacy-sync:run': {
         const n = await app.get(LegacySyncWorker).catchUp();
         const hosting = await app.get(LegacyHostingMirror).catchUp();

@@ -1,4 +1,5 @@
 import { DOMAIN_NAME_EVENT_TYPES, type DomainNameEvent } from './domain-events.js';
+import { FTP_EVENT_TYPES, type FtpEvent } from './ftp-events.js';
 
 /**
  * The web hosting events (issue 18). Each module declares its own union in its own file
@@ -9,11 +10,12 @@ import { DOMAIN_NAME_EVENT_TYPES, type DomainNameEvent } from './domain-events.j
  * spaces, FTP accounts, later mailboxes and databases); `zone-<soa.id>` orders the DNS changes
  * of one zone, so its serial bumps follow the changes.
  */
-export type HostingEvent = DomainNameEvent;
+export type HostingEvent = DomainNameEvent | FtpEvent;
 
 /** Every hosting event type, once (a module's union missing here does not compile). */
 const HOSTING_EVENT_TYPES: { readonly [T in HostingEvent['type']]: true } = {
   ...DOMAIN_NAME_EVENT_TYPES,
+  ...FTP_EVENT_TYPES,
 };
 
 export function isHostingEvent(e: { type: string }): e is HostingEvent {

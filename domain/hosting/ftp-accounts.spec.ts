@@ -204,11 +204,11 @@ describe('CreateFtpAccount', () => {
     create
       .given()
       .when(supplementary, ctx({ loginTaken: true }))
-      .thenThrows('conflict', 'login');
+      .thenThrows('name_taken', 'login');
     create
       .given(created('y', 'supplementary', 'annelef_blog', 'www'))
       .when({ ...supplementary, path: 'www/x' }, ctx())
-      .thenThrows('conflict', 'login');
+      .thenThrows('name_taken', 'login');
     create
       .given()
       .when({ ...supplementary, password: 'court' }, ctx())

@@ -1,4 +1,5 @@
 import { DomainError } from '../shared/errors.js';
+import { nameTakenMessage } from './hosting-names.js';
 import type {
   FtpAccountCreated,
   FtpAccountKind,
@@ -279,7 +280,7 @@ export function decideCreateFtpAccount(
     }
   }
   if (context.loginTaken || accounts.some((a) => a.login === login))
-    throw new DomainError('conflict', `L’identifiant FTP ${login} est déjà pris.`, 'login');
+    throw new DomainError('name_taken', nameTakenMessage('ftp_login', login), 'login');
   return [
     {
       type: 'FtpAccountCreated',

@@ -1,6 +1,10 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import { LegacySyncModule } from '../../legacy-sync/legacy-sync.module.js';
 import { Db } from '../kernel/database/db.js';
+import { FtpAccountHandler } from './ftp/ftp-accounts.handler.js';
+import { ftpSection } from './ftp/hosting-ftp.section.js';
+import { FtpController } from './ftp/ftp.controller.js';
 import { HostingAccess } from './hosting-access.js';
 import { domainsSection } from './hosting-domains.section.js';
 import { HostingController } from './hosting.controller.js';
@@ -14,9 +18,9 @@ import { HostingPages } from './hosting-pages.service.js';
  * LegacySyncModule beside the billing mirror, woken after every commit and on its timer.
  */
 @Module({
-  imports: [LegacySyncModule],
-  controllers: [HostingController],
-  providers: [HostingAccess, HostingSections, HostingPages],
+  imports: [CqrsModule, LegacySyncModule],
+  controllers: [HostingController, FtpController],
+  providers: [HostingAccess, HostingSections, HostingPages, FtpAccountHandler],
   exports: [HostingAccess, HostingSections],
 })
 export class HostingModule implements OnModuleInit {
@@ -26,6 +30,6 @@ export class HostingModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.sections.register(domainsSection(this.db));
+    this.sections.register(domainsSection(this.db), ftpSection(this.db));
   }
 }

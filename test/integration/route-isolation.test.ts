@@ -96,6 +96,8 @@ beforeAll(async () => {
     exercice: ['2026'],
     // Anne's login (demo user 3).
     userId: ['3'],
+    // An FTP login (Gloux's master account of annelef).
+    login: ['annelef'],
   };
   markers = ['Lefèvre', '0403020000017', '1905200000518', 'anne@example.org'];
   markers.push(...docs.map((d) => d.number));

@@ -142,53 +142,46 @@ export class FtpAccountHandler implements ICommandHandler<FtpAccountCommand, Ftp
             : [],
           result,
         });
+        if (input.action === 'create') {
+          const login = parseFtpLogin(input.login);
+          const events = decideCreateFtpAccount(state, input, {
+            ...context,
+            accountId,
+            loginTaken: (await nameTakenInGloux(tx, 'ftp_login', login)) !== null,
+          });
+          await claimHostingName(tx, {
+            kind: 'ftp_login',
+            name: login,
+            streamId,
+            at: now,
+            field: 'login',
+          });
+          await keepFtpHash(tx, accountId, hash!, now);
+          return append(events, { accountId, login });
+        }
+        const account = accountByLogin(state, parseFtpLogin(input.login));
+        const { accountId: id, login } = account;
         switch (input.action) {
-          case 'create': {
-            const login = parseFtpLogin(input.login);
-            const events = decideCreateFtpAccount(state, input, {
-              ...context,
-              accountId,
-              loginTaken: (await nameTakenInGloux(tx, 'ftp_login', login)) !== null,
-            });
-            await claimHostingName(tx, {
-              kind: 'ftp_login',
-              name: login,
-              streamId,
-              at: now,
-              field: 'login',
-            });
-            await keepFtpHash(tx, accountId, hash!, now);
-            return append(events, { accountId, login });
-          }
-          case 'password': {
-            const account = accountByLogin(state, parseFtpLogin(input.login));
-            const events = decideChangeFtpPassword(
-              state,
-              { accountId: account.accountId, password: input.password },
-              context,
+          case 'password':
+            await keepFtpHash(tx, id, hash!, now);
+            return append(
+              decideChangeFtpPassword(state, { accountId: id, password: input.password }, context),
+              { accountId: id, login },
             );
-            await keepFtpHash(tx, account.accountId, hash!, now);
-            return append(events, { accountId: account.accountId, login: account.login });
-          }
-          case 'root': {
-            const account = accountByLogin(state, parseFtpLogin(input.login));
-            const events = decideChangeFtpRoot(
-              state,
-              { accountId: account.accountId, path: input.path },
-              context,
+          case 'root':
+            return append(
+              decideChangeFtpRoot(state, { accountId: id, path: input.path }, context),
+              {
+                accountId: id,
+                login,
+              },
             );
-            return append(events, { accountId: account.accountId, login: account.login });
-          }
-          case 'remove': {
-            const account = accountByLogin(state, parseFtpLogin(input.login));
-            const events = decideRemoveFtpAccount(
-              state,
-              { accountId: account.accountId, reason: 'requested' },
-              context,
+          case 'remove':
+            await releaseHostingName(tx, 'ftp_login', login, streamId);
+            return append(
+              decideRemoveFtpAccount(state, { accountId: id, reason: 'requested' }, context),
+              { accountId: id, login },
             );
-            await releaseHostingName(tx, 'ftp_login', account.login, streamId);
-            return append(events, { accountId: account.accountId, login: account.login });
-          }
           default: {
             const never: never = input;
             return never;

@@ -4,6 +4,7 @@ import { parseFtpLogin } from '../../../domain/hosting/ftp-accounts.js';
 import type { FtpAccountKind } from '../../../domain/hosting/ftp-events.js';
 import { DomainError } from '../../../domain/shared/errors.js';
 import { hostingByName } from '../../../legacy-sync/legacy-hosting-inventory.js';
+import { LegacyHostingMirror } from '../../../legacy-sync/legacy-hosting-mirror.js';
 import { Db } from '../../kernel/database/db.js';
 import { hostingNameHolder } from '../../kernel/hosting-names.js';
 import { FtpAccountCommand, type FtpAccountResult } from './ftp-accounts.handler.js';
@@ -57,6 +58,8 @@ export async function ftpCreateCli(
       o.key,
     ),
   );
+  // Written into Gloux's ftp table before the process ends: the account is live on return.
+  await app.get(LegacyHostingMirror).catchUp();
   console.log(`Compte FTP ${result.login} créé sur l’hébergement ${hosting.name}.`);
   return 0;
 }
@@ -85,6 +88,7 @@ export async function ftpPasswordCli(
         o.key,
       ),
     );
+  await app.get(LegacyHostingMirror).catchUp();
   console.log(`Mot de passe du compte FTP ${login} changé.`);
   return 0;
 }
