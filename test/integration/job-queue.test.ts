@@ -11,7 +11,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { jobStream } from '../../domain/jobs/events.js';
+import { claimable, type JobStatus, type QueuedJob } from '../../domain/jobs/job-rules.js';
 import type { JobKind, Payload } from '../../domain/jobs/job-kinds.js';
 import {
   LIFECYCLE_CONFIG,
@@ -304,6 +306,56 @@ describe.each(dialects)('the provisioning job queue on %s', (dialect) => {
     expect(await app.count('g2_jobs', `target_id = '16'`)).toBe(1);
     await app.settle();
     expect(await app.count('g2_jobs', `target_id = '16' AND status = 'done'`)).toBe(1);
+  });
+
+  it('claims exactly the jobs the ordering rule allows, on random queues', async () => {
+    const now = new Date(T0);
+    const statuses: JobStatus[] = ['pending', 'running', 'done', 'failed', 'cancelled', 'skipped'];
+    const queueArb = fc.array(
+      fc.record({
+        target: fc.constantFrom('a', 'b', 'c'),
+        status: fc.constantFrom(...statuses),
+        dueIn: fc.constantFrom(-5000, 0, 5000),
+        leaseIn: fc.constantFrom(-5000, 5000),
+      }),
+      { maxLength: 10 },
+    );
+    await fc.assert(
+      fc.asyncProperty(queueArb, async (list) => {
+        await app.db.run((q) => q.execute(`DELETE FROM g2_jobs`));
+        const jobs: QueuedJob[] = [];
+        for (const [i, j] of list.entries()) {
+          const nextAttemptAt = new Date(now.getTime() + j.dueIn);
+          const leaseUntil = j.status === 'running' ? new Date(now.getTime() + j.leaseIn) : null;
+          const { insertId } = await app.db.run((q) =>
+            q.execute(
+              `INSERT INTO g2_jobs (job_key, event_position, kind, target_kind, target_id, payload, status, attempts, next_attempt_at, lease_until, created_at)
+               VALUES (?, 0, 'vhost.mkdir', 'vhost', ?, '{}', ?, 0, ?, ?, ?)`,
+              [
+                `rule-${i}`,
+                j.target,
+                j.status,
+                sqlTimestamp(nextAttemptAt),
+                leaseUntil && sqlTimestamp(leaseUntil),
+                sqlTimestamp(now),
+              ],
+            ),
+          );
+          jobs.push({
+            id: Number(insertId),
+            targetKind: 'vhost',
+            targetId: j.target,
+            status: j.status,
+            nextAttemptAt,
+            leaseUntil,
+          });
+        }
+        const picked = (await queue().due(now, 1000)).map((r) => Number(r.id));
+        expect(picked).toEqual(claimable(jobs, now).map((j) => j.id));
+      }),
+      { numRuns: 25 },
+    );
+    await app.db.run((q) => q.execute(`DELETE FROM g2_jobs`));
   });
 
   it('refuses a payload with a path out of the hosting, nothing queued', async () => {
