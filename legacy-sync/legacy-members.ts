@@ -26,12 +26,15 @@ export async function searchMembers(
   q: Queryable,
   search: string,
   limit = 200,
+  state?: 'actif' | 'suspendu' | 'ferme',
 ): Promise<LegacyMemberRow[]> {
   const t = (c: string) => `${legacyTextSelect(c, q.dialect)} AS ${c.split('.')[1]}`;
   const rows = await q.query<Record<string, unknown>>(
     `SELECT c.id_client, c.num_client, c.etat, c.id_tiers, ${t('t.nom')}, ${t('t.prenom')},
             ${t('t.raison_sociale')}, ${t('t.email')}
-       FROM clients c LEFT JOIN tiers t ON t.id_tiers = c.id_tiers ORDER BY c.id_client`,
+       FROM clients c LEFT JOIN tiers t ON t.id_tiers = c.id_tiers
+      ${state ? 'WHERE c.etat = ?' : ''} ORDER BY c.id_client`,
+    state ? [state] : [],
   );
   const users = await q.query<{
     login: unknown;

@@ -8,9 +8,30 @@ import { BillingQueries } from '../billing/billing-queries.js';
 import { SharesPages } from '../shares/shares-pages.service.js';
 import { AdminOnly, Staff } from './access.decorators.js';
 import { AuthService } from './auth.service.js';
-import { MembersService } from './members.service.js';
+import { MEMBER_STATES, MembersService } from './members.service.js';
+import { requestedSort, sortHeaders, sortRows } from '../panel/sorting.js';
 import { UpdatePersonCommand, type UpdatePersonResult } from './update-person.command.js';
 import { authOf } from './request-auth.js';
+
+type MemberRow = Awaited<ReturnType<MembersService['search']>>[number];
+
+/** The member list's sortable columns (?tri=): their headers and the key each sorts by. */
+const MEMBER_LABELS = {
+  numero: 'N° client',
+  nom: 'Nom',
+  ville: 'Ville',
+  etat: 'État',
+  solde: 'Solde (Gloux)',
+} as const;
+const MEMBER_COLUMNS = Object.keys(MEMBER_LABELS) as (keyof typeof MEMBER_LABELS)[];
+const MEMBER_KEYS: Record<keyof typeof MEMBER_LABELS, (m: MemberRow) => string | number> = {
+  numero: (m) => m.customerNumber,
+  nom: (m) => m.name,
+  ville: (m) => m.city,
+  etat: (m) => m.state,
+  // Cents as a number: amounts compare by value, never as text or a float.
+  solde: (m) => Number(m.balance.replace('.', '')),
+};
 
 /**
  * The one member list (with search) and a member's page gathering the person, their accounts,
@@ -30,10 +51,24 @@ export class MembersController {
 
   @Staff()
   @Get('/admin/adherents')
-  async list(@Query('q') q: unknown, @Res() res: Response) {
-    const search = typeof q === 'string' ? q.slice(0, 100) : '';
-    const members = await this.members.search(search);
-    res.render('members', { title: 'Adhérents', search, members });
+  async list(@Query() query: Record<string, unknown>, @Res() res: Response) {
+    const search = typeof query.q === 'string' ? query.q.slice(0, 100) : '';
+    // An unknown state or column is ignored: the whole list, in its default order.
+    const state = MEMBER_STATES.find((s) => s === query.etat);
+    const sort = requestedSort(query, MEMBER_COLUMNS, { column: 'numero', order: 'asc' });
+    const members = sortRows(
+      await this.members.search(search, state),
+      MEMBER_KEYS[sort.column],
+      sort.order,
+      (m) => Number(m.customerId),
+    );
+    res.render('members', {
+      title: 'Adhérents',
+      search,
+      state: state ?? '',
+      members,
+      headers: sortHeaders('/admin/adherents', { q: search, etat: state }, MEMBER_LABELS, sort),
+    });
   }
 
   @Staff()

@@ -9,15 +9,19 @@ import {
 } from '../../legacy-sync/legacy-members.js';
 import { Db } from '../kernel/database/db.js';
 
+/** Gloux's account states, the member list's filter (?etat=). */
+export const MEMBER_STATES = ['actif', 'suspendu', 'ferme'] as const;
+export type MemberState = (typeof MEMBER_STATES)[number];
+
 /** The members' pages read Gloux's people (an admin's edit is UpdatePersonCommand). */
 @Injectable()
 export class MembersService {
   constructor(@Inject(Db) private readonly db: Db) {}
 
   /** The one member list: who, their e-mail and logins, and each account's city, state and balance. */
-  search(search: string) {
+  search(search: string, state?: MemberState) {
     return this.db.run(async (q) => {
-      const members = await searchMembers(q, search);
+      const members = await searchMembers(q, search, undefined, state);
       const customers = new Map(
         (
           await findCustomers(

@@ -6,11 +6,12 @@ import { Clock } from '../kernel/clock.js';
 import { reasonLabel } from './account-labels.js';
 import { AccountLifecycle } from './account-lifecycle.js';
 import { AfterCommit } from './after-commit.js';
-import { LifecyclePagesQueries } from './lifecycle-pages.queries.js';
+import { LifecyclePagesQueries, type AccountListItem } from './lifecycle-pages.queries.js';
 import { MailOutbox } from './mail-outbox.js';
 import { JobQueue } from '../kernel/jobs/job-queue.js';
 import { isConfirmed, renderConfirmation } from '../panel/confirmation.js';
 import { jobView } from './lifecycle-pages.queries.js';
+import { requestedSort, sortHeaders, sortRows, type Sort } from '../panel/sorting.js';
 import { AdminOnly } from '../auth/access.decorators.js';
 
 function days(value: unknown, fallback: number): number {
@@ -32,6 +33,33 @@ const withLabels = <T extends { reasons: { reason: string }[] }>(list: T[]) =>
     reasons: a.reasons.map((r) => ({ ...r, label: reasonLabel(r.reason) })),
   }));
 
+/** The sortable columns of the account lists (?tri=), each a key of the rows shown. */
+const ACCOUNT_KEYS = {
+  hebergement: (a: AccountListItem) => a.name,
+  adherent: (a: AccountListItem) => a.customerName,
+  ouverture: (a: AccountListItem) => a.openedOn ?? '',
+  essai: (a: AccountListItem) => a.trialEndsOn ?? '',
+  fermeture: (a: AccountListItem) => a.closesOn ?? '',
+} as const;
+type AccountColumn = keyof typeof ACCOUNT_KEYS;
+const NEW_LABELS = {
+  hebergement: 'Hébergement',
+  adherent: 'Adhérent',
+  ouverture: 'Ouvert le',
+  essai: 'Fin d’essai',
+} satisfies Partial<Record<AccountColumn, string>>;
+const NEW_COLUMNS = Object.keys(NEW_LABELS) as (keyof typeof NEW_LABELS)[];
+const SUSPENDED_LABELS = {
+  hebergement: 'Hébergement',
+  adherent: 'Adhérent',
+  fermeture: 'Préavis de fermeture',
+} satisfies Partial<Record<AccountColumn, string>>;
+const SUSPENDED_COLUMNS = Object.keys(SUSPENDED_LABELS) as (keyof typeof SUSPENDED_LABELS)[];
+
+/** Accounts in the order asked, the account number breaking ties (stable from one load to the next). */
+const sortAccounts = (list: AccountListItem[], sort: Sort<AccountColumn>) =>
+  sortRows(list, ACCOUNT_KEYS[sort.column], sort.order, (a) => Number(a.accountId));
+
 /** Admin pages of the account lifecycle, each with its JSON twin under /api. */
 @AdminOnly()
 @Controller()
@@ -52,12 +80,23 @@ export class LifecycleAdminController {
 
   @Get('/admin/comptes/nouveaux')
   @Render('accounts-new')
-  async newAccounts(@Query('jours') jours?: string, @Query('converti') converted?: string) {
+  async newAccounts(
+    @Query('jours') jours?: string,
+    @Query('converti') converted?: string,
+    @Query() query: Record<string, unknown> = {},
+  ) {
     const data = await this.queries.newAccounts(this.clock.today(), days(jours, 30));
+    const sort = requestedSort(query, NEW_COLUMNS, { column: 'ouverture', order: 'desc' });
     return {
       title: 'Nouveaux comptes',
       ...data,
-      recent: withLabels(data.recent),
+      recent: withLabels(sortAccounts(data.recent, sort)),
+      headers: sortHeaders(
+        '/admin/comptes/nouveaux',
+        { jours: jours && /^\d{1,4}$/.test(jours) ? jours : null },
+        NEW_LABELS,
+        sort,
+      ),
       trials: withLabels(data.trials),
       days: days(jours, 30),
       converted: typeof converted === 'string' && /^\d+$/.test(converted) ? converted : null,
@@ -103,10 +142,12 @@ export class LifecycleAdminController {
 
   @Get('/admin/comptes/suspendus')
   @Render('accounts-suspended')
-  async suspended() {
+  async suspended(@Query() query: Record<string, unknown>) {
+    const sort = requestedSort(query, SUSPENDED_COLUMNS, { column: 'hebergement', order: 'asc' });
     return {
       title: 'Comptes suspendus',
-      accounts: withLabels(await this.queries.suspendedAccounts()),
+      accounts: withLabels(sortAccounts(await this.queries.suspendedAccounts(), sort)),
+      headers: sortHeaders('/admin/comptes/suspendus', {}, SUSPENDED_LABELS, sort),
     };
   }
 
