@@ -60,6 +60,28 @@ function net(entries: readonly LedgerEntry[], account: string, aux?: string): Mo
   );
 }
 
+/** F2026-000001 of customer 1: one line of 100.00 at 20 % (120.00). */
+function plaqueInvoice() {
+  const [issued] = decideIssueInvoice(
+    initialInvoiceState,
+    {
+      customerId: '1',
+      issuedOn: '2026-02-01',
+      lines: [
+        {
+          label: 'Plaque de base',
+          net: '100.00',
+          vatRate: '20',
+          serviceStart: '2026-02-01',
+          serviceEnd: '2026-02-28',
+        },
+      ],
+    },
+    { invoiceId: 'inv-1', number: 'F2026-000001', billingAddress: '', lineId: () => 'l1' },
+  );
+  return issued!;
+}
+
 describe('FEC general ledger', () => {
   it('worked example: invoice, cheque, deposit slip, year-end deferral', () => {
     const [issued] = decideIssueInvoice(
@@ -186,25 +208,8 @@ describe('FEC general ledger', () => {
   });
 
   it('an allocation Gloux adds later to a payment moves its unallocated part from 4191 to 411', () => {
-    const [issued] = decideIssueInvoice(
-      initialInvoiceState,
-      {
-        customerId: '1',
-        issuedOn: '2026-02-01',
-        lines: [
-          {
-            label: 'Plaque de base',
-            net: '100.00',
-            vatRate: '20',
-            serviceStart: '2026-02-01',
-            serviceEnd: '2026-02-28',
-          },
-        ],
-      },
-      { invoiceId: 'inv-1', number: 'F2026-000001', billingAddress: '', lineId: () => 'l1' },
-    );
     const ledger = new GeneralLedger();
-    ledger.apply(issued!);
+    ledger.apply(plaqueInvoice());
     // Gloux's payment came in with nothing allocated; Gloux's admin then allocated 120.00 of it.
     ledger.apply({
       type: 'PaymentRecorded',
@@ -261,6 +266,69 @@ describe('FEC general ledger', () => {
    * exactly what their invoices still ask, 4191 holds their credit, and 512 + 5112 hold the
    * money received less the money paid out.
    */
+  it('books a second Gloux allocation of a payment to the same invoice on its own day, even out of date order', () => {
+    const ledger = new GeneralLedger();
+    ledger.apply(plaqueInvoice());
+    const pay = (paymentId: string, day: string, amount: string, allocated: string) => {
+      ledger.apply({
+        type: 'PaymentRecorded',
+        data: {
+          paymentId,
+          customerId: '1',
+          method: 'transfer',
+          amount,
+          receivedOn: day,
+          reference: paymentId,
+          bank: '',
+          allocations: [{ invoiceId: 'inv-1', amount: allocated }],
+        },
+      });
+      ledger.apply({
+        type: 'InvoicePaymentAllocated',
+        data: { invoiceId: 'inv-1', paymentId, amount: allocated, paidOn: day },
+      });
+    };
+    // Gloux's transfer of 100.00 pays 60.00; one dated earlier is recorded after it.
+    pay('pay-1', '2026-02-10', '100.00', '60.00');
+    pay('pay-2', '2026-02-05', '20.00', '20.00');
+    // In March Gloux allocates 40.00 more of the first transfer to the same invoice.
+    ledger.apply({
+      type: 'PaymentAllocationChanged',
+      data: {
+        paymentId: 'pay-1',
+        customerId: '1',
+        invoiceId: 'inv-1',
+        amount: '40.00',
+        on: '2026-03-02',
+      },
+    });
+    ledger.apply({
+      type: 'InvoicePaymentAllocated',
+      data: { invoiceId: 'inv-1', paymentId: 'pay-1', amount: '40.00', paidOn: '2026-03-02' },
+    });
+    const entries = ledger.entriesOf(2026);
+    expect(entries.every(isBalanced)).toBe(true);
+    const collected = (month: string) =>
+      net(
+        entries.filter((x) => x.date.startsWith(month)),
+        '44571',
+      ).toString();
+    // February keeps the VAT of the 80.00 received then; March's correction has the rest.
+    expect(collected('2026-02')).toBe('-13.33');
+    expect(collected('2026-03')).toBe('-6.67');
+    expect(
+      entries
+        .filter((x) => x.date === '2026-03-02')
+        .map((x) => [x.journal, x.label, net([x], '44571').toString()]),
+    ).toEqual([
+      [
+        'OD',
+        'Régularisation : affectation du règlement pay-1 sur F2026-000001 (ajoutée dans Gloux)',
+        '-6.67',
+      ],
+    ]);
+  });
+
   it('property: entries balance; 411 = what is due; 4191 = credit; banks = cash', () => {
     fc.assert(
       fc.property(

@@ -310,9 +310,12 @@ export class GeneralLedger {
     if (event.type === 'InvoiceIssued') return;
     const booked = this.vatBooked.get(invoiceId) ?? new Map();
     this.vatBooked.set(invoiceId, booked);
+    // Per change and day: an allocation Gloux adds later to the same (payment, invoice) is
+    // booked on its own day, never in the first day's entry (docs/accounting.md §2).
     const book = (id: string, vat: Money, day: Day, reference: string, at?: string) => {
-      const was = booked.get(id);
-      booked.set(id, {
+      const slot = `${id}|${day}`;
+      const was = booked.get(slot);
+      booked.set(slot, {
         vat: (was?.vat ?? Money.ZERO).plus(vat),
         on: was?.on ?? day,
         ref: was?.ref ?? reference,
@@ -355,12 +358,32 @@ export class GeneralLedger {
       book(key, Money.sum(delta.map((d) => Money.of(d.vat))), on, ref, into);
       return;
     }
-    const target = new Map<string, Money>();
+    const target = new Map<string, { id: string; on: Day; vat: Money }>();
     for (const c of invoiceAllocationChanges(events, this.fiscalYearStart)) {
+      const slot = `${c.id}|${c.on}`;
       const vat = Money.sum(c.entries.map((d) => Money.of(d.vat)));
-      target.set(c.id, (target.get(c.id) ?? Money.ZERO).plus(vat));
+      target.set(slot, {
+        id: c.id,
+        on: c.on,
+        vat: (target.get(slot)?.vat ?? Money.ZERO).plus(vat),
+      });
     }
-    for (const [id, vat] of target) book(id, vat.minus(booked.get(id)?.vat ?? Money.ZERO), on, ref);
+    for (const [slot, t] of target)
+      book(
+        t.id,
+        t.vat.minus(booked.get(slot)?.vat ?? Money.ZERO),
+        t.on,
+        ref,
+        this.lateAllocation(t.id, invoiceId, t.on),
+      );
+  }
+
+  /** The correction entry of an allocation Gloux added to a payment after its day, if it is one. */
+  private lateAllocation(paymentId: string, invoiceId: string, on: Day): string | undefined {
+    const received = this.paymentDay.get(paymentId);
+    return received !== undefined && received !== on
+      ? allocationEntryKey(paymentId, invoiceId, on)
+      : undefined;
   }
 
   apply(e: LedgerEvent): void {
@@ -458,14 +481,12 @@ export class GeneralLedger {
         const ref = this.paymentRef.get(d.paymentId) ?? this.invoiceNumbers.get(d.invoiceId) ?? '';
         // An allocation Gloux added later is dated the day gloux2 saw it: its VAT goes in that
         // day's correction entry (PaymentAllocationChanged), never in the payment's own.
-        const received = this.paymentDay.get(d.paymentId);
-        const late = received !== undefined && received !== d.paidOn;
         this.invoiceChange(
           e,
           d.paymentId,
           d.paidOn,
           ref,
-          late ? allocationEntryKey(d.paymentId, d.invoiceId, d.paidOn) : undefined,
+          this.lateAllocation(d.paymentId, d.invoiceId, d.paidOn),
         );
         return;
       }

@@ -129,8 +129,9 @@ export const paymentAllocationProjection = (fiscalYearStart: FiscalYearStart) =>
   return defineProjection<InvoiceEvent, Map<string, Folded>>({
     name: 'payment-allocation',
     tables: [
-      { name: LINES, key: ['payment_id', 'invoice_id', 'line_id'] },
-      { name: YEARS, key: ['payment_id', 'invoice_id', 'line_id', 'fiscal_year'] },
+      // Per day: an allocation Gloux adds later to the same pair is a row of the day it is seen.
+      { name: LINES, key: ['payment_id', 'invoice_id', 'line_id', 'paid_on'] },
+      { name: YEARS, key: ['payment_id', 'invoice_id', 'line_id', 'paid_on', 'fiscal_year'] },
     ],
     handles: invoiceTypes,
     memo: () => new Map(),
@@ -216,11 +217,16 @@ async function record(
     net_cents: toCents(y.net),
     kind: change.kind,
   });
-  // Rows of this id on this invoice exist only if an earlier event of the invoice carried the
-  // same id (a Gloux payment allocated again): then it adds to them, otherwise no read.
-  const again = before.state.payments.some((p) => p.paymentId === change.id);
+  // Rows of this id on this invoice and day exist only if an earlier event of the invoice
+  // carried the same id on that day (a Gloux payment allocated again): then it adds to them,
+  // otherwise no read. Another day has rows of its own (docs/accounting.md §2).
+  const again = before.state.payments.some(
+    (p) => p.paymentId === change.id && p.paidOn === change.on,
+  );
   for (const entry of rowsKept) {
-    const line = again ? await rows.get(LINES, [change.id, invoiceId, entry.lineId]) : undefined;
+    const line = again
+      ? await rows.get(LINES, [change.id, invoiceId, entry.lineId, change.on])
+      : undefined;
     rows.put(
       LINES,
       line
@@ -229,7 +235,7 @@ async function record(
     );
     for (const y of entry.years) {
       const year = again
-        ? await rows.get(YEARS, [change.id, invoiceId, entry.lineId, y.fiscalYear])
+        ? await rows.get(YEARS, [change.id, invoiceId, entry.lineId, change.on, y.fiscalYear])
         : undefined;
       rows.put(
         YEARS,
@@ -263,8 +269,13 @@ function rewrite(
   const old = rowsOf(fiscalYearStart, invoiceId, earlier);
   const now = rowsOf(fiscalYearStart, invoiceId, events);
   for (const [table, keys, before, after] of [
-    [LINES, ['payment_id', 'invoice_id', 'line_id'], old.lines, now.lines],
-    [YEARS, ['payment_id', 'invoice_id', 'line_id', 'fiscal_year'], old.years, now.years],
+    [LINES, ['payment_id', 'invoice_id', 'line_id', 'paid_on'], old.lines, now.lines],
+    [
+      YEARS,
+      ['payment_id', 'invoice_id', 'line_id', 'paid_on', 'fiscal_year'],
+      old.years,
+      now.years,
+    ],
   ] as const) {
     for (const [key, row] of before)
       if (!after.has(key))
@@ -295,7 +306,8 @@ function rowsOf(
   type Built = Record<string, string | number>;
   const lines = new Map<string, Built>();
   const years = new Map<string, Built>();
-  // A payment id met again (a Gloux allocation added later) adds to its first rows.
+  // A payment id met again on the same day adds to its rows; on another day (a Gloux
+  // allocation added later) it has rows of that day.
   const accumulate = (built: Map<string, Built>, key: string, fresh: Built, column: string) => {
     const row = built.get(key);
     if (row) row[column] = (BigInt(row[column]!) + BigInt(fresh[column]!)).toString();
@@ -304,7 +316,7 @@ function rowsOf(
   for (const change of invoiceAllocationChanges(events, fiscalYearStart)) {
     const paymentFy = fiscalYearOf(change.on, fiscalYearStart);
     for (const entry of kept(change)) {
-      const lineKey = `${change.id}|${entry.lineId}`;
+      const lineKey = `${change.id}|${entry.lineId}|${change.on}`;
       const common = {
         payment_id: change.id,
         invoice_id: invoiceId,

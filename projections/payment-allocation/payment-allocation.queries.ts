@@ -101,9 +101,10 @@ export async function allocationOfFiscalYear(
   fy: number,
   slice?: RowSlice,
 ): Promise<FiscalYearAllocation> {
-  // The (payment, invoice) pairs of the year: allocation lines and fiscal-year rows alike.
-  const pairs = `SELECT payment_id, invoice_id FROM g2_rm_payment_lines WHERE payment_fy = ?
-                 UNION SELECT payment_id, invoice_id FROM g2_rm_payment_years WHERE payment_fy = ?`;
+  // The (payment, invoice, day) rows of the year: allocation lines and fiscal-year rows alike.
+  // A pair has a row per day: an allocation Gloux adds later is a correction of its own day.
+  const pairs = `SELECT payment_id, invoice_id, paid_on FROM g2_rm_payment_lines WHERE payment_fy = ?
+                 UNION SELECT payment_id, invoice_id, paid_on FROM g2_rm_payment_years WHERE payment_fy = ?`;
   const page = slice
     ? ` LIMIT ${Math.max(0, Math.floor(slice.limit))} OFFSET ${Math.max(0, Math.floor(slice.offset))}`
     : '';
@@ -115,26 +116,25 @@ export async function allocationOfFiscalYear(
       next_cents: Cents;
     }
   >(
-    `SELECT k.payment_id, k.invoice_id,
-            COALESCE(y.paid_on, l.paid_on) AS paid_on, COALESCE(y.kind, l.kind) AS kind,
+    `SELECT k.payment_id, k.invoice_id, k.paid_on, COALESCE(y.kind, l.kind) AS kind,
             i.number, i.customer_id, ${MOVEMENT_COLUMNS},
             l.vat_cents, y.previous_cents, y.current_cents, y.next_cents
        FROM (${pairs}) k
-       LEFT JOIN (SELECT payment_id, invoice_id, MIN(paid_on) AS paid_on, MIN(kind) AS kind,
+       LEFT JOIN (SELECT payment_id, invoice_id, paid_on, MIN(kind) AS kind,
                          SUM(vat_cents) AS vat_cents
                     FROM g2_rm_payment_lines WHERE payment_fy = ?
-                   GROUP BY payment_id, invoice_id) l
-              ON l.payment_id = k.payment_id AND l.invoice_id = k.invoice_id
-       LEFT JOIN (SELECT payment_id, invoice_id, MIN(paid_on) AS paid_on, MIN(kind) AS kind,
+                   GROUP BY payment_id, invoice_id, paid_on) l
+              ON l.payment_id = k.payment_id AND l.invoice_id = k.invoice_id AND l.paid_on = k.paid_on
+       LEFT JOIN (SELECT payment_id, invoice_id, paid_on, MIN(kind) AS kind,
                          SUM(CASE WHEN bucket = 'N-1' THEN net_cents ELSE 0 END) AS previous_cents,
                          SUM(CASE WHEN bucket = 'N' THEN net_cents ELSE 0 END) AS current_cents,
                          SUM(CASE WHEN bucket = 'N+1' THEN net_cents ELSE 0 END) AS next_cents
                     FROM g2_rm_payment_years WHERE payment_fy = ?
-                   GROUP BY payment_id, invoice_id) y
-              ON y.payment_id = k.payment_id AND y.invoice_id = k.invoice_id
+                   GROUP BY payment_id, invoice_id, paid_on) y
+              ON y.payment_id = k.payment_id AND y.invoice_id = k.invoice_id AND y.paid_on = k.paid_on
        LEFT JOIN g2_rm_invoices i ON i.invoice_id = k.invoice_id
        LEFT JOIN g2_rm_cash_movements m ON m.movement_id = k.payment_id
-      ORDER BY COALESCE(y.paid_on, l.paid_on), COALESCE(i.number, ''), k.payment_id${page}`,
+      ORDER BY k.paid_on, COALESCE(i.number, ''), k.payment_id${page}`,
     [fy, fy, fy, fy],
   );
   const [count] = await q.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM (${pairs}) k`, [fy, fy]);

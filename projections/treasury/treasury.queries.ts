@@ -586,6 +586,7 @@ export async function vatByMonth(q: Queryable, period: Period): Promise<VatMonth
        FROM g2_rm_payment_years py
        JOIN g2_rm_payment_lines pl
          ON pl.payment_id = py.payment_id AND pl.invoice_id = py.invoice_id AND pl.line_id = py.line_id
+        AND pl.paid_on = py.paid_on
       WHERE py.paid_on BETWEEN ? AND ? GROUP BY SUBSTR(py.paid_on, 1, 7), pl.vat_rate`,
     [period.from, period.to],
   );
@@ -643,7 +644,8 @@ export async function* vatDetail(
                 MIN(m.kind) AS movement_kind, MIN(m.on_day) AS movement_on,
                 SUM(pl.vat_cents) AS v,
                 SUM((SELECT COALESCE(SUM(py.net_cents), 0) FROM g2_rm_payment_years py
-                      WHERE py.payment_id = pl.payment_id AND py.invoice_id = pl.invoice_id AND py.line_id = pl.line_id)) AS b
+                      WHERE py.payment_id = pl.payment_id AND py.invoice_id = pl.invoice_id AND py.line_id = pl.line_id
+                        AND py.paid_on = pl.paid_on)) AS b
            FROM g2_rm_payment_lines pl JOIN g2_rm_invoices i ON i.invoice_id = pl.invoice_id
            LEFT JOIN g2_rm_cash_movements m ON m.movement_id = pl.payment_id
           WHERE pl.paid_on BETWEEN ? AND ?

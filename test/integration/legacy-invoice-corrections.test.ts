@@ -289,6 +289,61 @@ describe.each(dialects)('Gloux corrections taken in on %s', (dialect) => {
     ]);
   });
 
+  it('dates a second Gloux allocation of a payment to the same invoice on the day seen, not the first row’s day', async () => {
+    const a = await glouxInvoice(side, {
+      idClient: 3,
+      date: '2026-10-07',
+      lines: [{ libelle: 'Plaque', montantHt: 50 }],
+    });
+    const p = await glouxPayment(side, {
+      idClient: 3,
+      montant: '59.80',
+      date: '2026-10-21',
+      ref: 'chq 4545',
+      allocations: [{ idFacture: a.idFacture, montant: '29.90' }],
+    });
+    expect(describeDrift(await settle())).toEqual(SAMPLE_DRIFT);
+    // Gloux's second paiements_factures row for the same (payment, invoice).
+    await glouxAllocation(side, {
+      idPaiement: p,
+      idFacture: a.idFacture,
+      montant: '29.90',
+      at: '2026-11-03 09:00:00',
+    });
+    expect(describeDrift(await settle())).toEqual(SAMPLE_DRIFT);
+    expect(await invoice(a.numero)).toMatchObject({ status: 'paid', paid: '59.80' });
+    const paymentId = legacyUuid('paiement', p);
+    const year = await app.db.run((q) => allocationOfFiscalYear(q, 2026));
+    const rows = year.rows.filter((r) => r.paymentId === paymentId);
+    expect(rows.map((r) => [r.paidOn, r.invoiceNumber, r.kind, r.vat, r.current])).toEqual([
+      ['2026-10-21', a.numero, 'payment', '4.90', '25.00'],
+      [TODAY, a.numero, 'allocation_correction', '4.90', '25.00'],
+    ]);
+    const vat: { day: string; kind: string; vat: string }[] = [];
+    for await (const d of vatDetail(app.db, { from: '2026-10-01', to: '2026-11-30' }))
+      if (d.sourceId === paymentId) vat.push({ day: d.day, kind: d.kind, vat: d.vat });
+    expect(vat).toEqual([
+      { day: '2026-10-21', kind: 'payment', vat: '4.90' },
+      { day: TODAY, kind: 'allocation_correction', vat: '4.90' },
+    ]);
+    // October's entry keeps its VAT; the rest is collected in the correction of the day seen.
+    const entries = (await ledger()).filter((e) => e.pieceRef === 'chq 4545');
+    expect(entries.map((e) => [e.date, e.label])).toEqual([
+      ['2026-10-21', 'Règlement chèque chq 4545'],
+      [
+        TODAY,
+        `Régularisation : affectation du règlement chq 4545 sur ${a.numero} (ajoutée dans Gloux)`,
+      ],
+    ]);
+    expect(accounts(entries[0]!.lines)).toContain('44571 0.00/4.90');
+    expect(accounts(entries[1]!.lines)).toEqual([
+      '4191 29.90/0.00',
+      '411 0.00/29.90',
+      '44574 4.90/0.00',
+      '44571 0.00/4.90',
+    ]);
+  });
+
   it('rebuilds the read models from the log to the same tables, corrections included', async () => {
     const live = await snapshotReadModels((t) => app.db.query(`SELECT * FROM ${t}`));
     await app.pipeline.rebuild();

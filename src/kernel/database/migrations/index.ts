@@ -30,6 +30,7 @@ import { AssemblyConvocation1764900002800 } from './1764900002800-assembly-convo
 import { Jobs1764900002900 } from './1764900002900-jobs.js';
 import { HostingSecrets1764900002910 } from './1764900002910-hosting-secrets.js';
 import { HostingNames1764900002920 } from './1764900002920-hosting-names.js';
+import { AllocationRowsByDay1764900002930 } from './1764900002930-allocation-rows-by-day.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -65,4 +66,5 @@ export const migrations = [
   Jobs1764900002900,
   HostingSecrets1764900002910,
   HostingNames1764900002920,
+  AllocationRowsByDay1764900002930,
 ];
