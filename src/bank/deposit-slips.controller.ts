@@ -16,6 +16,7 @@ import type { Response } from 'express';
 import type { DomainError } from '../../domain/shared/errors.js';
 import { parseIdempotencyKey } from '../kernel/event-store/idempotency.js';
 import { jsonObject, str } from '../panel/form-input.js';
+import { requestedSort, sortHeaders, sortRows } from '../panel/sorting.js';
 import { formErrorModel, formKey, submitForm } from '../panel/form-page.js';
 import {
   CancelDepositSlipCommand,
@@ -64,6 +65,28 @@ function cancelConfirmation(
   };
 }
 
+/** The sortable columns of the cheques to deposit (?tri=): headers, and the key of each. */
+const CHEQUE_LABELS = {
+  tireur: 'Tireur',
+  banque: 'Banque',
+  numero: 'N° de chèque',
+  montant: 'Montant',
+} as const;
+const CHEQUE_COLUMNS = Object.keys(CHEQUE_LABELS) as (keyof typeof CHEQUE_LABELS)[];
+interface ChequeRow {
+  customerName: string;
+  bank: string;
+  reference: string;
+  amount: string;
+}
+const CHEQUE_KEYS: Record<keyof typeof CHEQUE_LABELS, (c: ChequeRow) => string | number> = {
+  tireur: (c) => c.customerName,
+  banque: (c) => c.bank,
+  numero: (c) => c.reference,
+  // Cents as a whole number: amounts compare by value.
+  montant: (c) => Number(c.amount.replace('.', '')),
+};
+
 /** /tresorerie/remises: cheques to deposit, numbered slips (page, print, PDF) and their JSON. */
 @Staff()
 @Controller()
@@ -75,8 +98,8 @@ export class DepositSlipsController {
 
   @Get('/tresorerie/remises')
   @Render('deposit-slips')
-  async page(@Query('fait') done?: string) {
-    return this.listModel(undefined, {}, done);
+  async page(@Query() query: Record<string, unknown>) {
+    return this.listModel(undefined, {}, str(query.fait) || undefined, query);
   }
 
   @Post('/tresorerie/remises')
@@ -198,16 +221,25 @@ export class DepositSlipsController {
     error: DomainError | undefined,
     form: { cheques?: string[]; date_remise?: string; cle?: string },
     done?: string,
+    query: Record<string, unknown> = {},
   ) {
     const data = await this.pages.overview();
     const ticked = new Set(form.cheques ?? []);
+    // Each day's cheques as entered, unless a column is asked for (ties: as entered).
+    const sort = requestedSort(query, CHEQUE_COLUMNS, null);
+    const ordered = <T extends (typeof data.pending)[number]['cheques'][number]>(cheques: T[]) => {
+      if (!sort) return cheques;
+      const entered = new Map(cheques.map((c, i) => [c, i]));
+      return sortRows(cheques, CHEQUE_KEYS[sort.column], sort.order, (c) => entered.get(c) ?? 0);
+    };
     return {
       title: 'Remises de chèques',
       ...data,
       pending: data.pending.map((d) => ({
         ...d,
-        cheques: d.cheques.map((c) => ({ ...c, ticked: ticked.has(c.paymentId) })),
+        cheques: ordered(d.cheques).map((c) => ({ ...c, ticked: ticked.has(c.paymentId) })),
       })),
+      headers: sortHeaders('/tresorerie/remises', {}, CHEQUE_LABELS, sort),
       form: { date_remise: form.date_remise || this.pages.today(), cle: formKey(form.cle) },
       notice: done ? `Bordereau n° ${done} enregistré.` : null,
       ...formErrorModel(error, (f) => INPUTS[f] ?? ''),

@@ -10,12 +10,22 @@ export interface Sort<K extends string> {
   readonly order: SortOrder;
 }
 
-/** The sort asked for, if `tri` names one of `columns`; else `fallback`. */
+/** The sort asked for, if `tri` names one of `columns`; else `fallback` (null: as listed). */
 export function requestedSort<K extends string>(
   query: Record<string, unknown>,
   columns: readonly K[],
   fallback: Sort<K>,
-): Sort<K> {
+): Sort<K>;
+export function requestedSort<K extends string>(
+  query: Record<string, unknown>,
+  columns: readonly K[],
+  fallback: null,
+): Sort<K> | null;
+export function requestedSort<K extends string>(
+  query: Record<string, unknown>,
+  columns: readonly K[],
+  fallback: Sort<K> | null,
+): Sort<K> | null {
   const column = (columns as readonly unknown[]).includes(query.tri) ? (query.tri as K) : null;
   if (!column) return fallback;
   return { column, order: query.ordre === 'desc' ? 'desc' : 'asc' };
@@ -41,12 +51,12 @@ export function sortHeaders<K extends string>(
   path: string,
   params: Record<string, string | null | undefined>,
   labels: Readonly<Record<K, string>>,
-  sort: Sort<K>,
+  sort: Sort<K> | null,
 ): Record<K, SortHeader> {
   const out = {} as Record<K, SortHeader>;
   for (const column of Object.keys(labels) as K[]) {
-    const current = sort.column === column;
-    const order: SortOrder = current && sort.order === 'asc' ? 'desc' : 'asc';
+    const current = sort?.column === column;
+    const order: SortOrder = current && sort?.order === 'asc' ? 'desc' : 'asc';
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
     q.set('tri', column);
@@ -54,8 +64,8 @@ export function sortHeaders<K extends string>(
     out[column] = {
       label: labels[column],
       href: `${path}?${q.toString()}`,
-      arrow: current ? (sort.order === 'asc' ? ' ▲' : ' ▼') : '',
-      ariaSort: current ? (sort.order === 'asc' ? 'ascending' : 'descending') : 'none',
+      arrow: current ? (order === 'desc' ? ' ▲' : ' ▼') : '',
+      ariaSort: current ? (order === 'desc' ? 'ascending' : 'descending') : 'none',
     };
   }
   return out;

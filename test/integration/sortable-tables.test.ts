@@ -130,3 +130,37 @@ describe('the account lists', () => {
     expect(html).toContain('href="/admin/comptes/suspendus?tri=fermeture&amp;ordre=asc"');
   });
 });
+
+describe('the cheques to deposit', () => {
+  it('sort by amount within each day, as entered by default, an unknown column ignored', async () => {
+    const treasurer = httpClient(() => demo.baseUrl, DEMO.treasurer);
+    const get = async (q: string) =>
+      (await treasurer.getPage(`/tresorerie/remises${q}`)).html.replaceAll('&#x3D;', '=');
+    const rows = (html: string) =>
+      [...html.matchAll(/<fieldset data-day="([^"]+)">([\s\S]*?)<\/fieldset>/g)].map(
+        (day) =>
+          [
+            day[1]!,
+            [
+              ...day[2]!.matchAll(
+                /<tr data-payment="([^"]+)">[\s\S]*?<td class="num">([^<]+)<\/td><\/tr>/g,
+              ),
+            ].map((r) => [r[1]!, r[2]!] as const),
+          ] as const,
+      );
+    const entered = rows(await get(''));
+    expect(entered.flatMap(([, r]) => r).length).toBeGreaterThan(1);
+    expect(rows(await get('?tri=colonne_inconnue&ordre=desc'))).toEqual(entered);
+    const cents = (euros: string) => Number(euros.replace(/[^\d,-]/g, '').replace(',', ''));
+    const byAmount = rows(await get('?tri=montant&ordre=desc'));
+    expect(byAmount.map(([day]) => day)).toEqual(entered.map(([day]) => day));
+    for (const [, cheques] of byAmount) {
+      const amounts = cheques.map(([, a]) => cents(a));
+      expect(amounts).toEqual([...amounts].sort((a, b) => b - a));
+    }
+    const html = await get('?tri=montant&ordre=desc');
+    expect(html).toContain(
+      '<th class="num" aria-sort="descending"><a href="/tresorerie/remises?tri=montant&amp;ordre=asc">Montant ▼</a></th>',
+    );
+  });
+});
