@@ -13,6 +13,7 @@ import {
 } from '../src/kernel/event-store/event-store.js';
 import { mirrorFtpEvent } from './legacy-ftp.js';
 import { domainByName } from './legacy-hosting-inventory.js';
+import { mirrorDnsEvent } from './legacy-zones.js';
 import { SingleFlight } from './single-flight.js';
 import { lockCheckpoint } from './legacy-sync.worker.js';
 
@@ -47,6 +48,12 @@ export async function mirrorHostingEvent(
     case 'FtpRootChanged':
     case 'FtpAccountRemoved':
       return mirrorFtp(tx, e, event);
+    case 'DnsRecordAdded':
+    case 'DnsRecordChanged':
+    case 'DnsRecordRemoved':
+      // rr written as MyDNS reads it, then the zone's serial bumped once.
+      await mirrorDnsEvent(tx, e, event);
+      return;
   }
 }
 

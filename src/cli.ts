@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
+import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { LegacySyncWorker } from '../legacy-sync/legacy-sync.worker.js';
 import { LegacyHostingMirror } from '../legacy-sync/legacy-hosting-mirror.js';
@@ -33,6 +34,7 @@ import {
   sharesSubscribeCli,
 } from './shares/shares.cli.js';
 import { REPORT_COMMANDS, reportCli } from './treasury/treasury.cli.js';
+import { dnsAddCli, dnsExportCli, dnsRemoveCli } from './hosting/dns/dns.cli.js';
 
 const USAGE = `Usage: npm run cli -- <command>
 
@@ -132,6 +134,13 @@ Commands:
                                   live once mirrored into Gloux's ftp table
   ftp:password --login <login> --password <p>
                                   a panel-created FTP account's new password
+  dns:add --domain <name> --name <label|@> --type <T> --data <value> [--ttl N] [--aux N]
+                                  add a record to the domain's zone (A, AAAA, CNAME, MX, TXT,
+                                  SRV, NS; --aux: MX/SRV priority; SRV --data "weight port
+                                  target"); rr written and the SOA serial bumped on return
+  dns:remove --domain <name> --name <label|@> --type <T> --data <value>
+                                  remove that record from the zone
+  dns:export --domain <name>      the zone as served, in BIND's format, on stdout
 
 Environment: DATABASE_URL=mysql://user:pass@host/db (default: embedded SQLite, SQLITE_PATH)`;
 
@@ -169,7 +178,23 @@ const COMMANDS = [
   'hosting:daemon-config',
   'ftp:create',
   'ftp:password',
+  'dns:add',
+  'dns:remove',
+  'dns:export',
 ];
+
+/** Nest's console logger, every level on stderr (it writes warnings to stdout). */
+class StderrLogger extends ConsoleLogger {
+  protected override printMessages(
+    messages: unknown[],
+    context?: string,
+    logLevel?: LogLevel,
+    _stream?: 'stdout' | 'stderr',
+    ...rest: [errorStack?: unknown, params?: Record<string, unknown>]
+  ): void {
+    super.printMessages(messages, context, logLevel, 'stderr', ...rest);
+  }
+}
 
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -222,6 +247,12 @@ async function main(): Promise<number> {
       login: { type: 'string' },
       path: { type: 'string' },
       password: { type: 'string' },
+      domain: { type: 'string' },
+      name: { type: 'string' },
+      type: { type: 'string' },
+      data: { type: 'string' },
+      ttl: { type: 'string' },
+      aux: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -237,7 +268,13 @@ async function main(): Promise<number> {
   if (command === 'fake-bank:start') return fakeBankCli(values);
   // Renders files only: no database connection, so it works before Gloux's database exists.
   if (command === 'hosting:daemon-config') return daemonConfigCli(values, processEnvironment());
-  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['warn', 'error'] });
+  // Commands whose stdout is data (a zone file) or a verdict: the app's warnings go to stderr.
+  const logger = command.startsWith('dns:')
+    ? new StderrLogger({ logLevels: ['warn', 'error'] })
+    : undefined;
+  const app = await NestFactory.createApplicationContext(AppModule, {
+    logger: logger ?? ['warn', 'error'],
+  });
   try {
     switch (command) {
       case 'migrate':
@@ -309,6 +346,12 @@ async function main(): Promise<number> {
         return await ftpCreateCli(app, values);
       case 'ftp:password':
         return await ftpPasswordCli(app, values);
+      case 'dns:add':
+        return await dnsAddCli(app, values);
+      case 'dns:remove':
+        return await dnsRemoveCli(app, values);
+      case 'dns:export':
+        return await dnsExportCli(app, values);
       case 'legacy-sync:run': {
         const n = await app.get(LegacySyncWorker).catchUp();
         const hosting = await app.get(LegacyHostingMirror).catchUp();

@@ -34,12 +34,13 @@ export interface DnsRecordRemoved {
 
 export type DnsEvent = DnsRecordAdded | DnsRecordChanged | DnsRecordRemoved;
 
-export const dnsEventTypes: readonly DnsEvent['type'][] = [
-  'DnsRecordAdded',
-  'DnsRecordChanged',
-  'DnsRecordRemoved',
-];
+/** Every DNS event type, once (for the HostingEvent union's list in ./events.ts). */
+export const DNS_EVENT_TYPES: { readonly [T in DnsEvent['type']]: true } = {
+  DnsRecordAdded: true,
+  DnsRecordChanged: true,
+  DnsRecordRemoved: true,
+};
 
 export function isDnsEvent(e: { type: string }): e is DnsEvent {
-  return (dnsEventTypes as readonly string[]).includes(e.type);
+  return Object.hasOwn(DNS_EVENT_TYPES, e.type);
 }

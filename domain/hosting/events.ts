@@ -1,3 +1,4 @@
+import { DNS_EVENT_TYPES, type DnsEvent } from './dns-events.js';
 import { DOMAIN_NAME_EVENT_TYPES, type DomainNameEvent } from './domain-events.js';
 import { FTP_EVENT_TYPES, type FtpEvent } from './ftp-events.js';
 
@@ -10,12 +11,13 @@ import { FTP_EVENT_TYPES, type FtpEvent } from './ftp-events.js';
  * spaces, FTP accounts, later mailboxes and databases); `zone-<soa.id>` orders the DNS changes
  * of one zone, so its serial bumps follow the changes.
  */
-export type HostingEvent = DomainNameEvent | FtpEvent;
+export type HostingEvent = DomainNameEvent | FtpEvent | DnsEvent;
 
 /** Every hosting event type, once (a module's union missing here does not compile). */
 const HOSTING_EVENT_TYPES: { readonly [T in HostingEvent['type']]: true } = {
   ...DOMAIN_NAME_EVENT_TYPES,
   ...FTP_EVENT_TYPES,
+  ...DNS_EVENT_TYPES,
 };
 
 export function isHostingEvent(e: { type: string }): e is HostingEvent {

@@ -10,6 +10,14 @@ import { domainsSection } from './hosting-domains.section.js';
 import { HostingController } from './hosting.controller.js';
 import { HostingSections } from './hosting-sections.js';
 import { HostingPages } from './hosting-pages.service.js';
+import { DnsZoneController } from './dns/dns-zone.controller.js';
+import { DnsZonePages } from './dns/dns-zone-pages.service.js';
+import {
+  AddDnsRecordHandler,
+  ChangeDnsRecordHandler,
+  RemoveDnsRecordHandler,
+  ZoneCommands,
+} from './dns/dns.handlers.js';
 
 /**
  * Web hosting (issue 18): the cooperator's hostings and their pages, who may manage which
@@ -19,8 +27,18 @@ import { HostingPages } from './hosting-pages.service.js';
  */
 @Module({
   imports: [CqrsModule, LegacySyncModule],
-  controllers: [HostingController, FtpController],
-  providers: [HostingAccess, HostingSections, HostingPages, FtpAccountHandler],
+  controllers: [HostingController, FtpController, DnsZoneController],
+  providers: [
+    HostingAccess,
+    HostingSections,
+    HostingPages,
+    FtpAccountHandler,
+    ZoneCommands,
+    DnsZonePages,
+    AddDnsRecordHandler,
+    ChangeDnsRecordHandler,
+    RemoveDnsRecordHandler,
+  ],
   exports: [HostingAccess, HostingSections],
 })
 export class HostingModule implements OnModuleInit {

@@ -89,7 +89,11 @@ beforeAll(async () => {
     // The French guide (docs/guide): a cooperator's chapter, a treasurer's, and a screenshot.
     chapter: ['cooperateur-payer-une-facture', 'tresorier-saisir-un-cheque'],
     file: ['cooperateur-factures.png'],
-    action: ['souscription', 'liberation', 'cession', 'remboursement', 'annulation'],
+    action: [
+      ...['souscription', 'liberation', 'cession', 'remboursement', 'annulation'],
+      // A domain's DNS zone.
+      ...['ajouter', 'modifier', 'supprimer'],
+    ],
     operation: ['presences', 'procurations', 'retraits', 'cloture'],
     number: ['1'],
     format: ['xlsx', 'csv'],
@@ -98,6 +102,8 @@ beforeAll(async () => {
     userId: ['3'],
     // An FTP login (Gloux's master account of annelef).
     login: ['annelef'],
+    // A domain's DNS zone under B's hostings (the hosting is checked first).
+    domaine: ['example.org'],
   };
   markers = ['Lefèvre', '0403020000017', '1905200000518', 'anne@example.org'];
   markers.push(...docs.map((d) => d.number));

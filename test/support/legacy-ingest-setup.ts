@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import type { Drift } from '../../legacy-sync/legacy-drift.js';
 import { LegacyIngester } from '../../legacy-sync/legacy-ingest.js';
 import { ShareMovements } from '../../src/shares/shares.handlers.js';
@@ -48,4 +49,22 @@ export async function startOnGlouxSample(dialect: Dialect): Promise<{
       },
     },
   };
+}
+
+/**
+ * `startOnGlouxSample` for a describe block: started in its beforeAll, closed and dropped in its
+ * afterAll; the getter gives what it started.
+ */
+export function useGlouxSample(
+  dialect: Dialect,
+): () => Awaited<ReturnType<typeof startOnGlouxSample>> {
+  let started: Awaited<ReturnType<typeof startOnGlouxSample>> | undefined;
+  beforeAll(async () => {
+    started = await startOnGlouxSample(dialect);
+  });
+  afterAll(async () => {
+    await started?.app.close();
+    await started?.database.drop();
+  });
+  return () => started!;
 }
