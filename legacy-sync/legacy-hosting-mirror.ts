@@ -14,6 +14,7 @@ import {
 import { mirrorFtpEvent } from './legacy-ftp.js';
 import { domainByName } from './legacy-hosting-inventory.js';
 import { mirrorDnsEvent } from './legacy-zones.js';
+import { mirrorVhostEvent } from './legacy-vhosts.js';
 import { SingleFlight } from './single-flight.js';
 import { lockCheckpoint } from './legacy-sync.worker.js';
 
@@ -54,6 +55,24 @@ export async function mirrorHostingEvent(
       // rr written as MyDNS reads it, then the zone's serial bumped once.
       await mirrorDnsEvent(tx, e, event);
       return;
+    case 'VhostCreated':
+    case 'VhostChanged':
+    case 'VhostRemoved': {
+      const write = await mirrorVhostEvent(tx, e, event.position);
+      if (write.kind === 'conflict')
+        await recordHostingConflict(tx, {
+          kind: 'vhost',
+          name: write.host,
+          hostingId: e.data.hostingId,
+          eventPosition: event.position,
+          detail: `Le site ${write.host} a été créé dans Gloux (hébergement n° ${write.heldBy}) pendant que gloux2 le créait : la ligne de Gloux est gardée.`,
+        });
+      return;
+    }
+    default: {
+      const never: never = e;
+      return never;
+    }
   }
 }
 

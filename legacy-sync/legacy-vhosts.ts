@@ -1,5 +1,8 @@
 import type { VhostEvent, VhostSettings } from '../domain/hosting/vhost-events.js';
+import type { VhostSite } from '../domain/hosting/vhost-inventory.js';
+import { PHP_CHOICES, type PhpChoice } from '../domain/hosting/vhosts.js';
 import type { Queryable } from '../src/kernel/database/db.js';
+import { decodeLegacyText } from './legacy-text.js';
 
 /**
  * Gloux's `vhosts` rows as gloux2 writes them (HOSTING.md, "Formats Gloux expects"): aliases
@@ -92,4 +95,26 @@ export async function mirrorVhostEvent(
       return never;
     }
   }
+}
+
+/** A hosting's web spaces as Gloux's `vhosts` rows hold them now (Gloux's own and gloux2's). */
+export async function readHostingVhosts(q: Queryable, hostingId: number): Promise<VhostSite[]> {
+  const rows = await q.query<Record<string, unknown>>(
+    `SELECT nom_hote, id_domaine, racine, alias, php, \`ssl\` AS ssl_flag, redirection, actif
+       FROM vhosts WHERE id_hebergement = ? ORDER BY nom_hote`,
+    [hostingId],
+  );
+  const text = (v: unknown) => decodeLegacyText(v as Buffer | string | null);
+  return rows.map((r) => ({
+    host: text(r.nom_hote).toLowerCase(),
+    domainId: Number(r.id_domaine),
+    folder: text(r.racine),
+    aliases: text(r.alias)
+      .split(/\s+/)
+      .filter((a) => a !== ''),
+    php: (PHP_CHOICES as readonly unknown[]).includes(r.php) ? (r.php as PhpChoice) : '5',
+    ssl: String(r.ssl_flag) === '1',
+    redirection: text(r.redirection),
+    enabled: r.actif !== 'N',
+  }));
 }

@@ -22,6 +22,7 @@ import { CommandPipeline } from './kernel/event-store/command-pipeline.js';
 import { fakeBankCli } from './fake-bank/fake-bank.cli.js';
 import { daemonConfigCli } from './hosting/daemons/daemon-config.cli.js';
 import { ftpCreateCli, ftpPasswordCli } from './hosting/ftp/ftp.cli.js';
+import { vhostCreateCli, vhostDeleteCli } from './hosting/vhosts/vhosts.cli.js';
 import { processEnvironment } from './kernel/config.js';
 import { legacyBackfillCli, legacyDriftCli, legacyRepairCli } from './legacy/legacy.cli.js';
 import { overageRunCli } from './overage/overage.cli.js';
@@ -141,6 +142,12 @@ Commands:
   dns:remove --domain <name> --name <label|@> --type <T> --data <value>
                                   remove that record from the zone
   dns:export --domain <name>      the zone as served, in BIND's format, on stdout
+  vhost:create --hosting <nom> --host <fqdn> [--folder /dossier] [--aliases "a.fr b.fr"]
+         [--php aucun|4|5] [--key …]
+                                  a web space: Gloux's vhosts row (a_regenerer = 1) and the
+                                  job creating its folder
+  vhost:delete --host <fqdn> [--key …]
+                                  remove a web space; the deletion of its files is queued
 
 Environment: DATABASE_URL=mysql://user:pass@host/db (default: embedded SQLite, SQLITE_PATH)`;
 
@@ -162,6 +169,8 @@ const COMMANDS = [
   'shares:import-legacy',
   'shares:subscribe',
   'shares:redeem',
+  'vhost:create',
+  'vhost:delete',
   'shares:pay-redemption',
   'shares:capital',
   'deposit-slip:create',
@@ -253,6 +262,10 @@ async function main(): Promise<number> {
       data: { type: 'string' },
       ttl: { type: 'string' },
       aux: { type: 'string' },
+      host: { type: 'string' },
+      folder: { type: 'string' },
+      aliases: { type: 'string' },
+      php: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -314,6 +327,10 @@ async function main(): Promise<number> {
         return await sharesSubscribeCli(app, values);
       case 'shares:redeem':
         return await sharesRedeemCli(app, values);
+      case 'vhost:create':
+        return await vhostCreateCli(app, values);
+      case 'vhost:delete':
+        return await vhostDeleteCli(app, values);
       case 'shares:pay-redemption':
         return await sharesPayRedemptionCli(app, values);
       case 'shares:capital':

@@ -38,12 +38,12 @@ export interface VhostRemoved {
 
 export type VhostEvent = VhostCreated | VhostChanged | VhostRemoved;
 
-export const vhostEventTypes: readonly VhostEvent['type'][] = [
-  'VhostCreated',
-  'VhostChanged',
-  'VhostRemoved',
-];
+export const VHOST_EVENT_TYPES: { readonly [T in VhostEvent['type']]: true } = {
+  VhostCreated: true,
+  VhostChanged: true,
+  VhostRemoved: true,
+};
 
 export function isVhostEvent(e: { type: string }): e is VhostEvent {
-  return (vhostEventTypes as readonly string[]).includes(e.type);
+  return Object.hasOwn(VHOST_EVENT_TYPES, e.type);
 }

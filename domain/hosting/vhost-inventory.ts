@@ -110,7 +110,7 @@ function refuseAliasesServedElsewhere(
 }
 
 function siteOf(state: VhostInventoryState, host: string): VhostSite {
-  const site = state.sites.get(host);
+  const site = state.sites.get(host.trim().toLowerCase().replace(/\.$/, ''));
   if (!site)
     throw new DomainError('not_found', `Aucun site ${host} dans cet hébergement.`, 'nom_hote');
   return site;

@@ -19,6 +19,7 @@ import {
   MONETICO_CONFIG,
   OVERAGE_CONFIG,
   PANEL_CONFIG,
+  HOSTING_CONFIG,
   SELLER_IDENTITY,
   SHARES_CONFIG,
   type AppConfig,
@@ -40,6 +41,7 @@ const SLICES: readonly (readonly [token: symbol, key: keyof Config])[] = [
   [MONETICO_CONFIG, 'monetico'],
   [LIFECYCLE_CONFIG, 'lifecycle'],
   [PANEL_CONFIG, 'panel'],
+  [HOSTING_CONFIG, 'hosting'],
 ];
 
 /** Database, event store pipeline, clock and configuration: what every module needs. */

@@ -5,6 +5,14 @@ import { Db } from '../kernel/database/db.js';
 import { FtpAccountHandler } from './ftp/ftp-accounts.handler.js';
 import { ftpSection } from './ftp/hosting-ftp.section.js';
 import { FtpController } from './ftp/ftp.controller.js';
+import { JobQueue } from '../kernel/jobs/job-queue.js';
+import { JobFollowers } from '../lifecycle/job-followers.js';
+import { LifecycleModule } from '../lifecycle/lifecycle.module.js';
+import { VHOST_HANDLERS } from './vhosts/vhost.handlers.js';
+import { followVhostJobs } from './vhosts/vhost-jobs.js';
+import { VhostPages } from './vhosts/vhost-pages.service.js';
+import { VhostsController } from './vhosts/vhosts.controller.js';
+import { vhostsSection } from './vhosts/vhosts.section.js';
 import { HostingAccess } from './hosting-access.js';
 import { domainsSection } from './hosting-domains.section.js';
 import { HostingController } from './hosting.controller.js';
@@ -26,8 +34,8 @@ import {
  * LegacySyncModule beside the billing mirror, woken after every commit and on its timer.
  */
 @Module({
-  imports: [CqrsModule, LegacySyncModule],
-  controllers: [HostingController, FtpController, DnsZoneController],
+  imports: [CqrsModule, LegacySyncModule, LifecycleModule],
+  controllers: [HostingController, FtpController, DnsZoneController, VhostsController],
   providers: [
     HostingAccess,
     HostingSections,
@@ -38,6 +46,8 @@ import {
     AddDnsRecordHandler,
     ChangeDnsRecordHandler,
     RemoveDnsRecordHandler,
+    VhostPages,
+    ...VHOST_HANDLERS,
   ],
   exports: [HostingAccess, HostingSections],
 })
@@ -45,9 +55,16 @@ export class HostingModule implements OnModuleInit {
   constructor(
     @Inject(HostingSections) private readonly sections: HostingSections,
     @Inject(Db) private readonly db: Db,
+    @Inject(JobQueue) private readonly jobs: JobQueue,
+    @Inject(JobFollowers) private readonly jobFollowers: JobFollowers,
   ) {}
 
   onModuleInit(): void {
-    this.sections.register(domainsSection(this.db), ftpSection(this.db));
+    this.sections.register(
+      domainsSection(this.db),
+      vhostsSection(this.db, this.jobs),
+      ftpSection(this.db),
+    );
+    followVhostJobs(this.jobFollowers);
   }
 }

@@ -1,0 +1,172 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { hostingStream } from '../../../domain/hosting/events.js';
+import { isVhostEvent, type VhostEvent } from '../../../domain/hosting/vhost-events.js';
+import {
+  decideChangeVhost,
+  decideCreateVhost,
+  decideRemoveVhost,
+  foldVhostInventory,
+  type VhostInventoryState,
+} from '../../../domain/hosting/vhost-inventory.js';
+import type { VhostRules } from '../../../domain/hosting/vhosts.js';
+import { DomainError } from '../../../domain/shared/errors.js';
+import { nameTakenMessage } from '../../../domain/hosting/hosting-names.js';
+import {
+  domainsOfHosting,
+  nameTakenInGloux,
+} from '../../../legacy-sync/legacy-hosting-inventory.js';
+import { HOSTING_MIRROR_CHECKPOINT } from '../../../legacy-sync/legacy-hosting-mirror.js';
+import { readHostingVhosts } from '../../../legacy-sync/legacy-vhosts.js';
+import { Clock } from '../../kernel/clock.js';
+import { HOSTING_CONFIG, type HostingConfig } from '../../kernel/config.js';
+import type { Tx } from '../../kernel/database/db.js';
+import { CommandPipeline } from '../../kernel/event-store/command-pipeline.js';
+import { readStream } from '../../kernel/event-store/event-store.js';
+import { claimHostingName, releaseHostingName } from '../../kernel/hosting-names.js';
+import {
+  ChangeVhostCommand,
+  CreateVhostCommand,
+  RemoveVhostCommand,
+  type VhostCommandResult,
+} from './vhost.commands.js';
+
+/**
+ * A hosting's web spaces as a command decides on them: Gloux's `vhosts` rows as they are now
+ * (Gloux's pages edit them without any event), with the web-space events the hosting mirror
+ * has not written yet folded on top (the fold is idempotent: a row written a moment before the
+ * checkpoint moved counts once). The stream's version orders concurrent commands.
+ */
+async function loadSites(
+  tx: Tx,
+  hostingId: number,
+): Promise<{ state: VhostInventoryState; version: number }> {
+  const stream = await readStream(tx, hostingStream(hostingId));
+  const [checkpoint] = await tx.query<{ position: number | string }>(
+    'SELECT position FROM g2_checkpoints WHERE name = ?',
+    [HOSTING_MIRROR_CHECKPOINT],
+  );
+  const mirrored = Number(checkpoint?.position ?? 0);
+  const live = await readHostingVhosts(tx, hostingId);
+  const pending = stream
+    .filter((e) => e.position > mirrored && isVhostEvent(e))
+    .map((e) => ({ type: e.type, data: e.data }) as VhostEvent);
+  const state = foldVhostInventory(pending, { sites: new Map(live.map((s) => [s.host, s])) });
+  return { state, version: stream.length - 1 };
+}
+
+async function rulesOf(tx: Tx, hostingId: number, config: HostingConfig): Promise<VhostRules> {
+  const domains = await domainsOfHosting(tx, hostingId);
+  return {
+    platformDomain: config.platformDomain,
+    ownedDomains: domains.map((d) => ({ id: d.domainId, name: d.domain })),
+  };
+}
+
+abstract class VhostHandler {
+  constructor(
+    @Inject(CommandPipeline) protected readonly pipeline: CommandPipeline,
+    @Inject(Clock) protected readonly clock: Clock,
+    @Inject(HOSTING_CONFIG) protected readonly config: HostingConfig,
+  ) {}
+
+  /** Runs one web-space decision on the hosting's stream, in one transaction. */
+  protected run(
+    commandType: string,
+    command: { hostingId: number; actor: string; idempotencyKey?: string },
+    request: unknown,
+    decide: (
+      tx: Tx,
+      state: VhostInventoryState,
+      rules: VhostRules,
+      now: Date,
+    ) => Promise<{ events: readonly VhostEvent[]; host: string }>,
+  ): Promise<VhostCommandResult> {
+    return this.pipeline.run({
+      commandType,
+      actor: command.actor,
+      idempotencyKey: command.idempotencyKey,
+      request,
+      now: this.clock.now(),
+      decide: async (tx, { now }) => {
+        const { state, version } = await loadSites(tx, command.hostingId);
+        const rules = await rulesOf(tx, command.hostingId, this.config);
+        const { events, host } = await decide(tx, state, rules, now);
+        return {
+          appends: events.length
+            ? [{ streamId: hostingStream(command.hostingId), expectedVersion: version, events }]
+            : [],
+          result: { hostingId: command.hostingId, host, changed: events.length > 0 },
+        };
+      },
+    });
+  }
+}
+
+@CommandHandler(CreateVhostCommand)
+export class CreateVhostHandler
+  extends VhostHandler
+  implements ICommandHandler<CreateVhostCommand, VhostCommandResult>
+{
+  execute(command: CreateVhostCommand): Promise<VhostCommandResult> {
+    const { hostingId } = command;
+    return this.run(
+      'CreateVhost',
+      command,
+      { hostingId, ...command.input },
+      async (tx, state, rules, now) => {
+        const events = decideCreateVhost(state, { hostingId, ...command.input }, rules);
+        const host = events[0]!.data.host;
+        // Gloux's own table first (Gloux does not read ours), then the claim, which a concurrent
+        // command for the same name loses.
+        const holder = await nameTakenInGloux(tx, 'vhost', host);
+        if (holder && holder.hostingId !== hostingId)
+          throw new DomainError('name_taken', nameTakenMessage('vhost', host), 'nom_hote');
+        await claimHostingName(tx, {
+          kind: 'vhost',
+          name: host,
+          streamId: hostingStream(hostingId),
+          at: now,
+          field: 'nom_hote',
+        });
+        return { events, host };
+      },
+    );
+  }
+}
+
+@CommandHandler(ChangeVhostCommand)
+export class ChangeVhostHandler
+  extends VhostHandler
+  implements ICommandHandler<ChangeVhostCommand, VhostCommandResult>
+{
+  execute(command: ChangeVhostCommand): Promise<VhostCommandResult> {
+    const { hostingId, host } = command;
+    return this.run(
+      'ChangeVhost',
+      command,
+      { hostingId, host, ...command.input },
+      async (_tx, state, rules) => ({
+        events: decideChangeVhost(state, { hostingId, host, ...command.input }, rules),
+        host,
+      }),
+    );
+  }
+}
+
+@CommandHandler(RemoveVhostCommand)
+export class RemoveVhostHandler
+  extends VhostHandler
+  implements ICommandHandler<RemoveVhostCommand, VhostCommandResult>
+{
+  execute(command: RemoveVhostCommand): Promise<VhostCommandResult> {
+    const { hostingId, host } = command;
+    return this.run('RemoveVhost', command, { hostingId, host }, async (tx, state) => {
+      const events = decideRemoveVhost(state, { hostingId, host });
+      await releaseHostingName(tx, 'vhost', events[0]!.data.host, hostingStream(hostingId));
+      return { events, host: events[0]!.data.host };
+    });
+  }
+}
+
+export const VHOST_HANDLERS = [CreateVhostHandler, ChangeVhostHandler, RemoveVhostHandler];
