@@ -45,6 +45,7 @@ import {
 import { APP_CONFIG, type AppConfig } from '../kernel/config.js';
 import { foldText } from '../../domain/shared/text.js';
 import { PAGE_SIZE, pageHref, pager, requestedPage } from '../panel/pagination.js';
+import { requestedSort, sortHeaders, sortParams, sortRows, type Sort } from '../panel/sorting.js';
 import { renderCapitalListingPdf } from './shares-pdf.js';
 import { AdminOnly } from '../auth/access.decorators.js';
 
@@ -126,6 +127,26 @@ const retirement = (f: Form) => ({
   reason: f.motif,
 });
 
+/** The holders table's sortable columns (?tri=): headers, and the key each sorts by. */
+const HOLDER_LABELS = {
+  tiers: 'N° tiers',
+  associe: 'Associé',
+  nombre: 'Nombre',
+  montant: 'Montant',
+} as const;
+type HolderColumn = keyof typeof HOLDER_LABELS;
+const HOLDER_COLUMNS = Object.keys(HOLDER_LABELS) as HolderColumn[];
+const HOLDER_KEYS: Record<
+  HolderColumn,
+  (h: { tiersId: string; name: string; shares: number; amount: string }) => string | number
+> = {
+  tiers: (h) => Number(h.tiersId),
+  associe: (h) => h.name,
+  nombre: (h) => h.shares,
+  // Cents as a whole number: amounts compare by value.
+  montant: (h) => Number(h.amount.replace('.', '')),
+};
+
 /** Members listed under the search box at most (a longer list asks for a narrower search). */
 const MEMBER_MATCHES = 20;
 
@@ -148,7 +169,8 @@ export class SharesAdminController {
     const search = str(query.recherche).trim().slice(0, 100);
     // ?tiers=: a member chosen from the search's list, without JavaScript, fills the forms.
     const tiers = /^\d{1,10}$/.test(str(query.tiers)) ? str(query.tiers) : '';
-    const view = { page: requestedPage(query.page), search, tiers };
+    const sort = requestedSort(query, HOLDER_COLUMNS, null);
+    const view = { page: requestedPage(query.page), search, tiers, sort };
     return this.adminModel(null, this.blank(), undefined, noticeOf(query), view);
   }
 
@@ -449,21 +471,25 @@ export class SharesAdminController {
     form: Form,
     error: DomainError | undefined,
     notice: string | null,
-    view: { page: number; search: string; tiers?: string } = { page: 1, search: '' },
+    view: { page: number; search: string; tiers?: string; sort?: Sort<HolderColumn> | null } = {
+      page: 1,
+      search: '',
+    },
   ) {
     const summary = await this.pages.summary();
     // One page of holders (those matching the search, if any); totals stay over every holder.
     const needle = foldText(view.search);
-    const holders = needle
+    const matching = needle
       ? summary.holders.filter((h) => foldText(`${h.tiersId} ${h.name}`).includes(needle))
       : summary.holders;
+    // As listed (the register's order) unless a column is asked for; the tiers breaks ties.
+    const sort = view.sort ?? null;
+    const holders = sort
+      ? sortRows(matching, HOLDER_KEYS[sort.column], sort.order, (h) => Number(h.tiersId))
+      : matching;
     const size = this.config.pageSize ?? PAGE_SIZE;
-    const paging = pager(
-      view.page,
-      holders.length,
-      pageHref('/admin/parts', { recherche: view.search }),
-      size,
-    );
+    const kept = { recherche: view.search, ...(sort ? sortParams(sort) : {}) };
+    const paging = pager(view.page, holders.length, pageHref('/admin/parts', kept), size);
     const found = needle ? await this.pages.findMembers(view.search, MEMBER_MATCHES + 1) : [];
     const name = view.tiers ? await this.pages.tiersName(view.tiers) : null;
     const chosenLabel = name ? `${name} (n° de tiers ${view.tiers})` : '';
@@ -492,6 +518,7 @@ export class SharesAdminController {
       errorOn: failed ? { [failed]: errors.errorOn } : {},
       withdrawKey: formKey(''),
       chosen: chosenLabel ? { tiers: chosenLabel, cedant: chosenLabel } : {},
+      headers: sortHeaders('/admin/parts', { recherche: view.search }, HOLDER_LABELS, sort),
     };
   }
 }

@@ -164,3 +164,30 @@ describe('the cheques to deposit', () => {
     );
   });
 });
+
+describe('the holders of /admin/parts', () => {
+  it('sort by number of shares or name, the register order by default, an unknown column ignored', async () => {
+    interface Holder {
+      tiersId: string;
+      name: string;
+      shares: number;
+    }
+    const { holders } = (await admin.getJson<{ holders: Holder[] }>('/api/parts')).body;
+    expect(holders.length).toBeGreaterThan(1);
+    const listed = holders.map((h) => h.tiersId);
+    expect(rowIds(await page('/admin/parts'), 'associes', 'data-tiers')).toEqual(listed);
+    expect(rowIds(await page('/admin/parts?tri=id_tiers--'), 'associes', 'data-tiers')).toEqual(
+      listed,
+    );
+    const most = [...holders]
+      .sort((a, b) => b.shares - a.shares || Number(a.tiersId) - Number(b.tiersId))
+      .map((h) => h.tiersId);
+    const html = await page('/admin/parts?tri=nombre&ordre=desc');
+    expect(rowIds(html, 'associes', 'data-tiers')).toEqual(most);
+    expect(html).toContain('href="/admin/parts?tri=nombre&amp;ordre=asc">Nombre ▼</a>');
+    // The search is kept by the header links.
+    expect(await page('/admin/parts?recherche=Lef')).toContain(
+      'href="/admin/parts?recherche=Lef&amp;tri=associe&amp;ordre=asc"',
+    );
+  });
+});
