@@ -91,3 +91,44 @@ describe('/api/hebergements/:id/ftp', () => {
     expect(await events()).toBe(before);
   });
 });
+
+describe('the FTP section of /hebergements/:id (forms)', () => {
+  it('creates an account from the page, refuses a .. folder on the page naming it, removes after confirming', async () => {
+    const page = await anne.getPage('/hebergements/1');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Nouveau compte FTP limité à un dossier');
+    const created = await anne.postForm(
+      '/hebergements/1/ftp',
+      {
+        login: 'annelef_photos',
+        chemin: 'www/photos',
+        mot_de_passe: 'un-secret-solide',
+      },
+      { redirect: 'manual' },
+    );
+    expect([created.status, created.headers.get('location')]).toEqual([303, '/hebergements/1#ftp']);
+    await mirrored('annelef_photos', (n) => n === 1);
+    const refused = await anne.postForm('/hebergements/1/ftp', {
+      login: 'annelef_up',
+      chemin: 'www/../..',
+      mot_de_passe: 'un-secret-solide',
+    });
+    expect(refused.status).toBe(422);
+    const text = await refused.text();
+    expect(text).toContain('Le dossier ne peut pas contenir « .. »');
+    expect(text).toContain('value="annelef_up"');
+    const ask = await anne.postForm('/hebergements/1/ftp/annelef_photos/supprimer', {});
+    expect(ask.status).toBe(200);
+    expect(await ask.text()).toContain('Supprimer le compte FTP annelef_photos ?');
+    expect(await ftpRows('annelef_photos')).toHaveLength(1);
+    const done = await anne.postForm(
+      '/hebergements/1/ftp/annelef_photos/supprimer',
+      {
+        confirme: 'oui',
+      },
+      { redirect: 'manual' },
+    );
+    expect(done.status).toBe(303);
+    await mirrored('annelef_photos', (n) => n === 0);
+  });
+});

@@ -50,6 +50,10 @@ export function ftpSection(db: Db): HostingSection {
             folder: relative(decodeLegacyText(r.repertoire as Buffer | string)),
             active: r.actif === 'Y',
             pending: false,
+            // Only accounts gloux2 recorded change here (Gloux's own ones: in Gloux until imported).
+            managed: account !== undefined,
+            supplementary: account?.kind === 'supplementary',
+            path: account?.path ?? '',
           };
         });
         const shown = new Set(live.map((a) => a.login));
@@ -62,6 +66,9 @@ export function ftpSection(db: Db): HostingSection {
             folder: a.path === '' ? '/' : `/${a.path}`,
             active: true,
             pending: true,
+            managed: true,
+            supplementary: a.kind === 'supplementary',
+            path: a.path,
           }));
         return { accounts: [...live, ...pending] };
       }),
