@@ -33,6 +33,18 @@ import { lockCheckpoint } from './legacy-sync.worker.js';
 
 export const HOSTING_MIRROR_CHECKPOINT = 'legacy-hosting';
 
+/**
+ * The last position the hosting mirror has written into Gloux's tables (0: none yet): a
+ * decider's state is Gloux's rows with the stream's events after it folded on top.
+ */
+export async function hostingMirroredUpTo(q: Pick<Queryable, 'query'>): Promise<number> {
+  const [row] = await q.query<{ position: number | string }>(
+    `SELECT position FROM g2_checkpoints WHERE name = ?`,
+    [HOSTING_MIRROR_CHECKPOINT],
+  );
+  return Number(row?.position ?? 0);
+}
+
 /** Writes one hosting event into Gloux's tables. Safe to run again for the same event. */
 export async function mirrorHostingEvent(
   tx: Tx,
@@ -322,12 +334,8 @@ export class LegacyHostingMirror {
     return this.flight.drain();
   }
 
-  async position(): Promise<number> {
-    const [row] = await this.db.query<{ position: number | string }>(
-      `SELECT position FROM g2_checkpoints WHERE name = ?`,
-      [HOSTING_MIRROR_CHECKPOINT],
-    );
-    return Number(row?.position ?? 0);
+  position(): Promise<number> {
+    return this.db.run((q) => hostingMirroredUpTo(q));
   }
 
   /** Up to the first hosting event of the next batch (included), then the checkpoint. */

@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { LegacySyncWorker } from '../legacy-sync/legacy-sync.worker.js';
 import { LegacyHostingMirror } from '../legacy-sync/legacy-hosting-mirror.js';
 import { AppModule } from './app.module.js';
+import { domainAddCli, domainRemoveCli } from './hosting/domains.cli.js';
 import {
   bankImportCli,
   bankBookLineCli,
@@ -124,6 +125,14 @@ Commands:
                                   deferred revenue booked, the year locked (docs/accounting.md §7)
   vat:declare --month 2026-01 [--reference REF]
                                   the month's CA3 is filed: nothing may be dated in it any more
+  domain:add --hosting <nom> --domain <name> [--no-dns] [--no-mx] [--key …]
+                                  add a domain to a hosting (an IDN typed in Unicode is stored
+                                  as punycode); its zone (soa, NS, MX) unless --no-dns; refused
+                                  in French on stderr, exit 1, nothing written, when the name
+                                  is taken (in Gloux too), reserved or invalid
+  domain:remove --hosting <nom> --domain <name> [--key …]
+                                  remove it and its zone; refused while a web space or a
+                                  mailbox uses it (they are listed)
   hosting:daemon-config --out <dir> [--listen 127.0.0.1] [--ftp-port 21] [--dns-port 53]
          [--pop3-port 110] [--imap-port 143] [--pdns-database pdns] [--root-prefix <dir>]
                                   the daemons' files for the database of DATABASE_URL:
@@ -190,6 +199,8 @@ const COMMANDS = [
   'dns:add',
   'dns:remove',
   'dns:export',
+  'domain:add',
+  'domain:remove',
 ];
 
 /** Nest's console logger, every level on stderr (it writes warnings to stdout). */
@@ -266,6 +277,8 @@ async function main(): Promise<number> {
       folder: { type: 'string' },
       aliases: { type: 'string' },
       php: { type: 'string' },
+      'no-dns': { type: 'boolean' },
+      'no-mx': { type: 'boolean' },
     },
   });
   const [command, ...rest] = positionals;
@@ -369,6 +382,10 @@ async function main(): Promise<number> {
         return await dnsRemoveCli(app, values);
       case 'dns:export':
         return await dnsExportCli(app, values);
+      case 'domain:add':
+        return await domainAddCli(app, values);
+      case 'domain:remove':
+        return await domainRemoveCli(app, values);
       case 'legacy-sync:run': {
         const n = await app.get(LegacySyncWorker).catchUp();
         const hosting = await app.get(LegacyHostingMirror).catchUp();

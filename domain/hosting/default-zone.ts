@@ -10,9 +10,11 @@ import { serialFloor } from './zone-serial.js';
  * serial starts at `YYYYMMDD00` of the day (domain/hosting/zone-serial.ts). The web records
  * (A, www) come with the web spaces, not with the domain.
  */
-export const OUVATON_NS = 'ns1.ouvaton.coop.';
-export const OUVATON_MBOX = 'hostmaster.ouvaton.coop.';
-export const OUVATON_MX = 'mx.ouvaton.coop.';
+/** The cooperative's own domain of its name and mail servers: no cooperator's domain. */
+export const OUVATON_INFRA_DOMAIN = 'ouvaton.coop';
+export const OUVATON_NS = `ns1.${OUVATON_INFRA_DOMAIN}.`;
+export const OUVATON_MBOX = `hostmaster.${OUVATON_INFRA_DOMAIN}.`;
+export const OUVATON_MX = `mx.${OUVATON_INFRA_DOMAIN}.`;
 export const OUVATON_MX_PREFERENCE = 10;
 /** The TTL of Gloux's NS and MX records in its sample zone. */
 export const INFRASTRUCTURE_TTL = 86_400;

@@ -15,6 +15,7 @@ import {
   BANK_CONFIG,
   CONFIG,
   configFromEnvironment,
+  HOSTING_CONFIG,
   LIFECYCLE_CONFIG,
   MONETICO_CONFIG,
   OVERAGE_CONFIG,

@@ -25,6 +25,11 @@ export class HostingPages {
     @Inject(Db) private readonly db: Db,
   ) {}
 
+  /** The hosting if the user may manage it (HostingAccess). */
+  manageable(user: AuthUser, id: string): Promise<LegacyHosting> {
+    return this.access.manageable(user, id);
+  }
+
   async list(user: AuthUser) {
     return { hostings: (await this.access.mine(user)).map(hostingSummary) };
   }

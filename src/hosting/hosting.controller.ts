@@ -1,8 +1,20 @@
-import { Controller, Get, Inject, Param, Render } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Render } from '@nestjs/common';
 import { Member, SignedIn } from '../auth/access.decorators.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/request-auth.js';
 import { HostingPages } from './hosting-pages.service.js';
+import { unicodeOf } from './hosting-domains.section.js';
+
+/** The sentence confirming what the last form did (from the redirect's query). */
+function noticeOf(query: Record<string, unknown>): string | null {
+  const name = (v: unknown) =>
+    typeof v === 'string' && /^[a-z0-9.-]{1,253}$/.test(v) ? unicodeOf(v) : null;
+  const added = name(query.ajoute);
+  if (added) return `Domaine ${added} ajouté : il est pris en compte sous une minute.`;
+  const removed = name(query.retire);
+  if (removed) return `Domaine ${removed} retiré : sa zone DNS ne répond plus sous une minute.`;
+  return null;
+}
 
 /** A cooperator's hostings (`/hebergements`) and one hosting's page, with their JSON twins. */
 @Controller()
@@ -25,9 +37,13 @@ export class HostingController {
   @Member({ hosting: 'id' })
   @Get('/hebergements/:id')
   @Render('hosting')
-  async page(@CurrentUser() user: AuthUser, @Param('id') id: string) {
+  async page(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Query() query: Record<string, unknown>,
+  ) {
     const data = await this.pages.hosting(user, id);
-    return { title: `Hébergement ${data.hosting.name}`, ...data };
+    return { title: `Hébergement ${data.hosting.name}`, notice: noticeOf(query), ...data };
   }
 
   @Member({ hosting: 'id' })

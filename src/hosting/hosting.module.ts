@@ -1,5 +1,8 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { DomainsController } from './domains.controller.js';
+import { AddDomainHandler, RemoveDomainHandler } from './domains.handlers.js';
+import { DomainPages } from './domains.pages.js';
 import { LegacySyncModule } from '../../legacy-sync/legacy-sync.module.js';
 import { Db } from '../kernel/database/db.js';
 import { FtpAccountHandler } from './ftp/ftp-accounts.handler.js';
@@ -35,7 +38,13 @@ import {
  */
 @Module({
   imports: [CqrsModule, LegacySyncModule, LifecycleModule],
-  controllers: [HostingController, FtpController, DnsZoneController, VhostsController],
+  controllers: [
+    HostingController,
+    FtpController,
+    DnsZoneController,
+    VhostsController,
+    DomainsController,
+  ],
   providers: [
     HostingAccess,
     HostingSections,
@@ -48,6 +57,9 @@ import {
     RemoveDnsRecordHandler,
     VhostPages,
     ...VHOST_HANDLERS,
+    DomainPages,
+    AddDomainHandler,
+    RemoveDomainHandler,
   ],
   exports: [HostingAccess, HostingSections],
 })
