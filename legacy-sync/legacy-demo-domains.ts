@@ -1,5 +1,7 @@
 import { defaultRecords, defaultSoa } from '../domain/hosting/default-zone.js';
+import type { RrRow } from '../domain/hosting/dns-export.js';
 import type { Queryable } from '../src/kernel/database/db.js';
+import { insertRecord, insertSoa } from './legacy-zones.js';
 
 /**
  * Demo domains (embedded SQLite demo only), as Gloux holds them: Anne's domain with its zone
@@ -38,30 +40,13 @@ export async function seedLegacyDemoDomains(q: Queryable): Promise<void> {
     let soaId = 0;
     if (d.manageDns) {
       const soa = defaultSoa(d.domain, d.addedOn);
-      ({ insertId: soaId } = await q.execute(
-        `INSERT INTO soa (origin, ns, mbox, serial, refresh, retry, expire, minimum, ttl, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'Y')`,
-        [
-          soa.origin,
-          soa.ns,
-          soa.mbox,
-          soa.serial,
-          soa.refresh,
-          soa.retry,
-          soa.expire,
-          soa.minimum,
-          soa.ttl,
-        ],
-      ));
-      const records = [
+      soaId = await insertSoa(q, soa);
+      const records: RrRow[] = [
         ...defaultRecords(d.manageMx),
         { name: '', type: 'A', data: DEMO_WEB_IPV4, aux: 0, ttl: 3600 },
         { name: 'www', type: 'CNAME', data: soa.origin, aux: 0, ttl: 3600 },
       ];
-      for (const r of records)
-        await q.execute(
-          `INSERT INTO rr (zone, name, type, data, aux, ttl, active, serial) VALUES (?, ?, ?, ?, ?, ?, 'Y', ?)`,
-          [soaId, r.name, r.type, r.data, r.aux, r.ttl, soa.serial],
-        );
+      for (const r of records) await insertRecord(q, soaId, r);
     }
     await q.execute(
       `INSERT INTO domaines (domaine, id_hebergement, id_soa, gere_dns, gere_mx, date_ajout) VALUES (?, ?, ?, ?, ?, ?)`,

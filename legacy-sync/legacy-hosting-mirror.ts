@@ -16,6 +16,7 @@ import { domainByName } from './legacy-hosting-inventory.js';
 import { mirrorDnsEvent } from './legacy-zones.js';
 import { mirrorVhostEvent } from './legacy-vhosts.js';
 import { SingleFlight } from './single-flight.js';
+import { insertRecord, insertSoa } from './legacy-zones.js';
 import { lockCheckpoint } from './legacy-sync.worker.js';
 
 /**
@@ -217,43 +218,15 @@ async function mirrorDomainAdded(tx: Tx, e: DomainAdded, event: RecordedEvent): 
         );
       soaId = Number(existing.id);
     } else {
-      const { insertId } = await tx.execute(
-        `INSERT INTO soa (origin, ns, mbox, serial, refresh, retry, expire, minimum, ttl, active, xfer)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'Y', NULL)`,
-        [
-          soa.origin,
-          soa.ns,
-          soa.mbox,
-          soa.serial,
-          soa.refresh,
-          soa.retry,
-          soa.expire,
-          soa.minimum,
-          soa.ttl,
-        ],
-      );
-      soaId = insertId;
+      soaId = await insertSoa(tx, soa);
     }
     await tx.execute(`UPDATE domaines SET id_soa = ? WHERE id_domaine = ?`, [
       soaId,
       row.id_domaine,
     ]);
   }
-  const [{ serial } = { serial: 0 }] = await tx.query<{ serial: number | string }>(
-    `SELECT serial FROM soa WHERE id = ?`,
-    [soaId],
-  );
-  for (const r of defaultRecords(manageMx)) {
-    const [present] = await tx.query(
-      `SELECT id FROM rr WHERE zone = ? AND name = ? AND type = ? AND data = ?`,
-      [soaId, r.name, r.type, r.data],
-    );
-    if (present) continue;
-    await tx.execute(
-      `INSERT INTO rr (zone, name, type, data, aux, ttl, active, serial) VALUES (?, ?, ?, ?, ?, ?, 'Y', ?)`,
-      [soaId, r.name, r.type, r.data, r.aux, r.ttl, Number(serial)],
-    );
-  }
+  // Insert-or-keep: a replay, or Gloux adding the same record meanwhile, finds it there.
+  for (const r of defaultRecords(manageMx)) await insertRecord(tx, soaId, r);
 }
 
 /**

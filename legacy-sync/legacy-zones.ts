@@ -122,7 +122,7 @@ async function rrIdOf(q: Queryable, soaId: number, r: DnsRecord): Promise<number
 }
 
 /** Writes `r` as a served row (every column given: `aux` has no default); its id. */
-async function insertRecord(q: Queryable, soaId: number, r: DnsRecord): Promise<number> {
+export async function insertRecord(q: Queryable, soaId: number, r: DnsRecord): Promise<number> {
   // The row may be there already (Gloux added the same one meanwhile, or a replay): then it
   // is that row, Gloux's unique key (zone, name, type, data, active) says so.
   await q.execute(
@@ -186,4 +186,24 @@ export async function mirrorDnsEvent(
   }
   const day = parisDayOf(new Date(`${event.recordedAt.replace(' ', 'T')}Z`));
   return bumpZoneSerial(tx, soaId, day);
+}
+
+/** A new zone's `soa` row, served (`active = 'Y'`), no secondary allowed yet; its id. */
+export async function insertSoa(q: Queryable, soa: SoaRow): Promise<number> {
+  const { insertId } = await q.execute(
+    `INSERT INTO soa (origin, ns, mbox, serial, refresh, retry, expire, minimum, ttl, active, xfer)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'Y', NULL)`,
+    [
+      soa.origin,
+      soa.ns,
+      soa.mbox,
+      soa.serial,
+      soa.refresh,
+      soa.retry,
+      soa.expire,
+      soa.minimum,
+      soa.ttl,
+    ],
+  );
+  return insertId;
 }

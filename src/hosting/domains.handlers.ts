@@ -55,7 +55,7 @@ export function asciiDomain(raw: string): string {
 }
 
 /** The hosting's domains now: Gloux's rows, with its domain events not yet mirrored on top. */
-async function loadDomains(
+export async function loadDomains(
   tx: Tx,
   hostingId: number,
 ): Promise<{ hosting: LegacyHosting; state: HostingDomainsState; version: number }> {

@@ -1,7 +1,7 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DomainsController } from './domains.controller.js';
-import { AddDomainHandler, RemoveDomainHandler } from './domains.handlers.js';
+import { AddDomainHandler, loadDomains, RemoveDomainHandler } from './domains.handlers.js';
 import { DomainPages } from './domains.pages.js';
 import { LegacySyncModule } from '../../legacy-sync/legacy-sync.module.js';
 import { Db } from '../kernel/database/db.js';
@@ -73,7 +73,9 @@ export class HostingModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.sections.register(
-      domainsSection(this.db),
+      domainsSection(this.db, (hostingId) =>
+        this.db.transaction(async (tx) => (await loadDomains(tx, hostingId)).state.domains),
+      ),
       vhostsSection(this.db, this.jobs),
       ftpSection(this.db),
     );
