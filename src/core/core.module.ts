@@ -15,7 +15,6 @@ import {
   BANK_CONFIG,
   CONFIG,
   configFromEnvironment,
-  HOSTING_CONFIG,
   LIFECYCLE_CONFIG,
   MONETICO_CONFIG,
   OVERAGE_CONFIG,
