@@ -6,6 +6,7 @@ import {
   RemoveVhostCommand,
   type VhostCommandResult,
 } from '../../src/hosting/vhosts/vhost.commands.js';
+import { HOSTING_CONFIG, loadHostingConfig } from '../../src/kernel/config.js';
 import { AppHarness } from '../support/app-harness.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
 import { refusal } from '../support/refusal.js';
@@ -23,7 +24,10 @@ describe.each(dialects)('web spaces on %s', (dialect) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(dialect);
-    app = await AppHarness.start(database, { now: '2026-12-07T10:00:00Z' });
+    app = await AppHarness.start(database, {
+      now: '2026-12-07T10:00:00Z',
+      overrides: [[HOSTING_CONFIG, { ...loadHostingConfig({}), webIpv4: '192.0.2.80' }]],
+    });
     // Both data sets: hosting 1 holds example.org and Gloux's site www.example.org; hosting 2
     // holds www.lesamis.example.
     await exec(`DELETE FROM domaines WHERE domaine IN ('example.org', 'lesamis.example')`);
@@ -106,6 +110,36 @@ describe.each(dialects)('web spaces on %s', (dialect) => {
       uid: 23001,
       gid: 23001,
     });
+  });
+
+  it('gives a new site under a zone served here its A record, bumping the serial, unless the name has one', async () => {
+    // Gloux's sample zone of example.org (id 1 on MariaDB) gives way to a fresh one.
+    await exec(`DELETE FROM rr WHERE zone IN (1, 901)`);
+    await exec(`DELETE FROM soa WHERE id = 901 OR origin = 'example.org.'`);
+    await exec(
+      `INSERT INTO soa (id, origin, ns, mbox, serial) VALUES (901, 'example.org.', 'ns1.ouvaton.coop.', 'hostmaster.ouvaton.coop.', 2008112001)`,
+    );
+    await exec(
+      `INSERT INTO rr (zone, name, type, data, aux, ttl) VALUES (901, '', 'NS', 'ns1.ouvaton.coop.', 0, 86400), (901, 'www', 'CNAME', 'example.org.', 0, 3600), (901, 'cdn', 'A', '192.0.2.99', 0, 3600)`,
+    );
+    await exec(`UPDATE domaines SET id_soa = 901 WHERE id_domaine = 901`);
+    const records = () =>
+      app.db.query<{ name: string; type: string; data: unknown }>(
+        `SELECT name, type, data FROM rr WHERE zone = 901 AND type IN ('A', 'CNAME') ORDER BY name`,
+      );
+    await run(new CreateVhostCommand(1, { host: 'store.example.org' }, 'test'));
+    // cdn already has an address: the cooperator's, left alone.
+    await run(new CreateVhostCommand(1, { host: 'cdn.example.org' }, 'test'));
+    await app.settle();
+    expect((await records()).map((r) => [r.name.trim(), r.type, String(r.data)])).toEqual([
+      ['cdn', 'A', '192.0.2.99'],
+      ['store', 'A', '192.0.2.80'],
+      ['www', 'CNAME', 'example.org.'],
+    ]);
+    const [soa] = await app.db.query<{ serial: number | string }>(
+      'SELECT serial FROM soa WHERE id = 901',
+    );
+    expect(Number(soa!.serial)).toBe(2026120700);
   });
 
   it('refuses a name under a domain of no hosting of theirs, and one Gloux holds elsewhere', async () => {

@@ -77,6 +77,32 @@ async function hostingMirroredUpTo(q: Queryable): Promise<number> {
 }
 
 /**
+ * A zone as a command decides on it: Gloux's `rr` rows with the zone events the hosting mirror
+ * has not written yet folded on top (domain/hosting/zone.ts says why), and its stream's version.
+ */
+export async function zoneAsDecided(
+  tx: Queryable,
+  soa: { readonly id: number; readonly origin: string },
+): Promise<{ state: ZoneState; streamId: string; version: number }> {
+  // The checkpoint first, the rows after: a row the mirror writes in between is then both in
+  // `rr` and pending, which folding counts once; the other order could miss it.
+  const mirrored = await hostingMirroredUpTo(tx);
+  const streamId = zoneStream(soa.id);
+  const stream = await readStream(tx, streamId);
+  const pending = stream
+    .filter((e) => e.position > mirrored)
+    .filter((e) => isDnsEvent(e))
+    .map((e) => ({ type: e.type, data: e.data }) as DnsEvent);
+  const state = foldZone(pending, {
+    soaId: soa.id,
+    origin: soa.origin,
+    records: await readZoneRecords(tx, soa.id),
+  });
+  const version = stream.length === 0 ? -1 : stream[stream.length - 1]!.streamVersion;
+  return { state, streamId, version };
+}
+
+/**
  * Runs one zone command: the zone is Gloux's `rr` rows with the zone events not yet mirrored
  * folded on top (domain/hosting/zone.ts says why), decided, appended to `zone-<id_soa>`; then
  * the hosting mirror writes `rr` and bumps the serial.
@@ -103,23 +129,9 @@ export class ZoneCommands {
       now: this.clock.now(),
       request: { domain, ...request },
       decide: async (tx) => {
-        // The checkpoint first, the rows after: a row the mirror writes in between is then
-        // both in `rr` and pending, which folding counts once; the other order could miss it.
-        const mirrored = await hostingMirroredUpTo(tx);
         const zone = await editableZone(tx, user, domain);
-        const streamId = zoneStream(zone.soa.id);
-        const stream = await readStream(tx, streamId);
-        const pending = stream
-          .filter((e) => e.position > mirrored)
-          .filter((e) => isDnsEvent(e))
-          .map((e) => ({ type: e.type, data: e.data }) as DnsEvent);
-        const state = foldZone(pending, {
-          soaId: zone.soa.id,
-          origin: zone.soa.origin,
-          records: await readZoneRecords(tx, zone.soa.id),
-        });
+        const { state, streamId, version } = await zoneAsDecided(tx, zone.soa);
         const events = decide(state, { mxManaged: zone.mxManaged });
-        const version = stream.length === 0 ? -1 : stream[stream.length - 1]!.streamVersion;
         return {
           appends:
             events.length === 0

@@ -18,10 +18,14 @@ import {
 } from '../../../legacy-sync/legacy-hosting-inventory.js';
 import { HOSTING_MIRROR_CHECKPOINT } from '../../../legacy-sync/legacy-hosting-mirror.js';
 import { readHostingVhosts } from '../../../legacy-sync/legacy-vhosts.js';
+import { readLegacyZone } from '../../../legacy-sync/legacy-zones.js';
+import { canonicalRecord, decideAddDnsRecord } from '../../../domain/hosting/zone.js';
+import { zoneAsDecided } from '../dns/dns.handlers.js';
 import { Clock } from '../../kernel/clock.js';
 import { HOSTING_CONFIG, type HostingConfig } from '../../kernel/config.js';
 import type { Tx } from '../../kernel/database/db.js';
 import { CommandPipeline } from '../../kernel/event-store/command-pipeline.js';
+import type { AppendRequest } from '../../kernel/event-store/event-store.js';
 import { readStream } from '../../kernel/event-store/event-store.js';
 import { claimHostingName, releaseHostingName } from '../../kernel/hosting-names.js';
 import {
@@ -80,7 +84,12 @@ abstract class VhostHandler {
       state: VhostInventoryState,
       rules: VhostRules,
       now: Date,
-    ) => Promise<{ events: readonly VhostEvent[]; host: string }>,
+    ) => Promise<{
+      events: readonly VhostEvent[];
+      host: string;
+      /** Events for other streams in the same transaction (the site's DNS entry). */
+      also?: readonly AppendRequest[];
+    }>,
   ): Promise<VhostCommandResult> {
     return this.pipeline.run({
       commandType,
@@ -91,10 +100,13 @@ abstract class VhostHandler {
       decide: async (tx, { now }) => {
         const { state, version } = await loadSites(tx, command.hostingId);
         const rules = await rulesOf(tx, command.hostingId, this.config);
-        const { events, host } = await decide(tx, state, rules, now);
+        const { events, host, also = [] } = await decide(tx, state, rules, now);
         return {
           appends: events.length
-            ? [{ streamId: hostingStream(command.hostingId), expectedVersion: version, events }]
+            ? [
+                { streamId: hostingStream(command.hostingId), expectedVersion: version, events },
+                ...also,
+              ]
             : [],
           result: { hostingId: command.hostingId, host, changed: events.length > 0 },
         };
@@ -129,10 +141,45 @@ export class CreateVhostHandler
           at: now,
           field: 'nom_hote',
         });
-        return { events, host };
+        const dns = await addressRecord(tx, events[0]!.data.domainId, host, this.config.webIpv4);
+        return { events, host, also: dns ? [dns] : [] };
       },
     );
   }
+}
+
+/**
+ * The A record of a new site under one of the cooperator's domains whose zone Ouvaton serves
+ * (HOSTING_WEB_IPV4), appended to the zone's stream in the site's transaction, so the mirror
+ * writes `rr` and bumps the serial like any record. None when no address is configured, the
+ * zone is not served here, or the name already has an address or an alias (the cooperator's).
+ */
+async function addressRecord(
+  tx: Tx,
+  domainId: number,
+  host: string,
+  webIpv4: string | null,
+): Promise<AppendRequest | null> {
+  if (webIpv4 === null || domainId === 0) return null;
+  const [domain] = await tx.query<{ domaine: string }>(
+    'SELECT domaine FROM domaines WHERE id_domaine = ?',
+    [domainId],
+  );
+  const zone = domain ? await readLegacyZone(tx, String(domain.domaine)) : null;
+  if (!zone?.soa || !zone.soa.active) return null;
+  const { state, streamId, version } = await zoneAsDecided(tx, zone.soa);
+  const name = host === zone.domain ? '' : host.slice(0, -(zone.domain.length + 1));
+  const origin = zone.soa.origin;
+  const taken = state.records.some(
+    (r) => ['A', 'AAAA', 'CNAME'].includes(r.type) && canonicalRecord(r, origin).name === name,
+  );
+  if (taken) return null;
+  const events = decideAddDnsRecord(
+    state,
+    { input: { name: name === '' ? '@' : name, type: 'A', value: webIpv4 } },
+    { mxManaged: zone.mxManaged },
+  );
+  return { streamId, expectedVersion: version, events: [...events] };
 }
 
 @CommandHandler(ChangeVhostCommand)
