@@ -63,6 +63,17 @@ describe.each(dialects)('web spaces on %s', (dialect) => {
       id_domaine: Number(r.id_domaine),
       a_regenerer: Number(r.a_regenerer),
     }));
+  const ftp = async (login: string) =>
+    (
+      await app.db.query<{ repertoire: string; uid: number | string; mot_de_passe: string }>(
+        'SELECT repertoire, uid, mot_de_passe FROM ftp WHERE login = ?',
+        [login],
+      )
+    ).map((r) => ({
+      repertoire: r.repertoire,
+      uid: Number(r.uid),
+      hashed: String(r.mot_de_passe).startsWith('$5$'),
+    }));
   const jobs = (host: string) =>
     app.db.query<{ kind: string; payload: string }>(
       `SELECT kind, payload FROM g2_jobs WHERE target_kind = 'vhost' AND target_id = ? ORDER BY id`,
@@ -91,6 +102,13 @@ describe.each(dialects)('web spaces on %s', (dialect) => {
         actif: 'Y',
         a_regenerer: 1,
       },
+    ]);
+    // Its own FTP account, limited to its folder, with a hash nobody was shown.
+    const [{ nom }] = (await app.db.query<{ nom: unknown }>(
+      'SELECT nom FROM hebergements WHERE id_hebergement = 1',
+    )) as [{ nom: unknown }];
+    expect(await ftp(`${String(nom)}_blog`)).toEqual([
+      { repertoire: '/home/a/annelef/blog.example.org', uid: 23001, hashed: true },
     ]);
     // The same key again: the first answer, nothing new appended, no second job.
     await run(
@@ -202,6 +220,10 @@ describe.each(dialects)('web spaces on %s', (dialect) => {
     await run(new RemoveVhostCommand(1, 'blog.example.org', 'test'));
     await app.settle();
     expect(await row('blog.example.org')).toEqual([]);
+    const [{ nom }] = (await app.db.query<{ nom: unknown }>(
+      'SELECT nom FROM hebergements WHERE id_hebergement = 1',
+    )) as [{ nom: unknown }];
+    expect(await ftp(`${String(nom)}_blog`)).toEqual([]);
     expect((await jobs('blog.example.org')).map((j) => j.kind)).toEqual([
       'vhost.mkdir',
       'files.delete',

@@ -78,7 +78,7 @@ export async function loadFtpAccounts(
   return { state: foldFtpAccounts(events), version: history.length - 1 };
 }
 
-function factsOf(hosting: LegacyHosting): FtpHostingFacts {
+export function factsOf(hosting: LegacyHosting): FtpHostingFacts {
   // An empty or relative root would put an account anywhere (the daemon's guard refuses it too).
   if (!/^\/[^\0]*[^/]$/.test(hosting.directory))
     throw new DomainError(

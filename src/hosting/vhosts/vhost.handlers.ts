@@ -1,6 +1,17 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { hostingStream } from '../../../domain/hosting/events.js';
+import {
+  decideCreateFtpAccount,
+  decideRemoveFtpAccount,
+  FTP_LOGIN_MAX,
+  type FtpHostingFacts,
+} from '../../../domain/hosting/ftp-accounts.js';
+import type { FtpEvent } from '../../../domain/hosting/ftp-events.js';
+import { keepFtpHash } from '../../../legacy-sync/legacy-ftp.js';
+import { factsOf, loadFtpAccounts } from '../ftp/ftp-accounts.handler.js';
+import { sha256Crypt } from '../crypt.js';
 import { isVhostEvent, type VhostEvent } from '../../../domain/hosting/vhost-events.js';
 import {
   decideChangeVhost,
@@ -14,6 +25,7 @@ import { DomainError } from '../../../domain/shared/errors.js';
 import { nameTakenMessage } from '../../../domain/hosting/hosting-names.js';
 import {
   domainsOfHosting,
+  hostingById,
   nameTakenInGloux,
 } from '../../../legacy-sync/legacy-hosting-inventory.js';
 import { HOSTING_MIRROR_CHECKPOINT } from '../../../legacy-sync/legacy-hosting-mirror.js';
@@ -27,7 +39,11 @@ import type { Tx } from '../../kernel/database/db.js';
 import { CommandPipeline } from '../../kernel/event-store/command-pipeline.js';
 import type { AppendRequest } from '../../kernel/event-store/event-store.js';
 import { readStream } from '../../kernel/event-store/event-store.js';
-import { claimHostingName, releaseHostingName } from '../../kernel/hosting-names.js';
+import {
+  claimHostingName,
+  hostingNameHolder,
+  releaseHostingName,
+} from '../../kernel/hosting-names.js';
 import {
   ChangeVhostCommand,
   CreateVhostCommand,
@@ -85,7 +101,7 @@ abstract class VhostHandler {
       rules: VhostRules,
       now: Date,
     ) => Promise<{
-      events: readonly VhostEvent[];
+      events: readonly (VhostEvent | FtpEvent)[];
       host: string;
       /** Events for other streams in the same transaction (the site's DNS entry). */
       also?: readonly AppendRequest[];
@@ -142,7 +158,14 @@ export class CreateVhostHandler
           field: 'nom_hote',
         });
         const dns = await addressRecord(tx, events[0]!.data.domainId, host, this.config.webIpv4);
-        return { events, host, also: dns ? [dns] : [] };
+        const ftp = await createSiteFtpAccount(tx, {
+          hostingId,
+          host,
+          folder: events[0]!.data.folder,
+          actor: command.actor,
+          now,
+        });
+        return { events: [...events, ...ftp], host, also: dns ? [dns] : [] };
       },
     );
   }
@@ -182,6 +205,80 @@ async function addressRecord(
   return { streamId, expectedVersion: version, events: [...events] };
 }
 
+/**
+ * The web space's own FTP account (HOSTING.md decision 1: one per web space, created and
+ * removed with it), limited to the site's folder, login `<hosting>_<first label>` (a digit
+ * added while the login is taken in Gloux or gloux2). Its password is random and never shown:
+ * the cooperator sets one from the hosting page's FTP section. None for a site whose folder is
+ * the hosting's root (the master account already reaches it) or a hosting without a root.
+ */
+async function createSiteFtpAccount(
+  tx: Tx,
+  site: { hostingId: number; host: string; folder: string; actor: string; now: Date },
+): Promise<readonly FtpEvent[]> {
+  const path = site.folder.replace(/^\/+/, '');
+  const hosting = await hostingById(tx, String(site.hostingId));
+  if (path === '' || !hosting) return [];
+  let facts: FtpHostingFacts;
+  try {
+    facts = factsOf(hosting);
+  } catch {
+    return [];
+  }
+  const { state } = await loadFtpAccounts(tx, site.hostingId);
+  const label = site.host.split('.')[0]!.replace(/[^a-z0-9_-]/g, '') || 'site';
+  const base = `${hosting.name}_${label}`.slice(0, FTP_LOGIN_MAX - 1);
+  const streamId = hostingStream(site.hostingId);
+  let login = base;
+  for (let n = 2; ; n++) {
+    const free =
+      (await nameTakenInGloux(tx, 'ftp_login', login)) === null &&
+      (await hostingNameHolder(tx, 'ftp_login', login)) === null &&
+      !Object.values(state.accounts).some((a) => a.login === login);
+    if (free) break;
+    if (n > 9) return [];
+    login = `${base}${n}`;
+  }
+  const accountId = randomUUID();
+  const password = randomBytes(18).toString('base64url');
+  const events = decideCreateFtpAccount(
+    state,
+    { kind: 'vhost', login, path, vhostId: site.host, password },
+    { hosting: facts, accountId, actor: site.actor, loginTaken: false },
+  );
+  await claimHostingName(tx, {
+    kind: 'ftp_login',
+    name: login,
+    streamId,
+    at: site.now,
+    field: 'login',
+  });
+  await keepFtpHash(tx, accountId, sha256Crypt(password), site.now);
+  return events;
+}
+
+/** The web space's FTP account goes with it, and its login is free again. */
+async function removeSiteFtpAccount(
+  tx: Tx,
+  hostingId: number,
+  host: string,
+  actor: string,
+): Promise<readonly FtpEvent[]> {
+  const { state } = await loadFtpAccounts(tx, hostingId);
+  const account = Object.values(state.accounts).find(
+    (a) => a.kind === 'vhost' && a.vhostId === host,
+  );
+  const hosting = await hostingById(tx, String(hostingId));
+  if (!account || !hosting) return [];
+  const events = decideRemoveFtpAccount(
+    state,
+    { accountId: account.accountId, reason: 'vhost_removed' },
+    { hosting: factsOf(hosting), actor },
+  );
+  await releaseHostingName(tx, 'ftp_login', account.login, hostingStream(hostingId));
+  return events;
+}
+
 @CommandHandler(ChangeVhostCommand)
 export class ChangeVhostHandler
   extends VhostHandler
@@ -210,8 +307,10 @@ export class RemoveVhostHandler
     const { hostingId, host } = command;
     return this.run('RemoveVhost', command, { hostingId, host }, async (tx, state) => {
       const events = decideRemoveVhost(state, { hostingId, host });
-      await releaseHostingName(tx, 'vhost', events[0]!.data.host, hostingStream(hostingId));
-      return { events, host: events[0]!.data.host };
+      const site = events[0]!.data.host;
+      await releaseHostingName(tx, 'vhost', site, hostingStream(hostingId));
+      const ftp = await removeSiteFtpAccount(tx, hostingId, site, command.actor);
+      return { events: [...events, ...ftp], host: site };
     });
   }
 }
