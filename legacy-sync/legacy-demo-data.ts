@@ -1,6 +1,6 @@
 import type { Queryable } from '../src/kernel/database/db.js';
 import { seedLegacyDemoHostings } from './legacy-demo-hostings.js';
-import { seedLegacyDemoDomains } from './legacy-demo-domains.js';
+import { seedLegacyDemoDomains, seedLegacyDemoVhosts } from './legacy-demo-domains.js';
 import { seedLegacyDemoUsers } from './legacy-demo-users.js';
 import { legacyTextParam } from './legacy-text.js';
 
@@ -160,5 +160,6 @@ export async function seedLegacyDemo(q: Queryable): Promise<void> {
   }
   await seedLegacyDemoHostings(q);
   await seedLegacyDemoDomains(q);
+  await seedLegacyDemoVhosts(q);
   await seedLegacyDemoUsers(q);
 }

@@ -6,7 +6,8 @@ import { insertRecord, insertSoa } from './legacy-zones.js';
 /**
  * Demo domains (embedded SQLite demo only), as Gloux holds them: Anne's domain with its zone
  * (Ouvaton's NS and MX, a web address), Jean's IDN (stored as punycode, shown as café-dupont.fr)
- * whose mail is elsewhere, and Webcoop's domain whose DNS is served elsewhere (no zone).
+ * whose mail is elsewhere, and Webcoop's domain whose DNS is served elsewhere (no zone); and
+ * the web spaces Gloux serves for them (Anne's site on her domain, Jean's under the platform).
  */
 const DEMO_DOMAINS: readonly {
   hostingId: number;
@@ -58,6 +59,40 @@ export async function seedLegacyDemoDomains(q: Queryable): Promise<void> {
         d.manageMx ? 'O' : 'N',
         `${d.addedOn} 10:00:00`,
       ],
+    );
+  }
+}
+
+/** Gloux's own web spaces of the demo (vhosts rows as Gloux's pages write them). */
+const DEMO_VHOSTS: readonly {
+  hostingId: number;
+  domain: string | null;
+  host: string;
+  folder: string;
+  aliases: string;
+}[] = [
+  {
+    hostingId: 1,
+    domain: 'anne-lefevre.fr',
+    host: 'www.anne-lefevre.fr',
+    folder: '/www',
+    aliases: 'anne-lefevre.fr',
+  },
+  { hostingId: 4, domain: null, host: 'jdupont.ouvaton.org', folder: '/www', aliases: '' },
+];
+
+export async function seedLegacyDemoVhosts(q: Queryable): Promise<void> {
+  for (const v of DEMO_VHOSTS) {
+    const [domain] = v.domain
+      ? await q.query<{ id_domaine: number | string }>(
+          'SELECT id_domaine FROM domaines WHERE domaine = ?',
+          [v.domain],
+        )
+      : [];
+    await q.execute(
+      `INSERT INTO vhosts (id_hebergement, id_domaine, nom_hote, racine, alias, php, \`ssl\`, actif, a_regenerer)
+       VALUES (?, ?, ?, ?, ?, '5', '1', 'Y', 0)`,
+      [v.hostingId, Number(domain?.id_domaine ?? 0), v.host, v.folder, v.aliases],
     );
   }
 }

@@ -99,7 +99,7 @@ beforeAll(async () => {
     format: ['xlsx', 'csv'],
     exercice: ['2026'],
     // A web space of a demo hosting (issue 18: /hebergements/:id/sites/:host).
-    host: ['www.example.org', 'anne.ouvaton.org'],
+    host: ['www.anne-lefevre.fr', 'jdupont.ouvaton.org', 'www.example.org'],
     // Anne's login (demo user 3).
     userId: ['3'],
     // An FTP login (Gloux's master account of annelef).
