@@ -136,12 +136,49 @@ describe('the French user guide, walked in Chromium', () => {
       '/aide/cooperateur-parts-sociales',
       '/aide/cooperateur-payer-une-facture',
       '/aide/cooperateur-se-connecter',
+      '/aide/cooperateur-sites-web',
     ]);
     await open(page, '/aide/cooperateur-payer-une-facture');
     expect(await page.locator('article.guide h1').textContent()).toBe(
       'Payer une facture par carte',
     );
     expect(await page.locator('article.guide img').count()).toBe(2);
+  });
+
+  it('a cooperator: creating a web space', async () => {
+    const page = session.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await open(page, '/mon-compte');
+    await signOutBrowser(page);
+    await signInBrowser(page, baseUrl(), DEMO.anne);
+    // Mes hébergements (the menu's « Gérer mes hébergements »).
+    await open(page, '/hebergements');
+    expect(await page.locator('h1').textContent()).toBe('Mes hébergements');
+    await Promise.all([
+      page.waitForURL('**/hebergements/1'),
+      page.click('main a[href="/hebergements/1"]'),
+    ]);
+    expect(await page.locator('section#vhosts h2').textContent()).toBe('Sites web');
+    await Promise.all([
+      page.waitForURL('**/hebergements/1/sites/nouveau'),
+      page.click('text=Créer un site web'),
+    ]);
+    expect(await page.locator('h1').textContent()).toBe('Créer un site web');
+    for (const [id, label] of [
+      ['nom_hote', 'Nom du site'],
+      ['racine', 'Dossier du site (facultatif)'],
+    ])
+      expect(await page.locator(`label[for=${id}]`).textContent()).toBe(label);
+    await page.fill('#nom_hote', 'blog.anne-lefevre.fr');
+    await shot(page, 'cooperateur-site-nouveau', page.locator('main'));
+    await Promise.all([
+      page.waitForURL(/\/hebergements\/1\?site=/),
+      page.click('text=Créer le site'),
+    ]);
+    const site = page.locator('section#vhosts tr[data-host="blog.anne-lefevre.fr"]');
+    expect(await site.locator('code').textContent()).toBe('/blog.anne-lefevre.fr');
+    expect(await site.locator('a', { hasText: 'Modifier' }).count()).toBe(1);
+    await shot(page, 'cooperateur-sites-web', page.locator('section#vhosts'));
   });
 
   it('a treasurer: recording a cheque', async () => {
