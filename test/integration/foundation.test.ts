@@ -414,8 +414,10 @@ describe.each(dialects)('foundation on %s', (dialect) => {
     if (dialect === 'mysql') expect(await copiesLeft()).toEqual([]);
   });
 
-  // MariaDB alone swaps tables (SQLite empties them in its one transaction).
-  (dialect === 'mysql' ? it : it.skip)(
+  // MariaDB alone swaps tables (SQLite empties them in its one transaction): defined for it
+  // only, so the SQLite run lists no skipped test.
+  const onMariaDb = dialect === 'mysql' ? it : () => undefined;
+  onMariaDb(
     'a MariaDB swap waits for no command: one that read a read model, then waits for appends, goes first',
     async () => {
       const snapshot = () => snapshotReadModels((table) => app.db.query(`SELECT * FROM ${table}`));
