@@ -21,7 +21,7 @@ export interface JobKindSpec {
 }
 
 /** The hosting kinds, each with its HOSTING_HOOK_<KIND> setting. */
-export const HOSTING_JOB_KINDS = ['vhost.mkdir', 'files.delete'] as const;
+export const HOSTING_JOB_KINDS = ['vhost.mkdir', 'files.delete', 'ftp.mkdir'] as const;
 export type HostingJobKind = (typeof HOSTING_JOB_KINDS)[number];
 
 export const ACCOUNT_JOB_KINDS = [
@@ -106,6 +106,8 @@ const accountHook = (action: string): JobKindSpec => ({
 export const JOB_KINDS: Readonly<Record<JobKind, JobKindSpec>> = {
   'vhost.mkdir': fileWork,
   'files.delete': fileWork,
+  // A supplementary FTP account's folder: the same work as a site's, ordered per login.
+  'ftp.mkdir': { ...fileWork, targetKind: 'ftp' },
   'account.open': accountHook('open'),
   'account.suspend': accountHook('suspend'),
   'account.reactivate': accountHook('reactivate'),

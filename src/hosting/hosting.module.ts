@@ -13,6 +13,7 @@ import { JobFollowers } from '../lifecycle/job-followers.js';
 import { LifecycleModule } from '../lifecycle/lifecycle.module.js';
 import { VHOST_HANDLERS } from './vhosts/vhost.handlers.js';
 import { followVhostJobs } from './vhosts/vhost-jobs.js';
+import { followFtpJobs } from './ftp/ftp-jobs.js';
 import { VhostPages } from './vhosts/vhost-pages.service.js';
 import { VhostsController } from './vhosts/vhosts.controller.js';
 import { vhostsSection } from './vhosts/vhosts.section.js';
@@ -80,5 +81,6 @@ export class HostingModule implements OnModuleInit {
       ftpSection(this.db),
     );
     followVhostJobs(this.jobFollowers);
+    followFtpJobs(this.jobFollowers);
   }
 }

@@ -463,6 +463,13 @@ const VARIABLES: readonly {
     invalid: null,
   },
   {
+    name: 'HOSTING_HOOK_FTP_MKDIR',
+    valid: '/opt/hooks/vhost-mkdir',
+    read: (c) => c.lifecycle.hostingHooks['ftp.mkdir'],
+    expected: '/opt/hooks/vhost-mkdir',
+    invalid: null,
+  },
+  {
     name: 'PROVISIONING_HOOK_TIMEOUT_MS',
     valid: '1000',
     read: (c) => c.lifecycle.hookTimeoutMs,

@@ -9,6 +9,7 @@ export const JOB_KIND_LABELS: Readonly<Record<JobKind, string>> = {
   'account.close': 'fermeture du compte',
   'vhost.mkdir': 'création du dossier du site',
   'files.delete': 'suppression des fichiers du site',
+  'ftp.mkdir': 'création du dossier du compte FTP',
 };
 
 export const JOB_STATUS_LABELS: Readonly<Record<JobStatus, string>> = {

@@ -122,7 +122,11 @@ describe.each(dialects)('the provisioning job queue on %s', (dialect) => {
       provisioningMaxAttempts: 3,
       afterCommitIntervalMs: 3_600_000,
       hookTimeoutMs: 10_000,
-      hostingHooks: { 'vhost.mkdir': script.path, 'files.delete': script.path },
+      hostingHooks: {
+        'vhost.mkdir': script.path,
+        'files.delete': script.path,
+        'ftp.mkdir': script.path,
+      },
     };
     database = await createTestDatabase(dialect);
     app = await AppHarness.start(database, { now: T0, overrides: [[LIFECYCLE_CONFIG, config]] });
@@ -384,6 +388,7 @@ describe.each(dialects)('the provisioning job queue on %s', (dialect) => {
         hostingHooks: {
           'vhost.mkdir': join(scripts, 'vhost-mkdir'),
           'files.delete': join(scripts, 'files-delete'),
+          'ftp.mkdir': join(scripts, 'vhost-mkdir'),
         },
       },
       app.clock,

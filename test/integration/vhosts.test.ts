@@ -7,6 +7,7 @@ import {
   type VhostCommandResult,
 } from '../../src/hosting/vhosts/vhost.commands.js';
 import { HOSTING_CONFIG, loadHostingConfig } from '../../src/kernel/config.js';
+import { FtpAccountCommand } from '../../src/hosting/ftp/ftp-accounts.handler.js';
 import { AppHarness } from '../support/app-harness.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
 import { refusal } from '../support/refusal.js';
@@ -237,5 +238,39 @@ describe.each(dialects)('web spaces on %s', (dialect) => {
     await run(new CreateVhostCommand(1, { host: 'blog.example.org' }, 'test'));
     await app.settle();
     expect(await row('blog.example.org')).toHaveLength(1);
+  });
+
+  it('queues the folder of a supplementary FTP account, not of a site’s own account', async () => {
+    const [{ nom }] = (await app.db.query<{ nom: unknown }>(
+      'SELECT nom FROM hebergements WHERE id_hebergement = 1',
+    )) as [{ nom: unknown }];
+    const login = `${String(nom)}_photos`;
+    await app.context.get(CommandBus).execute(
+      new FtpAccountCommand(
+        1,
+        {
+          action: 'create',
+          kind: 'supplementary',
+          login,
+          path: 'www/photos',
+          password: 'secret-photos-1',
+        },
+        'test',
+      ),
+    );
+    await app.settle();
+    const queued = await app.db.query<{ kind: string; payload: string }>(
+      `SELECT kind, payload FROM g2_jobs WHERE target_kind = 'ftp' AND target_id = ?`,
+      [login],
+    );
+    expect(queued.map((j) => [j.kind, JSON.parse(j.payload)])).toEqual([
+      ['ftp.mkdir', { hostingRoot: '/home/a/annelef', path: 'www/photos', uid: 23001, gid: 23001 }],
+    ]);
+    expect(
+      await app.db.query(
+        `SELECT kind FROM g2_jobs WHERE target_kind = 'ftp' AND target_id LIKE ?`,
+        [`%_blog`],
+      ),
+    ).toEqual([]);
   });
 });
