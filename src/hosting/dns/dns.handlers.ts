@@ -14,7 +14,7 @@ import {
 } from '../../../domain/hosting/zone.js';
 import { DomainError } from '../../../domain/shared/errors.js';
 import {
-  HOSTING_MIRROR_CHECKPOINT,
+  hostingMirroredUpTo,
   LegacyHostingMirror,
 } from '../../../legacy-sync/legacy-hosting-mirror.js';
 import {
@@ -65,15 +65,6 @@ export async function editableZone(
       'domaine',
     );
   return { ...zone, soa: zone.soa };
-}
-
-/** The last position the hosting mirror has written to Gloux's tables. */
-async function hostingMirroredUpTo(q: Queryable): Promise<number> {
-  const [row] = await q.query<{ position: number | string }>(
-    `SELECT position FROM g2_checkpoints WHERE name = ?`,
-    [HOSTING_MIRROR_CHECKPOINT],
-  );
-  return Number(row?.position ?? 0);
 }
 
 /**

@@ -1,9 +1,9 @@
 import { isFtpEvent, type FtpEvent } from '../../../domain/hosting/ftp-events.js';
-import { hostingById } from '../../../legacy-sync/legacy-hosting-inventory.js';
 import type { Queryable } from '../../kernel/database/db.js';
 import type { RecordedEvent } from '../../kernel/event-store/event-store.js';
 import type { JobRequest } from '../../kernel/jobs/job-queue.js';
 import type { JobFollowers } from '../../lifecycle/job-followers.js';
+import { hostingFileJob } from '../hosting-file-jobs.js';
 
 /**
  * A supplementary FTP account's folder is created as the hosting's uid (`ftp.mkdir`, HOSTING.md
@@ -13,24 +13,19 @@ import type { JobFollowers } from '../../lifecycle/job-followers.js';
  */
 export async function ftpJobs(q: Queryable, event: RecordedEvent): Promise<JobRequest[]> {
   const e = { type: event.type, data: event.data } as FtpEvent;
-  const path =
-    e.type === 'FtpAccountCreated' && e.data.kind === 'supplementary'
-      ? e.data.path
-      : e.type === 'FtpRootChanged'
-        ? e.data.path
-        : '';
-  if (path === '' || (e.type !== 'FtpAccountCreated' && e.type !== 'FtpRootChanged')) return [];
-  const hosting = await hostingById(q, String(e.data.hostingId));
-  if (!hosting || !hosting.directory.startsWith('/') || hosting.uid < 1) return [];
-  return [
-    {
-      eventPosition: event.position,
-      kind: 'ftp.mkdir',
-      targetId: e.data.login,
-      server: hosting.server,
-      payload: { hostingRoot: hosting.directory, path, uid: hosting.uid, gid: hosting.uid },
-    },
-  ];
+  const folder =
+    (e.type === 'FtpAccountCreated' && e.data.kind === 'supplementary') ||
+    e.type === 'FtpRootChanged'
+      ? e.data
+      : null;
+  if (folder === null || folder.path === '') return [];
+  return hostingFileJob(q, {
+    eventPosition: event.position,
+    kind: 'ftp.mkdir',
+    targetId: folder.login,
+    hostingId: folder.hostingId,
+    path: folder.path,
+  });
 }
 
 export const followFtpJobs = (followers: JobFollowers): void => {

@@ -28,7 +28,7 @@ import {
   hostingById,
   nameTakenInGloux,
 } from '../../../legacy-sync/legacy-hosting-inventory.js';
-import { HOSTING_MIRROR_CHECKPOINT } from '../../../legacy-sync/legacy-hosting-mirror.js';
+import { hostingMirroredUpTo } from '../../../legacy-sync/legacy-hosting-mirror.js';
 import { readHostingVhosts } from '../../../legacy-sync/legacy-vhosts.js';
 import { readLegacyZone } from '../../../legacy-sync/legacy-zones.js';
 import { canonicalRecord, decideAddDnsRecord } from '../../../domain/hosting/zone.js';
@@ -62,11 +62,7 @@ async function loadSites(
   hostingId: number,
 ): Promise<{ state: VhostInventoryState; version: number }> {
   const stream = await readStream(tx, hostingStream(hostingId));
-  const [checkpoint] = await tx.query<{ position: number | string }>(
-    'SELECT position FROM g2_checkpoints WHERE name = ?',
-    [HOSTING_MIRROR_CHECKPOINT],
-  );
-  const mirrored = Number(checkpoint?.position ?? 0);
+  const mirrored = await hostingMirroredUpTo(tx);
   const live = await readHostingVhosts(tx, hostingId);
   const pending = stream
     .filter((e) => e.position > mirrored && isVhostEvent(e))
