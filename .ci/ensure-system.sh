@@ -2,7 +2,7 @@
 # Makes sure the system tools the test suite uses are here and running:
 # MariaDB (integration tests), Debian's Chromium (browser tests), pdftotext (PDF tests) and
 # LibreOffice Calc (soffice, reads the xlsx exports back), BIND's named-checkzone and PowerDNS (DNS zones),
-# pure-ftpd-mysql (FTP accounts).
+# pure-ftpd-mysql (FTP accounts), Dovecot and Postfix (mail).
 # Installs them with apt-get when missing (needs root); otherwise says how to.
 set -euo pipefail
 
@@ -24,6 +24,15 @@ command -v named-checkzone >/dev/null 2>&1 || need_apt+=(bind9-utils)
 # pure-ftpd with its MySQL auth: the tests serve Gloux's ftp table with it (started by the test
 # from the files hosting:daemon-config renders, never as a system service).
 [ -x /usr/sbin/pure-ftpd-mysql ] || need_apt+=(pure-ftpd-mysql)
+# Dovecot (POP3, IMAP, LMTP, SQL auth) and Postfix with its mysql: maps: the mail tests log in to
+# boxes made by gloux2 and look its redirections up with postmap (started by the tests only).
+[ -x /usr/sbin/dovecot ] || need_apt+=(dovecot-core)
+[ -x /usr/lib/dovecot/pop3 ] || need_apt+=(dovecot-pop3d)
+[ -x /usr/lib/dovecot/imap ] || need_apt+=(dovecot-imapd)
+[ -x /usr/lib/dovecot/lmtp ] || need_apt+=(dovecot-lmtpd)
+[ -f /usr/lib/dovecot/modules/auth/libdriver_mysql.so ] || [ -f /usr/lib/dovecot/modules/libdriver_mysql.so ] || need_apt+=(dovecot-mysql)
+[ -x /usr/sbin/postmap ] || need_apt+=(postfix)
+[ -f /usr/lib/postfix/postfix-mysql.so ] || need_apt+=(postfix-mysql)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -34,6 +43,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     own_policy=0
     if [ ! -e /usr/sbin/policy-rc.d ]; then
       printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && own_policy=1
+    fi
+    # Postfix asks how it is used; "No configuration" leaves /etc/postfix alone (the tests use their own).
+    if command -v debconf-set-selections >/dev/null 2>&1; then
+      echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
     fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
     if [ "$own_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi

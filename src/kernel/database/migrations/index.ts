@@ -31,6 +31,7 @@ import { Jobs1764900002900 } from './1764900002900-jobs.js';
 import { HostingSecrets1764900002910 } from './1764900002910-hosting-secrets.js';
 import { HostingNames1764900002920 } from './1764900002920-hosting-names.js';
 import { AllocationRowsByDay1764900002930 } from './1764900002930-allocation-rows-by-day.js';
+import { Mail1764900002940 } from './1764900002940-mail.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -67,4 +68,5 @@ export const migrations = [
   HostingSecrets1764900002910,
   HostingNames1764900002920,
   AllocationRowsByDay1764900002930,
+  Mail1764900002940,
 ];
