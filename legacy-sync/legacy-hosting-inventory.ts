@@ -167,10 +167,14 @@ export async function nameTakenInGloux(
   return row ? { hostingId: Number(row.id_hebergement) } : null;
 }
 
-/** What still uses a domain: web spaces on it or under it, and mailboxes at it. */
+/**
+ * What still uses a domain: web spaces on it or under it, mailboxes and redirections at it,
+ * in Gloux's rows and in the names gloux2 has claimed but the mirror has not written yet.
+ */
 export interface DomainUsers {
   readonly vhosts: readonly string[];
   readonly mailboxes: readonly string[];
+  readonly redirections: readonly string[];
 }
 
 export async function usersOfDomain(q: Queryable, domain: LegacyDomain): Promise<DomainUsers> {
@@ -185,8 +189,22 @@ export async function usersOfDomain(q: Queryable, domain: LegacyDomain): Promise
       WHERE id_domaine = ? OR adresse LIKE ? ORDER BY adresse`,
     [domain.domainId, `%@${domain.domain}`],
   );
+  const redirections = await q.query<{ source: unknown }>(
+    `SELECT ${legacyTextSelect('source', q.dialect)} AS source FROM mails_redirections
+      WHERE source LIKE ? ORDER BY source`,
+    [`%@${domain.domain}`],
+  );
+  // Names gloux2 has claimed whose rows the mirror has not written yet (seconds after commit).
+  const claimed = await q.query<{ kind: string; name: string }>(
+    `SELECT kind, name FROM g2_hosting_names
+      WHERE (kind = 'vhost' AND (name = ? OR name LIKE ?)) OR (kind = 'mailbox' AND name LIKE ?)`,
+    [domain.domain, suffix, `%@${domain.domain}`],
+  );
+  const claimedOf = (kind: string) => claimed.filter((c) => c.kind === kind).map((c) => c.name);
+  const sorted = (names: string[]) => [...new Set(names)].sort();
   return {
-    vhosts: [...new Set(vhosts.map((r) => text(r.nom_hote)))],
-    mailboxes: [...new Set(mails.map((r) => text(r.adresse)))],
+    vhosts: sorted([...vhosts.map((r) => text(r.nom_hote)), ...claimedOf('vhost')]),
+    mailboxes: sorted([...mails.map((r) => text(r.adresse)), ...claimedOf('mailbox')]),
+    redirections: sorted(redirections.map((r) => text(r.source))),
   };
 }

@@ -93,7 +93,7 @@ describe('adding a domain to a hosting', () => {
 });
 
 describe('removing a domain', () => {
-  const nothing = { vhosts: [], mailboxes: [] };
+  const nothing = { vhosts: [], mailboxes: [], redirections: [] };
 
   it('removes a domain of the hosting that nothing uses', () => {
     removing
@@ -111,7 +111,11 @@ describe('removing a domain', () => {
       .given()
       .when(
         { hostingId: 1, domain: 'example.org' },
-        { vhosts: ['www.example.org', 'blog.example.org'], mailboxes: ['anne@example.org'] },
+        {
+          vhosts: ['www.example.org', 'blog.example.org'],
+          mailboxes: ['anne@example.org'],
+          redirections: [],
+        },
       )
       .thenThrows('in_use', 'domaine');
     expect(error.message).toBe(
@@ -120,7 +124,21 @@ describe('removing a domain', () => {
     expect(error.details).toEqual({
       vhosts: ['www.example.org', 'blog.example.org'],
       mailboxes: ['anne@example.org'],
+      redirections: [],
     });
+  });
+
+  it('refuses while redirections use it, a catch-all included', () => {
+    const error = removing
+      .given(added('new.fr'))
+      .when(
+        { hostingId: 1, domain: 'new.fr' },
+        { ...nothing, mailboxes: ['a@new.fr'], redirections: ['contact@new.fr', '@new.fr'] },
+      )
+      .thenThrows('in_use', 'domaine');
+    expect(error.message).toBe(
+      'Le domaine new.fr est encore utilisé par la boîte aux lettres a@new.fr et les redirections de contact@new.fr, @new.fr : supprimez-les d’abord.',
+    );
   });
 });
 

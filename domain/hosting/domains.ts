@@ -136,10 +136,14 @@ export interface RemoveDomain {
   readonly domain: string;
 }
 
-/** What still uses the domain in Gloux's tables: web spaces on or under it, mailboxes at it. */
+/**
+ * What still uses the domain: web spaces on or under it, mailboxes and redirections at it
+ * (a catch-all `@domain` included). Its mail would otherwise be accepted for a domain gone.
+ */
 export interface RemoveDomainContext {
   readonly vhosts: readonly string[];
   readonly mailboxes: readonly string[];
+  readonly redirections: readonly string[];
 }
 
 /** Why a domain cannot go yet: the French list of what uses it (empty: nothing does). */
@@ -153,8 +157,16 @@ export function domainUsersText(users: RemoveDomainContext): string[] {
     lines.push(
       `${users.mailboxes.length > 1 ? 'les boîtes aux lettres' : 'la boîte aux lettres'} ${users.mailboxes.join(', ')}`,
     );
+  if (users.redirections.length > 0)
+    lines.push(
+      `${users.redirections.length > 1 ? 'les redirections de' : 'la redirection de'} ${users.redirections.join(', ')}`,
+    );
   return lines;
 }
+
+/** "a", "a et b", "a, b et c". */
+const listFr = (parts: readonly string[]): string =>
+  parts.length > 1 ? `${parts.slice(0, -1).join(', ')} et ${parts.at(-1)!}` : (parts[0] ?? '');
 
 export function decideRemoveDomain(
   state: HostingDomainsState,
@@ -172,9 +184,9 @@ export function decideRemoveDomain(
   if (users.length > 0)
     throw new DomainError(
       'in_use',
-      `Le domaine ${domain} est encore utilisé par ${users.join(' et ')} : supprimez-les d’abord.`,
+      `Le domaine ${domain} est encore utilisé par ${listFr(users)} : supprimez-les d’abord.`,
       'domaine',
-      { vhosts: context.vhosts, mailboxes: context.mailboxes },
+      { vhosts: context.vhosts, mailboxes: context.mailboxes, redirections: context.redirections },
     );
   return [{ type: 'DomainRemoved', data: { hostingId: command.hostingId, domain } }];
 }

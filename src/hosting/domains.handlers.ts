@@ -145,7 +145,7 @@ export class RemoveDomainHandler implements ICommandHandler<
         const users =
           row && row.hostingId === hostingId
             ? await usersOfDomain(tx, row)
-            : { vhosts: [], mailboxes: [] };
+            : { vhosts: [], mailboxes: [], redirections: [] };
         const events = decideRemoveDomain(state, { hostingId, domain }, users);
         const streamId = hostingStream(hostingId);
         await releaseHostingName(tx, 'domain', events[0]!.data.domain, streamId);

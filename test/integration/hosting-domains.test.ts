@@ -157,6 +157,32 @@ describe.each(dialects)('domains of a hosting on %s', (dialect) => {
     await untouched(() => refusal(remove(2, 'utilise.fr'), 'not_found', 'domaine'));
   });
 
+  it('refuses to remove a domain whose mail a redirection or a catch-all still takes', async () => {
+    await add(1, 'redirige.fr');
+    await app.settle();
+    await exec(
+      `INSERT INTO mails_redirections (id_hebergement, source, destinations) VALUES (1, '@redirige.fr', 'anne@example.org')`,
+    );
+    await untouched(async () => {
+      const error = await refusal(remove(1, 'redirige.fr'), 'in_use', 'domaine');
+      expect(error.message).toBe(
+        'Le domaine redirige.fr est encore utilisé par la redirection de @redirige.fr : supprimez-les d’abord.',
+      );
+    });
+    await exec(`DELETE FROM mails_redirections WHERE source = '@redirige.fr'`);
+    await remove(1, 'redirige.fr');
+  });
+
+  it('counts a mailbox gloux2 has taken before the mirror writes its row', async () => {
+    await add(1, 'reserve.fr');
+    await app.settle();
+    await exec(
+      `INSERT INTO g2_hosting_names (kind, name, stream_id, claimed_at) VALUES ('mailbox', 'a@reserve.fr', 'hosting-1', '2026-12-07 10:00:00.000')`,
+    );
+    await untouched(() => refusal(remove(1, 'reserve.fr'), 'in_use', 'domaine'));
+    await exec(`DELETE FROM g2_hosting_names WHERE kind = 'mailbox' AND name = 'a@reserve.fr'`);
+  });
+
   it('removes a domain nothing uses, its zone with it, and frees the name', async () => {
     const [d] = await app.db.query<{ id_soa: number | string }>(
       `SELECT id_soa FROM domaines WHERE domaine = 'xn--caf-test-d1a.fr'`,
