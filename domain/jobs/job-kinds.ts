@@ -21,7 +21,12 @@ export interface JobKindSpec {
 }
 
 /** The hosting kinds, each with its HOSTING_HOOK_<KIND> setting. */
-export const HOSTING_JOB_KINDS = ['vhost.mkdir', 'files.delete', 'ftp.mkdir'] as const;
+export const HOSTING_JOB_KINDS = [
+  'vhost.mkdir',
+  'files.delete',
+  'ftp.mkdir',
+  'mail.purge',
+] as const;
 export type HostingJobKind = (typeof HOSTING_JOB_KINDS)[number];
 
 export const ACCOUNT_JOB_KINDS = [
@@ -82,6 +87,61 @@ const fileWork: JobKindSpec = {
   recordsOutcome: true,
 };
 
+/** An absolute directory: no `..`, no `.`, no empty element, no control character. */
+function absoluteDir(payload: Payload, field: string): string {
+  const dir = str(payload, field);
+  if (!dir.startsWith('/') || dir.replace(/\/+$/, '') === '')
+    throw new DomainError(
+      'invalid_input',
+      `Dossier « ${dir} » refusé : il doit être absolu (et pas la racine).`,
+      field,
+    );
+  return `/${relativeJobPath(field, dir.slice(1))}`;
+}
+
+/** One name of a mail path (a domain in punycode, a local part): never `/`, `..` or hidden. */
+function mailName(payload: Payload, field: string, pattern: RegExp): string {
+  const name = str(payload, field);
+  if (!pattern.test(name) || name.includes('..'))
+    throw new DomainError('invalid_input', `${field} « ${name} » refusé.`, field);
+  return name;
+}
+
+/**
+ * A box's purge (`mail.purge`): its maildir, which must be `<mail root>/<domain>/<local part>`
+ * (the script checks it on the disk again), and the box's id for the renamed copy's name.
+ */
+const mailPurge: JobKindSpec = {
+  targetKind: 'mailbox',
+  validate: (p) => ({
+    hostingId: id(p, 'hostingId'),
+    mailRoot: absoluteDir(p, 'mailRoot'),
+    domain: mailName(p, 'domain', /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/),
+    localPart: mailName(
+      p,
+      'localPart',
+      /^[a-z0-9!#$%&'*+=?^_`{|}~-][a-z0-9!#$%&'*+=?^_`{|}~.-]{0,63}$/,
+    ),
+    maildir: absoluteDir(p, 'maildir'),
+    mailboxId: mailName(p, 'mailboxId', /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/),
+  }),
+  argv: (p) => [
+    String(p.mailRoot),
+    String(p.domain),
+    String(p.localPart),
+    String(p.maildir),
+    String(p.mailboxId),
+  ],
+  env: (p) => ({
+    GLOUX2_MAIL_ROOT: String(p.mailRoot),
+    GLOUX2_MAIL_DOMAIN: String(p.domain),
+    GLOUX2_MAIL_LOCAL_PART: String(p.localPart),
+    GLOUX2_MAILDIR: String(p.maildir),
+    GLOUX2_MAILBOX_ID: String(p.mailboxId),
+  }),
+  recordsOutcome: true,
+};
+
 /** The account hooks keep the argv they always had: `<action> <account id> <login> <customer id>`. */
 const accountHook = (action: string): JobKindSpec => ({
   targetKind: 'account',
@@ -108,6 +168,7 @@ export const JOB_KINDS: Readonly<Record<JobKind, JobKindSpec>> = {
   'files.delete': fileWork,
   // A supplementary FTP account's folder: the same work as a site's, ordered per login.
   'ftp.mkdir': { ...fileWork, targetKind: 'ftp' },
+  'mail.purge': mailPurge,
   'account.open': accountHook('open'),
   'account.suspend': accountHook('suspend'),
   'account.reactivate': accountHook('reactivate'),

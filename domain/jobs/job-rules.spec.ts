@@ -155,6 +155,49 @@ describe('job payloads', () => {
   });
 });
 
+describe('the mail.purge payload', () => {
+  const spec = JOB_KINDS['mail.purge'];
+  const good = {
+    hostingId: 1,
+    mailRoot: '/var/mail',
+    domain: 'example.org',
+    localPart: 'anne.lefevre',
+    maildir: '/var/mail/example.org/anne.lefevre/',
+    mailboxId: '0b6c1f2e-5d1a-4c1e-9d0f-3f2a1b4c5d6e',
+  };
+
+  it('carries ids and paths only, given to the script as argv', () => {
+    const payload = spec.validate(good);
+    expect(spec.targetKind).toBe('mailbox');
+    expect(spec.argv(payload)).toEqual([
+      '/var/mail',
+      'example.org',
+      'anne.lefevre',
+      '/var/mail/example.org/anne.lefevre',
+      good.mailboxId,
+    ]);
+    expect(spec.env(payload).GLOUX2_MAILDIR).toBe('/var/mail/example.org/anne.lefevre');
+  });
+
+  it('refuses .., a relative or root maildir, a slash or a leading dot in a name, naming the field', () => {
+    const refused = (change: Record<string, unknown>, field: string) =>
+      expect(() => spec.validate({ ...good, ...change } as never)).toThrow(
+        expect.objectContaining({ field }),
+      );
+    refused({ mailRoot: 'var/mail' }, 'mailRoot');
+    refused({ mailRoot: '/' }, 'mailRoot');
+    refused({ maildir: '/var/mail/example.org/../../etc' }, 'maildir');
+    refused({ domain: '../etc' }, 'domain');
+    refused({ domain: 'Example.org' }, 'domain');
+    refused({ localPart: 'a/b' }, 'localPart');
+    refused({ localPart: '.deleted-x' }, 'localPart');
+    refused({ localPart: 'a..b' }, 'localPart');
+    refused({ mailboxId: '../x' }, 'mailboxId');
+    refused({ hostingId: 0 }, 'hostingId');
+    refused({ password: undefined, mailboxId: 7 }, 'mailboxId');
+  });
+});
+
 describe('job outcomes', () => {
   const spec = deciderSpec({
     initial: initialJobOutcomesState,

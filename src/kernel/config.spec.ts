@@ -470,6 +470,13 @@ const VARIABLES: readonly {
     invalid: null,
   },
   {
+    name: 'HOSTING_HOOK_MAIL_PURGE',
+    valid: '/opt/hooks/mail-purge',
+    read: (c) => c.lifecycle.hostingHooks['mail.purge'],
+    expected: '/opt/hooks/mail-purge',
+    invalid: null,
+  },
+  {
     name: 'PROVISIONING_HOOK_TIMEOUT_MS',
     valid: '1000',
     read: (c) => c.lifecycle.hookTimeoutMs,
@@ -761,6 +768,8 @@ const NOT_SETTINGS = new Set([
   'DATE_ADD',
   'FITID',
   'ACCTID',
+  // Read by the reference script scripts/hosting/mail-purge, not by the app.
+  'DOVEADM_CONFIG',
   'APP_GUARD',
   'AAAAMMJJ',
   'LICENSE',

@@ -10,6 +10,7 @@ export const JOB_KIND_LABELS: Readonly<Record<JobKind, string>> = {
   'vhost.mkdir': 'création du dossier du site',
   'files.delete': 'suppression des fichiers du site',
   'ftp.mkdir': 'création du dossier du compte FTP',
+  'mail.purge': 'suppression des messages d’une boîte mail',
 };
 
 export const JOB_STATUS_LABELS: Readonly<Record<JobStatus, string>> = {

@@ -27,10 +27,13 @@ const UID = asRoot ? 65534 : process.getuid!();
 const GID = asRoot ? 65534 : process.getgid!();
 
 function run(
-  script: 'vhost-mkdir' | 'files-delete',
+  script: 'vhost-mkdir' | 'files-delete' | 'mail-purge',
   ...args: string[]
 ): { code: number | null; last: { status: string; message: string } } {
-  const out = spawnSync(join(SCRIPTS, script), args, { encoding: 'utf8' });
+  const out = spawnSync(join(SCRIPTS, script), args, {
+    encoding: 'utf8',
+    env: { ...process.env, DOVEADM_CONFIG: '' },
+  });
   const lines = out.stdout.split('\n').filter((l) => l !== '');
   return {
     code: out.status,
@@ -128,5 +131,120 @@ describe('the reference hosting scripts', () => {
     }
     expect(existsSync(join(outside, 'precious'))).toBe(true);
     expect(existsSync(join(root, 'escape'))).toBe(true);
+  });
+});
+
+describe('the reference mail-purge script', () => {
+  let mailRoot: string;
+  let outside: string;
+  const box = () => join(mailRoot, 'example.org', 'anne');
+  const purge = (local = 'anne', maildir = `${box()}/`, id = 'b-1', domain = 'example.org') =>
+    run('mail-purge', mailRoot, domain, local, maildir, id);
+  /** The mail root and what is in it belong to the mail user (nobody when the tests run as root). */
+  const own = () => {
+    if (asRoot) spawnSync('chown', ['-R', '-h', `${UID}:${GID}`, mailRoot]);
+  };
+
+  beforeEach(() => {
+    mailRoot = mkdtempSync(join(tmpdir(), 'gloux2-mail-'));
+    outside = mkdtempSync(join(tmpdir(), 'gloux2-outside-'));
+    chmodSync(mailRoot, 0o755);
+    mkdirSync(join(box(), 'Maildir', 'cur'), { recursive: true });
+    writeFileSync(join(box(), 'Maildir', 'cur', '1.mail'), 'Subject: x\n\nbonjour\n');
+    mkdirSync(join(mailRoot, 'example.org', 'paul', 'Maildir'), { recursive: true });
+    writeFileSync(join(outside, 'precious'), 'keep');
+    own();
+  });
+
+  afterEach(() => {
+    rmSync(mailRoot, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
+  });
+
+  it('deletes the box’s files and nothing else; already gone is success', () => {
+    expect(purge()).toEqual({
+      code: 0,
+      last: { status: 'ok', message: 'boîte anne@example.org supprimée' },
+    });
+    expect(readdirSync(join(mailRoot, 'example.org'))).toEqual(['paul']);
+    expect(purge()).toEqual({
+      code: 0,
+      last: { status: 'ok', message: 'boîte anne@example.org déjà supprimée' },
+    });
+    expect(
+      purge('jo', join(mailRoot, 'nowhere.example', 'jo'), 'b-2', 'nowhere.example').code,
+    ).toBe(0);
+  });
+
+  it('completes a purge killed after its rename (the renamed copy left), on retry', () => {
+    rmSync(box(), { recursive: true });
+    mkdirSync(join(mailRoot, 'example.org', '.deleted-b-1-1765000000-42', 'Maildir', 'cur'), {
+      recursive: true,
+    });
+    // Another box's leftover is not this purge's business, even when its id starts the same.
+    mkdirSync(join(mailRoot, 'example.org', '.deleted-b-2-1765000000-43'));
+    mkdirSync(join(mailRoot, 'example.org', '.deleted-b-1-2-1765000000-44'));
+    own();
+    expect(purge()).toEqual({
+      code: 0,
+      last: {
+        status: 'ok',
+        message: "boîte anne@example.org supprimée (reprise d'une purge interrompue)",
+      },
+    });
+    expect(readdirSync(join(mailRoot, 'example.org')).sort()).toEqual([
+      '.deleted-b-1-2-1765000000-44',
+      '.deleted-b-2-1765000000-43',
+      'paul',
+    ]);
+  });
+
+  it('refuses a maildir that is not <mail root>/<domain>/<local>, .., and symlinks, deleting nothing', () => {
+    const refused = (r: ReturnType<typeof purge>, words: string) => {
+      expect(r).toMatchObject({ code: 1, last: { status: 'error' } });
+      expect(r.last.message).toContain(words);
+    };
+    refused(purge('anne', outside), "n'est pas");
+    refused(purge('anne', join(mailRoot, 'example.org', 'paul')), "n'est pas");
+    refused(purge('anne', mailRoot), "n'est pas");
+    refused(purge('..', join(mailRoot, 'example.org', '..')), 'nom refusé');
+    refused(purge('a/b', join(mailRoot, 'example.org', 'a/b')), 'nom refusé');
+    refused(purge('anne', `${box()}/`, '../x'), 'identifiant');
+    refused(
+      run('mail-purge', 'relative', 'example.org', 'anne', 'relative/example.org/anne', 'b-1'),
+      'absolu',
+    );
+    // A domain folder, or the box itself, that is a symlink leading out of the mail root.
+    symlinkSync(outside, join(mailRoot, 'evil.example'));
+    refused(
+      purge('precious', join(mailRoot, 'evil.example', 'precious'), 'b-3', 'evil.example'),
+      'lien symbolique',
+    );
+    symlinkSync(outside, join(mailRoot, 'example.org', 'jo'));
+    refused(purge('jo', join(mailRoot, 'example.org', 'jo'), 'b-4'), 'lien symbolique');
+    expect(readdirSync(outside)).toEqual(['precious']);
+    expect(existsSync(join(box(), 'Maildir', 'cur', '1.mail'))).toBe(true);
+    expect(existsSync(join(mailRoot, 'example.org', 'paul', 'Maildir'))).toBe(true);
+  });
+
+  it('as root, works as the mail root’s owner and refuses a mail root owned by root', () => {
+    if (!asRoot) {
+      // Not root: the files are the test user's own, nothing to drop to.
+      expect(purge().code).toBe(0);
+      return;
+    }
+    spawnSync('chown', ['0:0', mailRoot]);
+    const r = purge();
+    expect(r).toMatchObject({ code: 1, last: { status: 'error' } });
+    expect(r.last.message).toContain('appartient à root');
+    expect(existsSync(box())).toBe(true);
+    // A box folder the mail user cannot remove (root's): the purge fails and says so.
+    own();
+    mkdirSync(join(box(), 'Maildir', 'root-only'));
+    writeFileSync(join(box(), 'Maildir', 'root-only', 'x'), '');
+    chmodSync(join(box(), 'Maildir', 'root-only'), 0o755);
+    const partial = purge();
+    expect(partial).toMatchObject({ code: 1, last: { status: 'error' } });
+    expect(partial.last.message).toContain('suppression incomplète');
   });
 });

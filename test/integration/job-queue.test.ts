@@ -126,6 +126,7 @@ describe.each(dialects)('the provisioning job queue on %s', (dialect) => {
         'vhost.mkdir': script.path,
         'files.delete': script.path,
         'ftp.mkdir': script.path,
+        'mail.purge': script.path,
       },
     };
     database = await createTestDatabase(dialect);
@@ -312,6 +313,42 @@ describe.each(dialects)('the provisioning job queue on %s', (dialect) => {
     expect(await app.count('g2_jobs', `target_id = '16' AND status = 'done'`)).toBe(1);
   });
 
+  it('a kind’s guard ends a job unwanted any more without running it; its success reaction appends in the outcome’s transaction', async () => {
+    const own = new JobQueue(app.db, config, app.clock, app.pipeline);
+    const verdicts: Record<string, 'run' | 'cancelled' | 'superseded'> = {
+      '20': 'cancelled',
+      '21': 'superseded',
+      '22': 'run',
+    };
+    own.guard('vhost.mkdir', async (_q, r) => verdicts[r.target_id]!);
+    own.onSuccess('vhost.mkdir', async (tx, r) => {
+      const [n] = await tx.query<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM g2_jobs WHERE id = ? AND status = 'done'`,
+        [r.id],
+      );
+      return [
+        {
+          streamId: `test-done-${r.target_id}`,
+          expectedVersion: 'any',
+          events: [{ type: 'TestWorkDone', data: { doneInSameTx: Number(n!.n) === 1 } }],
+        },
+      ];
+    });
+    expect(() => own.guard('vhost.mkdir', async () => 'run')).toThrow('already');
+    expect(() => own.onSuccess('account.open', async () => [])).toThrow('no outcome');
+    const [cancelled, superseded, ran] = [await job('20'), await job('21'), await job('22')];
+    await own.runDue();
+    expect(await row(cancelled)).toMatchObject({ status: 'cancelled', worker: null });
+    expect(await row(superseded)).toMatchObject({ status: 'superseded', worker: null });
+    expect((await row(ran)).status).toBe('done');
+    const calls = script.calls().map((c) => c.split(' ')[0]);
+    expect([calls.includes(String(cancelled)), calls.includes(String(ran))]).toEqual([false, true]);
+    const done = async (target: string) =>
+      (await app.db.run((q) => readStream(q, `test-done-${target}`))).map((e) => e.data);
+    expect(await done('22')).toEqual([{ doneInSameTx: true }]);
+    expect(await done('20')).toEqual([]);
+  });
+
   it('claims exactly the jobs the ordering rule allows, on random queues', async () => {
     const now = new Date(T0);
     const statuses: JobStatus[] = ['pending', 'running', 'done', 'failed', 'cancelled', 'skipped'];
@@ -389,6 +426,7 @@ describe.each(dialects)('the provisioning job queue on %s', (dialect) => {
           'vhost.mkdir': join(scripts, 'vhost-mkdir'),
           'files.delete': join(scripts, 'files-delete'),
           'ftp.mkdir': join(scripts, 'vhost-mkdir'),
+          'mail.purge': join(scripts, 'mail-purge'),
         },
       },
       app.clock,

@@ -16,7 +16,7 @@ import type { Clock } from '../clock.js';
 import { processEnvironment, type LifecycleConfig } from '../config.js';
 import type { Db, Queryable, Tx } from '../database/db.js';
 import type { CommandPipeline } from '../event-store/command-pipeline.js';
-import { readStream, sqlTimestamp } from '../event-store/event-store.js';
+import { readStream, sqlTimestamp, type AppendRequest } from '../event-store/event-store.js';
 
 /** A job to queue, from a follower reacting to the event at `eventPosition`. */
 export interface JobRequest {
@@ -100,6 +100,19 @@ export function readScriptOutput(
   return { ok: exitedOk && status !== 'error', message };
 }
 
+/**
+ * Asked right before a claimed job's script runs: whether the work is still wanted. A job whose
+ * object changed meanwhile ends `cancelled` (nothing to do any more) or `superseded` (already
+ * done another way) without running (a purge whose deletion was cancelled never deletes).
+ */
+export type JobGuard = (q: Queryable, row: JobRow) => Promise<'run' | 'cancelled' | 'superseded'>;
+
+/**
+ * What a kind's success appends beside its JobSucceeded, in the same transaction (e.g. the
+ * purge's `MailboxPurged`); it may write in `tx` too (the address released).
+ */
+export type JobSuccessReaction = (tx: Tx, row: JobRow, now: Date) => Promise<AppendRequest[]>;
+
 type JobsConfig = Pick<
   LifecycleConfig,
   'hooks' | 'hostingHooks' | 'hookTimeoutMs' | 'provisioningMaxAttempts' | 'retryBaseMs'
@@ -120,12 +133,29 @@ export class JobQueue {
   /** Who holds a lease: host, process and instance (two queues in one process differ too). */
   readonly worker = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
+  private readonly guards = new Map<JobKind, JobGuard>();
+  private readonly reactions = new Map<JobKind, JobSuccessReaction>();
+
   constructor(
     private readonly db: Db,
     private readonly config: JobsConfig,
     private readonly clock: Clock,
     private readonly pipeline: CommandPipeline,
   ) {}
+
+  /** A module's check before its kind's scripts run (one per kind). */
+  guard(kind: JobKind, guard: JobGuard): void {
+    if (this.guards.has(kind)) throw new Error(`A guard for ${kind} is already registered`);
+    this.guards.set(kind, guard);
+  }
+
+  /** A module's events on its kind's success (one per kind; kinds recording their outcome). */
+  onSuccess(kind: JobKind, reaction: JobSuccessReaction): void {
+    if (!JOB_KINDS[kind].recordsOutcome)
+      throw new Error(`${kind} records no outcome: no reaction to its success`);
+    if (this.reactions.has(kind)) throw new Error(`A reaction to ${kind} is already registered`);
+    this.reactions.set(kind, reaction);
+  }
 
   /** The script of a kind, or null: its jobs are recorded as skipped. */
   scriptOf(kind: JobKind): string | null {
@@ -215,6 +245,18 @@ export class JobQueue {
     );
     // Another instance claimed it first.
     if (affected === 0) return false;
+    const guard = this.guards.get(row.kind);
+    const verdict = guard ? await this.db.run((q) => guard(q, row)) : 'run';
+    if (verdict !== 'run') {
+      this.logger.warn(`${row.kind} ${row.target_kind} ${row.target_id}: ${verdict}, not run`);
+      await this.db.run((q) =>
+        q.execute(
+          `UPDATE g2_jobs SET status = ?, lease_until = NULL, worker = NULL, finished_at = ? WHERE id = ? AND status = 'running' AND worker = ?`,
+          [verdict, sqlTimestamp(this.clock.now()), row.id, this.worker],
+        ),
+      );
+      return true;
+    }
     const attempts = Number(row.attempts) + 1;
     const result = await this.exec(script, row);
     const label = `${row.kind} ${row.target_kind} ${row.target_id}`;
@@ -266,8 +308,12 @@ export class JobQueue {
             message: result.ok ? result.message : result.error,
           });
           const version = history.length > 0 ? history[history.length - 1]!.streamVersion : -1;
+          const reaction = outcome === 'succeeded' ? this.reactions.get(row.kind) : undefined;
           return {
-            appends: [{ streamId: stream, expectedVersion: version, events }],
+            appends: [
+              { streamId: stream, expectedVersion: version, events },
+              ...(reaction ? await reaction(tx, row, end) : []),
+            ],
             result: null,
           };
         },
