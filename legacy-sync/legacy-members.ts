@@ -222,7 +222,7 @@ export interface MemberSuggestion extends Omit<LegacyMemberRow, 'logins'> {
 }
 
 /** LIKE's wildcards and its escape character ('!': the same in MySQL and SQLite), escaped. */
-const likePrefix = (s: string) => `${s.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+export const likePrefix = (s: string) => `${s.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 
 /**
  * Members for the staff's search as you type: a prefix of the surname, of the e-mail, of the

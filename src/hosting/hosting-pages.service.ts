@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { conflictsOfHosting } from '../../legacy-sync/legacy-hosting-mirror.js';
 import type { LegacyHosting } from '../../legacy-sync/legacy-hosting-inventory.js';
+import {
+  listHostings,
+  type HostingListColumn,
+  type HostingListRow,
+} from '../../legacy-sync/legacy-hosting-list.js';
+import { PAGE_SIZE, pageHref, pager, requestedPage } from '../panel/pagination.js';
+import { requestedSort, sortHeaders, sortParams } from '../panel/sorting.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { Db } from '../kernel/database/db.js';
 import { HostingAccess } from './hosting-access.js';
@@ -14,6 +21,26 @@ export const hostingSummary = (h: LegacyHosting) => ({
   state: h.state,
   stateText: STATE_TEXT[h.state] ?? h.state,
   server: h.server,
+});
+
+/** The staff list's sortable columns (?tri=), with their headers. */
+const STAFF_LIST_LABELS: Readonly<Record<HostingListColumn, string>> = {
+  hebergement: 'Hébergement',
+  adherent: 'Titulaire',
+  etat: 'État',
+  serveur: 'Serveur',
+  disque: 'Disque',
+  boites: 'Boîtes mail',
+};
+const STAFF_LIST_COLUMNS = Object.keys(STAFF_LIST_LABELS) as HostingListColumn[];
+const HOSTING_STATES = ['actif', 'suspendu', 'ferme'] as const;
+
+const staffRow = (r: HostingListRow) => ({
+  ...r,
+  stateText: STATE_TEXT[r.state as keyof typeof STATE_TEXT] ?? r.state,
+  // Over its quota or its included boxes: the row says so (figures are Gloux's daily ones).
+  diskOver: r.diskQuotaMb > 0 && r.diskUsedMb > r.diskQuotaMb,
+  boxesOver: r.mailboxes > r.mailboxAllowance,
 });
 
 /** What the hosting pages show: the user's hostings, and one hosting with its sections. */
@@ -32,6 +59,31 @@ export class HostingPages {
 
   async list(user: AuthUser) {
     return { hostings: (await this.access.mine(user)).map(hostingSummary) };
+  }
+
+  /**
+   * Every hosting, for support and the treasurer (`/admin/hebergements`): searched, filtered
+   * by state, sorted and paged in SQL (an unknown state or column is ignored).
+   */
+  async staffList(query: Record<string, unknown>, path: string) {
+    const search = typeof query.q === 'string' ? query.q.slice(0, 100) : '';
+    const state = HOSTING_STATES.find((s) => s === query.etat) ?? null;
+    const sort = requestedSort(query, STAFF_LIST_COLUMNS, { column: 'hebergement', order: 'asc' });
+    const page = requestedPage(query.page);
+    const params = { q: search, etat: state, ...sortParams(sort) };
+    const read = (offset: number, limit: number) =>
+      this.db.run((q) => listHostings(q, { search, state, sort, offset, limit }));
+    let list = await read((page - 1) * PAGE_SIZE, PAGE_SIZE);
+    const paging = pager(page, list.total, pageHref(path, params));
+    // A page past the end shows the last one.
+    if (paging.page !== page) list = await read(paging.offset, paging.pageSize);
+    return {
+      search,
+      state: state ?? '',
+      hostings: list.rows.map(staffRow),
+      pager: paging,
+      headers: sortHeaders(path, { q: search, etat: state }, STAFF_LIST_LABELS, sort),
+    };
   }
 
   async hosting(user: AuthUser, id: string) {

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query, Render } from '@nestjs/common';
-import { Member, SignedIn } from '../auth/access.decorators.js';
+import { Member, SignedIn, Staff } from '../auth/access.decorators.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/request-auth.js';
 import { HostingPages } from './hosting-pages.service.js';
@@ -32,6 +32,26 @@ export class HostingController {
   @Get('/api/hebergements')
   list(@CurrentUser() user: AuthUser) {
     return this.pages.list(user);
+  }
+
+  @Staff()
+  @Get('/admin/hebergements')
+  @Render('hostings-admin')
+  async staffListPage(@Query() query: Record<string, unknown>) {
+    return {
+      title: 'Tous les hébergements',
+      ...(await this.pages.staffList(query, '/admin/hebergements')),
+    };
+  }
+
+  @Staff()
+  @Get('/api/admin/hebergements')
+  async staffList(@Query() query: Record<string, unknown>) {
+    const { search, state, hostings, pager } = await this.pages.staffList(
+      query,
+      '/api/admin/hebergements',
+    );
+    return { search, state, hostings, pager };
   }
 
   @Member({ hosting: 'id' })

@@ -21,7 +21,7 @@ describe('the grouped navigation', () => {
 
   it('shows a treasurer the members and the treasury, no admin page', () => {
     const groups = navigationFor(treasurer, '/tresorerie/remises/3');
-    expect(groups.map((g) => g.label)).toEqual(['Adhérents', 'Trésorerie', 'Aide']);
+    expect(groups.map((g) => g.label)).toEqual(['Adhérents', 'Hébergement', 'Trésorerie', 'Aide']);
     expect(hrefs(groups)).toContain('/admin/adherents');
     expect(hrefs(groups)).not.toContain('/admin/facturation');
     expect(hrefs(groups)).not.toContain('/admin/parts');

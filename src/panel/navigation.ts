@@ -41,6 +41,10 @@ export const NAVIGATION: readonly NavGroup[] = [
     ],
   },
   {
+    label: 'Hébergement',
+    entries: [{ label: 'Tous les hébergements', href: '/admin/hebergements', who: 'staff' }],
+  },
+  {
     label: 'Trésorerie',
     entries: [
       { label: 'Accueil de la trésorerie', href: '/tresorerie', who: 'staff', exact: true },

@@ -234,12 +234,19 @@ async function walk(role: string, credentials: Credentials) {
   return { problems, walked, menus };
 }
 
-const ADMIN_MENUS = ['Mon compte', 'Adhérents', 'Trésorerie', 'Administration', 'Aide'];
+const ADMIN_MENUS = [
+  'Mon compte',
+  'Adhérents',
+  'Hébergement',
+  'Trésorerie',
+  'Administration',
+  'Aide',
+];
 
 describe('walking every page of the panel as each demo role', () => {
   it.each([
     ['admin', DEMO.admin, 40, ADMIN_MENUS],
-    ['tresorier', DEMO.treasurer, 25, ['Adhérents', 'Trésorerie', 'Aide']],
+    ['tresorier', DEMO.treasurer, 25, ['Adhérents', 'Hébergement', 'Trésorerie', 'Aide']],
     ['jean', DEMO.jean, 4, ['Mon compte', 'Aide']],
     ['anne', DEMO.anne, 5, ['Mon compte', 'Aide']],
   ] as const)(
