@@ -23,6 +23,7 @@ import { CommandPipeline } from './kernel/event-store/command-pipeline.js';
 import { fakeBankCli } from './fake-bank/fake-bank.cli.js';
 import { daemonConfigCli } from './hosting/daemons/daemon-config.cli.js';
 import { ftpCreateCli, ftpPasswordCli } from './hosting/ftp/ftp.cli.js';
+import { mailUsageCollectCli } from './hosting/mail/mail-usage.cli.js';
 import { vhostCreateCli, vhostDeleteCli } from './hosting/vhosts/vhosts.cli.js';
 import { processEnvironment } from './kernel/config.js';
 import { legacyBackfillCli, legacyDriftCli, legacyRepairCli } from './legacy/legacy.cli.js';
@@ -157,6 +158,10 @@ Commands:
                                   job creating its folder
   vhost:delete --host <fqdn> [--key …]
                                   remove a web space; the deletion of its files is queued
+  mail-usage:collect [--on YYYY-MM-DD]
+                                  each box's disk use of the day (HOSTING_HOOK_MAIL_USAGE) into
+                                  g2_mail_usage; a rerun replaces the day; exit 2 when some box
+                                  could not be measured (listed with why)
 
 Environment: DATABASE_URL=mysql://user:pass@host/db (default: embedded SQLite, SQLITE_PATH)`;
 
@@ -201,6 +206,7 @@ const COMMANDS = [
   'dns:export',
   'domain:add',
   'domain:remove',
+  'mail-usage:collect',
 ];
 
 /** Nest's console logger, every level on stderr (it writes warnings to stdout). */
@@ -386,6 +392,8 @@ async function main(): Promise<number> {
         return await domainAddCli(app, values);
       case 'domain:remove':
         return await domainRemoveCli(app, values);
+      case 'mail-usage:collect':
+        return await mailUsageCollectCli(app, values);
       case 'legacy-sync:run': {
         const n = await app.get(LegacySyncWorker).catchUp();
         const hosting = await app.get(LegacyHostingMirror).catchUp();

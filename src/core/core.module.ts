@@ -20,6 +20,7 @@ import {
   OVERAGE_CONFIG,
   PANEL_CONFIG,
   HOSTING_CONFIG,
+  MAIL_USAGE_CONFIG,
   SELLER_IDENTITY,
   SHARES_CONFIG,
   type AppConfig,
@@ -42,6 +43,7 @@ const SLICES: readonly (readonly [token: symbol, key: keyof Config])[] = [
   [LIFECYCLE_CONFIG, 'lifecycle'],
   [PANEL_CONFIG, 'panel'],
   [HOSTING_CONFIG, 'hosting'],
+  [MAIL_USAGE_CONFIG, 'mailUsage'],
 ];
 
 /** Database, event store pipeline, clock and configuration: what every module needs. */

@@ -8,6 +8,7 @@ import { Db } from '../kernel/database/db.js';
 import { FtpAccountHandler } from './ftp/ftp-accounts.handler.js';
 import { ftpSection } from './ftp/hosting-ftp.section.js';
 import { FtpController } from './ftp/ftp.controller.js';
+import { MailUsageCollector } from './mail/mail-usage.collector.js';
 import { JobQueue } from '../kernel/jobs/job-queue.js';
 import { JobFollowers } from '../lifecycle/job-followers.js';
 import { LifecycleModule } from '../lifecycle/lifecycle.module.js';
@@ -61,6 +62,7 @@ import {
     DomainPages,
     AddDomainHandler,
     RemoveDomainHandler,
+    MailUsageCollector,
   ],
   exports: [HostingAccess, HostingSections],
 })

@@ -9,6 +9,7 @@ import { loadBankConfig, type BankConfig } from './config/bank.js';
 import { loadDatabaseSettings } from './config/database.js';
 import { loadHostingConfig, type HostingConfig } from './config/hosting.js';
 import { loadLifecycleConfig, type LifecycleConfig } from './config/lifecycle.js';
+import { loadMailUsageConfig, type MailUsageConfig } from './config/mail-usage.js';
 import {
   loadFakeBankConfig,
   loadMoneticoConfig,
@@ -28,6 +29,7 @@ export * from './config/bank.js';
 export * from './config/database.js';
 export * from './config/hosting.js';
 export * from './config/lifecycle.js';
+export * from './config/mail-usage.js';
 export * from './config/monetico.js';
 export * from './config/overage.js';
 export * from './config/panel.js';
@@ -76,6 +78,7 @@ export interface Config {
   readonly lifecycle: LifecycleConfig;
   readonly panel: PanelConfig;
   readonly hosting: HostingConfig;
+  readonly mailUsage: MailUsageConfig;
 }
 
 export const CONFIG = Symbol('CONFIG');
@@ -140,6 +143,7 @@ export function loadAllConfig(env: Env): Config {
     lifecycle: loadLifecycleConfig(env),
     panel: loadPanelConfig(env),
     hosting: loadHostingConfig(env),
+    mailUsage: loadMailUsageConfig(env),
   };
 }
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { runDay } from '../../domain/shared/run-day.js';
 import { CommandBus } from '@nestjs/cqrs';
 import { decideDaily, type OpenInvoice } from '../../domain/accounts/account.js';
 import {
@@ -6,8 +7,7 @@ import {
   initialDunningState,
   type DunningState,
 } from '../../domain/accounts/dunning.js';
-import { parseDay, type Day } from '../../domain/shared/day.js';
-import { DomainError, parseField } from '../../domain/shared/errors.js';
+import type { Day } from '../../domain/shared/day.js';
 import { readOpenLegacyAccounts } from '../../legacy-sync/legacy-accounts.js';
 import type { LegacyAccountRow } from '../../domain/accounts/account.js';
 import { Clock } from '../kernel/clock.js';
@@ -57,16 +57,7 @@ export class LifecycleService {
     onProgress?: (done: number, total: number) => void,
   ): Promise<LifecycleRunSummary> {
     const today = this.clock.today();
-    const on =
-      day === undefined
-        ? today
-        : parseField('on', () => parseDay(day), 'Date invalide (AAAA-MM-JJ).');
-    if (on > today)
-      throw new DomainError(
-        'invalid_input',
-        'Le traitement ne peut pas être daté dans le futur.',
-        'on',
-      );
+    const on = runDay(today, day, 'Le traitement ne peut pas être daté dans le futur.');
     const rules = this.config.rules;
     const { invoices, owed, dunning, accounts } = await this.db.run(async (q) => {
       const known = await q.query<{ account_id: string }>(

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { runDay } from '../../domain/shared/run-day.js';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   overageStream,
@@ -14,7 +15,7 @@ import { monthOf, previousMonth } from '../../domain/overage/months.js';
 import { overageInvoiceInput } from '../../domain/overage/overage-invoicing.js';
 import { KO_PER_GO, KO_PER_MO, overagePricing } from '../../domain/overage/pricing.js';
 import { maxDay, parseDay, type Day } from '../../domain/shared/day.js';
-import { DomainError, parseField } from '../../domain/shared/errors.js';
+import { DomainError } from '../../domain/shared/errors.js';
 import {
   hostingIdsOfCustomer,
   readHostingUsage,
@@ -103,17 +104,7 @@ export class OverageService {
     onProgress?: (done: number, total: number) => void,
   ): Promise<OverageRunSummary> {
     const today = this.clock.today();
-    const on =
-      day === undefined
-        ? today
-        : parseField('on', () => parseDay(day), 'Date invalide (AAAA-MM-JJ).');
-    if (on > today) {
-      throw new DomainError(
-        'invalid_input',
-        'Le relevé ne peut pas être daté dans le futur.',
-        'on',
-      );
-    }
+    const on = runDay(today, day, 'Le relevé ne peut pas être daté dans le futur.');
     const { usages, rules, tracked } = await this.db.run(async (q) => {
       // A range, not LIKE: SQLite's LIKE scanned the whole event index on every run.
       const streams = await q.query<{ s: string }>(
