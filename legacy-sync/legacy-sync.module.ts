@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
+import { plural } from '../domain/shared/plural.js';
 import { Clock } from '../src/kernel/clock.js';
 import { APP_CONFIG, type AppConfig } from '../src/kernel/config.js';
 import { Db } from '../src/kernel/database/db.js';
@@ -90,10 +91,15 @@ export class LegacySyncModule implements OnApplicationBootstrap, OnApplicationSh
     if (!this.ingesting) return;
     const before = this.ingester.lastError;
     void this.ingester.wake().then((n) => {
-      if (n.invoices + n.creditNotes + n.payments + n.accounts + n.shares > 0)
-        this.logger.log(
-          `Gloux : ${n.invoices} facture(s), ${n.creditNotes} avoir(s), ${n.payments} paiement(s), ${n.accounts} compte(s) et ${n.shares} part(s) sociale(s) importés`,
-        );
+      // Only what came in, each agreed with its count: "Import Gloux : 1 facture, 2 paiements".
+      const parts = [
+        n.invoices > 0 ? plural(n.invoices, 'facture', 'factures') : '',
+        n.creditNotes > 0 ? plural(n.creditNotes, 'avoir', 'avoirs') : '',
+        n.payments > 0 ? plural(n.payments, 'paiement', 'paiements') : '',
+        n.accounts > 0 ? plural(n.accounts, 'compte', 'comptes') : '',
+        n.shares > 0 ? plural(n.shares, 'part sociale', 'parts sociales') : '',
+      ].filter((p) => p !== '');
+      if (parts.length > 0) this.logger.log(`Import Gloux : ${parts.join(', ')}`);
       const error = this.ingester.lastError;
       if (error && error !== before) this.logger.warn(`Import Gloux : ${error.message}`);
     });
