@@ -147,6 +147,7 @@ const GLOUX_NAME_COLUMN: { readonly [K in HostingNameKind]: readonly [string, st
   vhost: ['vhosts', 'nom_hote'],
   mailbox: ['mails', 'adresse'],
   database: ['bases_mysql', 'nom_base'],
+  redirection: ['mails_redirections', 'source'],
 };
 
 /**

@@ -12,6 +12,7 @@ import {
   type RecordedEvent,
 } from '../src/kernel/event-store/event-store.js';
 import { mirrorFtpEvent } from './legacy-ftp.js';
+import { mirrorRedirectionEvent } from './legacy-redirections.js';
 import { domainByName } from './legacy-hosting-inventory.js';
 import { mirrorDnsEvent } from './legacy-zones.js';
 import { mirrorVhostEvent } from './legacy-vhosts.js';
@@ -79,6 +80,21 @@ export async function mirrorHostingEvent(
           hostingId: e.data.hostingId,
           eventPosition: event.position,
           detail: `Le site ${write.host} a été créé dans Gloux (hébergement n° ${write.heldBy}) pendant que gloux2 le créait : la ligne de Gloux est gardée.`,
+        });
+      return;
+    }
+    case 'RedirectionCreated':
+    case 'RedirectionChanged':
+    case 'RedirectionRemoved': {
+      // mails_redirections (legacy-redirections.ts); a source Gloux took meanwhile is kept.
+      const write = await mirrorRedirectionEvent(tx, e);
+      if (write.kind === 'conflict')
+        await recordHostingConflict(tx, {
+          kind: 'redirection',
+          name: write.source,
+          hostingId: e.data.hostingId,
+          eventPosition: event.position,
+          detail: `Une redirection de ${write.source} a été créée dans Gloux (hébergement n° ${write.heldBy}) pendant que gloux2 la créait : la ligne de Gloux est gardée.`,
         });
       return;
     }

@@ -24,6 +24,11 @@ import { fakeBankCli } from './fake-bank/fake-bank.cli.js';
 import { daemonConfigCli } from './hosting/daemons/daemon-config.cli.js';
 import { ftpCreateCli, ftpPasswordCli } from './hosting/ftp/ftp.cli.js';
 import { mailUsageCollectCli } from './hosting/mail/mail-usage.cli.js';
+import {
+  redirectionCreateCli,
+  redirectionDeleteCli,
+  redirectionListCli,
+} from './hosting/mail/redirections.cli.js';
 import { vhostCreateCli, vhostDeleteCli } from './hosting/vhosts/vhosts.cli.js';
 import { processEnvironment } from './kernel/config.js';
 import { legacyBackfillCli, legacyDriftCli, legacyRepairCli } from './legacy/legacy.cli.js';
@@ -162,6 +167,14 @@ Commands:
                                   each box's disk use of the day (HOSTING_HOOK_MAIL_USAGE) into
                                   g2_mail_usage; a rerun replaces the day; exit 2 when some box
                                   could not be measured (listed with why)
+  redirection:create --hosting <nom> --source <a@d|@d> --to <x@y,...> [--keep-copy] [--key …]
+                                  a mail redirection (@d: every address of the domain without
+                                  its own box or redirection); Gloux's mails_redirections row
+                                  written on return; refusals listed on stderr, exit 1
+  redirection:delete --source <a@d|@d> [--key …]
+                                  remove it (Gloux's own rows too)
+  redirection:list --hosting <nom>
+                                  source, copy, destinations: one line each, tab-separated
 
 Environment: DATABASE_URL=mysql://user:pass@host/db (default: embedded SQLite, SQLITE_PATH)`;
 
@@ -207,6 +220,9 @@ const COMMANDS = [
   'domain:add',
   'domain:remove',
   'mail-usage:collect',
+  'redirection:create',
+  'redirection:delete',
+  'redirection:list',
 ];
 
 /** Nest's console logger, every level on stderr (it writes warnings to stdout). */
@@ -285,6 +301,8 @@ async function main(): Promise<number> {
       php: { type: 'string' },
       'no-dns': { type: 'boolean' },
       'no-mx': { type: 'boolean' },
+      source: { type: 'string' },
+      'keep-copy': { type: 'boolean' },
     },
   });
   const [command, ...rest] = positionals;
@@ -394,6 +412,12 @@ async function main(): Promise<number> {
         return await domainRemoveCli(app, values);
       case 'mail-usage:collect':
         return await mailUsageCollectCli(app, values);
+      case 'redirection:create':
+        return await redirectionCreateCli(app, values);
+      case 'redirection:delete':
+        return await redirectionDeleteCli(app, values);
+      case 'redirection:list':
+        return await redirectionListCli(app, values);
       case 'legacy-sync:run': {
         const n = await app.get(LegacySyncWorker).catchUp();
         const hosting = await app.get(LegacyHostingMirror).catchUp();

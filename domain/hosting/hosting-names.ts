@@ -4,7 +4,8 @@
  * two commands can never both take one. Gloux's table and column for each kind are in
  * legacy-sync/legacy-hosting-inventory.ts (`nameTakenInGloux`).
  */
-export type HostingNameKind = 'domain' | 'ftp_login' | 'vhost' | 'mailbox' | 'database';
+export type HostingNameKind =
+  'domain' | 'ftp_login' | 'vhost' | 'mailbox' | 'database' | 'redirection';
 
 /** The French sentence refusing a name already taken (by gloux2 or by Gloux). */
 export function nameTakenMessage(kind: HostingNameKind, name: string): string {
@@ -19,5 +20,7 @@ export function nameTakenMessage(kind: HostingNameKind, name: string): string {
       return `L’adresse ${name} existe déjà.`;
     case 'database':
       return `La base de données ${name} existe déjà.`;
+    case 'redirection':
+      return `Une redirection de ${name} existe déjà : modifiez-la plutôt.`;
   }
 }

@@ -22,6 +22,8 @@ export const GLOUX_TEXT_BYTES = {
   'factures_lignes.libelle': 255,
   'paiements.reference': 64,
   'paiements.banque': 64,
+  'mails_redirections.source': 255,
+  'mails_redirections.destinations': 65_535,
 } as const;
 
 export type GlouxTextColumn = keyof typeof GLOUX_TEXT_BYTES;

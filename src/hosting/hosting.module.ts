@@ -9,6 +9,7 @@ import { FtpAccountHandler } from './ftp/ftp-accounts.handler.js';
 import { ftpSection } from './ftp/hosting-ftp.section.js';
 import { FtpController } from './ftp/ftp.controller.js';
 import { MailUsageCollector } from './mail/mail-usage.collector.js';
+import { RedirectionHandler } from './mail/redirections.handler.js';
 import { JobQueue } from '../kernel/jobs/job-queue.js';
 import { JobFollowers } from '../lifecycle/job-followers.js';
 import { LifecycleModule } from '../lifecycle/lifecycle.module.js';
@@ -63,6 +64,7 @@ import {
     AddDomainHandler,
     RemoveDomainHandler,
     MailUsageCollector,
+    RedirectionHandler,
   ],
   exports: [HostingAccess, HostingSections],
 })
