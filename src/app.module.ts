@@ -19,6 +19,7 @@ import { SharesModule } from './shares/shares.module.js';
 import { TreasuryModule } from './treasury/treasury.module.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { HostingModule } from './hosting/hosting.module.js';
+import { SentinelModule } from './hosting/sentinel/sentinel.module.js';
 import type { Config } from './kernel/config.js';
 
 function appImports(core: DynamicModule) {
@@ -43,6 +44,7 @@ function appImports(core: DynamicModule) {
     TreasuryModule,
     LifecycleModule,
     HostingModule,
+    SentinelModule,
   ];
 }
 

@@ -33,6 +33,7 @@ import { vhostCreateCli, vhostDeleteCli } from './hosting/vhosts/vhosts.cli.js';
 import { processEnvironment } from './kernel/config.js';
 import { legacyBackfillCli, legacyDriftCli, legacyRepairCli } from './legacy/legacy.cli.js';
 import { overageRunCli } from './overage/overage.cli.js';
+import { sentinelRunCli } from './hosting/sentinel/sentinel.cli.js';
 import { lifecycleRunCli } from './lifecycle/lifecycle.cli.js';
 import {
   sharesCapitalCli,
@@ -175,6 +176,10 @@ Commands:
                                   remove it (Gloux's own rows too)
   redirection:list --hosting <nom>
                                   source, copy, destinations: one line each, tab-separated
+  sentinel:run [--on YYYY-MM-DD]  the mailbox sentinel for that day (default today), after
+                                  mail-usage:collect: e-mails each member whose box reached
+                                  90 % or 100 % of its quota (once per episode, again when
+                                  worse), a summary to ADMIN_EMAIL; a second run sends nothing
 
 Environment: DATABASE_URL=mysql://user:pass@host/db (default: embedded SQLite, SQLITE_PATH)`;
 
@@ -223,6 +228,7 @@ const COMMANDS = [
   'redirection:create',
   'redirection:delete',
   'redirection:list',
+  'sentinel:run',
 ];
 
 /** Nest's console logger, every level on stderr (it writes warnings to stdout). */
@@ -348,6 +354,8 @@ async function main(): Promise<number> {
         return await vatScheduleCli(app, values);
       case 'overage:run':
         return await overageRunCli(app, values);
+      case 'sentinel:run':
+        return await sentinelRunCli(app, values);
       case 'lifecycle:run':
         return await lifecycleRunCli(app, values);
       case 'payment:record':

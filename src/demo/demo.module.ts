@@ -13,9 +13,12 @@ import { SharesModule } from '../shares/shares.module.js';
 import { ShareMovements } from '../shares/shares.handlers.js';
 import { LifecycleService } from '../lifecycle/lifecycle.service.js';
 import { seedDemoLifecycle } from '../lifecycle/lifecycle-demo.js';
+import { SentinelModule } from '../hosting/sentinel/sentinel.module.js';
+import { SentinelService } from '../hosting/sentinel/sentinel.service.js';
+import { seedDemoSentinel } from '../hosting/sentinel/sentinel-demo.js';
 
 /** On an empty embedded database, seeds demo data so a new user sees real pages at once. */
-@Module({ imports: [CqrsModule, BillingModule, SharesModule] })
+@Module({ imports: [CqrsModule, BillingModule, SharesModule, SentinelModule] })
 export class DemoModule implements OnApplicationBootstrap {
   private readonly logger = new Logger('Demo');
 
@@ -27,6 +30,7 @@ export class DemoModule implements OnApplicationBootstrap {
     @Inject(Clock) private readonly clock: Clock,
     @Inject(ShareMovements) private readonly shares: ShareMovements,
     @Inject(LifecycleService) private readonly lifecycle: LifecycleService,
+    @Inject(SentinelService) private readonly sentinel: SentinelService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -48,8 +52,9 @@ export class DemoModule implements OnApplicationBootstrap {
     const shares = await this.shares.importLegacy('demo');
     for (const line of [...shares.anomalies, ...shares.mismatches]) this.logger.warn(line);
     await seedDemoLifecycle(this.commands, this.clock, this.lifecycle);
+    await seedDemoSentinel(this.db, this.sentinel, this.clock.today());
     this.logger.log(
-      `Demo data loaded: 4 members with ${shares.imported} shares, invoices, payments, a credit note, a bounced cheque and a disk overage`,
+      `Demo data loaded: 4 members with ${shares.imported} shares, invoices, payments, a credit note, a bounced cheque, a disk overage and full mailboxes`,
     );
   }
 }

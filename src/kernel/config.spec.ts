@@ -414,6 +414,13 @@ const VARIABLES: readonly {
     invalid: null,
   },
   {
+    name: 'ADMIN_EMAIL',
+    valid: 'admins@ouvaton.coop',
+    read: (c) => c.lifecycle.adminEmail,
+    expected: 'admins@ouvaton.coop',
+    invalid: 'admins, root@localhost',
+  },
+  {
     name: 'MAIL_MAX_ATTEMPTS',
     valid: '3',
     read: (c) => c.lifecycle.mailMaxAttempts,

@@ -47,7 +47,10 @@ export type MailKind =
   | 'closure'
   | 'overage'
   | 'welcome'
-  | 'convocation';
+  | 'convocation'
+  // The sentinel (src/hosting/sentinel): a box near or over its quota, and the admins' summary.
+  | 'mail-quota'
+  | 'sentinel-summary';
 
 /** One e-mail, before it goes to the outbox. */
 export interface MailMessage {
@@ -129,6 +132,9 @@ const SUBJECTS: Record<MailKind, string> = {
   overage: 'Hébergement {{hostingName}} : dépassement de quota ({{resource}})',
   welcome: 'Bienvenue chez {{seller}} : votre hébergement {{hostingName}} est ouvert',
   convocation: 'Convocation : assemblée générale {{kind}} du {{day heldOn}} à {{time}}',
+  'mail-quota':
+    'Boîte {{address}} {{#if full}}pleine{{else}}presque pleine{{/if}} ({{percentText}} de son quota)',
+  'sentinel-summary': 'Sentinelle du {{day on}} : {{countText}}',
 };
 
 /** Handlebars (text + HTML) templates of the e-mails, in French. */

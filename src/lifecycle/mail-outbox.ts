@@ -1,10 +1,10 @@
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { Db } from '../kernel/database/db.js';
+import type { Db, Queryable } from '../kernel/database/db.js';
 import { sqlTimestamp, type RecordedEvent } from '../kernel/event-store/event-store.js';
 import type { Clock } from '../kernel/clock.js';
 import { LogFollower } from './log-follower.js';
 import type { LifecycleConfig } from '../kernel/config.js';
-import { causesMail, type MailMessages } from './mail-messages.js';
+import { causesMail, type MailMessage, type MailMessages } from './mail-messages.js';
 import { backoffMs } from '../../domain/jobs/job-rules.js';
 
 export const MAIL_CHECKPOINT = 'mail-outbox';
@@ -24,6 +24,46 @@ export interface OutboxRow {
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
+}
+
+/**
+ * Writes messages into g2_outbox in the caller's transaction, each once (its key): the
+ * followers' e-mails (`position`: the causing event) and those a job decides without an event
+ * (the sentinel: position 0). A message without a recipient is kept as failed, saying why.
+ */
+export async function insertOutboxMessages(
+  tx: Queryable,
+  messages: readonly MailMessage[],
+  position: number,
+  at: Date,
+): Promise<void> {
+  const now = sqlTimestamp(at);
+  const insert = tx.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+  for (const m of messages) {
+    await tx.execute(
+      `${insert} INTO g2_outbox (message_key, event_position, kind, customer_id, recipient, subject, body_text, body_html, status, attempts, next_attempt_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+      [
+        m.key,
+        position,
+        m.kind,
+        m.customerId,
+        m.recipient,
+        m.subject,
+        m.text,
+        m.html,
+        m.recipient === '' ? 'failed' : 'pending',
+        now,
+        now,
+      ],
+    );
+    if (m.recipient === '') {
+      await tx.execute(
+        `UPDATE g2_outbox SET last_error = 'Aucune adresse e-mail pour ce client.' WHERE message_key = ?`,
+        [m.key],
+      );
+    }
+  }
 }
 
 /**
@@ -57,35 +97,8 @@ export class MailOutbox {
   private async enqueue(event: RecordedEvent): Promise<void> {
     const messages = await this.db.run((q) => this.messages.of(q, event));
     if (messages.length === 0) return;
-    const now = sqlTimestamp(this.clock.now());
-    const insert = this.db.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
-    await this.db.transaction(async (tx) => {
-      for (const m of messages) {
-        await tx.execute(
-          `${insert} INTO g2_outbox (message_key, event_position, kind, customer_id, recipient, subject, body_text, body_html, status, attempts, next_attempt_at, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
-          [
-            m.key,
-            event.position,
-            m.kind,
-            m.customerId,
-            m.recipient,
-            m.subject,
-            m.text,
-            m.html,
-            m.recipient === '' ? 'failed' : 'pending',
-            now,
-            now,
-          ],
-        );
-        if (m.recipient === '') {
-          await tx.execute(
-            `UPDATE g2_outbox SET last_error = 'Aucune adresse e-mail pour ce client.' WHERE message_key = ?`,
-            [m.key],
-          );
-        }
-      }
-    });
+    const now = this.clock.now();
+    await this.db.transaction((tx) => insertOutboxMessages(tx, messages, event.position, now));
   }
 
   /** Writes the messages of everything committed so far into the outbox, then sends what is due. */

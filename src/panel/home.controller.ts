@@ -20,6 +20,8 @@ import { HomeTiles, type ExpectedSlot } from './home-tiles.js';
 export const ADMIN_EXPECTED: readonly ExpectedSlot[] = [
   { slot: 'hosting.disk', order: 40, title: 'Espace disque' },
   { slot: 'mail.boxes', order: 50, title: 'Boîtes mail' },
+  // The sentinel's top over-users (src/hosting/sentinel).
+  { slot: 'mail.over', order: 55, title: 'Boîtes mail presque pleines' },
 ];
 
 /**

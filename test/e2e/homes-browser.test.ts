@@ -48,6 +48,7 @@ describe('each role’s home', () => {
       'accounts.suspended',
       'hosting.disk',
       'mail.boxes',
+      'mail.over',
       'errors.today',
       'provisioning.failed',
       'mail.failed',

@@ -78,6 +78,7 @@ describe.each(dialects)('the homes’ figures on %s', (dialect) => {
       'hosting.disk',
       'mail.boxes',
       'mail.failed',
+      'mail.over',
       'provisioning.failed',
     ]);
     expect(Object.values(admin).every((t) => t.available)).toBe(true);

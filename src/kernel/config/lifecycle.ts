@@ -26,6 +26,8 @@ export interface LifecycleConfig {
   readonly smtpUrl: string | null;
   /** MAIL_FROM: the sender address. */
   readonly mailFrom: string;
+  /** ADMIN_EMAIL: the admins' address (the sentinel's daily summary); none: no summary is sent. */
+  readonly adminEmail: string | null;
   /** MAIL_MAX_ATTEMPTS / PROVISIONING_MAX_ATTEMPTS, and the first retry delay (doubled each time). */
   readonly mailMaxAttempts: number;
   readonly provisioningMaxAttempts: number;
@@ -72,6 +74,7 @@ export function loadLifecycleConfig(env: Env): LifecycleConfig {
     cron: text(env, 'LIFECYCLE_CRON', '0 6 * * *'),
     smtpUrl: text(env, 'SMTP_URL', '') || null,
     mailFrom: text(env, 'MAIL_FROM', 'Ouvaton <ne-pas-repondre@ouvaton.coop>'),
+    adminEmail: adminEmailOf(env),
     mailMaxAttempts: int(env, 'MAIL_MAX_ATTEMPTS', 8, 1, 100),
     provisioningMaxAttempts: int(env, 'PROVISIONING_MAX_ATTEMPTS', 5, 1, 100),
     retryBaseMs: int(env, 'AFTER_COMMIT_RETRY_MS', 60_000, 0, 86_400_000),
@@ -88,6 +91,15 @@ export function loadLifecycleConfig(env: Env): LifecycleConfig {
     afterCommitIntervalMs: int(env, 'AFTER_COMMIT_INTERVAL_MS', 5000, 50, 3_600_000),
     panelUrl: panelUrlOf(env),
   };
+}
+
+/** ADMIN_EMAIL: one plain address (it goes into the To: of the sentinel's summary). */
+function adminEmailOf(env: Env): string | null {
+  const address = text(env, 'ADMIN_EMAIL', '');
+  if (address === '') return null;
+  if (!/^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/.test(address))
+    throw new ConfigError('ADMIN_EMAIL', `must be one e-mail address (got ${address})`);
+  return address;
 }
 
 /**

@@ -32,6 +32,7 @@ import { HostingSecrets1764900002910 } from './1764900002910-hosting-secrets.js'
 import { HostingNames1764900002920 } from './1764900002920-hosting-names.js';
 import { AllocationRowsByDay1764900002930 } from './1764900002930-allocation-rows-by-day.js';
 import { Mail1764900002940 } from './1764900002940-mail.js';
+import { Sentinel1764900002990 } from './1764900002990-sentinel.js';
 
 /** In order. A released migration is never edited: add a new one. */
 export const migrations = [
@@ -69,4 +70,5 @@ export const migrations = [
   HostingNames1764900002920,
   AllocationRowsByDay1764900002930,
   Mail1764900002940,
+  Sentinel1764900002990,
 ];
