@@ -142,9 +142,14 @@ Commands:
                                   mailbox uses it (they are listed)
   hosting:daemon-config --out <dir> [--listen 127.0.0.1] [--ftp-port 21] [--dns-port 53]
          [--pop3-port 110] [--imap-port 143] [--pdns-database pdns] [--root-prefix <dir>]
+         [--mail-root /var/mail] [--mail-uid 5000] [--mail-gid <uid>]
+         [--lmtp-socket /var/spool/postfix/private/dovecot-lmtp] [--dovecot-run-dir /run/dovecot]
+         [--dovecot-state-dir /var/lib/dovecot] [--dovecot-log syslog] [--tls-cert <f> --tls-key <f>]
                                   the daemons' files for the database of DATABASE_URL:
                                   sql/grants.sql (column-level SELECT users), sql/pdns-views.sql,
-                                  pure-ftpd/mysql.conf + run.sh, pdns/pdns.conf, README.md;
+                                  pure-ftpd/mysql.conf + run.sh, pdns/pdns.conf,
+                                  dovecot/dovecot.conf + dovecot-sql.conf.ext, postfix/main.cf +
+                                  domains.cf, mailboxes.cf, aliases.cf, README.md;
                                   needs no connection (docs/install.md "Daemons")
   ftp:create --hosting <nom> --kind supplementary|master|vhost --login <login> --path <relative>
          --password <p>           an FTP account (supplementary: <nom>_…, under a subfolder);
@@ -291,6 +296,15 @@ async function main(): Promise<number> {
       'imap-port': { type: 'string' },
       'pdns-database': { type: 'string' },
       'root-prefix': { type: 'string' },
+      'mail-root': { type: 'string' },
+      'mail-uid': { type: 'string' },
+      'mail-gid': { type: 'string' },
+      'lmtp-socket': { type: 'string' },
+      'dovecot-run-dir': { type: 'string' },
+      'dovecot-state-dir': { type: 'string' },
+      'dovecot-log': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
       hosting: { type: 'string' },
       login: { type: 'string' },
       path: { type: 'string' },

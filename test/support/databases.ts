@@ -125,3 +125,13 @@ export async function migratedTestDatabase(
     },
   };
 }
+
+/** Runs gloux2's migrations on a test database (its g2 tables, e.g. before granting on them). */
+export async function migrateDatabase(settings: DatabaseSettings): Promise<void> {
+  const db = await Db.open(settings);
+  try {
+    await db.migrate();
+  } finally {
+    await db.close();
+  }
+}

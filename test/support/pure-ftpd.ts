@@ -8,7 +8,7 @@ import mysql from 'mysql2/promise';
 import { daemonConfigCli } from '../../src/hosting/daemons/daemon-config.cli.js';
 import { daemonUsers } from '../../src/hosting/daemons/daemon-config.js';
 import { PURE_FTPD_BINARY } from '../../src/hosting/daemons/pure-ftpd-config.js';
-import { MYSQL_ROOT_URL } from './databases.js';
+import { migrateDatabase, MYSQL_ROOT_URL } from './databases.js';
 import { freePort } from './powerdns.js';
 
 export interface RunningPureFtpd {
@@ -82,6 +82,9 @@ export async function startPureFtpd(
     { DATABASE_URL: databaseUrl, ...env },
   );
   if (code !== 0) throw new Error(`hosting:daemon-config exited ${code}`);
+  // grants.sql also grants the mail daemons' users on gloux2's g2_mailbox_deletions: the g2
+  // tables must exist first, as in production (applied after gloux2's first start).
+  await migrateDatabase({ dialect: 'mysql', url: databaseUrl });
   const root = await mysql.createConnection({ uri: MYSQL_ROOT_URL, multipleStatements: true });
   await root.query(readFileSync(join(out, 'sql/grants.sql'), 'utf8'));
   const child: ChildProcess = spawn('sh', [join(out, 'pure-ftpd/run.sh')], {
@@ -97,8 +100,8 @@ export async function startPureFtpd(
       child.kill('SIGTERM');
       await exited;
     }
-    const users = daemonUsers(database);
-    for (const user of [users.ftp, users.dns])
+    // grants.sql creates every daemon's user (mail ones too): drop them all.
+    for (const user of Object.values(daemonUsers(database)))
       for (const host of ['127.0.0.1', 'localhost'])
         await root.query(`DROP USER IF EXISTS '${user}'@'${host}'`);
     await root.query(`DROP DATABASE IF EXISTS \`${pdnsDatabase}\``);

@@ -1,4 +1,12 @@
-import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import {
   ConfigError,
@@ -7,6 +15,7 @@ import {
   type Env,
 } from '../../kernel/config.js';
 import { isListenAddress, renderDaemonConfig, type DaemonConfigRequest } from './daemon-config.js';
+import { isSafeAbsolutePath, MAIL_MIN_ID } from './dovecot-config.js';
 
 export interface DaemonConfigArgs {
   out?: string;
@@ -17,6 +26,15 @@ export interface DaemonConfigArgs {
   'imap-port'?: string;
   'pdns-database'?: string;
   'root-prefix'?: string;
+  'mail-root'?: string;
+  'mail-uid'?: string;
+  'mail-gid'?: string;
+  'lmtp-socket'?: string;
+  'dovecot-run-dir'?: string;
+  'dovecot-state-dir'?: string;
+  'dovecot-log'?: string;
+  'tls-cert'?: string;
+  'tls-key'?: string;
 }
 
 /** A refusal of the command: French, naming the option. */
@@ -27,6 +45,28 @@ function port(value: string | undefined, option: string, fallback: number): numb
   const n = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
   if (!(n >= 1 && n <= 65535))
     throw new Refusal(`--${option} : un numéro de port entre 1 et 65535 (reçu « ${value} »).`);
+  return n;
+}
+
+/** An absolute path of plain characters (it goes into the daemons' files and SQL). */
+function absolutePath(value: string | undefined, option: string, fallback: string): string {
+  if (value === undefined) return fallback;
+  const path = value.replace(/\/{2,}/g, '/').replace(/(.)\/+$/, '$1');
+  if (!isSafeAbsolutePath(path))
+    throw new Refusal(
+      `--${option} : un chemin absolu de lettres sans accent, de chiffres, de ., _ ou -, sans .. (reçu « ${value} »).`,
+    );
+  return path;
+}
+
+/** The uid or gid the mail runs as: never root nor a system account. */
+function mailId(value: string | undefined, option: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = /^\d{1,10}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= MAIL_MIN_ID && n <= 4_294_967_294))
+    throw new Refusal(
+      `--${option} : un identifiant numérique à partir de ${MAIL_MIN_ID}, jamais root ni un compte système (reçu « ${value} »).`,
+    );
   return n;
 }
 
@@ -80,9 +120,37 @@ export function daemonConfigRequest(values: DaemonConfigArgs, env: Env): DaemonC
         `--root-prefix : un dossier absolu de lettres sans accent, de chiffres, de ., _ ou - (reçu « ${values['root-prefix']} »).`,
       );
   }
-  // The mail daemons' ports are part of the contract; their files come with the mail module.
-  port(values['pop3-port'], 'pop3-port', 110);
-  port(values['imap-port'], 'imap-port', 143);
+  const mailUid = mailId(values['mail-uid'], 'mail-uid', 5000);
+  const tlsCert =
+    values['tls-cert'] === undefined ? null : absolutePath(values['tls-cert'], 'tls-cert', '');
+  const tlsKey =
+    values['tls-key'] === undefined ? null : absolutePath(values['tls-key'], 'tls-key', '');
+  if ((tlsCert === null) !== (tlsKey === null))
+    throw new Refusal('--tls-cert et --tls-key vont ensemble : donnez les deux, ou aucun.');
+  const dovecotLog = values['dovecot-log'] ?? 'syslog';
+  const mail = {
+    pop3Port: port(values['pop3-port'], 'pop3-port', 110),
+    imapPort: port(values['imap-port'], 'imap-port', 143),
+    mailRoot: absolutePath(values['mail-root'], 'mail-root', '/var/mail'),
+    mailUid,
+    mailGid: mailId(values['mail-gid'], 'mail-gid', mailUid),
+    lmtpSocket: absolutePath(
+      values['lmtp-socket'],
+      'lmtp-socket',
+      '/var/spool/postfix/private/dovecot-lmtp',
+    ),
+    dovecotRunDir: absolutePath(values['dovecot-run-dir'], 'dovecot-run-dir', '/run/dovecot'),
+    dovecotStateDir: absolutePath(
+      values['dovecot-state-dir'],
+      'dovecot-state-dir',
+      '/var/lib/dovecot',
+    ),
+    dovecotLog: dovecotLog === 'syslog' ? dovecotLog : absolutePath(dovecotLog, 'dovecot-log', ''),
+    tlsCert,
+    tlsKey,
+  };
+  if (mail.mailRoot === '/')
+    throw new Refusal('--mail-root : un dossier sous la racine, par exemple /var/mail.');
   let database: ReturnType<typeof glouxDatabaseOf>;
   let suspensionCuts: DaemonConfigRequest['suspensionCuts'];
   try {
@@ -105,7 +173,21 @@ export function daemonConfigRequest(values: DaemonConfigArgs, env: Env): DaemonC
     mysqlHost: database.host,
     mysqlPort: database.port,
     suspensionCuts,
+    ...mail,
   };
+}
+
+/** The numeric id of a system group, or null when it does not exist here. */
+function groupId(name: string): number | null {
+  try {
+    for (const line of readFileSync('/etc/group', 'utf8').split('\n')) {
+      const [group, , gid] = line.split(':');
+      if (group === name && gid !== undefined && /^\d+$/.test(gid)) return Number(gid);
+    }
+  } catch {
+    return null;
+  }
+  return null;
 }
 
 /**
@@ -130,6 +212,13 @@ export function daemonConfigCli(values: DaemonConfigArgs, env: Env): number {
     writeFileSync(path, file.content, { mode: file.mode });
     // An existing file keeps its mode through writeFileSync: set it (passwords are inside).
     chmodSync(path, file.mode);
+    // The daemon reads it after dropping root: its group may read it, nobody else.
+    const gid = file.group ? groupId(file.group) : null;
+    if (file.group && gid !== null && process.getuid?.() === 0) chownSync(path, 0, gid);
+    else if (file.group)
+      console.error(
+        `${file.path} : donnez-le au groupe ${file.group} (chgrp ${file.group} ${path}), qui doit pouvoir le lire.`,
+      );
   }
   console.log(
     `Configuration des démons écrite dans ${request.out} : ${files.map((f) => f.path).join(', ')}.`,

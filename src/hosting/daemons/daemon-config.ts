@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { HostingService } from '../../kernel/config/hosting.js';
+import { dovecotConf, dovecotSqlConf, DOVECOT_BINARY } from './dovecot-config.js';
+import { postfixMainCf, postfixMaps } from './postfix-config.js';
 import { identifier, powerDnsConf, powerDnsViewsSql } from './powerdns-config.js';
 import {
   PURE_FTPD_BINARY,
@@ -28,6 +30,22 @@ export interface DaemonConfigRequest {
   readonly mysqlHost: string;
   readonly mysqlPort: number;
   readonly suspensionCuts: readonly HostingService[];
+  readonly pop3Port: number;
+  readonly imapPort: number;
+  /** Every box's maildir lies under it (`/var/mail`); `rootPrefix` is prepended when served. */
+  readonly mailRoot: string;
+  /** The uid/gid Dovecot runs every box as (the owner of the mail root). */
+  readonly mailUid: number;
+  readonly mailGid: number;
+  /** Dovecot's LMTP socket, where Postfix delivers. */
+  readonly lmtpSocket: string;
+  /** Dovecot's base_dir and state_dir; its log (`syslog` or a file). */
+  readonly dovecotRunDir: string;
+  readonly dovecotStateDir: string;
+  readonly dovecotLog: string;
+  /** Both or neither: POP3/IMAP then require STARTTLS before a password. */
+  readonly tlsCert: string | null;
+  readonly tlsKey: string | null;
 }
 
 export interface RenderedFile {
@@ -35,6 +53,11 @@ export interface RenderedFile {
   readonly path: string;
   readonly content: string;
   readonly mode: number;
+  /**
+   * The group that must read it (the daemon drops root before reading its SQL file): the CLI
+   * gives the file to it when the group exists and it runs as root.
+   */
+  readonly group?: 'dovecot' | 'postfix';
 }
 
 /** A password of 24 letters and digits: nothing to escape in any of the daemons' files. */
@@ -47,13 +70,27 @@ export function generatedPassword(): string {
   return out.join('');
 }
 
+export interface DaemonUsers {
+  readonly ftp: string;
+  readonly dns: string;
+  readonly dovecot: string;
+  readonly postfix: string;
+}
+
+export type DaemonPasswords = { readonly [K in keyof DaemonUsers]: string };
+
 /**
- * The daemons' MySQL users, one pair per Gloux database (several test databases share one
- * server): `g2ftp_<8 hex>` and `g2dns_<8 hex>`, within MySQL 5.7's 32 characters.
+ * The daemons' MySQL users, one set per Gloux database (several test databases share one
+ * server): `g2ftp_<8 hex>`, `g2dns_…`, `g2dove_…`, `g2pfix_…`, within MySQL 5.7's 32 characters.
  */
-export function daemonUsers(glouxDatabase: string): { ftp: string; dns: string } {
+export function daemonUsers(glouxDatabase: string): DaemonUsers {
   const tag = createHash('sha256').update(glouxDatabase).digest('hex').slice(0, 8);
-  return { ftp: `g2ftp_${tag}`, dns: `g2dns_${tag}` };
+  return {
+    ftp: `g2ftp_${tag}`,
+    dns: `g2dns_${tag}`,
+    dovecot: `g2dove_${tag}`,
+    postfix: `g2pfix_${tag}`,
+  };
 }
 
 /** Where a daemon connects from: the loopback spellings, or anywhere for a remote server. */
@@ -112,11 +149,7 @@ CREATE TABLE IF NOT EXISTS tsigkeys (
 ) ENGINE=InnoDB CHARACTER SET 'latin1';
 `;
 
-function grantsSql(
-  r: DaemonConfigRequest,
-  users: { ftp: string; dns: string },
-  passwords: { ftp: string; dns: string },
-): string {
+function grantsSql(r: DaemonConfigRequest, users: DaemonUsers, passwords: DaemonPasswords): string {
   const g = identifier(r.glouxDatabase, 'glouxDatabase');
   const p = identifier(r.pdnsDatabase, 'pdnsDatabase');
   const lines = [
@@ -141,11 +174,33 @@ function grantsSql(
       `ALTER USER ${dns} IDENTIFIED BY '${passwords.dns}';`,
       `GRANT SELECT ON ${p}.* TO ${dns};`,
     );
+    const dovecot = `'${users.dovecot}'@'${host}'`;
+    const postfix = `'${users.postfix}'@'${host}'`;
+    const served = [
+      `GRANT SELECT (id_hebergement, etat) ON ${g}.\`hebergements\``,
+      `GRANT SELECT (id_mail) ON ${g}.\`g2_mailbox_deletions\``,
+    ];
+    lines.push(
+      '',
+      `-- Dovecot (dovecot/dovecot-sql.conf.ext), from ${host}`,
+      `CREATE USER IF NOT EXISTS ${dovecot} IDENTIFIED BY '${passwords.dovecot}';`,
+      `ALTER USER ${dovecot} IDENTIFIED BY '${passwords.dovecot}';`,
+      `GRANT SELECT (id_mail, id_hebergement, adresse, mot_de_passe, maildir, quota_mo, pop, imap, actif) ON ${g}.\`mails\` TO ${dovecot};`,
+      ...served.map((grant) => `${grant} TO ${dovecot};`),
+      '',
+      `-- Postfix (postfix/*.cf): no password column`,
+      `CREATE USER IF NOT EXISTS ${postfix} IDENTIFIED BY '${passwords.postfix}';`,
+      `ALTER USER ${postfix} IDENTIFIED BY '${passwords.postfix}';`,
+      `GRANT SELECT (id_mail, id_hebergement, adresse, maildir, actif) ON ${g}.\`mails\` TO ${postfix};`,
+      `GRANT SELECT (id_hebergement, source, destinations, garder_copie, actif) ON ${g}.\`mails_redirections\` TO ${postfix};`,
+      `GRANT SELECT (id_hebergement, domaine, gere_mx) ON ${g}.\`domaines\` TO ${postfix};`,
+      ...served.map((grant) => `${grant} TO ${postfix};`),
+    );
   }
   return `${lines.join('\n')}\n`;
 }
 
-function readme(r: DaemonConfigRequest, users: { ftp: string; dns: string }): string {
+function readme(r: DaemonConfigRequest, users: DaemonUsers): string {
   const cuts = r.suspensionCuts.length ? r.suspensionCuts.join(',') : 'none';
   return `# Daemon configuration for ${r.glouxDatabase}
 
@@ -155,17 +210,19 @@ column-level \`SELECT\` only, and starts from these files alone (nothing in \`/e
 
 | file | what |
 | --- | --- |
-| \`sql/grants.sql\` | the MySQL users \`${users.ftp}\` (pure-ftpd) and \`${users.dns}\` (PowerDNS) and their grants; the passwords are in the daemons' files |
+| \`sql/grants.sql\` | the MySQL users \`${users.ftp}\` (pure-ftpd), \`${users.dns}\` (PowerDNS), \`${users.dovecot}\` (Dovecot) and \`${users.postfix}\` (Postfix) and their grants; the passwords are in the daemons' files |
 | \`sql/pdns-views.sql\` | PowerDNS's database \`${r.pdnsDatabase}\`: its own tables and two views over Gloux's \`soa\`/\`rr\` |
 | \`pure-ftpd/mysql.conf\` | pure-ftpd-mysql's queries on Gloux's \`ftp\` table |
 | \`pure-ftpd/run.sh\` | the full pure-ftpd-mysql command line |
 | \`pdns/pdns.conf\` | PowerDNS with the gmysql backend on the views |
+| \`dovecot/dovecot.conf\`, \`dovecot/dovecot-sql.conf.ext\` | Dovecot (POP3, IMAP, LMTP) on Gloux's \`mails\` table |
+| \`postfix/main.cf\`, \`postfix/domains.cf\`, \`postfix/mailboxes.cf\`, \`postfix/aliases.cf\` | Postfix's virtual domains, boxes and aliases (\`mysql:\` maps) |
 
 ## Install
 
 \`\`\`sh
 mysql -u root < sql/pdns-views.sql
-mysql -u root < sql/grants.sql
+mysql -u root < sql/grants.sql    # after gloux2's first start: it creates g2_mailbox_deletions
 \`\`\`
 
 Apply \`grants.sql\` again each time the files are rendered (new passwords).
@@ -197,13 +254,66 @@ pdns_server --config-dir=${r.out}/pdns
 
 Debian packages \`pdns-server\` and \`pdns-backend-mysql\`. No cache: a committed record and
 its new SOA serial are answered at once.
-`;
+
+${mailReadme(r)}`;
+}
+
+function mailReadme(r: DaemonConfigRequest): string {
+  const cut = r.suspensionCuts.includes('mail');
+  const cuts = r.suspensionCuts.length ? r.suspensionCuts.join(',') : 'none';
+  const served = r.rootPrefix
+    ? `\`mails.maildir\` = \`${r.mailRoot}/example.org/anne/\` is served from \`${r.rootPrefix}${r.mailRoot}/example.org/anne\` (\`--root-prefix\`)`
+    : `\`mails.maildir\` (\`${r.mailRoot}/example.org/anne/\`) is the box's Maildir`;
+  return `## Mail: Dovecot on ${r.listen} (POP3 ${r.pop3Port}, IMAP ${r.imapPort}) and Postfix
+
+\`\`\`sh
+${DOVECOT_BINARY} -c ${r.out}/dovecot/dovecot.conf   # stop: doveadm -c ${r.out}/dovecot/dovecot.conf stop
+postconf -e "$(grep -v '^#' ${r.out}/postfix/main.cf)"   # or copy the lines into /etc/postfix/main.cf
+\`\`\`
+
+Debian packages \`dovecot-core\`, \`dovecot-pop3d\`, \`dovecot-imapd\`, \`dovecot-lmtpd\`,
+\`dovecot-mysql\`, \`postfix\`, \`postfix-mysql\`. Dovecot reads nothing from /etc/dovecot; its
+SQL file belongs to the \`dovecot\` group and Postfix's maps to the \`postfix\` group (the
+command sets them when run as root). Passwords are checked with crypt(3): Gloux's \`$1$\` rows
+and gloux2's \`$5$\` ones. ${served}: every box's files belong to uid ${r.mailUid}, gid
+${r.mailGid} (\`--mail-uid\`, \`--mail-gid\`), who must own \`${r.mailRoot}\`; a row whose folder is
+outside \`${r.mailRoot}\` (\`--mail-root\`) or has \`/..\` is never served. Quota: \`quota_mo\`
+megabytes (0: none). Logins per protocol follow \`mails.pop\` and \`mails.imap\`.
+
+A box is served while \`mails.actif = 'Y'\` and it has no \`g2_mailbox_deletions\` row: a deletion
+request stops its logins and its delivery at once (mail to it then goes to the domain's
+catch-all, or is refused as unknown), a cancellation brings it back with its mail (no cache).
+Suspension policy rendered: \`SUSPENSION_CUTS=${cuts}\`: the boxes of a suspended hosting ${
+    cut
+      ? 'can neither log in nor receive mail'
+      : 'keep receiving mail and logging in by POP3 and IMAP'
+  }; a closed hosting's boxes, redirections and domains are never served. Render again after
+changing it.
+
+Postfix hands mail to Dovecot's LMTP socket \`${r.lmtpSocket}\` (\`--lmtp-socket\`). The aliases map
+returns each redirection's destinations (with the source itself when Gloux's \`garder_copie\` is
+set, never for a catch-all \`@domaine\`) and the box itself for a box without a redirection,
+so a catch-all never takes a real box's mail. Check a lookup:
+
+\`\`\`sh
+postmap -c ${r.out}/postfix -q contact@example.org mysql:${r.out}/postfix/aliases.cf
+\`\`\`
+${
+  r.tlsCert
+    ? `\nTLS: STARTTLS with \`${r.tlsCert}\`, required before a password.\n`
+    : `\n**No TLS** (\`--tls-cert\`, \`--tls-key\` not given): passwords travel in clear. Give a\ncertificate before listening on a public address.\n`
+}`;
 }
 
 /** Every file, with the passwords it shares between grants.sql and the daemons' files. */
 export function renderDaemonConfig(
   r: DaemonConfigRequest,
-  passwords = { ftp: generatedPassword(), dns: generatedPassword() },
+  passwords: DaemonPasswords = {
+    ftp: generatedPassword(),
+    dns: generatedPassword(),
+    dovecot: generatedPassword(),
+    postfix: generatedPassword(),
+  },
 ): readonly RenderedFile[] {
   identifier(r.glouxDatabase, 'glouxDatabase');
   identifier(r.pdnsDatabase, 'pdnsDatabase');
@@ -258,6 +368,73 @@ ${PDNS_OWN_TABLES}${powerDnsViewsSql(r.glouxDatabase)}`,
       }),
       mode: secret,
     },
+    ...mailFiles(r, users, passwords, mysqlHost),
+  ];
+}
+
+/** Dovecot's two files and Postfix's main.cf lines and maps. */
+function mailFiles(
+  r: DaemonConfigRequest,
+  users: DaemonUsers,
+  passwords: DaemonPasswords,
+  mysqlHost: string,
+): RenderedFile[] {
+  const policy = {
+    mailRoot: r.mailRoot,
+    suspendedLosesMail: r.suspensionCuts.includes('mail'),
+  };
+  const database = { glouxDatabase: r.glouxDatabase, mysqlHost, mysqlPort: r.mysqlPort };
+  return [
+    {
+      path: 'dovecot/dovecot.conf',
+      content: dovecotConf({
+        sqlConfPath: `${r.out}/dovecot/dovecot-sql.conf.ext`,
+        listenAddress: r.listen,
+        pop3Port: r.pop3Port,
+        imapPort: r.imapPort,
+        lmtpSocket: r.lmtpSocket,
+        runDir: r.dovecotRunDir,
+        stateDir: r.dovecotStateDir,
+        logPath: r.dovecotLog,
+        mailUid: r.mailUid,
+        mailGid: r.mailGid,
+        tlsCert: r.tlsCert,
+        tlsKey: r.tlsKey,
+      }),
+      mode: 0o644,
+    },
+    {
+      path: 'dovecot/dovecot-sql.conf.ext',
+      content: dovecotSqlConf({
+        ...policy,
+        ...database,
+        mysqlUser: users.dovecot,
+        mysqlPassword: passwords.dovecot,
+        rootPrefix: r.rootPrefix,
+        mailUid: r.mailUid,
+        mailGid: r.mailGid,
+      }),
+      // Read by Dovecot's auth process, which runs as the `dovecot` user.
+      mode: 0o640,
+      group: 'dovecot',
+    },
+    {
+      path: 'postfix/main.cf',
+      content: postfixMainCf(`${r.out}/postfix`, r.lmtpSocket),
+      mode: 0o644,
+    },
+    // Read by Postfix's proxymap, which runs as the `postfix` user.
+    ...postfixMaps({
+      ...policy,
+      ...database,
+      mysqlUser: users.postfix,
+      mysqlPassword: passwords.postfix,
+    }).map((map) => ({
+      path: `postfix/${map.name}`,
+      content: map.content,
+      mode: 0o640,
+      group: 'postfix' as const,
+    })),
   ];
 }
 
