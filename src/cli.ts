@@ -142,7 +142,7 @@ Commands:
                                   mailbox uses it (they are listed)
   hosting:daemon-config --out <dir> [--listen 127.0.0.1] [--ftp-port 21] [--dns-port 53]
          [--pop3-port 110] [--imap-port 143] [--pdns-database pdns] [--root-prefix <dir>]
-         [--mail-root /var/mail] [--mail-uid 5000] [--mail-gid <uid>]
+         [--mail-root $MAIL_ROOT] [--mail-uid 5000] [--mail-gid <uid>]
          [--lmtp-socket /var/spool/postfix/private/dovecot-lmtp] [--dovecot-run-dir /run/dovecot]
          [--dovecot-state-dir /var/lib/dovecot] [--dovecot-log syslog] [--tls-cert <f> --tls-key <f>]
                                   the daemons' files for the database of DATABASE_URL:

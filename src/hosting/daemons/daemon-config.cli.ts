@@ -12,6 +12,7 @@ import {
   ConfigError,
   loadDatabaseSettings,
   loadHostingConfig,
+  loadMailUsageConfig,
   type Env,
 } from '../../kernel/config.js';
 import { isListenAddress, renderDaemonConfig, type DaemonConfigRequest } from './daemon-config.js';
@@ -57,6 +58,23 @@ function absolutePath(value: string | undefined, option: string, fallback: strin
       `--${option} : un chemin absolu de lettres sans accent, de chiffres, de ., _ ou -, sans .. (reçu « ${value} »).`,
     );
   return path;
+}
+
+/** MAIL_ROOT (default /var/mail), where gloux2 writes and measures the boxes: --mail-root's default. */
+function configuredMailRoot(env: Env): string {
+  let root: string;
+  try {
+    root = loadMailUsageConfig(env).mailRoot;
+  } catch (error) {
+    if (error instanceof ConfigError)
+      throw new Refusal(`Configuration refusée : ${error.message}.`);
+    throw error;
+  }
+  if (!isSafeAbsolutePath(root))
+    throw new Refusal(
+      `MAIL_ROOT : un chemin absolu de lettres sans accent, de chiffres, de ., _ ou - pour les démons (reçu « ${root} »).`,
+    );
+  return root;
 }
 
 /** The uid or gid the mail runs as: never root nor a system account. */
@@ -131,7 +149,7 @@ export function daemonConfigRequest(values: DaemonConfigArgs, env: Env): DaemonC
   const mail = {
     pop3Port: port(values['pop3-port'], 'pop3-port', 110),
     imapPort: port(values['imap-port'], 'imap-port', 143),
-    mailRoot: absolutePath(values['mail-root'], 'mail-root', '/var/mail'),
+    mailRoot: absolutePath(values['mail-root'], 'mail-root', configuredMailRoot(env)),
     mailUid,
     mailGid: mailId(values['mail-gid'], 'mail-gid', mailUid),
     lmtpSocket: absolutePath(

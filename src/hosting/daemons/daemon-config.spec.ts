@@ -88,6 +88,14 @@ describe('hosting:daemon-config', () => {
     expect(statSync(join(out, 'postfix/aliases.cf')).mode & 0o007).toBe(0);
   });
 
+  it('the mail root defaults to MAIL_ROOT, where gloux2 writes the boxes', () => {
+    const out = join(base, 'out');
+    expect(daemonConfigCli({ out }, { ...DB, MAIL_ROOT: '/srv/boites' })).toBe(0);
+    expect(readFileSync(join(out, 'dovecot/dovecot-sql.conf.ext'), 'utf8')).toContain(
+      "LEFT(m.maildir, 12) = '/srv/boites/'",
+    );
+  });
+
   it('with mail in SUSPENSION_CUTS a suspended hosting’s boxes are not served; TLS when given', () => {
     const out = join(base, 'out');
     const env = { ...DB, SUSPENSION_CUTS: 'web,ftp,mail' };
@@ -131,6 +139,7 @@ describe('hosting:daemon-config', () => {
     [{ 'lmtp-socket': "/tmp/it's" }, DB, '--lmtp-socket'],
     [{ 'dovecot-log': 'relative.log' }, DB, '--dovecot-log'],
     [{ 'tls-cert': '/etc/ssl/a.pem' }, DB, '--tls-key'],
+    [{}, { ...DB, MAIL_ROOT: '/srv/my mail' }, 'MAIL_ROOT'],
     [{}, { ...DB, SUSPENSION_CUTS: 'web,pop' }, 'SUSPENSION_CUTS'],
     [{}, { DATABASE_URL: 'mysql://root@127.0.0.1/bad-name' }, 'DATABASE_URL'],
   ])('refuses %j in French, exit 1, nothing written', (args, env, names) => {
