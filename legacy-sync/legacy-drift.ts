@@ -1,3 +1,4 @@
+import { hostingNameDrift } from './legacy-hosting-drift.js';
 import { centsOf, fromCents } from '../domain/shared/cents.js';
 import type { Queryable, Tx } from '../src/kernel/database/db.js';
 import { parisDateTimeOf } from '../domain/shared/day.js';
@@ -30,7 +31,15 @@ import { drawsInProgress } from '../src/kernel/event-store/number-gaps.js';
  */
 
 export type DriftArea =
-  'facture' | 'paiement' | 'solde' | 'part' | 'tiers' | 'compte' | 'numero' | 'client';
+  | 'facture'
+  | 'paiement'
+  | 'solde'
+  | 'part'
+  | 'tiers'
+  | 'compte'
+  | 'numero'
+  | 'client'
+  | 'hebergement';
 
 export interface Drift {
   readonly area: DriftArea;
@@ -844,6 +853,7 @@ export async function driftReport(q: Queryable): Promise<Drift[]> {
     ...(await shareDrift(q)),
     ...(await accountDrift(q)),
     ...(await numberDrift(q)),
+    ...(await hostingNameDrift(q)),
   ];
 }
 

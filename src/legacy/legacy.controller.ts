@@ -12,6 +12,7 @@ const AREA: Record<string, string> = {
   compte: 'Compte d’hébergement',
   numero: 'Numéro de facture',
   client: 'Client',
+  hebergement: 'Hébergement',
 };
 
 /** Admin: Gloux ↔ gloux2 drift report (/admin/derive) and import report; repair. */
