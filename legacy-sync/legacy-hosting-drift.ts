@@ -22,6 +22,7 @@ const KIND_LABEL: Readonly<Record<HostingNameKind, string>> = {
   vhost: 'site',
   mailbox: 'boîte mail',
   database: 'base MySQL',
+  redirection: 'redirection',
 };
 
 /**

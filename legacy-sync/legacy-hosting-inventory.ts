@@ -198,7 +198,8 @@ export async function usersOfDomain(q: Queryable, domain: LegacyDomain): Promise
   // Names gloux2 has claimed whose rows the mirror has not written yet (seconds after commit).
   const claimed = await q.query<{ kind: string; name: string }>(
     `SELECT kind, name FROM g2_hosting_names
-      WHERE (kind = 'vhost' AND (name = ? OR name LIKE ?)) OR (kind = 'mailbox' AND name LIKE ?)`,
+      WHERE (kind = 'vhost' AND (name = ? OR name LIKE ?))
+         OR (kind IN ('mailbox', 'redirection') AND name LIKE ?)`,
     [domain.domain, suffix, `%@${domain.domain}`],
   );
   const claimedOf = (kind: string) => claimed.filter((c) => c.kind === kind).map((c) => c.name);
@@ -206,6 +207,6 @@ export async function usersOfDomain(q: Queryable, domain: LegacyDomain): Promise
   return {
     vhosts: sorted([...vhosts.map((r) => text(r.nom_hote)), ...claimedOf('vhost')]),
     mailboxes: sorted([...mails.map((r) => text(r.adresse)), ...claimedOf('mailbox')]),
-    redirections: sorted(redirections.map((r) => text(r.source))),
+    redirections: sorted([...redirections.map((r) => text(r.source)), ...claimedOf('redirection')]),
   };
 }
