@@ -170,26 +170,40 @@ describe.each(dialects)('the sentinel on %s', (dialect) => {
     expect(smtp.received.at(-1)!.text).toContain('Association Les Amis, bureau@asso.example');
   });
 
-  it('refuses a bad day on the command line, sending nothing', async () => {
+  it('says on the command line what it sent, and refuses a bad day, sending nothing', async () => {
+    // Anne's box of the episode started on the 15th is now full; the Amis' stays full.
+    await usage('2026-11-19', ANNE, 1, 105);
+    await usage('2026-11-19', AMIS, 2, 103, 1000);
+    const out: string[] = [];
     const errors: string[] = [];
-    const spy = jest.spyOn(console, 'error').mockImplementation((m: string) => errors.push(m));
+    const log = jest.spyOn(console, 'log').mockImplementation((m: string) => out.push(m));
+    const error = jest.spyOn(console, 'error').mockImplementation((m: string) => errors.push(m));
     try {
+      expect(await sentinelRunCli(app.context, { on: '2026-11-19' })).toBe(0);
       expect(await sentinelRunCli(app.context, { on: '2026-13-01' })).toBe(1);
     } finally {
-      spy.mockRestore();
+      log.mockRestore();
+      error.mockRestore();
     }
+    expect(out).toEqual([
+      'Sentinelle au 2026-11-19 : 2 boîtes mail à 90 % de leur quota ou plus.',
+      '  1 nouvelle alerte.',
+      `  ${ANNE} : pleine le 2026-11-19, 105 Mo pour 100 Mo (105 %) → anne@example.org`,
+      `  Résumé pour les administrateurs : ${ADMINS}.`,
+      '  0 courriel en attente d’envoi.',
+    ]);
     expect(errors).toEqual(['--on : Jour invalide (AAAA-MM-JJ).']);
-    expect(await app.count('g2_sentinel_alerts')).toBe(3 + 2);
+    expect(await app.count('g2_sentinel_alerts')).toBe(3 + 2 + 1);
   });
 
   it('ranks the boxes over 7 and 30 days by ratio and by volume over, with contacts and alerts', async () => {
     const controller = app.context.get(OverUsersController);
     const month = await controller.data({ periode: '30' });
     expect([month.from, month.to]).toEqual(['2026-10-22', '2026-11-20']);
-    // Anne: 110 % of 100 Mo (10 Mo over); the Amis: 102 % of 1000 Mo (20 Mo over).
+    // Anne: 110 % of 100 Mo (10 Mo over); the Amis: 103 % of 1000 Mo (30 Mo over).
     expect(month.boxes.map((b) => [b.address, b.peakPercentText, b.peakOverText])).toEqual([
       [ANNE, '110 %', '10 Mo'],
-      [AMIS, '102 %', '20 Mo'],
+      [AMIS, '103 %', '30 Mo'],
     ]);
     const anne = month.boxes[0]!;
     expect([anne.hostingName, anne.memberName, anne.email, anne.phone, anne.customerId]).toEqual([
@@ -199,20 +213,23 @@ describe.each(dialects)('the sentinel on %s', (dialect) => {
       '01 99 00 12 34',
       '1',
     ]);
-    expect([anne.daysNear, anne.daysFull, anne.lastText]).toEqual([4, 1, '91 Mo / 100 Mo']);
+    expect([anne.daysNear, anne.daysFull, anne.lastText]).toEqual([5, 2, '105 Mo / 100 Mo']);
     expect(anne.alerts.map((a) => [a.day, a.label])).toEqual([
       ['2026-11-11', 'bientôt pleine'],
       ['2026-11-13', 'pleine'],
       ['2026-11-15', 'bientôt pleine'],
+      ['2026-11-19', 'pleine'],
     ]);
     const byVolume = await controller.data({ periode: '30', tri: 'volume', ordre: 'desc' });
     expect(byVolume.boxes.map((b) => b.address)).toEqual([AMIS, ANNE]);
-    // Over 7 days (14th–20th) Anne's peak is the 15th's 91 %.
+    // Over 7 days (14th–20th) Anne's peak is the 19th's 105 %, the Amis' 103 %.
     const week = await controller.data({});
     expect(week.boxes.map((b) => [b.address, b.peakPercentText])).toEqual([
-      [AMIS, '102 %'],
-      [ANNE, '91 %'],
+      [ANNE, '105 %'],
+      [AMIS, '103 %'],
     ]);
+    const byAddress = await controller.data({ tri: 'adresse', ordre: 'desc' });
+    expect(byAddress.boxes.map((b) => b.address)).toEqual([AMIS, ANNE]);
     const page = await controller.page({ periode: '30', tri: 'taux', ordre: 'desc' });
     expect(page.headers.volume.href).toBe(
       '/admin/courrier/depassements?periode=30&tri=volume&ordre=asc',

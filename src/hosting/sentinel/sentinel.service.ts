@@ -133,6 +133,9 @@ export class SentinelService {
       await insertOutboxMessages(tx, mails, 0, now);
       return { on, boxesNear: near.length, alerts: recorded, summaryTo };
     });
+    // A sending pass already under way may have read the due rows before this commit: the
+    // second pass, begun after it, sends what this run queued.
+    await this.outbox.flush();
     await this.outbox.flush();
     return run;
   }
