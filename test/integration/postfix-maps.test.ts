@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { redirectionCreateCli } from '../../src/hosting/mail/redirections.cli.js';
+import { AppHarness } from '../support/app-harness.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { renderMailDaemons, run, type RenderedMailDaemons } from '../support/dovecot.js';
 
@@ -137,6 +139,68 @@ describe('Postfix maps on Gloux’s sample rows', () => {
       );
     } finally {
       await cut.cleanUp();
+      // The users are per database: give them back their passwords of the first rendering.
+      await maps.grant();
     }
+  });
+});
+
+describe('through gloux2’s own command (redirection:create)', () => {
+  let app: AppHarness;
+  const silently = async (run: () => Promise<number>) => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const warn = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      return await run();
+    } finally {
+      log.mockRestore();
+      warn.mockRestore();
+    }
+  };
+  const create = (source: string, to: string, keepCopy = false) =>
+    silently(() =>
+      redirectionCreateCli(app.context, {
+        hosting: 'annelef',
+        source,
+        to,
+        'keep-copy': keepCopy,
+      }),
+    );
+
+  beforeAll(async () => {
+    app = await AppHarness.start(db);
+    // A domain of Anne's whose mail is hosted here and two boxes in it, as Gloux writes them.
+    await db.gloux!.query(
+      `INSERT INTO domaines (id_domaine, domaine, id_hebergement, id_soa, gere_mx, date_ajout)
+       VALUES (50, 'famille.example', 1, 0, 'O', '2026-12-01 00:00:00')`,
+    );
+    await db.gloux!.query(
+      `INSERT INTO mails (id_hebergement, id_domaine, adresse, mot_de_passe, maildir, quota_mo)
+       VALUES (1, 50, 'papa@famille.example', '$1$x$y', '/var/mail/famille.example/papa/', 10),
+              (1, 50, 'maman@famille.example', '$1$x$y', '/var/mail/famille.example/maman/', 10)`,
+    );
+  });
+  afterAll(() => app?.close());
+
+  it('a redirection, a redirection keeping a copy and a catch-all give Postfix the expected destinations', async () => {
+    expect(await create('contact@famille.example', 'maman@famille.example,Oncle@FAI.example')).toBe(
+      0,
+    );
+    expect(await create('papa@famille.example', 'papa.bureau@fai.example', true)).toBe(0);
+    expect(await create('@famille.example', 'maman@famille.example')).toBe(0);
+    expect(await lookup(maps, 'aliases.cf', 'contact@famille.example')).toBe(
+      'maman@famille.example,oncle@fai.example',
+    );
+    expect(await lookup(maps, 'aliases.cf', 'papa@famille.example')).toBe(
+      'papa.bureau@fai.example,papa@famille.example',
+    );
+    expect(await lookup(maps, 'aliases.cf', '@famille.example')).toBe('maman@famille.example');
+    // maman answers for herself: the catch-all never takes a real box's mail.
+    expect(await lookup(maps, 'aliases.cf', 'maman@famille.example')).toBe('maman@famille.example');
+    expect(await lookup(maps, 'aliases.cf', 'inconnu@famille.example')).toBe('');
+    expect(await lookup(maps, 'mailboxes.cf', 'papa@famille.example')).toBe(
+      '/var/mail/famille.example/papa/',
+    );
+    expect(await lookup(maps, 'domains.cf', 'famille.example')).toBe('famille.example');
   });
 });

@@ -84,6 +84,11 @@ export interface RenderedMailDaemons {
   readonly rootPrefix: string;
   readonly pop3Port: number;
   readonly imapPort: number;
+  /**
+   * Applies this rendering's grants.sql again: the users are per database, so another
+   * rendering for it (or its cleanUp) replaced their passwords or dropped them.
+   */
+  grant(): Promise<void>;
   /** Drops the daemons' MySQL users and removes the folders. */
   cleanUp(): Promise<void>;
 }
@@ -131,7 +136,10 @@ export async function renderMailDaemons(
   mkdirSync(join(out, 'state'), { recursive: true });
   await migrateDatabase({ dialect: 'mysql', url: databaseUrl });
   const root = await mysql.createConnection({ uri: MYSQL_ROOT_URL, multipleStatements: true });
-  await root.query(readFileSync(join(out, 'sql/grants.sql'), 'utf8'));
+  const grant = async () => {
+    await root.query(readFileSync(join(out, 'sql/grants.sql'), 'utf8'));
+  };
+  await grant();
   const cleanUp = async () => {
     for (const user of Object.values(daemonUsers(database)))
       for (const host of ['127.0.0.1', 'localhost'])
@@ -140,7 +148,7 @@ export async function renderMailDaemons(
     rmSync(out, { recursive: true, force: true });
     rmSync(rootPrefix, { recursive: true, force: true });
   };
-  return { out, rootPrefix, pop3Port, imapPort, cleanUp };
+  return { out, rootPrefix, pop3Port, imapPort, grant, cleanUp };
 }
 
 /**
