@@ -6,7 +6,7 @@ import { insertRecord, insertSoa } from './legacy-zones.js';
 /**
  * Demo domains (embedded SQLite demo only), as Gloux holds them: Anne's domain with its zone
  * (Ouvaton's NS and MX, a web address), Jean's IDN (stored as punycode, shown as café-dupont.fr)
- * whose mail is elsewhere, and Webcoop's domain whose DNS is served elsewhere (no zone); and
+ * whose mail is elsewhere (its MX at his provider), and Webcoop's domain whose DNS is served elsewhere (no zone); and
  * the web spaces Gloux serves for them (Anne's site on her domain, Jean's under the platform).
  */
 const DEMO_DOMAINS: readonly {
@@ -33,6 +33,15 @@ const DEMO_DOMAINS: readonly {
   { hostingId: 3, domain: 'webcoop.fr', manageDns: false, manageMx: true, addedOn: '2005-01-15' },
 ];
 
+/** The mail server of a demo domain whose mail is hosted elsewhere (an RFC 2606 name). */
+const DEMO_MX_ELSEWHERE: RrRow = {
+  name: '',
+  type: 'MX',
+  data: 'mx.fai.example.',
+  aux: 10,
+  ttl: 3600,
+};
+
 /** The documentation address (RFC 5737) the demo zones point their web names at. */
 const DEMO_WEB_IPV4 = '192.0.2.10';
 
@@ -46,6 +55,8 @@ export async function seedLegacyDemoDomains(q: Queryable): Promise<void> {
         ...defaultRecords(d.manageMx),
         { name: '', type: 'A', data: DEMO_WEB_IPV4, aux: 0, ttl: 3600 },
         { name: 'www', type: 'CNAME', data: soa.origin, aux: 0, ttl: 3600 },
+        // Mail hosted elsewhere: the cooperator's own MX, at their internet provider.
+        ...(d.manageMx ? [] : [DEMO_MX_ELSEWHERE]),
       ];
       for (const r of records) await insertRecord(q, soaId, r);
     }

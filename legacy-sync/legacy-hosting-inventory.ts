@@ -178,7 +178,10 @@ export interface DomainUsers {
   readonly redirections: readonly string[];
 }
 
-export async function usersOfDomain(q: Queryable, domain: LegacyDomain): Promise<DomainUsers> {
+export async function usersOfDomain(
+  q: Queryable,
+  domain: Pick<LegacyDomain, 'domainId' | 'domain'>,
+): Promise<DomainUsers> {
   const suffix = `%.${domain.domain}`;
   const vhosts = await q.query<{ nom_hote: unknown }>(
     `SELECT ${legacyTextSelect('nom_hote', q.dialect)} AS nom_hote FROM vhosts

@@ -58,6 +58,14 @@ export async function mirrorHostingEvent(
       return mirrorDomainAdded(tx, e, event);
     case 'DomainRemoved':
       return mirrorDomainRemoved(tx, e, event);
+    case 'DomainMailHostingChanged':
+      // Postfix's domains map reads gere_mx (HOSTING.md); the MX records are zone events.
+      await tx.execute(`UPDATE domaines SET gere_mx = ? WHERE domaine = ? AND id_hebergement = ?`, [
+        e.data.manageMx ? 'O' : 'N',
+        e.data.domain,
+        e.data.hostingId,
+      ]);
+      return;
     case 'FtpAccountCreated':
     case 'FtpPasswordChanged':
     case 'FtpRootChanged':

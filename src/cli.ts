@@ -6,6 +6,7 @@ import { LegacySyncWorker } from '../legacy-sync/legacy-sync.worker.js';
 import { LegacyHostingMirror } from '../legacy-sync/legacy-hosting-mirror.js';
 import { AppModule } from './app.module.js';
 import { domainAddCli, domainRemoveCli } from './hosting/domains.cli.js';
+import { domainMailCli } from './hosting/mail/mail-mx.cli.js';
 import {
   bankImportCli,
   bankBookLineCli,
@@ -140,6 +141,11 @@ Commands:
   domain:remove --hosting <nom> --domain <name> [--key …]
                                   remove it and its zone; refused while a web space or a
                                   mailbox uses it (they are listed)
+  domain:mail --domain <name> [--hosted oui|non] [--key …]
+                                  where the domain's mail goes (Ouvaton's MX, elsewhere, no MX,
+                                  or the MX to set at the DNS provider); --hosted oui hosts it
+                                  here (MX written in a zone served here), non stops (Ouvaton's
+                                  MX removed; refused while an address is left, listed)
   hosting:daemon-config --out <dir> [--listen 127.0.0.1] [--ftp-port 21] [--dns-port 53]
          [--pop3-port 110] [--imap-port 143] [--pdns-database pdns] [--root-prefix <dir>]
          [--mail-root $MAIL_ROOT] [--mail-uid 5000] [--mail-gid <uid>]
@@ -234,6 +240,7 @@ const COMMANDS = [
   'redirection:delete',
   'redirection:list',
   'sentinel:run',
+  'domain:mail',
 ];
 
 /** Nest's console logger, every level on stderr (it writes warnings to stdout). */
@@ -323,6 +330,7 @@ async function main(): Promise<number> {
       'no-mx': { type: 'boolean' },
       source: { type: 'string' },
       'keep-copy': { type: 'boolean' },
+      hosted: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -440,6 +448,8 @@ async function main(): Promise<number> {
         return await redirectionDeleteCli(app, values);
       case 'redirection:list':
         return await redirectionListCli(app, values);
+      case 'domain:mail':
+        return await domainMailCli(app, values);
       case 'legacy-sync:run': {
         const n = await app.get(LegacySyncWorker).catchUp();
         const hosting = await app.get(LegacyHostingMirror).catchUp();

@@ -28,10 +28,28 @@ export interface DomainRemoved {
   };
 }
 
-export type DomainNameEvent = DomainAdded | DomainRemoved;
+/**
+ * Whether Ouvaton hosts the domain's mail (`domaines.gere_mx`), switched by its owner (issue 19,
+ * "MX handled transparently"): on, Ouvaton's MX is written in a zone served here and the mail
+ * section offers boxes and redirections; off (once no address is left), Ouvaton's MX records
+ * are removed and the cooperator may point the MX elsewhere. The zone's own changes are
+ * `DnsRecord*` events on the zone's stream, recorded with this one.
+ */
+export interface DomainMailHostingChanged {
+  readonly type: 'DomainMailHostingChanged';
+  readonly data: {
+    readonly hostingId: number;
+    readonly domain: string;
+    readonly manageMx: boolean;
+    readonly actor: string;
+  };
+}
+
+export type DomainNameEvent = DomainAdded | DomainRemoved | DomainMailHostingChanged;
 
 /** Every type of the union, once (a missing or extra key does not compile). */
 export const DOMAIN_NAME_EVENT_TYPES: { readonly [T in DomainNameEvent['type']]: true } = {
   DomainAdded: true,
   DomainRemoved: true,
+  DomainMailHostingChanged: true,
 };

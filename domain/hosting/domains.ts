@@ -43,6 +43,11 @@ export function evolveHostingDomains(
     case 'DomainRemoved':
       domains.delete(event.data.domain);
       return { domains };
+    case 'DomainMailHostingChanged': {
+      const held = domains.get(event.data.domain);
+      if (held) domains.set(event.data.domain, { ...held, manageMx: event.data.manageMx });
+      return { domains };
+    }
   }
 }
 

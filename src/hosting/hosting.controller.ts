@@ -13,6 +13,12 @@ function noticeOf(query: Record<string, unknown>): string | null {
   if (added) return `Domaine ${added} ajouté : il est pris en compte sous une minute.`;
   const removed = name(query.retire);
   if (removed) return `Domaine ${removed} retiré : sa zone DNS ne répond plus sous une minute.`;
+  const mxOff = name(query.mx_retire);
+  if (mxOff)
+    return `Le courrier de ${mxOff} n’est plus hébergé à Ouvaton : ses enregistrements MX sont retirés sous une minute.`;
+  const mxOn = name(query.mx_heberge);
+  if (mxOn)
+    return `Le courrier de ${mxOn} est hébergé à Ouvaton : vous pouvez y créer des adresses.`;
   return null;
 }
 

@@ -20,6 +20,11 @@ import { VhostPages } from './vhosts/vhost-pages.service.js';
 import { VhostsController } from './vhosts/vhosts.controller.js';
 import { vhostsSection } from './vhosts/vhosts.section.js';
 import { HostingAccess } from './hosting-access.js';
+import { mailDomainsSection } from './mail/mail-domains.section.js';
+import { MailMxController } from './mail/mail-mx.controller.js';
+import { mailMxFollower, SetDomainMailHandler } from './mail/mail-mx.js';
+import { CommandPipeline } from '../kernel/event-store/command-pipeline.js';
+import { Clock } from '../kernel/clock.js';
 import { domainsSection } from './hosting-domains.section.js';
 import { HostingController } from './hosting.controller.js';
 import { HostingSections } from './hosting-sections.js';
@@ -47,6 +52,7 @@ import {
     DnsZoneController,
     VhostsController,
     DomainsController,
+    MailMxController,
   ],
   providers: [
     HostingAccess,
@@ -65,6 +71,7 @@ import {
     RemoveDomainHandler,
     MailUsageCollector,
     RedirectionHandler,
+    SetDomainMailHandler,
   ],
   exports: [HostingAccess, HostingSections],
 })
@@ -74,6 +81,8 @@ export class HostingModule implements OnModuleInit {
     @Inject(Db) private readonly db: Db,
     @Inject(JobQueue) private readonly jobs: JobQueue,
     @Inject(JobFollowers) private readonly jobFollowers: JobFollowers,
+    @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -83,8 +92,11 @@ export class HostingModule implements OnModuleInit {
       ),
       vhostsSection(this.db, this.jobs),
       ftpSection(this.db),
+      mailDomainsSection(this.db),
     );
     followVhostJobs(this.jobFollowers);
     followFtpJobs(this.jobFollowers);
+    // Ouvaton's MX written when mail is added to a domain (woken and settled with the jobs).
+    this.jobFollowers.add(mailMxFollower(this.db, this.pipeline, this.clock));
   }
 }

@@ -1,11 +1,10 @@
 import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { CommandBus } from '@nestjs/cqrs';
-import { exportZone } from '../../domain/hosting/dns-export.js';
 import type { DnsEvent } from '../../domain/hosting/dns-events.js';
 import { nextSerial } from '../../domain/hosting/zone-serial.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { LegacyHostingMirror } from '../../legacy-sync/legacy-hosting-mirror.js';
-import { mirrorDnsEvent, readLegacyZone, readZoneRecords } from '../../legacy-sync/legacy-zones.js';
+import { mirrorDnsEvent, readLegacyZone } from '../../legacy-sync/legacy-zones.js';
 import type { AuthUser } from '../../src/auth/auth-user.js';
 import { readStream } from '../../src/kernel/event-store/event-store.js';
 import {
@@ -19,7 +18,7 @@ import type { DnsRecordKey } from '../../domain/hosting/zone.js';
 import type { AppHarness } from '../support/app-harness.js';
 import { dialects } from '../support/databases.js';
 import { useGlouxSample } from '../support/legacy-ingest-setup.js';
-import { namedCheckzone } from '../support/named-checkzone.js';
+import { checkServedZone } from '../support/named-checkzone.js';
 
 jest.setTimeout(90_000);
 
@@ -72,16 +71,7 @@ describe.each(dialects)('DNS records of a zone on %s', (dialect) => {
   const today = () => app.clock.today();
 
   /** The zone as MyDNS serves it, through named-checkzone: every zone a test writes passes. */
-  async function checkZone(): Promise<string> {
-    const file = await app.db.run(async (q) => {
-      const zone = (await readLegacyZone(q, 'example.org'))!;
-      return exportZone(zone.soa!, await readZoneRecords(q, zone.soa!.id));
-    });
-    const check = namedCheckzone('example.org.', file);
-    expect(check.output).toContain('OK');
-    expect(check.ok).toBe(true);
-    return file;
-  }
+  const checkZone = () => checkServedZone(app.db, 'example.org');
 
   /** A refusal with its code and field, after which nothing was recorded nor written. */
   async function refused(run: () => Promise<unknown>, code: string, field: string) {
