@@ -5,6 +5,10 @@ import type { MailboxCreated } from '../../domain/hosting/mailbox-events.js';
 import { nextSerial } from '../../domain/hosting/zone-serial.js';
 import { readLegacyZone } from '../../legacy-sync/legacy-zones.js';
 import {
+  RedirectionCommand,
+  type RedirectionResult,
+} from '../../src/hosting/mail/redirections.handler.js';
+import {
   mailDomainsOf,
   SetDomainMailCommand,
   type DomainMailResult,
@@ -193,5 +197,28 @@ describe.each(dialects)('MX handled transparently on %s', (dialect) => {
     await boxCreated('encore@example.org');
     expect(await app.count('g2_events', "stream_id LIKE 'zone-%'")).toBe(events);
     expect(await mxRows()).toEqual([]);
+  });
+
+  it('writes Ouvaton’s MX when a redirection is created through its command on a hosted domain without it', async () => {
+    await exec(`UPDATE domaines SET gere_mx = 'O' WHERE domaine = 'example.org'`);
+    const events = await zoneEvents();
+    const done = await app.context.get(CommandBus).execute<RedirectionCommand, RedirectionResult>(
+      new RedirectionCommand(
+        1,
+        {
+          action: 'create',
+          source: 'ventes@example.org',
+          destinations: 'anne.lefevre@fai.example',
+          keepCopy: false,
+        },
+        'anne',
+      ),
+    );
+    expect(done.source).toBe('ventes@example.org');
+    await app.settle();
+    expect(await mxRows()).toEqual([ouvatonMx]);
+    expect(await zoneEvents()).toBe(events + 1);
+    expect((await view('example.org')).addresses).toContain('ventes@example.org');
+    await checkZone();
   });
 });
