@@ -2,6 +2,7 @@ import type { Queryable } from '../src/kernel/database/db.js';
 import { seedLegacyDemoHostings } from './legacy-demo-hostings.js';
 import { seedLegacyDemoDomains, seedLegacyDemoVhosts } from './legacy-demo-domains.js';
 import { seedLegacyDemoUsers } from './legacy-demo-users.js';
+import { seedLegacyDemoRedirections } from './legacy-demo-redirections.js';
 import { legacyTextParam } from './legacy-text.js';
 
 /**
@@ -162,4 +163,5 @@ export async function seedLegacyDemo(q: Queryable): Promise<void> {
   await seedLegacyDemoDomains(q);
   await seedLegacyDemoVhosts(q);
   await seedLegacyDemoUsers(q);
+  await seedLegacyDemoRedirections(q);
 }

@@ -10,6 +10,8 @@ import { ftpSection } from './ftp/hosting-ftp.section.js';
 import { FtpController } from './ftp/ftp.controller.js';
 import { MailUsageCollector } from './mail/mail-usage.collector.js';
 import { RedirectionHandler } from './mail/redirections.handler.js';
+import { RedirectionsController } from './mail/redirections.controller.js';
+import { redirectionsSection } from './mail/redirections.section.js';
 import { JobQueue } from '../kernel/jobs/job-queue.js';
 import { JobFollowers } from '../lifecycle/job-followers.js';
 import { LifecycleModule } from '../lifecycle/lifecycle.module.js';
@@ -53,6 +55,7 @@ import {
     VhostsController,
     DomainsController,
     MailMxController,
+    RedirectionsController,
   ],
   providers: [
     HostingAccess,
@@ -93,6 +96,7 @@ export class HostingModule implements OnModuleInit {
       vhostsSection(this.db, this.jobs),
       ftpSection(this.db),
       mailDomainsSection(this.db),
+      redirectionsSection(this.db),
     );
     followVhostJobs(this.jobFollowers);
     followFtpJobs(this.jobFollowers);
