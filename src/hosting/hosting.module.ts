@@ -12,6 +12,9 @@ import { MailUsageCollector } from './mail/mail-usage.collector.js';
 import { RedirectionHandler } from './mail/redirections.handler.js';
 import { RedirectionsController } from './mail/redirections.controller.js';
 import { redirectionsSection } from './mail/redirections.section.js';
+import { MailUsageController } from './mail/mail-usage.controller.js';
+import { MailUsagePages } from './mail/mail-usage.pages.js';
+import { mailUsageSection } from './mail/mail-usage.section.js';
 import { JobQueue } from '../kernel/jobs/job-queue.js';
 import { JobFollowers } from '../lifecycle/job-followers.js';
 import { LifecycleModule } from '../lifecycle/lifecycle.module.js';
@@ -56,6 +59,7 @@ import {
     DomainsController,
     MailMxController,
     RedirectionsController,
+    MailUsageController,
   ],
   providers: [
     HostingAccess,
@@ -75,6 +79,7 @@ import {
     MailUsageCollector,
     RedirectionHandler,
     SetDomainMailHandler,
+    MailUsagePages,
   ],
   exports: [HostingAccess, HostingSections],
 })
@@ -86,6 +91,7 @@ export class HostingModule implements OnModuleInit {
     @Inject(JobFollowers) private readonly jobFollowers: JobFollowers,
     @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(MailUsagePages) private readonly mailUsage: MailUsagePages,
   ) {}
 
   onModuleInit(): void {
@@ -97,6 +103,7 @@ export class HostingModule implements OnModuleInit {
       ftpSection(this.db),
       mailDomainsSection(this.db),
       redirectionsSection(this.db),
+      mailUsageSection(this.mailUsage),
     );
     followVhostJobs(this.jobFollowers);
     followFtpJobs(this.jobFollowers);

@@ -13,8 +13,8 @@ import { ftpCreateCli, ftpPasswordCli } from '../../src/hosting/ftp/ftp.cli.js';
 import { HostingAccess } from '../../src/hosting/hosting-access.js';
 import { HostingSections } from '../../src/hosting/hosting-sections.js';
 import { hostingById } from '../../legacy-sync/legacy-hosting-inventory.js';
-import type { AuthUser } from '../../src/auth/auth-user.js';
 import { AppHarness } from '../support/app-harness.js';
+import { cooperator, STAFF } from '../support/auth-users.js';
 import { LegacyHostingMirror } from '../../legacy-sync/legacy-hosting-mirror.js';
 import { createTestDatabase, MYSQL_ROOT_URL, type TestDatabase } from '../support/databases.js';
 import { startPureFtpd, type RunningPureFtpd } from '../support/pure-ftpd.js';
@@ -139,15 +139,7 @@ describe('through gloux2’s own commands (the CLI’s ftp:create and ftp:passwo
   let app: AppHarness;
   const cecile = '/home/c/cecile';
   const events = () => app.count('g2_events', "stream_id = 'hosting-3'");
-  const staff: AuthUser = {
-    userId: '1',
-    login: 'admin',
-    admin: true,
-    treasurer: false,
-    cooperator: false,
-    tiersId: null,
-    customerIds: [],
-  };
+  const staff = STAFF;
 
   beforeAll(async () => {
     app = await AppHarness.start(db);
@@ -287,15 +279,7 @@ describe('through gloux2’s own commands (the CLI’s ftp:create and ftp:passwo
       code: 'name_taken',
       field: 'login',
     });
-    const other: AuthUser = {
-      userId: '99',
-      login: 'lesamis',
-      admin: false,
-      treasurer: false,
-      cooperator: true,
-      tiersId: '2',
-      customerIds: ['2'],
-    };
+    const other = cooperator('lesamis', ['2']);
     await expect(
       app.context.get(HostingAccess).manageableByName(other, 'cecile'),
     ).rejects.toThrow();
