@@ -132,6 +132,7 @@ describe('the French user guide, walked in Chromium', () => {
     // The guide in the panel: the menu's Aide, the cooperator's chapters only, every link good.
     await Promise.all([page.waitForURL(/\/aide$/), page.click('header a[href="/aide"]')]);
     expect(await readGuide(page)).toEqual([
+      '/aide/cooperateur-courrier',
       '/aide/cooperateur-mot-de-passe',
       '/aide/cooperateur-parts-sociales',
       '/aide/cooperateur-payer-une-facture',
@@ -179,6 +180,77 @@ describe('the French user guide, walked in Chromium', () => {
     expect(await site.locator('code').textContent()).toBe('/blog.anne-lefevre.fr');
     expect(await site.locator('a', { hasText: 'Modifier' }).count()).toBe(1);
     await shot(page, 'cooperateur-sites-web', page.locator('section#vhosts'));
+  });
+
+  it('a cooperator: the mail of a hosting (redirections, where each domain’s mail goes, MX)', async () => {
+    const page = session.page;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await open(page, '/mon-compte');
+    // Signed in by the walks before it, or not when run alone.
+    if ((await page.locator('form.signout button').count()) > 0) await signOutBrowser(page);
+    await signInBrowser(page, baseUrl(), DEMO.anne);
+    await open(page, '/hebergements/1');
+    expect(await page.locator('section#redirections h2').textContent()).toBe(
+      'Redirections de courriel',
+    );
+    expect(await page.locator('section#mailDomains h2').textContent()).toBe(
+      'Courrier des domaines',
+    );
+
+    // Rediriger une adresse: the form's fields as the chapter names them.
+    const form = page.locator('form#redirection-nouvelle');
+    expect(await form.locator('h3').textContent()).toBe('Nouvelle redirection');
+    expect(await form.locator('label').allTextContents()).toEqual([
+      expect.stringContaining('Adresse à rediriger'),
+      expect.stringContaining('Vers'),
+      expect.stringContaining('Garder une copie'),
+    ]);
+    await form.locator('input[name=source]').fill('ventes@anne-lefevre.fr');
+    await form.locator('textarea[name=destinations]').fill('anne.lefevre@fai.example');
+    await Promise.all([
+      page.waitForURL(/\/hebergements\/1/),
+      form.locator('button', { hasText: 'Créer la redirection' }).click(),
+    ]);
+    const created = page.locator('section#redirections tr[data-source="ventes@anne-lefevre.fr"]');
+    await created.waitFor();
+    expect(await page.locator('#redirection-avertissement').textContent()).toContain('SPF');
+    expect(
+      await page
+        .locator('section#redirections summary', { hasText: 'Modifier la redirection de' })
+        .count(),
+    ).toBeGreaterThan(0);
+    await shot(page, 'cooperateur-courrier-redirections', page.locator('section#redirections'));
+
+    // Où arrive le courrier: a new domain of Anne's, Ouvaton's MX and no address yet.
+    await page.fill('#domaine', 'courrier-anne.fr');
+    await Promise.all([
+      page.waitForURL(/\?ajoute=courrier-anne\.fr/),
+      page.click('text=Ajouter le domaine'),
+    ]);
+    const fresh = page.locator('section#mailDomains li[data-mail-domain="courrier-anne.fr"]');
+    // The zone is written by the mirror a moment after: reload until the section sees it.
+    for (let tries = 0; (await fresh.getAttribute('data-routing')) !== 'ouvaton'; tries++) {
+      expect(tries).toBeLessThan(100);
+      await open(page, '/hebergements/1');
+    }
+    expect(await fresh.textContent()).toContain(
+      'Plus aucune adresse sur ce domaine : retirer les enregistrements MX ?',
+    );
+    const own = page.locator('section#mailDomains li[data-mail-domain="anne-lefevre.fr"]');
+    expect(await own.textContent()).toContain('arrive à Ouvaton (MX vers mx.ouvaton.coop)');
+    await shot(page, 'cooperateur-courrier-mx', page.locator('section#mailDomains'));
+    await Promise.all([
+      page.waitForURL(/mx_retire=courrier-anne\.fr/),
+      fresh.locator('button', { hasText: 'Retirer les enregistrements MX' }).click(),
+    ]);
+    expect(await page.locator('[role=status]').first().textContent()).toContain(
+      'n’est plus hébergé à Ouvaton',
+    );
+    expect(
+      await fresh
+        .locator('button', { hasText: 'Héberger le courrier de ce domaine à Ouvaton' })
+        .count(),
+    ).toBe(1);
   });
 
   it('a treasurer: recording a cheque', async () => {
