@@ -251,6 +251,20 @@ describe('the French user guide, walked in Chromium', () => {
         .locator('button', { hasText: 'Héberger le courrier de ce domaine à Ouvaton' })
         .count(),
     ).toBe(1);
+
+    // Suivre la place occupée: the hosting's section links to the accounting page.
+    expect(await page.locator('section#mailUsage h2').textContent()).toBe(
+      'Consommation du courrier',
+    );
+    await Promise.all([
+      page.waitForURL('**/hebergements/1/courrier/consommation'),
+      page.click('text=Détail par adresse et par domaine, historique sur douze mois'),
+    ]);
+    expect(await page.locator('h1').textContent()).toMatch(/^Consommation du courrier — /);
+    const headings = await page.locator('main h2').allTextContents();
+    for (const h of ['Par adresse', 'Par domaine', 'Inclus et utilisé', 'Sur douze mois'])
+      expect(headings).toContain(h);
+    await shot(page, 'cooperateur-courrier-consommation', page.locator('main'));
   });
 
   it('a treasurer: recording a cheque', async () => {
