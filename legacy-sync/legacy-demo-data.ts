@@ -1,6 +1,10 @@
 import type { Queryable } from '../src/kernel/database/db.js';
 import { seedLegacyDemoHostings } from './legacy-demo-hostings.js';
-import { seedLegacyDemoDomains, seedLegacyDemoVhosts } from './legacy-demo-domains.js';
+import {
+  seedLegacyDemoDomains,
+  seedLegacyDemoMailboxes,
+  seedLegacyDemoVhosts,
+} from './legacy-demo-domains.js';
 import { seedLegacyDemoUsers } from './legacy-demo-users.js';
 import { seedLegacyDemoRedirections } from './legacy-demo-redirections.js';
 import { legacyTextParam } from './legacy-text.js';
@@ -162,6 +166,7 @@ export async function seedLegacyDemo(q: Queryable): Promise<void> {
   await seedLegacyDemoHostings(q);
   await seedLegacyDemoDomains(q);
   await seedLegacyDemoVhosts(q);
+  await seedLegacyDemoMailboxes(q);
   await seedLegacyDemoUsers(q);
   await seedLegacyDemoRedirections(q);
 }

@@ -107,3 +107,54 @@ export async function seedLegacyDemoVhosts(q: Queryable): Promise<void> {
     );
   }
 }
+
+/**
+ * Gloux's own mailboxes of the demo (`mails` rows as Gloux writes them, `$5$` hashes of the
+ * passwords `demo-boite-anne` and `demo-boite-contact`): two boxes on Anne's domain, so the
+ * hosting page's "Boîtes mail" section has something to show.
+ */
+const DEMO_MAILBOXES: readonly {
+  hostingId: number;
+  address: string;
+  hash: string;
+  quotaMb: number;
+  autoReply: string | null;
+}[] = [
+  {
+    hostingId: 1,
+    address: 'anne@anne-lefevre.fr',
+    hash: '$5$demoanneboite01$2kQ.AH.sjxwnSjnTcRJ2ZqJbGfdCtc/0oKs2mjaQIPA',
+    quotaMb: 1024,
+    autoReply: null,
+  },
+  {
+    hostingId: 1,
+    address: 'contact@anne-lefevre.fr',
+    hash: '$5$demoboitecontac$xcxL6xyv9faU0rslW/7MG0gjZ2Jj4sipegnwTW7z3u3',
+    quotaMb: 200,
+    autoReply: 'Merci pour votre message : je vous réponds dès mon retour.',
+  },
+];
+
+export async function seedLegacyDemoMailboxes(q: Queryable): Promise<void> {
+  for (const m of DEMO_MAILBOXES) {
+    const [local, domain] = m.address.split('@') as [string, string];
+    const [row] = await q.query<{ id_domaine: number | string }>(
+      'SELECT id_domaine FROM domaines WHERE domaine = ?',
+      [domain],
+    );
+    await q.execute(
+      `INSERT INTO mails (id_hebergement, id_domaine, adresse, mot_de_passe, maildir, quota_mo, repondeur)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [
+        m.hostingId,
+        Number(row?.id_domaine ?? 0),
+        m.address,
+        m.hash,
+        `/var/mail/${domain}/${local}/`,
+        m.quotaMb,
+        m.autoReply,
+      ],
+    );
+  }
+}

@@ -1,7 +1,7 @@
 import { ftpDirectory } from '../domain/hosting/ftp-accounts.js';
 import type { FtpEvent } from '../domain/hosting/ftp-events.js';
 import { isDuplicateKey, type Queryable } from '../src/kernel/database/db.js';
-import { sqlTimestamp } from '../src/kernel/event-store/event-store.js';
+import { keepHostingHash, purgeHostingHash, waitingHostingHash } from './legacy-hosting-secrets.js';
 
 /**
  * Gloux's `ftp` rows as gloux2 writes them (HOSTING.md, "Formats Gloux expects"): the `$5$`
@@ -15,39 +15,13 @@ export type FtpWrite =
   | { readonly kind: 'written'; readonly ftpId: number | null }
   | { readonly kind: 'conflict'; readonly login: string; readonly heldBy: number };
 
-const SECRET_KIND = 'ftp';
-
 /** Keeps an account's new hash for the mirror, in the command's transaction (the latest wins). */
-export async function keepFtpHash(
-  tx: Queryable,
-  accountId: string,
-  hash: string,
-  now: Date,
-): Promise<void> {
-  await tx.execute('DELETE FROM g2_hosting_secrets WHERE secret_kind = ? AND subject_id = ?', [
-    SECRET_KIND,
-    accountId,
-  ]);
-  await tx.execute(
-    'INSERT INTO g2_hosting_secrets (secret_kind, subject_id, hash, created_at) VALUES (?, ?, ?, ?)',
-    [SECRET_KIND, accountId, hash, sqlTimestamp(now)],
-  );
-}
+export const keepFtpHash = (tx: Queryable, accountId: string, hash: string, now: Date) =>
+  keepHostingHash(tx, 'ftp', accountId, hash, now);
 
-async function waitingHash(tx: Queryable, accountId: string): Promise<string | null> {
-  const [row] = await tx.query<{ hash: string }>(
-    'SELECT hash FROM g2_hosting_secrets WHERE secret_kind = ? AND subject_id = ?',
-    [SECRET_KIND, accountId],
-  );
-  return row ? row.hash : null;
-}
+const waitingHash = (tx: Queryable, accountId: string) => waitingHostingHash(tx, 'ftp', accountId);
 
-async function purgeHash(tx: Queryable, accountId: string): Promise<void> {
-  await tx.execute('DELETE FROM g2_hosting_secrets WHERE secret_kind = ? AND subject_id = ?', [
-    SECRET_KIND,
-    accountId,
-  ]);
-}
+const purgeHash = (tx: Queryable, accountId: string) => purgeHostingHash(tx, 'ftp', accountId);
 
 async function hostingOf(tx: Queryable, hostingId: number): Promise<{ uid: number; root: string }> {
   const [row] = await tx.query<{ uid: number | string; repertoire: string }>(

@@ -2,6 +2,7 @@ import { defaultRecords, defaultSoa } from '../domain/hosting/default-zone.js';
 import type { DomainAdded, DomainRemoved } from '../domain/hosting/domain-events.js';
 import { isHostingEvent, type HostingEvent } from '../domain/hosting/events.js';
 import type { FtpEvent } from '../domain/hosting/ftp-events.js';
+import type { MailboxEvent } from '../domain/hosting/mailbox-events.js';
 import type { HostingNameKind } from '../domain/hosting/hosting-names.js';
 import { parisDateTimeOf, parisDayOf } from '../domain/shared/day.js';
 import type { Db, Queryable, Tx } from '../src/kernel/database/db.js';
@@ -13,6 +14,7 @@ import {
 } from '../src/kernel/event-store/event-store.js';
 import { mirrorFtpEvent } from './legacy-ftp.js';
 import { mirrorRedirectionEvent } from './legacy-redirections.js';
+import { mirrorMailboxEvent } from './legacy-mailboxes.js';
 import { domainByName } from './legacy-hosting-inventory.js';
 import { mirrorDnsEvent } from './legacy-zones.js';
 import { mirrorVhostEvent } from './legacy-vhosts.js';
@@ -35,6 +37,12 @@ import { lockCheckpoint } from './legacy-sync.worker.js';
 
 export const HOSTING_MIRROR_CHECKPOINT = 'legacy-hosting';
 
+/** What the mirror needs beyond the events (from the configuration). */
+export interface HostingMirrorOptions {
+  /** MAIL_ROOT: a new box's `mails.maildir` is `<mailRoot>/<domain>/<local>/`. */
+  readonly mailRoot: string;
+}
+
 /**
  * The last position the hosting mirror has written into Gloux's tables (0: none yet): a
  * decider's state is Gloux's rows with the stream's events after it folded on top.
@@ -51,6 +59,7 @@ export async function hostingMirroredUpTo(q: Pick<Queryable, 'query'>): Promise<
 export async function mirrorHostingEvent(
   tx: Tx,
   event: RecordedEvent<HostingEvent>,
+  options: HostingMirrorOptions,
 ): Promise<void> {
   const e = { type: event.type, data: event.data } as HostingEvent;
   switch (e.type) {
@@ -71,6 +80,16 @@ export async function mirrorHostingEvent(
     case 'FtpRootChanged':
     case 'FtpAccountRemoved':
       return mirrorFtp(tx, e, event);
+    case 'MailboxCreated':
+    case 'MailboxPasswordChanged':
+    case 'MailboxQuotaChanged':
+    case 'MailboxAccessChanged':
+    case 'MailboxAutoReplyChanged':
+    case 'MailboxDeletionRequested':
+    case 'MailboxDeletionCancelled':
+    case 'MailboxPurgeStarted':
+    case 'MailboxPurged':
+      return mirrorMailbox(tx, e, event, options.mailRoot);
     case 'DnsRecordAdded':
     case 'DnsRecordChanged':
     case 'DnsRecordRemoved':
@@ -123,6 +142,24 @@ async function mirrorFtp(tx: Tx, e: FtpEvent, event: RecordedEvent): Promise<voi
       hostingId: e.data.hostingId,
       eventPosition: event.position,
       detail: `L’identifiant FTP ${written.login} a été pris dans Gloux (hébergement n° ${written.heldBy}) pendant que gloux2 créait le compte : la ligne de Gloux est gardée, le compte n’existe pas.`,
+    });
+}
+
+/** `mails` (legacy-mailboxes.ts); an address Gloux gave another row in between is a recorded conflict. */
+async function mirrorMailbox(
+  tx: Tx,
+  e: MailboxEvent,
+  event: RecordedEvent,
+  mailRoot: string,
+): Promise<void> {
+  const written = await mirrorMailboxEvent(tx, e, event, mailRoot);
+  if (written.kind === 'conflict')
+    await recordHostingConflict(tx, {
+      kind: 'mailbox',
+      name: written.address,
+      hostingId: e.data.hostingId,
+      eventPosition: event.position,
+      detail: `L’adresse ${written.address} a été prise dans Gloux (hébergement n° ${written.heldBy}) pendant que gloux2 créait la boîte : la ligne de Gloux est gardée, la boîte n’existe pas.`,
     });
 }
 
@@ -306,6 +343,7 @@ export class LegacyHostingMirror {
 
   constructor(
     private readonly db: Db,
+    private readonly options: HostingMirrorOptions,
     private readonly batchSize = 500,
   ) {}
 
@@ -345,7 +383,7 @@ export class LegacyHostingMirror {
     for (const event of events) {
       if (!isHostingEvent(event)) continue;
       if (event.metadata.source === 'g2') {
-        await mirrorHostingEvent(tx, event as RecordedEvent<HostingEvent>);
+        await mirrorHostingEvent(tx, event as RecordedEvent<HostingEvent>, this.options);
         mirrored = 1;
       }
       last = event.position;

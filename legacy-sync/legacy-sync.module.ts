@@ -8,7 +8,12 @@ import {
 import type { Subscription } from 'rxjs';
 import { plural } from '../domain/shared/plural.js';
 import { Clock } from '../src/kernel/clock.js';
-import { APP_CONFIG, type AppConfig } from '../src/kernel/config.js';
+import {
+  APP_CONFIG,
+  MAIL_USAGE_CONFIG,
+  type AppConfig,
+  type MailUsageConfig,
+} from '../src/kernel/config.js';
 import { Db } from '../src/kernel/database/db.js';
 import { CommandPipeline } from '../src/kernel/event-store/command-pipeline.js';
 import { LegacyIngester } from './legacy-ingest.js';
@@ -26,8 +31,9 @@ import { LegacyHostingMirror } from './legacy-hosting-mirror.js';
     { provide: LegacySyncWorker, inject: [Db], useFactory: (db: Db) => new LegacySyncWorker(db) },
     {
       provide: LegacyHostingMirror,
-      inject: [Db],
-      useFactory: (db: Db) => new LegacyHostingMirror(db),
+      inject: [Db, MAIL_USAGE_CONFIG],
+      useFactory: (db: Db, mail: MailUsageConfig) =>
+        new LegacyHostingMirror(db, { mailRoot: mail.mailRoot }),
     },
     {
       provide: LegacyIngester,

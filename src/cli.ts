@@ -30,6 +30,13 @@ import {
   redirectionDeleteCli,
   redirectionListCli,
 } from './hosting/mail/redirections.cli.js';
+import {
+  mailboxCreateCli,
+  mailboxDeleteCli,
+  mailboxListCli,
+  mailboxPasswordCli,
+  mailboxRestoreCli,
+} from './hosting/mail/mailboxes.cli.js';
 import { vhostCreateCli, vhostDeleteCli } from './hosting/vhosts/vhosts.cli.js';
 import { processEnvironment } from './kernel/config.js';
 import { legacyBackfillCli, legacyDriftCli, legacyRepairCli } from './legacy/legacy.cli.js';
@@ -162,6 +169,15 @@ Commands:
                                   live once mirrored into Gloux's ftp table
   ftp:password --login <login> --password <p>
                                   a panel-created FTP account's new password
+  mailbox:create --hosting <nom> --address <a@d> --password <p> [--quota-mb N] [--key …]
+                                  a mailbox on one of the hosting's domains whose mail is
+                                  hosted here (default quota 1024 Mo); live once mirrored
+                                  into Gloux's mails table; past the plan's boxes, says the price
+  mailbox:password --address <a@d> --password <p>
+  mailbox:delete --address <a@d>  deferred deletion: logins and delivery stop at once, the mail
+                                  is kept MAIL_DELETION_DAYS (7) days before the purge
+  mailbox:restore --address <a@d> cancels a pending deletion: the box works again, mail intact
+  mailbox:list --hosting <nom>    the hosting's boxes: address, quota, POP/IMAP, state
   dns:add --domain <name> --name <label|@> --type <T> --data <value> [--ttl N] [--aux N]
                                   add a record to the domain's zone (A, AAAA, CNAME, MX, TXT,
                                   SRV, NS; --aux: MX/SRV priority; SRV --data "weight port
@@ -230,6 +246,11 @@ const COMMANDS = [
   'hosting:daemon-config',
   'ftp:create',
   'ftp:password',
+  'mailbox:create',
+  'mailbox:password',
+  'mailbox:delete',
+  'mailbox:restore',
+  'mailbox:list',
   'dns:add',
   'dns:remove',
   'dns:export',
@@ -331,6 +352,8 @@ async function main(): Promise<number> {
       source: { type: 'string' },
       'keep-copy': { type: 'boolean' },
       hosted: { type: 'string' },
+      address: { type: 'string' },
+      'quota-mb': { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -430,6 +453,16 @@ async function main(): Promise<number> {
         return await ftpCreateCli(app, values);
       case 'ftp:password':
         return await ftpPasswordCli(app, values);
+      case 'mailbox:create':
+        return await mailboxCreateCli(app, values);
+      case 'mailbox:password':
+        return await mailboxPasswordCli(app, values);
+      case 'mailbox:delete':
+        return await mailboxDeleteCli(app, values);
+      case 'mailbox:restore':
+        return await mailboxRestoreCli(app, values);
+      case 'mailbox:list':
+        return await mailboxListCli(app, values);
       case 'dns:add':
         return await dnsAddCli(app, values);
       case 'dns:remove':

@@ -6,6 +6,7 @@ import { DomainPages } from './domains.pages.js';
 import { LegacySyncModule } from '../../legacy-sync/legacy-sync.module.js';
 import { Db } from '../kernel/database/db.js';
 import { FtpAccountHandler } from './ftp/ftp-accounts.handler.js';
+import { MailboxHandler } from './mail/mailboxes.handler.js';
 import { ftpSection } from './ftp/hosting-ftp.section.js';
 import { FtpController } from './ftp/ftp.controller.js';
 import { MailUsageCollector } from './mail/mail-usage.collector.js';
@@ -66,6 +67,7 @@ import {
     HostingSections,
     HostingPages,
     FtpAccountHandler,
+    MailboxHandler,
     ZoneCommands,
     DnsZonePages,
     AddDnsRecordHandler,

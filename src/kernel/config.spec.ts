@@ -113,6 +113,13 @@ const VARIABLES: readonly {
     invalid: '192.0.2.300',
   },
   {
+    name: 'MAIL_DELETION_DAYS',
+    valid: '14',
+    read: (c) => c.hosting.mailDeletionDays,
+    expected: 14,
+    invalid: '0',
+  },
+  {
     name: 'PAYMENT_MAX_AMOUNT',
     valid: '5000',
     read: (c) => c.app.paymentMaxAmount,

@@ -1,7 +1,7 @@
 import { parseIpv4 } from '../../../domain/hosting/dns-records.js';
 import { parseDomainName } from '../../../domain/hosting/dns-names.js';
 import { DomainError } from '../../../domain/shared/errors.js';
-import { ConfigError, raw, text, type Env } from './parse.js';
+import { ConfigError, int, raw, text, type Env } from './parse.js';
 
 export const HOSTING_CONFIG = Symbol('HOSTING_CONFIG');
 
@@ -28,6 +28,8 @@ export interface HostingConfig {
    * address or alias record. Unset: no record is written (the cooperator adds their own).
    */
   readonly webIpv4: string | null;
+  /** MAIL_DELETION_DAYS: how long a deleted box's mail waits before its purge (default 7). */
+  readonly mailDeletionDays: number;
 }
 
 /** A setting checked by the domain's own rule, its French reason kept in the message. */
@@ -53,8 +55,19 @@ export function loadHostingConfig(env: Env): HostingConfig {
   );
   const ipv4 = raw(env, 'HOSTING_WEB_IPV4');
   const webIpv4 = ipv4 === undefined ? null : parsed('HOSTING_WEB_IPV4', ipv4, parseIpv4);
+  const mailRoot = text(env, 'MAIL_ROOT', '/var/mail');
+  // Joined into every maildir: a relative, dotted or shell-special root would be a wrong path.
+  if (
+    !/^(?:\/[A-Za-z0-9._-]+)+$/.test(mailRoot) ||
+    mailRoot.split('/').some((s) => /^\.+$/.test(s))
+  )
+    throw new ConfigError(
+      'MAIL_ROOT',
+      `must be an absolute folder without trailing slash, . or .. (got ${mailRoot})`,
+    );
+  const mail = { mailRoot, mailDeletionDays: int(env, 'MAIL_DELETION_DAYS', 7, 1, 365) };
   if (listed.length === 1 && listed[0] === 'none')
-    return { suspensionCuts: [], platformDomain, webIpv4 };
+    return { suspensionCuts: [], platformDomain, webIpv4, ...mail };
   for (const service of listed)
     if (!(HOSTING_SERVICES as readonly string[]).includes(service))
       throw new ConfigError(
@@ -65,5 +78,6 @@ export function loadHostingConfig(env: Env): HostingConfig {
     suspensionCuts: HOSTING_SERVICES.filter((s) => listed.includes(s)),
     platformDomain,
     webIpv4,
+    ...mail,
   };
 }
