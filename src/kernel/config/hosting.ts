@@ -55,17 +55,7 @@ export function loadHostingConfig(env: Env): HostingConfig {
   );
   const ipv4 = raw(env, 'HOSTING_WEB_IPV4');
   const webIpv4 = ipv4 === undefined ? null : parsed('HOSTING_WEB_IPV4', ipv4, parseIpv4);
-  const mailRoot = text(env, 'MAIL_ROOT', '/var/mail');
-  // Joined into every maildir: a relative, dotted or shell-special root would be a wrong path.
-  if (
-    !/^(?:\/[A-Za-z0-9._-]+)+$/.test(mailRoot) ||
-    mailRoot.split('/').some((s) => /^\.+$/.test(s))
-  )
-    throw new ConfigError(
-      'MAIL_ROOT',
-      `must be an absolute folder without trailing slash, . or .. (got ${mailRoot})`,
-    );
-  const mail = { mailRoot, mailDeletionDays: int(env, 'MAIL_DELETION_DAYS', 7, 1, 365) };
+  const mail = { mailDeletionDays: int(env, 'MAIL_DELETION_DAYS', 7, 1, 365) };
   if (listed.length === 1 && listed[0] === 'none')
     return { suspensionCuts: [], platformDomain, webIpv4, ...mail };
   for (const service of listed)
