@@ -110,7 +110,7 @@ export async function seedLegacyDemoVhosts(q: Queryable): Promise<void> {
 
 /**
  * Gloux's own mailboxes of the demo (`mails` rows as Gloux writes them, `$5$` hashes of the
- * passwords `demo-boite-anne` and `demo-boite-contact`): two boxes on Anne's domain, so the
+ * passwords `demo-boite-anne` and `demo-boite-atelier`): two boxes on Anne's domain, so the
  * hosting page's "Boîtes mail" section has something to show.
  */
 const DEMO_MAILBOXES: readonly {
@@ -129,8 +129,8 @@ const DEMO_MAILBOXES: readonly {
   },
   {
     hostingId: 1,
-    address: 'contact@anne-lefevre.fr',
-    hash: '$5$demoboitecontac$xcxL6xyv9faU0rslW/7MG0gjZ2Jj4sipegnwTW7z3u3',
+    address: 'atelier@anne-lefevre.fr',
+    hash: '$5$demoboiteatelier$vGJad9kOVKxa5RmOuFXOgvb2BOujayS7e0uqF8bxUo.',
     quotaMb: 200,
     autoReply: 'Merci pour votre message : je vous réponds dès mon retour.',
   },
