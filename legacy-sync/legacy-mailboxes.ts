@@ -21,6 +21,9 @@ export type MailboxWrite =
   | { readonly kind: 'written'; readonly mailId: number | null }
   | { readonly kind: 'conflict'; readonly address: string; readonly heldBy: number };
 
+/** A `mot_de_passe` no password matches (crypt(3) never outputs it). */
+export const LOCKED = '!';
+
 /** The `g2_hosting_secrets` kind of a box's hash. */
 const SECRET = 'mail';
 
@@ -119,8 +122,9 @@ export async function mirrorMailboxEvent(
         [mailboxId],
       );
       if (known) return { kind: 'written', mailId: Number(known.legacy_id) };
-      const hash = await waitingHostingHash(tx, SECRET, mailboxId);
-      if (hash === null) throw new Error(`no hash waiting for mailbox ${mailboxId}`);
+      // No hash waiting (lost, or an event appended by another path): the box is written locked
+      // (`!` never matches a crypt), so the mirror goes on and a new password opens it.
+      const hash = (await waitingHostingHash(tx, SECRET, mailboxId)) ?? LOCKED;
       const conflict = (heldBy: number): MailboxWrite => ({ kind: 'conflict', address, heldBy });
       let row = await rowOf(tx, address);
       if (row && !(row.hostingId === hostingId && row.hash === hash))

@@ -215,6 +215,14 @@ describe.each(dialects)('mailbox mirror on %s', (dialect) => {
     ]);
   });
 
+  it('writes a box with no hash waiting locked (no password matches), and goes on', async () => {
+    expect((await mirror(created('b9', 'sans-secret@example.org'))).kind).toBe('written');
+    expect((await row('sans-secret@example.org'))[0]).toMatchObject({
+      mot_de_passe: '!',
+      actif: 'Y',
+    });
+  });
+
   it('records a conflict, Gloux’s row untouched, when Gloux gave the address to another row', async () => {
     await keep('b3', sha256Crypt('un-secret-solide'));
     await db.transaction((tx) =>
