@@ -4,6 +4,7 @@ import { hostingStream } from '../../domain/hosting/events.js';
 import type { MailboxCreated } from '../../domain/hosting/mailbox-events.js';
 import { nextSerial } from '../../domain/hosting/zone-serial.js';
 import { readLegacyZone } from '../../legacy-sync/legacy-zones.js';
+import { MailboxCommand } from '../../src/hosting/mail/mailboxes.handler.js';
 import {
   RedirectionCommand,
   type RedirectionResult,
@@ -219,6 +220,25 @@ describe.each(dialects)('MX handled transparently on %s', (dialect) => {
     expect(await mxRows()).toEqual([ouvatonMx]);
     expect(await zoneEvents()).toBe(events + 1);
     expect((await view('example.org')).addresses).toContain('ventes@example.org');
+    await checkZone();
+  });
+
+  it('writes Ouvaton’s MX when a box is created through the mailbox command on a hosted domain without it', async () => {
+    await exec(`DELETE FROM rr WHERE zone = 1 AND type = 'MX'`);
+    const events = await zoneEvents();
+    await app.context
+      .get(CommandBus)
+      .execute(
+        new MailboxCommand(
+          1,
+          { action: 'create', address: 'boutique@example.org', password: 'un-secret-solide' },
+          'anne',
+        ),
+      );
+    await app.settle();
+    expect(await mxRows()).toEqual([ouvatonMx]);
+    expect(await zoneEvents()).toBe(events + 1);
+    expect((await view('example.org')).addresses).toContain('boutique@example.org');
     await checkZone();
   });
 });
