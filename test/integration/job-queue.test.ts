@@ -349,6 +349,24 @@ describe.each(dialects)('the provisioning job queue on %s', (dialect) => {
     expect(await done('20')).toEqual([]);
   });
 
+  it('a runDue call made during a run looks again once it ends, without retrying what that run tried', async () => {
+    writeFileSync(join(dir, 'stuck-23'), '');
+    const stuck = await job('23');
+    const first = queue().runDue();
+    // The run has listed its due jobs and is running the stuck one's script.
+    const deadline = Date.now() + 30_000;
+    while ((await row(stuck)).status !== 'running') {
+      if (Date.now() > deadline) throw new Error('the first run never started its job');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const late = await job('24');
+    const second = queue().runDue();
+    await Promise.all([first, second]);
+    expect((await row(late)).status).toBe('done');
+    expect(await row(stuck)).toMatchObject({ status: 'pending', attempts: 1 });
+    rmSync(join(dir, 'stuck-23'));
+  });
+
   it('claims exactly the jobs the ordering rule allows, on random queues', async () => {
     const now = new Date(T0);
     const statuses: JobStatus[] = ['pending', 'running', 'done', 'failed', 'cancelled', 'skipped'];

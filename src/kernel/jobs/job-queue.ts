@@ -129,7 +129,8 @@ const BLOCKING = BLOCKING_STATUSES.map((s) => `'${s}'`).join(', ');
  */
 export class JobQueue {
   private readonly logger = new Logger('Jobs');
-  private running: Promise<number> | null = null;
+  private running: { readonly tried: Set<number>; readonly promise: Promise<number> } | null = null;
+  private again: Promise<number> | null = null;
   /** Who holds a lease: host, process and instance (two queues in one process differ too). */
   readonly worker = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
@@ -164,21 +165,41 @@ export class JobQueue {
     return this.config.hostingHooks[kind as keyof JobsConfig['hostingHooks']] ?? null;
   }
 
-  /** Runs the due jobs; one pass at a time (joined when called during one). */
+  /**
+   * Runs the due jobs; one run at a time. A call during a run waits for it, then one more run
+   * looks again (shared by every such call): the run under way may have listed the due jobs
+   * before the caller's job was queued or put back (« relancer »). A job that run already tried
+   * is not tried again by the next one (a failure waits for its retry delay or the next call).
+   */
   runDue(): Promise<number> {
-    this.running ??= this.runPasses().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    const current = this.running;
+    if (current === null) return this.start(new Set());
+    this.again ??= current.promise
+      .catch(() => 0)
+      .then(() => {
+        this.again = null;
+        return this.running === null ? this.start(current.tried) : this.runDue();
+      });
+    return this.again;
+  }
+
+  private start(tried: Set<number>): Promise<number> {
+    const run = {
+      tried,
+      promise: this.runPasses(tried).finally(() => {
+        if (this.running === run) this.running = null;
+      }),
+    };
+    this.running = run;
+    return run.promise;
   }
 
   /**
    * Passes until one finishes nothing: a target's next job becomes claimable once the one
    * before it is done. A failed attempt is not tried again in the same call.
    */
-  private async runPasses(): Promise<number> {
+  private async runPasses(tried: Set<number>): Promise<number> {
     let total = 0;
-    const tried = new Set<number>();
     for (let pass = 0; pass < 20; pass++) {
       const finished = await this.pass(tried);
       total += finished;
