@@ -28,8 +28,13 @@ export interface RunningDovecot {
   readonly imapPort: number;
   /** The rendered files (`hosting:daemon-config --out`): dovecot/, postfix/, sql/. */
   readonly out: string;
-  /** `--root-prefix`: Gloux's `/var/mail/example.org/anne/` is served from `<rootPrefix>/var/mail/…`. */
+  /**
+   * `--root-prefix`: Gloux's `/var/mail/example.org/anne/` is served from `<rootPrefix>/var/mail/…`
+   * ('' with a given mail root).
+   */
   readonly rootPrefix: string;
+  /** `--mail-root`, as the rows name it: `/var/mail`, or the given mail root. */
+  readonly mailRoot: string;
   /** Where a box's files are on this machine. */
   maildirOf(maildir: string): string;
   /** POP3 USER/PASS then `use`; null when the login is refused. */
@@ -41,6 +46,8 @@ export interface RunningDovecot {
   /** `doveadm` with the rendered configuration; resolves with its exit code and output. */
   doveadm(args: readonly string[], input?: string): Promise<{ code: number; output: string }>;
   log(): string;
+  /** Applies this rendering's grants again (another rendering of the database replaced them). */
+  grant(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -77,11 +84,21 @@ export function run(
   });
 }
 
+export interface MailRootOption {
+  /**
+   * An absolute folder to serve as the mail root as it is named (gloux2's MAIL_ROOT in the
+   * test); by default Gloux's `/var/mail` under a temporary `--root-prefix`.
+   */
+  readonly mailRoot?: string;
+}
+
 export interface RenderedMailDaemons {
   /** The rendered files (`hosting:daemon-config --out`): dovecot/, postfix/, sql/. */
   readonly out: string;
-  /** `--root-prefix`: Gloux's `/var/mail/example.org/anne/` is served from `<rootPrefix>/var/mail/…`. */
+  /** `--root-prefix` ('' with a given mail root). */
   readonly rootPrefix: string;
+  /** `--mail-root`, as the rows name it. */
+  readonly mailRoot: string;
   readonly pop3Port: number;
   readonly imapPort: number;
   /**
@@ -102,16 +119,21 @@ export interface RenderedMailDaemons {
 export async function renderMailDaemons(
   databaseUrl: string,
   env: Readonly<Record<string, string>> = {},
+  options: MailRootOption = {},
 ): Promise<RenderedMailDaemons> {
   const out = mkdtempSync(join(tmpdir(), 'gloux2-mail-daemons-'));
-  const rootPrefix = mkdtempSync(join(tmpdir(), 'gloux2-mail-root-'));
+  const top = mkdtempSync(join(tmpdir(), 'gloux2-mail-root-'));
   // Dovecot's auth process (user dovecot) and the boxes' uid walk down to their files.
   chmodSync(out, 0o755);
-  chmodSync(rootPrefix, 0o755);
-  const mailRoot = join(rootPrefix, 'var/mail');
-  mkdirSync(mailRoot, { recursive: true, mode: 0o755 });
-  chmodSync(join(rootPrefix, 'var'), 0o755);
-  chownSync(mailRoot, TEST_MAIL_UID, TEST_MAIL_UID);
+  chmodSync(top, 0o755);
+  // Gloux's sample rows name /var/mail: served under a prefix. A given root (gloux2's
+  // MAIL_ROOT, which the purge script also works in) is served as it is named.
+  const rootPrefix = options.mailRoot ? '' : top;
+  const mailRoot = options.mailRoot ?? '/var/mail';
+  const onDisk = join(rootPrefix || '/', mailRoot);
+  mkdirSync(onDisk, { recursive: true, mode: 0o755 });
+  if (!options.mailRoot) chmodSync(join(top, 'var'), 0o755);
+  chownSync(onDisk, TEST_MAIL_UID, TEST_MAIL_UID);
   const pop3Port = await freePort();
   const imapPort = await freePort();
   const database = new URL(databaseUrl).pathname.slice(1);
@@ -122,8 +144,8 @@ export async function renderMailDaemons(
       'pop3-port': String(pop3Port),
       'imap-port': String(imapPort),
       'pdns-database': `${database}_pdns`,
-      'root-prefix': rootPrefix,
-      'mail-root': '/var/mail',
+      'root-prefix': rootPrefix || undefined,
+      'mail-root': mailRoot,
       'mail-uid': String(TEST_MAIL_UID),
       'lmtp-socket': join(out, 'dovecot-lmtp'),
       'dovecot-run-dir': join(out, 'run'),
@@ -146,9 +168,9 @@ export async function renderMailDaemons(
         await root.query(`DROP USER IF EXISTS '${user}'@'${host}'`);
     await root.end();
     rmSync(out, { recursive: true, force: true });
-    rmSync(rootPrefix, { recursive: true, force: true });
+    rmSync(top, { recursive: true, force: true });
   };
-  return { out, rootPrefix, pop3Port, imapPort, grant, cleanUp };
+  return { out, rootPrefix, mailRoot, pop3Port, imapPort, grant, cleanUp };
 }
 
 /**
@@ -159,6 +181,7 @@ export async function renderMailDaemons(
 export async function startDovecot(
   databaseUrl: string,
   env: Readonly<Record<string, string>> = {},
+  options: MailRootOption = {},
 ): Promise<RunningDovecot> {
   for (const binary of [
     DOVECOT_BINARY,
@@ -182,9 +205,10 @@ export async function startDovecot(
     throw new Error(
       'Dovecot must start as root (it switches to the boxes’ uid 65534): run this test as root.',
     );
-  const { out, rootPrefix, pop3Port, imapPort, cleanUp } = await renderMailDaemons(
+  const { out, rootPrefix, mailRoot, pop3Port, imapPort, grant, cleanUp } = await renderMailDaemons(
     databaseUrl,
     env,
+    options,
   );
   const conf = join(out, 'dovecot/dovecot.conf');
   const child: ChildProcess = spawn(DOVECOT_BINARY, ['-F', '-c', conf], {
@@ -221,7 +245,8 @@ export async function startDovecot(
     imapPort,
     out,
     rootPrefix,
-    maildirOf: (maildir) => join(rootPrefix, maildir),
+    mailRoot,
+    maildirOf: (maildir) => (rootPrefix ? join(rootPrefix, maildir) : maildir),
     pop3: async (user, password, use) => {
       const session = await Pop3Session.open(pop3Port);
       try {
@@ -245,6 +270,7 @@ export async function startDovecot(
     },
     doveadm,
     log,
+    grant,
     stop,
   };
 }
