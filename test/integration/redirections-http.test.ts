@@ -17,16 +17,11 @@ let jean: HttpClient;
 let admin: HttpClient;
 
 const rows = (source: string) =>
-  demo.app
-    .get(Db)
-    .query<{
-      destinations: string;
-      garder_copie: number | string;
-      id_hebergement: number | string;
-    }>(
-      'SELECT destinations, garder_copie, id_hebergement FROM mails_redirections WHERE source = ?',
-      [source],
-    );
+  demo.app.get(Db).query<{
+    destinations: string;
+    garder_copie: number | string;
+    id_hebergement: number | string;
+  }>('SELECT destinations, garder_copie, id_hebergement FROM mails_redirections WHERE source = ?', [source]);
 const events = async () =>
   Number(
     (await demo.app.get(Db).query<{ n: number }>('SELECT COUNT(*) AS n FROM g2_events'))[0]!.n,
