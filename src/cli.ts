@@ -38,6 +38,7 @@ import {
   mailboxRestoreCli,
 } from './hosting/mail/mailboxes.cli.js';
 import { vhostCreateCli, vhostDeleteCli } from './hosting/vhosts/vhosts.cli.js';
+import { mailboxPurgeDueCli } from './hosting/mail/mail-purge.cli.js';
 import { processEnvironment } from './kernel/config.js';
 import { legacyBackfillCli, legacyDriftCli, legacyRepairCli } from './legacy/legacy.cli.js';
 import { overageRunCli } from './overage/overage.cli.js';
@@ -207,6 +208,11 @@ Commands:
                                   mail-usage:collect: e-mails each member whose box reached
                                   90 % or 100 % of its quota (once per episode, again when
                                   worse), a summary to ADMIN_EMAIL; a second run sends nothing
+  mailbox:purge-due [--on YYYY-MM-DD]
+                                  daily (cron): purge the mailboxes whose deferred deletion is
+                                  due that day (default today, never later): their files are
+                                  deleted by HOSTING_HOOK_MAIL_PURGE, then the address is free;
+                                  exit 2 if a hosting failed
 
 Environment: DATABASE_URL=mysql://user:pass@host/db (default: embedded SQLite, SQLITE_PATH)`;
 
@@ -262,6 +268,7 @@ const COMMANDS = [
   'redirection:list',
   'sentinel:run',
   'domain:mail',
+  'mailbox:purge-due',
 ];
 
 /** Nest's console logger, every level on stderr (it writes warnings to stdout). */
@@ -483,6 +490,8 @@ async function main(): Promise<number> {
         return await redirectionListCli(app, values);
       case 'domain:mail':
         return await domainMailCli(app, values);
+      case 'mailbox:purge-due':
+        return await mailboxPurgeDueCli(app, values);
       case 'legacy-sync:run': {
         const n = await app.get(LegacySyncWorker).catchUp();
         const hosting = await app.get(LegacyHostingMirror).catchUp();

@@ -22,6 +22,14 @@ import { LifecycleModule } from '../lifecycle/lifecycle.module.js';
 import { VHOST_HANDLERS } from './vhosts/vhost.handlers.js';
 import { followVhostJobs } from './vhosts/vhost-jobs.js';
 import { followFtpJobs } from './ftp/ftp-jobs.js';
+import { followMailPurges, mailClosureFollower } from './mail/mail-purge.js';
+import { loadMailboxes } from './mail/mailboxes.handler.js';
+import {
+  HOSTING_CONFIG,
+  MAIL_USAGE_CONFIG,
+  type HostingConfig,
+  type MailUsageConfig,
+} from '../kernel/config.js';
 import { VhostPages } from './vhosts/vhost-pages.service.js';
 import { VhostsController } from './vhosts/vhosts.controller.js';
 import { vhostsSection } from './vhosts/vhosts.section.js';
@@ -94,6 +102,8 @@ export class HostingModule implements OnModuleInit {
     @Inject(CommandPipeline) private readonly pipeline: CommandPipeline,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(MailUsagePages) private readonly mailUsage: MailUsagePages,
+    @Inject(HOSTING_CONFIG) private readonly config: HostingConfig,
+    @Inject(MAIL_USAGE_CONFIG) private readonly mail: MailUsageConfig,
   ) {}
 
   onModuleInit(): void {
@@ -111,5 +121,17 @@ export class HostingModule implements OnModuleInit {
     followFtpJobs(this.jobFollowers);
     // Ouvaton's MX written when mail is added to a domain (woken and settled with the jobs).
     this.jobFollowers.add(mailMxFollower(this.db, this.pipeline, this.clock));
+    // Deferred deletion's second half: the purge jobs, and a closing hosting's boxes.
+    const closure = mailClosureFollower(
+      this.db,
+      this.pipeline,
+      this.clock,
+      this.config.mailDeletionDays,
+      async (tx, hostingId) =>
+        [...(await loadMailboxes(tx, hostingId)).state.boxes.values()].filter(
+          (b) => b.status === 'active' || b.status === 'disabled',
+        ),
+    );
+    followMailPurges(this.jobFollowers, this.jobs, this.mail.mailRoot, closure);
   }
 }
