@@ -7,6 +7,8 @@ import { LegacySyncModule } from '../../legacy-sync/legacy-sync.module.js';
 import { Db } from '../kernel/database/db.js';
 import { FtpAccountHandler } from './ftp/ftp-accounts.handler.js';
 import { MailboxHandler } from './mail/mailboxes.handler.js';
+import { MailboxPages } from './mail/mailbox-pages.service.js';
+import { MailboxesController } from './mail/mailboxes.controller.js';
 import { ftpSection } from './ftp/hosting-ftp.section.js';
 import { FtpController } from './ftp/ftp.controller.js';
 import { MailUsageCollector } from './mail/mail-usage.collector.js';
@@ -63,6 +65,7 @@ import {
   controllers: [
     HostingController,
     FtpController,
+    MailboxesController,
     DnsZoneController,
     VhostsController,
     DomainsController,
@@ -76,6 +79,7 @@ import {
     HostingPages,
     FtpAccountHandler,
     MailboxHandler,
+    MailboxPages,
     ZoneCommands,
     DnsZonePages,
     AddDnsRecordHandler,
@@ -104,6 +108,7 @@ export class HostingModule implements OnModuleInit {
     @Inject(MailUsagePages) private readonly mailUsage: MailUsagePages,
     @Inject(HOSTING_CONFIG) private readonly config: HostingConfig,
     @Inject(MAIL_USAGE_CONFIG) private readonly mail: MailUsageConfig,
+    @Inject(MailboxPages) private readonly mailboxPages: MailboxPages,
   ) {}
 
   onModuleInit(): void {
@@ -113,6 +118,7 @@ export class HostingModule implements OnModuleInit {
       ),
       vhostsSection(this.db, this.jobs),
       ftpSection(this.db),
+      this.mailboxPages.section(),
       mailDomainsSection(this.db),
       redirectionsSection(this.db),
       mailUsageSection(this.mailUsage),

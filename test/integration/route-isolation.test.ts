@@ -102,6 +102,8 @@ beforeAll(async () => {
     host: ['www.anne-lefevre.fr', 'jdupont.ouvaton.org', 'www.example.org'],
     // Anne's login (demo user 3).
     userId: ['3'],
+    // A mailbox of Anne's hosting annelef (demo boxes, issue 19).
+    adresse: ['anne@anne-lefevre.fr', 'atelier@anne-lefevre.fr'],
     // An FTP login (Gloux's master account of annelef).
     login: ['annelef'],
     // A domain's DNS zone under B's hostings (the hosting is checked first).
