@@ -182,7 +182,7 @@ describe('the French user guide, walked in Chromium', () => {
     await shot(page, 'cooperateur-sites-web', page.locator('section#vhosts'));
   });
 
-  it('a cooperator: the mail of a hosting (redirections, where each domain’s mail goes, MX)', async () => {
+  it('a cooperator: the mail of a hosting (boxes, deferred deletion, redirections, where each domain’s mail goes, MX)', async () => {
     const page = session.page;
     await page.setViewportSize({ width: 1280, height: 800 });
     await open(page, '/mon-compte');
@@ -196,6 +196,55 @@ describe('the French user guide, walked in Chromium', () => {
     expect(await page.locator('section#mailDomains h2').textContent()).toBe(
       'Courrier des domaines',
     );
+
+    // Créer une boîte mail: the section and its form as the chapter names them.
+    const boxes = page.locator('section#mailboxes');
+    const boxForm = page.locator('form#boite-nouvelle');
+    expect(await boxForm.locator('h3').textContent()).toBe('Nouvelle boîte mail');
+    expect(await boxForm.locator('label').allTextContents()).toEqual([
+      expect.stringContaining('Adresse'),
+      expect.stringContaining('Mot de passe'),
+      expect.stringContaining('Quota en Mo'),
+      expect.stringContaining('POP'),
+      expect.stringContaining('IMAP'),
+    ]);
+    await boxForm.locator('input[name=adresse]').fill('Boutique@anne-lefevre.fr');
+    await boxForm.locator('input[name=mot_de_passe]').fill('une-phrase-de-passe');
+    await boxForm.locator('input[name=quota_mo]').fill('500');
+    // Created, the box's own page opens and says the address was put in lower case.
+    await Promise.all([
+      page.waitForURL(/\/boites\/boutique%40anne-lefevre\.fr/),
+      boxForm.locator('button', { hasText: 'Créer la boîte' }).click(),
+    ]);
+    expect(await page.locator('[role=status]').first().textContent()).toContain('minuscules');
+    await open(page, '/hebergements/1');
+    const box = boxes.locator('tr[data-address="boutique@anne-lefevre.fr"]');
+    await box.waitFor();
+    await shot(page, 'cooperateur-courrier-boites', boxes);
+
+    // Supprimer une boîte, et annuler: the confirmation names the address, the list the date.
+    await Promise.all([
+      page.waitForURL(/\/boites\/boutique/),
+      box.locator('a', { hasText: 'boutique@anne-lefevre.fr' }).click(),
+    ]);
+    await Promise.all([
+      page.waitForLoadState('domcontentloaded'),
+      page.locator('button', { hasText: 'Supprimer cette boîte…' }).click(),
+    ]);
+    expect(await page.locator('main').textContent()).toContain('boutique@anne-lefevre.fr');
+    await Promise.all([
+      page.waitForURL(/\/hebergements\/1(#mailboxes)?$/),
+      page.locator('button', { hasText: 'Supprimer la boîte' }).click(),
+    ]);
+    expect(await box.textContent()).toMatch(/suppression le \d{2}\/\d{2}\/\d{4}/);
+    await shot(page, 'cooperateur-courrier-suppression', boxes);
+    await Promise.all([
+      page.waitForURL(/\/hebergements\/1/),
+      box.locator('button', { hasText: 'annuler' }).click(),
+    ]);
+    // Back with all its mail: the list no longer counts the days.
+    await open(page, '/hebergements/1');
+    expect(await box.textContent()).not.toContain('suppression le');
 
     // Rediriger une adresse: the form's fields as the chapter names them.
     const form = page.locator('form#redirection-nouvelle');
