@@ -8,7 +8,14 @@ import {
   type MailboxAction,
   type MailboxResult,
 } from '../../src/hosting/mail/mailboxes.handler.js';
-import { loadMailUsageConfig, MAIL_USAGE_CONFIG } from '../../src/kernel/config.js';
+import {
+  LIFECYCLE_CONFIG,
+  loadLifecycleConfig,
+  loadMailUsageConfig,
+  MAIL_USAGE_CONFIG,
+} from '../../src/kernel/config.js';
+import { projectRoot } from '../../src/kernel/paths.js';
+import { startDuePurges } from '../../src/hosting/mail/mail-purge.js';
 import { AppHarness } from '../support/app-harness.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { startDovecot, type RunningDovecot } from '../support/dovecot.js';
@@ -21,7 +28,8 @@ jest.setTimeout(240_000);
  * mail root): a new box logs in over POP3 and IMAP and reads a message put in it with
  * `doveadm save`; a deletion request makes the login fail at once, cancelling brings it back
  * with the message; a suspended hosting's box keeps its mail by default and is refused with
- * mail in SUSPENSION_CUTS; a closed hosting's box is refused.
+ * mail in SUSPENSION_CUTS; a closed hosting's box is refused; once the purge is due, the
+ * reference purge script removes its files and the address, taken again, is a new empty box.
  */
 let db: TestDatabase;
 let app: AppHarness;
@@ -53,9 +61,22 @@ beforeAll(async () => {
   mailRoot = mkdtempSync(join(tmpdir(), 'gloux2-mailroot-'));
   db = await createTestDatabase('mysql');
   dovecot = await startDovecot(db.settings.url!, {}, { mailRoot });
+  const lifecycle = loadLifecycleConfig({ NODE_ENV: 'test' });
   app = await AppHarness.start(db, {
     now: '2026-12-07T10:00:00Z',
-    overrides: [[MAIL_USAGE_CONFIG, loadMailUsageConfig({ MAIL_ROOT: mailRoot })]],
+    overrides: [
+      [MAIL_USAGE_CONFIG, loadMailUsageConfig({ MAIL_ROOT: mailRoot })],
+      [
+        LIFECYCLE_CONFIG,
+        {
+          ...lifecycle,
+          hostingHooks: {
+            ...lifecycle.hostingHooks,
+            'mail.purge': join(projectRoot, 'scripts', 'hosting', 'mail-purge'),
+          },
+        },
+      ],
+    ],
   });
 });
 
@@ -134,5 +155,24 @@ describe('Dovecot serving the boxes gloux2’s commands create', () => {
     } finally {
       await db.gloux!.query(`UPDATE hebergements SET etat = 'actif' WHERE id_hebergement = 1`);
     }
+  });
+
+  it('after the purge the files are gone, and the address taken again is a new, empty box', async () => {
+    await command({ action: 'delete', address });
+    expect(await popCount(address)).toBeNull();
+    // MAIL_DELETION_DAYS (7) later, the daily run starts the purge; its job runs the script.
+    app.clock.set(new Date('2026-12-14T10:00:00Z'));
+    const started = await startDuePurges(app.db, app.pipeline, app.clock, undefined, 'test');
+    expect(started.started.map((b) => b.address)).toEqual([address]);
+    await app.settle();
+    expect(existsSync(join(mailRoot, 'example.org/nouvelle'))).toBe(false);
+    const [row] = await app.db.query<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM mails WHERE adresse = ?`,
+      [address],
+    );
+    expect(Number(row!.n)).toBe(0);
+    await command({ action: 'create', address, password: PASSWORD, quotaMb: '20' });
+    expect(await popCount(address)).toBe(0);
+    expect(await imapCount(address)).toBe(0);
   });
 });
